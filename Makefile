@@ -1,0 +1,67 @@
+# The project's vocabulary. Every target sets up what it needs on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+DB     ?= var/dashboard.duckdb
+PORT   ?= 8501
+
+.PHONY: setup setup-dev run db test test-fast test-browser lint format check sample bench soak clean browser
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+setup-dev: $(VENV)/.dev
+
+## db: create the embedded database and load the sample data if it is empty
+db: setup
+	DASHBOARD_DB=$(DB) $(PY) -m dashboard init
+
+## run: set up, load the sample data into an empty database, start the app on localhost
+run: db
+	DASHBOARD_DB=$(DB) $(PY) -m streamlit run dashboard/app.py \
+		--server.address 127.0.0.1 --server.port $(PORT)
+
+## browser: Debian's chromium and CJK fonts for the browser tests (installs them as root)
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+		else echo "chromium missing: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; \
+	fi
+
+## test: set up and run every test (unit, CLI, app, browser, reliability)
+test: setup-dev browser
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+test-fast: setup-dev
+	$(PY) -m pytest -q -n 2 --dist loadgroup -m "not browser and not slow"
+
+lint: setup-dev
+	$(PY) -m ruff check dashboard tests bench
+	$(PY) -m ruff format --check dashboard tests bench
+
+format: setup-dev
+	$(PY) -m ruff format dashboard tests bench
+	$(PY) -m ruff check --fix dashboard tests bench
+
+check: lint
+	$(PY) -m mypy dashboard
+
+## sample: regenerate the committed sample data
+sample: setup
+	$(PY) -m dashboard sample --out sample_data
+
+## bench: benchmarks on generated data (several GB in bench/out; minutes)
+bench: setup-dev
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) var tests/artifacts bench/out

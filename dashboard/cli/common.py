@@ -1,0 +1,74 @@
+"""Helpers shared by the command modules: the --db option, dates, and table printing."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+import pyarrow as pa
+
+from dashboard.paths import DB_ENV, default_db_path
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--db PATH`` (default: the embedded database, or ``$DASHBOARD_DB``)."""
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help=f"database file (default: ${DB_ENV} or {default_db_path()})",
+    )
+
+
+def iso_date(text: str) -> date:
+    """argparse type for YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (expected YYYY-MM-DD)") from exc
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value == value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_table(table: pa.Table, fmt: str, out: TextIO = sys.stdout) -> None:
+    """Print an Arrow table as csv, json (a list of objects) or an aligned text table."""
+    rows = table.to_pylist()
+    names = table.column_names
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(names)
+        for r in rows:
+            writer.writerow([_cell(r[n]) for n in names])
+    elif fmt == "json":
+        json.dump([{n: _json(r[n]) for n in names} for r in rows], out, ensure_ascii=False,
+                  indent=1)
+        out.write("\n")
+    else:
+        cells = [[_cell(r[n]) for n in names] for r in rows]
+        widths = [max([len(n)] + [len(c[i]) for c in cells]) for i, n in enumerate(names)]
+        out.write("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)) + "\n")
+        for c in cells:
+            out.write("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)) + "\n")
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal | date):
+        return _cell(value)
+    return value

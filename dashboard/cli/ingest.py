@@ -1,0 +1,165 @@
+"""Commands for getting data in and out again: import, imports, undo, rejects, init."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dashboard import db
+from dashboard.cli.common import add_db_option, iso_date, write_table
+from dashboard.ingest.importer import (
+    FileSpec,
+    ImportResult,
+    UndoRefused,
+    import_files,
+    list_imports,
+    undo_import,
+)
+from dashboard.paths import SAMPLE_DATA
+
+IMPORT_HELP = """\
+Import extracts (CSV, UTF-8 or GBK, English or Chinese headers) into the database.
+Exit status: 0 every row accepted; 1 some rows refused (the valid rows are imported and each
+refused row is printed and kept in the rejects store); 2 nothing was written (a file was
+refused whole: unreadable, wrong kind, missing a required column; or --strict and a row was
+refused)."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", help="import CSV extracts", description=IMPORT_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_db_option(p)
+    for kind in ("accounts", "payments", "agents", "contacts"):
+        p.add_argument(f"--{kind}", action="append", type=Path, default=[], metavar="FILE",
+                       help=f"a {kind} extract (repeatable)")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="extracts whose kind is detected from their header")
+    p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
+                   help="snapshot date for accounts files without an as_of_date column")
+    p.add_argument("--strict", action="store_true",
+                   help="all or nothing: any refused row refuses the whole import")
+    p.add_argument("--map", action="append", default=[], metavar="HEADER=COLUMN",
+                   help="map an unknown header to a canonical column (repeatable)")
+    p.add_argument("--by", metavar="NAME", help="who is importing (default: login name)")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("imports", help="list imports, newest first")
+    add_db_option(p)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=_imports)
+
+    p = sub.add_parser("undo", help="undo an import (its rows go; a replaced snapshot returns)")
+    add_db_option(p)
+    p.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    p.add_argument("--by", metavar="NAME", help="who is undoing (default: login name)")
+    p.set_defaults(func=_undo)
+
+    p = sub.add_parser("rejects", help="list the refused rows of an import, with reasons")
+    add_db_option(p)
+    p.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=_rejects)
+
+    p = sub.add_parser("init", help="create the database; load the sample data if it is empty")
+    add_db_option(p)
+    p.add_argument("--sample", type=Path, default=SAMPLE_DATA, metavar="DIR",
+                   help=f"folder of extracts to load into an empty database (default {SAMPLE_DATA})")
+    p.add_argument("--no-sample", action="store_true", help="only create the database")
+    p.set_defaults(func=_init)
+
+
+def _parse_map(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        header, sep, column = item.partition("=")
+        if not sep or not header.strip() or not column.strip():
+            raise SystemExit(f"--map expects HEADER=COLUMN, got '{item}'")
+        out[header.strip()] = column.strip()
+    return out
+
+
+def print_result(result: ImportResult) -> None:
+    """Print what happened to each file, then every refused row."""
+    for f in result.files:
+        if f.refused_whole:
+            print(f"{f.file_name}: REFUSED: {f.refused_whole}")
+            continue
+        where = f"import #{f.import_id}" if f.import_id else "not imported"
+        line = (f"{f.file_name}: {f.kind}, {where}: {f.rows_in_file} rows, "
+                f"{f.rows_accepted} accepted, {f.rows_duplicate} already present, "
+                f"{f.rows_refused} refused")
+        if f.orphans:
+            line += f", {f.orphans} for accounts in no snapshot (kept as orphans)"
+        print(line)
+        if f.snapshot_dates:
+            print(f"  snapshots: {', '.join(d.isoformat() for d in f.snapshot_dates)}")
+        if f.ignored_columns:
+            print(f"  ignored columns: {', '.join(f.ignored_columns)}")
+        if f.already_imported_as:
+            ids = ", ".join(f"#{i}" for i in f.already_imported_as)
+            print(f"  note: the same file was imported before as {ids}")
+        if f.problems is not None:
+            for p in f.problems.to_pylist():
+                col = f" {p['column_name']}:" if p["column_name"] else ""
+                print(f"  {f.file_name}:{p['line']}:{col} {p['reason']}")
+    if not result.committed:
+        print(f"nothing imported: {result.message}", file=sys.stderr)
+
+
+def _import(args: argparse.Namespace) -> int:
+    specs = [FileSpec(path, kind) for kind in ("accounts", "payments", "agents", "contacts")
+             for path in getattr(args, kind)]
+    specs += [FileSpec(path) for path in args.files]
+    if not specs:
+        print("nothing to import: give files with --accounts/--payments/--agents/--contacts "
+              "or as arguments", file=sys.stderr)
+        return 2
+    try:
+        result = import_files(specs, db_path=args.db, as_of=args.as_of, strict=args.strict,
+                              user=args.by, user_map=_parse_map(args.map))
+    except (db.DatabaseBusy, db.DatabaseError) as exc:
+        print(f"nothing imported: {exc}", file=sys.stderr)
+        return 2
+    print_result(result)
+    return result.exit_code
+
+
+def _imports(args: argparse.Namespace) -> int:
+    write_table(list_imports(args.db), args.format)
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    try:
+        res = undo_import(args.import_id, db_path=args.db, user=args.by)
+    except UndoRefused as exc:
+        print(f"not undone: {exc}", file=sys.stderr)
+        return 1
+    print(f"undid import #{res.import_id} ({res.kind}): {res.rows_removed} rows removed")
+    return 0
+
+
+def _rejects(args: argparse.Namespace) -> int:
+    with db.connect(args.db) as con:
+        write_table(db.run(con, "import/rejects_of_import", {"import_id": args.import_id}),
+                    args.format)
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    with db.connect(args.db) as con:
+        row = con.execute("select count(*) from imports").fetchall()[0]
+        empty = row is not None and row[0] == 0
+    if args.no_sample or not empty:
+        print("database ready" + ("" if empty else " (already holds data)"))
+        return 0
+    files = sorted(args.sample.glob("*.csv"))
+    if not files:
+        print(f"no CSV files in {args.sample}", file=sys.stderr)
+        return 2
+    result = import_files([FileSpec(f) for f in files], db_path=args.db, user="sample")
+    for f in result.files:
+        status = f.refused_whole or f"{f.rows_accepted} rows"
+        print(f"loaded {f.file_name}: {status}")
+    return 0 if result.committed else 2

@@ -1,0 +1,158 @@
+"""Phase two of an import: write staged rows into the shared database, in one transaction.
+
+Only this phase holds the database file. It checks staged rows against what is already loaded
+(a payment or contact id that exists with other content is a conflict, refused; an identical
+one is a no-op), writes the rows, the rejects and the import log entry, and refreshes derived
+tables. The caller commits or rolls back: a crash or kill before the commit leaves the
+database as it was.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from dashboard.ingest.stage import Staged
+
+# For kinds with an identity, the columns compared when the id is already loaded.
+CONTENT = {
+    "payments": ("account_id", "payment_date", "amount", "agent_id", "channel",
+                 "reverses_payment_id"),
+    "contacts": ("account_id", "agent_id", "contacted_at", "channel", "outcome",
+                 "promise_amount", "promise_date"),
+}  # fmt: skip
+ID_COLUMN = {"payments": "payment_id", "contacts": "contact_id"}
+
+
+@dataclass
+class Applied:
+    """What phase two did with one staged file."""
+
+    import_id: int
+    rows_accepted: int
+    rows_duplicate: int
+    rows_refused: int
+    orphans: int  # payments for accounts in no snapshot (kept, reported)
+
+
+def current_user() -> str:
+    """Who is importing: ``$DASHBOARD_USER``, else the login name."""
+    try:
+        return os.environ.get("DASHBOARD_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def apply_staged(
+    con: duckdb.DuckDBPyConnection, staged: Staged, *, user: str, now: datetime
+) -> Applied:
+    """Write one staged file into the database (inside the caller's transaction)."""
+    kind = staged.kind
+    row = con.execute("select nextval('import_id_seq')").fetchall()[0]
+    assert row is not None
+    import_id = int(row[0])
+    params = {
+        "import_id": import_id,
+        "accepted": str(staged.accepted_path),
+        "problems": str(staged.problems_path),
+        "file_name": staged.source.name,
+    }
+    names = [c.name for c in kind.columns]
+    cols = ", ".join(names)
+    conflicts = duplicates = orphans = 0
+    if kind.name in CONTENT:
+        table, key = kind.table, ID_COLUMN[kind.name]
+        same = " and ".join(f"p.{c} is not distinct from s.{c}" for c in CONTENT[kind.name])
+        differs = ", ".join(
+            f"case when p.{c} is distinct from s.{c} then format('{c} {{}} (now {{}})', "
+            f"coalesce(cast(p.{c} as varchar), 'blank'), coalesce(cast(s.{c} as varchar), "
+            f"'blank')) end"
+            for c in CONTENT[kind.name]
+        )
+        con.execute(
+            f"""create or replace temp table incoming as
+            select s.*, p.{key} is not null as known, ({same}) as same,
+                p.import_id as prev_import, p.line as prev_line,
+                concat_ws('; ', {differs}) as differences
+            from read_parquet($accepted) as s
+            left join {table} as p on p.{key} = s.{key}""",
+            {"accepted": params["accepted"]},
+        )
+        con.execute(
+            f"""insert into {table} (import_id, line, {cols})
+            select $import_id, line, {cols} from incoming where not known order by line""",
+            {"import_id": import_id},
+        )
+        con.execute(
+            f"""insert into rejects
+            select $import_id, $file_name, line, '{key}', {key},
+                format('{key} {{}} was already imported with different content (import #{{}}, '
+                    || 'line {{}}: {{}}); refused, not overwritten',
+                    {key}, prev_import, prev_line, differences)
+            from incoming where known and not same order by line""",
+            {"import_id": import_id, "file_name": staged.source.name},
+        )
+        counts = con.execute(
+            "select count(*) filter (where known and not same), "
+            "count(*) filter (where known and same) from incoming"
+        ).fetchall()[0]
+        assert counts is not None
+        conflicts, duplicates = int(counts[0]), int(counts[1])
+        if kind.name == "payments":
+            found = con.execute(
+                """select count(*) from incoming as i
+                where not known and not exists (
+                    select 1 from stg_accounts as a where a.account_id = i.account_id)"""
+            ).fetchall()[0]
+            orphans = int(found[0]) if found else 0
+        con.execute("drop table incoming")
+    else:
+        con.execute(
+            f"""insert into {kind.table} (import_id, line, {cols})
+            select $import_id, line, {cols} from read_parquet($accepted) order by line""",
+            {"import_id": import_id, "accepted": params["accepted"]},
+        )
+        if kind.name == "accounts":
+            con.execute(
+                """insert into snapshot_loads
+                select as_of_date, $import_id, count(*) from read_parquet($accepted)
+                group by as_of_date""",
+                {"import_id": import_id, "accepted": params["accepted"]},
+            )
+    con.execute(
+        """insert into rejects
+        select $import_id, $file_name, line, column_name, value, reason
+        from read_parquet($problems)""",
+        {"import_id": import_id, "file_name": staged.source.name, "problems": params["problems"]},
+    )
+    refused_lines = con.execute(
+        "select count(distinct line) from rejects where import_id = $import_id",
+        {"import_id": import_id},
+    ).fetchall()[0]
+    refused = int(refused_lines[0]) if refused_lines else 0
+    accepted = staged.rows_accepted - conflicts - duplicates
+    con.execute(
+        """insert into imports values ($import_id, $kind, $file_name, $sha, $bytes, $encoding,
+            $now, $user, $rows_in_file, $accepted, $duplicate, $refused, $dates, 'active',
+            null, null)""",
+        {
+            "import_id": import_id,
+            "kind": kind.name,
+            "file_name": staged.source.name,
+            "sha": staged.source.sha256,
+            "bytes": staged.source.size,
+            "encoding": staged.source.encoding,
+            "now": now,
+            "user": user,
+            "rows_in_file": staged.rows_in_file,
+            "accepted": accepted,
+            "duplicate": staged.rows_duplicate + duplicates,
+            "refused": refused,
+            "dates": ", ".join(d.isoformat() for d in staged.snapshot_dates) or None,
+        },
+    )
+    return Applied(import_id, accepted, staged.rows_duplicate + duplicates, refused, orphans)

@@ -1,0 +1,261 @@
+"""Importing extracts into the database: the one entry point the CLI and the app share.
+
+An import runs in two phases. Phase one parses and checks every file in a private scratch
+database (no lock on the shared file). If any file is refused whole, nothing is written. Phase
+two opens the shared database and writes all files in a single transaction, so several
+files arrive together or not at all, and a crash or kill leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dashboard import db
+from dashboard.ingest.apply import apply_staged, current_user
+from dashboard.ingest.kinds import APPLY_ORDER, KINDS, Kind, detect_kind, match_headers
+from dashboard.ingest.reader import FileRefused, open_source
+from dashboard.ingest.stage import Staged, scratch_connection, stage
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class FileReport:
+    """The outcome of one file: counts, and every refused row with its reason."""
+
+    file_name: str
+    kind: str | None
+    refused_whole: str | None = None  # reason the whole file was refused
+    import_id: int | None = None
+    rows_in_file: int = 0
+    rows_accepted: int = 0
+    rows_duplicate: int = 0
+    rows_refused: int = 0
+    orphans: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    snapshot_dates: list[date] = field(default_factory=list)
+    problems: pa.Table | None = None  # line, column_name, value, reason
+    already_imported_as: list[int] = field(default_factory=list)  # same content hash
+
+
+@dataclass
+class ImportResult:
+    """The outcome of one import of one or more files."""
+
+    files: list[FileReport]
+    committed: bool
+    message: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        """0 every row accepted; 1 some rows refused (the rest imported); 2 nothing written."""
+        if not self.committed:
+            return 2
+        return 1 if any(f.rows_refused for f in self.files) else 0
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """A file to import: its path, its kind if the user said it, its name to show."""
+
+    path: Path
+    kind: str | None = None
+    name: str | None = None
+
+
+def _resolve_kind(spec: FileSpec, headers: list[str], user_map: Mapping[str, str]) -> Kind:
+    detected = detect_kind(headers, dict(user_map))
+    if spec.kind is None:
+        if detected is None:
+            raise FileRefused(
+                "cannot tell what kind of extract this is from its header "
+                f"({', '.join(headers[:8])}); expected accounts, payments, agents or contacts"
+            )
+        return detected
+    kind = KINDS[spec.kind]
+    found, _ = match_headers(kind, headers, dict(user_map))
+    lacking = [c for c in kind.required if c not in found and c != "as_of_date"]
+    if lacking and detected is not None and detected.name != kind.name:
+        raise FileRefused(
+            f"this looks like a {detected.name} extract, not {kind.name} "
+            f"(no {', '.join(lacking)} column)"
+        )
+    return kind
+
+
+def _problems(staged: Staged) -> pa.Table:
+    return pq.read_table(staged.problems_path)
+
+
+def import_files(
+    files: Sequence[FileSpec],
+    *,
+    db_path: str | Path | None = None,
+    as_of: date | None = None,
+    strict: bool = False,
+    user: str | None = None,
+    user_map: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    lock_timeout: float = db.DEFAULT_TIMEOUT_S,
+) -> ImportResult:
+    """Import extracts; see the module docstring for the guarantees.
+
+    Args:
+        files: the files, each with its kind or ``None`` to detect it from the header.
+        db_path: the database (default: the embedded one).
+        as_of: snapshot date for accounts files without an as_of_date column (or blanks).
+        strict: refuse the whole import if any row is refused.
+        user: recorded as the importer (default ``$DASHBOARD_USER`` or the login name).
+        user_map: header text -> canonical column, for headers the importer does not know.
+        progress: called with (fraction done, message) as the import advances.
+        lock_timeout: seconds to wait for another process to release the database.
+    """
+    mapping = dict(user_map or {})
+    report = progress or (lambda _f, _m: None)
+    reports: list[FileReport] = []
+    staged: list[tuple[Staged, FileReport]] = []
+    workdir = Path(tempfile.mkdtemp(prefix="dashboard-import-"))
+    try:
+        scratch = scratch_connection(workdir)
+        try:
+            for n, spec in enumerate(files):
+                name = spec.name or spec.path.name
+                fr = FileReport(file_name=name, kind=spec.kind)
+                reports.append(fr)
+                share = 0.7 / max(len(files), 1)
+                try:
+                    source = open_source(spec.path, workdir, name)
+                    fr.encoding, fr.delimiter = source.encoding, source.delimiter
+                    kind = _resolve_kind(spec, source.headers, mapping)
+                    fr.kind = kind.name
+                    st = stage(
+                        scratch, source, kind, workdir, as_of=as_of, user_map=mapping,
+                        progress=lambda m, n=n: report(n * share, m),
+                    )
+                except FileRefused as exc:
+                    fr.refused_whole = str(exc)
+                    continue
+                fr.rows_in_file, fr.ignored_columns = st.rows_in_file, st.ignored_columns
+                fr.snapshot_dates = st.snapshot_dates
+                staged.append((st, fr))
+        finally:
+            scratch.close()
+        if any(f.refused_whole for f in reports):
+            return ImportResult(reports, False, "a file was refused whole: nothing was imported")
+        if strict and any(st.rows_refused for st, _ in staged):
+            for st, fr in staged:
+                fr.rows_refused, fr.problems = st.rows_refused, _problems(st)
+            return ImportResult(reports, False, "strict: rows were refused, nothing was imported")
+        report(0.75, "writing to the database")
+        return _write(staged, db_path, strict, user or current_user(), lock_timeout, reports)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _write(
+    staged: list[tuple[Staged, FileReport]],
+    db_path: str | Path | None,
+    strict: bool,
+    user: str,
+    lock_timeout: float,
+    reports: list[FileReport],
+) -> ImportResult:
+    order = sorted(staged, key=lambda s: APPLY_ORDER.index(s[0].kind.name))
+    now = datetime.now().replace(microsecond=0)
+    with db.connect(db_path, timeout=lock_timeout) as con:
+        con.execute("begin transaction")
+        try:
+            for st, fr in order:
+                fr.already_imported_as = [
+                    int(r[0])
+                    for r in con.execute(
+                        "select import_id from imports where file_sha256 = $sha "
+                        "and status = 'active' order by 1",
+                        {"sha": st.source.sha256},
+                    ).fetchall()
+                ]
+                applied = apply_staged(con, st, user=user, now=now)
+                fr.import_id = applied.import_id
+                fr.rows_accepted, fr.rows_duplicate = applied.rows_accepted, applied.rows_duplicate
+                fr.rows_refused, fr.orphans = applied.rows_refused, applied.orphans
+                fr.problems = db.run(con, "import/rejects_of_import", {"import_id": fr.import_id})
+            if strict and any(fr.rows_refused for _, fr in order):
+                con.execute("rollback")
+                for _, fr in order:
+                    fr.import_id = None
+                return ImportResult(reports, False, "strict: rows were refused, nothing imported")
+            db.refresh_derived(con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return ImportResult(reports, True, "imported")
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """The outcome of undoing an import."""
+
+    import_id: int
+    kind: str
+    rows_removed: int
+
+
+class UndoRefused(Exception):
+    """The import cannot be undone (unknown, or already undone); ``str(exc)`` says why."""
+
+
+def undo_import(
+    import_id: int, *, db_path: str | Path | None = None, user: str | None = None
+) -> UndoResult:
+    """Revert one import: its rows go, a snapshot it replaced comes back; the log keeps it.
+
+    Raises:
+        UndoRefused: no such import, or it was already undone.
+    """
+    with db.connect(db_path) as con:
+        rows = con.execute(
+            "select kind, status from imports where import_id = $id", {"id": import_id}
+        ).fetchall()
+        row = rows[0] if rows else None
+        if row is None:
+            raise UndoRefused(f"there is no import #{import_id}")
+        kind, status = row
+        if status != "active":
+            raise UndoRefused(f"import #{import_id} was already undone")
+        table = KINDS[kind].table
+        con.execute("begin transaction")
+        try:
+            counted = con.execute(
+                f"select count(*) from {table} where import_id = $id", {"id": import_id}
+            ).fetchall()[0]
+            con.execute(f"delete from {table} where import_id = $id", {"id": import_id})
+            con.execute("delete from snapshot_loads where import_id = $id", {"id": import_id})
+            con.execute(
+                """update imports set status = 'undone', undone_at = $now, undone_by = $user
+                where import_id = $id""",
+                {"id": import_id, "now": datetime.now().replace(microsecond=0),
+                 "user": user or current_user()},
+            )
+            db.refresh_derived(con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return UndoResult(import_id, kind, int(counted[0]) if counted else 0)
+
+
+def list_imports(db_path: str | Path | None = None) -> pa.Table:
+    """Every import, newest first, with its counts and status."""
+    with db.connect(db_path) as con:
+        return db.run(con, "import/import_log")

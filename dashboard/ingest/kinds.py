@@ -1,0 +1,473 @@
+"""The four extract kinds of the data contract (domain.md): columns, types, header synonyms.
+
+Everything the importer knows about a kind lives here as data, so the header mapping, the
+validation SQL and the documentation are all generated from one description.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["id", "text", "date", "timestamp", "money", "int", "bool", "enum"]
+
+MAX_ID_LENGTH = 64
+MAX_TEXT_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column of an extract."""
+
+    name: str
+    type: ColumnType
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    non_negative: bool = False
+    non_zero: bool = False
+    choices: tuple[str, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)  # accepted spelling -> choice
+    default: str | None = None  # value used when blank (already canonical)
+    personal: bool = False  # personal data: masked at import, never stored in clear
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An extract kind: its columns and the raw table its rows go to."""
+
+    name: str
+    table: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+ACCOUNT_ID = (
+    "账号",
+    "账户号",
+    "账户",
+    "卡号",
+    "客户账号",
+    "账户编号",
+    "account",
+    "account_no",
+    "account_number",
+    "acct_id",
+    "acct_no",
+    "acct",
+)
+AGENT_ID = (
+    "催收员编号",
+    "催收员工号",
+    "催收员",
+    "工号",
+    "坐席工号",
+    "坐席",
+    "agent",
+    "collector_id",
+    "collector",
+    "agent_no",
+)
+
+STATUSES = (
+    "open",
+    "payment_plan",
+    "legal",
+    "disputed",
+    "settled",
+    "paid_in_full",
+    "recalled",
+    "written_off",
+)
+STATUS_ALIASES = {
+    "正常": "open",
+    "催收中": "open",
+    "在催": "open",
+    "active": "open",
+    "分期": "payment_plan",
+    "还款计划": "payment_plan",
+    "协商分期": "payment_plan",
+    "plan": "payment_plan",
+    "诉讼": "legal",
+    "法诉": "legal",
+    "法律诉讼": "legal",
+    "争议": "disputed",
+    "dispute": "disputed",
+    "和解": "settled",
+    "协商结清": "settled",
+    "settlement": "settled",
+    "结清": "paid_in_full",
+    "已结清": "paid_in_full",
+    "全额还款": "paid_in_full",
+    "paid": "paid_in_full",
+    "撤案": "recalled",
+    "退案": "recalled",
+    "召回": "recalled",
+    "recall": "recalled",
+    "核销": "written_off",
+    "已核销": "written_off",
+    "writeoff": "written_off",
+    "write_off": "written_off",
+}
+CONTACT_CHANNELS = ("call", "sms", "email", "letter", "visit")
+CONTACT_CHANNEL_ALIASES = {
+    "电话": "call",
+    "外呼": "call",
+    "phone": "call",
+    "phone_call": "call",
+    "短信": "sms",
+    "text": "sms",
+    "邮件": "email",
+    "电子邮件": "email",
+    "e_mail": "email",
+    "mail": "email",
+    "信函": "letter",
+    "律师函": "letter",
+    "外访": "visit",
+    "上门": "visit",
+    "field_visit": "visit",
+}
+OUTCOMES = (
+    "no_answer",
+    "wrong_party",
+    "right_party",
+    "promise_to_pay",
+    "refused",
+    "dispute",
+    "complaint",
+)
+OUTCOME_ALIASES = {
+    "未接通": "no_answer",
+    "无人接听": "no_answer",
+    "未接": "no_answer",
+    "no_contact": "no_answer",
+    "非本人": "wrong_party",
+    "第三方": "wrong_party",
+    "wrong_number": "wrong_party",
+    "本人": "right_party",
+    "本人接听": "right_party",
+    "rpc": "right_party",
+    "承诺还款": "promise_to_pay",
+    "ptp": "promise_to_pay",
+    "promise": "promise_to_pay",
+    "拒绝还款": "refused",
+    "拒付": "refused",
+    "拒绝": "refused",
+    "refusal": "refused",
+    "争议": "dispute",
+    "异议": "dispute",
+    "disputed": "dispute",
+    "投诉": "complaint",
+}
+
+ACCOUNTS = Kind(
+    "accounts",
+    "raw_accounts",
+    (
+        Column("account_id", "id", True, ACCOUNT_ID),
+        Column(
+            "as_of_date",
+            "date",
+            True,
+            (
+                "快照日期",
+                "数据日期",
+                "统计日期",
+                "报表日期",
+                "snapshot_date",
+                "as_of",
+                "report_date",
+                "asof_date",
+            ),
+        ),
+        Column(
+            "portfolio",
+            "text",
+            True,
+            (
+                "资产包",
+                "产品",
+                "委托方",
+                "委案批次",
+                "批次",
+                "portfolio_name",
+                "product",
+                "client",
+            ),
+        ),
+        Column(
+            "placement_date",
+            "date",
+            True,
+            (
+                "委案日期",
+                "委托日期",
+                "入催日期",
+                "分案日期",
+                "placed_date",
+                "placement",
+            ),
+        ),
+        Column(
+            "placed_balance",
+            "money",
+            True,
+            ("委案金额", "委托金额", "入催金额", "placed_amount", "placement_balance"),
+            non_negative=True,
+        ),
+        Column(
+            "current_balance",
+            "money",
+            True,
+            (
+                "当前余额",
+                "剩余欠款",
+                "欠款余额",
+                "当前欠款",
+                "balance",
+                "outstanding",
+                "outstanding_balance",
+            ),
+            non_negative=True,
+        ),
+        Column(
+            "days_past_due",
+            "int",
+            True,
+            ("逾期天数", "dpd", "days_overdue", "overdue_days"),
+            non_negative=True,
+        ),
+        Column("agent_id", "id", False, AGENT_ID),
+        Column(
+            "status",
+            "enum",
+            False,
+            ("状态", "账户状态", "account_status"),
+            choices=STATUSES,
+            aliases=STATUS_ALIASES,
+            default="open",
+        ),
+        Column(
+            "region",
+            "text",
+            False,
+            ("地区", "区域", "省份", "城市", "province", "city"),
+        ),
+        Column(
+            "customer_name",
+            "text",
+            False,
+            ("客户姓名", "姓名", "客户名称", "name", "debtor_name"),
+            personal=True,
+        ),
+        Column(
+            "phone",
+            "text",
+            False,
+            (
+                "手机号",
+                "手机号码",
+                "电话",
+                "手机",
+                "联系电话",
+                "mobile",
+                "phone_number",
+                "tel",
+            ),
+            personal=True,
+        ),
+        Column(
+            "id_number",
+            "text",
+            False,
+            (
+                "身份证号",
+                "身份证号码",
+                "证件号码",
+                "证件号",
+                "身份证",
+                "id_no",
+                "id_card",
+            ),
+            personal=True,
+        ),
+    ),
+)
+
+PAYMENTS = Kind(
+    "payments",
+    "raw_payments",
+    (
+        Column(
+            "payment_id",
+            "id",
+            True,
+            (
+                "还款流水号",
+                "流水号",
+                "交易流水号",
+                "还款编号",
+                "transaction_id",
+                "txn_id",
+                "payment_no",
+            ),
+        ),
+        Column("account_id", "id", True, ACCOUNT_ID),
+        Column(
+            "payment_date",
+            "date",
+            True,
+            ("还款日期", "交易日期", "入账日期", "paid_on", "transaction_date", "date"),
+        ),
+        Column(
+            "amount",
+            "money",
+            True,
+            ("还款金额", "金额", "交易金额", "payment_amount"),
+            non_zero=True,
+        ),
+        Column("agent_id", "id", False, AGENT_ID),
+        Column(
+            "channel",
+            "text",
+            False,
+            ("渠道", "还款渠道", "还款方式", "payment_channel", "method"),
+        ),
+        Column(
+            "reverses_payment_id",
+            "id",
+            False,
+            (
+                "冲正流水号",
+                "原流水号",
+                "原还款流水号",
+                "reversal_of",
+                "original_payment_id",
+            ),
+        ),
+    ),
+)
+
+AGENTS = Kind(
+    "agents",
+    "raw_agents",
+    (
+        Column("agent_id", "id", True, AGENT_ID),
+        Column("agent_name", "text", False, ("催收员姓名", "坐席姓名", "姓名", "name")),
+        Column("team", "text", True, ("团队", "小组", "组别", "team_name", "group")),
+        Column("plan", "text", False, ("佣金方案", "提成方案", "commission_plan")),
+        Column("hire_date", "date", False, ("入职日期", "hired_on")),
+        Column(
+            "active", "bool", False, ("在职", "是否在职", "is_active"), default="true"
+        ),
+    ),
+)
+
+CONTACTS = Kind(
+    "contacts",
+    "raw_contacts",
+    (
+        Column(
+            "contact_id",
+            "id",
+            True,
+            ("催记编号", "记录编号", "联系记录编号", "催收记录编号", "record_id"),
+        ),
+        Column("account_id", "id", True, ACCOUNT_ID),
+        Column("agent_id", "id", True, AGENT_ID),
+        Column(
+            "contacted_at",
+            "timestamp",
+            True,
+            ("联系时间", "催收时间", "拨打时间", "contact_time", "timestamp"),
+        ),
+        Column(
+            "channel",
+            "enum",
+            True,
+            ("联系方式", "渠道", "方式", "contact_channel"),
+            choices=CONTACT_CHANNELS,
+            aliases=CONTACT_CHANNEL_ALIASES,
+        ),
+        Column(
+            "outcome",
+            "enum",
+            True,
+            ("结果", "联系结果", "催收结果", "result"),
+            choices=OUTCOMES,
+            aliases=OUTCOME_ALIASES,
+        ),
+        Column(
+            "promise_amount",
+            "money",
+            False,
+            ("承诺金额", "承诺还款金额", "ptp_amount"),
+            non_negative=True,
+        ),
+        Column("promise_date", "date", False, ("承诺日期", "承诺还款日期", "ptp_date")),
+    ),
+)
+
+KINDS: dict[str, Kind] = {k.name: k for k in (ACCOUNTS, PAYMENTS, AGENTS, CONTACTS)}
+# Order in which kinds are applied when several files are imported together: reference data
+# first, so that a payment's account is known when the payment is checked.
+APPLY_ORDER = ("agents", "accounts", "payments", "contacts")
+
+
+def normalize_header(text: str) -> str:
+    """Header text as compared: no BOM or quotes, trimmed, lower case, words joined by '_'."""
+    text = text.replace("\ufeff", "").strip().strip('"').strip()
+    text = re.sub(r"[\s\-./]+", "_", text.lower())
+    return text.strip("_")
+
+
+def match_headers(
+    kind: Kind, headers: list[str], user_map: dict[str, str] | None = None
+) -> tuple[dict[str, int], list[str]]:
+    """Map a file's headers onto a kind's canonical columns.
+
+    Args:
+        kind: the extract kind.
+        headers: the file's header cells, in order.
+        user_map: header text -> canonical column, chosen by a user for unknown headers.
+
+    Returns:
+        (canonical column -> index in the file, headers that map to nothing).
+    """
+    lookup: dict[str, str] = {}
+    for col in kind.columns:
+        for name in (col.name, *col.synonyms):
+            lookup.setdefault(normalize_header(name), col.name)
+    for header, target in (user_map or {}).items():
+        lookup[normalize_header(header)] = target
+    found: dict[str, int] = {}
+    unknown: list[str] = []
+    for idx, header in enumerate(headers):
+        target = lookup.get(normalize_header(header))
+        if target is None or target in found:
+            unknown.append(header)
+        else:
+            found[target] = idx
+    return found, unknown
+
+
+def detect_kind(
+    headers: list[str], user_map: dict[str, str] | None = None
+) -> Kind | None:
+    """The kind whose required columns the headers cover best (all of them), or None."""
+    best: tuple[int, int, Kind] | None = None
+    for kind in KINDS.values():
+        found, _ = match_headers(kind, headers, user_map)
+        required = sum(1 for c in kind.required if c in found)
+        if required < len(kind.required) - (1 if kind.name == "accounts" else 0):
+            continue
+        score = (required, len(found))
+        if best is None or score > best[:2]:
+            best = (score[0], score[1], kind)
+    return best[2] if best else None

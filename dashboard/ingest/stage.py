@@ -1,0 +1,414 @@
+"""Phase one of an import: parse and check a file in a private scratch database.
+
+Nothing here touches the shared database file, so the slow part of an import (parsing and
+checking millions of rows) holds no lock that the app or another import waits on. The result
+is two Parquet files in the import's work folder: the accepted rows, typed and in canonical
+columns, and the problems (file line, column, value, reason) of the refused ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from dashboard.db import query_text
+from dashboard.ingest.kinds import Column, Kind, match_headers
+from dashboard.ingest.reader import DELIMITER_NAMES, FileRefused, SourceFile
+
+MAX_LINE_BYTES = 8 << 20
+
+# Reasons for rows DuckDB's reader could not split into the header's columns.
+STRUCTURAL_REASONS = {
+    "MISSING COLUMNS": "the row has fewer fields than the header ({message})",
+    "TOO MANY COLUMNS": "the row has more fields than the header ({message})",
+    "UNQUOTED VALUE": "a quoted field has text after its closing quote",
+    "LINE SIZE OVER MAXIMUM": "the row is longer than 8 MB",
+    "INVALID UNICODE": "the row is not valid UTF-8 text (mixed encodings in one file?)",
+    "INVALID STATE": "the row cannot be read as CSV (stray quote?)",
+}
+
+# Columns whose content decides whether two rows with the same id are the same row.
+IDENTITY = {"payments": "payment_id", "contacts": "contact_id", "agents": "agent_id"}
+
+
+@dataclass
+class Staged:
+    """The outcome of phase one for one file."""
+
+    source: SourceFile
+    kind: Kind
+    accepted_path: Path
+    problems_path: Path
+    rows_in_file: int
+    rows_accepted: int
+    rows_duplicate: int  # identical copies of a row earlier in the same file
+    rows_refused: int
+    ignored_columns: list[str] = field(default_factory=list)
+    snapshot_dates: list[date] = field(default_factory=list)
+
+
+def scratch_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to ``workdir``, with the import macros defined."""
+    con = duckdb.connect(":memory:", config={"temp_directory": str(workdir / "spill")})
+    for statement in _statements(query_text("import/macros")):
+        con.execute(statement)
+    return con
+
+
+def _statements(text: str) -> list[str]:
+    out = []
+    for chunk in text.split(";\n"):
+        code = "\n".join(ln for ln in chunk.splitlines() if not ln.strip().startswith("--"))
+        if code.strip():
+            out.append(code)
+    return out
+
+
+def _value_and_problem(col: Column, src: str) -> tuple[str, str]:
+    """SQL expressions (value, problem) for one canonical column read from ``src``.
+
+    ``src`` is a positional column name we generated (c0, c1, ...): no user text enters SQL.
+    Enumerations read their accepted spellings from the bound lists ``$<name>_keys``/``_vals``.
+    """
+    name = f"'{col.name}'"
+    if col.type == "id":
+        return f"blank_to_null({src})", f"id_problem({name}, {src})"
+    if col.type == "text":
+        value = f"blank_to_null({src})"
+        if col.personal:
+            value = f"mask_name({src})" if col.name == "customer_name" else f"mask_number({src})"
+        return value, f"text_problem({name}, {src})"
+    if col.type == "money":
+        checks = [f"money_problem({name}, {src})"]
+        if col.non_negative:
+            checks.append(
+                f"case when money_value({src}) < 0 then format('{{}} {{}} is negative', "
+                f"{name}, money_value({src})) end"
+            )
+        if col.non_zero:
+            checks.append(
+                f"case when money_value({src}) = 0 then format('{{}} is zero: a payment or "
+                f"reversal moves money', {name}) end"
+            )
+        return f"money_value({src})", f"coalesce({', '.join(checks)})"
+    if col.type == "int":
+        problem = (
+            f"coalesce(int_problem({name}, {src}), case when int_value({src}) < 0 then "
+            f"format('{{}} {{}} is negative', {name}, int_value({src})) end)"
+        )
+        return f"int_value({src})", problem
+    if col.type == "date":
+        return f"case when date_problem({name}, {src}) is null then date_value({src}) end", (
+            f"date_problem({name}, {src})"
+        )
+    if col.type == "timestamp":
+        return f"case when ts_problem({name}, {src}) is null then ts_value({src}) end", (
+            f"ts_problem({name}, {src})"
+        )
+    # enum and bool: accepted spellings in bound lists
+    keys, vals = f"${col.name}_keys", f"${col.name}_vals"
+    value = f"{vals}[list_position({keys}, enum_key({src}))]"
+    if col.type == "bool":
+        value = f"cast({value} as boolean)"
+    allowed = ", ".join(col.choices) if col.choices else "true, false"
+    problem = (
+        f"case when blank_to_null({src}) is not null and list_position({keys}, enum_key({src})) "
+        f"is null then format('{{}} ''{{}}'' is not one of: {allowed}', {name}, "
+        f"shown({src})) end"
+    )
+    return value, problem
+
+
+BOOL_ALIASES = {
+    "true": "true", "false": "false", "t": "true", "f": "false", "1": "true", "0": "false",
+    "yes": "true", "no": "false", "y": "true", "n": "false", "是": "true", "否": "false",
+    "在职": "true", "离职": "false", "active": "true", "inactive": "false",
+}  # fmt: skip
+
+
+def _enum_params(kind: Kind) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for col in kind.columns:
+        if col.type == "enum":
+            pairs = {c: c for c in col.choices} | dict(col.aliases)
+        elif col.type == "bool":
+            pairs = dict(BOOL_ALIASES)
+        else:
+            continue
+        params[f"{col.name}_keys"] = list(pairs)
+        params[f"{col.name}_vals"] = list(pairs.values())
+    return params
+
+
+def _row_rules(kind: Kind) -> list[str]:
+    """Cross-column rules, as SQL over the typed columns (NULL when the row is fine)."""
+    if kind.name == "accounts":
+        return [
+            (
+                "case when placement_date > as_of_date then format('placement_date {} is after "
+                "as_of_date {}', placement_date, as_of_date) end"
+            ),
+        ]
+    if kind.name == "payments":
+        return [
+            (
+                "case when reverses_payment_id is not null and amount > 0 then format('amount {} is "
+                "positive but reverses_payment_id is set: a reversal is negative', amount) end"
+            ),
+            "case when reverses_payment_id = payment_id then 'a payment cannot reverse itself' end",
+        ]
+    if kind.name == "contacts":
+        return [
+            (
+                "case when outcome = 'promise_to_pay' and promise_amount is null then "
+                "'promise_amount is required when outcome is promise_to_pay' end"
+            ),
+            (
+                "case when outcome = 'promise_to_pay' and promise_date is null then "
+                "'promise_date is required when outcome is promise_to_pay' end"
+            ),
+            (
+                "case when promise_date < cast(contacted_at as date) then format('promise_date {} "
+                "is before the contact ({})', promise_date, cast(contacted_at as date)) end"
+            ),
+        ]
+    return []
+
+
+def _refuse_if_header_unusable(
+    kind: Kind, source: SourceFile, found: dict[str, int], as_of: date | None
+) -> None:
+    canon = {}
+    for header in source.headers:
+        one, _ = match_headers(kind, [header])
+        for target in one:
+            if target in canon:
+                raise FileRefused(
+                    f"columns '{canon[target]}' and '{header}' both mean {target}: keep one of them"
+                )
+            canon[target] = header
+    missing = [c for c in kind.required if c not in found]
+    if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
+        missing.remove("as_of_date")
+    if missing:
+        hint = ""
+        if len(source.headers) == 1 and source.delimiter == ",":
+            hint = " (is the file separated by something other than commas?)"
+        elif kind.name == "accounts" and missing == ["as_of_date"]:
+            hint = " (or give the snapshot date with --as-of)"
+        raise FileRefused(
+            f"missing required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} for a {kind.name} extract{hint}"
+        )
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    kind: Kind,
+    workdir: Path,
+    *,
+    as_of: date | None = None,
+    user_map: Mapping[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Staged:
+    """Parse and check one file; write its accepted rows and its problems to Parquet.
+
+    Raises:
+        FileRefused: the file as a whole cannot be imported (missing required columns, ...).
+    """
+    found, ignored = match_headers(kind, source.headers, dict(user_map or {}))
+    _refuse_if_header_unusable(kind, source, found, as_of)
+    say = progress or (lambda _msg: None)
+    tag = f"{kind.name}_{abs(hash(source.path)) % 10**8}"
+    n_cols = len(source.headers)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_cols)) + "}"
+
+    say(f"reading {source.name} ({DELIMITER_NAMES[source.delimiter]}-separated, {source.encoding})")
+    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    con.execute(
+        f"""create or replace table src_{tag} as
+        select * from read_csv($path, header = true, auto_detect = false, delim = $delim,
+            quote = '"', escape = '"', columns = {columns}, store_rejects = true,
+            strict_mode = true, max_line_size = {MAX_LINE_BYTES})""",
+        {"path": str(source.csv_path), "delim": source.delimiter},
+    )
+    # Rows the reader could not split: their lines (spreadsheet row numbers, header = 1).
+    con.execute(
+        f"""create or replace table structural_{tag} as
+        select line, min(error_type) as error_type, min(error_message) as message
+        from reject_errors group by line"""
+    )
+    # Line of a parsed row = its position + 2 + the unreadable rows before it.
+    con.execute(
+        f"""create or replace table lined_{tag} as
+        with skipped as (
+            select line - 2 - (row_number() over (order by line) - 1) as parsed_before,
+                   row_number() over (order by line) as skipped_so_far
+            from structural_{tag}
+        )
+        select s.*, s.pos + 2 + coalesce(k.skipped_so_far, 0) as line
+        from (select *, rowid as pos from src_{tag}) as s
+        asof left join skipped as k on s.pos >= k.parsed_before"""
+    )
+
+    say(f"checking {source.name}")
+    selects, problems = [], []
+    for col in kind.columns:
+        if col.name in found:
+            value, problem = _value_and_problem(col, f"c{found[col.name]}")
+        else:
+            value, problem = "null", "null"
+        if col.name == "as_of_date" and as_of is not None:
+            value = f"coalesce({value}, $as_of)"
+        if col.default is not None:
+            value = f"coalesce({value}, {_literal(col)})"
+        selects.append(f"{value} as {col.name}")
+        src = f"c{found[col.name]}" if col.name in found else "null"
+        problems.append(f"{{'column_name': '{col.name}', 'value': {src}, 'reason': {problem}}}")
+        if col.required:
+            problems.append(
+                f"{{'column_name': '{col.name}', 'value': null, 'reason': case when "
+                f"{col.name} is null and {problem if col.name in found else 'null'} is null "
+                f"then 'missing required value: {col.name}' end}}"
+            )
+    for rule in _row_rules(kind):
+        problems.append(f"{{'column_name': null, 'value': null, 'reason': {rule}}}")
+    params: dict[str, object] = _enum_params(kind)
+    if as_of is not None and "as_of_date" in [c.name for c in kind.columns]:
+        params["as_of"] = as_of
+    con.execute(
+        f"""create or replace table checked_{tag} as
+        select line, {", ".join(selects)},
+            list_filter([{", ".join(problems)}], lambda p: p.reason is not null) as problems
+        from lined_{tag}""",
+        params,
+    )
+    _mark_duplicates(con, kind, tag)
+
+    accepted_path = workdir / f"{tag}.accepted.parquet"
+    problems_path = workdir / f"{tag}.problems.parquet"
+    names = ", ".join(c.name for c in kind.columns)
+    con.execute(
+        f"""copy (select line, {names} from checked_{tag}
+                  where len(problems) = 0 and not is_copy order by line)
+        to '{accepted_path}' (format parquet)"""
+    )
+    con.execute(
+        f"""copy (
+            select line, p.column_name, p.value, p.reason from (
+                select line, unnest(problems) as p from checked_{tag}
+            )
+            union all
+            select line, null, null, replace($tpl_{{e}}, '{{message}}', message)
+            from structural_{tag}
+            order by line
+        ) to '{problems_path}' (format parquet)""".replace("$tpl_{e}", _structural_case()),
+    )
+    counts = con.execute(
+        f"""select count(*) filter (where len(problems) = 0 and not is_copy),
+                   count(*) filter (where len(problems) = 0 and is_copy),
+                   count(*) filter (where len(problems) > 0),
+                   (select count(*) from structural_{tag})
+            from checked_{tag}"""
+    ).fetchall()[0]
+    assert counts is not None
+    accepted, duplicate, refused, structural = (int(x) for x in counts)
+    rows_in_file = accepted + duplicate + refused + structural
+    if rows_in_file == 0:
+        raise FileRefused("the file has a header but no data rows")
+    dates: list[date] = []
+    if kind.name == "accounts":
+        dates = [
+            r[0]
+            for r in con.execute(
+                f"""select distinct as_of_date from checked_{tag}
+                where len(problems) = 0 and not is_copy order by 1"""
+            ).fetchall()
+        ]
+    for table in ("src", "structural", "lined", "checked"):
+        con.execute(f"drop table if exists {table}_{tag}")
+    return Staged(
+        source=source,
+        kind=kind,
+        accepted_path=accepted_path,
+        problems_path=problems_path,
+        rows_in_file=rows_in_file,
+        rows_accepted=accepted,
+        rows_duplicate=duplicate,
+        rows_refused=refused + structural,
+        ignored_columns=ignored,
+        snapshot_dates=dates,
+    )
+
+
+def _literal(col: Column) -> str:
+    assert col.default is not None and col.default.replace("_", "").isalnum()
+    return "true" if col.type == "bool" and col.default == "true" else f"'{col.default}'"
+
+
+def _structural_case() -> str:
+    whens = " ".join(f"when error_type = '{k}' then '{v}'" for k, v in STRUCTURAL_REASONS.items())
+    return f"(case {whens} else 'the row cannot be read as CSV: ' || error_type end)"
+
+
+def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> None:
+    """Refuse rows whose key repeats in the file; identical copies of a row are a no-op.
+
+    Accounts: an account listed twice in one snapshot is refused every time (which copy is
+    right cannot be known). Other kinds: copies identical to an earlier row are skipped as
+    duplicates; copies that differ are all refused as conflicting.
+    """
+    names = [c.name for c in kind.columns]
+    if kind.name == "accounts":
+        key = ["as_of_date", "account_id"]
+        partition = ", ".join(key)
+        con.execute(
+            f"""create or replace table checked_{tag} as
+            select * replace (
+                case when n > 1 then list_append(problems, {{'column_name': 'account_id',
+                    'value': account_id, 'reason': format('account_id {{}} appears {{}} times in '
+                    || 'the snapshot of {{}} (lines {{}})', account_id, n, as_of_date, lines)}})
+                else problems end as problems),
+                false as is_copy
+            from (
+                select c.*,
+                    count(*) filter (where len(problems) = 0) over w as n,
+                    array_to_string(list(line) filter (where len(problems) = 0) over w, ', ')
+                        as lines
+                from checked_{tag} as c
+                window w as (partition by {partition})
+            )"""
+        )
+        con.execute(f"alter table checked_{tag} drop column n")
+        con.execute(f"alter table checked_{tag} drop column lines")
+        return
+    key = IDENTITY[kind.name]
+    content = ", ".join(n for n in names)
+    con.execute(
+        f"""create or replace table checked_{tag} as
+        with keyed as (
+            select c.*, md5(to_json(struct_pack({content}))) as content_hash
+            from checked_{tag} as c
+        ),
+        grouped as (
+            select *,
+                count(distinct content_hash) filter (where len(problems) = 0) over w as variants,
+                min(line) filter (where len(problems) = 0) over w as first_line,
+                array_to_string(list(line) filter (where len(problems) = 0) over w, ', ')
+                    as lines
+            from keyed
+            window w as (partition by {key})
+        )
+        select * exclude (content_hash, variants, first_line, lines) replace (
+            case when len(problems) = 0 and variants > 1 then list_append(problems,
+                {{'column_name': '{key}', 'value': {key}, 'reason': format('{key} {{}} appears '
+                || 'with different content on lines {{}}', {key}, lines)}})
+            else problems end as problems),
+            len(problems) = 0 and variants = 1 and line > first_line as is_copy
+        from grouped"""
+    )

@@ -1,0 +1,150 @@
+-- Parsing and checking rules for imported text, one macro per value type.
+-- Each type has a value macro (the typed value, or NULL when the text is not valid) and a
+-- problem macro (NULL when valid, else a reason a person understands). Blank text is NULL:
+-- whether a blank is allowed is decided by the caller (required columns).
+-- Created as temporary macros on the importer's private scratch connection.
+
+-- Trimmed: spaces, tabs, line breaks, no-break and ideographic spaces.
+create or replace temp macro blank_to_null(v) as
+    nullif(trim(v, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288)), '');
+
+create or replace temp macro shown(v) as
+    case when length(v) > 40 then left(v, 40) || '…' else v end;
+
+-- Money: optional currency sign, optional thousands separators in groups of three, at most
+-- two decimals: 1234.5, 1,234.56, ¥1234, -20.00. Not: 1.234,56, 1e3, NaN, 12.345.
+create or replace temp macro money_text(v) as
+    regexp_replace(blank_to_null(v), '^([+-]?)\s*[¥￥$]\s*', '\1');
+
+create or replace temp macro money_ok(v) as
+    regexp_full_match(money_text(v), '[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]{1,2})?')
+    and length(regexp_replace(split_part(money_text(v), '.', 1), '[^0-9]', '', 'g')) <= 15;
+
+create or replace temp macro money_value(v) as
+    case when money_ok(v) then cast(replace(money_text(v), ',', '') as decimal(18, 2)) end;
+
+create or replace temp macro money_problem(col, v) as
+    case
+        when blank_to_null(v) is null or money_ok(v) then null
+        when regexp_full_match(money_text(v), '[+-]?[0-9,]*\.[0-9]{3,}')
+            then format('{} ''{}'' has more than two decimal places', col, shown(v))
+        when regexp_full_match(money_text(v), '[+-]?[0-9]{16,}(\.[0-9]*)?')
+            then format('{} ''{}'' is too large', col, shown(v))
+        else format('{} ''{}'' is not an amount of money', col, shown(v))
+    end;
+
+-- Whole numbers (days past due): 45, +45, 45.0 (spreadsheets write that).
+create or replace temp macro int_ok(v) as
+    regexp_full_match(blank_to_null(v), '[+-]?[0-9]{1,6}(\.0+)?');
+
+create or replace temp macro int_value(v) as
+    case when int_ok(v) then cast(split_part(blank_to_null(v), '.', 1) as integer) end;
+
+create or replace temp macro int_problem(col, v) as
+    case
+        when blank_to_null(v) is null or int_ok(v) then null
+        else format('{} ''{}'' is not a whole number', col, shown(v))
+    end;
+
+-- Dates: 2026-10-31, 2026/10/31, 2026.10.31, 2026-1-5, 20261031, 2026年10月31日, and the
+-- same followed by a midnight time (database exports). Day-first or month-first forms such
+-- as 10/31/2026 are ambiguous and refused; so are spreadsheet serial numbers (44927).
+create or replace temp macro date_parts(v) as
+    regexp_extract(
+        blank_to_null(v),
+        '^([0-9]{4})(?:[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?|([0-9]{2})([0-9]{2}))(?:[ T]00:00(?::00(?:\.0+)?)?)?$',
+        ['y', 'm', 'd', 'm2', 'd2']
+    );
+
+create or replace temp macro date_value(v) as
+    case
+        when date_parts(v).y <> '' then try_cast(
+            date_parts(v).y || '-'
+            || lpad(coalesce(nullif(date_parts(v).m, ''), date_parts(v).m2), 2, '0') || '-'
+            || lpad(coalesce(nullif(date_parts(v).d, ''), date_parts(v).d2), 2, '0')
+            as date)
+    end;
+
+create or replace temp macro date_in_range(d) as d between date '1900-01-01' and date '2100-12-31';
+
+create or replace temp macro date_problem(col, v) as
+    case
+        when blank_to_null(v) is null then null
+        when date_value(v) is not null and date_in_range(date_value(v)) then null
+        when date_value(v) is not null
+            then format('{} {} is outside the supported range 1900-2100', col, shown(v))
+        when date_parts(v).y <> '' then format('{} {} is not a date', col, shown(v))
+        when regexp_full_match(blank_to_null(v), '[0-9]{5}(\.[0-9]+)?')
+            then format('{} ''{}'' looks like a spreadsheet serial number, not a date '
+                        || '(write dates as YYYY-MM-DD)', col, shown(v))
+        when regexp_full_match(blank_to_null(v), '[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}')
+            then format('{} ''{}'' is ambiguous (day and month order unknown); '
+                        || 'write dates as YYYY-MM-DD', col, shown(v))
+        else format('{} ''{}'' is not a date (expected YYYY-MM-DD)', col, shown(v))
+    end;
+
+-- Timestamps: a date as above (not the compact form) then a time HH:MM[:SS[.fff]].
+create or replace temp macro ts_parts(v) as
+    regexp_extract(
+        blank_to_null(v),
+        '^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]{1,6})?)?$',
+        ['y', 'm', 'd', 'hh', 'mi', 'ss', 'frac']
+    );
+
+create or replace temp macro ts_value(v) as
+    case
+        when ts_parts(v).y <> '' then try_cast(
+            ts_parts(v).y || '-' || lpad(ts_parts(v).m, 2, '0') || '-'
+            || lpad(ts_parts(v).d, 2, '0') || ' ' || lpad(ts_parts(v).hh, 2, '0') || ':'
+            || ts_parts(v).mi || ':' || coalesce(nullif(ts_parts(v).ss, ''), '00')
+            || ts_parts(v).frac
+            as timestamp)
+    end;
+
+create or replace temp macro ts_problem(col, v) as
+    case
+        when blank_to_null(v) is null then null
+        when ts_value(v) is not null and date_in_range(cast(ts_value(v) as date)) then null
+        when ts_value(v) is not null
+            then format('{} {} is outside the supported range 1900-2100', col, shown(v))
+        when ts_parts(v).y <> '' then format('{} {} is not a valid date and time', col, shown(v))
+        else format('{} ''{}'' is not a date and time (expected YYYY-MM-DD HH:MM:SS)',
+                    col, shown(v))
+    end;
+
+-- Identifiers: trimmed; at most 64 characters; no control characters.
+create or replace temp macro id_problem(col, v) as
+    case
+        when blank_to_null(v) is null then null
+        when length(blank_to_null(v)) > 64
+            then format('{} is longer than 64 characters', col)
+        when regexp_matches(v, '[\x00-\x1f\x7f]')
+            then format('{} ''{}'' contains control characters', col, shown(regexp_replace(v, '[\x00-\x1f\x7f]', '?', 'g')))
+    end;
+
+create or replace temp macro text_problem(col, v) as
+    case
+        when length(blank_to_null(v)) > 500 then format('{} is longer than 500 characters', col)
+    end;
+
+-- Enumerations: lower-cased, spaces and hyphens as '_', then looked up in value_aliases
+-- (canonical values map to themselves).
+create or replace temp macro enum_key(v) as
+    regexp_replace(lower(blank_to_null(v)), '[\s\-]+', '_', 'g');
+
+-- Masking of personal data, applied before anything is stored: 张三 -> 张*,
+-- 13812341234 -> 138****1234, 110101199001011234 -> 110***********1234.
+create or replace temp macro mask_name(v) as
+    case when blank_to_null(v) is not null then
+        left(blank_to_null(v), 1) || repeat('*', greatest(length(blank_to_null(v)) - 1, 1))
+    end;
+
+create or replace temp macro mask_number(v) as
+    case
+        when blank_to_null(v) is null then null
+        when length(blank_to_null(v)) <= 4 then repeat('*', length(blank_to_null(v)))
+        when length(blank_to_null(v)) <= 7
+            then repeat('*', length(blank_to_null(v)) - 4) || right(blank_to_null(v), 4)
+        else left(blank_to_null(v), 3) || repeat('*', length(blank_to_null(v)) - 7)
+            || right(blank_to_null(v), 4)
+    end;

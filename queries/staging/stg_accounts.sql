@@ -1,0 +1,35 @@
+-- stg_accounts: one row per snapshot (as_of_date) and account, from the snapshot's latest
+-- active import (a re-uploaded snapshot replaces the earlier one whole).
+-- Parameters: none.
+with snapshot_in_force as (
+    select
+        sl.as_of_date,
+        max(sl.import_id) as import_id
+    from snapshot_loads as sl
+    inner join imports as i on i.import_id = sl.import_id
+    where i.status = 'active'
+    group by sl.as_of_date
+),
+
+accounts as (
+    select
+        a.as_of_date,
+        a.account_id,
+        a.portfolio,
+        a.placement_date,
+        a.placed_balance,
+        a.current_balance,
+        a.days_past_due,
+        a.agent_id,
+        a.status,
+        a.region,
+        a.customer_name,
+        a.phone,
+        a.id_number,
+        a.import_id
+    from raw_accounts as a
+    inner join snapshot_in_force as s
+        on a.import_id = s.import_id and a.as_of_date = s.as_of_date
+)
+
+select * from accounts

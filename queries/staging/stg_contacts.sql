@@ -1,0 +1,13 @@
+-- stg_contacts: one row per contact attempt of an active import. Parameters: none.
+select
+    c.contact_id,
+    c.account_id,
+    c.agent_id,
+    c.contacted_at,
+    c.channel,
+    c.outcome,
+    c.promise_amount,
+    c.promise_date,
+    c.import_id
+from raw_contacts as c
+where c.import_id in (select import_id from imports where status = 'active')
