@@ -122,9 +122,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(p.read_text(encoding="utf-8"))
         _create_views(con)
         refresh_derived(con)
-        con.execute(
-            "insert or replace into meta values ('schema', $fp)", {"fp": fingerprint}
-        )
+        con.execute("insert or replace into meta values ('schema', $fp)", {"fp": fingerprint})
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

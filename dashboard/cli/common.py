@@ -57,8 +57,9 @@ def write_table(table: pa.Table, fmt: str, out: TextIO = sys.stdout) -> None:
         for r in rows:
             writer.writerow([_cell(r[n]) for n in names])
     elif fmt == "json":
-        json.dump([{n: _json(r[n]) for n in names} for r in rows], out, ensure_ascii=False,
-                  indent=1)
+        json.dump(
+            [{n: _json(r[n]) for n in names} for r in rows], out, ensure_ascii=False, indent=1
+        )
         out.write("\n")
     else:
         cells = [[_cell(r[n]) for n in names] for r in rows]

@@ -27,20 +27,47 @@ refused)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("import", help="import CSV extracts", description=IMPORT_HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "import",
+        help="import CSV extracts",
+        description=IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_db_option(p)
     for kind in ("accounts", "payments", "agents", "contacts"):
-        p.add_argument(f"--{kind}", action="append", type=Path, default=[], metavar="FILE",
-                       help=f"a {kind} extract (repeatable)")
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                   help="extracts whose kind is detected from their header")
-    p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
-                   help="snapshot date for accounts files without an as_of_date column")
-    p.add_argument("--strict", action="store_true",
-                   help="all or nothing: any refused row refuses the whole import")
-    p.add_argument("--map", action="append", default=[], metavar="HEADER=COLUMN",
-                   help="map an unknown header to a canonical column (repeatable)")
+        p.add_argument(
+            f"--{kind}",
+            action="append",
+            type=Path,
+            default=[],
+            metavar="FILE",
+            help=f"a {kind} extract (repeatable)",
+        )
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="extracts whose kind is detected from their header",
+    )
+    p.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="snapshot date for accounts files without an as_of_date column",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="all or nothing: any refused row refuses the whole import",
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=COLUMN",
+        help="map an unknown header to a canonical column (repeatable)",
+    )
     p.add_argument("--by", metavar="NAME", help="who is importing (default: login name)")
     p.set_defaults(func=_import)
 
@@ -63,8 +90,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("init", help="create the database; load the sample data if it is empty")
     add_db_option(p)
-    p.add_argument("--sample", type=Path, default=SAMPLE_DATA, metavar="DIR",
-                   help=f"folder of extracts to load into an empty database (default {SAMPLE_DATA})")
+    p.add_argument(
+        "--sample",
+        type=Path,
+        default=SAMPLE_DATA,
+        metavar="DIR",
+        help=f"folder of extracts to load into an empty database (default {SAMPLE_DATA})",
+    )
     p.add_argument("--no-sample", action="store_true", help="only create the database")
     p.set_defaults(func=_init)
 
@@ -86,9 +118,11 @@ def print_result(result: ImportResult) -> None:
             print(f"{f.file_name}: REFUSED: {f.refused_whole}")
             continue
         where = f"import #{f.import_id}" if f.import_id else "not imported"
-        line = (f"{f.file_name}: {f.kind}, {where}: {f.rows_in_file} rows, "
-                f"{f.rows_accepted} accepted, {f.rows_duplicate} already present, "
-                f"{f.rows_refused} refused")
+        line = (
+            f"{f.file_name}: {f.kind}, {where}: {f.rows_in_file} rows, "
+            f"{f.rows_accepted} accepted, {f.rows_duplicate} already present, "
+            f"{f.rows_refused} refused"
+        )
         if f.orphans:
             line += f", {f.orphans} for accounts in no snapshot (kept as orphans)"
         print(line)
@@ -108,16 +142,28 @@ def print_result(result: ImportResult) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    specs = [FileSpec(path, kind) for kind in ("accounts", "payments", "agents", "contacts")
-             for path in getattr(args, kind)]
+    specs = [
+        FileSpec(path, kind)
+        for kind in ("accounts", "payments", "agents", "contacts")
+        for path in getattr(args, kind)
+    ]
     specs += [FileSpec(path) for path in args.files]
     if not specs:
-        print("nothing to import: give files with --accounts/--payments/--agents/--contacts "
-              "or as arguments", file=sys.stderr)
+        print(
+            "nothing to import: give files with --accounts/--payments/--agents/--contacts "
+            "or as arguments",
+            file=sys.stderr,
+        )
         return 2
     try:
-        result = import_files(specs, db_path=args.db, as_of=args.as_of, strict=args.strict,
-                              user=args.by, user_map=_parse_map(args.map))
+        result = import_files(
+            specs,
+            db_path=args.db,
+            as_of=args.as_of,
+            strict=args.strict,
+            user=args.by,
+            user_map=_parse_map(args.map),
+        )
     except (db.DatabaseBusy, db.DatabaseError) as exc:
         print(f"nothing imported: {exc}", file=sys.stderr)
         return 2
@@ -142,8 +188,9 @@ def _undo(args: argparse.Namespace) -> int:
 
 def _rejects(args: argparse.Namespace) -> int:
     with db.connect(args.db) as con:
-        write_table(db.run(con, "import/rejects_of_import", {"import_id": args.import_id}),
-                    args.format)
+        write_table(
+            db.run(con, "import/rejects_of_import", {"import_id": args.import_id}), args.format
+        )
     return 0
 
 

@@ -139,7 +139,12 @@ def import_files(
                     kind = _resolve_kind(spec, source.headers, mapping)
                     fr.kind = kind.name
                     st = stage(
-                        scratch, source, kind, workdir, as_of=as_of, user_map=mapping,
+                        scratch,
+                        source,
+                        kind,
+                        workdir,
+                        as_of=as_of,
+                        user_map=mapping,
                         progress=lambda m, n=n: report(n * share, m),
                     )
                 except FileRefused as exc:
@@ -244,8 +249,11 @@ def undo_import(
             con.execute(
                 """update imports set status = 'undone', undone_at = $now, undone_by = $user
                 where import_id = $id""",
-                {"id": import_id, "now": datetime.now().replace(microsecond=0),
-                 "user": user or current_user()},
+                {
+                    "id": import_id,
+                    "now": datetime.now().replace(microsecond=0),
+                    "user": user or current_user(),
+                },
             )
             db.refresh_derived(con)
             con.execute("commit")

@@ -363,9 +363,7 @@ AGENTS = Kind(
         Column("team", "text", True, ("团队", "小组", "组别", "team_name", "group")),
         Column("plan", "text", False, ("佣金方案", "提成方案", "commission_plan")),
         Column("hire_date", "date", False, ("入职日期", "hired_on")),
-        Column(
-            "active", "bool", False, ("在职", "是否在职", "is_active"), default="true"
-        ),
+        Column("active", "bool", False, ("在职", "是否在职", "is_active"), default="true"),
     ),
 )
 
@@ -457,9 +455,7 @@ def match_headers(
     return found, unknown
 
 
-def detect_kind(
-    headers: list[str], user_map: dict[str, str] | None = None
-) -> Kind | None:
+def detect_kind(headers: list[str], user_map: dict[str, str] | None = None) -> Kind | None:
     """The kind whose required columns the headers cover best (all of them), or None."""
     best: tuple[int, int, Kind] | None = None
     for kind in KINDS.values():

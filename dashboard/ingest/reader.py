@@ -66,7 +66,9 @@ def detect_encoding(sample: bytes) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
-    raise FileRefused("the file is not text in UTF-8 or GBK/GB18030 (is it a spreadsheet or a zip?)")
+    raise FileRefused(
+        "the file is not text in UTF-8 or GBK/GB18030 (is it a spreadsheet or a zip?)"
+    )
 
 
 def _first_line(text: str) -> str:
