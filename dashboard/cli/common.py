@@ -47,8 +47,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write_table(table: pa.Table, fmt: str, out: TextIO = sys.stdout) -> None:
+def write_table(table: pa.Table, fmt: str, out: TextIO | None = None) -> None:
     """Print an Arrow table as csv, json (a list of objects) or an aligned text table."""
+    out = out or sys.stdout
     rows = table.to_pylist()
     names = table.column_names
     if fmt == "csv":

@@ -69,6 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="map an unknown header to a canonical column (repeatable)",
     )
     p.add_argument("--by", metavar="NAME", help="who is importing (default: login name)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print progress (reading, checking, writing) to stderr")
     p.set_defaults(func=_import)
 
     p = sub.add_parser("imports", help="list imports, newest first")
@@ -139,6 +141,10 @@ def print_result(result: ImportResult) -> None:
                 print(f"  {f.file_name}:{p['line']}:{col} {p['reason']}")
     if not result.committed:
         print(f"nothing imported: {result.message}", file=sys.stderr)
+
+
+def _print_progress(fraction: float, message: str) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -87,12 +87,12 @@ def _value_and_problem(col: Column, src: str) -> tuple[str, str]:
         if col.non_negative:
             checks.append(
                 f"case when money_value({src}) < 0 then format('{{}} {{}} is negative', "
-                f"{name}, money_value({src})) end"
+                f"{name}, cast(money_value({src}) as varchar)) end"
             )
         if col.non_zero:
             checks.append(
-                f"case when money_value({src}) = 0 then format('{{}} is zero: a payment or "
-                f"reversal moves money', {name}) end"
+                f"case when money_value({src}) = 0 then format('{{}} {{}} is zero: a payment or "
+                f"reversal moves money', {name}, shown({src})) end"
             )
         return f"money_value({src})", f"coalesce({', '.join(checks)})"
     if col.type == "int":
@@ -157,7 +157,7 @@ def _row_rules(kind: Kind) -> list[str]:
         return [
             (
                 "case when reverses_payment_id is not null and amount > 0 then format('amount {} is "
-                "positive but reverses_payment_id is set: a reversal is negative', amount) end"
+                "positive but reverses_payment_id is set: a reversal is negative', cast(amount as varchar)) end"
             ),
             "case when reverses_payment_id = payment_id then 'a payment cannot reverse itself' end",
         ]
@@ -251,7 +251,7 @@ def stage(
                    row_number() over (order by line) as skipped_so_far
             from structural_{tag}
         )
-        select s.*, s.pos + 2 + coalesce(k.skipped_so_far, 0) as line
+        select s.*, cast(s.pos + 2 + coalesce(k.skipped_so_far, 0) as bigint) as line
         from (select *, rowid as pos from src_{tag}) as s
         asof left join skipped as k on s.pos >= k.parsed_before"""
     )
@@ -278,7 +278,9 @@ def stage(
             )
     for rule in _row_rules(kind):
         problems.append(f"{{'column_name': null, 'value': null, 'reason': {rule}}}")
-    params: dict[str, object] = _enum_params(kind)
+    params: dict[str, object] = {
+        k: v for k, v in _enum_params(kind).items() if k.rsplit("_", 1)[0] in found
+    }
     if as_of is not None and "as_of_date" in [c.name for c in kind.columns]:
         params["as_of"] = as_of
     con.execute(
@@ -301,10 +303,10 @@ def stage(
     con.execute(
         f"""copy (
             select line, p.column_name, p.value, p.reason from (
-                select line, unnest(problems) as p from checked_{tag}
+                select cast(line as bigint) as line, unnest(problems) as p from checked_{tag}
             )
             union all
-            select line, null, null, replace($tpl_{{e}}, '{{message}}', message)
+            select cast(line as bigint), null, null, replace($tpl_{{e}}, '{{message}}', message)
             from structural_{tag}
             order by line
         ) to '{problems_path}' (format parquet)""".replace("$tpl_{e}", _structural_case()),

@@ -1,0 +1,478 @@
+"""Commission plans: the YAML plan file read into typed, frozen objects, or refused whole.
+
+Finance signs payouts computed from this file, so a file with a single mistake computes
+nothing: every problem is collected (plan, key, what is wrong) and the whole list is raised
+at once, so the person fixing the file sees all of it in one go. Numbers are read as exact
+decimals straight from the YAML text (never through binary floats), so ``rate: 0.015`` is
+exactly 0.015.
+
+The format is domain.md's "Commission payouts" file; see docs/payouts.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from dashboard.paths import SAMPLE_DATA
+
+PLANS_ENV = "DASHBOARD_PLANS"
+PLAN_KEYS = ("rate", "tiers", "early_bonus", "cap", "compliance", "description")
+TOP_KEYS = ("default_plan", "plans", "teams")
+CENT = Decimal("0.01")
+
+Metric = Literal["tasks", "collected"]
+Mode = Literal["retroactive", "marginal"]
+
+
+def default_plans_path() -> Path:
+    """The plan file in use: ``$DASHBOARD_PLANS`` or ``sample_data/plans.yaml``."""
+    env = os.environ.get(PLANS_ENV, "").strip()
+    return Path(env) if env else SAMPLE_DATA / "plans.yaml"
+
+
+@dataclass(frozen=True)
+class Level:
+    """A tier level: from ``min`` (tasks or money) upwards, ``rate`` applies."""
+
+    min: Decimal
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class Tiers:
+    """Tiered rates by a metric; ``levels`` sorted by ``min``, the first at 0."""
+
+    metric: Metric
+    mode: Mode
+    levels: tuple[Level, ...]
+
+
+@dataclass(frozen=True)
+class EarlyBonus:
+    """``amount`` if the target is reached ``days_before_end`` days before the month's end."""
+
+    target: Decimal
+    days_before_end: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ComplianceRule:
+    """Base commission x max(floor, 1 - per_violation x violations - per_complaint x complaints)."""
+
+    per_violation: Decimal
+    per_complaint: Decimal
+    floor: Decimal
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One commission plan: a fixed ``rate`` or ``tiers``, plus optional bonus, cap, compliance."""
+
+    name: str
+    rate: Decimal | None = None
+    tiers: Tiers | None = None
+    early_bonus: EarlyBonus | None = None
+    cap: Decimal | None = None
+    compliance: ComplianceRule | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class TeamPool:
+    """A team pool: ``pool_rate`` x the team's net collected, when it reaches ``target``."""
+
+    team: str
+    pool_rate: Decimal
+    target: Decimal
+
+
+@dataclass(frozen=True)
+class PlanBook:
+    """A valid plan file: its plans, its team pools, and the file's identity for approvals."""
+
+    default_plan: str
+    plans: Mapping[str, Plan]
+    teams: Mapping[str, TeamPool]
+    source: str = "<memory>"
+    sha256: str = ""
+
+    def plan_for(self, plan_name: str | None) -> Plan:
+        """The plan named on an agent row (blank: the default plan)."""
+        return self.plans[(plan_name or "").strip() or self.default_plan]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a plan file: where (plan, team or file), the key, and what is wrong."""
+
+    where: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.key}: {self.message}"
+
+
+@dataclass
+class PlanFileError(ValueError):
+    """The plan file is refused; ``problems`` lists every mistake found."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [f"plan file {self.source} refused ({len(self.problems)} problem(s)):"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that reads floats as exact Decimals and refuses duplicate keys."""
+
+    duplicates: list[str]
+
+
+def _decimal_float(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return text  # .inf / .nan: refused where a number is expected
+
+
+def _checked_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            loader.duplicates.append(f"'{key}' (line {key_node.start_mark.line + 1})")
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _decimal_float)
+_Loader.add_constructor("tag:yaml.org,2002:map", _checked_mapping)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    loader = _Loader(text)
+    loader.duplicates = []
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        raise PlanFileError(source, [Problem("file", "yaml", f"not valid YAML: {exc}")]) from exc
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        raise PlanFileError(
+            source,
+            [Problem("file", d, "key given twice (which one counts?)") for d in loader.duplicates],
+        )
+    return data
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _number(value: Any) -> Decimal | None:
+    """An exact Decimal from a YAML value (int, decimal, '1.5%', '60,000'), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, str):
+        text = value.strip().replace("_", "")
+        scale = Decimal(1)
+        if text.endswith("%"):
+            text, scale = text[:-1].strip(), Decimal("0.01")
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+        return number * scale if number.is_finite() else None
+    return None
+
+
+class _Checker:
+    """Collects problems while reading one section of the file."""
+
+    def __init__(self, where: str, problems: list[Problem]) -> None:
+        self.where = where
+        self.problems = problems
+
+    def bad(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.where, key, message))
+
+    def mapping(self, value: Any, key: str, allowed: Sequence[str]) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.bad(key, f"expected a mapping of keys ({', '.join(allowed)}), got {value!r}")
+            return None
+        for k in value:
+            if k not in allowed:
+                self.bad(
+                    f"{key}.{k}" if key else str(k),
+                    f"unknown key '{k}' (allowed: {', '.join(allowed)})",
+                )
+        return value
+
+    def required(self, data: dict[str, Any], key: str, prefix: str) -> Any:
+        if data.get(key) is None:
+            self.bad(f"{prefix}{key}", "is required")
+        return data.get(key)
+
+    def rate(self, value: Any, key: str) -> Decimal | None:
+        number = _number(value)
+        if number is None:
+            self.bad(key, f"{value!r} is not a number (write a rate like 0.02 or '2%')")
+        elif not Decimal(0) <= number <= Decimal(1):
+            self.bad(key, f"rate {number} is outside 0..1 (2% is written 0.02)")
+        else:
+            return number
+        return None
+
+    def money(self, value: Any, key: str) -> Decimal | None:
+        number = _number(value)
+        if number is None:
+            self.bad(key, f"{value!r} is not an amount of money")
+        elif number < 0:
+            self.bad(key, f"amount {number} is negative")
+        elif number != number.quantize(CENT):
+            self.bad(key, f"amount {number} has more than two decimal places")
+        else:
+            return number
+        return None
+
+    def whole(self, value: Any, key: str) -> int | None:
+        number = _number(value)
+        if number is None or number != number.to_integral_value() or number < 0:
+            self.bad(key, f"{value!r} is not a whole number >= 0")
+            return None
+        return int(number)
+
+
+def _levels(c: _Checker, value: Any, metric: str | None) -> tuple[Level, ...]:
+    key = "tiers.levels"
+    if not isinstance(value, list) or not value:
+        c.bad(key, "expected a non-empty list like [{min: 0, rate: 0.01}, {min: 10, rate: 0.02}]")
+        return ()
+    levels: list[Level] = []
+    for i, item in enumerate(value):
+        at = f"{key}[{i}]"
+        data = c.mapping(item, at, ("min", "rate"))
+        if data is None:
+            continue
+        low = c.required(data, "min", f"{at}.")
+        rate = c.required(data, "rate", f"{at}.")
+        low_n = _number(low) if low is not None else None
+        if low is not None and (low_n is None or low_n < 0):
+            c.bad(f"{at}.min", f"{low!r} is not a number >= 0")
+            low_n = None
+        if low_n is not None and metric == "tasks" and low_n != low_n.to_integral_value():
+            c.bad(f"{at}.min", f"{low_n} is not a whole number of tasks")
+        if low_n is not None and metric == "collected" and low_n != low_n.quantize(CENT):
+            c.bad(f"{at}.min", f"amount {low_n} has more than two decimal places")
+        rate_n = c.rate(rate, f"{at}.rate") if rate is not None else None
+        if low_n is not None and rate_n is not None:
+            levels.append(Level(low_n, rate_n))
+    if len(levels) != len(value):
+        return ()
+    for i in range(1, len(levels)):
+        prev, cur = levels[i - 1].min, levels[i].min
+        if cur == prev:
+            c.bad(f"{key}[{i}].min", f"levels overlap: min {cur} is given twice")
+        elif cur < prev:
+            c.bad(f"{key}[{i}].min", f"levels are not sorted: min {cur} comes after {prev}")
+    if levels[0].min != 0:
+        c.bad(
+            f"{key}[0].min",
+            f"the first level must start at 0, not {levels[0].min} "
+            "(write {min: 0, rate: 0} to pay nothing below the next level)",
+        )
+    return tuple(levels)
+
+
+def _tiers(c: _Checker, value: Any) -> Tiers | None:
+    data = c.mapping(value, "tiers", ("metric", "mode", "levels"))
+    if data is None:
+        return None
+    metric = c.required(data, "metric", "tiers.")
+    mode = c.required(data, "mode", "tiers.")
+    if metric is not None and metric not in ("tasks", "collected"):
+        c.bad("tiers.metric", f"'{metric}' is not a metric (tasks or collected)")
+        metric = None
+    if mode is not None and mode not in ("retroactive", "marginal"):
+        c.bad("tiers.mode", f"'{mode}' is not a mode (retroactive or marginal)")
+        mode = None
+    if mode == "marginal" and metric == "tasks":
+        c.bad(
+            "tiers.mode", "marginal tiers need metric collected (a task cannot be split in bands)"
+        )
+    raw_levels = c.required(data, "levels", "tiers.")
+    levels = _levels(c, raw_levels, metric) if raw_levels is not None else ()
+    return Tiers(metric, mode, levels) if metric and mode and levels else None
+
+
+def _early_bonus(c: _Checker, value: Any) -> EarlyBonus | None:
+    data = c.mapping(value, "early_bonus", ("target", "days_before_end", "amount"))
+    if data is None:
+        return None
+    target = c.required(data, "target", "early_bonus.")
+    days = c.required(data, "days_before_end", "early_bonus.")
+    amount = c.required(data, "amount", "early_bonus.")
+    t = c.money(target, "early_bonus.target") if target is not None else None
+    d = c.whole(days, "early_bonus.days_before_end") if days is not None else None
+    a = c.money(amount, "early_bonus.amount") if amount is not None else None
+    if d is not None and d > 27:
+        c.bad("early_bonus.days_before_end", f"{d} days leaves no day of a month to qualify")
+        d = None
+    return EarlyBonus(t, d, a) if t is not None and d is not None and a is not None else None
+
+
+def _compliance(c: _Checker, value: Any) -> ComplianceRule | None:
+    keys = ("per_violation", "per_complaint", "floor")
+    data = c.mapping(value, "compliance", keys)
+    if data is None:
+        return None
+    got = [c.required(data, k, "compliance.") for k in keys]
+    nums = [
+        c.rate(v, f"compliance.{k}") if v is not None else None
+        for k, v in zip(keys, got, strict=True)
+    ]
+    if any(n is None for n in nums):
+        return None
+    return ComplianceRule(*nums)  # type: ignore[arg-type]
+
+
+def _plan(name: str, value: Any, problems: list[Problem]) -> Plan | None:
+    c = _Checker(f"plan '{name}'", problems)
+    before = len(problems)
+    data = c.mapping(value, "", PLAN_KEYS)
+    if data is None:
+        return None
+    rate = tiers = bonus = cap = rule = None
+    if "rate" in data and "tiers" in data:
+        c.bad("rate", "give either rate or tiers, not both")
+    elif "rate" not in data and "tiers" not in data:
+        c.bad("rate", "a plan needs a rate or tiers (rate: 0 pays no commission)")
+    if "rate" in data:
+        rate = c.rate(data["rate"], "rate")
+    if "tiers" in data:
+        tiers = _tiers(c, data["tiers"])
+    if data.get("early_bonus") is not None:
+        bonus = _early_bonus(c, data["early_bonus"])
+    if data.get("cap") is not None:
+        cap = c.money(data["cap"], "cap")
+    if data.get("compliance") is not None:
+        rule = _compliance(c, data["compliance"])
+    desc = data.get("description")
+    if desc is not None and not isinstance(desc, str):
+        c.bad("description", "expected text")
+    if len(problems) != before:
+        return None
+    return Plan(name, rate, tiers, bonus, cap, rule, desc)
+
+
+def _team(name: str, value: Any, problems: list[Problem]) -> TeamPool | None:
+    c = _Checker(f"team '{name}'", problems)
+    data = c.mapping(value, "", ("pool_rate", "target"))
+    if data is None:
+        return None
+    rate = c.required(data, "pool_rate", "")
+    target = c.required(data, "target", "")
+    r = c.rate(rate, "pool_rate") if rate is not None else None
+    t = c.money(target, "target") if target is not None else None
+    return TeamPool(name, r, t) if r is not None and t is not None else None
+
+
+def parse_plans(text: str, source: str = "<memory>") -> PlanBook:
+    """Read plan-file text into a ``PlanBook``.
+
+    Args:
+        text: the YAML text.
+        source: the file name, used in messages.
+
+    Raises:
+        PlanFileError: the file has one or more mistakes; all are listed.
+    """
+    data = _parse_yaml(text, source)
+    problems: list[Problem] = []
+    top = _Checker("file", problems).mapping(data, "", TOP_KEYS)
+    if top is None:
+        raise PlanFileError(source, problems)
+    plans: dict[str, Plan] = {}
+    raw_plans = top.get("plans")
+    if not isinstance(raw_plans, dict) or not raw_plans:
+        problems.append(Problem("file", "plans", "expected a mapping of plan name -> plan"))
+        raw_plans = {}
+    for name, value in raw_plans.items():
+        plan = _plan(str(name), value, problems)
+        if plan is not None:
+            plans[str(name)] = plan
+    default = top.get("default_plan")
+    if default is None:
+        problems.append(Problem("file", "default_plan", "is required (the plan for blank rows)"))
+    elif str(default) not in raw_plans:
+        problems.append(
+            Problem("file", "default_plan", f"plan '{default}' does not exist in plans")
+        )
+    teams: dict[str, TeamPool] = {}
+    raw_teams = top.get("teams") or {}
+    if not isinstance(raw_teams, dict):
+        problems.append(Problem("file", "teams", "expected a mapping of team name -> pool"))
+        raw_teams = {}
+    for name, value in raw_teams.items():
+        pool = _team(str(name), value, problems)
+        if pool is not None:
+            teams[str(name)] = pool
+    if problems:
+        raise PlanFileError(source, problems)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return PlanBook(str(default), plans, teams, source, sha)
+
+
+def load_plans(path: str | Path | None = None) -> PlanBook:
+    """Read and check a plan file (default: ``default_plans_path()``).
+
+    Raises:
+        PlanFileError: the file is missing, unreadable or has mistakes; nothing is usable.
+    """
+    p = Path(path) if path else default_plans_path()
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise PlanFileError(str(p), [Problem("file", "path", f"cannot read: {exc}")]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanFileError(str(p), [Problem("file", "encoding", "not UTF-8 text")]) from exc
+    book = parse_plans(text, str(p))
+    sha = hashlib.sha256(raw).hexdigest()
+    return PlanBook(book.default_plan, book.plans, book.teams, book.source, sha)
+
+
+def check_agent_plans(book: PlanBook, agents: Mapping[str, str | None]) -> list[Problem]:
+    """Agents (agent_id -> plan name) whose plan does not exist in the book."""
+    known = ", ".join(sorted(book.plans))
+    return [
+        Problem(
+            f"agent '{agent_id}'",
+            "plan",
+            f"plan '{plan}' does not exist in {Path(book.source).name} (plans: {known})",
+        )
+        for agent_id, plan in sorted(agents.items())
+        if (plan or "").strip() and (plan or "").strip() not in book.plans
+    ]

@@ -1,0 +1,280 @@
+"""The synthetic sample portfolio: canonical CSV extracts drawn from a seeded model.
+
+Real extracts carry debtors' personal data and must not leave the bank, yet the dashboard needs
+data to demo, to test its reports against and to benchmark: this module writes a portfolio that
+looks like a collection agency's book (monthly account snapshots, payments with reversals,
+agents, the contact log) in exactly the format of the data contract (docs: domain.md), from
+the model in ``sample_model``. Personal data is masked-looking only (``张*``, ``138****1234``).
+
+Same arguments, same bytes: every random draw comes from ``numpy`` generators seeded from the
+seed and the chunk number. It streams: accounts are simulated chunk by chunk and each chunk's
+rows are appended to every output file, so a million accounts fit in a few hundred MB.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from dashboard.sample_model import (
+    CONTACT_CHANNELS,
+    OUTCOMES,
+    PAY_CHANNELS,
+    PAY_CHANNEL_P,
+    PHONE_PREFIXES,
+    PLAN_NAMES,
+    PORTFOLIOS,
+    REGIONS,
+    STATUSES,
+    SURNAMES,
+    Agents,
+    Book,
+    Calendar,
+    event_table,
+    round_to,
+    step,
+)
+
+CHUNK_ACCOUNTS = 25_000
+ACCOUNT_COLUMNS = ("account_id", "as_of_date", "portfolio", "placement_date", "placed_balance",
+                   "current_balance", "days_past_due", "agent_id", "status", "region",
+                   "customer_name", "phone", "id_number")  # fmt: skip
+PAYMENT_COLUMNS = ("payment_id", "account_id", "payment_date", "amount", "agent_id", "channel",
+                   "reverses_payment_id")  # fmt: skip
+AGENT_COLUMNS = ("agent_id", "agent_name", "team", "plan", "hire_date", "active")
+CONTACT_COLUMNS = ("contact_id", "account_id", "agent_id", "contacted_at", "channel", "outcome",
+                   "promise_amount", "promise_date")  # fmt: skip
+_CSV = pacsv.WriteOptions(include_header=False, quoting_style="none")
+
+
+def generate(
+    out_dir: Path,
+    accounts: int = 3000,
+    months: int = 12,
+    seed: int = 42,
+    end: date = date(2026, 10, 31),
+) -> dict[str, int]:
+    """Write a synthetic portfolio as canonical CSV extracts into ``out_dir``.
+
+    Files: ``accounts_YYYY-MM-DD.csv`` (one snapshot per month-end, the last dated ``end``),
+    ``payments.csv`` (from each account's placement on, including the history of accounts
+    placed up to six months before the first snapshot, reversals and a few orphan payments),
+    ``agents.csv`` and ``contacts.csv`` (within the snapshot months). Files of the same names
+    are replaced; other files in ``out_dir`` are left alone.
+
+    Args:
+        out_dir: folder to write into (created if missing).
+        accounts: number of accounts placed over the whole period (at least 1).
+        months: number of monthly snapshots (at least 1).
+        seed: random seed; the same arguments always give byte-identical files.
+        end: as-of date of the last snapshot; the others are the preceding month-ends.
+
+    Returns:
+        Data rows (header excluded) per file name, in the order the files were opened.
+    """
+    if accounts < 1 or months < 1:
+        raise ValueError(f"accounts and months must be >= 1 (got {accounts}, {months})")
+    cal = Calendar.build(end, months)
+    agents = Agents.draw(_rng(seed, 0), accounts, cal)
+    n_orphans = max(5, accounts // 1000)
+    ids = _Ids(accounts + n_orphans, len(agents.team), months + cal.back)
+    snapshots = {t: f"accounts_{_iso(cal.end(t))}.csv" for t in range(months)}
+    heads = {name: ACCOUNT_COLUMNS for name in snapshots.values()}
+    heads |= {"payments.csv": PAYMENT_COLUMNS, "agents.csv": AGENT_COLUMNS}
+    heads["contacts.csv"] = CONTACT_COLUMNS
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = dict.fromkeys(heads, 0)
+    with ExitStack() as stack:
+        files: dict[str, BinaryIO] = {}
+        for name, columns in heads.items():
+            files[name] = stack.enter_context(open(out_dir / f"{name}.part", "wb"))
+            files[name].write((",".join(columns) + "\n").encode())
+
+        def write(name: str, table: pa.Table) -> None:
+            pacsv.write_csv(table, files[name], _CSV)
+            counts[name] += table.num_rows
+
+        write("agents.csv", _agents_table(agents, ids))
+        table = event_table()
+        for chunk, first in enumerate(range(0, accounts, CHUNK_ACCOUNTS)):
+            rng = _rng(seed, chunk + 2)
+            book = Book.draw(rng, first, min(CHUNK_ACCOUNTS, accounts - first), cal)
+            static = _static_columns(rng, book, ids)
+            for t in range(-cal.back, months):
+                month = step(rng, book, t, cal, agents, table)
+                write("payments.csv", _payments_table(month.payments, static, ids))
+                if month.contacts is not None:
+                    write("contacts.csv", _contacts_table(month.contacts, static, ids))
+                if t >= 0:
+                    write(snapshots[t], _snapshot_table(book, t, cal, static, ids))
+        write("payments.csv", _orphans_table(_rng(seed, 1), accounts, n_orphans, cal, agents, ids))
+    for name in heads:
+        (out_dir / f"{name}.part").replace(out_dir / name)
+    return counts
+
+
+def _rng(seed: int, stream: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,)))
+
+
+def _iso(day: int) -> str:
+    return str(np.datetime64(day, "D"))
+
+
+class _Ids:
+    """Text ids derived from numbers, so they are unique however the rows are chunked."""
+
+    def __init__(self, max_account: int, n_agents: int, n_months: int) -> None:
+        self.account_width = max(7, len(str(max_account)))
+        self.seq_width = max(3, len(str(n_months * 20)))
+        width = max(3, len(str(n_agents)))
+        self.agents = pa.array([f"AG{i + 1:0{width}d}" for i in range(n_agents)])
+
+    def accounts(self, numbers: np.ndarray) -> pa.Array:
+        return _join("A", _pad(numbers, self.account_width))
+
+    def rows(self, prefix: str, account_ids: pa.Array, seq: np.ndarray) -> pa.Array:
+        """``P0000123-004``: the account's id without its letter, then its row number."""
+        tail = pc.utf8_slice_codeunits(account_ids, 1)
+        seq_text = _pad(np.where(seq < 0, 0, seq + 1), self.seq_width)
+        ids = _join(prefix, tail, "-", seq_text)
+        return pc.if_else(pa.array(seq < 0), pa.nulls(len(seq), pa.string()), ids)
+
+    def agent(self, index: np.ndarray) -> pa.Array:
+        return self.agents.take(pa.array(index, mask=index < 0))
+
+
+def _pad(numbers: np.ndarray, width: int) -> pa.Array:
+    return pc.utf8_lpad(pc.cast(pa.array(numbers, pa.int64()), pa.string()), width, "0")
+
+
+def _join(*parts: str | pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _money(cents: np.ndarray) -> pa.Array:
+    """Exact decimal(18,2) from integer cents (written as ``1234.50``); negative cents = null."""
+    cents = np.ascontiguousarray(cents, dtype=np.int64)
+    words = np.empty((len(cents), 2), dtype=np.int64)
+    words[:, 0], words[:, 1] = cents, cents >> 63  # 128-bit two's complement, little-endian
+    return pa.Array.from_buffers(pa.decimal128(18, 2), len(cents), [None, pa.py_buffer(words)])
+
+
+def _money_or_null(cents: np.ndarray, null: np.ndarray) -> pa.Array:
+    return pc.if_else(pa.array(null), pa.nulls(len(cents), pa.decimal128(18, 2)), _money(cents))
+
+
+def _dates(days: np.ndarray) -> pa.Array:
+    return pa.array(np.asarray(days, dtype=np.int64).astype("datetime64[D]"), mask=days < 0)
+
+
+def _labels(names: tuple[str, ...], index: np.ndarray) -> pa.Array:
+    return pa.array(names).take(pa.array(index, pa.int64()))
+
+
+def _static_columns(rng: np.random.Generator, book: Book, ids: _Ids) -> dict[str, pa.Array]:
+    """Per-account text columns of a chunk, built once and taken by row index every month."""
+    n = len(book.number)
+    surname = rng.integers(0, len(SURNAMES[0]), n)
+    stars = rng.choice(2, n, p=[0.25, 0.75])  # one- or two-character given names
+    names = tuple(s + "*" * (k + 1) for s in SURNAMES[0] for k in range(2))
+    check = rng.integers(0, 11, n)
+    return {
+        "account_id": ids.accounts(book.number),
+        "portfolio": _labels(PORTFOLIOS, book.portfolio),
+        "region": _labels(tuple(r for r, _, _ in REGIONS), book.region),
+        "customer_name": _labels(names, surname * 2 + stars),
+        "phone": _join(
+            _labels(PHONE_PREFIXES, rng.integers(0, len(PHONE_PREFIXES), n)),
+            "****",
+            _pad(rng.integers(0, 10_000, n), 4),
+        ),
+        "id_number": _join(
+            _labels(tuple(code for _, code, _ in REGIONS), book.region),
+            "*" * 11,
+            _pad(rng.integers(0, 1_000, n), 3),
+            _labels(tuple("0123456789X"), check),
+        ),
+    }
+
+
+def _snapshot_table(
+    book: Book, t: int, cal: Calendar, static: dict[str, pa.Array], ids: _Ids
+) -> pa.Table:
+    rows = np.flatnonzero(book.shown(t))
+    take = pa.array(rows)
+    columns = {
+        "account_id": static["account_id"].take(take),
+        "as_of_date": _dates(np.full(len(rows), cal.end(t))),
+        "portfolio": static["portfolio"].take(take),
+        "placement_date": _dates(book.place_day[rows]),
+        "placed_balance": _money(book.placed[rows]),
+        "current_balance": _money(book.balance[rows]),
+        "days_past_due": pa.array(book.dpd[rows]),
+        "agent_id": ids.agent(book.agent[rows]),
+        "status": _labels(STATUSES, book.status[rows]),
+        **{c: static[c].take(take) for c in ("region", "customer_name", "phone", "id_number")},
+    }
+    return pa.table(columns)
+
+
+def _payments_table(rows: dict[str, np.ndarray], static: dict[str, pa.Array], ids: _Ids) -> pa.Table:
+    account = static["account_id"].take(pa.array(rows["idx"]))
+    return pa.table({
+        "payment_id": ids.rows("P", account, rows["seq"]),
+        "account_id": account,
+        "payment_date": _dates(rows["day"]),
+        "amount": _money(rows["cents"]),
+        "agent_id": ids.agent(rows["agent"]),
+        "channel": _labels(PAY_CHANNELS, rows["channel"]),
+        "reverses_payment_id": ids.rows("P", account, rows["reverses"]),
+    })  # fmt: skip
+
+
+def _contacts_table(rows: dict[str, np.ndarray], static: dict[str, pa.Array], ids: _Ids) -> pa.Table:
+    account = static["account_id"].take(pa.array(rows["idx"]))
+    return pa.table({
+        "contact_id": ids.rows("C", account, rows["seq"]),
+        "account_id": account,
+        "agent_id": ids.agent(rows["agent"]),
+        "contacted_at": pa.array(rows["ts"].astype("datetime64[s]")),
+        "channel": _labels(CONTACT_CHANNELS, rows["channel"]),
+        "outcome": _labels(OUTCOMES, rows["outcome"]),
+        "promise_amount": _money_or_null(rows["promise_cents"], rows["promise_cents"] < 0),
+        "promise_date": _dates(rows["promise_day"]),
+    })  # fmt: skip
+
+
+def _agents_table(agents: Agents, ids: _Ids) -> pa.Table:
+    return pa.table({
+        "agent_id": ids.agents,
+        "agent_name": pa.array(agents.name),
+        "team": pa.array([f"T{team + 1}" for team in agents.team]),
+        "plan": _labels(PLAN_NAMES, agents.plan),
+        "hire_date": _dates(agents.hire_day),
+        "active": pa.array(np.where(agents.active, "true", "false")),
+    })  # fmt: skip
+
+
+def _orphans_table(
+    rng: np.random.Generator, accounts: int, n: int, cal: Calendar, agents: Agents, ids: _Ids
+) -> pa.Table:
+    """Payments on accounts that are in no snapshot (not yet loaded, or mistyped numbers)."""
+    account = ids.accounts(np.arange(accounts + 1, accounts + n + 1))
+    agent = rng.integers(0, len(agents.team), n)
+    return pa.table({
+        "payment_id": ids.rows("P", account, np.zeros(n, dtype=np.int64)),
+        "account_id": account,
+        "payment_date": _dates(rng.integers(cal.start(0), cal.end(cal.months - 1) + 1, n)),
+        "amount": _money(round_to(rng.integers(10_000, 500_000, n), 1_000)),
+        "agent_id": ids.agent(np.where(rng.random(n) < 0.3, -1, agent)),
+        "channel": _labels(PAY_CHANNELS, rng.choice(len(PAY_CHANNELS), n, p=PAY_CHANNEL_P)),
+        "reverses_payment_id": pa.nulls(n, pa.string()),
+    })  # fmt: skip

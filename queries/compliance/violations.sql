@@ -1,0 +1,152 @@
+-- compliance/violations: one row per contact dated in [$date_from, $date_to] and contact rule
+-- it breaks (a contact breaking two rules gives two rows). Rules (docs/reports.md, compliance):
+--   contact_hours: channel in $hours_channels and time of day before $hours_from, or after
+--     $hours_until (at $hours_until itself too unless $hours_until_inclusive).
+--   unanswered_calls_per_day: a call with outcome no_answer that is, among the account's
+--     no_answer calls of that calendar day (all agents; by contacted_at, then contact_id),
+--     number $max_unanswered_per_day + 1 or later. Off when the limit is null.
+--   calls_per_window: a call that is number $max_calls_per_window + 1 or later among the
+--     account's calls (all agents, any outcome) dated in the $call_window_days calendar days
+--     ending on its own day. Off when the limit is null.
+--   call_after_conversation: a call made after a right-party call ($rpc_outcomes) on the same
+--     account dated at most $conversation_days - 1 days earlier (the conversation's day is
+--     day 1 of the period). Off when $conversation_days is null.
+-- Contacts before $date_from (as far back as the longest window) count towards the limits;
+-- only contacts inside the window are reported. Filters ($portfolios, $teams, $agents; empty =
+-- all) choose which violations are listed, never which contacts count towards a limit.
+-- Parameters: $date_from, $date_to, $hours_from, $hours_until, $hours_until_inclusive,
+-- $hours_channels, $max_unanswered_per_day, $max_calls_per_window, $call_window_days,
+-- $conversation_days, $rpc_outcomes, $portfolios, $teams, $agents.
+with contacts as (
+    select
+        contact_id,
+        account_id,
+        agent_id,
+        contacted_at,
+        channel,
+        outcome
+    from stg_contacts
+    where contacted_at >= $date_from - greatest($call_window_days, coalesce($conversation_days, 1))
+        and contacted_at < $date_to + 1
+),
+
+accounts as (
+    select account_id, portfolio from stg_account_latest
+),
+
+agents as (
+    select agent_id, team from stg_agents
+),
+
+calls as (
+    select
+        contact_id,
+        account_id,
+        contacted_at,
+        cast(contacted_at as date) as contact_date,
+        outcome,
+        row_number() over by_account as call_seq,
+        count(*) over (
+            partition by account_id order by epoch_days
+            range between unbounded preceding and $call_window_days preceding
+        ) as calls_before_window,
+        max(case when list_contains($rpc_outcomes, outcome) then contacted_at end) over (
+            by_account rows between unbounded preceding and 1 preceding
+        ) as last_conversation_at
+    from (
+        select
+            *,
+            cast(cast(contacted_at as date) - date '1970-01-01' as bigint) as epoch_days
+        from contacts
+        where channel = 'call'
+    )
+    window by_account as (partition by account_id order by contacted_at, contact_id)
+),
+
+unanswered as (
+    select
+        contact_id,
+        row_number() over (
+            partition by account_id, cast(contacted_at as date) order by contacted_at, contact_id
+        ) as unanswered_seq
+    from contacts
+    where channel = 'call' and outcome = 'no_answer'
+        and $max_unanswered_per_day is not null
+),
+
+broken as (
+    select
+        contact_id,
+        'contact_hours' as rule,
+        strftime(contacted_at, '%H:%M:%S') || ' is outside '
+        || strftime(cast($hours_from as time), '%H:%M') || '-'
+        || strftime(cast($hours_until as time), '%H:%M') as detail
+    from contacts
+    where list_contains($hours_channels, channel)
+        and (
+            cast(contacted_at as time) < $hours_from
+            or cast(contacted_at as time) > $hours_until
+            or (cast(contacted_at as time) = $hours_until and not $hours_until_inclusive)
+        )
+
+    union all
+
+    select
+        contact_id,
+        'unanswered_calls_per_day' as rule,
+        'unanswered call ' || unanswered_seq || ' of the day to this account (limit '
+        || $max_unanswered_per_day || ')' as detail
+    from unanswered
+    where unanswered_seq > $max_unanswered_per_day
+
+    union all
+
+    select
+        contact_id,
+        'calls_per_window' as rule,
+        'call ' || (call_seq - calls_before_window) || ' to this account in '
+        || $call_window_days || ' days (limit ' || $max_calls_per_window || ')' as detail
+    from calls
+    where $max_calls_per_window is not null
+        and call_seq - calls_before_window > $max_calls_per_window
+
+    union all
+
+    select
+        contact_id,
+        'call_after_conversation' as rule,
+        'call ' || (contact_date - cast(last_conversation_at as date))
+        || ' day(s) after a right-party conversation at '
+        || strftime(last_conversation_at, '%Y-%m-%d %H:%M:%S') as detail
+    from calls
+    where $conversation_days is not null
+        and contact_date - cast(last_conversation_at as date) < $conversation_days
+),
+
+listed as (
+    select
+        c.contact_id,
+        c.agent_id,
+        g.team,
+        c.account_id,
+        a.portfolio,
+        c.contacted_at,
+        c.channel,
+        c.outcome,
+        b.rule,
+        b.detail
+    from broken as b
+    inner join contacts as c on c.contact_id = b.contact_id
+    left join accounts as a on a.account_id = c.account_id
+    left join agents as g on g.agent_id = c.agent_id
+    where c.contacted_at >= $date_from
+        and (len($portfolios) = 0 or list_contains($portfolios, a.portfolio))
+        and (len($teams) = 0 or list_contains($teams, g.team))
+        and (len($agents) = 0 or list_contains($agents, c.agent_id))
+),
+
+ordered as (
+    select * from listed order by contacted_at, contact_id, rule
+)
+
+select * from ordered
