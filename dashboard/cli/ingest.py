@@ -169,6 +169,7 @@ def _import(args: argparse.Namespace) -> int:
             strict=args.strict,
             user=args.by,
             user_map=_parse_map(args.map),
+            progress=_print_progress if args.verbose else None,
         )
     except (db.DatabaseBusy, db.DatabaseError) as exc:
         print(f"nothing imported: {exc}", file=sys.stderr)

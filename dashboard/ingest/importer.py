@@ -161,8 +161,9 @@ def import_files(
             for st, fr in staged:
                 fr.rows_refused, fr.problems = st.rows_refused, _problems(st)
             return ImportResult(reports, False, "strict: rows were refused, nothing was imported")
-        report(0.75, "writing to the database")
-        return _write(staged, db_path, strict, user or current_user(), lock_timeout, reports)
+        report(0.75, "waiting for the database")
+        return _write(staged, db_path, strict, user or current_user(), lock_timeout, reports,
+                      report)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -174,11 +175,13 @@ def _write(
     user: str,
     lock_timeout: float,
     reports: list[FileReport],
+    report: Progress,
 ) -> ImportResult:
     order = sorted(staged, key=lambda s: APPLY_ORDER.index(s[0].kind.name))
     now = datetime.now().replace(microsecond=0)
     with db.connect(db_path, timeout=lock_timeout) as con:
         con.execute("begin transaction")
+        report(0.8, "writing to the database")
         try:
             for st, fr in order:
                 fr.already_imported_as = [
@@ -199,11 +202,13 @@ def _write(
                 for _, fr in order:
                     fr.import_id = None
                 return ImportResult(reports, False, "strict: rows were refused, nothing imported")
+            report(0.9, "refreshing derived tables")
             db.refresh_derived(con)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
+    report(1.0, "committed")
     return ImportResult(reports, True, "imported")
 
 

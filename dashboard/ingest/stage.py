@@ -68,59 +68,76 @@ def _statements(text: str) -> list[str]:
     return out
 
 
-def _value_and_problem(col: Column, src: str) -> tuple[str, str]:
-    """SQL expressions (value, problem) for one canonical column read from ``src``.
+def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """SQL for one canonical column read from the trimmed text column ``t``.
 
-    ``src`` is a positional column name we generated (c0, c1, ...): no user text enters SQL.
-    Enumerations read their accepted spellings from the bound lists ``$<name>_keys``/``_vals``.
+    Returns (raw value, final value from ``r_<name>``, [(condition, reason)]): the raw value
+    parses the common canonical form on a fast path and other forms through the macros of
+    queries/import/macros.sql; each condition is cheap, and its reason (which may be costly)
+    is only built for rows that fail. ``t`` is a column name we generated (t0, t1, ...): no
+    user text enters SQL. Enumerations read their spellings from bound ``$<name>_keys/_vals``.
     """
-    name = f"'{col.name}'"
+    name, c, raw = f"'{col.name}'", col.name, f"r_{col.name}"
+    failed = f"({c} is null or {raw} is null) and {t} is not null"
     if col.type == "id":
-        return f"blank_to_null({src})", f"id_problem({name}, {src})"
+        value = f"case when length({t}) <= 64 and not regexp_matches({t}, '[\\x00-\\x1f\\x7f]') then {t} end"
+        return value, raw, [(failed, f"id_problem({name}, {t})")]
     if col.type == "text":
-        value = f"blank_to_null({src})"
+        value = t
         if col.personal:
-            value = f"mask_name({src})" if col.name == "customer_name" else f"mask_number({src})"
-        return value, f"text_problem({name}, {src})"
+            value = f"mask_name({t})" if col.name == "customer_name" else f"mask_number({t})"
+        return value, raw, [(f"length({t}) > 500", f"text_problem({name}, {t})")]
     if col.type == "money":
-        checks = [f"money_problem({name}, {src})"]
+        value = (
+            f"case when regexp_full_match({t}, '-?[0-9]{{1,15}}(\\.[0-9]{{1,2}})?') "
+            f"then cast({t} as decimal(18, 2)) else money_value({t}) end"
+        )
+        checks = [(failed, f"money_problem({name}, {t})")]
         if col.non_negative:
             checks.append(
-                f"case when money_value({src}) < 0 then format('{{}} {{}} is negative', "
-                f"{name}, cast(money_value({src}) as varchar)) end"
+                (f"{c} < 0", f"format('{{}} {{}} is negative', {name}, cast({c} as varchar))")
             )
         if col.non_zero:
             checks.append(
-                f"case when money_value({src}) = 0 then format('{{}} {{}} is zero: a payment or "
-                f"reversal moves money', {name}, shown({src})) end"
+                (
+                    f"{c} = 0",
+                    f"format('{{}} {{}} is zero: a payment or reversal moves money', "
+                    f"{name}, shown({t}))",
+                )
             )
-        return f"money_value({src})", f"coalesce({', '.join(checks)})"
+        return value, raw, checks
     if col.type == "int":
-        problem = (
-            f"coalesce(int_problem({name}, {src}), case when int_value({src}) < 0 then "
-            f"format('{{}} {{}} is negative', {name}, int_value({src})) end)"
+        value = (
+            f"case when regexp_full_match({t}, '[0-9]{{1,6}}') then cast({t} as integer) "
+            f"else int_value({t}) end"
         )
-        return f"int_value({src})", problem
+        negative = (f"{c} < 0", f"format('{{}} {{}} is negative', {name}, {c})")
+        return value, raw, [(failed, f"int_problem({name}, {t})"), negative]
     if col.type == "date":
-        return f"case when date_problem({name}, {src}) is null then date_value({src}) end", (
-            f"date_problem({name}, {src})"
+        value = (
+            f"case when regexp_full_match({t}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+            f"then try_cast({t} as date) else date_value({t}) end"
         )
+        final = f"case when date_in_range({raw}) then {raw} end"
+        return value, final, [(failed, f"date_problem({name}, {t})")]
     if col.type == "timestamp":
-        return f"case when ts_problem({name}, {src}) is null then ts_value({src}) end", (
-            f"ts_problem({name}, {src})"
+        value = (
+            f"case when regexp_full_match({t}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} "
+            f"[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') then try_cast({t} as timestamp) "
+            f"else ts_value({t}) end"
         )
-    # enum and bool: accepted spellings in bound lists
+        final = f"case when date_in_range(cast({raw} as date)) then {raw} end"
+        return value, final, [(failed, f"ts_problem({name}, {t})")]
     keys, vals = f"${col.name}_keys", f"${col.name}_vals"
-    value = f"{vals}[list_position({keys}, enum_key({src}))]"
+    value = (
+        f"coalesce({vals}[list_position({keys}, {t})], "
+        f"{vals}[list_position({keys}, enum_key({t}))])"
+    )
     if col.type == "bool":
         value = f"cast({value} as boolean)"
     allowed = ", ".join(col.choices) if col.choices else "true, false"
-    problem = (
-        f"case when blank_to_null({src}) is not null and list_position({keys}, enum_key({src})) "
-        f"is null then format('{{}} ''{{}}'' is not one of: {allowed}', {name}, "
-        f"shown({src})) end"
-    )
-    return value, problem
+    reason = f"format('{{}} ''{{}}'' is not one of: {allowed}', {name}, shown({t}))"
+    return value, raw, [(failed, reason)]
 
 
 BOOL_ALIASES = {
@@ -244,6 +261,10 @@ def stage(
         from reject_errors group by line"""
     )
     # Line of a parsed row = its position + 2 + the unreadable rows before it.
+    skipped_rows = con.execute(f"select count(*) from structural_{tag}").fetchall()[0][0]
+    line_expr = "cast(s.pos + 2 as bigint)"
+    if skipped_rows:
+        line_expr = "cast(s.pos + 2 + coalesce(k.skipped_so_far, 0) as bigint)"
     con.execute(
         f"""create or replace table lined_{tag} as
         with skipped as (
@@ -251,45 +272,14 @@ def stage(
                    row_number() over (order by line) as skipped_so_far
             from structural_{tag}
         )
-        select s.*, cast(s.pos + 2 + coalesce(k.skipped_so_far, 0) as bigint) as line
+        select * exclude (pos), {line_expr} as line
         from (select *, rowid as pos from src_{tag}) as s
-        asof left join skipped as k on s.pos >= k.parsed_before"""
+        """
+        + ("asof left join skipped as k on s.pos >= k.parsed_before" if skipped_rows else "")
     )
 
     say(f"checking {source.name}")
-    selects, problems = [], []
-    for col in kind.columns:
-        if col.name in found:
-            value, problem = _value_and_problem(col, f"c{found[col.name]}")
-        else:
-            value, problem = "null", "null"
-        if col.name == "as_of_date" and as_of is not None:
-            value = f"coalesce({value}, $as_of)"
-        if col.default is not None:
-            value = f"coalesce({value}, {_literal(col)})"
-        selects.append(f"{value} as {col.name}")
-        src = f"c{found[col.name]}" if col.name in found else "null"
-        problems.append(f"{{'column_name': '{col.name}', 'value': {src}, 'reason': {problem}}}")
-        if col.required:
-            problems.append(
-                f"{{'column_name': '{col.name}', 'value': null, 'reason': case when "
-                f"{col.name} is null and {problem if col.name in found else 'null'} is null "
-                f"then 'missing required value: {col.name}' end}}"
-            )
-    for rule in _row_rules(kind):
-        problems.append(f"{{'column_name': null, 'value': null, 'reason': {rule}}}")
-    params: dict[str, object] = {
-        k: v for k, v in _enum_params(kind).items() if k.rsplit("_", 1)[0] in found
-    }
-    if as_of is not None and "as_of_date" in [c.name for c in kind.columns]:
-        params["as_of"] = as_of
-    con.execute(
-        f"""create or replace table checked_{tag} as
-        select line, {", ".join(selects)},
-            list_filter([{", ".join(problems)}], lambda p: p.reason is not null) as problems
-        from lined_{tag}""",
-        params,
-    )
+    _check(con, kind, tag, found, as_of)
     _mark_duplicates(con, kind, tag)
 
     accepted_path = workdir / f"{tag}.accepted.parquet"
@@ -348,6 +338,62 @@ def stage(
     )
 
 
+def _check(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    tag: str,
+    found: dict[str, int],
+    as_of: date | None,
+) -> None:
+    """Type every column and collect each row's problems into ``checked_<tag>``."""
+    trims = [f"blank_to_null(c{i}) as t{i}" for i in sorted(found.values())]
+    raws, finals, conds, problems = [], [], [], []
+    for col in kind.columns:
+        t = f"t{found[col.name]}" if col.name in found else "null"
+        if col.name in found:
+            raw, final, checks = _checks(col, t)
+        else:
+            raw, final, checks = "null", f"r_{col.name}", []
+        if col.name == "as_of_date" and as_of is not None:
+            final = f"coalesce({final}, $as_of)"
+        if col.default is not None:
+            final = f"coalesce({final}, {_literal(col)})"
+        raws.append(f"{raw} as r_{col.name}")
+        finals.append(f"{final} as {col.name}")
+        if col.required:
+            checks.append(
+                (f"{col.name} is null and {t} is null", f"'missing required value: {col.name}'")
+            )
+        for cond, reason in checks:
+            conds.append(f"coalesce({cond}, false)")
+            problems.append(
+                f"{{'column_name': '{col.name}', 'value': {t}, "
+                f"'reason': case when {cond} then {reason} end}}"
+            )
+    for rule in _row_rules(kind):
+        conds.append(f"({rule}) is not null")
+        problems.append(f"{{'column_name': null, 'value': null, 'reason': {rule}}}")
+    params: dict[str, object] = {
+        k: v for k, v in _enum_params(kind).items() if k.rsplit("_", 1)[0] in found
+    }
+    if as_of is not None and "as_of_date" in [c.name for c in kind.columns]:
+        params["as_of"] = as_of
+    names = [c.name for c in kind.columns]
+    tcols = ", ".join(f"t{i}" for i in sorted(found.values()))
+    con.execute(
+        f"""create or replace table checked_{tag} as
+        with trimmed as (select line, {", ".join(trims)} from lined_{tag}),
+        parsed as (select line, {tcols}, {", ".join(raws)} from trimmed),
+        typed as (select *, {", ".join(finals)} from parsed),
+        flagged as (select *, {" or ".join(conds)} as has_problem from typed)
+        select line, {", ".join(names)},
+            case when has_problem then list_filter([{", ".join(problems)}],
+                lambda p: p.reason is not null) else [] end as problems
+        from flagged""",
+        params,
+    )
+
+
 def _literal(col: Column) -> str:
     assert col.default is not None and col.default.replace("_", "").isalnum()
     return "true" if col.type == "bool" and col.default == "true" else f"'{col.default}'"
@@ -363,54 +409,53 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> No
 
     Accounts: an account listed twice in one snapshot is refused every time (which copy is
     right cannot be known). Other kinds: copies identical to an earlier row are skipped as
-    duplicates; copies that differ are all refused as conflicting.
+    duplicates; copies that differ are all refused as conflicting. Only keys that repeat are
+    examined row by row, so a file without duplicates costs one aggregation.
     """
-    names = [c.name for c in kind.columns]
+    key = ["as_of_date", "account_id"] if kind.name == "accounts" else [IDENTITY[kind.name]]
+    keys = ", ".join(key)
     if kind.name == "accounts":
-        key = ["as_of_date", "account_id"]
-        partition = ", ".join(key)
-        con.execute(
-            f"""create or replace table checked_{tag} as
-            select * replace (
-                case when n > 1 then list_append(problems, {{'column_name': 'account_id',
-                    'value': account_id, 'reason': format('account_id {{}} appears {{}} times in '
-                    || 'the snapshot of {{}} (lines {{}})', account_id, n, as_of_date, lines)}})
-                else problems end as problems),
-                false as is_copy
-            from (
-                select c.*,
-                    count(*) filter (where len(problems) = 0) over w as n,
-                    array_to_string(list(line) filter (where len(problems) = 0) over w, ', ')
-                        as lines
-                from checked_{tag} as c
-                window w as (partition by {partition})
-            )"""
+        reason = (
+            "format('account_id {} appears {} times in the snapshot of {} (lines {})', "
+            "account_id, n, as_of_date, lines)"
         )
-        con.execute(f"alter table checked_{tag} drop column n")
-        con.execute(f"alter table checked_{tag} drop column lines")
-        return
-    key = IDENTITY[kind.name]
-    content = ", ".join(n for n in names)
+        is_copy = "false"
+    else:
+        reason = (
+            f"case when variants > 1 then format('{key[0]} {{}} appears with different content "
+            f"on lines {{}}', {key[0]}, lines) end"
+        )
+        is_copy = "variants = 1 and line > first_line"
     con.execute(
-        f"""create or replace table checked_{tag} as
-        with keyed as (
-            select c.*, md5(to_json(struct_pack({content}))) as content_hash
-            from checked_{tag} as c
+        f"""create or replace table dups_{tag} as
+        with repeated as (
+            select {keys} from checked_{tag} where len(problems) = 0
+            group by {keys} having count(*) > 1
+        ),
+        rows as (
+            select c.line, {", ".join(f"c.{k}" for k in key)},
+                md5(to_json(struct_pack({", ".join(f"c.{c.name}" for c in kind.columns)}))) as h
+            from checked_{tag} as c semi join repeated using ({keys})
+            where len(c.problems) = 0
         ),
         grouped as (
-            select *,
-                count(distinct content_hash) filter (where len(problems) = 0) over w as variants,
-                min(line) filter (where len(problems) = 0) over w as first_line,
-                array_to_string(list(line) filter (where len(problems) = 0) over w, ', ')
-                    as lines
-            from keyed
-            window w as (partition by {key})
+            select line, {keys},
+                count(*) over w as n,
+                count(distinct h) over w as variants,
+                min(line) over w as first_line,
+                array_to_string(list(line) over w, ', ') as lines
+            from rows
+            window w as (partition by {keys})
         )
-        select * exclude (content_hash, variants, first_line, lines) replace (
-            case when len(problems) = 0 and variants > 1 then list_append(problems,
-                {{'column_name': '{key}', 'value': {key}, 'reason': format('{key} {{}} appears '
-                || 'with different content on lines {{}}', {key}, lines)}})
-            else problems end as problems),
-            len(problems) = 0 and variants = 1 and line > first_line as is_copy
-        from grouped"""
+        select line, {reason} as reason, {is_copy} as is_copy from grouped"""
     )
+    con.execute(
+        f"""create or replace table checked_{tag} as
+        select c.* replace (
+            case when d.reason is not null then list_append(c.problems, {{'column_name':
+                '{key[-1]}', 'value': c.{key[-1]}, 'reason': d.reason}}) else c.problems end
+            as problems),
+            coalesce(d.is_copy, false) as is_copy
+        from checked_{tag} as c left join dups_{tag} as d using (line)"""
+    )
+    con.execute(f"drop table dups_{tag}")
