@@ -33,7 +33,7 @@ def test_bad_number_is_refused_with_reason_and_valid_rows_are_imported(cli, db_p
         + "P2,A1,2026-10-02,abc,G1,card,\n"
         + "P3,A1,2026-10-03,1e400,G1,card,\n"
         + "P4,A1,2026-10-04,NaN,G1,card,\n"
-        + "P5,A1,2026-10-05,\"1,234.56\",G1,card,\n"
+        + 'P5,A1,2026-10-05,"1,234.56",G1,card,\n'
         + "P6,A1,2026-10-06,1.234.56,G1,card,\n"
         + "P7,A1,2026-10-07,12.345,G1,card,\n",
     )
@@ -160,7 +160,9 @@ def test_duplicate_ids_within_a_file(cli, db_path, write_csv):
     )
     r = cli("import", "--db", db_path, "--payments", pay)
     assert r.code == 1
-    assert "pay.csv:4: payment_id: payment_id P2 appears with different content on lines 4, 5" in r.out
+    assert (
+        "pay.csv:4: payment_id: payment_id P2 appears with different content on lines 4, 5" in r.out
+    )
     assert "pay.csv, payments" not in r.out
     assert "1 accepted, 1 already present, 2 refused" in r.out
     assert query(db_path, "select payment_id, amount from raw_payments") == [
@@ -194,7 +196,7 @@ def test_reimport_is_idempotent_and_conflicts_are_refused(cli, db_path, write_cs
 def test_gbk_file_with_chinese_headers_and_values(cli, db_path, write_csv):
     text = (
         "账号,快照日期,资产包,委案日期,委案金额,当前余额,逾期天数,催收员,状态,客户姓名,手机号,身份证号\n"
-        "A1,2026/10/31,招商银行信用卡,2026-01-05,\"1,000.00\",900.00,45,G1,正常,张三,13812341234,"
+        'A1,2026/10/31,招商银行信用卡,2026-01-05,"1,000.00",900.00,45,G1,正常,张三,13812341234,'
         "110101199001011234\n"
         "A2,2026/10/31,招商银行信用卡,2026-01-05,500.00,0,0,G1,已结清,欧阳娜娜,13900001111,\n"
     )
@@ -207,8 +209,15 @@ def test_gbk_file_with_chinese_headers_and_values(cli, db_path, write_csv):
         "from stg_accounts order by 1",
     )
     assert rows == [
-        ("A1", "招商银行信用卡", Decimal("1000.00"), "open", "张*", "138****1234",
-         "110***********1234"),
+        (
+            "A1",
+            "招商银行信用卡",
+            Decimal("1000.00"),
+            "open",
+            "张*",
+            "138****1234",
+            "110***********1234",
+        ),
         ("A2", "招商银行信用卡", Decimal("500.00"), "paid_in_full", "欧***", "139****1111", None),
     ]
     assert query(db_path, "select encoding from imports") == [("gb18030",)]
@@ -276,7 +285,9 @@ def test_orphan_payments_are_kept_and_count_once_the_account_arrives(cli, db_pat
     assert r.code == 0
     assert "1 for accounts in no snapshot (kept as orphans)" in r.out
     assert query(db_path, "select credited_agent_id from payments_credited") == [(None,)]
-    acc = write_csv("acc.csv", ACC_HEADER + "A9,2026-09-30,BANK_A,2026-01-05,500.00,400.00,40,G7,\n")
+    acc = write_csv(
+        "acc.csv", ACC_HEADER + "A9,2026-09-30,BANK_A,2026-01-05,500.00,400.00,40,G7,\n"
+    )
     assert cli("import", "--db", db_path, acc).code == 0
     # Blank agent: credited to the account's agent in the latest snapshot on or before the
     # payment date (2026-09-30 snapshot: G7).
@@ -332,7 +343,12 @@ def test_strict_refuses_everything_when_one_row_is_bad(cli, db_path, write_csv):
 
 
 def test_strict_also_covers_conflicts_with_loaded_rows(cli, db_path, write_csv):
-    assert cli("import", "--db", db_path, write_csv("a.csv", PAY_HEADER + "P1,A1,2026-10-01,1.00,,,\n")).code == 0
+    assert (
+        cli(
+            "import", "--db", db_path, write_csv("a.csv", PAY_HEADER + "P1,A1,2026-10-01,1.00,,,\n")
+        ).code
+        == 0
+    )
     f = write_csv("b.csv", PAY_HEADER + "P1,A1,2026-10-01,2.00,,,\nP2,A1,2026-10-01,3.00,,,\n")
     r = cli("import", "--db", db_path, "--strict", f)
     assert r.code == 2
@@ -341,7 +357,9 @@ def test_strict_also_covers_conflicts_with_loaded_rows(cli, db_path, write_csv):
 
 
 def test_wrong_kind_is_refused_whole(cli, db_path, write_csv):
-    f = write_csv("acc.csv", ACC_HEADER + "A1,2026-10-31,BANK_A,2026-01-05,1000.00,900.00,3,G1,open\n")
+    f = write_csv(
+        "acc.csv", ACC_HEADER + "A1,2026-10-31,BANK_A,2026-01-05,1000.00,900.00,3,G1,open\n"
+    )
     r = cli("import", "--db", db_path, "--payments", f)
     assert r.code == 2
     assert "this looks like a accounts extract, not payments" in r.out or (
@@ -373,7 +391,9 @@ def test_contacts_rules_and_enum_synonyms(cli, db_path, write_csv):
     assert "c.csv:3: promise_amount is required when outcome is promise_to_pay" in r.out
     assert "c.csv:3: promise_date is required when outcome is promise_to_pay" in r.out
     assert "c.csv:4: contacted_at: contacted_at 2026-10-01 25:00:00 is not a valid date" in r.out
-    assert "c.csv:5: channel: channel 'pigeon' is not one of: call, sms, email, letter, visit" in r.out
+    assert (
+        "c.csv:5: channel: channel 'pigeon' is not one of: call, sms, email, letter, visit" in r.out
+    )
     assert query(db_path, "select contact_id, channel, outcome from raw_contacts order by 1") == [
         ("C1", "call", "promise_to_pay"),
         ("C5", "sms", "no_answer"),
@@ -385,15 +405,24 @@ def test_unknown_header_mapped_by_the_user(cli, db_path, write_csv):
     r = cli("import", "--db", db_path, "--payments", f)
     assert r.code == 2 and "missing required columns payment_id, account_id" in r.out
     r = cli(
-        "import", "--db", db_path, "--payments", f, "--map", "txn=payment_id",
-        "--map", "acct_ref=account_id",
+        "import",
+        "--db",
+        db_path,
+        "--payments",
+        f,
+        "--map",
+        "txn=payment_id",
+        "--map",
+        "acct_ref=account_id",
     )
     assert r.code == 0, r.out
     assert query(db_path, "select payment_id, account_id from raw_payments") == [("P1", "A1")]
 
 
 def test_duplicate_header_meaning_is_refused(cli, db_path, write_csv):
-    f = write_csv("p.csv", "payment_id,account_id,payment_date,amount,还款金额\nP1,A1,2026-10-01,1.00,2.00\n")
+    f = write_csv(
+        "p.csv", "payment_id,account_id,payment_date,amount,还款金额\nP1,A1,2026-10-01,1.00,2.00\n"
+    )
     r = cli("import", "--db", db_path, f)
     assert r.code == 2
     assert "columns 'amount' and '还款金额' both mean amount" in r.out
@@ -436,7 +465,11 @@ def test_imports_listing_and_rejects_command(cli, db_path, write_csv):
     fields = dict(zip(header.split(","), row.split(","), strict=False))
     assert fields["import_id"] == "1" and fields["file_name"] == "p.csv"
     assert fields["imported_by"] == "analyst1"
-    assert (fields["rows_in_file"], fields["rows_accepted"], fields["rows_refused"]) == ("2", "1", "1")
+    assert (fields["rows_in_file"], fields["rows_accepted"], fields["rows_refused"]) == (
+        "2",
+        "1",
+        "1",
+    )
     import hashlib
 
     assert fields["file_sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()

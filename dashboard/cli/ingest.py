@@ -69,6 +69,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="map an unknown header to a canonical column (repeatable)",
     )
     p.add_argument("--by", metavar="NAME", help="who is importing (default: login name)")
+    p.add_argument("--wait", type=float, default=db.DEFAULT_TIMEOUT_S, metavar="SECONDS",
+                   help="how long to wait while another process (the app, another import) "
+                   f"holds the database (default {db.DEFAULT_TIMEOUT_S:.0f})")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print progress (reading, checking, writing) to stderr")
     p.set_defaults(func=_import)
@@ -170,6 +173,7 @@ def _import(args: argparse.Namespace) -> int:
             user=args.by,
             user_map=_parse_map(args.map),
             progress=_print_progress if args.verbose else None,
+            lock_timeout=args.wait,
         )
     except (db.DatabaseBusy, db.DatabaseError) as exc:
         print(f"nothing imported: {exc}", file=sys.stderr)
