@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from dashboard.sample import generate
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
-    return value
+def _whole(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} is not a whole number >= {minimum}")
+        return value
+
+    return parse
 
 
 def _iso_date(text: str) -> date:
@@ -42,15 +49,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "names are replaced)",
     )  # fmt: skip
     p.add_argument(
-        "--accounts", type=_positive, default=3000, metavar="N",
+        "--accounts", type=_whole(1), default=3000, metavar="N",
         help="number of accounts placed over the period (default: %(default)s)",
     )  # fmt: skip
     p.add_argument(
-        "--months", type=_positive, default=12, metavar="M",
+        "--months", type=_whole(1), default=12, metavar="M",
         help="number of monthly snapshots, the last one dated --end (default: %(default)s)",
     )  # fmt: skip
     p.add_argument(
-        "--seed", type=int, default=42, metavar="S",
+        "--seed", type=_whole(0), default=42, metavar="S",
         help="random seed: same seed and options, same bytes (default: %(default)s)",
     )  # fmt: skip
     p.add_argument(
