@@ -73,19 +73,22 @@ def apply_staged(
             f"'blank')) end"
             for c in CONTENT[kind.name]
         )
+        # Rows whose id is already loaded: usually few, so only they are materialised.
         con.execute(
-            f"""create or replace temp table incoming as
-            select s.*, p.{key} is not null as known, ({same}) as same,
+            f"""create or replace temp table known as
+            select s.line, s.{key}, ({same}) as same,
                 p.import_id as prev_import, p.line as prev_line,
                 concat_ws('; ', {differs}) as differences
             from read_parquet($accepted) as s
-            left join {table} as p on p.{key} = s.{key}""",
+            inner join {table} as p on p.{key} = s.{key}""",
             {"accepted": params["accepted"]},
         )
         con.execute(
             f"""insert into {table} (import_id, line, {cols})
-            select $import_id, line, {cols} from incoming where not known order by line""",
-            {"import_id": import_id},
+            select $import_id, line, {cols} from read_parquet($accepted) as s
+            where s.line not in (select line from known)
+            order by line""",
+            {"import_id": import_id, "accepted": params["accepted"]},
         )
         con.execute(
             f"""insert into rejects
@@ -93,23 +96,22 @@ def apply_staged(
                 format('{key} {{}} was already imported with different content (import #{{}}, '
                     || 'line {{}}: {{}}); refused, not overwritten',
                     {key}, prev_import, prev_line, differences)
-            from incoming where known and not same order by line""",
+            from known where not same order by line""",
             {"import_id": import_id, "file_name": staged.source.name},
         )
         counts = con.execute(
-            "select count(*) filter (where known and not same), "
-            "count(*) filter (where known and same) from incoming"
+            "select count(*) filter (where not same), count(*) filter (where same) from known"
         ).fetchall()[0]
-        assert counts is not None
         conflicts, duplicates = int(counts[0]), int(counts[1])
         if kind.name == "payments":
             found = con.execute(
-                """select count(*) from incoming as i
-                where not known and not exists (
-                    select 1 from stg_accounts as a where a.account_id = i.account_id)"""
+                """select count(*) from read_parquet($accepted) as s
+                where s.line not in (select line from known)
+                    and s.account_id not in (select account_id from stg_accounts)""",
+                {"accepted": params["accepted"]},
             ).fetchall()[0]
-            orphans = int(found[0]) if found else 0
-        con.execute("drop table incoming")
+            orphans = int(found[0])
+        con.execute("drop table known")
     else:
         con.execute(
             f"""insert into {kind.table} (import_id, line, {cols})

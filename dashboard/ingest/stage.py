@@ -53,7 +53,9 @@ class Staged:
 
 def scratch_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that spills to ``workdir``, with the import macros defined."""
-    con = duckdb.connect(":memory:", config={"temp_directory": str(workdir / "spill")})
+    con = duckdb.connect(
+        ":memory:", config={"temp_directory": str(workdir / "spill"), "memory_limit": "4GB"}
+    )
     for statement in _statements(query_text("import/macros")):
         con.execute(statement)
     return con
