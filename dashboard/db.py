@@ -97,10 +97,10 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         if name in done:
             return
         if name in trail:
-            raise DatabaseError(f"views depend on each other in a cycle: {trail + (name,)}")
+            raise DatabaseError(f"views depend on each other in a cycle: {(*trail, name)}")
         for other in bodies:
             if other != name and re.search(rf"\b{other}\b", bodies[name]):
-                create(other, trail + (name,))
+                create(other, (*trail, name))
         con.execute(f"create or replace view {name} as {bodies[name]}")
         done.add(name)
 
@@ -141,7 +141,7 @@ def connect(
     read_only: bool = False,
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the database for the duration of a ``with`` block, waiting while another process holds it.
+    """Open the database for a ``with`` block, waiting while another process holds it.
 
     Args:
         path: database file; default ``default_db_path()``.

@@ -6,8 +6,8 @@ line numbers and values are read off the file by hand.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from datetime import date
+from decimal import Decimal
 
 from tests.conftest import query
 
@@ -475,3 +475,10 @@ def test_imports_listing_and_rejects_command(cli, db_path, write_csv):
     assert fields["file_sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
     r = cli("rejects", "--db", db_path, "1", "--format", "csv")
     assert r.out.splitlines()[1] == "3,amount,x,amount 'x' is not an amount of money"
+
+
+def test_map_to_an_unknown_column_is_refused(cli, db_path, write_csv):
+    f = write_csv("p.csv", "txn,account_id,payment_date,amount\nP1,A1,2026-10-01,1.00\n")
+    r = cli("import", "--db", db_path, "--payments", f, "--map", "txn=payment_number")
+    assert r.code == 2
+    assert "'payment_number' is not a column of any extract" in r.err

@@ -16,6 +16,7 @@ from dashboard.ingest.importer import (
     list_imports,
     undo_import,
 )
+from dashboard.ingest.kinds import KINDS
 from dashboard.paths import SAMPLE_DATA
 
 IMPORT_HELP = """\
@@ -69,11 +70,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="map an unknown header to a canonical column (repeatable)",
     )
     p.add_argument("--by", metavar="NAME", help="who is importing (default: login name)")
-    p.add_argument("--wait", type=float, default=db.DEFAULT_TIMEOUT_S, metavar="SECONDS",
-                   help="how long to wait while another process (the app, another import) "
-                   f"holds the database (default {db.DEFAULT_TIMEOUT_S:.0f})")
-    p.add_argument("-v", "--verbose", action="store_true",
-                   help="print progress (reading, checking, writing) to stderr")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=db.DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help="how long to wait while another process (the app, another import) "
+        f"holds the database (default {db.DEFAULT_TIMEOUT_S:.0f})",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print progress (reading, checking, writing) to stderr",
+    )
     p.set_defaults(func=_import)
 
     p = sub.add_parser("imports", help="list imports, newest first")
@@ -107,11 +117,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _parse_map(items: list[str]) -> dict[str, str]:
+    known = {c.name for k in KINDS.values() for c in k.columns}
     out = {}
     for item in items:
         header, sep, column = item.partition("=")
         if not sep or not header.strip() or not column.strip():
-            raise SystemExit(f"--map expects HEADER=COLUMN, got '{item}'")
+            raise ValueError(f"--map expects HEADER=COLUMN, got '{item}'")
+        if column.strip() not in known:
+            raise ValueError(
+                f"--map {item}: '{column.strip()}' is not a column of any extract "
+                f"(columns: {', '.join(sorted(known))})"
+            )
         out[header.strip()] = column.strip()
     return out
 
@@ -165,13 +181,18 @@ def _import(args: argparse.Namespace) -> int:
         )
         return 2
     try:
+        user_map = _parse_map(args.map)
+    except ValueError as exc:
+        print(f"nothing imported: {exc}", file=sys.stderr)
+        return 2
+    try:
         result = import_files(
             specs,
             db_path=args.db,
             as_of=args.as_of,
             strict=args.strict,
             user=args.by,
-            user_map=_parse_map(args.map),
+            user_map=user_map,
             progress=_print_progress if args.verbose else None,
             lock_timeout=args.wait,
         )

@@ -93,6 +93,10 @@ def _resolve_kind(spec: FileSpec, headers: list[str], user_map: Mapping[str, str
     return kind
 
 
+def _scaled(report: Progress, fraction: float) -> Callable[[str], None]:
+    return lambda message: report(fraction, message)
+
+
 def _problems(staged: Staged) -> pa.Table:
     return pq.read_table(staged.problems_path)
 
@@ -145,7 +149,7 @@ def import_files(
                         workdir,
                         as_of=as_of,
                         user_map=mapping,
-                        progress=lambda m, n=n: report(n * share, m),
+                        progress=_scaled(report, n * share),
                     )
                 except FileRefused as exc:
                     fr.refused_whole = str(exc)
@@ -162,8 +166,9 @@ def import_files(
                 fr.rows_refused, fr.problems = st.rows_refused, _problems(st)
             return ImportResult(reports, False, "strict: rows were refused, nothing was imported")
         report(0.75, "waiting for the database")
-        return _write(staged, db_path, strict, user or current_user(), lock_timeout, reports,
-                      report)
+        return _write(
+            staged, db_path, strict, user or current_user(), lock_timeout, reports, report
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -447,11 +447,11 @@ def match_headers(
     found: dict[str, int] = {}
     unknown: list[str] = []
     for idx, header in enumerate(headers):
-        target = lookup.get(normalize_header(header))
-        if target is None or target in found:
+        match = lookup.get(normalize_header(header))
+        if match is None or match in found:
             unknown.append(header)
         else:
-            found[target] = idx
+            found[match] = idx
     return found, unknown
 
 

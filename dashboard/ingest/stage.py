@@ -82,7 +82,8 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
     name, c, raw = f"'{col.name}'", col.name, f"r_{col.name}"
     failed = f"({c} is null or {raw} is null) and {t} is not null"
     if col.type == "id":
-        value = f"case when length({t}) <= 64 and not regexp_matches({t}, '[\\x00-\\x1f\\x7f]') then {t} end"
+        clean = f"length({t}) <= 64 and not regexp_matches({t}, '[\\x00-\\x1f\\x7f]')"
+        value = f"case when {clean} then {t} end"
         return value, raw, [(failed, f"id_problem({name}, {t})")]
     if col.type == "text":
         value = t
@@ -103,8 +104,10 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
             checks.append(
                 (
                     f"{c} = 0",
-                    f"format('{{}} {{}} is zero: a payment or reversal moves money', "
-                    f"{name}, shown({t}))",
+                    (
+                        f"format('{{}} {{}} is zero: a payment or reversal moves money', "
+                        f"{name}, shown({t}))"
+                    ),
                 )
             )
         return value, raw, checks
@@ -175,8 +178,9 @@ def _row_rules(kind: Kind) -> list[str]:
     if kind.name == "payments":
         return [
             (
-                "case when reverses_payment_id is not null and amount > 0 then format('amount {} is "
-                "positive but reverses_payment_id is set: a reversal is negative', cast(amount as varchar)) end"
+                "case when reverses_payment_id is not null and amount > 0 then format("
+                "'amount {} is positive but reverses_payment_id is set: a reversal is negative', "
+                "cast(amount as varchar)) end"
             ),
             "case when reverses_payment_id = payment_id then 'a payment cannot reverse itself' end",
         ]
@@ -201,7 +205,7 @@ def _row_rules(kind: Kind) -> list[str]:
 def _refuse_if_header_unusable(
     kind: Kind, source: SourceFile, found: dict[str, int], as_of: date | None
 ) -> None:
-    canon = {}
+    canon: dict[str, str] = {}
     for header in source.headers:
         one, _ = match_headers(kind, [header])
         for target in one:
