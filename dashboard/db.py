@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -66,15 +66,39 @@ def _derived_files() -> list[Path]:
     return sorted((QUERIES / DERIVED_DIR).glob("*.sql"))
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+def refresh_derived(
+    con: duckdb.DuckDBPyConnection, changed_kinds: Iterable[str] | None = None
+) -> list[str]:
     """Rebuild the derived tables (``queries/derived/*.sql``, in name order) from staging.
 
     Derived tables hold results that are costly to compute on every query (e.g. the agent each
     payment is credited to); imports and undos call this inside their transaction, so a
     derived table always agrees with the data it was built from.
+
+    Args:
+        con: an open read-write connection (inside the caller's transaction).
+        changed_kinds: the extract kinds whose rows changed (accounts, payments, ...); only
+            derived tables that read them, directly or through another derived table, are
+            rebuilt. ``None`` rebuilds every one.
+
+    Returns:
+        The names of the tables rebuilt.
     """
+    touched: set[str] | None = None
+    if changed_kinds is not None:
+        touched = {f"stg_{kind}" for kind in changed_kinds}
+        if "stg_accounts" in touched:
+            touched.add("stg_account_latest")
+    rebuilt: list[str] = []
     for path in _derived_files():
-        con.execute(f"create or replace table {path.stem} as {path.read_text(encoding='utf-8')}")
+        body = path.read_text(encoding="utf-8")
+        if touched is not None and not any(re.search(rf"\b{n}\b", body) for n in touched):
+            continue
+        con.execute(f"create or replace table {path.stem} as {body}")
+        rebuilt.append(path.stem)
+        if touched is not None:
+            touched.add(path.stem)
+    return rebuilt
 
 
 @cache

@@ -208,7 +208,7 @@ def _write(
                     fr.import_id = None
                 return ImportResult(reports, False, "strict: rows were refused, nothing imported")
             report(0.9, "refreshing derived tables")
-            db.refresh_derived(con)
+            db.refresh_derived(con, {st.kind.name for st, _ in order})
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -265,7 +265,7 @@ def undo_import(
                     "user": user or current_user(),
                 },
             )
-            db.refresh_derived(con)
+            db.refresh_derived(con, {kind})
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
