@@ -6,7 +6,8 @@ import argparse
 import csv
 import json
 import sys
-from datetime import date
+import unicodedata
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -42,6 +43,8 @@ def _cell(value: Any) -> str:
         return f"{value:f}"
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".") if value == value else ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -64,10 +67,15 @@ def write_table(table: pa.Table, fmt: str, out: TextIO | None = None) -> None:
         out.write("\n")
     else:
         cells = [[_cell(r[n]) for n in names] for r in rows]
-        widths = [max([len(n)] + [len(c[i]) for c in cells]) for i, n in enumerate(names)]
-        out.write("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)) + "\n")
-        for c in cells:
-            out.write("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)) + "\n")
+        widths = [max([_width(n)] + [_width(c[i]) for c in cells]) for i, n in enumerate(names)]
+        for line in [names, *cells]:
+            padded = (v + " " * (w - _width(v)) for v, w in zip(line, widths, strict=True))
+            out.write("  ".join(padded).rstrip() + "\n")
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _json(value: Any) -> Any:
