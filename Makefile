@@ -41,6 +41,9 @@ browser:
 test: setup-dev browser
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
+test-browser: setup-dev browser
+	$(PY) -m pytest -q -m browser tests/e2e
+
 test-fast: setup-dev
 	$(PY) -m pytest -q -n 2 --dist loadgroup -m "not browser and not slow"
 

@@ -1,28 +1,69 @@
-"""The Streamlit app's frame: navigation, shared filters, the database handle. Pages only render."""
+"""The Streamlit app's frame: page setup, navigation, the shared sidebar filters, the language.
+
+Run with ``streamlit run dashboard/app.py`` (``make run``). This file alone configures the page
+and the navigation and draws the sidebar; the pages in ``dashboard/views/`` only read the
+filters, call the engine through ``dashboard.ui`` and lay out the results. The database is
+``$DASHBOARD_DB`` (read at every run), opened only for the duration of each query.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+import sys
+from pathlib import Path
 
-from dashboard import db
-from dashboard.paths import default_db_path
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
 
-st.set_page_config(page_title="Collections dashboard", layout="wide")
+import streamlit as st  # noqa: E402
 
+from dashboard import db  # noqa: E402
+from dashboard.ui import filters, i18n, page, style  # noqa: E402
+from dashboard.ui.i18n import t  # noqa: E402
 
-def home() -> None:
-    st.title("Collections dashboard")
+st.set_page_config(
+    page_title="Collections dashboard",
+    page_icon=":material/monitoring:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+st.html(style.CSS)
+
+with st.sidebar:
+    filter_box = st.container()
+    st.divider()
+    i18n.language_switch()
+
+PAGES = {
+    "nav.manage": [
+        ("views/overview.py", "overview", ":material/dashboard:"),
+        ("views/delinquency.py", "delinquency", ":material/stacked_bar_chart:"),
+        ("views/recovery.py", "recovery", ":material/trending_up:"),
+        ("views/agents.py", "agents", ":material/groups:"),
+        ("views/compliance.py", "compliance", ":material/gavel:"),
+    ],
+    "nav.finance": [("views/payouts.py", "payouts", ":material/payments:")],
+    "nav.data": [("views/data.py", "data", ":material/upload_file:")],
+}
+
+navigation = st.navigation(
+    {
+        t(group): [
+            st.Page(
+                path, title=t(f"page.{key}"), icon=icon, url_path=key, default=key == "overview"
+            )
+            for path, key, icon in pages
+        ]
+        for group, pages in PAGES.items()
+    }
+)
+
+with filter_box:
     try:
-        with db.connect(default_db_path(), timeout=30) as con:
-            log = db.run(con, "import/import_log")
+        filters.sidebar()
     except db.DatabaseBusy:
-        st.warning("The database is busy with an import; try again in a moment.")
-        return
-    if log.num_rows == 0:
-        st.info("The database is empty: load the sample data (`make run` does) or import extracts.")
-        return
-    st.write(f"{log.num_rows} imports loaded.")
-    st.dataframe(log.to_pandas(), hide_index=True)
+        st.caption(t("filters.busy"))
 
-
-st.navigation([st.Page(home, title="Home", default=True)]).run()
+with page.guard():
+    navigation.run()

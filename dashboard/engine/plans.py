@@ -13,21 +13,34 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from dashboard.engine.payout_yaml import CENT, Checker, PlanFileError, Problem, number, parse_yaml
 from dashboard.paths import SAMPLE_DATA
+
+__all__ = [
+    "ComplianceRule",
+    "EarlyBonus",
+    "Level",
+    "Plan",
+    "PlanBook",
+    "PlanFileError",
+    "Problem",
+    "TeamPool",
+    "Tiers",
+    "check_agent_plans",
+    "default_plans_path",
+    "load_plans",
+    "parse_plans",
+]
 
 PLANS_ENV = "DASHBOARD_PLANS"
 PLAN_KEYS = ("rate", "tiers", "early_bonus", "cap", "compliance", "description")
 TOP_KEYS = ("default_plan", "plans", "teams")
-CENT = Decimal("0.01")
 
 Metric = Literal["tasks", "collected"]
 Mode = Literal["retroactive", "marginal"]
@@ -111,173 +124,22 @@ class PlanBook:
         return self.plans[(plan_name or "").strip() or self.default_plan]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One mistake in a plan file: where (plan, team or file), the key, and what is wrong."""
-
-    where: str
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.key}: {self.message}"
-
-
-@dataclass
-class PlanFileError(ValueError):
-    """The plan file is refused; ``problems`` lists every mistake found."""
-
-    source: str
-    problems: list[Problem] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        lines = [f"plan file {self.source} refused ({len(self.problems)} problem(s)):"]
-        lines += [f"  {p}" for p in self.problems]
-        return "\n".join(lines)
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that reads floats as exact Decimals and refuses duplicate keys."""
-
-    duplicates: list[str]
-
-
-def _decimal_float(loader: _Loader, node: yaml.ScalarNode) -> Any:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return text  # .inf / .nan: refused where a number is expected
-
-
-def _checked_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            loader.duplicates.append(f"'{key}' (line {key_node.start_mark.line + 1})")
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:float", _decimal_float)
-_Loader.add_constructor("tag:yaml.org,2002:map", _checked_mapping)
-
-
-def _parse_yaml(text: str, source: str) -> Any:
-    loader = _Loader(text)
-    loader.duplicates = []
-    try:
-        data = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        raise PlanFileError(source, [Problem("file", "yaml", f"not valid YAML: {exc}")]) from exc
-    finally:
-        loader.dispose()
-    if loader.duplicates:
-        raise PlanFileError(
-            source,
-            [Problem("file", d, "key given twice (which one counts?)") for d in loader.duplicates],
-        )
-    return data
-
-
-_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def _number(value: Any) -> Decimal | None:
-    """An exact Decimal from a YAML value (int, decimal, '1.5%', '60,000'), or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, str):
-        text = value.strip().replace("_", "")
-        scale = Decimal(1)
-        if text.endswith("%"):
-            text, scale = text[:-1].strip(), Decimal("0.01")
-        if _THOUSANDS.match(text):
-            text = text.replace(",", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None
-        return number * scale if number.is_finite() else None
-    return None
-
-
-class _Checker:
-    """Collects problems while reading one section of the file."""
-
-    def __init__(self, where: str, problems: list[Problem]) -> None:
-        self.where = where
-        self.problems = problems
-
-    def bad(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.where, key, message))
-
-    def mapping(self, value: Any, key: str, allowed: Sequence[str]) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.bad(key, f"expected a mapping of keys ({', '.join(allowed)}), got {value!r}")
-            return None
-        for k in value:
-            if k not in allowed:
-                self.bad(
-                    f"{key}.{k}" if key else str(k),
-                    f"unknown key '{k}' (allowed: {', '.join(allowed)})",
-                )
-        return value
-
-    def required(self, data: dict[str, Any], key: str, prefix: str) -> Any:
-        if data.get(key) is None:
-            self.bad(f"{prefix}{key}", "is required")
-        return data.get(key)
-
-    def rate(self, value: Any, key: str) -> Decimal | None:
-        number = _number(value)
-        if number is None:
-            self.bad(key, f"{value!r} is not a number (write a rate like 0.02 or '2%')")
-        elif not Decimal(0) <= number <= Decimal(1):
-            self.bad(key, f"rate {number} is outside 0..1 (2% is written 0.02)")
-        else:
-            return number
-        return None
-
-    def money(self, value: Any, key: str) -> Decimal | None:
-        number = _number(value)
-        if number is None:
-            self.bad(key, f"{value!r} is not an amount of money")
-        elif number < 0:
-            self.bad(key, f"amount {number} is negative")
-        elif number != number.quantize(CENT):
-            self.bad(key, f"amount {number} has more than two decimal places")
-        else:
-            return number
-        return None
-
-    def whole(self, value: Any, key: str) -> int | None:
-        number = _number(value)
-        if number is None or number != number.to_integral_value() or number < 0:
-            self.bad(key, f"{value!r} is not a whole number >= 0")
-            return None
-        return int(number)
-
-
-def _levels(c: _Checker, value: Any, metric: str | None) -> tuple[Level, ...]:
+def _levels(c: Checker, value: Any, metric: str | None) -> tuple[Level, ...]:
     key = "tiers.levels"
     if not isinstance(value, list) or not value:
         c.bad(key, "expected a non-empty list like [{min: 0, rate: 0.01}, {min: 10, rate: 0.02}]")
         return ()
     levels: list[Level] = []
+    mins: list[Decimal | None] = []
     for i, item in enumerate(value):
         at = f"{key}[{i}]"
         data = c.mapping(item, at, ("min", "rate"))
         if data is None:
+            mins.append(None)
             continue
         low = c.required(data, "min", f"{at}.")
         rate = c.required(data, "rate", f"{at}.")
-        low_n = _number(low) if low is not None else None
+        low_n = number(low) if low is not None else None
         if low is not None and (low_n is None or low_n < 0):
             c.bad(f"{at}.min", f"{low!r} is not a number >= 0")
             low_n = None
@@ -286,26 +148,27 @@ def _levels(c: _Checker, value: Any, metric: str | None) -> tuple[Level, ...]:
         if low_n is not None and metric == "collected" and low_n != low_n.quantize(CENT):
             c.bad(f"{at}.min", f"amount {low_n} has more than two decimal places")
         rate_n = c.rate(rate, f"{at}.rate") if rate is not None else None
+        mins.append(low_n)
         if low_n is not None and rate_n is not None:
             levels.append(Level(low_n, rate_n))
-    if len(levels) != len(value):
-        return ()
-    for i in range(1, len(levels)):
-        prev, cur = levels[i - 1].min, levels[i].min
+    for i in range(1, len(mins)):
+        prev, cur = mins[i - 1], mins[i]
+        if prev is None or cur is None:
+            continue
         if cur == prev:
             c.bad(f"{key}[{i}].min", f"levels overlap: min {cur} is given twice")
         elif cur < prev:
             c.bad(f"{key}[{i}].min", f"levels are not sorted: min {cur} comes after {prev}")
-    if levels[0].min != 0:
+    if mins[0] is not None and mins[0] != 0:
         c.bad(
             f"{key}[0].min",
-            f"the first level must start at 0, not {levels[0].min} "
+            f"the first level must start at 0, not {mins[0]} "
             "(write {min: 0, rate: 0} to pay nothing below the next level)",
         )
-    return tuple(levels)
+    return tuple(levels) if len(levels) == len(value) else ()
 
 
-def _tiers(c: _Checker, value: Any) -> Tiers | None:
+def _tiers(c: Checker, value: Any) -> Tiers | None:
     data = c.mapping(value, "tiers", ("metric", "mode", "levels"))
     if data is None:
         return None
@@ -326,7 +189,7 @@ def _tiers(c: _Checker, value: Any) -> Tiers | None:
     return Tiers(metric, mode, levels) if metric and mode and levels else None
 
 
-def _early_bonus(c: _Checker, value: Any) -> EarlyBonus | None:
+def _early_bonus(c: Checker, value: Any) -> EarlyBonus | None:
     data = c.mapping(value, "early_bonus", ("target", "days_before_end", "amount"))
     if data is None:
         return None
@@ -342,7 +205,7 @@ def _early_bonus(c: _Checker, value: Any) -> EarlyBonus | None:
     return EarlyBonus(t, d, a) if t is not None and d is not None and a is not None else None
 
 
-def _compliance(c: _Checker, value: Any) -> ComplianceRule | None:
+def _compliance(c: Checker, value: Any) -> ComplianceRule | None:
     keys = ("per_violation", "per_complaint", "floor")
     data = c.mapping(value, "compliance", keys)
     if data is None:
@@ -358,7 +221,7 @@ def _compliance(c: _Checker, value: Any) -> ComplianceRule | None:
 
 
 def _plan(name: str, value: Any, problems: list[Problem]) -> Plan | None:
-    c = _Checker(f"plan '{name}'", problems)
+    c = Checker(f"plan '{name}'", problems)
     before = len(problems)
     data = c.mapping(value, "", PLAN_KEYS)
     if data is None:
@@ -387,7 +250,7 @@ def _plan(name: str, value: Any, problems: list[Problem]) -> Plan | None:
 
 
 def _team(name: str, value: Any, problems: list[Problem]) -> TeamPool | None:
-    c = _Checker(f"team '{name}'", problems)
+    c = Checker(f"team '{name}'", problems)
     data = c.mapping(value, "", ("pool_rate", "target"))
     if data is None:
         return None
@@ -408,9 +271,9 @@ def parse_plans(text: str, source: str = "<memory>") -> PlanBook:
     Raises:
         PlanFileError: the file has one or more mistakes; all are listed.
     """
-    data = _parse_yaml(text, source)
+    data = parse_yaml(text, source)
     problems: list[Problem] = []
-    top = _Checker("file", problems).mapping(data, "", TOP_KEYS)
+    top = Checker("file", problems).mapping(data, "", TOP_KEYS)
     if top is None:
         raise PlanFileError(source, problems)
     plans: dict[str, Plan] = {}

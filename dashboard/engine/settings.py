@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,6 @@ class KpiSettings:
     closed_statuses: tuple[str, ...]
     cure_statuses: tuple[str, ...]
     right_party_outcomes: tuple[str, ...]
-    promise_grace_days: int
     default_preset: str
     presets: tuple[CompliancePreset, ...]
 
@@ -161,7 +161,7 @@ def _buckets(raw: Any) -> tuple[Bucket, ...]:
         mins.append(int(_int(_need(item, "min_dpd", where), where) or 0))
     if mins[0] != 0:
         raise SettingsError("buckets: the first bucket must start at min_dpd 0")
-    if any(b <= a for a, b in zip(mins, mins[1:], strict=False)):
+    if any(b <= a for a, b in pairwise(mins)):
         raise SettingsError("buckets: min_dpd must increase from one bucket to the next")
     reserved = {"Closed", "Missing"} & set(names)
     if reserved or len(set(names)) != len(names):
@@ -176,7 +176,9 @@ def _preset(name: str, raw: Any) -> CompliancePreset:
         raise SettingsError(f"{where}: expected a mapping")
     hours = _need(raw, "contact_hours", where)
     hw = f"{where}.contact_hours"
-    return CompliancePreset(
+    if not isinstance(hours, dict):
+        raise SettingsError(f"{hw}: expected a mapping with from and until")
+    preset = CompliancePreset(
         name=name,
         label=str(raw.get("label", name)),
         hours_from=_time(_need(hours, "from", hw), f"{hw}.from"),
@@ -201,6 +203,9 @@ def _preset(name: str, raw: Any) -> CompliancePreset:
             optional=True,
         ),
     )
+    if preset.hours_from >= preset.hours_until:
+        raise SettingsError(f"{hw}: from must be earlier than until")
+    return preset
 
 
 def parse(data: Any) -> KpiSettings:
@@ -219,7 +224,6 @@ def parse(data: Any) -> KpiSettings:
     default = str(compliance.get("default_preset", presets[0].name))
     if default not in {p.name for p in presets}:
         raise SettingsError(f"compliance.default_preset: no preset '{default}'")
-    grace = _int(data.get("promise_grace_days", 3), "promise_grace_days")
     return KpiSettings(
         buckets=_buckets(_need(data, "buckets", "settings")),
         closed_statuses=_choices(
@@ -236,7 +240,6 @@ def parse(data: Any) -> KpiSettings:
             OUTCOMES,
             "right_party_outcomes",
         ),
-        promise_grace_days=int(grace or 0),
         default_preset=default,
         presets=presets,
     )

@@ -11,6 +11,8 @@
 --   call_after_conversation: a call made after a right-party call ($rpc_outcomes) on the same
 --     account dated at most $conversation_days - 1 days earlier (the conversation's day is
 --     day 1 of the period). Off when $conversation_days is null.
+-- Both limits are checked with lag(): a call breaks a limit of n when the call n places
+-- earlier in the account's sequence falls inside the same day / window.
 -- Contacts before $date_from (as far back as the longest window) count towards the limits;
 -- only contacts inside the window are reported. Filters ($portfolios, $teams, $agents; empty =
 -- all) choose which violations are listed, never which contacts count towards a limit.
@@ -25,13 +27,13 @@ with contacts as (
         contacted_at,
         channel,
         outcome
-    from stg_contacts
+    from rpt_contacts
     where contacted_at >= $date_from - greatest($call_window_days, coalesce($conversation_days, 1))
         and contacted_at < $date_to + 1
 ),
 
 accounts as (
-    select account_id, portfolio from stg_account_latest
+    select account_id, portfolio from rpt_accounts
 ),
 
 agents as (
@@ -41,24 +43,18 @@ agents as (
 calls as (
     select
         contact_id,
-        account_id,
         contacted_at,
-        cast(contacted_at as date) as contact_date,
-        outcome,
-        row_number() over by_account as call_seq,
-        count(*) over (
-            partition by account_id order by epoch_days
-            range between unbounded preceding and $call_window_days preceding
-        ) as calls_before_window,
+        contact_date,
+        lag(contact_date, coalesce($max_calls_per_window, 1)) over by_account
+            as limit_call_date,
         max(case when list_contains($rpc_outcomes, outcome) then contacted_at end) over (
-            by_account rows between unbounded preceding and 1 preceding
+            by_account rows between unbounded preceding and current row exclude current row
         ) as last_conversation_at
     from (
-        select
-            *,
-            cast(cast(contacted_at as date) - date '1970-01-01' as bigint) as epoch_days
+        select *, cast(contacted_at as date) as contact_date
         from contacts
         where channel = 'call'
+            and ($max_calls_per_window is not null or $conversation_days is not null)
     )
     window by_account as (partition by account_id order by contacted_at, contact_id)
 ),
@@ -66,12 +62,16 @@ calls as (
 unanswered as (
     select
         contact_id,
-        row_number() over (
-            partition by account_id, cast(contacted_at as date) order by contacted_at, contact_id
-        ) as unanswered_seq
-    from contacts
-    where channel = 'call' and outcome = 'no_answer'
-        and $max_unanswered_per_day is not null
+        contact_date,
+        lag(contact_date, coalesce($max_unanswered_per_day, 1)) over (
+            partition by account_id order by contacted_at, contact_id
+        ) as limit_call_date
+    from (
+        select *, cast(contacted_at as date) as contact_date
+        from contacts
+        where channel = 'call' and outcome = 'no_answer'
+            and $max_unanswered_per_day is not null
+    )
 ),
 
 broken as (
@@ -79,8 +79,7 @@ broken as (
         contact_id,
         'contact_hours' as rule,
         strftime(contacted_at, '%H:%M:%S') || ' is outside '
-        || strftime(cast($hours_from as time), '%H:%M') || '-'
-        || strftime(cast($hours_until as time), '%H:%M') as detail
+        || cast($hours_from as varchar) || '-' || cast($hours_until as varchar) as detail
     from contacts
     where list_contains($hours_channels, channel)
         and (
@@ -94,21 +93,21 @@ broken as (
     select
         contact_id,
         'unanswered_calls_per_day' as rule,
-        'unanswered call ' || unanswered_seq || ' of the day to this account (limit '
-        || $max_unanswered_per_day || ')' as detail
+        'more than ' || $max_unanswered_per_day
+        || ' unanswered calls to this account on this day' as detail
     from unanswered
-    where unanswered_seq > $max_unanswered_per_day
+    where limit_call_date = contact_date
 
     union all
 
     select
         contact_id,
         'calls_per_window' as rule,
-        'call ' || (call_seq - calls_before_window) || ' to this account in '
-        || $call_window_days || ' days (limit ' || $max_calls_per_window || ')' as detail
+        'more than ' || $max_calls_per_window || ' calls to this account in '
+        || $call_window_days || ' days' as detail
     from calls
     where $max_calls_per_window is not null
-        and call_seq - calls_before_window > $max_calls_per_window
+        and limit_call_date > contact_date - $call_window_days
 
     union all
 

@@ -1,0 +1,276 @@
+"""Commission payouts on the command line: reports, approval, exports and statements.
+
+``report payouts`` and ``report payout-lines`` print the period's payouts and their audit
+trail; ``approve`` freezes a period (``--reopen`` reopens it, with a reason); ``statements``
+writes one statement per agent. Mistakes in the input (a bad period, a broken plan file, an
+empty database) print a message and exit with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from dashboard import db
+from dashboard.cli.common import add_db_option, write_table
+from dashboard.engine.approvals import ApprovalRefused, approve, audit_log, reopen
+from dashboard.engine.exports import save_csv, save_xlsx, write_csv
+from dashboard.engine.payout_report import PayoutReport, payout_lines, payout_report
+from dashboard.engine.payout_run import PayoutInputError, compute_run, money_lines
+from dashboard.engine.payout_statements import plan_in_words, write_statements
+from dashboard.engine.payout_tables import lines_table
+from dashboard.engine.payout_types import Period
+from dashboard.engine.plans import PlanBook, PlanFileError, default_plans_path, load_plans
+from dashboard.paths import default_db_path
+
+TABLE_COLUMNS = (
+    "agent_id",
+    "agent_name",
+    "team",
+    "plan",
+    "basis",
+    "tasks",
+    "rate",
+    "base_commission",
+    "compliance_factor",
+    "team_bonus",
+    "early_bonus",
+    "carried_in",
+    "cap_applied",
+    "payout",
+    "carry_out",
+)
+APPROVED_COLUMNS = ("status", "recomputed_payout", "adjustment")
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _common(p: argparse.ArgumentParser, plans: bool = True) -> None:
+    add_db_option(p)
+    p.add_argument("--period", type=_period, required=True, metavar="YYYY-MM", help="the month")
+    if plans:
+        p.add_argument(
+            "--plans",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help=f"plan file (default: $DASHBOARD_PLANS or {default_plans_path()})",
+        )
+        p.add_argument(
+            "--preset",
+            default="cn",
+            metavar="NAME",
+            help="compliance preset counting violations for the compliance factor (default cn)",
+        )
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "approve",
+        help="approve (freeze) a period's commission payouts, or reopen it",
+        description="Freeze the period's payouts as approved (who, when, plan file hash). "
+        "Approving an approved period is refused; --reopen --reason TEXT reopens it.",
+    )
+    _common(p)
+    p.add_argument("--by", required=True, metavar="NAME", help="who approves or reopens")
+    p.add_argument("--reopen", action="store_true", help="reopen an approved period")
+    p.add_argument("--reason", default="", metavar="TEXT", help="why (required with --reopen)")
+    p.set_defaults(func=_guarded(_approve))
+
+    p = sub.add_parser(
+        "statements",
+        help="write one payout statement per agent (HTML and PDF)",
+        description="One statement per agent for the period: figures, lines, the plan in words.",
+    )
+    _common(p)
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write to")
+    p.add_argument("--agent", metavar="AGENT_ID", help="only this agent")
+    p.add_argument("--format", choices=("html", "pdf", "both"), default="both")
+    p.set_defaults(func=_guarded(_statements))
+
+
+def register_reports(reports: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = reports.add_parser(
+        "payouts",
+        help="commission payouts per agent for a month (approved figures if approved)",
+        description="One row per agent. For an approved period: the approved figures, the "
+        "payout recomputed today and the difference (adjustment). Notes go to stderr.",
+    )
+    _common(p)
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to a file (xlsx needs it)")
+    p.set_defaults(func=_guarded(_payouts))
+
+    p = reports.add_parser(
+        "payout-lines",
+        help="the payouts' audit trail: every payment, reversal and rule decision",
+    )
+    _common(p)
+    p.add_argument("--agent", metavar="AGENT_ID", help="only this agent")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write CSV to a file")
+    p.set_defaults(func=_guarded(_lines))
+
+    p = reports.add_parser("payout-log", help="approve and reopen events, newest first")
+    add_db_option(p)
+    p.add_argument("--period", type=_period, metavar="YYYY-MM", help="only this period")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=_guarded(_log))
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
+
+
+def _book(args: argparse.Namespace) -> PlanBook:
+    return load_plans(args.plans)
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run a handler; turn input mistakes into a message and exit status 2."""
+
+    def run(args: argparse.Namespace) -> int:
+        path = args.db or default_db_path()
+        if not Path(path).exists():
+            return _fail(f"database {path} does not exist (import data first)")
+        try:
+            return handler(args)
+        except PlanFileError as exc:
+            return _fail(str(exc))
+        except (PayoutInputError, ApprovalRefused, db.DatabaseBusy, db.DatabaseError) as exc:
+            return _fail(str(exc))
+
+    return run
+
+
+def _notes(notes: tuple[str, ...] | list[str]) -> None:
+    for n in notes:
+        print(f"note: {n}", file=sys.stderr)
+
+
+def _about(report: PayoutReport, book: PlanBook) -> list[tuple[str, str]]:
+    a = report.approval
+    about = [
+        ("Period", str(report.period)),
+        ("Status", report.status),
+        ("Plan file", book.source),
+        ("Plan file sha256", book.sha256),
+        ("Deficit chain from", report.run.carry_from if report.run else "-"),
+        ("Generated at", datetime.now().strftime("%Y-%m-%d %H:%M")),
+    ]
+    if a is not None:
+        about += [
+            ("Approved by", a.approved_by),
+            ("Approved at", f"{a.approved_at:%Y-%m-%d %H:%M}"),
+            ("Approved plan sha256", a.plans_sha256),
+        ]
+    return about + [("Note", n) for n in report.notes]
+
+
+def _payouts(args: argparse.Namespace) -> int:
+    book = _book(args)
+    if args.format == "xlsx" and not args.out:
+        return _fail("--format xlsx needs --out FILE")
+    with db.connect(args.db) as con:
+        report = payout_report(con, args.period, book, args.preset)
+        if args.format == "xlsx":
+            lines = payout_lines(con, args.period, book, None, args.preset, report.run)[0]
+    _notes(report.notes)
+    table = report.table
+    if args.format == "xlsx":
+        save_xlsx(table, lines, args.out, _about(report, book))
+        print(f"wrote {args.out} ({table.num_rows} agents, {lines.num_rows} lines)")
+    elif args.format == "csv" and args.out:
+        save_csv(table, args.out)
+        print(f"wrote {args.out} ({table.num_rows} agents)")
+    elif args.format == "csv":
+        write_csv(table, sys.stdout)
+    elif args.format == "table":
+        cols = TABLE_COLUMNS + (APPROVED_COLUMNS if report.approval else ())
+        write_table(table.select(list(cols)), "table")
+        total = sum(r for r in table.column("payout").to_pylist() if r is not None)
+        print(f"{table.num_rows} agent(s), total payout {total:,.2f} ({report.status})")
+    else:
+        write_table(table, args.format)
+    return 0
+
+
+def _lines(args: argparse.Namespace) -> int:
+    book = _book(args)
+    with db.connect(args.db) as con:
+        table, notes = payout_lines(con, args.period, book, args.agent, args.preset)
+    _notes(notes)
+    if args.out:
+        save_csv(table, args.out)
+        print(f"wrote {args.out} ({table.num_rows} lines)")
+    elif args.format == "csv":
+        write_csv(table, sys.stdout)
+    else:
+        write_table(table, args.format)
+    return 0
+
+
+def _log(args: argparse.Namespace) -> int:
+    with db.connect(args.db) as con:
+        write_table(audit_log(con, args.period), args.format)
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    with db.connect(args.db) as con:
+        if args.reopen:
+            a = reopen(con, args.period, args.by, args.reason)
+            print(f"{args.period} reopened by {a.reopened_by}: {a.reopen_reason}")
+            return 0
+        if args.reason:
+            return _fail("--reason goes with --reopen")
+        book = _book(args)
+        run = compute_run(con, args.period, book, args.preset)
+        lines = lines_table(args.period, run.payouts, money_lines(con, args.period))
+        a = approve(con, run, lines, args.by)
+    print(
+        f"{a.period} approved by {a.approved_by} at {a.approved_at:%Y-%m-%d %H:%M}: "
+        f"{a.agents} agent(s), total payout {a.total_payout:,.2f} "
+        f"(plan file sha256 {a.plans_sha256[:12]})"
+    )
+    return 0
+
+
+def _statements(args: argparse.Namespace) -> int:
+    book = _book(args)
+    with db.connect(args.db) as con:
+        report = payout_report(con, args.period, book, args.preset)
+        lines, _ = payout_lines(con, args.period, book, args.agent, args.preset, report.run)
+    _notes(report.notes)
+    rows = [r for r in report.table.to_pylist() if not args.agent or r["agent_id"] == args.agent]
+    if not rows:
+        return _fail(f"no payout for agent {args.agent} in {args.period}")
+    a = report.approval
+    status = (
+        f"approved by {a.approved_by} on {a.approved_at:%Y-%m-%d %H:%M}"
+        if a
+        else "DRAFT: not approved"
+    )
+    rules = {
+        r["agent_id"]: plan_in_words(
+            book.plans[r["plan"]] if r["plan"] in book.plans else book.plan_for(None),
+            book.teams.get(r["team"] or ""),
+        )
+        for r in rows
+    }
+    formats = ("html", "pdf") if args.format == "both" else (args.format,)
+    written, messages = write_statements(
+        str(args.period), status, rows, lines.to_pylist(), rules, args.out, formats
+    )
+    _notes(messages)
+    print(f"wrote {len(written)} file(s) to {args.out}")
+    return 0

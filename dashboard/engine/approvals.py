@@ -1,0 +1,228 @@
+"""Approving a period's payouts: frozen figures, reopening with a reason, and the audit log.
+
+Finance approves a period once; its payouts (every component, and the audit trail) are then
+written to their own tables and never updated. Imports, undos or plan edits after that change
+only the recomputation shown next to them (an adjustment), never the approved figures.
+Reopening does not delete anything either: the approval is marked reopened, the audit log says
+who, when and why, and the period can be approved again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+
+from dashboard import db
+from dashboard.engine.payout_tables import LINE_SCHEMA, PAYOUT_SCHEMA, payouts_table
+from dashboard.engine.payout_types import Period
+
+if TYPE_CHECKING:
+    from dashboard.engine.payout_run import PayoutRun
+
+
+class ApprovalRefused(Exception):
+    """The approval or reopening is not allowed; ``str(exc)`` says why."""
+
+
+@dataclass(frozen=True)
+class Approval:
+    """An approval record (payout_approvals)."""
+
+    approval_id: int
+    period: str
+    status: str
+    approved_by: str
+    approved_at: datetime
+    plans_file: str
+    plans_sha256: str
+    data_fingerprint: str
+    carry_from: str
+    agents: int
+    total_payout: Decimal
+    reopened_by: str | None = None
+    reopened_at: datetime | None = None
+    reopen_reason: str | None = None
+
+
+def current_approval(con: duckdb.DuckDBPyConnection, period: Period) -> Approval | None:
+    """The approval in force for the period, if any."""
+    rows = db.run(con, "payouts/approval_current", {"period": str(period)}).to_pylist()
+    return Approval(**rows[0]) if rows else None
+
+
+def frozen_carry_before(
+    con: duckdb.DuckDBPyConnection, period: Period
+) -> tuple[Period, dict[str, Decimal]] | None:
+    """The latest approved period before ``period`` and its frozen carry_out per agent."""
+    rows = db.run(con, "payouts/approved_carry", {"period": str(period)}).to_pylist()
+    if not rows:
+        return None
+    return Period.parse(rows[0]["period"]), {r["agent_id"]: r["carry_out"] for r in rows}
+
+
+def approved_rows(con: duckdb.DuckDBPyConnection, approval: Approval) -> pa.Table:
+    """The payouts as approved (PAYOUT_SCHEMA columns)."""
+    table = db.run(con, "payouts/approved_rows", {"approval_id": approval.approval_id})
+    return table.select(PAYOUT_SCHEMA.names).cast(PAYOUT_SCHEMA)
+
+
+def approved_lines(
+    con: duckdb.DuckDBPyConnection, approval: Approval, agent_id: str | None = None
+) -> pa.Table:
+    """The audit trail as approved (LINE_SCHEMA columns, agent_name from the approval)."""
+    lines = db.run(
+        con,
+        "payouts/approved_lines",
+        {"approval_id": approval.approval_id, "agent_id": agent_id},
+    )
+    names = {r["agent_id"]: r["agent_name"] for r in approved_rows(con, approval).to_pylist()}
+    rows = [r | {"agent_name": names.get(r["agent_id"])} for r in lines.to_pylist()]
+    return pa.Table.from_pylist(rows, schema=LINE_SCHEMA)
+
+
+def audit_log(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> pa.Table:
+    """Every approve and reopen event (of one period, or all), newest first."""
+    return db.run(con, "payouts/audit_log", {"period": str(period) if period else None})
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _log(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    event: str,
+    approval_id: int,
+    by: str,
+    at: datetime,
+    sha: str | None,
+    reason: str | None,
+) -> None:
+    con.execute(
+        """insert into payout_audit_log
+        values (nextval('payout_event_id_seq'), $period, $event, $id, $by, $at, $sha, $reason)""",
+        {
+            "period": str(period),
+            "event": event,
+            "id": approval_id,
+            "by": by,
+            "at": at,
+            "sha": sha,
+            "reason": reason,
+        },
+    )
+
+
+def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by: str) -> Approval:
+    """Freeze a computed period as approved, in one transaction.
+
+    Args:
+        con: an open read-write connection.
+        run: the computed payouts of the period.
+        lines: their audit trail (LINE_SCHEMA), stored with them.
+        by: who approves.
+
+    Raises:
+        ApprovalRefused: the period is already approved, there is nothing to approve, or
+            ``by`` is blank.
+    """
+    if not by.strip():
+        raise ApprovalRefused("say who approves (--by NAME)")
+    if not run.payouts:
+        raise ApprovalRefused(f"{run.period} has no agents to pay: nothing to approve")
+    payouts = payouts_table(run.payouts)
+    total = sum((p.payout for p in run.payouts), Decimal("0.00"))
+    at = _now()
+    con.execute("begin transaction")
+    try:
+        existing = current_approval(con, run.period)
+        if existing is not None:
+            raise ApprovalRefused(
+                f"{run.period} was already approved by {existing.approved_by} on "
+                f"{existing.approved_at:%Y-%m-%d %H:%M}; reopen it first (approve --reopen "
+                "--reason TEXT)"
+            )
+        rows = con.execute("select nextval('payout_approval_id_seq')").fetchall()
+        approval_id = int(rows[0][0])
+        con.execute(
+            """insert into payout_approvals values ($id, $period, 'approved', $by, $at, $file,
+            $sha, $fp, $carry, $agents, $total, null, null, null)""",
+            {
+                "id": approval_id,
+                "period": str(run.period),
+                "by": by.strip(),
+                "at": at,
+                "file": run.book.source,
+                "sha": run.book.sha256,
+                "fp": run.fingerprint,
+                "carry": run.carry_from,
+                "agents": len(run.payouts),
+                "total": total,
+            },
+        )
+        con.register("approving_payouts", payouts)
+        con.register("approving_lines", lines.select(LINE_SCHEMA.names))
+        cols = ", ".join(PAYOUT_SCHEMA.names)
+        con.execute(
+            f"insert into payout_approved select $id as approval_id, {cols} from approving_payouts",
+            {"id": approval_id},
+        )
+        line_cols = [n for n in LINE_SCHEMA.names if n != "agent_name"]
+        con.execute(
+            f"insert into payout_approved_lines select $id as approval_id, "
+            f"{', '.join(line_cols)} from approving_lines",
+            {"id": approval_id},
+        )
+        con.unregister("approving_payouts")
+        con.unregister("approving_lines")
+        _log(con, run.period, "approve", approval_id, by.strip(), at, run.book.sha256, None)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    approval = current_approval(con, run.period)
+    assert approval is not None
+    return approval
+
+
+def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str) -> Approval:
+    """Reopen an approved period (it can then be approved again); the reason is logged.
+
+    Raises:
+        ApprovalRefused: the period is not approved, or the reason or name is blank.
+    """
+    if not reason.strip():
+        raise ApprovalRefused("reopening needs a reason (--reason TEXT)")
+    if not by.strip():
+        raise ApprovalRefused("say who reopens (--by NAME)")
+    at = _now()
+    con.execute("begin transaction")
+    try:
+        existing = current_approval(con, period)
+        if existing is None:
+            raise ApprovalRefused(f"{period} is not approved: nothing to reopen")
+        con.execute(
+            """update payout_approvals set status = 'reopened', reopened_by = $by,
+            reopened_at = $at, reopen_reason = $reason where approval_id = $id""",
+            {"by": by.strip(), "at": at, "reason": reason.strip(), "id": existing.approval_id},
+        )
+        _log(con, period, "reopen", existing.approval_id, by.strip(), at, None, reason.strip())
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return Approval(
+        **{
+            **existing.__dict__,
+            "status": "reopened",
+            "reopened_by": by.strip(),
+            "reopened_at": at,
+            "reopen_reason": reason.strip(),
+        }
+    )

@@ -1,0 +1,295 @@
+"""Contact-rule compliance: which contacts break the conduct rules, and counts per agent.
+
+Collectors are regulated on when and how often they contact debtors (domain.md, Compliance).
+The rules of each preset (China by default, US) are configured in config/kpi.yaml; the SQL in
+queries/compliance/ evaluates them with the limits bound as parameters. The commission engine
+uses ``violation_counts`` for its compliance factor; the compliance reports use the rest.
+
+Which contacts count (the exact rules; docs/reports.md has the same text):
+
+- ``contact_hours``: a contact on a channel the rule covers (China: every channel; US: calls)
+  whose time of day is before the allowed start (08:00:00) or after the allowed end (China:
+  22:00:00 is already a violation, the ban runs 22:00-08:00; US: 21:00:00 is allowed and
+  21:00:01 is not).
+- ``unanswered_calls_per_day`` (China): calls with outcome no_answer to one account on one
+  calendar day, whoever made them, are numbered by contacted_at (then contact_id); the 7th and
+  later are violations.
+- ``calls_per_window`` (US): a call (any outcome, any agent) that is the 8th or later among the
+  account's calls dated in the 7 calendar days ending on the call's own day. That is the same
+  as being the 8th or later call of any 7-consecutive-day window.
+- ``call_after_conversation`` (US): a call placed after a right-party call (outcome right_party,
+  promise_to_pay, refused, dispute or complaint) to the same account whose date is at most 6
+  days earlier: the conversation's day is day 1 of the 7-day period, so a call 7 days later
+  is allowed.
+
+A contact is counted once in ``violations`` of ``violation_counts`` however many rules it
+breaks; ``violations`` lists one row per contact and rule. Contacts before the window count
+towards the limits (the window looks back as far as the longest rule), but only contacts dated
+inside the window are listed or counted. The portfolio/team/agent filters choose which contacts
+are reported, never which contacts count towards a limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard import db
+from dashboard.engine.settings import CompliancePreset, KpiSettings, default_settings
+
+RULES = ("contact_hours", "unanswered_calls_per_day", "calls_per_window", "call_after_conversation")
+
+
+def resolve_preset(
+    preset: str | CompliancePreset | None, settings: KpiSettings | None = None
+) -> CompliancePreset:
+    """The preset object for a name (None: the configured default)."""
+    if isinstance(preset, CompliancePreset):
+        return preset
+    return (settings or default_settings()).preset(preset)
+
+
+def active_rules(preset: CompliancePreset) -> list[str]:
+    """The rules the preset turns on, in the order of RULES."""
+    on = {
+        "contact_hours": bool(preset.hours_channels),
+        "unanswered_calls_per_day": preset.max_unanswered_calls_per_day is not None,
+        "calls_per_window": preset.max_calls_per_window is not None,
+        "call_after_conversation": preset.call_after_conversation_days is not None,
+    }
+    return [r for r in RULES if on[r]]
+
+
+def _filters(
+    portfolios: Sequence[str], teams: Sequence[str], agents: Sequence[str]
+) -> dict[str, list[str]]:
+    return {"portfolios": list(portfolios), "teams": list(teams), "agents": list(agents)}
+
+
+def _rule_params(preset: CompliancePreset, settings: KpiSettings) -> dict[str, Any]:
+    return {
+        "hours_from": preset.hours_from,
+        "hours_until": preset.hours_until,
+        "hours_until_inclusive": preset.hours_until_inclusive,
+        "hours_channels": list(preset.hours_channels),
+        "max_unanswered_per_day": preset.max_unanswered_calls_per_day,
+        "max_calls_per_window": preset.max_calls_per_window,
+        "call_window_days": preset.call_window_days,
+        "conversation_days": preset.call_after_conversation_days,
+        "rpc_outcomes": list(settings.right_party_outcomes),
+    }
+
+
+def violations(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    preset: str | CompliancePreset = "cn",
+    *,
+    portfolios: Sequence[str] = (),
+    teams: Sequence[str] = (),
+    agents: Sequence[str] = (),
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """Every contact dated in [date_from, date_to] that breaks a rule, once per rule broken.
+
+    Args:
+        con: an open database connection.
+        date_from: first contact date of the window (inclusive).
+        date_to: last contact date of the window (inclusive).
+        preset: ``"cn"`` (default), ``"us"``, another configured preset, or a preset object.
+        portfolios: only contacts on accounts of these portfolios (empty: all).
+        teams: only contacts by agents of these teams (empty: all).
+        agents: only contacts by these agents (empty: all).
+        settings: the KPI settings (default: config/kpi.yaml).
+
+    Returns:
+        contact_id, agent_id, team, account_id, portfolio, contacted_at, channel, outcome,
+        rule, detail; ordered by contacted_at, contact_id, rule.
+    """
+    cfg = settings or default_settings()
+    p = resolve_preset(preset, cfg)
+    params = {
+        "date_from": date_from,
+        "date_to": date_to,
+        **_rule_params(p, cfg),
+        **_filters(portfolios, teams, agents),
+    }
+    return db.run(con, "compliance/violations", params)
+
+
+def _agent_summary(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    preset: str | CompliancePreset,
+    portfolios: Sequence[str],
+    teams: Sequence[str],
+    agents: Sequence[str],
+    settings: KpiSettings | None,
+) -> tuple[pa.Table, pa.Table]:
+    per_agent = db.run(
+        con,
+        "compliance/agent_contacts",
+        {"date_from": date_from, "date_to": date_to, **_filters(portfolios, teams, agents)},
+    )
+    listed = violations(
+        con,
+        date_from,
+        date_to,
+        preset,
+        portfolios=portfolios,
+        teams=teams,
+        agents=agents,
+        settings=settings,
+    )
+    return per_agent, listed
+
+
+def _count_distinct_contacts(listed: pa.Table, keys: list[str], name: str) -> pa.Table:
+    grouped = listed.group_by(keys).aggregate([("contact_id", "count_distinct")])
+    return grouped.rename_columns([*keys, name]).cast(
+        pa.schema([*(grouped.schema.field(k) for k in keys), pa.field(name, pa.int64())])
+    )
+
+
+def violation_counts(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    preset: str | CompliancePreset = "cn",
+    *,
+    portfolios: Sequence[str] = (),
+    teams: Sequence[str] = (),
+    agents: Sequence[str] = (),
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """Per agent with contacts dated in [date_from, date_to]: contacts and their violations.
+
+    Args: as for ``violations``.
+
+    Returns:
+        One row per agent with at least one contact in the window, ordered by agent_id:
+        agent_id, contacts, violations (contacts that break at least one rule), complaints
+        (contacts with outcome complaint), disputes (outcome dispute); all int64.
+    """
+    per_agent, listed = _agent_summary(
+        con, date_from, date_to, preset, portfolios, teams, agents, settings
+    )
+    counts = _count_distinct_contacts(listed, ["agent_id"], "violations")
+    joined = per_agent.join(counts, "agent_id", join_type="left outer")
+    out = pa.table(
+        {
+            "agent_id": joined["agent_id"],
+            "contacts": joined["contacts"].cast(pa.int64()),
+            "violations": pc.fill_null(joined["violations"], 0).cast(pa.int64()),
+            "complaints": joined["complaints"].cast(pa.int64()),
+            "disputes": joined["disputes"].cast(pa.int64()),
+        }
+    )
+    return out.sort_by("agent_id")
+
+
+def agent_summary(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    preset: str | CompliancePreset = "cn",
+    *,
+    portfolios: Sequence[str] = (),
+    teams: Sequence[str] = (),
+    agents: Sequence[str] = (),
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """``violation_counts`` with the agent's name and team, and violations per contact.
+
+    Returns:
+        agent_id, agent_name, team, contacts, violations, violation_rate (violations /
+        contacts, 6 places), complaints, disputes; ordered by agent_id.
+    """
+    per_agent, listed = _agent_summary(
+        con, date_from, date_to, preset, portfolios, teams, agents, settings
+    )
+    counts = _count_distinct_contacts(listed, ["agent_id"], "violations")
+    joined = per_agent.join(counts, "agent_id", join_type="left outer").sort_by("agent_id")
+    contacts = joined["contacts"].cast(pa.int64())
+    viol = pc.fill_null(joined["violations"], 0).cast(pa.int64())
+    return pa.table(
+        {
+            "agent_id": joined["agent_id"],
+            "agent_name": joined["agent_name"],
+            "team": joined["team"],
+            "contacts": contacts,
+            "violations": viol,
+            "violation_rate": _rate(viol, contacts),
+            "complaints": joined["complaints"].cast(pa.int64()),
+            "disputes": joined["disputes"].cast(pa.int64()),
+        }
+    )
+
+
+def _rate(num: pa.ChunkedArray, den: pa.ChunkedArray) -> pa.Array:
+    q = Decimal("0.000001")
+    values = [
+        None if not d else (Decimal(n) / Decimal(d)).quantize(q, rounding=ROUND_HALF_UP)
+        for n, d in zip(num.to_pylist(), den.to_pylist(), strict=True)
+    ]
+    return pa.array(values, type=pa.decimal128(12, 6))
+
+
+def by_rule(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    preset: str | CompliancePreset = "cn",
+    *,
+    portfolios: Sequence[str] = (),
+    teams: Sequence[str] = (),
+    agents: Sequence[str] = (),
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """Violations per agent and rule, with a row (possibly 0) for every rule the preset uses.
+
+    Returns:
+        agent_id, agent_name, team, rule, contacts (the agent's contacts in the window, the
+        same on each of its rows), violations (contacts breaking that rule); ordered by
+        agent_id and the preset's rule order.
+    """
+    cfg = settings or default_settings()
+    p = resolve_preset(preset, cfg)
+    per_agent, listed = _agent_summary(con, date_from, date_to, p, portfolios, teams, agents, cfg)
+    counted = {
+        (r["agent_id"], r["rule"]): r["violations"]
+        for r in _count_distinct_contacts(listed, ["agent_id", "rule"], "violations").to_pylist()
+    }
+    rules = active_rules(p)
+    rows: dict[str, list[Any]] = {
+        k: [] for k in ("agent_id", "agent_name", "team", "rule", "contacts", "violations")
+    }
+    for a in per_agent.sort_by("agent_id").to_pylist():
+        for rule in rules:
+            rows["agent_id"].append(a["agent_id"])
+            rows["agent_name"].append(a["agent_name"])
+            rows["team"].append(a["team"])
+            rows["rule"].append(rule)
+            rows["contacts"].append(a["contacts"])
+            rows["violations"].append(counted.get((a["agent_id"], rule), 0))
+    return pa.table(
+        rows,
+        schema=pa.schema(
+            [
+                ("agent_id", pa.string()),
+                ("agent_name", pa.string()),
+                ("team", pa.string()),
+                ("rule", pa.string()),
+                ("contacts", pa.int64()),
+                ("violations", pa.int64()),
+            ]
+        ),
+    )

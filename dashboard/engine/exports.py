@@ -1,0 +1,168 @@
+"""Payout exports for payroll: CSV and a formatted Excel workbook finance can work in.
+
+Both are safe to open in a spreadsheet: a text cell that starts like a formula (=, +, -, @,
+tab, carriage return) is prefixed with an apostrophe in CSV, and written as a text cell (never
+a formula) in the workbook, so a hostile agent name cannot run anything. Numbers stay numbers:
+money is written as a number with two decimals, totals as SUM formulas whose stored result is
+the exact decimal total.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+import pyarrow as pa
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MONEY_COLUMNS = {
+    "basis",
+    "level_min",
+    "base_commission",
+    "base_after_compliance",
+    "team_bonus",
+    "early_bonus",
+    "carried_in",
+    "total",
+    "cap",
+    "payout",
+    "carry_out",
+    "recomputed_payout",
+    "adjustment",
+    "amount",
+}
+RATE_COLUMNS = {"rate", "compliance_factor"}
+SUM_COLUMNS = MONEY_COLUMNS - {"level_min", "cap", "amount"}
+
+
+def neutralise(value: Any) -> Any:
+    """A text value that a spreadsheet would read as a formula, made inert with a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(neutralise(value)) if isinstance(value, str) else str(value)
+
+
+def write_csv(table: pa.Table, out: TextIO) -> None:
+    """Write a table as CSV with formula-like text neutralised (the caller picks the encoding)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for row in table.to_pylist():
+        writer.writerow([_csv_cell(row[n]) for n in table.column_names])
+
+
+def save_csv(table: pa.Table, path: Path) -> None:
+    """Write a CSV file Excel opens correctly with Chinese text (UTF-8 with BOM)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        write_csv(table, f)
+
+
+class _Book:
+    """The workbook's cell formats, and a writer that picks the right one per column."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.head = wb.add_format(
+            {"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}
+        )
+        self.money = wb.add_format({"num_format": "#,##0.00"})
+        self.rate = wb.add_format({"num_format": "0.00####"})
+        self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        self.stamp = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.total = wb.add_format({"bold": True, "num_format": "#,##0.00", "top": 2})
+        self.total_label = wb.add_format({"bold": True, "top": 2})
+        self.bold = wb.add_format({"bold": True})
+
+    def cell(self, ws: Any, row: int, col: int, name: str, value: Any) -> None:
+        if value is None:
+            ws.write_blank(row, col, None)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value)
+        elif isinstance(value, Decimal):
+            fmt = self.rate if name in RATE_COLUMNS else self.money
+            ws.write_number(row, col, float(value), fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value)
+        elif isinstance(value, datetime):
+            ws.write_datetime(row, col, value, self.stamp)
+        elif isinstance(value, date):
+            ws.write_datetime(row, col, datetime(value.year, value.month, value.day), self.date)
+        else:
+            ws.write_string(row, col, str(value))
+
+
+def _sheet(
+    wb: xlsxwriter.Workbook,
+    fmt: _Book,
+    title: str,
+    table: pa.Table,
+    totals: bool,
+    widths: Mapping[str, int],
+) -> None:
+    ws = wb.add_worksheet(title)
+    names = table.column_names
+    for c, name in enumerate(names):
+        ws.write_string(0, c, name, fmt.head)
+        ws.set_column(c, c, widths.get(name, max(10, min(len(name) + 2, 18))))
+    rows = table.to_pylist()
+    for r, row in enumerate(rows, start=1):
+        for c, name in enumerate(names):
+            fmt.cell(ws, r, c, name, row[name])
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, max(len(rows), 1), len(names) - 1)
+    if totals and rows:
+        last = len(rows) + 1
+        ws.write_string(last, 0, "Total", fmt.total_label)
+        for c, name in enumerate(names):
+            if name not in SUM_COLUMNS:
+                continue
+            exact = sum((row[name] or Decimal(0) for row in rows), Decimal(0))
+            rng = f"{xl_rowcol_to_cell(1, c)}:{xl_rowcol_to_cell(last - 1, c)}"
+            ws.write_formula(last, c, f"=SUM({rng})", fmt.total, float(exact))
+
+
+def save_xlsx(
+    payouts: pa.Table,
+    lines: pa.Table,
+    path: Path,
+    about: Sequence[tuple[str, str]] = (),
+) -> None:
+    """A workbook with a Payouts summary sheet, a Lines audit sheet, and an About sheet.
+
+    Args:
+        payouts: the payouts report table (one row per agent).
+        lines: the audit lines (one row per payment, reversal or decision).
+        path: the .xlsx file to write.
+        about: (label, value) pairs: period, status, approval, plan file hash, notes.
+    """
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        fmt = _Book(wb)
+        _sheet(wb, fmt, "Payouts", payouts, True, {"agent_name": 16, "status": 12})
+        _sheet(wb, fmt, "Lines", lines, False, {"reason": 90, "kind": 12, "agent_name": 16})
+        ws = wb.add_worksheet("About")
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 1, 100)
+        for r, (label, value) in enumerate(about):
+            ws.write_string(r, 0, label, fmt.bold)
+            ws.write_string(r, 1, value)
+    finally:
+        wb.close()

@@ -1,0 +1,126 @@
+"""What every KPI report shares: the filter set, report windows, and input checks.
+
+Reports take the same filters (portfolios, teams, agents) and the same kinds of dates; the
+checks that turn bad input into a clear message (a window that ends before it starts, an
+unknown portfolio, an empty database) live here once, so the CLI and the app say the same.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+
+from dashboard import db
+
+
+class ReportError(ValueError):
+    """The report cannot run on this input; ``str(exc)`` says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared filter set; an empty tuple means no filter on that dimension."""
+
+    portfolios: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    agents: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, portfolios: Sequence[str] = (), teams: Sequence[str] = (), agents: Sequence[str] = ()
+    ) -> Filters:
+        return cls(tuple(portfolios), tuple(teams), tuple(agents))
+
+    def params(self) -> dict[str, list[str]]:
+        """The bound parameters every KPI query takes."""
+        return {
+            "portfolios": list(self.portfolios),
+            "teams": list(self.teams),
+            "agents": list(self.agents),
+        }
+
+
+def snapshot_dates(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """Every loaded snapshot date, oldest first."""
+    return [r["as_of_date"] for r in db.run(con, "kpi/snapshot_dates").to_pylist()]
+
+
+def latest_snapshot(con: duckdb.DuckDBPyConnection) -> date:
+    """The latest snapshot date.
+
+    Raises:
+        ReportError: no snapshot is loaded.
+    """
+    dates = snapshot_dates(con)
+    if not dates:
+        raise ReportError("the database holds no account snapshot yet: import accounts first")
+    return dates[-1]
+
+
+def check_window(date_from: date | None, date_to: date | None) -> None:
+    """Raise ReportError when the window ends before it starts."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise ReportError(f"--from {date_from} is after --to {date_to}")
+
+
+def default_window(
+    con: duckdb.DuckDBPyConnection, date_from: date | None, date_to: date | None
+) -> tuple[date, date]:
+    """Fill in a report window: --to defaults to the latest snapshot, --from to the 1st of
+    --to's month (so the default is the latest snapshot's month up to the snapshot).
+    """
+    check_window(date_from, date_to)
+    end = date_to or latest_snapshot(con)
+    start = date_from or end.replace(day=1)
+    check_window(start, end)
+    return start, end
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _add_months(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def previous_window(date_from: date, date_to: date) -> tuple[date, date]:
+    """The window of equal length just before [date_from, date_to].
+
+    A window of whole calendar months (from a 1st to a month's last day) is followed back by
+    the same number of whole months (October -> September, Q3 -> Q2); any other window by the
+    same number of days.
+    """
+    if date_from.day == 1 and date_to == _month_end(date_to):
+        months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+        start = _add_months(date_from, -months)
+        return start, date_from - timedelta(days=1)
+    days = (date_to - date_from).days + 1
+    return date_from - timedelta(days=days), date_from - timedelta(days=1)
+
+
+def check_filters(con: duckdb.DuckDBPyConnection, filters: Filters) -> None:
+    """Raise ReportError naming every filter value the database does not know."""
+    if not (filters.portfolios or filters.teams or filters.agents):
+        return
+    known: dict[str, set[str]] = {"portfolio": set(), "team": set(), "agent": set()}
+    for row in db.run(con, "kpi/filter_values").to_pylist():
+        known[row["kind"]].add(row["value"])
+    problems = []
+    for kind, values in (
+        ("portfolio", filters.portfolios),
+        ("team", filters.teams),
+        ("agent", filters.agents),
+    ):
+        unknown = [v for v in values if v not in known[kind]]
+        if unknown:
+            sample = ", ".join(sorted(known[kind])[:10]) or "none"
+            more = " ..." if len(known[kind]) > 10 else ""
+            problems.append(f"unknown {kind} {', '.join(unknown)} (known: {sample}{more})")
+    if problems:
+        raise ReportError("; ".join(problems))

@@ -1,0 +1,130 @@
+"""The value types of a payout run: a period, an agent, its facts, its payout, and money text.
+
+Kept apart from the rules (payouts.py) so the reports, approvals and exports can share the
+types without importing the rules, and every module stays readable in one sitting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Round money half-up to the cent."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal) -> str:
+    """Money as finance reads it: 1,234.50."""
+    return f"{value:,.2f}"
+
+
+def pct(rate: Decimal) -> str:
+    """A rate as a percentage without trailing zeros: 0.015 -> 1.5%."""
+    text = f"{rate * 100:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar month."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``YYYY-MM`` -> Period; ValueError with a readable message otherwise."""
+        m = _PERIOD.match(text.strip())
+        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+            raise ValueError(f"period '{text}' is not a month (expected YYYY-MM, e.g. 2026-10)")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
+    def of(cls, day: date) -> Period:
+        """The month a day falls in."""
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next().first_day - timedelta(days=1)
+
+    def next(self) -> Period:
+        """The following month."""
+        return Period(self.year + self.month // 12, self.month % 12 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Agent:
+    """An agent as the payout sees it: team and plan name (blank: the default plan)."""
+
+    agent_id: str
+    agent_name: str | None = None
+    team: str | None = None
+    plan: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentFacts:
+    """What an agent did in a period: basis, tasks, net per day, contacts and conduct."""
+
+    basis: Decimal = ZERO
+    tasks: int = 0
+    daily: tuple[tuple[date, Decimal], ...] = ()
+    contacts: int = 0
+    violations: int = 0
+    complaints: int = 0
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One line of the audit trail that is not a payment: a rule applied, and why."""
+
+    kind: str  # commission, band, compliance, team_pool, early_bonus, carry_in, carry_out,
+    # cap, payout
+    amount: Decimal | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class AgentPayout:
+    """One agent's payout for one period, every component in cents."""
+
+    period: Period
+    agent_id: str
+    agent_name: str | None
+    team: str | None
+    plan: str
+    basis: Decimal
+    tasks: int
+    level_min: Decimal | None
+    rate: Decimal | None
+    base_commission: Decimal
+    contacts: int
+    violations: int
+    complaints: int
+    compliance_factor: Decimal
+    base_after_compliance: Decimal
+    team_bonus: Decimal
+    early_bonus: Decimal
+    carried_in: Decimal
+    total: Decimal
+    cap: Decimal | None
+    cap_applied: bool
+    payout: Decimal
+    carry_out: Decimal
+    decisions: tuple[Decision, ...]

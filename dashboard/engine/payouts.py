@@ -1,0 +1,359 @@
+"""Commission payouts: pure functions from one period's facts and a plan book to payouts.
+
+Every rule of domain.md "Commission payouts" lives here, and nothing else does: no SQL, no
+files. Inputs are frozen facts (an agent's basis, tasks, net collected per day, violations),
+outputs are frozen payouts with every component rounded half-up to the cent and a list of
+decisions that say, in words, why each component is what it is (the audit trail).
+
+Order (domain.md): total = base (after the compliance factor) + team share + early bonus +
+deficit carried in; a negative total pays 0 and carries out; otherwise the cap applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
+
+from dashboard.engine.payout_types import (
+    CENT,
+    ZERO,
+    Agent,
+    AgentFacts,
+    AgentPayout,
+    Decision,
+    Period,
+    cents,
+    money,
+    pct,
+)
+from dashboard.engine.plans import ComplianceRule, EarlyBonus, Plan, PlanBook, Tiers
+
+__all__ = [
+    "Agent",
+    "AgentFacts",
+    "AgentPayout",
+    "Decision",
+    "Period",
+    "base_commission",
+    "compliance_factor",
+    "compute_period",
+    "early_bonus",
+    "split_pool",
+    "target_held_since",
+    "team_shares",
+]
+
+
+def _level_index(tiers: Tiers, value: Decimal) -> int:
+    """Highest level with min <= value; below the first level (a negative basis): the first."""
+    index = 0
+    for i, level in enumerate(tiers.levels):
+        if level.min <= value:
+            index = i
+    return index
+
+
+def base_commission(
+    plan: Plan, basis: Decimal, tasks: int
+) -> tuple[Decimal, Decimal | None, Decimal | None, list[Decision]]:
+    """The commission on the basis before the compliance factor.
+
+    Returns:
+        (commission in cents, rate applied (marginal: the top band's), level min, decisions).
+    """
+    if plan.tiers is None:
+        rate = plan.rate if plan.rate is not None else Decimal(0)
+        amount = cents(rate * basis)
+        why = f"fixed rate {pct(rate)} x basis {money(basis)} = {money(amount)}"
+        return amount, rate, None, [Decision("commission", amount, why)]
+    tiers = plan.tiers
+    value = Decimal(tasks) if tiers.metric == "tasks" else basis
+    shown = f"tasks {tasks}" if tiers.metric == "tasks" else f"collected {money(basis)}"
+    top = _level_index(tiers, value)
+    level = tiers.levels[top]
+    if tiers.mode == "retroactive" or basis <= 0:
+        amount = cents(level.rate * basis)
+        start = level.min if tiers.metric == "tasks" else money(level.min)
+        why = (
+            f"{shown}: level from {start} applies ({tiers.mode}); {pct(level.rate)} x basis "
+            f"{money(basis)} = {money(amount)}"
+        )
+        return amount, level.rate, level.min, [Decision("commission", amount, why)]
+    decisions: list[Decision] = []
+    total = ZERO
+    for i, lvl_i in enumerate(tiers.levels[: top + 1]):
+        upper = tiers.levels[i + 1].min if i + 1 < len(tiers.levels) else None
+        portion = (min(basis, upper) if upper is not None else basis) - lvl_i.min
+        band_amount = cents(lvl_i.rate * portion)
+        total += band_amount
+        if upper is None:
+            band = f"above {money(lvl_i.min)}"
+        else:
+            band = f"{money(lvl_i.min)} to {money(upper)}"
+        decisions.append(
+            Decision(
+                "band",
+                band_amount,
+                f"band {band}: {pct(lvl_i.rate)} x {money(portion)} = {money(band_amount)}",
+            )
+        )
+    decisions.insert(
+        0,
+        Decision(
+            "commission",
+            total,
+            f"{shown}: marginal tiers, each band at its own rate; sum of "
+            f"{len(decisions)} band(s) = {money(total)}",
+        ),
+    )
+    return total, level.rate, level.min, decisions
+
+
+def compliance_factor(rule: ComplianceRule | None, violations: int, complaints: int) -> Decimal:
+    """max(floor, 1 - per_violation x violations - per_complaint x complaints); 1 without a rule."""
+    if rule is None:
+        return Decimal(1)
+    raw = 1 - rule.per_violation * violations - rule.per_complaint * complaints
+    return max(rule.floor, raw)
+
+
+def split_pool(pool: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Split ``pool`` by weights (negative weights count as 0) into cents that add up exactly.
+
+    Largest remainder: every share is first rounded down to the cent; the cents left over go
+    one each to the largest remainders, ties broken by agent_id. Exact (fractions), no floats.
+    """
+    w = {k: max(v, Decimal(0)) for k, v in weights.items()}
+    total_w = sum(w.values(), Decimal(0))
+    if pool == 0 or total_w == 0:
+        return {k: ZERO for k in weights}
+    pool_cents = int((pool / CENT).to_integral_value())
+    exact = {k: Fraction(pool_cents) * Fraction(v) / Fraction(total_w) for k, v in w.items()}
+    floors = {k: int(x.__floor__()) for k, x in exact.items()}
+    left = pool_cents - sum(floors.values())
+    order = sorted(exact, key=lambda k: (-(exact[k] - floors[k]), k))
+    for k in order[:left]:
+        floors[k] += 1
+    return {k: (Decimal(c) * CENT).quantize(CENT, rounding=ROUND_FLOOR) for k, c in floors.items()}
+
+
+def team_shares(
+    book: PlanBook, agents: Iterable[Agent], bases: Mapping[str, Decimal]
+) -> dict[str, tuple[Decimal, Decision]]:
+    """Each agent's team-pool share and the reason, per domain.md rule 3."""
+    members: dict[str, list[str]] = {}
+    for a in agents:
+        if a.team:
+            members.setdefault(a.team, []).append(a.agent_id)
+    out: dict[str, tuple[Decimal, Decision]] = {}
+    for team, ids in members.items():
+        pool_cfg = book.teams.get(team)
+        if pool_cfg is None:
+            for i in ids:
+                out[i] = (ZERO, Decision("team_pool", ZERO, f"team {team} has no team pool"))
+            continue
+        net = sum((bases.get(i, ZERO) for i in ids), ZERO)
+        if net < pool_cfg.target:
+            why = (
+                f"team {team} collected {money(net)}, below its target "
+                f"{money(pool_cfg.target)}: no pool"
+            )
+            for i in ids:
+                out[i] = (ZERO, Decision("team_pool", ZERO, why))
+            continue
+        pool = cents(pool_cfg.pool_rate * net)
+        weights = {i: bases.get(i, ZERO) for i in ids}
+        shares = split_pool(pool, weights)
+        positive = sum((max(v, ZERO) for v in weights.values()), ZERO)
+        for i in ids:
+            own = max(weights[i], ZERO)
+            why = (
+                f"team {team} collected {money(net)} >= target {money(pool_cfg.target)}: pool "
+                f"{pct(pool_cfg.pool_rate)} = {money(pool)}; share {money(own)} / "
+                f"{money(positive)} of the members' positive bases = {money(shares[i])}"
+                " (largest remainder to the cent)"
+            )
+            out[i] = (shares[i], Decision("team_pool", shares[i], why))
+    return out
+
+
+def target_held_since(
+    daily: Iterable[tuple[date, Decimal]], target: Decimal, first_day: date
+) -> date | None:
+    """The day from which cumulative net collected stays >= target to the period's end."""
+    cumulative = ZERO
+    since = first_day if cumulative >= target else None
+    for day, amount in sorted(daily):
+        cumulative += amount
+        if cumulative >= target:
+            since = since or day
+        else:
+            since = None
+    return since
+
+
+def early_bonus(bonus: EarlyBonus | None, period: Period, facts: AgentFacts) -> Decision:
+    """Rule 4: the bonus if the target was reached (and held) early enough."""
+    if bonus is None:
+        return Decision("early_bonus", ZERO, "the plan has no early-completion bonus")
+    day = target_held_since(facts.daily, bonus.target, period.first_day)
+    need = f"at least {bonus.days_before_end} day(s) before {period.last_day.isoformat()}"
+    if day is None:
+        return Decision(
+            "early_bonus",
+            ZERO,
+            f"collected {money(facts.basis)}, target {money(bonus.target)} not reached "
+            "(or not held to the period's end): no bonus",
+        )
+    before = (period.last_day - day).days
+    if before >= bonus.days_before_end:
+        return Decision(
+            "early_bonus",
+            cents(bonus.amount),
+            f"target {money(bonus.target)} reached on {day.isoformat()}, {before} day(s) before "
+            f"the period's last day ({need}): bonus {money(bonus.amount)}",
+        )
+    return Decision(
+        "early_bonus",
+        ZERO,
+        f"target {money(bonus.target)} reached on {day.isoformat()}, only {before} day(s) "
+        f"before the period's last day (needs {need}): no bonus",
+    )
+
+
+def agent_payout(
+    period: Period,
+    agent: Agent,
+    plan: Plan,
+    facts: AgentFacts,
+    team_share: tuple[Decimal, Decision],
+    carried_in: Decimal = ZERO,
+) -> AgentPayout:
+    """One agent's payout from its facts, its team share and the deficit carried in."""
+    base, rate, level_min, decisions = base_commission(plan, facts.basis, facts.tasks)
+    factor = compliance_factor(plan.compliance, facts.violations, facts.complaints)
+    if plan.compliance is None:
+        after = base
+    elif base <= 0:
+        after = base
+        decisions.append(
+            Decision("compliance", ZERO, "no compliance factor on a commission <= 0 (clawback)")
+        )
+    else:
+        after = cents(base * factor)
+        rule = plan.compliance
+        decisions.append(
+            Decision(
+                "compliance",
+                after - base,
+                f"{facts.violations} violation(s), {facts.complaints} complaint(s) in "
+                f"{facts.contacts} contact(s): factor max({rule.floor}, 1 - "
+                f"{rule.per_violation} x {facts.violations} - {rule.per_complaint} x "
+                f"{facts.complaints}) = {factor}; {money(base)} x {factor} = {money(after)}",
+            )
+        )
+    share, share_why = team_share
+    bonus_decision = early_bonus(plan.early_bonus, period, facts)
+    bonus = bonus_decision.amount or ZERO
+    decisions += [share_why, bonus_decision]
+    carried = cents(carried_in)
+    if carried:
+        decisions.append(
+            Decision("carry_in", carried, f"deficit carried in from before: {money(carried)}")
+        )
+    total = after + share + bonus + carried
+    cap_applied = False
+    if total < 0:
+        payout, carry_out = ZERO, total
+        decisions.append(
+            Decision(
+                "carry_out",
+                total,
+                f"total {money(total)} is below zero: pays 0.00; the deficit is carried "
+                f"to {period.next()}",
+            )
+        )
+    else:
+        payout, carry_out = total, ZERO
+        if plan.cap is not None and total > plan.cap:
+            payout, cap_applied = plan.cap, True
+            decisions.append(
+                Decision(
+                    "cap", plan.cap - total, f"total {money(total)} capped at {money(plan.cap)}"
+                )
+            )
+        elif plan.cap is not None:
+            decisions.append(
+                Decision("cap", ZERO, f"total {money(total)} within the cap {money(plan.cap)}")
+            )
+    decisions.append(
+        Decision(
+            "payout",
+            payout,
+            f"total = commission {money(after)} + team share {money(share)} + early bonus "
+            f"{money(bonus)} + carried in {money(carried)} = {money(total)}; "
+            f"payout {money(payout)}",
+        )
+    )
+    return AgentPayout(
+        period=period,
+        agent_id=agent.agent_id,
+        agent_name=agent.agent_name,
+        team=agent.team,
+        plan=plan.name,
+        basis=facts.basis,
+        tasks=facts.tasks,
+        level_min=level_min,
+        rate=rate,
+        base_commission=base,
+        contacts=facts.contacts,
+        violations=facts.violations,
+        complaints=facts.complaints,
+        compliance_factor=factor,
+        base_after_compliance=after,
+        team_bonus=share,
+        early_bonus=bonus,
+        carried_in=carried,
+        total=total,
+        cap=plan.cap,
+        cap_applied=cap_applied,
+        payout=payout,
+        carry_out=carry_out,
+        decisions=tuple(decisions),
+    )
+
+
+def compute_period(
+    book: PlanBook,
+    period: Period,
+    agents: Iterable[Agent],
+    facts: Mapping[str, AgentFacts],
+    carried_in: Mapping[str, Decimal] | None = None,
+) -> list[AgentPayout]:
+    """Every agent's payout for one period, ordered by agent_id.
+
+    Args:
+        book: the plans (every agent's plan must exist in it).
+        period: the month.
+        agents: the agents to pay (team members share the team pool).
+        facts: agent_id -> the period's facts; an agent without facts had no activity.
+        carried_in: agent_id -> deficit (<= 0) carried in from the previous period.
+    """
+    roster = sorted(agents, key=lambda a: a.agent_id)
+    carry = carried_in or {}
+    bases = {a.agent_id: facts.get(a.agent_id, AgentFacts()).basis for a in roster}
+    shares = team_shares(book, roster, bases)
+    no_team = (ZERO, Decision("team_pool", ZERO, "the agent is in no team"))
+    return [
+        agent_payout(
+            period,
+            a,
+            book.plan_for(a.plan),
+            facts.get(a.agent_id, AgentFacts()),
+            shares.get(a.agent_id, no_team),
+            carry.get(a.agent_id, ZERO),
+        )
+        for a in roster
+    ]

@@ -1,0 +1,191 @@
+"""Composite page blocks: headline metrics with definitions, rankings, funnels, summaries.
+
+Small pieces of layout that several pages (or one page, more than once) need; each takes the
+engine's exact tables and draws Streamlit elements with the house formats and translations.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import streamlit as st
+
+from dashboard.ui import style, tables
+from dashboard.ui.i18n import label, t
+
+# (column of kpi/kpis, kind of number, delta colour: normal | inverse | off)
+HEADLINE: tuple[tuple[str, str, str], ...] = (
+    ("collected", "money", "normal"),
+    ("recovery_rate", "rate", "normal"),
+    ("cure_rate", "rate", "normal"),
+    ("kept_rate", "rate", "normal"),
+    ("open_balance", "money", "off"),
+    ("delinquent_share", "rate", "inverse"),
+    ("placed_balance", "money", "off"),
+    ("promises", "count", "off"),
+)
+AGENT_COLUMNS = ("agent_id", "agent_name", "team", "collected", "paying_accounts", "kept_rate")
+
+
+def fmt(value: Any, kind: str) -> str:
+    """A number as shown in a metric."""
+    if kind == "money":
+        return style.money(value)
+    if kind == "rate":
+        return style.percent(value)
+    return style.count(value)
+
+
+def fmt_delta(now: Any, before: Any, kind: str) -> str | None:
+    """The signed change from ``before`` to ``now`` (percentage points for rates)."""
+    if now is None or before is None:
+        return None
+    diff = Decimal(str(now)) - Decimal(str(before))
+    if kind == "money":
+        return style.money(diff, sign=True)
+    if kind == "rate":
+        return style.points(diff, t("unit.pp"))
+    return style.count(diff, sign=True)
+
+
+def headline_metrics(table: pa.Table) -> None:
+    """The headline KPIs of the window, each with its change and its definition (the ⓘ)."""
+    rows = {r["period"]: r for r in table.to_pylist()}
+    cur, prev = rows["current"], rows.get("previous", {})
+    st.caption(
+        t(
+            "kpi.window",
+            date_from=cur["date_from"],
+            date_to=cur["date_to"],
+            prev_from=prev.get("date_from"),
+            prev_to=prev.get("date_to"),
+            snapshot=cur["snapshot_date"],
+        )
+    )
+    cols = st.columns(4)
+    for i, (key, kind, colour) in enumerate(HEADLINE):
+        cols[i % 4].metric(
+            t(f"kpi.{key}"),
+            fmt(cur[key], kind),
+            delta=fmt_delta(cur[key], prev.get(key), kind),
+            delta_color=colour,  # type: ignore[arg-type]
+            help=t(f"def.{key}"),
+            border=True,
+        )
+
+
+def definitions() -> None:
+    """Every headline KPI's exact definition, in one expander."""
+    with st.expander(t("kpi.definitions"), icon=":material/menu_book:"):
+        for key, _kind, _colour in HEADLINE:
+            st.markdown(f"**{t(f'kpi.{key}')}**: {t(f'def.{key}')}")
+
+
+def ranked(table: pa.Table, column: str, n: int, *, best: bool) -> pa.Table:
+    """The n best (or worst) rows by a column; ties by agent_id, missing values last."""
+    order = "descending" if best else "ascending"
+    valid = table.filter(pc.is_valid(table.column(column)))
+    return valid.sort_by([(column, order), ("agent_id", "ascending")]).slice(0, n)
+
+
+def top_bottom_agents(agents: pa.Table, n: int = 5) -> None:
+    """The n best and n worst agents by net collected in the window."""
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown(f"**{t('overview.top_agents', n=n)}**")
+        tables.show(
+            ranked(agents, "collected", n, best=True), name="top_agents", columns=AGENT_COLUMNS
+        )
+    with c2:
+        st.markdown(f"**{t('overview.bottom_agents', n=n)}**")
+        tables.show(
+            ranked(agents, "collected", n, best=False), name="bottom_agents", columns=AGENT_COLUMNS
+        )
+
+
+def funnel_stages(row: dict[str, Any]) -> list[tuple[str, int]]:
+    """Contacts -> right-party -> promises -> kept -> paying accounts, from an agents row."""
+    keys = ("contacts", "right_party_contacts", "promises", "promises_kept", "paying_accounts")
+    return [(t(f"funnel.{k}"), int(row.get(k) or 0)) for k in keys]
+
+
+def sums(table: pa.Table, columns: tuple[str, ...]) -> dict[str, Any]:
+    """Column totals (exact: Decimal for money, int for counts)."""
+    out: dict[str, Any] = {}
+    for c in columns:
+        values = [v for v in table.column(c).to_pylist() if v is not None]
+        out[c] = sum(values, Decimal("0.00") if values and isinstance(values[0], Decimal) else 0)
+    return out
+
+
+def metric_row(items: list[tuple[str, str]]) -> None:
+    """A row of plain metrics: (translated label, formatted value)."""
+    cols = st.columns(len(items))
+    for col, (text, value) in zip(cols, items, strict=True):
+        col.metric(text, value, border=True)
+
+
+FIGURES = (
+    "basis",
+    "tasks",
+    "rate",
+    "base_commission",
+    "compliance_factor",
+    "base_after_compliance",
+    "team_bonus",
+    "early_bonus",
+    "carried_in",
+    "total",
+    "cap_applied",
+    "payout",
+    "carry_out",
+    "recomputed_payout",
+    "adjustment",
+)
+
+
+def statement_figures(row: dict[str, Any]) -> None:
+    """An agent's payout figures, one per line, as on the statement."""
+    lines = []
+    for key in FIGURES:
+        value = row.get(key)
+        if key in ("recomputed_payout", "adjustment") and value is None:
+            continue
+        if isinstance(value, bool):
+            shown = t("yes") if value else t("no")
+        elif key == "tasks":
+            shown = style.count(value)
+        elif key == "rate":
+            shown = style.percent(value, places=2)
+        elif key == "compliance_factor":
+            shown = f"{value:.4f}" if value is not None else "–"
+        else:
+            shown = style.money(value)
+        lines.append(f"| {t(f'col.{key}')} | {shown} |")
+    st.markdown(f"| {t('pay.figure')} | {t('pay.value')} |\n|---|---:|\n" + "\n".join(lines))
+
+
+def roll_drilldown(roll: pa.Table, accounts: pa.Table, buckets: list[str], name: str) -> None:
+    """Pick a cell of the roll-rate matrix; list the accounts behind it (masked data)."""
+    order = [*buckets, "Closed", "Missing"]
+    present_from = set(roll.column("from_bucket").to_pylist())
+    present_to = set(roll.column("to_state").to_pylist())
+    c1, c2 = st.columns(2)
+    from_bucket = c1.selectbox(
+        t("col.from_bucket"),
+        [b for b in buckets if b in present_from],
+        format_func=lambda b: label("bucket", b),
+        key="drill_from",
+    )
+    to_state = c2.selectbox(
+        t("col.to_state"),
+        [s for s in order if s in present_to],
+        format_func=lambda s: label("bucket", s),
+        key="drill_to",
+    )
+    cell = tables.where(accounts, from_bucket=from_bucket, to_state=to_state)
+    st.caption(t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
+    tables.show(cell, name=f"{name}_{from_bucket}_{to_state}", height=320)

@@ -1,0 +1,604 @@
+"""Every text the app shows, as (English, Simplified Chinese) pairs, keyed by a dotted name.
+
+Keys by prefix: ``nav``/``page`` navigation and titles; ``filters``; ``kpi``/``def`` headline
+KPIs and their exact definitions (domain.md); ``col`` column names; ``bucket``, ``rule``,
+``channel``, ``outcome``, ``status``, ``kind``, ``kindname``, ``direction``, ``preset``,
+``paychannel`` data values; ``err`` error messages; one prefix per page for the rest.
+``{name}`` fields are filled in by ``i18n.t``.
+"""
+
+from __future__ import annotations
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # Navigation and page titles
+    "nav.manage": ("Manage", "管理"),
+    "nav.finance": ("Finance", "财务"),
+    "nav.data": ("Data", "数据"),
+    "page.overview": ("Overview", "总览"),
+    "page.overview.about": (
+        "Headline KPIs for the window against the window before it, trends and agents.",
+        "所选时间窗的核心指标（与上一个等长时间窗对比）、趋势与催收员排名。",
+    ),
+    "page.delinquency": ("Delinquency", "逾期分析"),
+    "page.delinquency.about": (
+        "Delinquency buckets of a snapshot, the mix over time, and roll rates between snapshots.",
+        "快照的逾期阶段分布、分布随时间的变化，以及相邻快照之间的迁徙率。",
+    ),
+    "page.recovery": ("Recovery", "回收分析"),
+    "page.recovery.about": (
+        "How much of what was placed has come back: by placement month, portfolio, region.",
+        "委案金额已回收了多少：按委案月份、资产包、地区与还款渠道。",
+    ),
+    "page.agents": ("Agents", "催收员"),
+    "page.agents.about": (
+        "Agent performance in the window: leaderboard, teams, and one agent in detail.",
+        "时间窗内的催收员表现：排行榜、团队对比与单个催收员明细。",
+    ),
+    "page.compliance": ("Compliance", "合规"),
+    "page.compliance.about": (
+        "Contacts that break the contact rules, per agent and rule, with each contact listed.",
+        "违反联系规则的催收记录：按催收员与规则统计，并逐条列出。",
+    ),
+    "page.payouts": ("Payouts", "佣金"),
+    "page.payouts.about": (
+        "Commission per agent for a month, with every component and its audit trail; approval.",
+        "按月计算的催收员佣金，含每个组成部分及审计明细；审批与导出。",
+    ),
+    "page.data": ("Data", "数据"),
+    "page.data.about": (
+        "Upload extracts, see every accepted and refused row, undo an import.",
+        "上传数据文件，查看每一行的接收与拒收原因，撤销导入。",
+    ),
+    # Sidebar filters
+    "filters.title": ("Filters", "筛选"),
+    "filters.from": ("From", "开始日期"),
+    "filters.to": ("To", "结束日期"),
+    "filters.snapshot": ("Snapshot", "快照日期"),
+    "filters.snapshot_help": (
+        "The accounts snapshot used for bucket and roll-rate views.",
+        "逾期阶段与迁徙率所用的账户快照。",
+    ),
+    "filters.portfolio": ("Portfolio", "资产包"),
+    "filters.team": ("Team", "团队"),
+    "filters.agent": ("Agent", "催收员"),
+    "filters.all": ("All", "全部"),
+    "filters.reset": ("Reset filters", "重置筛选"),
+    "filters.none": ("Filters appear once accounts are loaded.", "导入账户数据后即可使用筛选。"),
+    "filters.busy": (
+        "The database is busy (an import is running); filters will be back shortly.",
+        "数据库正忙（正在导入），筛选稍后恢复。",
+    ),
+    # Errors
+    "err.busy": (
+        "The database is busy: an import is running (waited {seconds} s). Try again in a moment.",
+        "数据库正忙：正在进行导入（已等待 {seconds} 秒）。请稍后重试。",
+    ),
+    "err.report": ("This report cannot be shown: {detail}", "无法显示此报表：{detail}"),
+    "err.settings": ("The settings file has a mistake: {detail}", "配置文件有误：{detail}"),
+    "err.database": ("The database cannot be opened: {detail}", "无法打开数据库：{detail}"),
+    "err.window": (
+        "The window starts ({date_from}) after it ends ({date_to}): fix the dates.",
+        "开始日期（{date_from}）晚于结束日期（{date_to}），请修正日期。",
+    ),
+    "err.no_window": ("Choose a start and an end date.", "请选择开始日期和结束日期。"),
+    "err.fix_filters": (
+        "Fix the filters in the sidebar to see this page.",
+        "请先修正侧边栏中的筛选条件。",
+    ),
+    "action.retry": ("Try again", "重试"),
+    # Welcome (empty database)
+    "welcome.title": ("Welcome: the database is empty", "欢迎：数据库为空"),
+    "welcome.text": (
+        (
+            "No account snapshot is loaded yet. Load the sample portfolio to look around, or "
+            "upload "
+            "your own extracts (accounts, payments, agents, contacts) on the Data page."
+        ),
+        (
+            "尚未导入任何账户快照。可以先加载示例数据查看效果，或在“数据”页面上传您的数据文件"
+            "（账户、还款、催收员、催收记录）。"
+        ),
+    ),
+    "welcome.load_sample": ("Load sample data", "加载示例数据"),
+    "welcome.upload": ("Upload extracts on the Data page", "前往“数据”页面上传文件"),
+    "welcome.loaded": ("Sample data loaded.", "示例数据已加载。"),
+    "welcome.failed": (
+        "The sample data could not be loaded: {detail}",
+        "示例数据加载失败：{detail}",
+    ),
+    # Headline KPIs and their definitions
+    "kpi.window": (
+        (
+            "Window {date_from} to {date_to}, compared with {prev_from} to {prev_to}; "
+            "balances as of the snapshot {snapshot}."
+        ),
+        (
+            "时间窗 {date_from} 至 {date_to}，对比 {prev_from} 至 {prev_to}；"
+            "余额取自 {snapshot} 快照。"
+        ),
+    ),
+    "kpi.definitions": ("Definitions of the KPIs", "指标定义"),
+    "kpi.collected": ("Net collected", "净回收金额"),
+    "kpi.recovery_rate": ("Recovery rate (to date)", "累计回收率"),
+    "kpi.cure_rate": ("Cure rate", "治愈率"),
+    "kpi.kept_rate": ("Promises kept", "承诺兑现率"),
+    "kpi.open_balance": ("Open balance", "在催余额"),
+    "kpi.delinquent_share": ("Delinquent share", "逾期账户占比"),
+    "kpi.placed_balance": ("Placed in window", "本期委案金额"),
+    "kpi.promises": ("Promises to pay", "承诺还款数"),
+    "def.collected": (
+        (
+            "Sum of payment amounts dated in the window; reversals (bounced or charged-back "
+            "payments) count negative."
+        ),
+        "时间窗内还款金额之和；冲正（退票或拒付）记为负数。",
+    ),
+    "def.recovery_rate": (
+        (
+            "Net collected up to the window's end on accounts placed on or before it, divided by "
+            "their placed balance."
+        ),
+        "截至时间窗结束日，对当日及之前委案的账户的净回收金额 ÷ 这些账户的委案金额。",
+    ),
+    "def.cure_rate": (
+        (
+            "Of the accounts delinquent (past the first bucket) in a snapshot, the share that are "
+            "Current in the next snapshot or Closed with status paid_in_full/settled; over the "
+            "snapshot pairs whose later snapshot is in the window."
+        ),
+        (
+            "在某快照中已逾期（非正常阶段）的账户里，下一快照变为正常，或以全额结清/和解结清关闭的"
+            "比例；统计后一快照落在时间窗内的快照对。"
+        ),
+    ),
+    "def.kept_rate": (
+        (
+            "Promises to pay made in the window that were kept: net payments on the account from "
+            "the contact date through the promise date + 3 days reach the promised amount."
+        ),
+        (
+            "时间窗内做出的还款承诺中已兑现的比例："
+            "自联系日起至承诺日后 3 天内，该账户净还款达到承诺金额。"
+        ),
+    ),
+    "def.open_balance": (
+        (
+            "Sum of current_balance of the accounts not Closed in the latest snapshot on or before "
+            "the window's end."
+        ),
+        "时间窗结束日当日或之前最新快照中未关闭账户的当前余额之和。",
+    ),
+    "def.delinquent_share": (
+        (
+            "Open accounts past the first bucket (DPD >= 1) as a share of open accounts, in that "
+            "snapshot."
+        ),
+        "该快照中逾期天数 ≥ 1 的在催账户占全部在催账户的比例。",
+    ),
+    "def.placed_balance": (
+        "Sum of placed_balance of the accounts whose placement date is in the window.",
+        "委案日期在时间窗内的账户的委案金额之和。",
+    ),
+    "def.promises": (
+        "Contacts with outcome promise_to_pay made in the window.",
+        "时间窗内结果为“承诺还款”的联系次数。",
+    ),
+    "unit.pp": ("pp", "个百分点"),
+    # Overview
+    "overview.trend": ("Net collected per month", "每月净回收金额"),
+    "overview.mix": (
+        "Balance by delinquency bucket ({snapshot})",
+        "逾期阶段余额分布（{snapshot}）",
+    ),
+    "overview.top_agents": ("Top {n} agents by net collected", "净回收金额前 {n} 名催收员"),
+    "overview.bottom_agents": ("Bottom {n} agents by net collected", "净回收金额后 {n} 名催收员"),
+    # Delinquency
+    "delinq.measure": ("Measure", "统计口径"),
+    "delinq.distribution": ("Delinquency buckets on {snapshot}", "{snapshot} 逾期阶段分布"),
+    "delinq.mix_over_time": ("Bucket mix over time", "逾期阶段占比变化"),
+    "delinq.roll_title": ("Roll rates", "迁徙率"),
+    "delinq.roll_matrix": ("Roll-rate matrix {start} → {end}", "迁徙率矩阵 {start} → {end}"),
+    "delinq.roll_caption": (
+        (
+            "Rows: bucket in the earlier snapshot; columns: state in the later one. Roll-forward = "
+            "share that moved to a worse bucket; cure = share of a delinquent bucket that is "
+            "Current "
+            "or Closed as paid or settled."
+        ),
+        (
+            "行：前一快照的逾期阶段；列：后一快照的状态。向前迁徙率 = 迁入更差阶段的比例；"
+            "治愈率 = 逾期阶段中变为正常或以结清/和解关闭的比例。"
+        ),
+    ),
+    "delinq.no_pair": (
+        "{snapshot} is the first snapshot: there is no earlier one to roll from.",
+        "{snapshot} 是第一个快照，没有可比较的前一快照。",
+    ),
+    "delinq.drill_title": ("Accounts behind a cell", "单元格对应的账户"),
+    "delinq.drill_caption": (
+        "{n} accounts (personal data masked).",
+        "共 {n} 个账户（个人信息已脱敏）。",
+    ),
+    # Recovery
+    "recovery.vintage": (
+        "Vintage curves: cumulative recovery by months since placement (as of {as_of})",
+        "Vintage 曲线：按委案后月数的累计回收率（截至 {as_of}）",
+    ),
+    "recovery.vintage_table": ("Vintage table", "Vintage 明细表"),
+    "recovery.by_portfolio": (
+        "Recovery rate by portfolio (to {date_to})",
+        "各资产包回收率（截至 {date_to}）",
+    ),
+    "recovery.by_region": (
+        "Recovery rate by region (to {date_to})",
+        "各地区回收率（截至 {date_to}）",
+    ),
+    "recovery.by_channel": (
+        "Net collected by payment channel ({date_from} to {date_to})",
+        "各还款渠道净回收金额（{date_from} 至 {date_to}）",
+    ),
+    "recovery.over_time": ("Collections over time, by portfolio", "各资产包每月回收金额"),
+    # Agents
+    "agents.window": ("Window {date_from} to {date_to}.", "时间窗 {date_from} 至 {date_to}。"),
+    "agents.sort_by": ("Sort by", "排序依据"),
+    "agents.best_first": ("Best first", "从高到低"),
+    "agents.leaderboard_chart": ("Leaderboard: {metric}", "排行榜：{metric}"),
+    "agents.teams": ("Team comparison", "团队对比"),
+    "agents.team_collected": ("Net collected by team", "各团队净回收金额"),
+    "agents.team_rates": (
+        "Right-party and promise-kept rates by team",
+        "各团队本人接通率与承诺兑现率",
+    ),
+    "agents.drill": ("One agent", "单个催收员"),
+    "agents.pick": ("Agent", "催收员"),
+    "agents.none": ("No agent was active in this window.", "该时间窗内没有活跃的催收员。"),
+    "agents.trend": ("Net collected per month: {agent}", "每月净回收金额：{agent}"),
+    "agents.funnel": ("Contact funnel", "催收漏斗"),
+    "agents.channels": ("Contacts by channel", "各联系方式占比"),
+    "funnel.contacts": ("Contacts", "联系次数"),
+    "funnel.right_party_contacts": ("Right-party contacts", "本人接通"),
+    "funnel.promises": ("Promises", "承诺还款"),
+    "funnel.promises_kept": ("Promises kept", "承诺兑现"),
+    "funnel.paying_accounts": ("Paying accounts", "有还款的账户"),
+    # Compliance
+    "compliance.preset": ("Rules", "规则"),
+    "compliance.by_agent_rule": (
+        "Violations by agent and rule ({date_from} to {date_to})",
+        "按催收员与规则统计的违规（{date_from} 至 {date_to}）",
+    ),
+    "compliance.per_agent": ("Per agent", "按催收员"),
+    "compliance.per_rule": ("Per agent and rule", "按催收员与规则"),
+    "compliance.contacts": ("Violating contacts ({n})", "违规联系记录（{n} 条）"),
+    "preset.cn": ("China (CBA 2026 guideline)", "中国（2026 年银行业协会催收指引）"),
+    "preset.us": ("US (Regulation F / FDCPA)", "美国（Regulation F / FDCPA）"),
+    "preset_rules.cn": (
+        "No contact 22:00-08:00; at most 6 unanswered calls to one account per day.",
+        "22:00 至 08:00 禁止联系；同一账户每天未接通电话不超过 6 次。",
+    ),
+    "preset_rules.us": (
+        (
+            "Calls only 08:00-21:00; no more than 7 calls about one account in 7 days; no call "
+            "within 7 days after a right-party conversation."
+        ),
+        (
+            "仅可在 08:00 至 21:00 致电；同一账户 7 天内不超过 7 次电话；"
+            "本人通话后 7 天内不得再次致电。"
+        ),
+    ),
+    "rule.contact_hours": ("Contact hours", "联系时段"),
+    "rule.unanswered_calls_per_day": ("Unanswered calls per day", "每日未接通次数"),
+    "rule.calls_per_window": ("Calls in 7 days", "7 天内通话次数"),
+    "rule.call_after_conversation": ("Call after a conversation", "通话后再次致电"),
+    # Payouts
+    "pay.period": ("Period (month)", "期间（月）"),
+    "pay.plans": ("Plan file", "佣金方案文件"),
+    "pay.plans_upload": ("Use another plan file", "使用其他方案文件"),
+    "pay.plans_upload_help": (
+        "A plan file in the documented YAML format (docs/payouts.md); it is checked whole.",
+        "符合文档格式（docs/payouts.md）的 YAML 方案文件；上传后整体校验。",
+    ),
+    "pay.no_activity": ("No payment is credited to any agent yet.", "尚无计入催收员的还款。"),
+    "pay.cannot": ("The payouts cannot be computed: {detail}", "无法计算佣金：{detail}"),
+    "pay.draft": ("Draft: this period is not approved.", "草稿：本期尚未审批。"),
+    "pay.approved": (
+        "Approved by {by} on {at}: the figures are frozen.",
+        "已由 {by} 于 {at} 审批：金额已冻结。",
+    ),
+    "pay.agents": ("Agents", "催收员人数"),
+    "pay.total": ("Total payout", "佣金合计"),
+    "pay.adjustments": ("Adjustments (recomputed − approved)", "调整额（重算 − 已审批）"),
+    "pay.notes": ("Notes ({n})", "说明（{n} 条）"),
+    "pay.plan_file": ("Plan file {source} (sha256 {sha}…)", "方案文件 {source}（sha256 {sha}…）"),
+    "pay.chart": ("Payout per agent by component ({period})", "各催收员佣金构成（{period}）"),
+    "pay.xlsx": ("Download payouts (XLSX)", "下载佣金表（XLSX）"),
+    "pay.csv": ("Download payouts (CSV)", "下载佣金表（CSV）"),
+    "pay.zip": ("Download all statements (ZIP)", "下载全部对账单（ZIP）"),
+    "pay.statement": ("Statement", "佣金对账单"),
+    "pay.agent": ("Agent", "催收员"),
+    "pay.figure": ("Figure", "项目"),
+    "pay.value": ("Value", "金额"),
+    "pay.html": ("Statement (HTML)", "对账单（HTML）"),
+    "pay.pdf": ("Statement (PDF)", "对账单（PDF）"),
+    "pay.rules": ("The plan's rules", "方案规则"),
+    "pay.approval": ("Approval", "审批"),
+    "pay.by": ("Your name", "审批人姓名"),
+    "pay.by_required": ("Enter your name to approve.", "请填写审批人姓名。"),
+    "pay.approve": ("Approve {period}", "审批 {period}"),
+    "pay.refused": ("Refused: {detail}", "操作被拒绝：{detail}"),
+    "pay.reopen_help": (
+        "Reopening keeps the approved figures in the log; the period can then be approved again.",
+        "重新打开会在日志中保留已审批金额，之后可再次审批。",
+    ),
+    "pay.reason": ("Reason", "原因"),
+    "pay.reopen": ("Reopen {period}", "重新打开 {period}"),
+    # Data page
+    "data.upload": ("Upload extracts (CSV)", "上传数据文件（CSV）"),
+    "data.upload_help": (
+        (
+            "Accounts, payments, agents or contacts; English or Chinese headers; UTF-8 or GBK. "
+            "The kind of each file is detected from its header."
+        ),
+        "账户、还款、催收员或催收记录；中英文表头均可；UTF-8 或 GBK 编码。文件类型按表头自动识别。",
+    ),
+    "data.options": ("Import options", "导入选项"),
+    "data.as_of": (
+        "Snapshot date (accounts files without as_of_date)",
+        "快照日期（账户文件无 as_of_date 列时）",
+    ),
+    "data.as_of_help": (
+        "Used for accounts rows without an as_of_date.",
+        "用于没有快照日期的账户行。",
+    ),
+    "data.strict": ("All or nothing", "全部成功才导入"),
+    "data.strict_help": (
+        "Refuse the whole import if any row is refused.",
+        "只要有一行被拒收，整批都不导入。",
+    ),
+    "data.user": ("Imported by", "导入人"),
+    "data.import": ("Import", "导入"),
+    "data.progress": ("Importing… {pct}%", "正在导入… {pct}%"),
+    "data.msg_imported": ("Imported: every row was accepted.", "导入完成：所有行均已接收。"),
+    "data.msg_refused_whole": (
+        "A file was refused whole: nothing was imported.",
+        "有文件被整体拒收：本次未导入任何数据。",
+    ),
+    "data.msg_strict": (
+        "All or nothing: rows were refused, so nothing was imported.",
+        "全部成功才导入：有行被拒收，本次未导入任何数据。",
+    ),
+    "data.some_refused": (
+        "Imported, but some rows were refused: they are listed below with their reasons.",
+        "已导入，但有部分行被拒收，原因见下表。",
+    ),
+    "data.nothing_written": ("Nothing was written. {detail}", "未写入任何数据。{detail}"),
+    "data.report": ("Validation report", "校验报告"),
+    "data.file_refused": ("{file} was refused: {reason}", "{file} 被拒收：{reason}"),
+    "data.problems": ("{file}: {n} refused row(s) and why", "{file}：{n} 行被拒收及原因"),
+    "data.reason_line": ("line {line}: {reason}", "第 {line} 行：{reason}"),
+    "data.more_reasons": ("… and {n} more in the table", "… 其余 {n} 条见下表"),
+    "data.map_title": ("Map the columns", "映射列名"),
+    "data.map_help": (
+        (
+            "These headers were not recognised. Say what each one means; the answer is remembered "
+            "for the next upload."
+        ),
+        "以下表头无法识别。请指定每一列的含义；映射会被记住，下次上传时自动使用。",
+    ),
+    "data.map_kind": ("Kind of extract", "文件类型"),
+    "data.map_found": ("Recognised: {cols}", "已识别：{cols}"),
+    "data.map_ignore": ("(ignore)", "（忽略）"),
+    "data.map_missing": ("Still missing: {cols}", "仍缺少必需列：{cols}"),
+    "data.map_twice": ("Mapped more than once: {cols}", "被重复映射：{cols}"),
+    "data.map_apply": ("Remember the mapping and import again", "保存映射并重新导入"),
+    "data.orphans_title": ("Orphan payments", "孤立还款"),
+    "data.orphans_none": ("No orphan payments.", "没有孤立还款。"),
+    "data.orphans_help": (
+        (
+            "{n} payment(s) for accounts in no snapshot: kept, and counted as soon as the account "
+            "arrives."
+        ),
+        "{n} 笔还款对应的账户不在任何快照中：已保留，账户导入后即计入统计。",
+    ),
+    "data.history": ("Import history", "导入记录"),
+    "data.history_empty": ("Nothing imported yet.", "尚未导入任何数据。"),
+    "data.undo_title": ("Undo an import", "撤销导入"),
+    "data.undo_row": ("{file} ({kind}), {rows} rows, {at}", "{file}（{kind}），{rows} 行，{at}"),
+    "data.undo": ("Undo", "撤销"),
+    "data.undo_confirm": (
+        "Undo import #{id} ({file})? Its rows are removed; a snapshot it replaced comes back.",
+        "确定撤销导入 #{id}（{file}）？其数据将被删除，被替换的快照将恢复。",
+    ),
+    "data.undo_do": ("Yes, undo it", "确认撤销"),
+    "data.undone": (
+        "Import #{id} undone: {rows} rows removed.",
+        "已撤销导入 #{id}：删除 {rows} 行。",
+    ),
+    "data.undo_refused": ("Cannot undo: {detail}", "无法撤销：{detail}"),
+    "data.rejects_of": ("Refused rows of an earlier import", "查看以往导入的拒收行"),
+    "data.rejects_pick": ("Choose an import", "选择一次导入"),
+    "data.mappings_title": ("Remembered column mappings ({n})", "已保存的列名映射（{n}）"),
+    "data.forget": ("Forget", "删除"),
+    # Tables, charts, units
+    "download.csv": ("Download CSV ({rows} rows)", "下载 CSV（{rows} 行）"),
+    "chart.top": ("(top {n} of {total})", "（前 {n} 名，共 {total}）"),
+    "chart.no_data": ("No data for these filters", "当前筛选条件下没有数据"),
+    "axis.month": ("Month", "月份"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    # Column names
+    "col.period": ("Period", "期间"),
+    "col.date_from": ("From", "开始日期"),
+    "col.date_to": ("To", "结束日期"),
+    "col.as_of_date": ("Snapshot", "快照日期"),
+    "col.bucket": ("Bucket", "逾期阶段"),
+    "col.accounts": ("Accounts", "账户数"),
+    "col.balance": ("Balance", "余额"),
+    "col.share_accounts": ("Share of accounts", "账户占比"),
+    "col.share_balance": ("Share of balance", "余额占比"),
+    "col.from_date": ("From snapshot", "起始快照"),
+    "col.to_date": ("To snapshot", "目标快照"),
+    "col.from_bucket": ("From bucket", "起始阶段"),
+    "col.to_state": ("State in next snapshot", "下一快照状态"),
+    "col.share": ("Share", "占比"),
+    "col.direction": ("Direction", "迁徙方向"),
+    "col.roll_forward_rate": ("Roll-forward rate", "向前迁徙率"),
+    "col.cure_rate": ("Cure rate", "治愈率"),
+    "col.portfolio": ("Portfolio", "资产包"),
+    "col.region": ("Region", "地区"),
+    "col.placed_balance": ("Placed balance", "委案金额"),
+    "col.collected": ("Net collected", "净回收金额"),
+    "col.recovery_rate": ("Recovery rate", "回收率"),
+    "col.placement_month": ("Placement month", "委案月份"),
+    "col.months_since_placement": ("Months since placement", "委案后月数"),
+    "col.collected_cum": ("Cumulative collected", "累计回收金额"),
+    "col.agent_id": ("Agent", "催收员编号"),
+    "col.agent_name": ("Name", "姓名"),
+    "col.team": ("Team", "团队"),
+    "col.agents": ("Agents", "人数"),
+    "col.accounts_assigned": ("Accounts assigned", "分配账户数"),
+    "col.paying_accounts": ("Paying accounts", "有还款账户数"),
+    "col.contacts": ("Contacts", "联系次数"),
+    "col.right_party_contacts": ("Right-party contacts", "本人接通次数"),
+    "col.rpc_rate": ("Right-party rate", "本人接通率"),
+    "col.promises": ("Promises", "承诺还款数"),
+    "col.promises_kept": ("Promises kept", "承诺兑现数"),
+    "col.kept_rate": ("Kept rate", "承诺兑现率"),
+    "col.violations": ("Violations", "违规次数"),
+    "col.violation_rate": ("Violation rate", "违规率"),
+    "col.complaints": ("Complaints", "投诉"),
+    "col.disputes": ("Disputes", "争议"),
+    "col.rule": ("Rule", "规则"),
+    "col.contact_id": ("Contact", "联系记录编号"),
+    "col.account_id": ("Account", "账号"),
+    "col.contacted_at": ("Contacted at", "联系时间"),
+    "col.channel": ("Channel", "渠道"),
+    "col.outcome": ("Outcome", "结果"),
+    "col.detail": ("Why", "违规说明"),
+    "col.month": ("Month", "月份"),
+    "col.grp": ("Group", "分组"),
+    "col.payments": ("Payments", "还款笔数"),
+    "col.days_past_due": ("DPD", "逾期天数"),
+    "col.next_days_past_due": ("DPD next", "下一快照逾期天数"),
+    "col.current_balance": ("Balance", "当前余额"),
+    "col.next_current_balance": ("Balance next", "下一快照余额"),
+    "col.next_status": ("Status next", "下一快照状态"),
+    "col.status": ("Status", "状态"),
+    "col.customer_name": ("Customer (masked)", "客户姓名（脱敏）"),
+    "col.phone": ("Phone (masked)", "电话（脱敏）"),
+    "col.payment_id": ("Payment", "还款流水号"),
+    "col.payment_date": ("Payment date", "还款日期"),
+    "col.amount": ("Amount", "金额"),
+    "col.import_id": ("Import", "导入编号"),
+    "col.plan": ("Plan", "方案"),
+    "col.basis": ("Basis (net credited)", "计提基数（净回收）"),
+    "col.tasks": ("Tasks", "有效户数"),
+    "col.level_min": ("Level from", "档位起点"),
+    "col.rate": ("Rate", "提成比例"),
+    "col.base_commission": ("Commission", "基础佣金"),
+    "col.compliance_factor": ("Compliance factor", "合规系数"),
+    "col.base_after_compliance": ("Commission after compliance", "合规调整后佣金"),
+    "col.team_bonus": ("Team pool share", "团队奖金"),
+    "col.early_bonus": ("Early bonus", "提前达标奖"),
+    "col.carried_in": ("Deficit carried in", "上期结转亏损"),
+    "col.total": ("Total", "合计"),
+    "col.cap": ("Cap", "封顶"),
+    "col.cap_applied": ("Cap applied", "已封顶"),
+    "col.payout": ("Payout", "应发佣金"),
+    "col.carry_out": ("Deficit carried out", "结转下期亏损"),
+    "col.approved_by": ("Approved by", "审批人"),
+    "col.approved_at": ("Approved at", "审批时间"),
+    "col.recomputed_payout": ("Recomputed today", "今日重算"),
+    "col.adjustment": ("Adjustment", "调整额"),
+    "col.line_no": ("#", "序号"),
+    "col.kind": ("Kind", "类型"),
+    "col.credit_rule": ("Credit rule", "归属规则"),
+    "col.reverses_payment_id": ("Reverses", "冲正原流水"),
+    "col.reason": ("Reason", "原因"),
+    "col.line": ("Line", "行号"),
+    "col.column_name": ("Column", "列"),
+    "col.value": ("Value", "值"),
+    "col.file_name": ("File", "文件"),
+    "col.rows_in_file": ("Rows in file", "文件行数"),
+    "col.rows_accepted": ("Accepted", "接收"),
+    "col.rows_duplicate": ("Duplicates", "重复"),
+    "col.rows_refused": ("Refused", "拒收"),
+    "col.orphans": ("Orphans", "孤立还款"),
+    "col.encoding": ("Encoding", "编码"),
+    "col.refused_whole": ("File refused because", "整体拒收原因"),
+    "col.ignored_columns": ("Ignored columns", "忽略的列"),
+    "col.already_imported_as": ("Same file imported as", "相同文件已导入为"),
+    "col.imported_at": ("Imported at", "导入时间"),
+    "col.imported_by": ("Imported by", "导入人"),
+    "col.snapshot_dates": ("Snapshots", "快照日期"),
+    "col.undone_at": ("Undone at", "撤销时间"),
+    "col.undone_by": ("Undone by", "撤销人"),
+    "col.collected_to_date": ("Collected to date", "累计回收金额"),
+    "col.placed_balance_to_date": ("Placed to date", "累计委案金额"),
+    "col.placed_accounts": ("Accounts placed", "委案账户数"),
+    "col.snapshot_date": ("Snapshot", "快照日期"),
+    "col.open_accounts": ("Open accounts", "在催账户数"),
+    "col.open_balance": ("Open balance", "在催余额"),
+    "col.delinquent_accounts": ("Delinquent accounts", "逾期账户数"),
+    "col.delinquent_share": ("Delinquent share", "逾期账户占比"),
+    "col.delinquent_accounts_start": ("Delinquent at start", "期初逾期账户数"),
+    "col.cured_accounts": ("Cured accounts", "治愈账户数"),
+    "col.file_bytes": ("Bytes", "文件大小（字节）"),
+    "col.file_sha256": ("SHA-256", "SHA-256"),
+    # Data values
+    "bucket.Current": ("Current", "正常"),
+    "bucket.Closed": ("Closed", "已关闭"),
+    "bucket.Missing": ("Missing", "缺失"),
+    "direction.worse": ("worse", "恶化"),
+    "direction.same": ("same", "不变"),
+    "direction.better": ("better", "好转"),
+    "direction.closed": ("closed", "关闭"),
+    "direction.missing": ("missing", "缺失"),
+    "channel.call": ("call", "电话"),
+    "channel.sms": ("SMS", "短信"),
+    "channel.email": ("e-mail", "邮件"),
+    "channel.letter": ("letter", "信函"),
+    "channel.visit": ("visit", "外访"),
+    "channel.bank_transfer": ("bank transfer", "银行转账"),
+    "channel.card": ("card", "银行卡"),
+    "channel.cash": ("cash", "现金"),
+    "channel.wallet": ("wallet", "电子钱包"),
+    "channel.?": ("unknown", "未知"),
+    "outcome.no_answer": ("no answer", "未接通"),
+    "outcome.wrong_party": ("wrong party", "非本人"),
+    "outcome.right_party": ("right party", "本人接听"),
+    "outcome.promise_to_pay": ("promise to pay", "承诺还款"),
+    "outcome.refused": ("refused", "拒绝还款"),
+    "outcome.dispute": ("dispute", "异议"),
+    "outcome.complaint": ("complaint", "投诉"),
+    "status.open": ("open", "在催"),
+    "status.payment_plan": ("payment plan", "分期还款"),
+    "status.legal": ("legal", "诉讼"),
+    "status.disputed": ("disputed", "争议"),
+    "status.settled": ("settled", "和解结清"),
+    "status.paid_in_full": ("paid in full", "全额结清"),
+    "status.recalled": ("recalled", "撤案"),
+    "status.written_off": ("written off", "已核销"),
+    "status.active": ("active", "有效"),
+    "status.undone": ("undone", "已撤销"),
+    "status.draft": ("draft", "草稿"),
+    "status.approved": ("approved", "已审批"),
+    "kind.payment": ("payment", "还款"),
+    "kind.reversal": ("reversal", "冲正"),
+    "kind.commission": ("commission", "佣金"),
+    "kind.band": ("band", "分段"),
+    "kind.compliance": ("compliance", "合规"),
+    "kind.team_pool": ("team pool", "团队奖金"),
+    "kind.early_bonus": ("early bonus", "提前达标奖"),
+    "kind.carry_in": ("carried in", "结转转入"),
+    "kind.carry_out": ("carried out", "结转转出"),
+    "kind.cap": ("cap", "封顶"),
+    "kind.payout": ("payout", "应发"),
+    "kind.accounts": ("accounts", "账户"),
+    "kind.payments": ("payments", "还款"),
+    "kind.agents": ("agents", "催收员"),
+    "kind.contacts": ("contacts", "催收记录"),
+    "kindname.accounts": ("accounts", "账户"),
+    "kindname.payments": ("payments", "还款"),
+    "kindname.agents": ("agents", "催收员"),
+    "kindname.contacts": ("contacts", "催收记录"),
+}

@@ -1,0 +1,312 @@
+"""The sections of the Data page: upload and import, the validation report, the column-mapping
+step, orphans, import history with undo, remembered mappings.
+
+Kept out of ``views/data.py`` so the page script stays a short layout; every action calls the
+importer through ``ui.imports``, exactly as the command line does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import streamlit as st
+
+from dashboard.ingest.apply import current_user
+from dashboard.ingest.importer import FileSpec, ImportResult, UndoRefused
+from dashboard.ingest.kinds import KINDS
+from dashboard.ingest.mappings import forget_mapping, list_mappings
+from dashboard.ui import data, imports, tables
+from dashboard.ui.i18n import label, t
+
+STATE = "data_batch"  # {"dir", "specs", "result", "needs", "as_of", "strict", "user"}
+GEN = "uploader_gen"
+IGNORE = ""
+KNOWN_MESSAGES = {
+    "a file was refused whole: nothing was imported": "data.msg_refused_whole",
+    "strict: rows were refused, nothing was imported": "data.msg_strict",
+    "strict: rows were refused, nothing imported": "data.msg_strict",
+}
+
+
+def _progress_bar() -> tuple[Any, imports.Progress]:
+    bar = st.progress(0.0, text=t("data.progress", pct=0))
+
+    def update(fraction: float, _message: str) -> None:
+        f = min(max(fraction, 0.0), 1.0)
+        bar.progress(f, text=t("data.progress", pct=int(f * 100)))
+
+    return bar, update
+
+
+def _import(specs: list[FileSpec], batch: dict[str, Any]) -> None:
+    bar, update = _progress_bar()
+    result = imports.run(
+        specs, as_of=batch["as_of"], strict=batch["strict"], user=batch["user"], progress=update
+    )
+    bar.empty()
+    batch["specs"], batch["result"] = specs, result
+    batch["needs"] = (
+        [] if result.committed else imports.mapping_needs(result, specs, batch["as_of"])
+    )
+    st.session_state[STATE] = batch
+    if result.committed:  # a fresh, empty file chooser for the next batch
+        st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+        st.rerun()
+
+
+def upload_section() -> None:
+    """File chooser, import options and the Import button."""
+    files = st.file_uploader(
+        t("data.upload"),
+        type=["csv", "txt", "tsv"],
+        accept_multiple_files=True,
+        key=f"uploader_{st.session_state.get(GEN, 0)}",
+        help=t("data.upload_help"),
+    )
+    with st.expander(t("data.options")):
+        as_of = st.date_input(t("data.as_of"), value=None, help=t("data.as_of_help"))
+        strict = st.checkbox(t("data.strict"), help=t("data.strict_help"))
+        user = st.text_input(t("data.user"), value=current_user())
+    if st.button(t("data.import"), type="primary", disabled=not files, icon=":material/upload:"):
+        old = st.session_state.get(STATE)
+        imports.discard(old["dir"] if old else None)
+        folder = imports.new_upload_dir()
+        batch = {"dir": folder, "as_of": as_of, "strict": strict, "user": user.strip() or None}
+        _import(imports.save_uploads(files or [], folder), batch)
+
+
+def _files_table(result: ImportResult) -> pa.Table:
+    rows = [
+        {
+            "file_name": f.file_name,
+            "kind": f.kind,
+            "rows_in_file": f.rows_in_file,
+            "rows_accepted": f.rows_accepted,
+            "rows_duplicate": f.rows_duplicate,
+            "rows_refused": f.rows_refused,
+            "orphans": f.orphans,
+            "encoding": f.encoding,
+            "import_id": f.import_id,
+            "refused_whole": f.refused_whole,
+            "ignored_columns": ", ".join(f.ignored_columns),
+            "already_imported_as": ", ".join(f"#{i}" for i in f.already_imported_as),
+        }
+        for f in result.files
+    ]
+    return pa.Table.from_pylist(rows)
+
+
+def _first_reasons(problems: pa.Table, n: int = 5) -> None:
+    rows = problems.slice(0, n).to_pylist()
+    st.markdown(
+        "\n".join(f"- {t('data.reason_line', line=r['line'], reason=r['reason'])}" for r in rows)
+        + (
+            f"\n- {t('data.more_reasons', n=problems.num_rows - n)}"
+            if problems.num_rows > n
+            else ""
+        )
+    )
+
+
+def result_section() -> None:
+    """The validation report of the last import: per file counts, every refused row."""
+    batch = st.session_state.get(STATE)
+    if not batch or batch.get("result") is None:
+        return
+    result: ImportResult = batch["result"]
+    if result.committed and result.exit_code == 0:
+        st.success(t("data.msg_imported"), icon=":material/check_circle:")
+    elif result.committed:
+        st.warning(t("data.some_refused"), icon=":material/warning:")
+    else:
+        known = KNOWN_MESSAGES.get(result.message)
+        detail = t(known) if known else result.message
+        st.error(t("data.nothing_written", detail=detail), icon=":material/block:")
+    st.subheader(t("data.report"))
+    tables.show(_files_table(result), name="import_report")
+    for n, f in enumerate(result.files):
+        if f.refused_whole:
+            st.error(t("data.file_refused", file=f.file_name, reason=f.refused_whole))
+        if f.problems is not None and f.problems.num_rows:
+            with st.expander(t("data.problems", file=f.file_name, n=f.rows_refused), expanded=True):
+                _first_reasons(f.problems)
+                tables.show(f.problems, name=f"rejects_{n}_{Path(f.file_name).stem}")
+
+
+def _mapping_form(
+    n: int, need: imports.MappingNeed, batch: dict[str, Any]
+) -> tuple[str, dict[str, str]] | None:
+    """One file's mapping widgets: (kind, header -> column) once every required column is set."""
+    kinds = list(KINDS)
+    kind = st.selectbox(
+        t("data.map_kind"),
+        kinds,
+        index=kinds.index(need.kind),
+        key=f"map_kind_{n}",
+        format_func=lambda k: label("kindname", k),
+    )
+    spec = FileSpec(need.path, name=need.file_name)
+    fresh = imports.analyse(spec, kind, batch["as_of"], imports.remembered())
+    if fresh is None:
+        return kind, {}
+    columns = imports.kind_columns(kind)
+    free = [c for c in columns if c not in fresh.found]
+    if fresh.found:
+        st.caption(
+            t("data.map_found", cols=", ".join(f"{h} → {c}" for c, h in fresh.found.items()))
+        )
+    chosen: dict[str, str] = {}
+    cols = st.columns(3)
+    for i, header in enumerate(fresh.unknown):
+        target = cols[i % 3].selectbox(
+            header,
+            [IGNORE, *free],
+            key=f"map_{n}_{kind}_{i}",
+            format_func=lambda c: t("data.map_ignore") if c == IGNORE else c,
+        )
+        if target:
+            chosen[header] = target
+    lacking = [c for c in fresh.missing if c not in chosen.values()]
+    twice = {c for c in chosen.values() if list(chosen.values()).count(c) > 1}
+    if twice:
+        st.error(t("data.map_twice", cols=", ".join(sorted(twice))))
+        return None
+    if lacking:
+        st.warning(t("data.map_missing", cols=", ".join(lacking)))
+        return None
+    return kind, chosen
+
+
+def mapping_section() -> None:
+    """For files whose header was not understood: map each unknown header, then re-import."""
+    batch = st.session_state.get(STATE)
+    if not batch or not batch.get("needs"):
+        return
+    st.subheader(t("data.map_title"))
+    st.caption(t("data.map_help"))
+    mappings: dict[Path, tuple[str, dict[str, str]]] = {}
+    complete = True
+    for n, need in enumerate(batch["needs"]):
+        with st.container(border=True):
+            st.markdown(f"**{need.file_name}**")
+            answer = _mapping_form(n, need, batch)
+            if answer is None:
+                complete = False
+            else:
+                mappings[need.path] = answer
+    if st.button(t("data.map_apply"), type="primary", disabled=not complete, key="map_apply"):
+        for kind, chosen in mappings.values():
+            imports.remember(kind, chosen)
+        specs = [
+            FileSpec(s.path, kind=mappings[s.path][0], name=s.name) if s.path in mappings else s
+            for s in batch["specs"]
+        ]
+        _import(specs, batch)
+        st.rerun()
+
+
+def orphans_section() -> None:
+    """Payments whose account is in no snapshot yet."""
+    orphans: pa.Table = data.report("orphan_payments")
+    st.subheader(t("data.orphans_title"))
+    if orphans.num_rows == 0:
+        st.caption(t("data.orphans_none"))
+        return
+    st.caption(t("data.orphans_help", n=f"{orphans.num_rows:,}"))
+    tables.show(orphans, name="orphan_payments", height=240)
+
+
+def _undo(import_id: int) -> None:
+    try:
+        done = imports.undo(import_id)
+        st.session_state["undo_message"] = (
+            "ok",
+            t("data.undone", id=done.import_id, rows=done.rows_removed),
+        )
+    except UndoRefused as exc:
+        st.session_state["undo_message"] = ("error", t("data.undo_refused", detail=str(exc)))
+
+
+def history_section() -> None:
+    """Every import, and an Undo button per active one."""
+    st.subheader(t("data.history"))
+    note = st.session_state.pop("undo_message", None)
+    if note:
+        (st.success if note[0] == "ok" else st.error)(note[1])
+    log: pa.Table = data.report("import_log")
+    if log.num_rows == 0:
+        st.caption(t("data.history_empty"))
+        return
+    cols = [
+        "import_id",
+        "imported_at",
+        "imported_by",
+        "kind",
+        "file_name",
+        "rows_in_file",
+        "rows_accepted",
+        "rows_duplicate",
+        "rows_refused",
+        "snapshot_dates",
+        "status",
+        "undone_at",
+        "undone_by",
+    ]
+    tables.show(log, name="import_history", columns=cols, height=260)
+    active = [r for r in log.to_pylist() if r["status"] == "active"]
+    st.markdown(f"**{t('data.undo_title')}**")
+    with st.container(height=min(360, 20 + 48 * max(len(active), 1))):
+        for r in active:
+            c1, c2, c3 = st.columns([1, 6, 2], vertical_alignment="center")
+            c1.markdown(f"`#{r['import_id']}`")
+            c2.markdown(
+                t(
+                    "data.undo_row",
+                    file=r["file_name"],
+                    kind=label("kindname", r["kind"]),
+                    rows=f"{r['rows_accepted']:,}",
+                    at=f"{r['imported_at']:%Y-%m-%d %H:%M}",
+                )
+            )
+            with c3.popover(t("data.undo"), icon=":material/undo:"):
+                st.markdown(t("data.undo_confirm", id=r["import_id"], file=r["file_name"]))
+                st.button(
+                    t("data.undo_do"),
+                    key=f"undo_{r['import_id']}",
+                    type="primary",
+                    on_click=_undo,
+                    args=(int(r["import_id"]),),
+                )
+    refused = [r for r in log.to_pylist() if r["rows_refused"]]
+    if refused:
+        choice = st.selectbox(
+            t("data.rejects_of"),
+            [r["import_id"] for r in refused],
+            index=None,
+            placeholder=t("data.rejects_pick"),
+            format_func=lambda i: next(
+                f"#{i} {r['file_name']} ({r['rows_refused']:,})"
+                for r in refused
+                if r["import_id"] == i
+            ),
+        )
+        if choice is not None:
+            tables.show(data.report("rejects", import_id=choice), name=f"rejects_import_{choice}")
+
+
+def mappings_section() -> None:
+    """The remembered header mappings, with a way to forget one."""
+    with data.connection() as con:
+        rows = list_mappings(con)
+    if not rows:
+        return
+    with st.expander(t("data.mappings_title", n=len(rows))):
+        for kind, header, column, saved in rows:
+            c1, c2 = st.columns([6, 1], vertical_alignment="center")
+            c1.markdown(f"{label('kindname', kind)}: `{header}` → `{column}` ({saved:%Y-%m-%d})")
+            if c2.button(t("data.forget"), key=f"forget_{kind}_{header}", type="tertiary"):
+                with data.connection() as con:
+                    forget_mapping(con, kind, header)
+                st.rerun()

@@ -1,0 +1,234 @@
+"""The Payouts page's calls into the payout engine: the period's view, approval, files.
+
+The figures, the approval and the files are the engine's (``payout_report``, ``approvals``,
+``exports``, ``payout_statements``), exactly as ``python -m dashboard report payouts`` /
+``approve`` / ``statements`` produce them; this module gathers them into one cached, picklable
+view per (database version, period, plan file, preset) and turns files into bytes for download.
+A few helpers repeat what the CLI does privately (the About sheet, the statement status line,
+approving a period from its computation): see the INTERIM notes.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import streamlit as st
+
+from dashboard.engine.approvals import Approval, approve, reopen
+from dashboard.engine.exports import save_xlsx
+from dashboard.engine.payout_report import payout_lines, payout_report
+from dashboard.engine.payout_run import compute_run, money_lines
+from dashboard.engine.payout_statements import (
+    PdfUnavailable,
+    Statement,
+    find_cjk_font,
+    plan_in_words,
+    statement_html,
+    statement_pdf,
+    write_statements,
+)
+from dashboard.engine.payout_tables import lines_table
+from dashboard.engine.payout_types import Period
+from dashboard.engine.plans import PlanBook, default_plans_path, load_plans
+from dashboard.paths import CONFIG, SAMPLE_DATA
+from dashboard.ui import data
+
+
+@dataclass(frozen=True)
+class PayoutView:
+    """One period's payouts as the page shows them."""
+
+    period: str
+    approval: Approval | None
+    table: pa.Table  # payout_report's REPORT_SCHEMA: one row per agent
+    lines: pa.Table  # the audit trail (as approved, when approved)
+    notes: tuple[str, ...]
+    about: tuple[tuple[str, str], ...]
+    rules: dict[str, tuple[str, ...]]  # agent_id -> the plan in words
+    plans_source: str
+    plans_sha256: str
+
+    @property
+    def status_line(self) -> str:
+        """The status printed on statements (English, as the CLI writes it)."""
+        a = self.approval
+        if a is None:
+            return "DRAFT: not approved"
+        return f"approved by {a.approved_by} on {a.approved_at:%Y-%m-%d %H:%M}"
+
+
+def plan_files() -> list[Path]:
+    """Plan files to choose from: the engine's default first, then other plan files we ship."""
+    default = default_plans_path()
+    found = [default]
+    for folder in (SAMPLE_DATA, CONFIG):
+        for p in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            if p.resolve() != default.resolve() and _looks_like_plans(p):
+                found.append(p)
+    return found
+
+
+def _looks_like_plans(path: Path) -> bool:
+    try:
+        return "\nplans:" in "\n" + path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _rules(book: PlanBook, rows: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    out = {}
+    for r in rows:
+        plan = book.plans.get(r["plan"]) if r.get("plan") else None
+        plan = plan or book.plan_for(None)
+        out[r["agent_id"]] = tuple(plan_in_words(plan, book.teams.get(r.get("team") or "")))
+    return out
+
+
+def _about(
+    period: Period,
+    book: PlanBook,
+    approval: Approval | None,
+    status: str,
+    carry_from: str,
+    notes: tuple[str, ...],
+) -> tuple[tuple[str, str], ...]:
+    # INTERIM: the same sheet as dashboard/cli/payouts.py _about(); wants an engine function.
+    about = [
+        ("Period", str(period)),
+        ("Status", status),
+        ("Plan file", book.source),
+        ("Plan file sha256", book.sha256),
+        ("Deficit chain from", carry_from),
+        ("Generated at", datetime.now().strftime("%Y-%m-%d %H:%M")),
+    ]
+    if approval is not None:
+        about += [
+            ("Approved by", approval.approved_by),
+            ("Approved at", f"{approval.approved_at:%Y-%m-%d %H:%M}"),
+            ("Approved plan sha256", approval.plans_sha256),
+        ]
+    return tuple(about + [("Note", n) for n in notes])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _view(
+    db: str,
+    version: tuple[int, ...],
+    period: str,
+    plans: str,
+    plans_stamp: tuple[int, int],
+    preset: str,
+) -> PayoutView:
+    book = load_plans(plans)
+    p = Period.parse(period)
+    with data.connection(Path(db)) as con:
+        report = payout_report(con, p, book, preset)
+        lines, _ = payout_lines(con, p, book, None, preset, run=report.run)
+    rows = report.table.to_pylist()
+    return PayoutView(
+        period=period,
+        approval=report.approval,
+        table=report.table,
+        lines=lines,
+        notes=report.notes,
+        about=_about(
+            p,
+            book,
+            report.approval,
+            report.status,
+            report.run.carry_from if report.run else "-",
+            report.notes,
+        ),
+        rules=_rules(book, rows),
+        plans_source=book.source,
+        plans_sha256=book.sha256,
+    )
+
+
+def view(period: str, plans: Path, preset: str = "cn") -> PayoutView:
+    """The period's payouts (cached until the data or the plan file changes).
+
+    Raises:
+        PlanFileError, PayoutInputError, DatabaseBusy: as the engine raises them.
+    """
+    stat = plans.stat() if plans.exists() else None
+    stamp = (stat.st_mtime_ns, stat.st_size) if stat else (0, 0)
+    path = data.db_path()
+    return _view(str(path), data.data_version(path), period, str(plans), stamp, preset)
+
+
+def approve_period(period: str, plans: Path, by: str, preset: str = "cn") -> Approval:
+    """Freeze the period's payouts as computed now (as ``python -m dashboard approve``).
+
+    INTERIM: repeats dashboard/cli/payouts.py _approve(); wants ``approvals.approve_period``.
+    """
+    book = load_plans(plans)
+    p = Period.parse(period)
+    with data.connection() as con:
+        run = compute_run(con, p, book, preset)
+        lines = lines_table(p, run.payouts, money_lines(con, p))
+        return approve(con, run, lines, by)
+
+
+def reopen_period(period: str, by: str, reason: str) -> Approval:
+    """Reopen an approved period, with who and why (logged)."""
+    with data.connection() as con:
+        return reopen(con, Period.parse(period), by, reason)
+
+
+def xlsx_bytes(v: PayoutView) -> bytes:
+    """The payroll workbook (Payouts, Lines, About), as ``report payouts --format xlsx``."""
+    with tempfile.TemporaryDirectory(prefix="dashboard-xlsx-") as tmp:
+        path = Path(tmp) / "payouts.xlsx"
+        save_xlsx(v.table, v.lines, path, v.about)
+        return path.read_bytes()
+
+
+def statement(v: PayoutView, agent_id: str) -> Statement:
+    """One agent's statement: figures, audit lines, the plan in words."""
+    row = next(r for r in v.table.to_pylist() if r["agent_id"] == agent_id)
+    lines = [ln for ln in v.lines.to_pylist() if ln["agent_id"] == agent_id]
+    return Statement(v.period, v.status_line, row, lines, v.rules.get(agent_id, ()))
+
+
+def agent_lines(v: PayoutView, agent_id: str) -> pa.Table:
+    """The audit lines of one agent."""
+    mask = [a == agent_id for a in v.lines.column("agent_id").to_pylist()]
+    return v.lines.filter(pa.array(mask, pa.bool_()))
+
+
+def statement_html_bytes(v: PayoutView, agent_id: str) -> bytes:
+    """The agent's statement as a self-contained HTML file."""
+    return statement_html(statement(v, agent_id)).encode("utf-8")
+
+
+def statement_pdf_bytes(v: PayoutView, agent_id: str) -> bytes | None:
+    """The agent's statement as PDF, or None when no font can draw its text."""
+    with tempfile.TemporaryDirectory(prefix="dashboard-pdf-") as tmp:
+        path = Path(tmp) / "statement.pdf"
+        try:
+            statement_pdf(statement(v, agent_id), path, find_cjk_font())
+        except PdfUnavailable:
+            return None
+        return path.read_bytes()
+
+
+def statements_zip(v: PayoutView) -> bytes:
+    """Every agent's statement (HTML and, where possible, PDF) in one zip file."""
+    rows = v.table.to_pylist()
+    with tempfile.TemporaryDirectory(prefix="dashboard-stmt-") as tmp:
+        written, _ = write_statements(
+            v.period, v.status_line, rows, v.lines.to_pylist(), v.rules, Path(tmp)
+        )
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in written:
+                z.write(f, f.name)
+        return buf.getvalue()

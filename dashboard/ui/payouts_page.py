@@ -1,0 +1,166 @@
+"""The sections of the Payouts page: status and totals, downloads, statement, approval.
+
+Kept out of ``views/payouts.py`` so the page script stays a short layout; every figure, file
+and approval comes from the payout engine through ``ui.payouts``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.engine.approvals import ApprovalRefused
+from dashboard.paths import ROOT
+from dashboard.ui import blocks, payouts, style, tables
+from dashboard.ui.i18n import t
+from dashboard.ui.payouts import PayoutView
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def plan_label(path: Path) -> str:
+    """A plan file as shown in the chooser (relative to the repository when inside it)."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def plan_choices() -> list[Path]:
+    """The plan files we ship, plus one the user uploaded in this session (kept in a temp file)."""
+    files = payouts.plan_files()
+    with st.expander(t("pay.plans_upload")):
+        upload = st.file_uploader(t("pay.plans_upload_help"), type=["yaml", "yml"], key="plan_up")
+        if upload is not None:
+            folder = st.session_state.setdefault("plan_dir", tempfile.mkdtemp(prefix="plans-"))
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            files.insert(0, path)
+            if st.session_state.get("plan_up_seen") != upload.file_id:  # choose it, once
+                st.session_state["plan_up_seen"] = upload.file_id
+                st.session_state["pay_plans"] = path
+    return files
+
+
+def summary(v: PayoutView) -> None:
+    """Approval status, totals, and the engine's notes."""
+    a = v.approval
+    if a is None:
+        st.info(t("pay.draft"), icon=":material/edit_note:")
+    else:
+        at = f"{a.approved_at:%Y-%m-%d %H:%M}"
+        st.success(t("pay.approved", by=a.approved_by, at=at), icon=":material/verified:")
+    total = blocks.sums(v.table, ("basis", "payout"))
+    items = [
+        (t("pay.agents"), style.count(v.table.num_rows)),
+        (t("col.basis"), style.money(total["basis"])),
+        (t("pay.total"), style.money(total["payout"])),
+    ]
+    if a is not None:
+        adjust = blocks.sums(v.table, ("adjustment",))["adjustment"]
+        items.append((t("pay.adjustments"), style.money(adjust, sign=True)))
+    blocks.metric_row(items)
+    with st.expander(t("pay.notes", n=len(v.notes)), expanded=a is not None):
+        for note in v.notes:
+            st.markdown(f"- {note}")
+        st.caption(t("pay.plan_file", source=v.plans_source, sha=v.plans_sha256[:12]))
+
+
+def downloads(v: PayoutView) -> None:
+    """Payroll workbook, CSV and every statement: built only when clicked."""
+    p = v.period
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(
+        t("pay.xlsx"),
+        data=lambda: payouts.xlsx_bytes(v),
+        file_name=f"payouts_{p}.xlsx",
+        mime=XLSX,
+        on_click="ignore",
+        icon=":material/table_view:",
+        key="dl_xlsx",
+    )
+    c2.download_button(
+        t("pay.csv"),
+        data=lambda: tables.csv_bytes(v.table),
+        file_name=f"payouts_{p}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="dl_csv",
+    )
+    c3.download_button(
+        t("pay.zip"),
+        data=lambda: payouts.statements_zip(v),
+        file_name=f"statements_{p}.zip",
+        mime="application/zip",
+        on_click="ignore",
+        icon=":material/folder_zip:",
+        key="dl_zip",
+    )
+
+
+def statement(v: PayoutView) -> None:
+    """One agent's statement: figures, audit lines, the plan in words, HTML/PDF downloads."""
+    ids = v.table.column("agent_id").to_pylist()
+    names = dict(zip(ids, v.table.column("agent_name").to_pylist(), strict=True))
+    agent = st.selectbox(
+        t("pay.agent"), ids, key="pay_agent", format_func=lambda a: f"{a} {names.get(a) or ''}"
+    )
+    stem = f"statement_{v.period}_{agent}"
+    left, right = st.columns([1, 2])
+    with left:
+        blocks.statement_figures(tables.where(v.table, agent_id=agent).to_pylist()[0])
+        st.download_button(
+            t("pay.html"),
+            data=lambda: payouts.statement_html_bytes(v, agent),
+            file_name=f"{stem}.html",
+            mime="text/html",
+            on_click="ignore",
+            icon=":material/description:",
+            key="dl_html",
+        )
+        st.download_button(
+            t("pay.pdf"),
+            data=lambda: payouts.statement_pdf_bytes(v, agent) or b"",
+            file_name=f"{stem}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+            icon=":material/picture_as_pdf:",
+            key="dl_pdf",
+        )
+    with right:
+        lines = payouts.agent_lines(v, agent)
+        tables.show(lines, name=f"payout_lines_{v.period}_{agent}", height=360)
+        with st.expander(t("pay.rules")):
+            for rule in v.rules.get(agent, ()):
+                st.markdown(f"- {rule}")
+
+
+def approval(v: PayoutView, plans: Path) -> None:
+    """Approve the period with a name, or (approved) compare and reopen with a reason."""
+    if v.approval is None:
+        with st.form("approve"):
+            by = st.text_input(t("pay.by"), key="approve_by")
+            if st.form_submit_button(t("pay.approve", period=v.period), type="primary"):
+                if not by.strip():
+                    st.error(t("pay.by_required"))
+                    return
+                try:
+                    payouts.approve_period(v.period, plans, by)
+                except ApprovalRefused as exc:
+                    st.error(t("pay.refused", detail=str(exc)))
+                    return
+                st.rerun()
+        return
+    cols = ("agent_id", "agent_name", "team", "payout", "recomputed_payout", "adjustment", "status")
+    tables.show(v.table, name=f"approved_vs_recomputed_{v.period}", columns=cols, height=300)
+    with st.form("reopen"):
+        st.caption(t("pay.reopen_help"))
+        by = st.text_input(t("pay.by"), key="reopen_by")
+        reason = st.text_input(t("pay.reason"), key="reopen_reason")
+        if st.form_submit_button(t("pay.reopen", period=v.period)):
+            try:
+                payouts.reopen_period(v.period, by, reason)
+            except ApprovalRefused as exc:
+                st.error(t("pay.refused", detail=str(exc)))
+                return
+            st.rerun()

@@ -1,0 +1,18 @@
+"""Data (analysts): upload extracts, the validation report with every refused row, column
+mapping for unknown headers, orphans, import history with undo."""
+
+import streamlit as st
+
+from dashboard.ui import data_page, page
+from dashboard.ui.i18n import t
+
+st.title(t("page.data"))
+st.caption(t("page.data.about"))
+with page.guard():
+    data_page.upload_section()
+    data_page.result_section()
+    data_page.mapping_section()
+    st.divider()
+    data_page.history_section()
+    data_page.orphans_section()
+    data_page.mappings_section()

@@ -1,0 +1,46 @@
+"""Delinquency: buckets of a snapshot, bucket mix over time, roll rates with drill-down."""
+
+import streamlit as st
+
+from dashboard.engine.settings import default_settings
+from dashboard.ui import blocks, charts, data, interim, page, tables
+from dashboard.ui.i18n import t
+
+f = page.begin("delinquency")
+buckets = default_settings().bucket_names
+with page.guard():
+    measure = st.segmented_control(
+        t("delinq.measure"),
+        ["accounts", "balance"],
+        default="accounts",
+        required=True,
+        format_func=lambda m: t(f"col.{m}"),
+        key="delinq_measure",
+    )
+    snap = data.report("buckets", as_of=f.snapshot, **f.dims())
+    history = data.report("buckets", **f.dims())
+    share = "share_balance" if measure == "balance" else "share_accounts"
+    left, right = st.columns(2)
+    title = t("delinq.distribution", snapshot=f.snapshot)
+    left.plotly_chart(charts.bucket_bars(snap, buckets, measure, title), key="dist")
+    title = t("delinq.mix_over_time")
+    right.plotly_chart(charts.bucket_mix_over_time(history, buckets, share, title), key="mix")
+    tables.show(snap, name=f"buckets_{f.snapshot}")
+
+    st.subheader(t("delinq.roll_title"))
+    earlier = [d for d in data.report("snapshot_dates") if d < f.snapshot]
+    if not earlier:
+        st.info(t("delinq.no_pair", snapshot=f.snapshot))
+        st.stop()
+    start = earlier[-1]
+    roll = data.report("roll_rates", date_from=f.snapshot, date_to=f.snapshot, **f.dims())
+    accounts = data.report("roll_accounts", from_date=start, **f.dims())
+    title = t("delinq.roll_matrix", start=start, end=f.snapshot)
+    roll_share = "share_balance" if measure == "balance" else "share"
+    st.plotly_chart(charts.roll_heatmap(roll, buckets, roll_share, title), key="roll")
+    st.caption(t("delinq.roll_caption"))
+    tables.show(interim.roll_summary(roll), name=f"roll_summary_{f.snapshot}")
+    tables.show(roll, name=f"roll_rates_{f.snapshot}", height=240)
+
+    st.subheader(t("delinq.drill_title"))
+    blocks.roll_drilldown(roll, accounts, buckets, name=f"roll_accounts_{start}")

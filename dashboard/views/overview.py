@@ -1,0 +1,22 @@
+"""Overview (managers): headline KPIs against the previous window, collections trend,
+delinquency mix, top and bottom agents."""
+
+import streamlit as st
+
+from dashboard.engine.settings import default_settings
+from dashboard.ui import blocks, charts, data, page
+from dashboard.ui.i18n import t
+
+f = page.begin("overview")
+with page.guard():
+    blocks.headline_metrics(data.report("headline", **f.window(), **f.dims()))
+    blocks.definitions()
+    left, right = st.columns([3, 2])
+    trend = data.report("collections", date_from=None, date_to=f.date_to, group="none", **f.dims())
+    left.plotly_chart(charts.collections_trend(trend, t("overview.trend")), key="trend")
+    mix = data.report("buckets", as_of=f.snapshot, **f.dims())
+    buckets = default_settings().bucket_names
+    right.plotly_chart(
+        charts.bucket_donut(mix, buckets, t("overview.mix", snapshot=f.snapshot)), key="mix"
+    )
+    blocks.top_bottom_agents(data.report("agents", **f.window(), **f.dims()))

@@ -1,0 +1,37 @@
+"""Recovery: vintage curves, recovery by portfolio / region / channel, collections over time."""
+
+import streamlit as st
+
+from dashboard.ui import charts, data, page, tables
+from dashboard.ui.i18n import t
+
+f = page.begin("recovery")
+with page.guard():
+    vintage = data.report("vintage", as_of=f.date_to, **f.dims())
+    title = t("recovery.vintage", as_of=f.date_to)
+    st.plotly_chart(charts.vintage_curves(vintage, title), key="vintage")
+    with st.expander(t("recovery.vintage_table")):
+        tables.show(vintage, name=f"vintage_{f.date_to}", height=300)
+
+    portfolio = data.report("recovery", date_to=f.date_to, **f.dims())
+    region = data.report("recovery_by_region", date_to=f.date_to, **f.dims())
+    channel = data.report("collections", **f.window(), group="channel", monthly=False, **f.dims())
+    left, right = st.columns(2)
+    with left:
+        title = t("recovery.by_portfolio", date_to=f.date_to)
+        st.plotly_chart(charts.rate_bars(portfolio, "portfolio", "recovery_rate", title), key="rp")
+        tables.show(portfolio, name="recovery_by_portfolio")
+    with right:
+        title = t("recovery.by_channel", date_from=f.date_from, date_to=f.date_to)
+        pie = charts.share_pie(channel, "channel", "collected", title, "channel")
+        st.plotly_chart(pie, key="rc")
+        tables.show(channel, name="collected_by_channel")
+    title = t("recovery.by_region", date_to=f.date_to)
+    st.plotly_chart(charts.rate_bars(region, "region", "recovery_rate", title), key="rr")
+    tables.show(region, name="recovery_by_region", height=250)
+
+    monthly = data.report(
+        "collections", date_from=None, date_to=f.date_to, group="portfolio", **f.dims()
+    )
+    st.plotly_chart(charts.collections_trend(monthly, t("recovery.over_time")), key="over_time")
+    tables.show(monthly, name="collections_by_month", height=300)

@@ -1,0 +1,58 @@
+-- compliance/agent_contacts: one row per agent with at least one contact dated in
+-- [$date_from, $date_to]: contacts, complaints (outcome complaint), disputes (outcome dispute).
+-- The violations themselves come from compliance/violations.sql.
+-- Parameters: $date_from, $date_to, $portfolios, $teams, $agents (lists; empty = all).
+with contacts as (
+    select
+        contact_id,
+        account_id,
+        agent_id,
+        outcome
+    from rpt_contacts
+    where contacted_at >= $date_from and contacted_at < $date_to + 1
+),
+
+agents as (
+    select agent_id, agent_name, team from stg_agents
+),
+
+filtered as (
+    select c.*
+    from contacts as c
+    where (
+        len($portfolios) = 0
+        or c.account_id in (
+            select account_id from rpt_accounts where list_contains($portfolios, portfolio)
+        )
+    )
+        and (
+            len($teams) = 0
+            or c.agent_id in (select agent_id from stg_agents where list_contains($teams, team))
+        )
+        and (len($agents) = 0 or list_contains($agents, c.agent_id))
+),
+
+per_agent as (
+    select
+        agent_id,
+        count(*) as contacts,
+        count(*) filter (where outcome = 'complaint') as complaints,
+        count(*) filter (where outcome = 'dispute') as disputes
+    from filtered
+    group by agent_id
+),
+
+named as (
+    select
+        p.agent_id,
+        g.agent_name,
+        g.team,
+        p.contacts,
+        p.complaints,
+        p.disputes
+    from per_agent as p
+    left join agents as g on g.agent_id = p.agent_id
+    order by p.agent_id
+)
+
+select * from named

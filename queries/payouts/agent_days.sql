@@ -1,0 +1,27 @@
+-- payouts/agent_days: one row per credited agent and day from $date_from to $date_to with a
+-- payment or reversal: the net amount credited that day (for the early-completion bonus,
+-- which needs the day the agent's cumulative net collected reached the target).
+-- Same rows as payouts/agent_months (orphans and uncredited payments excluded).
+-- Parameters: $date_from, $date_to (dates, inclusive).
+with credited as (
+    select
+        p.credited_agent_id as agent_id,
+        p.payment_date,
+        p.amount
+    from payments_credited as p
+    where p.credited_agent_id is not null
+        and p.payment_date between $date_from and $date_to
+        and p.account_id in (select a.account_id from stg_account_latest as a)
+),
+
+per_day as (
+    select
+        agent_id,
+        payment_date,
+        cast(sum(amount) as decimal(18, 2)) as net_amount
+    from credited
+    group by agent_id, payment_date
+)
+
+select * from per_day
+order by agent_id, payment_date

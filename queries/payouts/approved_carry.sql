@@ -1,0 +1,24 @@
+-- payouts/approved_carry: one row per agent of the latest approved period before $period,
+-- with the carry_out frozen by that approval (the start of the next period's deficit chain).
+-- Parameters: $period (YYYY-MM).
+with latest as (
+    select
+        approval_id,
+        period
+    from payout_approvals
+    where status = 'approved' and period < $period
+    order by period desc, approval_id desc
+    limit 1
+),
+
+carry as (
+    select
+        l.period,
+        a.agent_id,
+        a.carry_out
+    from latest as l
+    inner join payout_approved as a on a.approval_id = l.approval_id
+)
+
+select * from carry
+order by agent_id

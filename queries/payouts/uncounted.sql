@@ -1,0 +1,32 @@
+-- payouts/uncounted: one row per payment or reversal dated from $date_from to $date_to that
+-- is in no agent's payout basis, with the reason (its account is in no snapshot yet, or no
+-- agent could be credited). Finance sees what was left out, not only what was paid.
+-- Parameters: $date_from, $date_to (dates, inclusive).
+with period_payments as (
+    select
+        p.payment_id,
+        p.account_id,
+        p.payment_date,
+        p.amount,
+        p.credited_agent_id,
+        p.account_id in (select a.account_id from stg_account_latest as a) as account_known
+    from payments_credited as p
+    where p.payment_date between $date_from and $date_to
+),
+
+uncounted as (
+    select
+        payment_id,
+        account_id,
+        payment_date,
+        amount,
+        case
+            when not account_known then 'account is in no snapshot yet (orphan)'
+            else 'no agent given and none on the account'
+        end as reason
+    from period_payments
+    where not account_known or credited_agent_id is null
+)
+
+select * from uncounted
+order by payment_date, payment_id

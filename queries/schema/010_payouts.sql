@@ -1,0 +1,78 @@
+-- Payout approvals: what finance signed, frozen. Approved figures are written once and never
+-- updated: later data or plan changes show up as a recomputation next to them (an
+-- adjustment), never as an edit. Reopening keeps the old approval (status 'reopened') and
+-- the audit log says who reopened it, when and why.
+
+create sequence if not exists payout_approval_id_seq start 1;
+create sequence if not exists payout_event_id_seq start 1;
+
+create table if not exists payout_approvals (
+    approval_id       bigint primary key,
+    period            varchar not null,       -- YYYY-MM
+    status            varchar not null,       -- approved | reopened
+    approved_by       varchar not null,
+    approved_at       timestamp not null,
+    plans_file        varchar not null,
+    plans_sha256      varchar not null,
+    data_fingerprint  varchar not null,       -- hash of every fact the payouts were built from
+    carry_from        varchar not null,       -- where the deficit chain started
+    agents            bigint not null,
+    total_payout      decimal(18, 2) not null,
+    reopened_by       varchar,
+    reopened_at       timestamp,
+    reopen_reason     varchar
+);
+
+create table if not exists payout_approved (
+    approval_id            bigint not null,
+    period                 varchar not null,
+    agent_id               varchar not null,
+    agent_name             varchar,
+    team                   varchar,
+    plan                   varchar not null,
+    basis                  decimal(18, 2) not null,
+    tasks                  bigint not null,
+    level_min              decimal(18, 2),
+    rate                   decimal(12, 6),
+    base_commission        decimal(18, 2) not null,
+    contacts               bigint not null,
+    violations             bigint not null,
+    complaints             bigint not null,
+    compliance_factor      decimal(12, 6) not null,
+    base_after_compliance  decimal(18, 2) not null,
+    team_bonus             decimal(18, 2) not null,
+    early_bonus            decimal(18, 2) not null,
+    carried_in             decimal(18, 2) not null,
+    total                  decimal(18, 2) not null,
+    cap                    decimal(18, 2),
+    cap_applied            boolean not null,
+    payout                 decimal(18, 2) not null,
+    carry_out              decimal(18, 2) not null
+);
+
+-- The audit trail as approved: every payment, reversal and decision line.
+create table if not exists payout_approved_lines (
+    approval_id           bigint not null,
+    period                varchar not null,
+    agent_id              varchar not null,
+    line_no               bigint not null,
+    kind                  varchar not null,
+    payment_id            varchar,
+    account_id            varchar,
+    payment_date          date,
+    amount                decimal(18, 2),
+    credit_rule           varchar,
+    reverses_payment_id   varchar,
+    reason                varchar not null
+);
+
+create table if not exists payout_audit_log (
+    event_id      bigint primary key,
+    period        varchar not null,
+    event         varchar not null,           -- approve | reopen
+    approval_id   bigint not null,
+    by_user       varchar not null,
+    event_at      timestamp not null,
+    plans_sha256  varchar,
+    reason        varchar
+);

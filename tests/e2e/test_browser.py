@@ -1,0 +1,212 @@
+"""The app in a real browser (Debian's chromium, Playwright): every page renders in English and
+Chinese (screenshots in tests/artifacts/, page-load times measured), a filter changes the URL
+and a number, an upload with a bad row shows its reason, a period is approved and its files
+download, and two sessions work at once while one of them imports.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.sample import money, net_collected
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PAGES = {  # url path -> (English title, Chinese title)
+    "": ("Overview", "总览"),
+    "delinquency": ("Delinquency", "逾期分析"),
+    "recovery": ("Recovery", "回收分析"),
+    "agents": ("Agents", "催收员"),
+    "compliance": ("Compliance", "合规"),
+    "payouts": ("Payouts", "佣金"),
+    "data": ("Data", "数据"),
+}
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def settle(page: Any, timeout: float = 60_000) -> None:
+    """Wait until the script run that the last action started has finished."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+
+
+def open_page(page: Any, url: str) -> float:
+    """Go to a page; seconds from navigation to its content shown and the script idle."""
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    return time.perf_counter() - started
+
+
+def screenshot(page: Any, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside stMain, so grow the viewport to fit it."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1500, "height": max(1000, int(height) + 40)})
+    page.wait_for_timeout(800)  # let Plotly redraw at the new size
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1500, "height": 1000})
+
+
+def assert_no_exception(page: Any) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def metric_value(page: Any, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_every_page_renders_with_timings_and_screenshots(
+    page: Any, app_url: str, artifacts: Path
+) -> None:
+    timings: dict[str, dict[str, float]] = {}
+    for path, (title, _) in PAGES.items():
+        cold = open_page(page, f"{app_url}/{path}")
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text() == title
+        assert_no_exception(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        screenshot(page, artifacts / f"{path or 'overview'}.png")
+        warm = open_page(page, f"{app_url}/{path}")
+        timings[path or "overview"] = {"first_s": round(cold, 2), "again_s": round(warm, 2)}
+    (artifacts / "page_load_times.json").write_text(json.dumps(timings, indent=2))
+    assert all(t["again_s"] < 15 for t in timings.values()), timings
+
+
+def test_chinese_labels_everywhere(page: Any, app_url: str, artifacts: Path) -> None:
+    open_page(page, app_url)
+    page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+    settle(page)
+    assert "lang=" in page.url
+    for path, (_, title) in PAGES.items():
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+        settle(page)
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text() == title
+        assert "lang=" in page.url  # the language (like the filters) follows every page
+        assert_no_exception(page)
+        screenshot(page, artifacts / f"{path or 'overview'}_zh.png")
+    assert page.get_by_text("开始日期", exact=True).count() >= 1
+
+
+def test_a_filter_changes_the_url_and_the_number(page: Any, app_url: str) -> None:
+    open_page(page, app_url)
+    october = net_collected(date(2026, 10, 1), date(2026, 10, 31))
+    assert metric_value(page, "Net collected") == money(october)
+    portfolio = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    portfolio.click()
+    page.get_by_role("option", name="BANK_B_CARD").click()
+    page.keyboard.press("Escape")
+    settle(page)
+    expected = net_collected(date(2026, 10, 1), date(2026, 10, 31), "BANK_B_CARD")
+    page.wait_for_function(
+        "(v) => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".some(e => e.innerText.trim() === v)",
+        arg=money(expected),
+        timeout=30_000,
+    )
+    assert parse_qs(urlparse(page.url).query)["portfolio"] == ["BANK_B_CARD"]
+    # The URL is the view: opening it in a new page shows the same number.
+    again = page.context.new_page()
+    open_page(again, page.url)
+    assert metric_value(again, "Net collected") == money(expected)
+    again.close()
+
+
+def test_upload_with_a_bad_row_shows_its_reason(
+    page: Any, app_url: str, tmp_path: Path, artifacts: Path
+) -> None:
+    upload = tmp_path / "payments_fix.csv"
+    upload.write_text(  # row 2 repeats a loaded payment (a no-op); row 3 is refused
+        "payment_id,account_id,payment_date,amount,agent_id,channel,reverses_payment_id\n"
+        "P0000003-001,A0000003,2025-05-21,2130.00,AG007,bank_transfer,\n"
+        "PBAD-1,A0000003,2026-10-05,abc,AG007,cash,\n",
+        encoding="utf-8",
+    )
+    open_page(page, f"{app_url}/data")
+    with page.expect_file_chooser() as chooser:
+        page.locator('[data-testid="stFileUploaderDropzone"]').click()
+    chooser.value.set_files(str(upload))
+    page.get_by_text("payments_fix.csv").first.wait_for()
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("some rows were refused", exact=False).first.wait_for(timeout=60_000)
+    settle(page)
+    page.get_by_text("line 3: amount 'abc' is not", exact=False).first.wait_for(timeout=30_000)
+    assert_no_exception(page)
+    screenshot(page, artifacts / "data_after_upload.png")
+
+
+def test_approve_a_period_and_download_its_files(page: Any, app_url: str, tmp_path: Path) -> None:
+    open_page(page, f"{app_url}/payouts")
+    period = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first
+    period.click()
+    page.get_by_role("option", name="2026-09", exact=True).click()
+    settle(page)
+    page.get_by_label("Your name").fill("Li Na")
+    page.get_by_role("button", name="Approve 2026-09").click()
+    page.get_by_text("Approved by Li Na", exact=False).first.wait_for(timeout=60_000)
+    settle(page)
+    assert_no_exception(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download payouts (XLSX)").click()
+    xlsx = tmp_path / download.value.suggested_filename
+    download.value.save_as(xlsx)
+    assert xlsx.name == "payouts_2026-09.xlsx"
+    with zipfile.ZipFile(xlsx) as z:
+        assert "xl/worksheets/sheet1.xml" in z.namelist()
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download payouts (CSV)").click()
+    csv = tmp_path / "payouts.csv"
+    download.value.save_as(csv)
+    text = csv.read_bytes().decode("utf-8-sig")
+    assert text.startswith("period,agent_id,agent_name")
+    assert ",approved,Li Na," in text
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Statement (PDF)").click()
+    pdf = tmp_path / "statement.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_two_sessions_one_importing_while_the_other_browses(
+    browser: Any, app_url: str, tmp_path: Path
+) -> None:
+    big = tmp_path / "contacts_2027.csv"
+    with big.open("w", encoding="utf-8") as f:  # far outside the default window
+        f.write("contact_id,account_id,agent_id,contacted_at,channel,outcome\n")
+        for n in range(500_000):
+            f.write(f"CX{n:07d},A0000004,AG016,2027-03-{n % 28 + 1:02d} 10:00:00,sms,no_answer\n")
+    importer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    viewer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    open_page(importer, f"{app_url}/data")
+    with importer.expect_file_chooser() as chooser:
+        importer.locator('[data-testid="stFileUploaderDropzone"]').click()
+    chooser.value.set_files(str(big))
+    importer.get_by_text("contacts_2027.csv").first.wait_for()
+    importer.get_by_role("button", name="Import", exact=True).click()
+    importer.get_by_text("Importing", exact=False).first.wait_for(timeout=30_000)
+
+    seen: list[str] = []
+    still_importing: list[bool] = []
+    for path in ("", "agents", "delinquency"):  # while the other session's import runs
+        open_page(viewer, f"{app_url}/{path}")
+        still_importing.append(importer.get_by_text("Importing", exact=False).count() > 0)
+        seen.append(viewer.locator('[data-testid="stMain"] h1').first.inner_text())
+        assert viewer.locator('[data-testid="stException"]').count() == 0
+    assert seen == ["Overview", "Agents", "Delinquency"]
+    assert still_importing[0], "the import ended before the other session loaded a page"
+    importer.get_by_text("every row was accepted", exact=False).first.wait_for(timeout=300_000)
+    assert importer.locator('[data-testid="stException"]').count() == 0
+    importer.context.close()
+    viewer.context.close()

@@ -1,0 +1,124 @@
+"""The Payouts page through AppTest: draft figures, approval with a name (required), approved
+vs recomputed after new data arrives (an adjustment, never a silent edit), reopening.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.ingest.importer import FileSpec, import_files
+from tests.e2e.sample import build_sample_db
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("payouts") / "sample.duckdb")
+
+
+@pytest.fixture
+def db_path(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, path)
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return path
+
+
+def payouts_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    return at.switch_page("views/payouts.py").run()
+
+
+def submit(at: AppTest, label_start: str) -> AppTest:
+    return next(b for b in at.button if b.label.startswith(label_start)).click().run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def approvals(path: Path) -> list[tuple[str, str, str]]:
+    con = duckdb.connect(str(path))
+    try:
+        rows = con.execute("select period, status, approved_by from payout_approvals").fetchall()
+        return [tuple(r) for r in rows]
+    finally:
+        con.close()
+
+
+def test_draft_shows_every_component(db_path: Path) -> None:
+    at = payouts_page()
+    assert not at.exception
+    assert at.selectbox(key="pay_period").value == "2026-10"
+    assert any("Draft" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    for column in (
+        "basis",
+        "rate",
+        "base_commission",
+        "compliance_factor",
+        "team_bonus",
+        "early_bonus",
+        "carried_in",
+        "cap_applied",
+        "payout",
+        "carry_out",
+    ):
+        assert column in table.columns
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Download payouts (XLSX)", "Download payouts (CSV)", "Statement (PDF)"} <= set(labels)
+
+
+def test_approve_needs_a_name(db_path: Path) -> None:
+    at = payouts_page()
+    submit(at, "Approve 2026-10")
+    assert any("Enter your name" in e.value for e in at.error)
+    assert approvals(db_path) == []
+
+
+def test_approve_then_new_data_shows_an_adjustment(db_path: Path, tmp_path: Path) -> None:
+    at = payouts_page()
+    at.text_input(key="approve_by").input("Li Na")
+    submit(at, "Approve 2026-10")
+    assert not at.exception
+    assert approvals(db_path) == [("2026-10", "approved", "Li Na")]
+    assert any("Approved by Li Na" in s.value for s in at.success)
+    assert metric(at, "Adjustments (recomputed − approved)") == "¥0.00"
+
+    # A late payment for AG012 (team T3 stays below its pool target; default plan 2%),
+    # imported by another process while the app runs.
+    late = tmp_path / "late.csv"
+    late.write_text(
+        "payment_id,account_id,payment_date,amount,agent_id\nPLATE-1,A0000004,2026-10-15,1000.00,AG012\n"
+    )
+    assert import_files([FileSpec(late)], db_path=db_path, user="cli").committed
+    at.run()
+    assert metric(at, "Adjustments (recomputed − approved)") == "+¥20.00"
+    rows = at.dataframe[0].value.set_index("agent_id")
+    assert rows.loc["AG012", "adjustment"] == pytest.approx(20.0)
+    assert any("AG012" in str(a) for a in rows.index)
+
+    at.text_input(key="reopen_by").input("Li Na")
+    at.text_input(key="reopen_reason").input("late payment PLATE-1")
+    submit(at, "Reopen 2026-10")
+    assert not at.exception
+    assert ("2026-10", "reopened", "Li Na") in approvals(db_path)
+    assert any("Draft" in i.value for i in at.info)
+
+
+def test_an_uploaded_plan_file_with_mistakes_is_refused_with_every_problem(db_path: Path) -> None:
+    at = payouts_page()
+    broken = (ROOT / "tests" / "data" / "plans" / "several_mistakes.yaml").read_bytes()
+    at.file_uploader(key="plan_up").set_value(("my_plans.yaml", broken, "application/yaml")).run()
+    assert at.selectbox(key="pay_plans").value.name == "my_plans.yaml"
+    assert not at.exception
+    message = next(e.value for e in at.error if "cannot be computed" in e.value)
+    assert "my_plans.yaml refused" in message and message.count("\n") >= 2

@@ -1,0 +1,235 @@
+"""The app's shared layer without a browser: texts in both languages, formats, the header
+mappings store, the interim reports against the engine's, and the page scripts' hygiene.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from dashboard import db
+from dashboard.engine import kpis
+from dashboard.engine.payout_report import REPORT_SCHEMA
+from dashboard.engine.payout_tables import LINE_SCHEMA
+from dashboard.ingest.mappings import (
+    MappingRefused,
+    forget_mapping,
+    list_mappings,
+    load_mappings,
+    save_mapping,
+)
+from dashboard.ui import blocks, interim, style
+from dashboard.ui.catalogue import CATALOGUE
+from dashboard.ui.data import REPORTS
+from tests.e2e.sample import build_sample_db
+
+ROOT = Path(__file__).resolve().parent.parent
+UI_SOURCES = [
+    *sorted((ROOT / "dashboard" / "ui").glob("*.py")),
+    *sorted((ROOT / "dashboard" / "views").glob("*.py")),
+    ROOT / "dashboard" / "app.py",
+]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("units") / "sample.duckdb")
+
+
+@pytest.fixture
+def con(sample: Path):  # type: ignore[no-untyped-def]
+    with db.connect(sample) as c:
+        yield c
+
+
+def test_every_text_key_used_exists_in_both_languages() -> None:
+    used: set[str] = set()
+    for path in UI_SOURCES:
+        used |= set(re.findall(r"\bt\(\s*\"([a-z_]+\.[\w.]+)\"", path.read_text(encoding="utf-8")))
+    used |= {
+        f"page.{p}"
+        for p in ("overview", "delinquency", "recovery", "agents", "compliance", "payouts", "data")
+    }
+    used |= {f"page.{p}.about" for p in ("overview", "delinquency", "recovery", "agents")}
+    used |= {f"kpi.{k}" for k, _, _ in blocks.HEADLINE} | {
+        f"def.{k}" for k, _, _ in blocks.HEADLINE
+    }
+    used |= {f"col.{k}" for k in blocks.FIGURES}
+    missing = sorted(k for k in used if k not in CATALOGUE)
+    assert not missing, missing
+    for key, (en, zh) in CATALOGUE.items():
+        assert en.strip() and zh.strip(), key
+        assert re.findall(r"{(\w+)}", en) == re.findall(r"{(\w+)}", zh) or sorted(
+            re.findall(r"{(\w+)}", en)
+        ) == sorted(re.findall(r"{(\w+)}", zh)), f"{key}: fields differ between languages"
+
+
+def test_every_report_column_has_a_label(con: duckdb.DuckDBPyConnection) -> None:
+    window = {"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
+    tables = [
+        kpis.headline(con, **window),
+        kpis.buckets(con),
+        kpis.roll_rates(con),
+        kpis.recovery(con),
+        kpis.vintage(con),
+        kpis.agents(con, **window),
+        kpis.compliance_by_rule(con, **window),
+        kpis.compliance_detail(con, **window),
+        kpis.compliance_agents(con, **window),
+        interim.collections(con, **window, group="channel"),
+        interim.recovery_by_region(con),
+        interim.contacts_by_channel(con, **window),
+        interim.roll_accounts(con, from_date=date(2026, 9, 30)),
+        db.run(con, "checks/orphan_payments"),
+        db.run(con, "import/import_log"),
+    ]
+    names = {n for t in tables for n in t.column_names}
+    names |= set(REPORT_SCHEMA.names) | set(LINE_SCHEMA.names)
+    missing = sorted(n for n in names if f"col.{n}" not in CATALOGUE)
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("1516125.35"), "¥1,516,125.35"),
+        (Decimal("-0.5"), "-¥0.50"),
+        (Decimal("0.005"), "¥0.01"),  # half-up, as the payout engine rounds
+        (None, "–"),
+    ],
+)
+def test_money_format(value: Decimal | None, text: str) -> None:
+    assert style.money(value) == text
+
+
+def test_currency_symbol_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHBOARD_CURRENCY", "$")
+    assert style.money(Decimal("1234.5"), sign=True) == "+$1,234.50"
+    assert style.money_format() == "$%,.2f"
+
+
+def test_rates_and_points() -> None:
+    assert style.percent(Decimal("0.246603")) == "24.7%"
+    assert style.points(Decimal("-0.0862"), "pp") == "-8.6 pp"
+    assert style.count(1234567) == "1,234,567"
+
+
+def test_header_mappings_are_remembered_and_forgotten(tmp_path: Path) -> None:
+    with db.connect(tmp_path / "m.duckdb") as c:
+        save_mapping(c, "payments", " Kontonummer ", "account_id")
+        save_mapping(c, "payments", "kontonummer", "payment_id")  # a new answer replaces it
+        save_mapping(c, "accounts", "Saldo Aktuell", "current_balance")
+        assert load_mappings(c, "payments") == {"kontonummer": "payment_id"}
+        assert load_mappings(c) == {"kontonummer": "payment_id", "saldo_aktuell": "current_balance"}
+        assert [m[:3] for m in list_mappings(c)] == [
+            ("accounts", "saldo_aktuell", "current_balance"),
+            ("payments", "kontonummer", "payment_id"),
+        ]
+        forget_mapping(c, "payments", "KONTONUMMER")
+        assert load_mappings(c, "payments") == {}
+        with pytest.raises(MappingRefused, match="payments has no column 'balance'"):
+            save_mapping(c, "payments", "x", "balance")
+        with pytest.raises(MappingRefused, match="unknown extract kind"):
+            save_mapping(c, "loans", "x", "account_id")
+
+
+def test_interim_collections_agree_with_the_headline(con: duckdb.DuckDBPyConnection) -> None:
+    window = {"date_from": date(2026, 7, 1), "date_to": date(2026, 10, 31)}
+    for dims in ({}, {"portfolios": ["BANK_A_CARD"]}, {"teams": ["T2"]}, {"agents": ["AG006"]}):
+        head = kpis.headline(con, **window, **dims).to_pylist()[0]["collected"]
+        monthly = interim.collections(con, **window, **dims)
+        assert sum(monthly.column("collected").to_pylist(), Decimal(0)) == head, dims
+
+
+def test_interim_credited_collections_agree_with_the_agents_report(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    window = {"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
+    agents = {r["agent_id"]: r["collected"] for r in kpis.agents(con, **window).to_pylist()}
+    per_agent = interim.collections(con, **window, group="agent", monthly=False, credited=True)
+    got = {r["agent"]: r["collected"] for r in per_agent.to_pylist()}
+    assert {k: v for k, v in got.items() if v} == {k: v for k, v in agents.items() if v}
+
+
+def test_interim_roll_accounts_match_the_roll_matrix(con: duckdb.DuckDBPyConnection) -> None:
+    for dims in ({}, {"teams": ["T1"]}):
+        roll = kpis.roll_rates(
+            con, date_from=date(2026, 10, 31), date_to=date(2026, 10, 31), **dims
+        )
+        cells = {(r["from_bucket"], r["to_state"]): int(r["accounts"]) for r in roll.to_pylist()}
+        accounts = interim.roll_accounts(con, from_date=date(2026, 9, 30), **dims)
+        counted: dict[tuple[str, str], int] = {}
+        for r in accounts.to_pylist():
+            key = (r["from_bucket"], r["to_state"])
+            counted[key] = counted.get(key, 0) + 1
+        assert counted == cells, dims
+
+
+def test_interim_region_totals_match_recovery_totals(con: duckdb.DuckDBPyConnection) -> None:
+    to = date(2026, 6, 30)
+    by_portfolio = kpis.recovery(con, date_to=to)
+    by_region = interim.recovery_by_region(con, date_to=to)
+    for column in ("accounts", "placed_balance", "collected"):
+        assert sum(by_region.column(column).to_pylist()) == sum(
+            by_portfolio.column(column).to_pylist()
+        )
+
+
+def test_roll_summary_rates() -> None:
+    roll = pa.table(
+        {
+            "from_bucket": ["M1", "M1", "M1", "Current"],
+            "to_state": ["M2", "Current", "Closed", "M1"],
+            "accounts": [2, 1, 1, 5],
+            "direction": ["worse", "better", "closed", "worse"],
+            "cured_accounts": [0, 1, 1, 0],
+        }
+    )
+    rows = interim.roll_summary(roll).to_pylist()
+    assert rows == [
+        {
+            "from_bucket": "Current",
+            "accounts": 5,
+            "roll_forward_rate": Decimal("1.000000"),
+            "cure_rate": None,
+        },
+        {
+            "from_bucket": "M1",
+            "accounts": 4,
+            "roll_forward_rate": Decimal("0.500000"),
+            "cure_rate": Decimal("0.500000"),
+        },
+    ]
+
+
+def test_roll_summary_cure_matches_the_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    roll = kpis.roll_rates(con, date_from=date(2026, 10, 31), date_to=date(2026, 10, 31))
+    accounts = interim.roll_accounts(con, from_date=date(2026, 9, 30)).to_pylist()
+    for row in interim.roll_summary(roll).to_pylist()[1:]:
+        mine = [a for a in accounts if a["from_bucket"] == row["from_bucket"]]
+        cured = [
+            a
+            for a in mine
+            if a["to_state"] == "Current"
+            or (a["to_state"] == "Closed" and a["next_status"] in ("paid_in_full", "settled"))
+        ]
+        assert row["cure_rate"] == (Decimal(len(cured)) / len(mine)).quantize(Decimal("0.000001"))
+
+
+def test_every_report_name_is_callable() -> None:
+    assert all(callable(f) for f in REPORTS.values())
+
+
+def test_pages_hold_no_sql_and_no_styling_literals() -> None:
+    for path in sorted((ROOT / "dashboard" / "views").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\b(select|insert|update|delete)\b\s+[\w*]", text, re.I), path
+        assert not re.search(r"#[0-9A-Fa-f]{6}\b", text), path
+        assert "unsafe_allow_html" not in text, path
+        assert len(text.splitlines()) < 80, f"{path.name} is long: move sections into dashboard/ui"
