@@ -482,3 +482,19 @@ def test_map_to_an_unknown_column_is_refused(cli, db_path, write_csv):
     r = cli("import", "--db", db_path, "--payments", f, "--map", "txn=payment_number")
     assert r.code == 2
     assert "'payment_number' is not a column of any extract" in r.err
+
+
+def test_reversal_of_a_reversal_follows_the_chain_to_the_credited_payment(cli, db_path, write_csv):
+    acc = write_csv("acc.csv", ACC_HEADER + "A1,2026-09-30,BANK_A,2026-01-05,500.00,400.00,40,G7,\n")
+    pay = write_csv(
+        "p.csv",
+        PAY_HEADER
+        + "P1,A1,2026-10-01,100.00,G1,card,\n"  # given agent G1
+        + "R1,A1,2026-10-05,-100.00,,card,P1\n"  # blank: P1's agent, G1
+        + "R2,A1,2026-10-09,-100.00,,card,R1\n"  # blank, reverses R1: still G1, not G7
+        + "P2,A1,2026-10-10,50.00,,card,\n",  # blank, not a reversal: account's agent G7
+    )
+    assert cli("import", "--db", db_path, acc, pay).code == 0
+    assert query(
+        db_path, "select payment_id, credited_agent_id from payments_credited order by 1"
+    ) == [("P1", "G1"), ("P2", "G7"), ("R1", "G1"), ("R2", "G1")]

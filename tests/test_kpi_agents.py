@@ -171,12 +171,6 @@ def test_default_window_is_the_latest_snapshots_month(world: Path) -> None:
         assert kpis.agents(con) == kpis.agents(con, **FEB)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="queries/derived/payments_credited.sql takes arg_min(agent_id, as_of_date), which "
-    "skips a blank agent in the earliest snapshot and credits a later snapshot's agent; "
-    "domain.md says the agent in the earliest snapshot (blank: nobody). Lead's file.",
-)
 def test_payment_before_every_snapshot_whose_first_snapshot_has_no_agent(tmp_path: Path) -> None:
     path = build_db(
         tmp_path,

@@ -1,82 +1,109 @@
 -- payments_credited: one row per payment or reversal with the agent it is credited to
 -- (domain.md, payments.agent_id): the agent given on the row; if blank, for a reversal the
--- agent credited with the payment it reverses; otherwise the account's agent in the latest
--- snapshot on or before payment_date, else in the account's earliest snapshot.
+-- agent credited with the payment it reverses (followed along a chain of blank-agent
+-- reversals); otherwise the account's agent in the latest snapshot on or before
+-- payment_date, else in the account's earliest snapshot (a blank agent there credits nobody).
+-- Only rows with a blank agent need the snapshots, so only they are joined to them.
 -- Materialised at every import and undo (see db.refresh_derived). Parameters: none.
-with payments as (
+with recursive payments as not materialized (
     select * from stg_payments
 ),
 
+blank as (
+    select payment_id, account_id, payment_date from payments where agent_id is null
+),
+
 snapshots as (
-    select account_id, as_of_date, agent_id from stg_accounts
+    select a.account_id, a.as_of_date, a.agent_id
+    from stg_accounts as a
+    semi join blank as b on b.account_id = a.account_id
 ),
 
 earliest as (
-    select
-        account_id,
-        arg_min(agent_id, as_of_date) as agent_id,
-        min(as_of_date) as as_of_date
+    select account_id, agent_id, as_of_date
     from snapshots
-    group by account_id
-),
-
-by_account as (
-    select
-        p.payment_id,
-        s.as_of_date as snapshot_date,
-        s.agent_id as snapshot_agent_id
-    from payments as p
-    asof left join snapshots as s
-        on p.account_id = s.account_id and p.payment_date >= s.as_of_date
+    qualify row_number() over (partition by account_id order by as_of_date) = 1
 ),
 
 account_rule as (
     select
-        p.*,
+        b.payment_id,
+        case when s.as_of_date is not null then s.agent_id else e.agent_id end as agent_id,
         case
-            when p.agent_id is not null then p.agent_id
-            when b.snapshot_date is not null then b.snapshot_agent_id
-            else e.agent_id
-        end as rule_agent_id,
-        case
-            when p.agent_id is not null then 'given'
-            when b.snapshot_date is not null then 'account_snapshot'
+            when s.as_of_date is not null then 'account_snapshot'
             when e.as_of_date is not null then 'account_earliest_snapshot'
             else 'none'
         end as rule,
-        coalesce(b.snapshot_date, e.as_of_date) as rule_snapshot_date
-    from payments as p
-    left join by_account as b on b.payment_id = p.payment_id
-    left join earliest as e on e.account_id = p.account_id
+        coalesce(s.as_of_date, e.as_of_date) as snapshot_date
+    from blank as b
+    asof left join snapshots as s
+        on b.account_id = s.account_id and b.payment_date >= s.as_of_date
+    left join earliest as e on e.account_id = b.account_id
 ),
 
+-- Blank-agent reversals, walked back to the first payment that is not one (at most 20 hops).
+blank_reversals as (
+    select payment_id, reverses_payment_id
+    from payments
+    where agent_id is null and reverses_payment_id is not null
+),
+
+walk as (
+    select payment_id, reverses_payment_id as hop, 1 as depth
+    from blank_reversals
+    union all
+    select w.payment_id, b.reverses_payment_id, w.depth + 1
+    from walk as w
+    inner join blank_reversals as b on b.payment_id = w.hop
+    where w.depth < 20
+),
+
+sources as (
+    select payment_id, arg_max(hop, depth) as source_id from walk group by payment_id
+),
+
+reversed as (
+    select s.payment_id, coalesce(p.agent_id, r.agent_id) as agent_id
+    from sources as s
+    inner join payments as p on p.payment_id = s.source_id
+    left join account_rule as r on r.payment_id = p.payment_id
+),
+
+-- Rows with an agent need nothing more; only blank rows are joined to the rules above.
 credited as (
     select
-        r.payment_id,
-        r.account_id,
-        r.payment_date,
-        r.amount,
-        r.channel,
-        r.reverses_payment_id,
-        r.agent_id as given_agent_id,
-        case
-            when r.agent_id is null and r.reverses_payment_id is not null
-                and o.payment_id is not null then o.rule_agent_id
-            else r.rule_agent_id
-        end as credited_agent_id,
-        case
-            when r.agent_id is null and r.reverses_payment_id is not null
-                and o.payment_id is not null then 'reversed_payment_agent'
-            else r.rule
-        end as credit_rule,
-        case
-            when r.agent_id is null and r.reverses_payment_id is not null
-                and o.payment_id is not null then null
-            when r.agent_id is null then r.rule_snapshot_date
-        end as credit_snapshot_date,
-        r.import_id
-    from account_rule as r
-    left join account_rule as o on o.payment_id = r.reverses_payment_id
+        payment_id,
+        account_id,
+        payment_date,
+        amount,
+        channel,
+        reverses_payment_id,
+        agent_id as given_agent_id,
+        agent_id as credited_agent_id,
+        'given' as credit_rule,
+        cast(null as date) as credit_snapshot_date,
+        import_id
+    from payments
+    where agent_id is not null
+    union all
+    select
+        p.payment_id,
+        p.account_id,
+        p.payment_date,
+        p.amount,
+        p.channel,
+        p.reverses_payment_id,
+        p.agent_id as given_agent_id,
+        case when v.payment_id is not null then v.agent_id else r.agent_id end
+            as credited_agent_id,
+        case when v.payment_id is not null then 'reversed_payment_agent' else r.rule end
+            as credit_rule,
+        case when v.payment_id is null then r.snapshot_date end as credit_snapshot_date,
+        p.import_id
+    from payments as p
+    left join account_rule as r on r.payment_id = p.payment_id
+    left join reversed as v on v.payment_id = p.payment_id
+    where p.agent_id is null
 )
 
 select * from credited
