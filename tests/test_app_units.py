@@ -1,5 +1,5 @@
 """The app's shared layer without a browser: texts in both languages, formats, the header
-mappings store, the interim reports against the engine's, and the page scripts' hygiene.
+mappings store, labels for every report column, and the page scripts' hygiene.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 import pytest
 
 from dashboard import db
-from dashboard.engine import kpis
+from dashboard.engine import kpi_breakdowns, kpis
 from dashboard.engine.payout_report import REPORT_SCHEMA
 from dashboard.engine.payout_tables import LINE_SCHEMA
 from dashboard.ingest.mappings import (
@@ -24,7 +23,7 @@ from dashboard.ingest.mappings import (
     load_mappings,
     save_mapping,
 )
-from dashboard.ui import blocks, interim, style
+from dashboard.ui import blocks, style
 from dashboard.ui.catalogue import CATALOGUE
 from dashboard.ui.data import REPORTS
 from tests.e2e.sample import build_sample_db
@@ -82,10 +81,12 @@ def test_every_report_column_has_a_label(con: duckdb.DuckDBPyConnection) -> None
         kpis.compliance_by_rule(con, **window),
         kpis.compliance_detail(con, **window),
         kpis.compliance_agents(con, **window),
-        interim.collections(con, **window, group="channel"),
-        interim.recovery_by_region(con),
-        interim.contacts_by_channel(con, **window),
-        interim.roll_accounts(con, from_date=date(2026, 9, 30)),
+        kpis.recovery(con, by="region"),
+        kpi_breakdowns.collections(con, **window, by=tuple(kpi_breakdowns.DIMENSIONS)),
+        kpi_breakdowns.contact_mix(con, **window),
+        kpi_breakdowns.roll_accounts(con),
+        kpi_breakdowns.roll_summary(con),
+        kpi_breakdowns.teams(con, **window),
         db.run(con, "checks/orphan_payments"),
         db.run(con, "import/import_log"),
     ]
@@ -137,89 +138,6 @@ def test_header_mappings_are_remembered_and_forgotten(tmp_path: Path) -> None:
             save_mapping(c, "payments", "x", "balance")
         with pytest.raises(MappingRefused, match="unknown extract kind"):
             save_mapping(c, "loans", "x", "account_id")
-
-
-def test_interim_collections_agree_with_the_headline(con: duckdb.DuckDBPyConnection) -> None:
-    window = {"date_from": date(2026, 7, 1), "date_to": date(2026, 10, 31)}
-    for dims in ({}, {"portfolios": ["BANK_A_CARD"]}, {"teams": ["T2"]}, {"agents": ["AG006"]}):
-        head = kpis.headline(con, **window, **dims).to_pylist()[0]["collected"]
-        monthly = interim.collections(con, **window, **dims)
-        assert sum(monthly.column("collected").to_pylist(), Decimal(0)) == head, dims
-
-
-def test_interim_credited_collections_agree_with_the_agents_report(
-    con: duckdb.DuckDBPyConnection,
-) -> None:
-    window = {"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
-    agents = {r["agent_id"]: r["collected"] for r in kpis.agents(con, **window).to_pylist()}
-    per_agent = interim.collections(con, **window, group="agent", monthly=False, credited=True)
-    got = {r["agent"]: r["collected"] for r in per_agent.to_pylist()}
-    assert {k: v for k, v in got.items() if v} == {k: v for k, v in agents.items() if v}
-
-
-def test_interim_roll_accounts_match_the_roll_matrix(con: duckdb.DuckDBPyConnection) -> None:
-    for dims in ({}, {"teams": ["T1"]}):
-        roll = kpis.roll_rates(
-            con, date_from=date(2026, 10, 31), date_to=date(2026, 10, 31), **dims
-        )
-        cells = {(r["from_bucket"], r["to_state"]): int(r["accounts"]) for r in roll.to_pylist()}
-        accounts = interim.roll_accounts(con, from_date=date(2026, 9, 30), **dims)
-        counted: dict[tuple[str, str], int] = {}
-        for r in accounts.to_pylist():
-            key = (r["from_bucket"], r["to_state"])
-            counted[key] = counted.get(key, 0) + 1
-        assert counted == cells, dims
-
-
-def test_interim_region_totals_match_recovery_totals(con: duckdb.DuckDBPyConnection) -> None:
-    to = date(2026, 6, 30)
-    by_portfolio = kpis.recovery(con, date_to=to)
-    by_region = interim.recovery_by_region(con, date_to=to)
-    for column in ("accounts", "placed_balance", "collected"):
-        assert sum(by_region.column(column).to_pylist()) == sum(
-            by_portfolio.column(column).to_pylist()
-        )
-
-
-def test_roll_summary_rates() -> None:
-    roll = pa.table(
-        {
-            "from_bucket": ["M1", "M1", "M1", "Current"],
-            "to_state": ["M2", "Current", "Closed", "M1"],
-            "accounts": [2, 1, 1, 5],
-            "direction": ["worse", "better", "closed", "worse"],
-            "cured_accounts": [0, 1, 1, 0],
-        }
-    )
-    rows = interim.roll_summary(roll).to_pylist()
-    assert rows == [
-        {
-            "from_bucket": "Current",
-            "accounts": 5,
-            "roll_forward_rate": Decimal("1.000000"),
-            "cure_rate": None,
-        },
-        {
-            "from_bucket": "M1",
-            "accounts": 4,
-            "roll_forward_rate": Decimal("0.500000"),
-            "cure_rate": Decimal("0.500000"),
-        },
-    ]
-
-
-def test_roll_summary_cure_matches_the_accounts(con: duckdb.DuckDBPyConnection) -> None:
-    roll = kpis.roll_rates(con, date_from=date(2026, 10, 31), date_to=date(2026, 10, 31))
-    accounts = interim.roll_accounts(con, from_date=date(2026, 9, 30)).to_pylist()
-    for row in interim.roll_summary(roll).to_pylist()[1:]:
-        mine = [a for a in accounts if a["from_bucket"] == row["from_bucket"]]
-        cured = [
-            a
-            for a in mine
-            if a["to_state"] == "Current"
-            or (a["to_state"] == "Closed" and a["next_status"] in ("paid_in_full", "settled"))
-        ]
-        assert row["cure_rate"] == (Decimal(len(cured)) / len(mine)).quantize(Decimal("0.000001"))
 
 
 def test_every_report_name_is_callable() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from dashboard import db
+from dashboard.cli.report_kpi import REPORTS
 from tests.kpi_fixtures import DELINQUENCY_AGENTS, build_db, delinquency_accounts
 
 PAYMENTS = [
@@ -98,6 +99,9 @@ def test_compliance_presets_and_detail(world: Path, cli: Callable[..., Any]) -> 
             "unknown team T9 (known: T1, T2); unknown agent G9",
         ),
         (["buckets", "--as-of", "2025-01-01"], "no snapshot on or before 2025-01-01"),
+        (["roll-accounts", "--as-of", "2026-02-15"], "no snapshot before 2026-01-31"),
+        (["collections", "--from", "2026-03-10", "--to", "2026-03-01"], "is after"),
+        (["contact-mix", "--agent", "G9"], "unknown agent G9"),
     ],
 )
 def test_bad_input_is_a_message_and_exit_2(
@@ -113,6 +117,31 @@ def test_argument_errors_exit_2(world: Path, cli: Callable[..., Any]) -> None:
     assert cli("report", "agents", "--db", world, "--from", "2026-02-30").code == 2
     assert cli("report", "compliance", "--db", world, "--rules", "eu").code == 2
     assert cli("report", "recovery", "--db", world, "--as-of", "2026-01-01").code == 2
+    assert cli("report", "recovery", "--db", world, "--by", "channel").code == 2
+    assert cli("report", "collections", "--db", world, "--by", "region").code == 2
+    assert cli("report", "roll-accounts", "--db", world, "--to-state", "Gone").code == 2
+
+
+def test_breakdown_reports(world: Path, cli: Callable[..., Any]) -> None:
+    # A01 pays 1234.50 on Feb 15 and -100.00 on Mar 10 (reversal); A04 pays 50.00 on Mar 5.
+    out = cli("report", "collections", "--db", world, "--by", "month", "--by", "portfolio")
+    assert out.code == 0, out.err
+    assert rows(out.out) == [
+        {"month": "2026-02-01", "portfolio": "P1", "collected": "1234.50", "payments": "1"},
+        {"month": "2026-03-01", "portfolio": "P1", "collected": "-100.00", "payments": "1"},
+        {"month": "2026-03-01", "portfolio": "P2", "collected": "50.00", "payments": "1"},
+    ]
+    # S2 -> S3: M1 A12 -> M2 (the only cell), with its agent G3 of team T2.
+    cell = cli("report", "roll-accounts", "--db", world, "--from-bucket", "M1", "--to-state", "M2")
+    assert [(r["account_id"], r["agent_id"], r["team"]) for r in rows(cell.out)] == [
+        ("A12", "G3", "T2")
+    ]
+    mix = cli("report", "contact-mix", "--db", world, "--format", "json")
+    assert mix.code == 0, mix.err
+    assert json.loads(mix.out) == [
+        {"channel": "call", "outcome": "no_answer", "contacts": 2},
+        {"channel": "call", "outcome": "right_party", "contacts": 1},
+    ]
 
 
 def test_missing_and_empty_databases(tmp_path: Path, cli: Callable[..., Any]) -> None:
@@ -121,6 +150,6 @@ def test_missing_and_empty_databases(tmp_path: Path, cli: Callable[..., Any]) ->
     assert not (tmp_path / "none.duckdb").exists()
     with db.connect(tmp_path / "empty.duckdb"):
         pass
-    for name in ("buckets", "kpis", "agents", "compliance", "vintage", "recovery"):
+    for name in REPORTS:
         empty = cli("report", name, "--db", tmp_path / "empty.duckdb")
         assert empty.code == 2 and "no account snapshot" in empty.err, (name, empty.err)

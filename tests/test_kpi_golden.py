@@ -32,6 +32,16 @@ CASES = {
     "kpis": ["kpis"],
     "kpis-q3-bank-a": ["kpis", "--from", "2026-07-01", "--to", "2026-09-30", "--portfolio",
                        "BANK_A_CARD"],
+    "recovery-by-region": ["recovery", "--by", "region"],
+    "collections": ["collections"],
+    "collections-q3-portfolio-channel": ["collections", "--from", "2026-07-01", "--to",
+                                         "2026-09-30", "--by", "portfolio", "--by", "channel"],
+    "collections-credited-team": ["collections", "--by", "month", "--by", "team",
+                                  "--credited"],
+    "contact-mix": ["contact-mix"],
+    "roll-accounts-m1-to-m2": ["roll-accounts", "--from-bucket", "M1", "--to-state", "M2"],
+    "roll-summary": ["roll-summary"],
+    "teams": ["teams"],
 }  # fmt: skip
 
 

@@ -11,17 +11,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from dashboard import db
 from dashboard.cli.common import add_db_option, write_table
-from dashboard.engine.approvals import ApprovalRefused, approve, audit_log, reopen
-from dashboard.engine.exports import save_csv, save_xlsx, write_csv
-from dashboard.engine.payout_report import PayoutReport, payout_lines, payout_report
-from dashboard.engine.payout_run import PayoutInputError, compute_run, money_lines
+from dashboard.engine.approvals import (
+    ApprovalRefused,
+    approve_period,
+    audit_log,
+    reopen,
+    status_line,
+)
+from dashboard.engine.exports import about_sheet, save_csv, save_xlsx, write_csv
+from dashboard.engine.payout_report import payout_lines, payout_report
+from dashboard.engine.payout_run import PayoutInputError
 from dashboard.engine.payout_statements import plan_in_words, write_statements
-from dashboard.engine.payout_tables import lines_table
 from dashboard.engine.payout_types import Period
 from dashboard.engine.plans import PlanBook, PlanFileError, default_plans_path, load_plans
 from dashboard.paths import default_db_path
@@ -157,25 +161,6 @@ def _notes(notes: tuple[str, ...] | list[str]) -> None:
         print(f"note: {n}", file=sys.stderr)
 
 
-def _about(report: PayoutReport, book: PlanBook) -> list[tuple[str, str]]:
-    a = report.approval
-    about = [
-        ("Period", str(report.period)),
-        ("Status", report.status),
-        ("Plan file", book.source),
-        ("Plan file sha256", book.sha256),
-        ("Deficit chain from", report.run.carry_from if report.run else "-"),
-        ("Generated at", datetime.now().strftime("%Y-%m-%d %H:%M")),
-    ]
-    if a is not None:
-        about += [
-            ("Approved by", a.approved_by),
-            ("Approved at", f"{a.approved_at:%Y-%m-%d %H:%M}"),
-            ("Approved plan sha256", a.plans_sha256),
-        ]
-    return about + [("Note", n) for n in report.notes]
-
-
 def _payouts(args: argparse.Namespace) -> int:
     book = _book(args)
     if args.format == "xlsx" and not args.out:
@@ -187,7 +172,7 @@ def _payouts(args: argparse.Namespace) -> int:
     _notes(report.notes)
     table = report.table
     if args.format == "xlsx":
-        save_xlsx(table, lines, args.out, _about(report, book))
+        save_xlsx(table, lines, args.out, about_sheet(report, book))
         print(f"wrote {args.out} ({table.num_rows} agents, {lines.num_rows} lines)")
     elif args.format == "csv" and args.out:
         save_csv(table, args.out)
@@ -233,10 +218,7 @@ def _approve(args: argparse.Namespace) -> int:
             return 0
         if args.reason:
             return _fail("--reason goes with --reopen")
-        book = _book(args)
-        run = compute_run(con, args.period, book, args.preset)
-        lines = lines_table(args.period, run.payouts, money_lines(con, args.period))
-        a = approve(con, run, lines, args.by)
+        a = approve_period(con, args.period, _book(args), args.by, args.preset)
     print(
         f"{a.period} approved by {a.approved_by} at {a.approved_at:%Y-%m-%d %H:%M}: "
         f"{a.agents} agent(s), total payout {a.total_payout:,.2f} "
@@ -254,12 +236,7 @@ def _statements(args: argparse.Namespace) -> int:
     rows = [r for r in report.table.to_pylist() if not args.agent or r["agent_id"] == args.agent]
     if not rows:
         return _fail(f"no payout for agent {args.agent} in {args.period}")
-    a = report.approval
-    status = (
-        f"approved by {a.approved_by} on {a.approved_at:%Y-%m-%d %H:%M}"
-        if a
-        else "DRAFT: not approved"
-    )
+    status = status_line(report.approval)
     rules = {
         r["agent_id"]: plan_in_words(
             book.plans[r["plan"]] if r["plan"] in book.plans else book.plan_for(None),

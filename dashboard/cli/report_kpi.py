@@ -1,8 +1,9 @@
 """The KPI reports on the command line: ``python -m dashboard report NAME ...``.
 
-Each report is a thin wrapper over a function of ``dashboard.engine.kpis``, the same one the
-app calls, so the CLI and the pages cannot disagree. Bad input (dates, unknown filter values,
-an empty or missing database) prints one line on stderr and exits with status 2.
+Each report is a thin wrapper over a function of ``dashboard.engine.kpis`` or
+``dashboard.engine.kpi_breakdowns``, the same one the app calls, so the CLI and the pages
+cannot disagree. Bad input (dates, unknown filter values, an empty or missing database)
+prints one line on stderr and exits with status 2.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pyarrow as pa
 
 from dashboard import db
 from dashboard.cli.common import add_db_option, iso_date, write_table
-from dashboard.engine import kpis
+from dashboard.engine import kpi_breakdowns, kpis
 from dashboard.engine.kpi_common import ReportError
 from dashboard.engine.settings import SettingsError, default_settings
 from dashboard.paths import default_db_path
@@ -40,9 +41,9 @@ REPORTS: dict[str, tuple[str, tuple[str, ...], Runner]] = {
         ),
     ),
     "recovery": (
-        "recovery rate per portfolio: net collected / placed balance",
-        ("to",),
-        lambda con, a: kpis.recovery(con, date_to=a.date_to, **_filters(a)),
+        "recovery rate per portfolio (or region): net collected / placed balance",
+        ("to", "by"),
+        lambda con, a: kpis.recovery(con, date_to=a.date_to, by=a.by, **_filters(a)),
     ),
     "vintage": (
         "cumulative recovery by placement month and months since placement",
@@ -73,6 +74,46 @@ REPORTS: dict[str, tuple[str, tuple[str, ...], Runner]] = {
         ("from", "to"),
         lambda con, a: kpis.headline(con, date_from=a.date_from, date_to=a.date_to, **_filters(a)),
     ),
+    "collections": (
+        "net collected per month, portfolio, channel, agent or team",
+        ("from", "to", "by", "credited"),
+        lambda con, a: kpi_breakdowns.collections(
+            con,
+            date_from=a.date_from,
+            date_to=a.date_to,
+            by=a.by or ("month",),
+            credited=a.credited,
+            **_filters(a),
+        ),
+    ),
+    "contact-mix": (
+        "contacts made in a window per channel and outcome",
+        ("from", "to"),
+        lambda con, a: kpi_breakdowns.contact_mix(
+            con, date_from=a.date_from, date_to=a.date_to, **_filters(a)
+        ),
+    ),
+    "roll-accounts": (
+        "the accounts behind the roll-rate matrix of a pair of snapshots (masked data)",
+        ("as_of", "cell"),
+        lambda con, a: kpi_breakdowns.roll_accounts(
+            con, as_of=a.as_of, from_bucket=a.from_bucket, to_state=a.to_state, **_filters(a)
+        ),
+    ),
+    "roll-summary": (
+        "roll-forward and cure rate per pair of snapshots and bucket",
+        ("from", "to"),
+        lambda con, a: kpi_breakdowns.roll_summary(
+            con, date_from=a.date_from, date_to=a.date_to, **_filters(a)
+        ),
+    ),
+    "teams": (
+        "the agents report summed per team over a window",
+        ("from", "to"),
+        lambda con, a: kpi_breakdowns.teams(
+            con, date_from=a.date_from, date_to=a.date_to, **_filters(a)
+        ),
+    ),
 }
 
 
@@ -88,6 +129,17 @@ DATE_HELP = {
     ("roll-rates", "from"): "only pairs whose later snapshot is on or after this date",
     ("roll-rates", "to"): "only pairs whose later snapshot is on or before this date",
     ("recovery", "to"): "accounts placed and payments dated up to this date (default: all)",
+    ("collections", "from"): "first payment date counted (default: the first loaded)",
+    ("collections", "to"): "last payment date counted (default: the last loaded)",
+    ("roll-accounts", "as_of"): "the pair whose later snapshot is the latest on or before "
+    "this date (default: the latest snapshot)",
+    ("roll-summary", "from"): "only pairs whose later snapshot is on or after this date",
+    ("roll-summary", "to"): "only pairs whose later snapshot is on or before this date",
+}
+# --by: (choices, repeatable) per report.
+BY = {
+    "collections": (tuple(kpi_breakdowns.DIMENSIONS), True),
+    "recovery": (kpis.RECOVERY_GROUPS, False),
 }
 WINDOW_HELP = {
     "from": "first day of the window (default: the 1st of --to's month)",
@@ -114,6 +166,42 @@ def _add_options(p: argparse.ArgumentParser, name: str, options: tuple[str, ...]
         )
     if "detail" in options:
         p.add_argument("--detail", action="store_true", help="list each violating contact and rule")
+    if "by" in options:
+        choices, repeatable = BY[name]
+        if repeatable:
+            p.add_argument(
+                "--by",
+                action="append",
+                choices=choices,
+                default=None,
+                help="a dimension, repeatable (default: month; --by portfolio alone: one "
+                "row per portfolio over the whole window)",
+            )
+        else:
+            p.add_argument(
+                "--by", choices=choices, default=choices[0], help=f"default: {choices[0]}"
+            )
+    if "credited" in options:
+        p.add_argument(
+            "--credited",
+            action="store_true",
+            help="agent and team of the payment's credited agent (default: the account's "
+            "current agent)",
+        )
+    if "cell" in options:
+        buckets = default_settings().bucket_names
+        p.add_argument(
+            "--from-bucket",
+            choices=buckets,
+            default=None,
+            help="only accounts in this bucket in the earlier snapshot",
+        )
+        p.add_argument(
+            "--to-state",
+            choices=[*buckets, "Closed", "Missing"],
+            default=None,
+            help="only accounts in this state in the later snapshot",
+        )
     for flag, what in (("portfolio", "portfolio"), ("team", "team"), ("agent", "agent id")):
         p.add_argument(
             f"--{flag}",

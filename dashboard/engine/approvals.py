@@ -23,6 +23,7 @@ from dashboard.engine.payout_types import Period
 
 if TYPE_CHECKING:
     from dashboard.engine.payout_run import PayoutRun
+    from dashboard.engine.plans import PlanBook
 
 
 class ApprovalRefused(Exception):
@@ -189,6 +190,41 @@ def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by:
     approval = current_approval(con, run.period)
     assert approval is not None
     return approval
+
+
+def approve_period(
+    con: duckdb.DuckDBPyConnection, period: Period, book: PlanBook, by: str, preset: str = "cn"
+) -> Approval:
+    """Compute the period's payouts and their audit trail now, and approve them (``approve``).
+
+    The one way the front ends approve a period (``python -m dashboard approve`` and the
+    Payouts page), so both freeze exactly what ``payout_report`` shows as the draft.
+
+    Args:
+        con: an open read-write connection.
+        period: the month to approve.
+        book: the plan book to compute with (its file and hash are recorded).
+        by: who approves.
+        preset: the compliance preset counting violations for the compliance factor.
+
+    Raises:
+        PayoutInputError: the period cannot be computed (as ``compute_run``).
+        ApprovalRefused: as ``approve``.
+    """
+    # payout_run imports this module (frozen carries), so it is imported here, not on top.
+    from dashboard.engine.payout_run import compute_run, money_lines
+    from dashboard.engine.payout_tables import lines_table
+
+    run = compute_run(con, period, book, preset)
+    lines = lines_table(period, run.payouts, money_lines(con, period))
+    return approve(con, run, lines, by)
+
+
+def status_line(approval: Approval | None) -> str:
+    """The approval status printed on statements: who approved and when, or DRAFT."""
+    if approval is None:
+        return "DRAFT: not approved"
+    return f"approved by {approval.approved_by} on {approval.approved_at:%Y-%m-%d %H:%M}"
 
 
 def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str) -> Approval:

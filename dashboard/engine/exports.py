@@ -14,11 +14,15 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import pyarrow as pa
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
+
+if TYPE_CHECKING:
+    from dashboard.engine.payout_report import PayoutReport
+    from dashboard.engine.plans import PlanBook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MONEY_COLUMNS = {
@@ -137,6 +141,35 @@ def _sheet(
             exact = sum((row[name] or Decimal(0) for row in rows), Decimal(0))
             rng = f"{xl_rowcol_to_cell(1, c)}:{xl_rowcol_to_cell(last - 1, c)}"
             ws.write_formula(last, c, f"=SUM({rng})", fmt.total, float(exact))
+
+
+def about_sheet(
+    report: PayoutReport, book: PlanBook, now: datetime | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The workbook's About sheet: period, status, plan file and hash, the deficit chain,
+    when it was generated, the approval (who, when, with which plan file hash) and the notes.
+
+    Args:
+        report: the period's payout report (``payout_report``).
+        book: the plan book the report was computed with.
+        now: the generation time to print (default: now).
+    """
+    a = report.approval
+    about = [
+        ("Period", str(report.period)),
+        ("Status", report.status),
+        ("Plan file", book.source),
+        ("Plan file sha256", book.sha256),
+        ("Deficit chain from", report.run.carry_from if report.run else "-"),
+        ("Generated at", f"{now or datetime.now():%Y-%m-%d %H:%M}"),
+    ]
+    if a is not None:
+        about += [
+            ("Approved by", a.approved_by),
+            ("Approved at", f"{a.approved_at:%Y-%m-%d %H:%M}"),
+            ("Approved plan sha256", a.plans_sha256),
+        ]
+    return tuple(about + [("Note", n) for n in report.notes])
 
 
 def save_xlsx(

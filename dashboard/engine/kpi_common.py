@@ -11,10 +11,13 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 
 from dashboard import db
+
+RATE_PLACES = Decimal("0.000001")
 
 
 class ReportError(ValueError):
@@ -102,6 +105,32 @@ def previous_window(date_from: date, date_to: date) -> tuple[date, date]:
         return start, date_from - timedelta(days=1)
     days = (date_to - date_from).days + 1
     return date_from - timedelta(days=days), date_from - timedelta(days=1)
+
+
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    portfolios: Sequence[str],
+    teams: Sequence[str],
+    agents: Sequence[str],
+) -> Filters:
+    """The checked filter set of a report.
+
+    Raises:
+        ReportError: the database holds no snapshot, or a filter value is unknown.
+    """
+    latest_snapshot(con)  # raises on an empty database
+    filters = Filters.of(portfolios, teams, agents)
+    check_filters(con, filters)
+    return filters
+
+
+def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
+    """numerator / denominator to 6 places, half away from zero (as the SQL rates); None for a
+    zero denominator."""
+    if not denominator:
+        return None
+    exact = Decimal(numerator) / Decimal(denominator)
+    return exact.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def check_filters(con: duckdb.DuckDBPyConnection, filters: Filters) -> None:

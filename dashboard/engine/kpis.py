@@ -3,7 +3,9 @@
 Each function checks its input (ReportError with a message for a person), fills in the
 default dates, and runs one query file of queries/kpi/ with the settings of config/kpi.yaml
 bound as parameters. Results are exact Arrow tables: money stays DECIMAL(18,2), rates are
-DECIMAL(12,6). docs/reports.md defines every column.
+DECIMAL(12,6). docs/reports.md defines every column. The breakdowns the pages drill into
+(collections per month or group, contact mix, roll accounts, teams, roll summary) are in
+``kpi_breakdowns``.
 """
 
 from __future__ import annotations
@@ -19,16 +21,19 @@ from dashboard.engine import compliance
 from dashboard.engine.kpi_common import (
     Filters,
     ReportError,
-    check_filters,
     check_window,
     default_window,
     latest_snapshot,
+    prepare,
     previous_window,
     snapshot_dates,
 )
 from dashboard.engine.settings import CompliancePreset, KpiSettings, default_settings
 
+RECOVERY_GROUPS = ("portfolio", "region")
+
 __all__ = [
+    "RECOVERY_GROUPS",
     "Filters",
     "ReportError",
     "agents",
@@ -41,18 +46,6 @@ __all__ = [
     "roll_rates",
     "vintage",
 ]
-
-
-def _prepare(
-    con: duckdb.DuckDBPyConnection,
-    portfolios: Sequence[str],
-    teams: Sequence[str],
-    agents: Sequence[str],
-) -> Filters:
-    latest_snapshot(con)  # raises on an empty database
-    filters = Filters.of(portfolios, teams, agents)
-    check_filters(con, filters)
-    return filters
 
 
 def buckets(
@@ -81,7 +74,7 @@ def buckets(
         ReportError: empty database, unknown filter value, or no snapshot on or before as_of.
     """
     cfg = settings or default_settings()
-    filters = _prepare(con, portfolios, teams, agents)
+    filters = prepare(con, portfolios, teams, agents)
     if as_of is not None:
         first = snapshot_dates(con)[0]
         if as_of < first:
@@ -113,7 +106,7 @@ def roll_rates(
     """
     cfg = settings or default_settings()
     check_window(date_from, date_to)
-    filters = _prepare(con, portfolios, teams, agents)
+    filters = prepare(con, portfolios, teams, agents)
     params = {
         "date_from": date_from,
         "date_to": date_to,
@@ -128,23 +121,32 @@ def recovery(
     con: duckdb.DuckDBPyConnection,
     *,
     date_to: date | None = None,
+    by: str = "portfolio",
     portfolios: Sequence[str] = (),
     teams: Sequence[str] = (),
     agents: Sequence[str] = (),
 ) -> pa.Table:
-    """Recovery rate per portfolio: net collected up to ``date_to`` / placed balance.
+    """Recovery rate per portfolio (or region): net collected up to ``date_to`` / placed balance.
 
     Args:
         date_to: count payments dated on or before it, on accounts placed on or before it
             (default: everything loaded).
+        by: ``portfolio`` (the account's static portfolio) or ``region`` (its region in
+            rpt_accounts: the latest snapshot's that gives one; empty when none does).
         portfolios, teams, agents: accounts of these portfolios / assigned in their latest
             snapshot to agents of these teams / to these agents (empty: all).
 
     Returns:
-        portfolio, accounts, placed_balance, collected, recovery_rate.
+        portfolio or region, accounts, placed_balance, collected, recovery_rate.
+
+    Raises:
+        ReportError: an unknown ``by``, an empty database or an unknown filter value.
     """
-    filters = _prepare(con, portfolios, teams, agents)
-    return db.run(con, "kpi/recovery", {"date_to": date_to, **filters.params()})
+    if by not in RECOVERY_GROUPS:
+        raise ReportError(f"unknown grouping {by!r} (known: {', '.join(RECOVERY_GROUPS)})")
+    filters = prepare(con, portfolios, teams, agents)
+    query = "kpi/recovery" if by == "portfolio" else "kpi/recovery_by_region"
+    return db.run(con, query, {"date_to": date_to, **filters.params()})
 
 
 def vintage(
@@ -166,7 +168,7 @@ def vintage(
         placement_month (YYYY-MM), months_since_placement, accounts, placed_balance,
         collected_cum, recovery_rate.
     """
-    filters = _prepare(con, portfolios, teams, agents)
+    filters = prepare(con, portfolios, teams, agents)
     when = as_of or latest_snapshot(con)
     return db.run(con, "kpi/vintage", {"as_of": when, **filters.params()})
 
@@ -188,7 +190,7 @@ def agents(
         right_party_contacts, rpc_rate, promises, promises_kept, kept_rate.
     """
     cfg = settings or default_settings()
-    filters = _prepare(con, portfolios, teams, agents)
+    filters = prepare(con, portfolios, teams, agents)
     start, end = default_window(con, date_from, date_to)
     params = {
         "date_from": start,
@@ -220,7 +222,7 @@ def headline(
         kept_rate.
     """
     cfg = settings or default_settings()
-    filters = _prepare(con, portfolios, teams, agents)
+    filters = prepare(con, portfolios, teams, agents)
     start, end = default_window(con, date_from, date_to)
     prev_start, prev_end = previous_window(start, end)
     params = {
@@ -251,7 +253,7 @@ def _compliance_window(
         chosen = cfg.preset(preset)
     except ValueError as exc:
         raise ReportError(str(exc)) from exc
-    filters = _prepare(con, portfolios, teams, agents)
+    filters = prepare(con, portfolios, teams, agents)
     start, end = default_window(con, date_from, date_to)
     return start, end, filters, chosen
 

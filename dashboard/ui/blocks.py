@@ -168,8 +168,8 @@ def statement_figures(row: dict[str, Any]) -> None:
     st.markdown(f"| {t('pay.figure')} | {t('pay.value')} |\n|---|---:|\n" + "\n".join(lines))
 
 
-def roll_drilldown(roll: pa.Table, accounts: pa.Table, buckets: list[str], name: str) -> None:
-    """Pick a cell of the roll-rate matrix; list the accounts behind it (masked data)."""
+def roll_cell(roll: pa.Table, buckets: list[str]) -> tuple[str | None, str | None]:
+    """Pick a cell of the roll-rate matrix (from bucket, to state) among those it has."""
     order = [*buckets, "Closed", "Missing"]
     present_from = set(roll.column("from_bucket").to_pylist())
     present_to = set(roll.column("to_state").to_pylist())
@@ -186,6 +186,4 @@ def roll_drilldown(roll: pa.Table, accounts: pa.Table, buckets: list[str], name:
         format_func=lambda s: label("bucket", s),
         key="drill_to",
     )
-    cell = tables.where(accounts, from_bucket=from_bucket, to_state=to_state)
-    st.caption(t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
-    tables.show(cell, name=f"{name}_{from_bucket}_{to_state}", height=320)
+    return from_bucket, to_state

@@ -16,6 +16,8 @@ from dashboard.ui import style
 from dashboard.ui.i18n import label, t
 from dashboard.ui.tables import display_frame
 
+TREND_MEASURES = ("month", "collected", "payments")
+
 
 def _top(rows: list[dict], n: int, title: str) -> tuple[list[dict], str]:
     """The first n rows, and the title saying so when rows were left out."""
@@ -33,17 +35,18 @@ def _empty(title: str) -> go.Figure:
 
 
 def collections_trend(table: pa.Table, title: str) -> go.Figure:
-    """Monthly net collected: one bar per month, stacked by the group column (the second)."""
+    """Monthly net collected (kpi_breakdowns.collections by month, and at most one group):
+    one bar per month, stacked by the group when there is one."""
     if table.num_rows == 0:
         return _empty(title)
-    group = table.column_names[1]
-    groups = list(dict.fromkeys(table.column(group).to_pylist()))
+    group = next((c for c in table.column_names if c not in TREND_MEASURES), None)
+    raw = table.column(group).to_pylist() if group else [None] * table.num_rows
+    groups = list(dict.fromkeys(raw))
     df = display_frame(table)
-    df["raw_group"] = table.column(group).to_pylist()
     fig = go.Figure()
     for i, g in enumerate(groups):
-        part = df[df["raw_group"] == g]
-        name = label("channel", g) if group == "channel" else str(g)
+        part = df[[r == g for r in raw]]
+        name = label(group, g) if group else t("col.collected")
         fig.add_bar(
             x=part["month"],
             y=part["collected"],

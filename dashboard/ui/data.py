@@ -27,10 +27,9 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import db
-from dashboard.engine import kpis
+from dashboard.engine import kpi_breakdowns, kpis
 from dashboard.engine.kpi_common import snapshot_dates
 from dashboard.paths import default_db_path
-from dashboard.ui import interim
 
 BUSY_ENV = "DASHBOARD_BUSY_TIMEOUT"
 DEFAULT_BUSY_TIMEOUT_S = 15.0
@@ -115,11 +114,9 @@ REPORTS: dict[str, Callable[..., Any]] = {
         con, "import/rejects_of_import", {"import_id": import_id}
     ),
     "orphan_payments": lambda con: db.run(con, "checks/orphan_payments"),
-    # INTERIM reports (see ui.interim): to move into the engine.
-    "collections": interim.collections,
-    "recovery_by_region": interim.recovery_by_region,
-    "contacts_by_channel": interim.contacts_by_channel,
-    "roll_accounts": interim.roll_accounts,
+    "collections": kpi_breakdowns.collections,
+    "contact_mix": kpi_breakdowns.contact_mix,
+    "roll_accounts": kpi_breakdowns.roll_accounts,
 }
 
 

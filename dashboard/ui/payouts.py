@@ -2,10 +2,10 @@
 
 The figures, the approval and the files are the engine's (``payout_report``, ``approvals``,
 ``exports``, ``payout_statements``), exactly as ``python -m dashboard report payouts`` /
-``approve`` / ``statements`` produce them; this module gathers them into one cached, picklable
-view per (database version, period, plan file, preset) and turns files into bytes for download.
-A few helpers repeat what the CLI does privately (the About sheet, the statement status line,
-approving a period from its computation): see the INTERIM notes.
+``approve`` / ``statements`` produce them: the About sheet is ``exports.about_sheet``, the
+statement status ``approvals.status_line``, approving ``approvals.approve_period``. This
+module gathers them into one cached, picklable view per (database version, period, plan
+file, preset) and turns files into bytes for download.
 """
 
 from __future__ import annotations
@@ -14,17 +14,16 @@ import io
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import streamlit as st
 
-from dashboard.engine.approvals import Approval, approve, reopen
-from dashboard.engine.exports import save_xlsx
+from dashboard.engine import approvals
+from dashboard.engine.approvals import Approval, reopen
+from dashboard.engine.exports import about_sheet, save_xlsx
 from dashboard.engine.payout_report import payout_lines, payout_report
-from dashboard.engine.payout_run import compute_run, money_lines
 from dashboard.engine.payout_statements import (
     PdfUnavailable,
     Statement,
@@ -34,7 +33,6 @@ from dashboard.engine.payout_statements import (
     statement_pdf,
     write_statements,
 )
-from dashboard.engine.payout_tables import lines_table
 from dashboard.engine.payout_types import Period
 from dashboard.engine.plans import PlanBook, default_plans_path, load_plans
 from dashboard.paths import CONFIG, SAMPLE_DATA
@@ -58,10 +56,7 @@ class PayoutView:
     @property
     def status_line(self) -> str:
         """The status printed on statements (English, as the CLI writes it)."""
-        a = self.approval
-        if a is None:
-            return "DRAFT: not approved"
-        return f"approved by {a.approved_by} on {a.approved_at:%Y-%m-%d %H:%M}"
+        return approvals.status_line(self.approval)
 
 
 def plan_files() -> list[Path]:
@@ -91,32 +86,6 @@ def _rules(book: PlanBook, rows: list[dict[str, Any]]) -> dict[str, tuple[str, .
     return out
 
 
-def _about(
-    period: Period,
-    book: PlanBook,
-    approval: Approval | None,
-    status: str,
-    carry_from: str,
-    notes: tuple[str, ...],
-) -> tuple[tuple[str, str], ...]:
-    # INTERIM: the same sheet as dashboard/cli/payouts.py _about(); wants an engine function.
-    about = [
-        ("Period", str(period)),
-        ("Status", status),
-        ("Plan file", book.source),
-        ("Plan file sha256", book.sha256),
-        ("Deficit chain from", carry_from),
-        ("Generated at", datetime.now().strftime("%Y-%m-%d %H:%M")),
-    ]
-    if approval is not None:
-        about += [
-            ("Approved by", approval.approved_by),
-            ("Approved at", f"{approval.approved_at:%Y-%m-%d %H:%M}"),
-            ("Approved plan sha256", approval.plans_sha256),
-        ]
-    return tuple(about + [("Note", n) for n in notes])
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _view(
     db: str,
@@ -138,14 +107,7 @@ def _view(
         table=report.table,
         lines=lines,
         notes=report.notes,
-        about=_about(
-            p,
-            book,
-            report.approval,
-            report.status,
-            report.run.carry_from if report.run else "-",
-            report.notes,
-        ),
+        about=about_sheet(report, book),
         rules=_rules(book, rows),
         plans_source=book.source,
         plans_sha256=book.sha256,
@@ -165,16 +127,11 @@ def view(period: str, plans: Path, preset: str = "cn") -> PayoutView:
 
 
 def approve_period(period: str, plans: Path, by: str, preset: str = "cn") -> Approval:
-    """Freeze the period's payouts as computed now (as ``python -m dashboard approve``).
-
-    INTERIM: repeats dashboard/cli/payouts.py _approve(); wants ``approvals.approve_period``.
-    """
+    """Freeze the period's payouts as computed now (``approvals.approve_period``, as
+    ``python -m dashboard approve``)."""
     book = load_plans(plans)
-    p = Period.parse(period)
     with data.connection() as con:
-        run = compute_run(con, p, book, preset)
-        lines = lines_table(p, run.payouts, money_lines(con, p))
-        return approve(con, run, lines, by)
+        return approvals.approve_period(con, Period.parse(period), book, by, preset)
 
 
 def reopen_period(period: str, by: str, reason: str) -> Approval:

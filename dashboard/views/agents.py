@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard.ui import blocks, charts, data, interim, page, tables
+from dashboard.engine.kpi_breakdowns import team_summary
+from dashboard.ui import blocks, charts, data, page, tables
 from dashboard.ui.i18n import t
 
 SORTABLE = (
@@ -33,7 +34,7 @@ with page.guard():
         tables.show(board, name="agents_leaderboard", height=420)
 
     st.subheader(t("agents.teams"))
-    teams = interim.team_summary(agents)
+    teams = team_summary(agents)
     left, right = st.columns(2)
     left.plotly_chart(
         charts.money_bars(teams, "team", "collected", t("agents.team_collected")), key="tc"
@@ -62,14 +63,9 @@ with page.guard():
     )
     row = tables.where(agents, agent_id=agent).to_pylist()[0]
     trend = data.report(
-        "collections",
-        date_from=None,
-        date_to=f.date_to,
-        group="agent",
-        credited=True,
-        agents=[agent],
+        "collections", date_to=f.date_to, by=("month",), credited=True, agents=[agent]
     )
-    mix = data.report("contacts_by_channel", **f.window(), agents=[agent])
+    mix = data.report("contact_mix", **f.window(), agents=[agent])
     c1, c2, c3 = st.columns(3)
     c1.plotly_chart(charts.collections_trend(trend, t("agents.trend", agent=agent)), key="at")
     c2.plotly_chart(charts.funnel(blocks.funnel_stages(row), t("agents.funnel")), key="af")

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from dashboard.engine.kpi_breakdowns import roll_summary_of
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, data, interim, page, tables
+from dashboard.ui import blocks, charts, data, page, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("delinquency")
@@ -34,13 +35,17 @@ with page.guard():
         st.stop()
     start = earlier[-1]
     roll = data.report("roll_rates", date_from=f.snapshot, date_to=f.snapshot, **f.dims())
-    accounts = data.report("roll_accounts", from_date=start, **f.dims())
     title = t("delinq.roll_matrix", start=start, end=f.snapshot)
     roll_share = "share_balance" if measure == "balance" else "share"
     st.plotly_chart(charts.roll_heatmap(roll, buckets, roll_share, title), key="roll")
     st.caption(t("delinq.roll_caption"))
-    tables.show(interim.roll_summary(roll), name=f"roll_summary_{f.snapshot}")
+    tables.show(roll_summary_of(roll), name=f"roll_summary_{f.snapshot}")
     tables.show(roll, name=f"roll_rates_{f.snapshot}", height=240)
 
     st.subheader(t("delinq.drill_title"))
-    blocks.roll_drilldown(roll, accounts, buckets, name=f"roll_accounts_{start}")
+    from_bucket, to_state = blocks.roll_cell(roll, buckets)
+    cell = data.report(
+        "roll_accounts", as_of=f.snapshot, from_bucket=from_bucket, to_state=to_state, **f.dims()
+    )
+    st.caption(t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
+    tables.show(cell, name=f"roll_accounts_{start}_{from_bucket}_{to_state}", height=320)

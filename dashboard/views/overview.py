@@ -12,7 +12,7 @@ with page.guard():
     blocks.headline_metrics(data.report("headline", **f.window(), **f.dims()))
     blocks.definitions()
     left, right = st.columns([3, 2])
-    trend = data.report("collections", date_from=None, date_to=f.date_to, group="none", **f.dims())
+    trend = data.report("collections", date_to=f.date_to, by=("month",), **f.dims())
     left.plotly_chart(charts.collections_trend(trend, t("overview.trend")), key="trend")
     mix = data.report("buckets", as_of=f.snapshot, **f.dims())
     buckets = default_settings().bucket_names

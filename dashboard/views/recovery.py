@@ -14,8 +14,8 @@ with page.guard():
         tables.show(vintage, name=f"vintage_{f.date_to}", height=300)
 
     portfolio = data.report("recovery", date_to=f.date_to, **f.dims())
-    region = data.report("recovery_by_region", date_to=f.date_to, **f.dims())
-    channel = data.report("collections", **f.window(), group="channel", monthly=False, **f.dims())
+    region = data.report("recovery", date_to=f.date_to, by="region", **f.dims())
+    channel = data.report("collections", **f.window(), by=("channel",), **f.dims())
     left, right = st.columns(2)
     with left:
         title = t("recovery.by_portfolio", date_to=f.date_to)
@@ -27,11 +27,9 @@ with page.guard():
         st.plotly_chart(pie, key="rc")
         tables.show(channel, name="collected_by_channel")
     title = t("recovery.by_region", date_to=f.date_to)
-    st.plotly_chart(charts.rate_bars(region, "region", "recovery_rate", title), key="rr")
+    st.plotly_chart(charts.rate_bars(region, "region", "recovery_rate", title, "region"), key="rr")
     tables.show(region, name="recovery_by_region", height=250)
 
-    monthly = data.report(
-        "collections", date_from=None, date_to=f.date_to, group="portfolio", **f.dims()
-    )
+    monthly = data.report("collections", date_to=f.date_to, by=("month", "portfolio"), **f.dims())
     st.plotly_chart(charts.collections_trend(monthly, t("recovery.over_time")), key="over_time")
     tables.show(monthly, name="collections_by_month", height=300)
