@@ -219,7 +219,7 @@ def register_reports(reports: argparse._SubParsersAction) -> None:  # type: igno
         p = reports.add_parser(
             name,
             help=text,
-            description=f"{text[0].upper()}{text[1:]}. Definitions: docs/reports.md#{name}.",
+            description=f"{text[0].upper()}{text[1:]}. Definitions: README.md, Reports > {name}.",
         )
         _add_options(p, name, options)
         p.set_defaults(func=_handler(runner))

@@ -5,7 +5,7 @@ The rules of each preset (China by default, US) are configured in config/kpi.yam
 queries/compliance/ evaluates them with the limits bound as parameters. The commission engine
 uses ``violation_counts`` for its compliance factor; the compliance reports use the rest.
 
-Which contacts count (the exact rules; docs/reports.md has the same text):
+Which contacts count (the exact rules; README.md, Reports > compliance, has the same text):
 
 - ``contact_hours``: a contact on a channel the rule covers (China: every channel; US: calls)
   whose time of day is before the allowed start (08:00:00) or after the allowed end (China:

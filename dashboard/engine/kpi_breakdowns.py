@@ -5,7 +5,7 @@ outcome; the accounts behind one cell of the roll-rate matrix; the agents report
 team; roll-forward and cure rates per bucket. They take the filters of ``kpis`` with the same
 meaning and checks, and return exact Arrow tables (money DECIMAL(18,2), rates DECIMAL(12,6),
 half away from zero). The two summaries are pure functions of the report they sum, so a team's
-or a bucket's figures always add up to the rows they come from. docs/reports.md defines every
+or a bucket's figures always add up to the rows they come from. README.md (Reports) defines every
 column.
 """
 

@@ -6,7 +6,7 @@ at once, so the person fixing the file sees all of it in one go. Numbers are rea
 decimals straight from the YAML text (never through binary floats), so ``rate: 0.015`` is
 exactly 0.015.
 
-The format is domain.md's "Commission payouts" file; see docs/payouts.md.
+The format is domain.md's "Commission payouts" file; see README.md, "Commission payouts".
 """
 
 from __future__ import annotations

@@ -294,8 +294,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pay.plans": ("Plan file", "佣金方案文件"),
     "pay.plans_upload": ("Use another plan file", "使用其他方案文件"),
     "pay.plans_upload_help": (
-        "A plan file in the documented YAML format (docs/payouts.md); it is checked whole.",
-        "符合文档格式（docs/payouts.md）的 YAML 方案文件；上传后整体校验。",
+        "A plan file in the documented YAML format (README.md, "Commission payouts"); it is checked whole.",
+        "符合文档格式（README.md「Commission payouts」）的 YAML 方案文件；上传后整体校验。",
     ),
     "pay.no_activity": ("No payment is credited to any agent yet.", "尚无计入催收员的还款。"),
     "pay.cannot": ("The payouts cannot be computed: {detail}", "无法计算佣金：{detail}"),
