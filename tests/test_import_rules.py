@@ -485,7 +485,9 @@ def test_map_to_an_unknown_column_is_refused(cli, db_path, write_csv):
 
 
 def test_reversal_of_a_reversal_follows_the_chain_to_the_credited_payment(cli, db_path, write_csv):
-    acc = write_csv("acc.csv", ACC_HEADER + "A1,2026-09-30,BANK_A,2026-01-05,500.00,400.00,40,G7,\n")
+    acc = write_csv(
+        "acc.csv", ACC_HEADER + "A1,2026-09-30,BANK_A,2026-01-05,500.00,400.00,40,G7,\n"
+    )
     pay = write_csv(
         "p.csv",
         PAY_HEADER

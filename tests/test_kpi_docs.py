@@ -1,4 +1,5 @@
-"""README.md (its Reports chapter) documents every report of the CLI, every column of the KPI reports, and
+"""README.md (its Reports chapter) documents every report of the CLI, every column of the KPI
+reports, and
 every setting of config/kpi.yaml: a report, column or setting added without its definition
 fails here."""
 
@@ -48,7 +49,7 @@ def registered_reports() -> list[str]:
 def test_every_registered_report_has_a_section() -> None:
     documented = sections()
     missing = [r for r in registered_reports() if r not in documented]
-    assert not missing, f"reports without a '### name' section of the Reports chapter in {DOCS.name}: {missing}"
+    assert not missing, f"reports without a '### name' section in README's Reports: {missing}"
     assert set(REPORTS) <= set(registered_reports())
 
 

@@ -202,7 +202,7 @@ def test_file_hash_is_of_the_bytes(tmp_path: Path) -> None:
 
 
 def test_docs_cover_every_plan_key_and_command() -> None:
-    """The README (Commission payouts) documents every key the plan file accepts and every payout command."""
+    """README (Commission payouts) documents every plan-file key and every payout command."""
     from dashboard.engine.plans import PLAN_KEYS, TOP_KEYS
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")

@@ -294,7 +294,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pay.plans": ("Plan file", "佣金方案文件"),
     "pay.plans_upload": ("Use another plan file", "使用其他方案文件"),
     "pay.plans_upload_help": (
-        "A plan file in the documented YAML format (README.md, Commission payouts); it is checked whole.",
+        (
+            "A plan file in the documented YAML format (README.md, Commission payouts); "
+            "it is checked whole."
+        ),
         "符合文档格式（README.md「Commission payouts」）的 YAML 方案文件；上传后整体校验。",
     ),
     "pay.no_activity": ("No payment is credited to any agent yet.", "尚无计入催收员的还款。"),
