@@ -185,7 +185,7 @@ def test_two_sessions_one_importing_while_the_other_browses(
     big = tmp_path / "contacts_2027.csv"
     with big.open("w", encoding="utf-8") as f:  # far outside the default window
         f.write("contact_id,account_id,agent_id,contacted_at,channel,outcome\n")
-        for n in range(500_000):
+        for n in range(2_000_000):
             f.write(f"CX{n:07d},A0000004,AG016,2027-03-{n % 28 + 1:02d} 10:00:00,sms,no_answer\n")
     importer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
     viewer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
@@ -200,12 +200,12 @@ def test_two_sessions_one_importing_while_the_other_browses(
     seen: list[str] = []
     still_importing: list[bool] = []
     for path in ("", "agents", "delinquency"):  # while the other session's import runs
-        open_page(viewer, f"{app_url}/{path}")
         still_importing.append(importer.get_by_text("Importing", exact=False).count() > 0)
+        open_page(viewer, f"{app_url}/{path}")
         seen.append(viewer.locator('[data-testid="stMain"] h1').first.inner_text())
         assert viewer.locator('[data-testid="stException"]').count() == 0
     assert seen == ["Overview", "Agents", "Delinquency"]
-    assert still_importing[0], "the import ended before the other session loaded a page"
+    assert still_importing[0], "the import ended before the other session started loading a page"
     importer.get_by_text("every row was accepted", exact=False).first.wait_for(timeout=300_000)
     assert importer.locator('[data-testid="stException"]').count() == 0
     importer.context.close()
