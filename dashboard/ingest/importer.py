@@ -4,17 +4,26 @@ An import runs in two phases. Phase one parses and checks every file in a privat
 database (no lock on the shared file). If any file is refused whole, nothing is written. Phase
 two opens the shared database and writes all files in a single transaction, so several
 files arrive together or not at all, and a crash or kill leaves the database as it was.
+Imports and undos take turns: other processes are kept out by the file lock, other threads of
+this process (the app's sessions) by a lock per database file.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -23,8 +32,11 @@ from dashboard.ingest.apply import apply_staged, current_user
 from dashboard.ingest.kinds import APPLY_ORDER, KINDS, Kind, detect_kind, match_headers
 from dashboard.ingest.reader import FileRefused, open_source
 from dashboard.ingest.stage import Staged, scratch_connection, stage
+from dashboard.paths import default_db_path
 
 Progress = Callable[[float, str], None]
+# A header cell that is a value (an amount, a date, a phone or id number), not a column name.
+DATA_LIKE = re.compile(r"[\s.,:/+\-¥$年月日]*[0-9][0-9\s.,:/+\-¥$年月日Xx]*")
 
 
 @dataclass
@@ -76,6 +88,14 @@ class FileSpec:
 def _resolve_kind(spec: FileSpec, headers: list[str], user_map: Mapping[str, str]) -> Kind:
     detected = detect_kind(headers, dict(user_map))
     if spec.kind is None:
+        if detected is None and any(DATA_LIKE.fullmatch(h) for h in headers):
+            # A data row where the header should be: never echo it (it may hold a debtor's
+            # phone or id number).
+            raise FileRefused(
+                "cannot tell what kind of extract this is: its first line holds numbers or "
+                "dates, like a data row; a CSV extract starts with a header row naming its "
+                "columns (accounts, payments, agents or contacts)"
+            )
         if detected is None:
             raise FileRefused(
                 "cannot tell what kind of extract this is from its header "
@@ -128,7 +148,14 @@ def import_files(
     report = progress or (lambda _f, _m: None)
     reports: list[FileReport] = []
     staged: list[tuple[Staged, FileReport]] = []
-    workdir = Path(tempfile.mkdtemp(prefix="dashboard-import-"))
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix="dashboard-import-"))
+    except OSError as exc:
+        if not _disk_full(exc):
+            raise
+        return ImportResult(
+            reports, False, _full_message(f"temporary folder {tempfile.gettempdir()}")
+        )
     try:
         scratch = scratch_connection(workdir)
         try:
@@ -157,6 +184,11 @@ def import_files(
                 fr.rows_in_file, fr.ignored_columns = st.rows_in_file, st.ignored_columns
                 fr.snapshot_dates = st.snapshot_dates
                 staged.append((st, fr))
+        except (OSError, duckdb.Error) as exc:
+            if not _disk_full(exc):
+                raise
+            where = f"temporary folder {workdir.parent}"
+            return ImportResult(reports, False, _full_message(where))
         finally:
             scratch.close()
         if any(f.refused_whole for f in reports):
@@ -166,11 +198,76 @@ def import_files(
                 fr.rows_refused, fr.problems = st.rows_refused, _problems(st)
             return ImportResult(reports, False, "strict: rows were refused, nothing was imported")
         report(0.75, "waiting for the database")
-        return _write(
-            staged, db_path, strict, user or current_user(), lock_timeout, reports, report
-        )
+        try:
+            return _write(
+                staged, db_path, strict, user or current_user(), lock_timeout, reports, report
+            )
+        except (OSError, duckdb.Error) as exc:
+            if not _disk_full(exc):
+                raise
+            for fr in reports:
+                fr.import_id = None
+            return ImportResult(
+                reports, False, _full_message(f"database {db_path or default_db_path()}")
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """An error that means a disk ran out of space (Python's or DuckDB's wording of it)."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    text = str(exc)
+    return isinstance(exc, duckdb.Error) and (
+        "No space left on device" in text or '"errno":"28"' in text
+    )
+
+
+def _full_message(where: str) -> str:
+    return (
+        f"the disk holding the {where} is full: nothing was imported (the database is as "
+        "it was); free some space and import again"
+    )
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    # After a failed commit DuckDB has already rolled back; a second rollback would raise
+    # and hide the error that matters.
+    try:
+        con.execute("rollback")
+    except duckdb.TransactionException:
+        pass
+
+
+_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+@contextmanager
+def _one_writer(db_path: str | Path | None, timeout: float) -> Iterator[float]:
+    """One import or undo at a time per database file within this process.
+
+    The file lock keeps other processes out, but the app's sessions are threads of one
+    process, and DuckDB lets them all open the file: two imports at once would then both
+    rebuild the derived tables and one would fail with a write-write conflict. Yields the
+    seconds left of ``timeout`` for waiting on the file lock.
+
+    Raises:
+        db.DatabaseBusy: another import of this process held the database for ``timeout`` s.
+    """
+    key = os.path.realpath(db_path or default_db_path())
+    with _WRITERS_GUARD:
+        lock = _WRITERS.setdefault(key, threading.Lock())
+    started = time.monotonic()
+    if not lock.acquire(timeout=max(timeout, 0)):
+        raise db.DatabaseBusy(
+            f"database {key} is busy with another import; gave up after {timeout:.0f} s"
+        )
+    try:
+        yield max(timeout - (time.monotonic() - started), 0.0)
+    finally:
+        lock.release()
 
 
 def _write(
@@ -184,7 +281,7 @@ def _write(
 ) -> ImportResult:
     order = sorted(staged, key=lambda s: APPLY_ORDER.index(s[0].kind.name))
     now = datetime.now().replace(microsecond=0)
-    with db.connect(db_path, timeout=lock_timeout) as con:
+    with _one_writer(db_path, lock_timeout) as left, db.connect(db_path, timeout=left) as con:
         con.execute("begin transaction")
         report(0.8, "writing to the database")
         try:
@@ -211,7 +308,7 @@ def _write(
             db.refresh_derived(con, {st.kind.name for st, _ in order})
             con.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            _rollback(con)
             raise
     report(1.0, "committed")
     return ImportResult(reports, True, "imported")
@@ -227,18 +324,22 @@ class UndoResult:
 
 
 class UndoRefused(Exception):
-    """The import cannot be undone (unknown, or already undone); ``str(exc)`` says why."""
+    """The import cannot be undone (unknown, already undone, disk full); ``str(exc)`` says why."""
 
 
 def undo_import(
-    import_id: int, *, db_path: str | Path | None = None, user: str | None = None
+    import_id: int,
+    *,
+    db_path: str | Path | None = None,
+    user: str | None = None,
+    lock_timeout: float = db.DEFAULT_TIMEOUT_S,
 ) -> UndoResult:
     """Revert one import: its rows go, a snapshot it replaced comes back; the log keeps it.
 
     Raises:
         UndoRefused: no such import, or it was already undone.
     """
-    with db.connect(db_path) as con:
+    with _one_writer(db_path, lock_timeout) as left, db.connect(db_path, timeout=left) as con:
         rows = con.execute(
             "select kind, status from imports where import_id = $id", {"id": import_id}
         ).fetchall()
@@ -267,13 +368,20 @@ def undo_import(
             )
             db.refresh_derived(con, {kind})
             con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
+        except BaseException as exc:
+            _rollback(con)
+            if isinstance(exc, duckdb.Error) and _disk_full(exc):
+                raise UndoRefused(
+                    f"the disk holding the database is full: import #{import_id} was not "
+                    "undone (the database is as it was); free some space and try again"
+                ) from exc
             raise
     return UndoResult(import_id, kind, int(counted[0]) if counted else 0)
 
 
-def list_imports(db_path: str | Path | None = None) -> pa.Table:
+def list_imports(
+    db_path: str | Path | None = None, *, lock_timeout: float = db.DEFAULT_TIMEOUT_S
+) -> pa.Table:
     """Every import, newest first, with its counts and status."""
-    with db.connect(db_path) as con:
+    with db.connect(db_path, timeout=lock_timeout) as con:
         return db.run(con, "import/import_log")

@@ -17,9 +17,7 @@ import duckdb
 
 from dashboard.db import query_text
 from dashboard.ingest.kinds import Column, Kind, match_headers
-from dashboard.ingest.reader import DELIMITER_NAMES, FileRefused, SourceFile
-
-MAX_LINE_BYTES = 8 << 20
+from dashboard.ingest.reader import DELIMITER_NAMES, MAX_LINE_BYTES, FileRefused, SourceFile
 
 # Reasons for rows DuckDB's reader could not split into the header's columns.
 STRUCTURAL_REASONS = {
@@ -27,9 +25,14 @@ STRUCTURAL_REASONS = {
     "TOO MANY COLUMNS": "the row has more fields than the header ({message})",
     "UNQUOTED VALUE": "a quoted field has text after its closing quote",
     "LINE SIZE OVER MAXIMUM": "the row is longer than 8 MB",
-    "INVALID UNICODE": "the row is not valid UTF-8 text (mixed encodings in one file?)",
+    "INVALID ENCODING": "the row is not valid {encoding} text (mixed encodings in one file?)",
+    "INVALID UNICODE": "the row is not valid {encoding} text (mixed encodings in one file?)",
     "INVALID STATE": "the row cannot be read as CSV (stray quote?)",
 }
+# DuckDB reports text after a closing quote and a quote that is never closed alike (an
+# UNQUOTED VALUE, "unterminated quote"); an odd number of quotes in the row tells them apart.
+NEVER_CLOSED = "a quoted field is never closed (stray quote?)"
+ENCODING_NAMES = {"gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
 
 # Columns whose content decides whether two rows with the same id are the same row.
 IDENTITY = {"payments": "payment_id", "contacts": "contact_id", "agents": "agent_id"}
@@ -263,7 +266,8 @@ def stage(
     # Rows the reader could not split: their lines (spreadsheet row numbers, header = 1).
     con.execute(
         f"""create or replace table structural_{tag} as
-        select line, min(error_type) as error_type, min(error_message) as message
+        select line, min(error_type) as error_type, min(error_message) as message,
+            min(csv_line) as csv_line
         from reject_errors group by line"""
     )
     # Line of a parsed row = its position + 2 + the unreadable rows before it.
@@ -305,7 +309,9 @@ def stage(
             select cast(line as bigint), null, null, replace($tpl_{{e}}, '{{message}}', message)
             from structural_{tag}
             order by line
-        ) to '{problems_path}' (format parquet)""".replace("$tpl_{e}", _structural_case()),
+        ) to '{problems_path}' (format parquet)""".replace(
+            "$tpl_{e}", _structural_case(ENCODING_NAMES.get(source.encoding, "UTF-8"))
+        ),
     )
     counts = con.execute(
         f"""select count(*) filter (where len(problems) = 0 and not is_copy),
@@ -370,10 +376,14 @@ def _check(
             checks.append(
                 (f"{col.name} is null and {t} is null", f"'missing required value: {col.name}'")
             )
+        # The rejects store keeps refused values: a personal one only masked, like the rows.
+        shown = t
+        if col.personal and col.name in found:
+            shown = f"mask_name({t})" if col.name == "customer_name" else f"mask_number({t})"
         for cond, reason in checks:
             conds.append(f"coalesce({cond}, false)")
             problems.append(
-                f"{{'column_name': '{col.name}', 'value': {t}, "
+                f"{{'column_name': '{col.name}', 'value': {shown}, "
                 f"'reason': case when {cond} then {reason} end}}"
             )
     for rule in _row_rules(kind):
@@ -405,8 +415,19 @@ def _literal(col: Column) -> str:
     return "true" if col.type == "bool" and col.default == "true" else f"'{col.default}'"
 
 
-def _structural_case() -> str:
-    whens = " ".join(f"when error_type = '{k}' then '{v}'" for k, v in STRUCTURAL_REASONS.items())
+def _structural_case(encoding: str) -> str:
+    body = "rtrim(csv_line, chr(10) || chr(13))"
+    swallowed = f"length({body}) - length(replace({body}, chr(10), ''))"
+    never_closed = (
+        "when error_type = 'UNQUOTED VALUE' "
+        "and (length(csv_line) - length(replace(csv_line, '\"', ''))) % 2 = 1 "
+        f"then '{NEVER_CLOSED}' || case when {swallowed} > 0 then ': the ' || ({swallowed}) "
+        "|| ' line(s) after it, to the end of the file, were read into this row' else '' end"
+    )
+    whens = never_closed + " ".join(
+        f" when error_type = '{k}' then '{v.replace('{encoding}', encoding)}'"
+        for k, v in STRUCTURAL_REASONS.items()
+    )
     return f"(case {whens} else 'the row cannot be read as CSV: ' || error_type end)"
 
 

@@ -4,13 +4,18 @@
 -- whether a blank is allowed is decided by the caller (required columns).
 -- Created as temporary macros on the importer's private scratch connection.
 
--- Trimmed: spaces, tabs, line breaks, no-break and ideographic spaces. The regular
--- expression spares the (slow) trim of a character set for values that need none.
+-- Trimmed: every Unicode space (ASCII, no-break, ideographic, en/em/thin, ...), line breaks
+-- and the invisible zero-width space and byte-order mark, so a value of spaces alone is blank.
+-- The regular expression spares the (slow) trim of a character set for values that need none.
 create or replace temp macro blank_to_null(v) as
     nullif(
         case
-            when regexp_matches(v, '^[\s\x{a0}\x{3000}]|[\s\x{a0}\x{3000}]$')
-                then trim(v, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288))
+            when regexp_matches(v, '^[\s\p{Z}\x{0b}\x{85}\x{200b}\x{feff}]|[\s\p{Z}\x{0b}\x{85}\x{200b}\x{feff}]$')
+                then trim(v, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(133)
+                    || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195)
+                    || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201)
+                    || chr(8202) || chr(8203) || chr(8232) || chr(8233) || chr(8239) || chr(8287)
+                    || chr(12288) || chr(65279))
             else v
         end,
         ''
