@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import unicodedata
@@ -14,6 +13,7 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
+from dashboard.engine.exports import write_csv
 from dashboard.paths import DB_ENV, default_db_path
 
 
@@ -55,11 +55,8 @@ def write_table(table: pa.Table, fmt: str, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     rows = table.to_pylist()
     names = table.column_names
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(names)
-        for r in rows:
-            writer.writerow([_cell(r[n]) for n in names])
+    if fmt == "csv":  # formula-like text neutralised: the output often ends up in Excel
+        write_csv(table, out)
     elif fmt == "json":
         json.dump(
             [{n: _json(r[n]) for n in names} for r in rows], out, ensure_ascii=False, indent=1

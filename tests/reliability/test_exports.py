@@ -240,12 +240,6 @@ def kpi_csv(cli: Callable[..., str], db_path: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (CLI): dashboard/cli/common.py write_table prints CSV without neutralising "
-    "formula-like text (e.g. a portfolio named =HYPERLINK(...) in `report recovery`); the "
-    "CSV users redirect to a file runs it in Excel. engine.exports.write_csv does it right.",
-)
 def test_kpi_report_csv_neutralises_formulas(cli: Callable[..., str], db_copy: Path) -> None:
     outputs = kpi_csv(cli, db_copy)
     assert LINK.replace('"', '""') in outputs["recovery"] or f"'{LINK}" in outputs["recovery"]
@@ -253,12 +247,6 @@ def test_kpi_report_csv_neutralises_formulas(cli: Callable[..., str], db_copy: P
         assert dangerous_csv_cells(text) == [], name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (CLI): `rejects ID --format csv` prints refused values (e.g. an amount =1+1) "
-    "and `imports --format csv` file names (=evil.csv) without neutralising formulas "
-    "(dashboard/cli/common.py write_table)",
-)
 def test_rejects_and_import_log_csv_neutralise_formulas(
     cli: Callable[..., str], db_copy: Path, formula_db: tuple[Path, Path, int]
 ) -> None:
