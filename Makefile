@@ -47,6 +47,11 @@ test-browser: setup-dev browser
 test-fast: setup-dev
 	$(PY) -m pytest -q -n 2 --dist loadgroup -m "not browser and not slow"
 
+## soak: the reliability suite with more of everything (2 GB line, more kills, fresh fuzz)
+soak: setup-dev browser
+	SOAK=1 $(PY) -m pytest -q -n 2 --dist loadgroup tests/reliability
+	$(PY) -m tests.reliability.figures soak
+
 lint: setup-dev
 	$(PY) -m ruff check dashboard tests bench
 	$(PY) -m ruff format --check dashboard tests bench
