@@ -39,7 +39,10 @@ browser:
 
 ## test: set up and run every test (unit, CLI, app, browser, reliability)
 test: setup-dev browser
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadgroup --ignore=tests/reliability/test_app.py
+	# Its own process: it drives browsers and servers of its own (Playwright's sync API
+	# allows one loop per process) and must not compete with the e2e tests for 2 cores.
+	$(PY) -m pytest -q tests/reliability/test_app.py
 
 test-browser: setup-dev browser
 	$(PY) -m pytest -q -m browser tests/e2e

@@ -51,7 +51,7 @@ from tests.reliability.conftest import child_env
 from tests.reliability.figures import ARTIFACTS, record
 from tests.reliability.invariants import assert_invariants, content
 
-pytestmark = pytest.mark.xdist_group("browser")  # one worker runs every browser test in turn
+pytestmark = pytest.mark.xdist_group("app")
 
 PAGES = ("overview", "delinquency", "recovery", "agents", "compliance", "payouts", "data")
 # What must never reach a user's screen: raw database errors and tracebacks.
