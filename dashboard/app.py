@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 
 import streamlit as st  # noqa: E402
 
-from dashboard import db  # noqa: E402
+from dashboard import db, scratch  # noqa: E402
 from dashboard.ui import filters, i18n, page, style  # noqa: E402
 from dashboard.ui.i18n import t  # noqa: E402
 
@@ -29,6 +29,7 @@ st.set_page_config(
 )
 
 st.html(style.CSS)
+scratch.sweep()  # private folders of dead processes (a killed import): gone at every run
 
 with st.sidebar:
     filter_box = st.container()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import shutil
 import tempfile
 import threading
 import time
@@ -28,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard import db
+from dashboard import scratch as folders
 from dashboard.ingest.apply import apply_staged, current_user
 from dashboard.ingest.kinds import APPLY_ORDER, KINDS, Kind, detect_kind, match_headers
 from dashboard.ingest.reader import FileRefused, open_source
@@ -149,7 +149,7 @@ def import_files(
     reports: list[FileReport] = []
     staged: list[tuple[Staged, FileReport]] = []
     try:
-        workdir = Path(tempfile.mkdtemp(prefix="dashboard-import-"))
+        workdir = folders.make("import")  # private (0700, owner's pid); stale ones swept first
     except OSError as exc:
         if not _disk_full(exc):
             raise
@@ -211,7 +211,7 @@ def import_files(
                 reports, False, _full_message(f"database {db_path or default_db_path()}")
             )
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        folders.remove(workdir)
 
 
 def _disk_full(exc: BaseException) -> bool:

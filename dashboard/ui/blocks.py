@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard.ui import style, tables
+from dashboard.ui import safe, style, tables
 from dashboard.ui.i18n import label, t
 
 # (column of kpi/kpis, kind of number, delta colour: normal | inverse | off)
@@ -56,7 +56,7 @@ def headline_metrics(table: pa.Table) -> None:
     rows = {r["period"]: r for r in table.to_pylist()}
     cur, prev = rows["current"], rows.get("previous", {})
     st.caption(
-        t(
+        safe.t(
             "kpi.window",
             date_from=cur["date_from"],
             date_to=cur["date_to"],
@@ -95,12 +95,12 @@ def top_bottom_agents(agents: pa.Table, n: int = 5) -> None:
     """The n best and n worst agents by net collected in the window."""
     c1, c2 = st.columns(2)
     with c1:
-        st.markdown(f"**{t('overview.top_agents', n=n)}**")
+        st.markdown(f"**{safe.t('overview.top_agents', n=n)}**")
         tables.show(
             ranked(agents, "collected", n, best=True), name="top_agents", columns=AGENT_COLUMNS
         )
     with c2:
-        st.markdown(f"**{t('overview.bottom_agents', n=n)}**")
+        st.markdown(f"**{safe.t('overview.bottom_agents', n=n)}**")
         tables.show(
             ranked(agents, "collected", n, best=False), name="bottom_agents", columns=AGENT_COLUMNS
         )
@@ -125,7 +125,7 @@ def metric_row(items: list[tuple[str, str]]) -> None:
     """A row of plain metrics: (translated label, formatted value)."""
     cols = st.columns(len(items))
     for col, (text, value) in zip(cols, items, strict=True):
-        col.metric(text, value, border=True)
+        col.metric(safe.md(text), value, border=True)
 
 
 FIGURES = (
@@ -164,8 +164,8 @@ def statement_figures(row: dict[str, Any]) -> None:
             shown = f"{value:.4f}" if value is not None else "–"
         else:
             shown = style.money(value)
-        lines.append(f"| {t(f'col.{key}')} | {shown} |")
-    st.markdown(f"| {t('pay.figure')} | {t('pay.value')} |\n|---|---:|\n" + "\n".join(lines))
+        lines.append((t(f"col.{key}"), shown))
+    st.markdown(safe.table((t("pay.figure"), t("pay.value")), lines, ("---", "---:")))
 
 
 def roll_cell(roll: pa.Table, buckets: list[str]) -> tuple[str | None, str | None]:

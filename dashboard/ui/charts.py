@@ -2,7 +2,9 @@
 
 Every builder takes exact tables, converts money to float for drawing only, translates the
 labels (titles, axes, legends, known values) and applies ``style.layout``. Pages pass the
-result to ``st.plotly_chart``; they never set colours or formats themselves.
+result to ``st.plotly_chart``; they never set colours or formats themselves. Plotly reads
+``<a href>``, ``<b>``, ``<span style>`` in every text it draws: category, legend and hover names
+from the data go through ``safe.svg`` (shown as typed), and so do data values in titles.
 """
 
 from __future__ import annotations
@@ -12,11 +14,16 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import pyarrow as pa
 
-from dashboard.ui import style
+from dashboard.ui import safe, style
 from dashboard.ui.i18n import label, t
 from dashboard.ui.tables import display_frame
 
 TREND_MEASURES = ("month", "collected", "payments")
+
+
+def _name(prefix: str, value: object) -> str:
+    """A category, legend or hover name from the data: translated if known, as text."""
+    return safe.svg(label(prefix, value) if prefix else value)
 
 
 def _top(rows: list[dict], n: int, title: str) -> tuple[list[dict], str]:
@@ -46,7 +53,7 @@ def collections_trend(table: pa.Table, title: str) -> go.Figure:
     fig = go.Figure()
     for i, g in enumerate(groups):
         part = df[[r == g for r in raw]]
-        name = label(group, g) if group else t("col.collected")
+        name = _name(group, g) if group else t("col.collected")
         fig.add_bar(
             x=part["month"],
             y=part["collected"],
@@ -72,7 +79,7 @@ def bucket_bars(table: pa.Table, buckets: Sequence[str], measure: str, title: st
     text = [style.percent(rows[b][share]) for b in order]
     fig = go.Figure(
         go.Bar(
-            x=[label("bucket", b) for b in order],
+            x=[_name("bucket", b) for b in order],
             y=values,
             marker_color=[colours[b] for b in order],
             text=text,
@@ -101,7 +108,7 @@ def bucket_mix_over_time(
         part = df[df["state"] == b]
         if part.empty:
             continue
-        name = label("bucket", b)
+        name = _name("bucket", b)
         fig.add_bar(
             x=part["as_of_date"],
             y=part[share],
@@ -124,7 +131,7 @@ def bucket_donut(table: pa.Table, buckets: Sequence[str], title: str) -> go.Figu
     order = [b for b in [*buckets, "Closed"] if b in rows]
     fig = go.Figure(
         go.Pie(
-            labels=[label("bucket", b) for b in order],
+            labels=[_name("bucket", b) for b in order],
             values=[float(rows[b]["balance"]) for b in order],
             marker={"colors": [colours[b] for b in order]},
             hole=0.5,
@@ -154,8 +161,8 @@ def roll_heatmap(table: pa.Table, buckets: Sequence[str], measure: str, title: s
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[label("bucket", b) for b in cols],
-            y=[label("bucket", a) for a in rows],
+            x=[_name("bucket", b) for b in cols],
+            y=[_name("bucket", a) for a in rows],
             text=text,
             texttemplate="%{text}",
             customdata=counts,
@@ -187,14 +194,15 @@ def vintage_curves(table: pa.Table, title: str) -> go.Figure:
     fig = go.Figure()
     for colour, cohort in zip(colours, cohorts, strict=True):
         part = df[df["placement_month"] == cohort]
+        name = _name("", cohort)
         fig.add_scatter(
             x=part["months_since_placement"],
             y=part["recovery_rate"],
             mode="lines+markers",
-            name=cohort,
+            name=name,
             line={"color": colour, "width": 2},
             marker={"size": 4},
-            hovertemplate=f"{cohort} +%{{x}}: %{{y:.1%}}<extra></extra>",
+            hovertemplate=f"{name} +%{{x}}: %{{y:.1%}}<extra></extra>",
         )
     fig.update_xaxes(title=t("col.months_since_placement"), dtick=1)
     fig.update_yaxes(title=t("col.recovery_rate"), tickformat=".0%")
@@ -218,7 +226,7 @@ def rate_bars(table: pa.Table, category: str, rate: str, title: str, prefix: str
     rows = table.to_pylist()
     fig = go.Figure(
         go.Bar(
-            x=[label(prefix, r[category]) if prefix else r[category] for r in rows],
+            x=[_name(prefix, r[category]) for r in rows],
             y=[float(r[rate] or 0) for r in rows],
             text=[style.percent(r[rate]) for r in rows],
             textposition="outside",
@@ -243,7 +251,7 @@ def money_bars(
     rows.reverse()  # largest at the top of a horizontal bar chart
     fig = go.Figure(
         go.Bar(
-            y=[label(prefix, r[category]) if prefix else str(r[category]) for r in rows],
+            y=[_name(prefix, r[category]) for r in rows],
             x=[float(r[value] or 0) for r in rows],
             orientation="h",
             marker_color=style.PALETTE[0],
@@ -269,7 +277,7 @@ def metric_bars(table: pa.Table, category: str, metric: str, title: str) -> go.F
     fmt = "%{x:.1%}" if is_rate else (style.currency() + "%{x:,.2f}" if is_money else "%{x:,d}")
     fig = go.Figure(
         go.Bar(
-            y=[str(r[category]) for r in rows],
+            y=[_name("", r[category]) for r in rows],
             x=[float(r[metric] or 0) for r in rows],
             orientation="h",
             marker_color=style.PALETTE[0],
@@ -295,7 +303,7 @@ def grouped_bars(
     fig = go.Figure()
     for i, m in enumerate(metrics):
         fig.add_bar(
-            x=[str(r[category]) for r in rows],
+            x=[_name("", r[category]) for r in rows],
             y=[float(r[m] or 0) for r in rows],
             name=t(f"col.{m}"),
             marker_color=style.PALETTE[i % len(style.PALETTE)],
@@ -338,7 +346,7 @@ def share_pie(
     keys = sorted(totals, key=lambda k: -totals[k])
     fig = go.Figure(
         go.Pie(
-            labels=[label(prefix, k) if prefix else k for k in keys],
+            labels=[_name(prefix, k) for k in keys],
             values=[totals[k] for k in keys],
             hole=0.5,
             sort=False,
@@ -368,9 +376,9 @@ def stacked_by_rule(table: pa.Table, rules: Sequence[str], title: str) -> go.Fig
         if not counts:
             continue
         fig.add_bar(
-            x=agents,
+            x=[_name("", a) for a in agents],
             y=[counts.get(a, 0) for a in agents],
-            name=label("rule", rule),
+            name=_name("rule", rule),
             marker_color=style.PALETTE[(i + 3) % len(style.PALETTE)],
             hovertemplate="%{x}: %{y:,d}<extra></extra>",
         )
@@ -389,7 +397,7 @@ def payout_bars(table: pa.Table, title: str) -> go.Figure:
     if len(rows) > style.TOP_N:
         rows = sorted(rows, key=lambda r: r["payout"] or 0, reverse=True)
     rows, title = _top(rows, style.TOP_N, title)
-    agents = [r["agent_id"] for r in rows]
+    agents = [_name("", r["agent_id"]) for r in rows]
     fig = go.Figure()
     parts = ("base_after_compliance", "team_bonus", "early_bonus", "carried_in")
     for i, part in enumerate(parts):

@@ -2,11 +2,14 @@
 step, orphans, import history with undo, remembered mappings.
 
 Kept out of ``views/data.py`` so the page script stays a short layout; every action calls the
-importer through ``ui.imports``, exactly as the command line does.
+importer through ``ui.imports``, exactly as the command line does. Uploads stay in memory
+(``imports.HeldUpload``); they are on disk only while an import reads them. File names, header
+cells, reasons and messages are shown through ``ui.safe``: as text, never as markdown.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +17,13 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard.ingest.apply import current_user
-from dashboard.ingest.importer import FileSpec, ImportResult, UndoRefused
+from dashboard.ingest.importer import ImportResult, UndoRefused
 from dashboard.ingest.kinds import KINDS
 from dashboard.ingest.mappings import forget_mapping, list_mappings
-from dashboard.ui import data, imports, tables
+from dashboard.ui import data, imports, safe, tables
 from dashboard.ui.i18n import label, t
 
-STATE = "data_batch"  # {"dir", "specs", "result", "needs", "as_of", "strict", "user"}
+STATE = "data_batch"  # {"uploads", "result", "needs", "as_of", "strict", "user"}
 GEN = "uploader_gen"
 IGNORE = ""
 KNOWN_MESSAGES = {
@@ -31,25 +34,23 @@ KNOWN_MESSAGES = {
 
 
 def _progress_bar() -> tuple[Any, imports.Progress]:
-    bar = st.progress(0.0, text=t("data.progress", pct=0))
+    bar = st.progress(0.0, text=safe.t("data.progress", pct=0))
 
     def update(fraction: float, _message: str) -> None:
         f = min(max(fraction, 0.0), 1.0)
-        bar.progress(f, text=t("data.progress", pct=int(f * 100)))
+        bar.progress(f, text=safe.t("data.progress", pct=int(f * 100)))
 
     return bar, update
 
 
-def _import(specs: list[FileSpec], batch: dict[str, Any]) -> None:
+def _import(uploads: list[imports.HeldUpload], batch: dict[str, Any]) -> None:
     bar, update = _progress_bar()
-    result = imports.run(
-        specs, as_of=batch["as_of"], strict=batch["strict"], user=batch["user"], progress=update
+    result, needs = imports.import_uploads(
+        uploads, as_of=batch["as_of"], strict=batch["strict"], user=batch["user"], progress=update
     )
     bar.empty()
-    batch["specs"], batch["result"] = specs, result
-    batch["needs"] = (
-        [] if result.committed else imports.mapping_needs(result, specs, batch["as_of"])
-    )
+    batch["result"], batch["needs"] = result, needs
+    batch["uploads"] = uploads if needs else []  # held only while the mapping step needs them
     st.session_state[STATE] = batch
     if result.committed:  # a fresh, empty file chooser for the next batch
         st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
@@ -70,11 +71,8 @@ def upload_section() -> None:
         strict = st.checkbox(t("data.strict"), help=t("data.strict_help"))
         user = st.text_input(t("data.user"), value=current_user())
     if st.button(t("data.import"), type="primary", disabled=not files, icon=":material/upload:"):
-        old = st.session_state.get(STATE)
-        imports.discard(old["dir"] if old else None)
-        folder = imports.new_upload_dir()
-        batch = {"dir": folder, "as_of": as_of, "strict": strict, "user": user.strip() or None}
-        _import(imports.save_uploads(files or [], folder), batch)
+        batch = {"as_of": as_of, "strict": strict, "user": user.strip() or None}
+        _import(imports.hold(files or []), batch)
 
 
 def _files_table(result: ImportResult) -> pa.Table:
@@ -100,14 +98,15 @@ def _files_table(result: ImportResult) -> pa.Table:
 
 def _first_reasons(problems: pa.Table, n: int = 5) -> None:
     rows = problems.slice(0, n).to_pylist()
-    st.markdown(
-        "\n".join(f"- {t('data.reason_line', line=r['line'], reason=r['reason'])}" for r in rows)
-        + (
-            f"\n- {t('data.more_reasons', n=problems.num_rows - n)}"
-            if problems.num_rows > n
-            else ""
-        )
-    )
+    items = [t("data.reason_line", line=r["line"], reason=r["reason"]) for r in rows]
+    if problems.num_rows > n:
+        items.append(t("data.more_reasons", n=problems.num_rows - n))
+    st.markdown(safe.bullets(items))
+
+
+def _stem(file_name: str) -> str:
+    """A short, file-name-safe stem of an upload's name (for download names and keys)."""
+    return Path(safe.short(file_name, 40).replace("…", "_")).stem or "file"
 
 
 def result_section() -> None:
@@ -123,16 +122,17 @@ def result_section() -> None:
     else:
         known = KNOWN_MESSAGES.get(result.message)
         detail = t(known) if known else result.message
-        st.error(t("data.nothing_written", detail=detail), icon=":material/block:")
+        st.error(safe.t("data.nothing_written", detail=detail), icon=":material/block:")
     st.subheader(t("data.report"))
     tables.show(_files_table(result), name="import_report")
     for n, f in enumerate(result.files):
+        name = safe.short(f.file_name)
         if f.refused_whole:
-            st.error(t("data.file_refused", file=f.file_name, reason=f.refused_whole))
+            st.error(safe.t("data.file_refused", file=name, reason=f.refused_whole))
         if f.problems is not None and f.problems.num_rows:
-            with st.expander(t("data.problems", file=f.file_name, n=f.rows_refused), expanded=True):
+            with st.expander(safe.t("data.problems", file=name, n=f.rows_refused), expanded=True):
                 _first_reasons(f.problems)
-                tables.show(f.problems, name=f"rejects_{n}_{Path(f.file_name).stem}")
+                tables.show(f.problems, name=f"rejects_{n}_{_stem(f.file_name)}")
 
 
 def _mapping_form(
@@ -147,21 +147,26 @@ def _mapping_form(
         key=f"map_kind_{n}",
         format_func=lambda k: label("kindname", k),
     )
-    spec = FileSpec(need.path, name=need.file_name)
-    fresh = imports.analyse(spec, kind, batch["as_of"], imports.remembered())
+    fresh = imports.analyse(
+        need.headers,
+        file_name=need.file_name,
+        index=need.index,
+        kind_name=kind,
+        as_of=batch["as_of"],
+        user_map=imports.remembered(),
+    )
     if fresh is None:
         return kind, {}
     columns = imports.kind_columns(kind)
     free = [c for c in columns if c not in fresh.found]
     if fresh.found:
-        st.caption(
-            t("data.map_found", cols=", ".join(f"{h} → {c}" for c, h in fresh.found.items()))
-        )
+        found = ", ".join(f"{h} → {c}" for c, h in fresh.found.items())
+        st.caption(safe.t("data.map_found", cols=found))
     chosen: dict[str, str] = {}
     cols = st.columns(3)
     for i, header in enumerate(fresh.unknown):
         target = cols[i % 3].selectbox(
-            header,
+            safe.md(safe.short(header)),
             [IGNORE, *free],
             key=f"map_{n}_{kind}_{i}",
             format_func=lambda c: t("data.map_ignore") if c == IGNORE else c,
@@ -171,10 +176,10 @@ def _mapping_form(
     lacking = [c for c in fresh.missing if c not in chosen.values()]
     twice = {c for c in chosen.values() if list(chosen.values()).count(c) > 1}
     if twice:
-        st.error(t("data.map_twice", cols=", ".join(sorted(twice))))
+        st.error(safe.t("data.map_twice", cols=", ".join(sorted(twice))))
         return None
     if lacking:
-        st.warning(t("data.map_missing", cols=", ".join(lacking)))
+        st.warning(safe.t("data.map_missing", cols=", ".join(lacking)))
         return None
     return kind, chosen
 
@@ -186,24 +191,24 @@ def mapping_section() -> None:
         return
     st.subheader(t("data.map_title"))
     st.caption(t("data.map_help"))
-    mappings: dict[Path, tuple[str, dict[str, str]]] = {}
+    mappings: dict[int, tuple[str, dict[str, str]]] = {}
     complete = True
     for n, need in enumerate(batch["needs"]):
         with st.container(border=True):
-            st.markdown(f"**{need.file_name}**")
+            st.markdown(f"**{safe.md(safe.short(need.file_name))}**")
             answer = _mapping_form(n, need, batch)
             if answer is None:
                 complete = False
             else:
-                mappings[need.path] = answer
+                mappings[need.index] = answer
     if st.button(t("data.map_apply"), type="primary", disabled=not complete, key="map_apply"):
         for kind, chosen in mappings.values():
             imports.remember(kind, chosen)
-        specs = [
-            FileSpec(s.path, kind=mappings[s.path][0], name=s.name) if s.path in mappings else s
-            for s in batch["specs"]
+        uploads = [
+            replace(u, kind=mappings[i][0]) if i in mappings else u
+            for i, u in enumerate(batch["uploads"])
         ]
-        _import(specs, batch)
+        _import(uploads, batch)
         st.rerun()
 
 
@@ -214,7 +219,7 @@ def orphans_section() -> None:
     if orphans.num_rows == 0:
         st.caption(t("data.orphans_none"))
         return
-    st.caption(t("data.orphans_help", n=f"{orphans.num_rows:,}"))
+    st.caption(safe.t("data.orphans_help", n=f"{orphans.num_rows:,}"))
     tables.show(orphans, name="orphan_payments", height=240)
 
 
@@ -223,18 +228,21 @@ def _undo(import_id: int) -> None:
         done = imports.undo(import_id)
         st.session_state["undo_message"] = (
             "ok",
-            t("data.undone", id=done.import_id, rows=done.rows_removed),
+            "data.undone",
+            {"id": done.import_id, "rows": done.rows_removed},
         )
     except UndoRefused as exc:
-        st.session_state["undo_message"] = ("error", t("data.undo_refused", detail=str(exc)))
+        st.session_state["undo_message"] = ("error", "data.undo_refused", {"detail": str(exc)})
 
 
 def history_section() -> None:
     """Every import, and an Undo button per active one."""
     st.subheader(t("data.history"))
     note = st.session_state.pop("undo_message", None)
-    if note:
-        (st.success if note[0] == "ok" else st.error)(note[1])
+    if note and note[0] == "ok":
+        st.success(safe.t(note[1], **note[2]))
+    elif note:
+        st.error(safe.t(note[1], **note[2]))
     log: pa.Table = data.report("import_log")
     if log.num_rows == 0:
         st.caption(t("data.history_empty"))
@@ -260,18 +268,19 @@ def history_section() -> None:
     with st.container(height=min(360, 20 + 48 * max(len(active), 1))):
         for r in active:
             c1, c2, c3 = st.columns([1, 6, 2], vertical_alignment="center")
-            c1.markdown(f"`#{r['import_id']}`")
+            c1.markdown(safe.code(f"#{r['import_id']}"))
             c2.markdown(
-                t(
+                safe.t(
                     "data.undo_row",
-                    file=r["file_name"],
+                    file=safe.short(r["file_name"]),
                     kind=label("kindname", r["kind"]),
                     rows=f"{r['rows_accepted']:,}",
                     at=f"{r['imported_at']:%Y-%m-%d %H:%M}",
                 )
             )
             with c3.popover(t("data.undo"), icon=":material/undo:"):
-                st.markdown(t("data.undo_confirm", id=r["import_id"], file=r["file_name"]))
+                file = safe.short(r["file_name"])
+                st.markdown(safe.t("data.undo_confirm", id=r["import_id"], file=file))
                 st.button(
                     t("data.undo_do"),
                     key=f"undo_{r['import_id']}",
@@ -302,10 +311,14 @@ def mappings_section() -> None:
         rows = list_mappings(con)
     if not rows:
         return
-    with st.expander(t("data.mappings_title", n=len(rows))):
+    with st.expander(safe.t("data.mappings_title", n=len(rows))):
         for kind, header, column, saved in rows:
             c1, c2 = st.columns([6, 1], vertical_alignment="center")
-            c1.markdown(f"{label('kindname', kind)}: `{header}` → `{column}` ({saved:%Y-%m-%d})")
+            day = f"{saved:%Y-%m-%d}"
+            c1.markdown(
+                f"{safe.label('kindname', kind)}: {safe.code(header)} → {safe.code(column)} "
+                f"({safe.md(day)})"
+            )
             if c2.button(t("data.forget"), key=f"forget_{kind}_{header}", type="tertiary"):
                 with data.connection() as con:
                     forget_mapping(con, kind, header)

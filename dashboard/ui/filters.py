@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.ui import data
+from dashboard.ui import data, safe
 from dashboard.ui.i18n import t
 
 FILTERS_KEY = "_view_filters"
@@ -82,7 +82,7 @@ def sidebar() -> None:
         t("filters.agent"),
         values["agent"],
         key="agent",
-        help=", ".join(f"{a} {names.get(a, '')}".strip() for a in values["agent"][:40]),
+        help=safe.md(", ".join(f"{a} {names.get(a, '')}".strip() for a in values["agent"][:40])),
         **multi,
     )
     st.button(t("filters.reset"), on_click=_reset, args=(latest,), type="tertiary")
@@ -90,7 +90,7 @@ def sidebar() -> None:
         st.error(t("err.no_window"))
         return
     if d_from > d_to:
-        st.error(t("err.window", date_from=d_from, date_to=d_to))
+        st.error(safe.t("err.window", date_from=d_from, date_to=d_to))
         return
     st.session_state[FILTERS_KEY] = ViewFilters(
         date_from=d_from,

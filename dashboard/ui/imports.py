@@ -4,20 +4,33 @@ The importer (``dashboard.ingest``) does the work, exactly as for the command li
 only turns browser uploads into files, passes the remembered header mappings as ``user_map``,
 and finds out, for a file refused whole, whether a column mapping would let it in (its header
 is readable but its kind or a required column is not recognised).
+
+Uploads hold debtors' names, phones and id numbers in clear, so their bytes touch the disk only
+for the import that reads them: ``import_uploads`` writes them into a private folder
+(``dashboard.scratch``) under names of our own (``000.csv``: an upload's name may be any
+length and hold any character), imports, reads what a mapping step needs (the headers), and
+removes the folder, also on an error. Between the runs of the mapping step the page keeps the
+uploads in memory (``HeldUpload``), as Streamlit itself does.
 """
 
 from __future__ import annotations
 
-import re
-import shutil
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from dashboard.ingest.importer import FileSpec, ImportResult, UndoResult, import_files, undo_import
+from dashboard import scratch
+from dashboard.ingest.importer import (
+    FileReport,
+    FileSpec,
+    ImportResult,
+    UndoResult,
+    import_files,
+    undo_import,
+)
 from dashboard.ingest.kinds import KINDS, Kind, detect_kind, match_headers
 from dashboard.ingest.mappings import load_mappings, save_mapping
 from dashboard.ingest.reader import FileRefused, open_source
@@ -36,12 +49,21 @@ class Upload(Protocol):
     def getvalue(self) -> bytes: ...
 
 
+@dataclass(frozen=True)
+class HeldUpload:
+    """An uploaded file, held in memory between the runs of the Data page."""
+
+    name: str  # as the user named it: shown and logged
+    data: bytes
+    kind: str | None = None  # chosen in the mapping step (None: detect it)
+
+
 @dataclass
 class MappingNeed:
     """A file refused whole whose header could be mapped by hand."""
 
     file_name: str
-    path: Path
+    index: int  # its position among the uploads
     headers: list[str]
     kind: str  # the kind chosen or guessed
     missing: list[str]  # required columns not found for that kind
@@ -50,29 +72,56 @@ class MappingNeed:
     found: dict[str, str] = field(default_factory=dict)  # canonical column -> header
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^\w.\-]+", "_", Path(name).name) or "upload.csv"
+SUFFIXES = (".csv", ".txt", ".tsv")
 
 
-def new_upload_dir() -> Path:
-    """A private folder for one batch of uploads (the caller removes it with ``discard``)."""
-    return Path(tempfile.mkdtemp(prefix="dashboard-upload-"))
+def hold(files: Sequence[Upload]) -> list[HeldUpload]:
+    """The browser's uploads, in memory."""
+    return [HeldUpload(f.name, f.getvalue()) for f in files]
 
 
-def discard(folder: Path | None) -> None:
-    """Remove an upload folder (no error if it is gone)."""
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+def disk_name(n: int, name: str) -> str:
+    """The name of the n-th upload on disk: ours (``000.csv``), whatever the user's name."""
+    suffix = Path(name).suffix.lower()
+    return f"{n:03d}{suffix if suffix in SUFFIXES else '.csv'}"
 
 
-def save_uploads(files: Sequence[Upload], folder: Path) -> list[FileSpec]:
-    """Write uploads into ``folder``; the import shows and logs the original file names."""
-    specs = []
-    for n, f in enumerate(files):
-        path = folder / f"{n:03d}_{_safe(f.name)}"
-        path.write_bytes(f.getvalue())
-        specs.append(FileSpec(path=path, name=f.name))
-    return specs
+@contextmanager
+def on_disk(uploads: Sequence[HeldUpload]) -> Iterator[list[FileSpec]]:
+    """The uploads as files in a private folder for a ``with`` block (removed at its end, also
+    on an error); each spec shows and logs the user's file name."""
+    with scratch.folder("upload") as folder:
+        specs = []
+        for n, u in enumerate(uploads):
+            path = folder / disk_name(n, u.name)
+            path.write_bytes(u.data)
+            specs.append(FileSpec(path=path, kind=u.kind, name=u.name))
+        yield specs
+
+
+def import_uploads(
+    uploads: Sequence[HeldUpload],
+    *,
+    as_of: date | None = None,
+    strict: bool = False,
+    user: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[ImportResult, list[MappingNeed]]:
+    """Import uploads (see the module docstring): the result, and for a refused import the
+    files a column mapping could fix."""
+    with ExitStack() as stack:
+        try:
+            specs = stack.enter_context(on_disk(uploads))
+        except OSError as exc:  # not even written (a full disk): nothing was imported
+            reports = [FileReport(file_name=u.name, kind=u.kind) for u in uploads]
+            message = (
+                f"the temporary folder {scratch.base()} refused the upload "
+                f"({exc.strerror or exc}): nothing was imported"
+            )
+            return ImportResult(reports, False, message), []
+        result = run(specs, as_of=as_of, strict=strict, user=user, progress=progress)
+        needs = [] if result.committed else mapping_needs(result, specs, as_of)
+    return result, needs
 
 
 def remembered() -> dict[str, str]:
@@ -127,11 +176,8 @@ def read_headers(path: Path) -> list[str]:
     Raises:
         FileRefused: the file is not a readable CSV text file.
     """
-    work = Path(tempfile.mkdtemp(prefix="dashboard-head-"))
-    try:
+    with scratch.folder("head") as work:
         return open_source(path, work).headers
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _best_guess(headers: list[str], user_map: dict[str, str]) -> Kind:
@@ -143,20 +189,19 @@ def _best_guess(headers: list[str], user_map: dict[str, str]) -> Kind:
 
 
 def analyse(
-    spec: FileSpec, kind_name: str | None, as_of: date | None, user_map: dict[str, str]
+    headers: list[str],
+    *,
+    file_name: str,
+    index: int,
+    kind_name: str | None,
+    as_of: date | None,
+    user_map: dict[str, str],
 ) -> MappingNeed | None:
-    """What a file lacks for ``kind_name`` (None: the detected or best-guessed kind).
-
-    Returns None when the header is unreadable (mapping cannot help) or complete.
-    """
-    try:
-        headers = read_headers(spec.path)
-    except FileRefused:
-        return None
-    given = kind_name or spec.kind
+    """What a file with these headers lacks for ``kind_name`` (None: the detected or
+    best-guessed kind); None when nothing (a mapping cannot add to a complete header)."""
     kind = (
-        KINDS[given]
-        if given
+        KINDS[kind_name]
+        if kind_name
         else (detect_kind(headers, user_map) or _best_guess(headers, user_map))
     )
     found, unknown = match_headers(kind, headers, user_map)
@@ -164,16 +209,16 @@ def analyse(
     if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
         missing.remove("as_of_date")
     detected = detect_kind(headers, user_map)
-    if not missing and given is None and detected is not None:
+    if not missing and kind_name is None and detected is not None:
         return None
     return MappingNeed(
-        file_name=spec.name or spec.path.name,
-        path=spec.path,
+        file_name=file_name,
+        index=index,
         headers=headers,
         kind=kind.name,
         missing=missing,
         unknown=unknown,
-        given_kind=given is not None,
+        given_kind=kind_name is not None,
         found={c: headers[i] for c, i in found.items()},
     )
 
@@ -181,13 +226,21 @@ def analyse(
 def mapping_needs(
     result: ImportResult, specs: Sequence[FileSpec], as_of: date | None
 ) -> list[MappingNeed]:
-    """The files of a failed import that a column mapping could fix."""
+    """The files of a failed import that a column mapping could fix (read while they are on
+    disk: the page keeps only their headers)."""
     user_map = remembered()
     needs = []
-    for spec, report in zip(specs, result.files, strict=False):
+    for n, (spec, report) in enumerate(zip(specs, result.files, strict=False)):
         if not report.refused_whole:
             continue
-        need = analyse(spec, None, as_of, user_map)
+        try:
+            headers = read_headers(spec.path)
+        except FileRefused:
+            continue  # unreadable: no mapping can help
+        name = spec.name or spec.path.name
+        need = analyse(
+            headers, file_name=name, index=n, kind_name=spec.kind, as_of=as_of, user_map=user_map
+        )
         if need is not None and (need.missing or not need.given_kind):
             needs.append(need)
     return needs

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import db
 from dashboard.engine.kpi_common import ReportError
 from dashboard.engine.settings import SettingsError
-from dashboard.ui import data, imports
+from dashboard.ui import data, imports, safe
 from dashboard.ui.filters import ViewFilters, current
 from dashboard.ui.i18n import t
 
@@ -25,7 +25,8 @@ DATA_PAGE = "views/data.py"
 
 def busy() -> None:
     """The database is held by another process (an import): say so, offer a retry."""
-    st.warning(t("err.busy", seconds=int(data.busy_timeout())), icon=":material/hourglass_top:")
+    seconds = int(data.busy_timeout())
+    st.warning(safe.t("err.busy", seconds=seconds), icon=":material/hourglass_top:")
     st.button(t("action.retry"), key="retry_busy")
 
 
@@ -37,11 +38,11 @@ def guard() -> Iterator[None]:
     except db.DatabaseBusy:
         busy()
     except ReportError as exc:
-        st.info(t("err.report", detail=str(exc)), icon=":material/info:")
+        st.info(safe.t("err.report", detail=str(exc)), icon=":material/info:")
     except SettingsError as exc:
-        st.error(t("err.settings", detail=str(exc)))
+        st.error(safe.t("err.settings", detail=str(exc)))
     except db.DatabaseError as exc:
-        st.error(t("err.database", detail=str(exc)))
+        st.error(safe.t("err.database", detail=str(exc)))
 
 
 def welcome() -> None:
@@ -51,18 +52,18 @@ def welcome() -> None:
     c1, c2 = st.columns(2)
     with c1:
         if st.button(t("welcome.load_sample"), type="primary", icon=":material/dataset:"):
-            bar = st.progress(0.0, text=t("data.progress", pct=0))
+            bar = st.progress(0.0, text=safe.t("data.progress", pct=0))
 
             def progress(fraction: float, _message: str) -> None:
                 f = min(max(fraction, 0.0), 1.0)
-                bar.progress(f, text=t("data.progress", pct=int(f * 100)))
+                bar.progress(f, text=safe.t("data.progress", pct=int(f * 100)))
 
             result = imports.load_sample(progress)
             if result.committed:
                 st.success(t("welcome.loaded"))
                 st.rerun()
             else:
-                st.error(t("welcome.failed", detail=result.message))
+                st.error(safe.t("welcome.failed", detail=result.message))
     with c2:
         st.page_link(DATA_PAGE, label=t("welcome.upload"), icon=":material/upload_file:")
 

@@ -11,7 +11,6 @@ file, preset) and turns files into bytes for download.
 from __future__ import annotations
 
 import io
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import streamlit as st
 
+from dashboard import scratch
 from dashboard.engine import approvals
 from dashboard.engine.approvals import Approval, reopen
 from dashboard.engine.exports import about_sheet, save_xlsx
@@ -142,8 +142,8 @@ def reopen_period(period: str, by: str, reason: str) -> Approval:
 
 def xlsx_bytes(v: PayoutView) -> bytes:
     """The payroll workbook (Payouts, Lines, About), as ``report payouts --format xlsx``."""
-    with tempfile.TemporaryDirectory(prefix="dashboard-xlsx-") as tmp:
-        path = Path(tmp) / "payouts.xlsx"
+    with scratch.folder("xlsx") as tmp:
+        path = tmp / "payouts.xlsx"
         save_xlsx(v.table, v.lines, path, v.about)
         return path.read_bytes()
 
@@ -168,8 +168,8 @@ def statement_html_bytes(v: PayoutView, agent_id: str) -> bytes:
 
 def statement_pdf_bytes(v: PayoutView, agent_id: str) -> bytes | None:
     """The agent's statement as PDF, or None when no font can draw its text."""
-    with tempfile.TemporaryDirectory(prefix="dashboard-pdf-") as tmp:
-        path = Path(tmp) / "statement.pdf"
+    with scratch.folder("pdf") as tmp:
+        path = tmp / "statement.pdf"
         try:
             statement_pdf(statement(v, agent_id), path, find_cjk_font())
         except PdfUnavailable:
@@ -180,9 +180,9 @@ def statement_pdf_bytes(v: PayoutView, agent_id: str) -> bytes | None:
 def statements_zip(v: PayoutView) -> bytes:
     """Every agent's statement (HTML and, where possible, PDF) in one zip file."""
     rows = v.table.to_pylist()
-    with tempfile.TemporaryDirectory(prefix="dashboard-stmt-") as tmp:
+    with scratch.folder("statements") as tmp:
         written, _ = write_statements(
-            v.period, v.status_line, rows, v.lines.to_pylist(), v.rules, Path(tmp)
+            v.period, v.status_line, rows, v.lines.to_pylist(), v.rules, tmp
         )
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

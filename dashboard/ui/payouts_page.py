@@ -6,14 +6,14 @@ and approval comes from the payout engine through ``ui.payouts``.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import streamlit as st
 
+from dashboard import scratch
 from dashboard.engine.approvals import ApprovalRefused
 from dashboard.paths import ROOT
-from dashboard.ui import blocks, payouts, style, tables
+from dashboard.ui import blocks, payouts, safe, style, tables
 from dashboard.ui.i18n import t
 from dashboard.ui.payouts import PayoutView
 
@@ -25,14 +25,27 @@ def plan_label(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
+def plan_file_name(name: str, limit: int = 200) -> str:
+    """An uploaded plan file's name for the disk: its last part, cut to ``limit`` bytes (a name
+    may be longer than the file system allows); the extension is kept."""
+    base = Path(name).name or "plans.yaml"
+    stem, suffix = Path(base).stem, Path(base).suffix[:10]
+    while len((stem + suffix).encode("utf-8")) > limit:
+        stem = stem[:-1]
+    return (stem or "plans") + suffix
+
+
 def plan_choices() -> list[Path]:
-    """The plan files we ship, plus one the user uploaded in this session (kept in a temp file)."""
+    """The plan files we ship, plus one the user uploaded in this session (kept in a private
+    folder of this process, ``dashboard.scratch``: the engine reads plans from a file)."""
     files = payouts.plan_files()
     with st.expander(t("pay.plans_upload")):
         upload = st.file_uploader(t("pay.plans_upload_help"), type=["yaml", "yml"], key="plan_up")
         if upload is not None:
-            folder = st.session_state.setdefault("plan_dir", tempfile.mkdtemp(prefix="plans-"))
-            path = Path(folder) / Path(upload.name).name
+            folder = st.session_state.get("plan_dir")
+            if folder is None or not Path(folder).is_dir():
+                folder = st.session_state["plan_dir"] = scratch.make("plans")
+            path = Path(folder) / plan_file_name(upload.name)
             path.write_bytes(upload.getvalue())
             files.insert(0, path)
             if st.session_state.get("plan_up_seen") != upload.file_id:  # choose it, once
@@ -48,7 +61,7 @@ def summary(v: PayoutView) -> None:
         st.info(t("pay.draft"), icon=":material/edit_note:")
     else:
         at = f"{a.approved_at:%Y-%m-%d %H:%M}"
-        st.success(t("pay.approved", by=a.approved_by, at=at), icon=":material/verified:")
+        st.success(safe.t("pay.approved", by=a.approved_by, at=at), icon=":material/verified:")
     total = blocks.sums(v.table, ("basis", "payout"))
     items = [
         (t("pay.agents"), style.count(v.table.num_rows)),
@@ -59,10 +72,9 @@ def summary(v: PayoutView) -> None:
         adjust = blocks.sums(v.table, ("adjustment",))["adjustment"]
         items.append((t("pay.adjustments"), style.money(adjust, sign=True)))
     blocks.metric_row(items)
-    with st.expander(t("pay.notes", n=len(v.notes)), expanded=a is not None):
-        for note in v.notes:
-            st.markdown(f"- {note}")
-        st.caption(t("pay.plan_file", source=v.plans_source, sha=v.plans_sha256[:12]))
+    with st.expander(safe.t("pay.notes", n=len(v.notes)), expanded=a is not None):
+        st.markdown(safe.bullets(v.notes))
+        st.caption(safe.t("pay.plan_file", source=v.plans_source, sha=v.plans_sha256[:12]))
 
 
 def downloads(v: PayoutView) -> None:
@@ -131,8 +143,7 @@ def statement(v: PayoutView) -> None:
         lines = payouts.agent_lines(v, agent)
         tables.show(lines, name=f"payout_lines_{v.period}_{agent}", height=360)
         with st.expander(t("pay.rules")):
-            for rule in v.rules.get(agent, ()):
-                st.markdown(f"- {rule}")
+            st.markdown(safe.bullets(v.rules.get(agent, ())))
 
 
 def approval(v: PayoutView, plans: Path) -> None:
@@ -140,14 +151,14 @@ def approval(v: PayoutView, plans: Path) -> None:
     if v.approval is None:
         with st.form("approve"):
             by = st.text_input(t("pay.by"), key="approve_by")
-            if st.form_submit_button(t("pay.approve", period=v.period), type="primary"):
+            if st.form_submit_button(safe.t("pay.approve", period=v.period), type="primary"):
                 if not by.strip():
                     st.error(t("pay.by_required"))
                     return
                 try:
                     payouts.approve_period(v.period, plans, by)
                 except ApprovalRefused as exc:
-                    st.error(t("pay.refused", detail=str(exc)))
+                    st.error(safe.t("pay.refused", detail=str(exc)))
                     return
                 st.rerun()
         return
@@ -157,10 +168,10 @@ def approval(v: PayoutView, plans: Path) -> None:
         st.caption(t("pay.reopen_help"))
         by = st.text_input(t("pay.by"), key="reopen_by")
         reason = st.text_input(t("pay.reason"), key="reopen_reason")
-        if st.form_submit_button(t("pay.reopen", period=v.period)):
+        if st.form_submit_button(safe.t("pay.reopen", period=v.period)):
             try:
                 payouts.reopen_period(v.period, by, reason)
             except ApprovalRefused as exc:
-                st.error(t("pay.refused", detail=str(exc)))
+                st.error(safe.t("pay.refused", detail=str(exc)))
                 return
             st.rerun()

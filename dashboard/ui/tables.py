@@ -19,8 +19,8 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from dashboard.engine.exports import write_csv
-from dashboard.ui import style
-from dashboard.ui.i18n import label, t
+from dashboard.ui import safe, style
+from dashboard.ui.i18n import label
 
 # Columns whose values are translated for display, and the catalogue prefix they use.
 VALUE_LABELS = {
@@ -131,7 +131,7 @@ def show(
 def csv_download(table: pa.Table, name: str, *, text: str | None = None) -> None:
     """A download button for the table as CSV (built only when clicked)."""
     st.download_button(
-        text or t("download.csv", rows=f"{table.num_rows:,}"),
+        safe.md(text) if text else safe.t("download.csv", rows=f"{table.num_rows:,}"),
         data=lambda: csv_bytes(table),
         file_name=f"{name}.csv",
         mime="text/csv",

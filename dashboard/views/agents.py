@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.engine.kpi_breakdowns import team_summary
-from dashboard.ui import blocks, charts, data, page, tables
+from dashboard.ui import blocks, charts, data, page, safe, tables
 from dashboard.ui.i18n import t
 
 SORTABLE = (
@@ -19,7 +19,7 @@ SORTABLE = (
 f = page.begin("agents")
 with page.guard():
     agents = data.report("agents", **f.window(), **f.dims())
-    st.caption(t("agents.window", date_from=f.date_from, date_to=f.date_to))
+    st.caption(safe.t("agents.window", date_from=f.date_from, date_to=f.date_to))
     c1, c2 = st.columns([3, 1])
     metric = c1.selectbox(
         t("agents.sort_by"), SORTABLE, format_func=lambda c: t(f"col.{c}"), key="agents_sort"
@@ -67,7 +67,8 @@ with page.guard():
     )
     mix = data.report("contact_mix", **f.window(), agents=[agent])
     c1, c2, c3 = st.columns(3)
-    c1.plotly_chart(charts.collections_trend(trend, t("agents.trend", agent=agent)), key="at")
+    trend_title = t("agents.trend", agent=safe.svg(agent))  # a Plotly title: HTML-escaped
+    c1.plotly_chart(charts.collections_trend(trend, trend_title), key="at")
     c2.plotly_chart(charts.funnel(blocks.funnel_stages(row), t("agents.funnel")), key="af")
     c3.plotly_chart(
         charts.share_pie(mix, "channel", "contacts", t("agents.channels"), "channel"), key="ac"

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.engine.compliance import active_rules
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, data, page, style, tables
+from dashboard.ui import blocks, charts, data, page, safe, style, tables
 from dashboard.ui.i18n import label, t
 
 f = page.begin("compliance")
@@ -15,10 +15,10 @@ with page.guard():
         list(settings.preset_names),
         default=settings.default_preset,
         required=True,
-        format_func=lambda p: label("preset", p),
+        format_func=lambda p: safe.label("preset", p),
         key="compliance_preset",
     )
-    st.caption(label("preset_rules", preset))
+    st.caption(safe.label("preset_rules", preset))
     args = {**f.window(), **f.dims(), "preset": preset}
     per_agent = data.report("compliance_agents", **args)
     by_rule = data.report("compliance_by_rule", **args)
@@ -35,7 +35,7 @@ with page.guard():
     with right:
         st.markdown(f"**{t('compliance.per_rule')}**")
         tables.show(by_rule, name=f"compliance_by_rule_{preset}", height=300)
-    st.subheader(t("compliance.contacts", n=f"{detail.num_rows:,}"))
+    st.subheader(safe.t("compliance.contacts", n=f"{detail.num_rows:,}"))
     c1, c2 = st.columns(2)
     only_agent = c1.selectbox(
         t("col.agent_id"),

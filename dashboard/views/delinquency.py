@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.engine.kpi_breakdowns import roll_summary_of
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, data, page, tables
+from dashboard.ui import blocks, charts, data, page, safe, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("delinquency")
@@ -31,7 +31,7 @@ with page.guard():
     st.subheader(t("delinq.roll_title"))
     earlier = [d for d in data.report("snapshot_dates") if d < f.snapshot]
     if not earlier:
-        st.info(t("delinq.no_pair", snapshot=f.snapshot))
+        st.info(safe.t("delinq.no_pair", snapshot=f.snapshot))
         st.stop()
     start = earlier[-1]
     roll = data.report("roll_rates", date_from=f.snapshot, date_to=f.snapshot, **f.dims())
@@ -47,5 +47,5 @@ with page.guard():
     cell = data.report(
         "roll_accounts", as_of=f.snapshot, from_bucket=from_bucket, to_state=to_state, **f.dims()
     )
-    st.caption(t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
+    st.caption(safe.t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
     tables.show(cell, name=f"roll_accounts_{start}_{from_bucket}_{to_state}", height=320)

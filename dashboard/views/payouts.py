@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.engine.payout_run import PayoutInputError
 from dashboard.engine.plans import PlanFileError
-from dashboard.ui import charts, data, page, payouts, payouts_page, tables
+from dashboard.ui import charts, data, page, payouts, payouts_page, safe, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("payouts")
@@ -33,7 +33,7 @@ with page.guard():
     try:
         view = payouts.view(period, Path(plans))
     except (PlanFileError, PayoutInputError) as exc:
-        st.error(t("pay.cannot", detail=str(exc)))
+        st.error(safe.t("pay.cannot", detail=str(exc)))
         st.stop()
     payouts_page.summary(view)
     st.plotly_chart(charts.payout_bars(view.table, t("pay.chart", period=period)), key="chart")

@@ -60,11 +60,11 @@ WJ = "\u2060"  # WORD JOINER: invisible; dashboard.ui.safe may put it inside a v
 FILE_A = f"![px]({TRAP}/px.png) [Session expired]({TRAP}/login) :material/face: $x^2$ march.csv"
 FILE_B = f"<img src={TRAP}/b.png> :red[**urgent**] a -> b www.evil.example april.csv"
 VALUE = f"![v]({TRAP}/v.png)"  # a refused amount: the reason quotes it
-HEADER = f"[Session expired]({TRAP}/header) :streamlit:"
+HEADER = f"[Session expired]({TRAP}/header) :streamlit: Kopfzeile"
 AGENT_NAME = f"Zed ![a]({TRAP}/a.png) :material_face: [Login]({TRAP}/agent) x@evil.example"
 PLAN_NOTE = f"Rulebook [Session expired]({TRAP}/plan) `code` $$y$$ :blue-badge[new] > quote"
 APPROVER = f"Boss [Session expired]({TRAP}/boss) **bold** -- ~=  :smile:"
-PLAN_FILE = f"[plans]({TRAP}/plans).yaml"
+PLAN_FILE = "[Session expired](javascript:alert(document.cookie)) plans.yaml"  # no "/": a name
 TEAM = f'T<a href="{TRAP}/team">9</a>'
 
 PAYMENTS = (
@@ -122,34 +122,65 @@ def markdown_sources(at: AppTest) -> list[str]:
     return out
 
 
-PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# Characters that start a construct wherever they stand (CommonMark and GFM: code, emphasis,
+# links and images, autolinks and HTML, entities, tables, strikethrough; Streamlit: $ LaTeX,
+# :directives[...] and :material/icons:). An "_" may stay bare between two letters or digits.
+LIVE = set("\\`*[]<>$&|~:")
+# What Streamlit rewrites in the *text* after parsing, where escapes no longer count (from its
+# frontend: remark-gfm's autolink literals, the :material_x: and :streamlit: replacements, the
+# typographic symbols, remark-emoji's shortcodes: every gemoji name has a letter, + or -, but
+# 100 and 1234).
+REWRITES = (
+    re.compile(r":material_\w+:"),
+    re.compile(r":streamlit:"),
+    re.compile(r"https?://", re.I),
+    re.compile(r"(?<![\w.])www\.", re.I),
+    re.compile(r"[-.\w+]@[-\w]+\.[-\w]"),
+    re.compile(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)"),
+    re.compile(r":(?=[\w+-]*[A-Za-z+-])[\w+-]+:|:(100|1234):"),
+)
+
+
+def _unescape(source: str) -> str:
+    """CommonMark's escape rule: backslash + ASCII punctuation is that character."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", source)
 
 
 def read_back(source: str) -> str:
-    """A markdown text read by CommonMark's escape rule (backslash + ASCII punctuation is that
-    character), the invisible word joiner dropped, white space collapsed."""
-    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", source).replace(WJ, "")
-    return " ".join(text.split())
+    """A markdown text as a person reads it: escapes resolved, the invisible word joiner
+    dropped, white space collapsed."""
+    return " ".join(_unescape(source).replace(WJ, "").split())
 
 
 def escaped(value: str) -> re.Pattern[str]:
-    """``value`` as it must appear in a markdown source: every ASCII punctuation character
-    behind a backslash (so none starts a construct), word joiners allowed between characters."""
-    parts = [
-        r"\s+" if c == " " else ("\\\\" + re.escape(c) if c in PUNCT else re.escape(c))
-        for c in " ".join(value.split())
-    ]
+    """``value`` as it must appear in a markdown source: each ``LIVE`` character behind a
+    backslash, word joiners allowed between characters."""
+    parts = []
+    for c in " ".join(value.split()):
+        if c == " ":
+            parts.append(r"\s+")
+        elif c in LIVE:
+            parts.append("\\\\" + re.escape(c))
+        elif c == "_":
+            parts.append(r"\\?_")
+        else:
+            parts.append(re.escape(c))
     return re.compile(f"{WJ}*".join(parts))
 
 
 def assert_shown_literally(at: AppTest, value: str, marker: str) -> int:
-    """Every markdown text that shows ``value`` (found by its marker) holds it escaped; at
-    least one does. Returns how many."""
+    """Every markdown text that shows ``value`` (found by its marker) holds it escaped, and
+    nothing in it is left for Streamlit's text rewrites; at least one text shows it. Returns
+    how many."""
     sources = [s for s in markdown_sources(at) if marker in read_back(s)]
     assert sources, f"{marker!r} is not shown at all"
     pattern = escaped(value)
     raw = [s for s in sources if not pattern.search(s)]
     assert raw == [], f"{value!r} reaches Streamlit's markdown unescaped: {raw[:3]}"
+    rewritten = [(r.pattern, s) for s in sources for r in REWRITES if r.search(_unescape(s))]
+    assert rewritten == [], f"{value!r} would be rewritten by Streamlit: {rewritten[:3]}"
+    whole = " ".join(value.split())
+    assert [s for s in sources if whole not in read_back(s)] == []  # shown whole, as typed
     record("injection_inputs")
     return len(sources)
 
@@ -348,7 +379,7 @@ def test_hostile_file_names_values_and_headers_on_the_data_page(hostile_db: Path
     assert not at.exception, [e.message for e in at.exception]
     assert any("Nothing was written" in e.value for e in at.error)
     assert_shown_literally(at, FILE_B, "april.csv")  # refused whole, the mapping step
-    assert_shown_literally(at, HEADER, "header")  # the reason lists it; a mapping label
+    assert_shown_literally(at, HEADER, "Kopfzeile")  # the reason lists it; a mapping label
     assert_invariants(hostile_db)
 
 
