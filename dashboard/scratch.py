@@ -38,8 +38,8 @@ def _start_ticks(pid: int) -> int | None:
     except OSError:
         return None
     fields = stat.rsplit(")", 1)[-1].split()
-    if len(fields) < 20 or fields[0] == "Z":  # a zombie has ended: its folders are unused
-        return None
+    if len(fields) < 20 or fields[0] == "Z" or not fields[19].isdigit():
+        return None  # a zombie has ended: its folders are unused
     return int(fields[19])
 
 
@@ -47,12 +47,16 @@ def _alive(pid: int, start: int) -> bool:
     """Whether the process that made a folder (pid and start time) still runs."""
     if pid == os.getpid():
         return start in (0, _start_ticks(pid) or 0)
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows: keep the folder
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         pass  # another user's process runs under that pid
+    except (OverflowError, OSError):
+        return True  # not a pid this system has: not our folder to judge
     ticks = _start_ticks(pid)
     if ticks is None:
         return not Path("/proc").is_dir() or not start  # no /proc: trust the pid alone

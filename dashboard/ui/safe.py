@@ -22,9 +22,12 @@ escaped) and a real browser (no request, no link, the value shown as typed).
 
 How ``md`` escapes, checked in Chromium against Streamlit 1.67's renderer:
 
-- every ASCII punctuation character gets a backslash, CommonMark's escape: no emphasis, code,
-  link, image, ``<autolink>``, HTML, heading, list, quote, table, footnote, LaTeX (``$``),
-  directive (``:red[...]``, ``:help[...]``) or ``:material/...:`` icon can start;
+- a backslash (CommonMark's escape) before every character that starts a construct wherever
+  it stands (``\\ ` * [ ] < > $ & | ~ :``), before ``_`` where it can open or close emphasis
+  (not inside snake_case) and before what starts a block at the beginning of a line (``- + # =``,
+  the dot of ``1.``): no emphasis, code, link, image, ``<autolink>``, HTML, entity, heading,
+  list, quote, table, footnote, LaTeX (``$``), directive (``:red[...]``, ``:help[...]``) or
+  ``:material/...:`` icon can start. Dates, times, ids and ``my_plans.yaml`` stay as they are;
 - Streamlit rewrites *text* after parsing too, where the backslashes are gone: GFM autolink
   literals (``http://``, ``www.``, ``a@b.c``), ``:material_name:`` icons, ``:streamlit:``,
   emoji shortcodes, typographic symbols (``->`` to an arrow). A WORD JOINER (U+2060, invisible

@@ -800,3 +800,37 @@ def test_private_folders_are_0700_named_with_the_pid_and_gone_after_the_import(
     assert all(f"-{os.getpid()}-" in name for name, _ in seen), seen
     assert ours(temp) == []
     assert_invariants(base_db)
+
+
+def test_the_sweep_removes_only_real_folders_of_dead_owners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the sweep must leave alone: a symlink (never followed), folders of another naming
+    (older versions, other programs), this process's own, a pid the system cannot have."""
+    from dashboard import scratch
+
+    temp = private_tmp(tmp_path, monkeypatch)
+    own = scratch.make("upload")  # (make sweeps too: made before the others)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.csv").write_text(PERSONAL["ids"][0], encoding="utf-8")
+    dead = temp / "dashboard-import-999999999-12345-abcd"  # above any pid_max: no such process
+    dead.mkdir()
+    (dead / "copy.csv").write_text(PERSONAL["ids"][0], encoding="utf-8")
+    (temp / "dashboard-import-999999998-12345-link").symlink_to(outside, target_is_directory=True)
+    kept = [
+        temp / "dashboard-upload-k3j2h1g0",  # another naming: not ours to judge
+        temp / "other-999999999-12345-x",
+        temp / "dashboard-import-99999999999999999999999-1-big",
+    ]
+    for k in kept:
+        k.mkdir()
+    try:
+        removed = scratch.sweep()
+        assert removed == [dead]
+        assert not dead.exists() and (outside / "keep.csv").exists()
+        assert all(k.is_dir() for k in kept) and own.is_dir()
+        assert (temp / "dashboard-import-999999998-12345-link").is_symlink()
+    finally:
+        scratch.remove(own)
+    assert not own.exists()
