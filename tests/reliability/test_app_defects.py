@@ -440,8 +440,37 @@ class _Trap(BaseHTTPRequestHandler):
         pass
 
 
+def browse(url: str, name: str, csv_file: str, port: str) -> dict[str, Any]:
+    """Upload ``csv_file`` as ``name`` on the Data page in Chromium and import it; what the page
+    then shows (its text) and holds (links or images pointing at ``port``). Run in a child
+    process (``python -m tests.reliability.test_app_defects browse ...``): Playwright's sync API
+    allows one loop per process, and the e2e tests' browser may hold this worker's."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(page, f"{url}/data")
+        with page.expect_file_chooser() as chooser:
+            page.locator('[data-testid="stFileUploaderDropzone"]').click()
+        data = Path(csv_file).read_bytes()
+        chooser.value.set_files([{"name": name, "mimeType": "text/csv", "buffer": data}])
+        page.get_by_text("march.csv").first.wait_for(timeout=60_000)
+        page.get_by_role("button", name="Import", exact=True).click()
+        page.get_by_text("every row was accepted").first.wait_for(timeout=120_000)
+        settle(page)
+        page.wait_for_timeout(2000)  # time for any image to be fetched
+        main = page.locator('[data-testid="stMain"]')
+        selector = f'a[href*="{port}"], img[src*="{port}"]'
+        links = main.evaluate(f"n => Array.from(n.querySelectorAll('{selector}'))"
+                              ".map(e => e.outerHTML)")  # fmt: skip
+        text = main.inner_text()
+        browser.close()
+    return {"text": text, "links": links}
+
+
 @pytest.mark.browser
-@pytest.mark.xdist_group("app")
+@pytest.mark.xdist_group("browser")  # one browser at a time: with the e2e tests' worker
 @pytest.mark.timeout(600)
 def test_hostile_file_name_in_a_real_browser(
     base_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -451,58 +480,41 @@ def test_hostile_file_name_in_a_real_browser(
     the import, and after the server stops, none of it is left in TMPDIR."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make browser)")
-    from playwright.sync_api import sync_playwright
-
     trap = HTTPServer(("127.0.0.1", 0), _Trap)
     port = trap.server_address[1]
     threading.Thread(target=trap.serve_forever, daemon=True).start()
     here = f"http://127.0.0.1:{port}"
     name = f"![px]({here}/px.png) [Session expired]({here}/login) march.csv"
+    csv_file = tmp_path / "upload.csv"  # a new snapshot, with clear personal data
+    csv_file.write_text(SEP.replace("2026-09-30", "2026-11-30"), encoding="utf-8")
     temp = tmp_path / "tmp"
     temp.mkdir()
-    rows = SEP.replace("2026-09-30", "2026-11-30")  # a new snapshot, with clear personal data
+    browser_env = child_env()  # (without the server's TMPDIR: chromium's socket path)
     monkeypatch.setenv("TMPDIR", str(temp))  # serve() passes os.environ to the server
     try:
-        with serve(base_db, tmp_path / "streamlit.log") as server, sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                headless=True,
-                args=LAUNCH_ARGS,
-                env={k: v for k, v in os.environ.items() if k != "TMPDIR"},  # the server's only
-            )
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            open_page(page, f"{server.url}/data")
-            with page.expect_file_chooser() as chooser:
-                page.locator('[data-testid="stFileUploaderDropzone"]').click()
-            chooser.value.set_files([{"name": name, "mimeType": "text/csv",
-                                      "buffer": rows.encode("utf-8")}])  # fmt: skip
-            page.get_by_text("march.csv").first.wait_for(timeout=60_000)
-            page.get_by_role("button", name="Import", exact=True).click()
-            page.get_by_text("every row was accepted").first.wait_for(timeout=120_000)
-            settle(page)
-            page.wait_for_timeout(2000)  # time for any image to be fetched
-            main = page.locator('[data-testid="stMain"]')
-            text = main.inner_text().replace(WJ, "")
-            links = main.evaluate(
-                f'n => Array.from(n.querySelectorAll(\'a[href*="{port}"], img[src*="{port}"]\'))'
-                ".map(e => e.outerHTML)"
-            )
+        with serve(base_db, tmp_path / "streamlit.log") as server:
+            r = subprocess.run(
+                [sys.executable, "-m", "tests.reliability.test_app_defects", "browse",
+                 server.url, name, str(csv_file), str(port)],
+                cwd=ROOT, env=browser_env, capture_output=True, text=True, timeout=500,
+            )  # fmt: skip
+            assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+            shown = json.loads(r.stdout.strip().splitlines()[-1])
             left_during = scan(temp)
-            browser.close()
-        assert _Trap.hits == [], _Trap.hits
-        assert links == [], links
-        assert name in " ".join(text.split()), text[:2000]  # the history lists it as typed
-        assert left_during == {}, left_during
-        assert scan(temp) == {}  # the server has stopped: nothing of the upload is left
-        record("injection_inputs")
-        record("pii_sources", 2)
     finally:
         trap.shutdown()
+    assert _Trap.hits == [], _Trap.hits
+    assert shown["links"] == [], shown["links"]
+    text = " ".join(shown["text"].replace(WJ, "").split())
+    assert name in text, text[:2000]  # the history lists it as typed
+    assert left_during == {}, left_during
+    assert scan(temp) == {}  # the server has stopped: nothing of the upload is left
+    record("injection_inputs")
+    record("pii_sources", 2)
     con = duckdb.connect(str(base_db), read_only=True)
     try:
-        assert con.execute(
-            "select file_name from imports order by import_id desc limit 1"
-        ).fetchall() == [(name,)]
+        logged = con.execute("select file_name from imports order by import_id desc limit 1")
+        assert logged.fetchall() == [(name,)]
     finally:
         con.close()
     assert_invariants(base_db)
@@ -834,3 +846,7 @@ def test_the_sweep_removes_only_real_folders_of_dead_owners(
     finally:
         scratch.remove(own)
     assert not own.exists()
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["browse"]:
+    print(json.dumps(browse(*sys.argv[2:6])))
