@@ -1,9 +1,9 @@
 """The Data page's calls into the importer: uploads to files, imports, header mappings, undo.
 
 The importer (``dashboard.ingest``) does the work, exactly as for the command line; this module
-only turns browser uploads into files, passes the remembered header mappings as ``user_map``,
-and finds out, for a file refused whole, whether a column mapping would let it in (its header
-is readable but its kind or a required column is not recognised).
+only turns browser uploads into files, passes the remembered header mappings (per kind) as
+``saved_maps``, and finds out, for a file refused whole, whether a column mapping would let it
+in (its header is readable but its kind or a required column is not recognised).
 """
 
 from __future__ import annotations
@@ -17,9 +17,23 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from dashboard.ingest.importer import FileSpec, ImportResult, UndoResult, import_files, undo_import
-from dashboard.ingest.kinds import KINDS, Kind, detect_kind, match_headers
-from dashboard.ingest.mappings import load_mappings, save_mapping
+from dashboard.ingest.importer import (
+    FileSpec,
+    ImportResult,
+    SnapshotShrink,
+    UndoResult,
+    import_files,
+    undo_import,
+)
+from dashboard.ingest.kinds import (
+    KINDS,
+    Kind,
+    detect_kind,
+    kind_map,
+    mapping_problem,
+    match_headers,
+)
+from dashboard.ingest.mappings import load_mappings_by_kind, save_mapping
 from dashboard.ingest.reader import FileRefused, open_source
 from dashboard.paths import SAMPLE_DATA
 from dashboard.ui import data
@@ -75,10 +89,10 @@ def save_uploads(files: Sequence[Upload], folder: Path) -> list[FileSpec]:
     return specs
 
 
-def remembered() -> dict[str, str]:
-    """Every remembered header mapping (header -> column)."""
+def remembered() -> dict[str, dict[str, str]]:
+    """Every remembered header mapping, per kind: kind -> (header -> column)."""
     with data.connection() as con:
-        return load_mappings(con)
+        return load_mappings_by_kind(con)
 
 
 def remember(kind: str, mapping: Mapping[str, str]) -> None:
@@ -95,17 +109,23 @@ def run(
     strict: bool = False,
     user: str | None = None,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> ImportResult:
-    """Import the files into the app's database with the remembered header mappings."""
+    """Import the files into the app's database with the remembered header mappings.
+
+    ``replace`` confirms snapshot replacements that remove more than 10 % of a snapshot's
+    accounts (the user saw the counts and chose "Replace anyway").
+    """
     return import_files(
         specs,
         db_path=data.db_path(),
         as_of=as_of,
         strict=strict,
         user=user,
-        user_map=remembered(),
+        saved_maps=remembered(),
         progress=progress,
         lock_timeout=IMPORT_LOCK_TIMEOUT_S,
+        replace=replace,
     )
 
 
@@ -134,20 +154,24 @@ def read_headers(path: Path) -> list[str]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _best_guess(headers: list[str], user_map: dict[str, str]) -> Kind:
+def _best_guess(headers: list[str], saved: Mapping[str, Mapping[str, str]]) -> Kind:
     def score(kind: Kind) -> tuple[int, int]:
-        found, _ = match_headers(kind, headers, user_map)
+        found, _ = match_headers(kind, headers, kind_map(kind.name, None, saved))
         return (sum(1 for c in kind.required if c in found), len(found))
 
     return max(KINDS.values(), key=score)
 
 
 def analyse(
-    spec: FileSpec, kind_name: str | None, as_of: date | None, user_map: dict[str, str]
+    spec: FileSpec,
+    kind_name: str | None,
+    as_of: date | None,
+    saved: Mapping[str, Mapping[str, str]],
 ) -> MappingNeed | None:
     """What a file lacks for ``kind_name`` (None: the detected or best-guessed kind).
 
-    Returns None when the header is unreadable (mapping cannot help) or complete.
+    ``saved`` holds the remembered mappings per kind (``remembered()``). Returns None when the
+    header is unreadable (mapping cannot help) or complete.
     """
     try:
         headers = read_headers(spec.path)
@@ -157,13 +181,13 @@ def analyse(
     kind = (
         KINDS[given]
         if given
-        else (detect_kind(headers, user_map) or _best_guess(headers, user_map))
+        else (detect_kind(headers, saved_maps=saved) or _best_guess(headers, saved))
     )
-    found, unknown = match_headers(kind, headers, user_map)
+    found, unknown = match_headers(kind, headers, kind_map(kind.name, None, saved))
     missing = [c for c in kind.required if c not in found]
     if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
         missing.remove("as_of_date")
-    detected = detect_kind(headers, user_map)
+    detected = detect_kind(headers, saved_maps=saved)
     if not missing and given is None and detected is not None:
         return None
     return MappingNeed(
@@ -182,12 +206,12 @@ def mapping_needs(
     result: ImportResult, specs: Sequence[FileSpec], as_of: date | None
 ) -> list[MappingNeed]:
     """The files of a failed import that a column mapping could fix."""
-    user_map = remembered()
+    saved = remembered()
     needs = []
     for spec, report in zip(specs, result.files, strict=False):
         if not report.refused_whole:
             continue
-        need = analyse(spec, None, as_of, user_map)
+        need = analyse(spec, None, as_of, saved)
         if need is not None and (need.missing or not need.given_kind):
             needs.append(need)
     return needs
@@ -197,6 +221,17 @@ def kind_columns(kind: str) -> list[str]:
     """The canonical columns of a kind, required first."""
     cols = KINDS[kind].columns
     return [c.name for c in cols if c.required] + [c.name for c in cols if not c.required]
+
+
+def targets_for(kind: str, header: str, free: Sequence[str]) -> list[str]:
+    """The columns of ``free`` an unknown header may be mapped onto (``kinds.mapping_problem``:
+    a header that names personal data only onto a personal column, masked at import)."""
+    return [c for c in free if mapping_problem(KINDS[kind], header, c) is None]
+
+
+def shrinks(result: ImportResult) -> list[SnapshotShrink]:
+    """The snapshot replacements of an import that wait for a confirmation (none if it wrote)."""
+    return [] if result.committed else [s for f in result.files for s in f.shrinks]
 
 
 def undo(import_id: int, user: str | None = None) -> UndoResult:
