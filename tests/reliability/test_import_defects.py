@@ -548,8 +548,8 @@ def test_no_value_enters_the_sql_text_of_an_import(
         "pay'; copy",
         "drop table imports",
         "2027-03-17",  # --as-of
-        "is not one of",  # the enumerations' reasons
-        "payment_plan, legal",  # the enumerations' spellings
+        "payment_plan, legal",  # the enumerations' spellings, in their reasons
+        "还款计划",  # and in their lookup lists
         "fewer fields than the header",  # the structural reasons
         "never closed",
     ]
