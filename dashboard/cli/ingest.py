@@ -159,11 +159,15 @@ def print_result(result: ImportResult) -> None:
             )
         print(line)
         for s in f.shrinks:
-            print(
-                f"  snapshot {s.as_of_date.isoformat()}: this file would remove "
+            counts = (
                 f"{s.accounts_removed} of its {s.accounts_loaded} accounts (keeps "
                 f"{s.accounts_kept}; the file has {s.accounts_in_file} for that date)"
-                + ("" if result.committed else ": check its as_of_date, or confirm with --replace")
+            )
+            print(
+                f"  snapshot {s.as_of_date.isoformat()}: replaced with --replace, removing {counts}"
+                if result.committed
+                else f"  snapshot {s.as_of_date.isoformat()}: this file would remove {counts}: "
+                "check its as_of_date, or confirm with --replace"
             )
         if f.snapshot_dates:
             print(f"  snapshots: {', '.join(d.isoformat() for d in f.snapshot_dates)}")

@@ -39,9 +39,10 @@ def _check(kind: str, header: str, column: str) -> None:
 
 
 def load_mappings(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> dict[str, str]:
-    """Remembered mappings, header -> canonical column (of one kind, or of every kind).
+    """Remembered mappings, header -> canonical column, of one kind.
 
-    When several kinds map the same header, the most recently saved mapping wins.
+    Without ``kind``, every kind's merged (the most recently saved wins): a list to show, never
+    a map to import with, since a mapping applies to its own kind only (``load_mappings_by_kind``).
     """
     rows = con.execute(
         """select header, column_name from header_mappings

@@ -4,6 +4,10 @@ Nothing here touches the shared database file, so the slow part of an import (pa
 checking millions of rows) holds no lock that the app or another import waits on. The result
 is two Parquet files in the import's work folder: the accepted rows, typed and in canonical
 columns, and the problems (file line, column, value, reason) of the refused ones.
+
+No value enters the SQL text, not even a path or one of our own reason texts: paths, enum
+spellings, defaults and reasons are bound parameters; only column and table names we generate
+are written into it.
 """
 
 from __future__ import annotations
@@ -80,7 +84,8 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
     parses the common canonical form on a fast path and other forms through the macros of
     queries/import/macros.sql; each condition is cheap, and its reason (which may be costly)
     is only built for rows that fail. ``t`` is a column name we generated (t0, t1, ...): no
-    user text enters SQL. Enumerations read their spellings from bound ``$<name>_keys/_vals``.
+    user text enters SQL. Enumerations read their spellings, and the list their reason names,
+    from bound ``$<name>_keys``, ``_vals`` and ``_allowed``; defaults from ``$<name>_default``.
     """
     name, c, raw = f"'{col.name}'", col.name, f"r_{col.name}"
     failed = f"({c} is null or {raw} is null) and {t} is not null"
@@ -436,7 +441,7 @@ def _default(col: Column) -> str | bool:
 
 
 def _structural_params(encoding: str) -> dict[str, object]:
-    """The reasons for unreadable rows, bound as ``$structural_keys`` / ``_texts`` / ``_open``."""
+    """Reasons for unreadable rows, bound: ``$structural_keys``/``_texts``, ``$never_closed``."""
     name = ENCODING_NAMES.get(encoding, "UTF-8")
     return {
         "structural_keys": list(STRUCTURAL_REASONS),
@@ -545,8 +550,12 @@ def _check_reversals(con: duckdb.DuckDBPyConnection, tag: str) -> None:
         select r.line, r.reverses_payment_id, {REVERSAL_REASON} as reason
         from good as r
         inner join good as t on t.payment_id = r.reverses_payment_id and not t.is_copy
-        where r.reverses_payment_id is not null"""
+        where r.reverses_payment_id is not null and ({REVERSAL_REASON}) is not null"""
     )
+    found = con.execute(f"select count(*) from reversals_{tag}").fetchall()[0][0]
+    if not found:  # the usual case: the file's rows are left as they are
+        con.execute(f"drop table reversals_{tag}")
+        return
     con.execute(
         f"""create or replace table checked_{tag} as
         select c.* replace (
