@@ -284,15 +284,16 @@ ROLL_COLUMNS = ["from_date", "to_date", "account_id", "portfolio", "agent_id", "
                 "current_balance", "next_current_balance", "next_status", "customer_name",
                 "phone"]  # fmt: skip
 # Open in S1: C1 M1 -> Current; C2 M2 -> M3; C3 Current -> Closed (paid_in_full, 0 balance);
-# C4 M2 -> Missing. Personal data as stored: masked by the importer.
+# C4 M2 -> Missing. Personal data as stored: masked by the importer (one rule: at least half
+# and at least 4 characters hidden, all of a value of 4 or fewer).
 C1 = (D1, D2, "C1", "P1", "G1", "T1", "M1", "Current", 10, 0, m("900.00"), m("800.00"), "open",
-      "王*", "139****1111")  # fmt: skip
+      "**", "1******1111")  # fmt: skip
 C2 = (D1, D2, "C2", "P1", "G2", "T1", "M2", "M3", 40, 70, m("500.00"), m("500.00"), "open",
-      "欧***", "138****1234")  # fmt: skip
+      "****", "1******1234")  # fmt: skip
 C3 = (D1, D2, "C3", "P2", "G3", "T2", "Current", "Closed", 0, 0, m("2000.00"), m("0.00"),
-      "paid_in_full", "李*", "137****2222")  # fmt: skip
-C4 = (D1, D2, "C4", "P2", "G1", "T1", "M2", "Missing", 45, None, m("300.00"), None, None, "赵*",
-      "136****3333")  # fmt: skip
+      "paid_in_full", "**", "1******2222")  # fmt: skip
+C4 = (D1, D2, "C4", "P2", "G1", "T1", "M2", "Missing", 45, None, m("300.00"), None, None, "**",
+      "1******3333")  # fmt: skip
 
 
 def test_roll_accounts_of_the_latest_pair(world: Path) -> None:

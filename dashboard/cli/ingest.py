@@ -24,7 +24,7 @@ Import extracts (CSV, UTF-8 or GBK, English or Chinese headers) into the databas
 Exit status: 0 every row accepted; 1 some rows refused (the valid rows are imported and each
 refused row is printed and kept in the rejects store); 2 nothing was written (a file was
 refused whole: unreadable, wrong kind, missing a required column; or --strict and a row was
-refused)."""
+refused; or a snapshot would lose more than 10 % of its accounts and --replace was not given)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -61,6 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--strict",
         action="store_true",
         help="all or nothing: any refused row refuses the whole import",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="confirm replacing a loaded snapshot even when more than 10 %% of its accounts "
+        "are not in the file (a partial extract or a mistyped as_of_date is refused otherwise)",
     )
     p.add_argument(
         "--map",
@@ -146,7 +152,23 @@ def print_result(result: ImportResult) -> None:
         )
         if f.orphans:
             line += f", {f.orphans} for accounts in no snapshot (kept as orphans)"
+        if f.unmatched_reversals:
+            line += (
+                f", {f.unmatched_reversals} reversals of payments not loaded yet (kept, credited "
+                "to no agent until their payment arrives)"
+            )
         print(line)
+        for s in f.shrinks:
+            counts = (
+                f"{s.accounts_removed} of its {s.accounts_loaded} accounts (keeps "
+                f"{s.accounts_kept}; the file has {s.accounts_in_file} for that date)"
+            )
+            print(
+                f"  snapshot {s.as_of_date.isoformat()}: replaced with --replace, removing {counts}"
+                if result.committed
+                else f"  snapshot {s.as_of_date.isoformat()}: this file would remove {counts}: "
+                "check its as_of_date, or confirm with --replace"
+            )
         if f.snapshot_dates:
             print(f"  snapshots: {', '.join(d.isoformat() for d in f.snapshot_dates)}")
         if f.ignored_columns:
@@ -195,6 +217,7 @@ def _import(args: argparse.Namespace) -> int:
             user_map=user_map,
             progress=_print_progress if args.verbose else None,
             lock_timeout=args.wait,
+            replace=args.replace,
         )
     except (db.DatabaseBusy, db.DatabaseError) as exc:
         print(f"nothing imported: {exc}", file=sys.stderr)
@@ -214,7 +237,9 @@ def _undo(args: argparse.Namespace) -> int:
     except UndoRefused as exc:
         print(f"not undone: {exc}", file=sys.stderr)
         return 1
-    print(f"undid import #{res.import_id} ({res.kind}): {res.rows_removed} rows removed")
+    kept = f"; {res.rows_kept} stay in force (a later import delivered them too)"
+    removed = f"{res.rows_removed} rows removed{kept if res.rows_kept else ''}"
+    print(f"undid import #{res.import_id} ({res.kind}): {removed}")
     return 0
 
 

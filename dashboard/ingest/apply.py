@@ -2,9 +2,11 @@
 
 Only this phase holds the database file. It checks staged rows against what is already loaded
 (a payment or contact id that exists with other content is a conflict, refused; an identical
-one is a no-op), writes the rows, the rejects and the import log entry, and refreshes derived
-tables. The caller commits or rolls back: a crash or kill before the commit leaves the
-database as it was.
+one is a no-op, remembered in ``deliveries`` so that undoing the import that holds the row
+hands it over instead of removing it; a reversal of a loaded payment of another account, or of
+a loaded reversal, is refused), writes the rows, the rejects and the import log entry, and
+refreshes derived tables. The caller commits or rolls back: a crash or kill before the commit
+leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import datetime
 
 import duckdb
 
-from dashboard.ingest.stage import Staged
+from dashboard.ingest.stage import REVERSAL_REASON, Staged
 
 # For kinds with an identity, the columns compared when the id is already loaded.
 CONTENT = {
@@ -37,6 +39,7 @@ class Applied:
     rows_duplicate: int
     rows_refused: int
     orphans: int  # payments for accounts in no snapshot (kept, reported)
+    unmatched_reversals: int = 0  # reversals of payments not loaded (kept, credited to nobody)
 
 
 def current_user() -> str:
@@ -63,7 +66,7 @@ def apply_staged(
     }
     names = [c.name for c in kind.columns]
     cols = ", ".join(names)
-    conflicts = duplicates = orphans = 0
+    conflicts = duplicates = orphans = unmatched = 0
     if kind.name in CONTENT:
         table, key = kind.table, ID_COLUMN[kind.name]
         same = " and ".join(f"p.{c} is not distinct from s.{c}" for c in CONTENT[kind.name])
@@ -83,10 +86,26 @@ def apply_staged(
             inner join {table} as p on p.{key} = s.{key}""",
             {"accepted": params["accepted"]},
         )
+        # Reversals of a loaded payment of another account, or of a loaded reversal.
+        con.execute(
+            "create or replace temp table bad_reversals "
+            "(line bigint, value varchar, reason varchar)"
+        )
+        if kind.name == "payments":
+            con.execute(
+                f"""insert into bad_reversals
+                select r.line, r.reverses_payment_id, {REVERSAL_REASON}
+                from read_parquet($accepted) as r
+                inner join raw_payments as t on t.payment_id = r.reverses_payment_id
+                where r.line not in (select line from known)
+                    and (t.account_id <> r.account_id or t.amount < 0)""",
+                {"accepted": params["accepted"]},
+            )
         con.execute(
             f"""insert into {table} (import_id, line, {cols})
             select $import_id, line, {cols} from read_parquet($accepted) as s
             where s.line not in (select line from known)
+                and s.line not in (select line from bad_reversals)
             order by line""",
             {"import_id": import_id, "accepted": params["accepted"]},
         )
@@ -99,18 +118,38 @@ def apply_staged(
             from known where not same order by line""",
             {"import_id": import_id, "file_name": staged.source.name},
         )
+        con.execute(
+            """insert into rejects
+            select $import_id, $file_name, line, 'reverses_payment_id', value, reason
+            from bad_reversals order by line""",
+            {"import_id": import_id, "file_name": staged.source.name},
+        )
+        # Identical rows already loaded: remembered, so that undoing the import that holds
+        # such a row hands it to this one instead of removing it.
+        con.execute(
+            f"""insert into deliveries
+            select $import_id, line, $kind, {key} from known where same order by line""",
+            {"import_id": import_id, "kind": kind.name},
+        )
         counts = con.execute(
             "select count(*) filter (where not same), count(*) filter (where same) from known"
         ).fetchall()[0]
         conflicts, duplicates = int(counts[0]), int(counts[1])
+        bad = con.execute("select count(*) from bad_reversals").fetchall()[0]
+        conflicts += int(bad[0])
         if kind.name == "payments":
             found = con.execute(
-                """select count(*) from read_parquet($accepted) as s
-                where s.line not in (select line from known)
-                    and s.account_id not in (select account_id from stg_accounts)""",
-                {"accepted": params["accepted"]},
+                """select
+                    count(*) filter (
+                        where s.account_id not in (select account_id from stg_accounts)),
+                    count(*) filter (
+                        where s.reverses_payment_id is not null and s.reverses_payment_id
+                            not in (select payment_id from raw_payments))
+                from raw_payments as s where s.import_id = $import_id""",
+                {"import_id": import_id},
             ).fetchall()[0]
-            orphans = int(found[0])
+            orphans, unmatched = int(found[0]), int(found[1])
+        con.execute("drop table bad_reversals")
         con.execute("drop table known")
     else:
         con.execute(
@@ -157,4 +196,6 @@ def apply_staged(
             "dates": ", ".join(d.isoformat() for d in staged.snapshot_dates) or None,
         },
     )
-    return Applied(import_id, accepted, staged.rows_duplicate + duplicates, refused, orphans)
+    return Applied(
+        import_id, accepted, staged.rows_duplicate + duplicates, refused, orphans, unmatched
+    )

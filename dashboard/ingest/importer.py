@@ -6,6 +6,10 @@ two opens the shared database and writes all files in a single transaction, so s
 files arrive together or not at all, and a crash or kill leaves the database as it was.
 Imports and undos take turns: other processes are kept out by the file lock, other threads of
 this process (the app's sessions) by a lock per database file.
+
+A snapshot replacement that would remove more than 10 % of the accounts of the snapshot it
+replaces (a partial extract, a mistyped as_of_date) writes nothing unless the caller confirms it
+(``replace=True``): the file's report lists each such snapshot with its counts.
 """
 
 from __future__ import annotations
@@ -28,8 +32,8 @@ import pyarrow.parquet as pq
 
 from dashboard import db
 from dashboard import scratch as folders
-from dashboard.ingest.apply import apply_staged, current_user
-from dashboard.ingest.kinds import APPLY_ORDER, KINDS, Kind, detect_kind, match_headers
+from dashboard.ingest.apply import ID_COLUMN, apply_staged, current_user
+from dashboard.ingest.kinds import APPLY_ORDER, KINDS, Kind, detect_kind, kind_map, match_headers
 from dashboard.ingest.reader import FileRefused, open_source
 from dashboard.ingest.stage import Staged, scratch_connection, stage
 from dashboard.paths import default_db_path
@@ -37,6 +41,30 @@ from dashboard.paths import default_db_path
 Progress = Callable[[float, str], None]
 # A header cell that is a value (an amount, a date, a phone or id number), not a column name.
 DATA_LIKE = re.compile(r"[\s.,:/+\-¥$年月日]*[0-9][0-9\s.,:/+\-¥$年月日Xx]*")
+
+
+# A replacement may remove at most this share of the accounts of the snapshot it replaces
+# without a confirmation (domain.md, accounts).
+SHRINK_LIMIT = 0.10
+SHRINK_MESSAGE = (
+    "a snapshot replacement would remove more than 10 % of the snapshot's accounts: nothing was "
+    "imported"
+)
+
+
+@dataclass(frozen=True)
+class SnapshotShrink:
+    """A snapshot a file would replace with far fewer of its accounts (more than 10 % gone)."""
+
+    as_of_date: date
+    accounts_loaded: int  # in the snapshot in force
+    accounts_kept: int  # of those, in the file too
+    accounts_in_file: int  # in the file for that date (kept and new ones)
+
+    @property
+    def accounts_removed(self) -> int:
+        """Accounts of the snapshot in force that the replacement would drop."""
+        return self.accounts_loaded - self.accounts_kept
 
 
 @dataclass
@@ -58,6 +86,8 @@ class FileReport:
     snapshot_dates: list[date] = field(default_factory=list)
     problems: pa.Table | None = None  # line, column_name, value, reason
     already_imported_as: list[int] = field(default_factory=list)  # same content hash
+    unmatched_reversals: int = 0  # reversals of payments not loaded (kept, credited to nobody)
+    shrinks: list[SnapshotShrink] = field(default_factory=list)  # needs replace=True
 
 
 @dataclass
@@ -70,7 +100,8 @@ class ImportResult:
 
     @property
     def exit_code(self) -> int:
-        """0 every row accepted; 1 some rows refused (the rest imported); 2 nothing written."""
+        """0 every row accepted; 1 some rows refused (the rest imported); 2 nothing written
+        (a file refused whole, strict with refused rows, or a snapshot shrink not confirmed)."""
         if not self.committed:
             return 2
         return 1 if any(f.rows_refused for f in self.files) else 0
@@ -85,8 +116,13 @@ class FileSpec:
     name: str | None = None
 
 
-def _resolve_kind(spec: FileSpec, headers: list[str], user_map: Mapping[str, str]) -> Kind:
-    detected = detect_kind(headers, dict(user_map))
+def _resolve_kind(
+    spec: FileSpec,
+    headers: list[str],
+    user_map: Mapping[str, str],
+    saved_maps: Mapping[str, Mapping[str, str]],
+) -> Kind:
+    detected = detect_kind(headers, user_map, saved_maps)
     if spec.kind is None:
         if detected is None and any(DATA_LIKE.fullmatch(h) for h in headers):
             # A data row where the header should be: never echo it (it may hold a debtor's
@@ -103,7 +139,7 @@ def _resolve_kind(spec: FileSpec, headers: list[str], user_map: Mapping[str, str
             )
         return detected
     kind = KINDS[spec.kind]
-    found, _ = match_headers(kind, headers, dict(user_map))
+    found, _ = match_headers(kind, headers, kind_map(kind.name, user_map, saved_maps))
     lacking = [c for c in kind.required if c not in found and c != "as_of_date"]
     if lacking and detected is not None and detected.name != kind.name:
         raise FileRefused(
@@ -129,8 +165,10 @@ def import_files(
     strict: bool = False,
     user: str | None = None,
     user_map: Mapping[str, str] | None = None,
+    saved_maps: Mapping[str, Mapping[str, str]] | None = None,
     progress: Progress | None = None,
     lock_timeout: float = db.DEFAULT_TIMEOUT_S,
+    replace: bool = False,
 ) -> ImportResult:
     """Import extracts; see the module docstring for the guarantees.
 
@@ -140,11 +178,20 @@ def import_files(
         as_of: snapshot date for accounts files without an as_of_date column (or blanks).
         strict: refuse the whole import if any row is refused.
         user: recorded as the importer (default ``$DASHBOARD_USER`` or the login name).
-        user_map: header text -> canonical column, for headers the importer does not know.
+        user_map: header text -> canonical column, for headers the importer does not know
+            (this import's, for files of every kind: ``--map``).
+        saved_maps: kind -> (header text -> canonical column), the mappings remembered per
+            kind (``mappings.load_mappings_by_kind``); a kind's apply to its files only.
+            Neither kind of mapping overrides a built-in name or synonym, or puts a header
+            that names personal data into a column that is not masked
+            (``kinds.mapping_problem``): such a file is refused whole.
         progress: called with (fraction done, message) as the import advances.
         lock_timeout: seconds to wait for another process to release the database.
+        replace: confirm snapshot replacements that remove more than 10 % of a snapshot's
+            accounts (without it, such an import writes nothing and reports the shrinks).
     """
     mapping = dict(user_map or {})
+    saved = {k: dict(v) for k, v in (saved_maps or {}).items()}
     report = progress or (lambda _f, _m: None)
     reports: list[FileReport] = []
     staged: list[tuple[Staged, FileReport]] = []
@@ -167,7 +214,7 @@ def import_files(
                 try:
                     source = open_source(spec.path, workdir, name)
                     fr.encoding, fr.delimiter = source.encoding, source.delimiter
-                    kind = _resolve_kind(spec, source.headers, mapping)
+                    kind = _resolve_kind(spec, source.headers, mapping, saved)
                     fr.kind = kind.name
                     st = stage(
                         scratch,
@@ -175,7 +222,7 @@ def import_files(
                         kind,
                         workdir,
                         as_of=as_of,
-                        user_map=mapping,
+                        user_map=kind_map(kind.name, mapping, saved),
                         progress=_scaled(report, n * share),
                     )
                 except FileRefused as exc:
@@ -200,7 +247,14 @@ def import_files(
         report(0.75, "waiting for the database")
         try:
             return _write(
-                staged, db_path, strict, user or current_user(), lock_timeout, reports, report
+                staged,
+                db_path,
+                strict,
+                user or current_user(),
+                lock_timeout,
+                reports,
+                report,
+                replace,
             )
         except (OSError, duckdb.Error) as exc:
             if not _disk_full(exc):
@@ -278,6 +332,7 @@ def _write(
     lock_timeout: float,
     reports: list[FileReport],
     report: Progress,
+    replace: bool,
 ) -> ImportResult:
     order = sorted(staged, key=lambda s: APPLY_ORDER.index(s[0].kind.name))
     now = datetime.now().replace(microsecond=0)
@@ -294,11 +349,19 @@ def _write(
                         {"sha": st.source.sha256},
                     ).fetchall()
                 ]
+                if st.kind.name == "accounts":
+                    fr.shrinks = _shrinks(con, st)
                 applied = apply_staged(con, st, user=user, now=now)
                 fr.import_id = applied.import_id
                 fr.rows_accepted, fr.rows_duplicate = applied.rows_accepted, applied.rows_duplicate
                 fr.rows_refused, fr.orphans = applied.rows_refused, applied.orphans
+                fr.unmatched_reversals = applied.unmatched_reversals
                 fr.problems = db.run(con, "import/rejects_of_import", {"import_id": fr.import_id})
+            if not replace and any(fr.shrinks for _, fr in order):
+                con.execute("rollback")
+                for _, fr in order:
+                    fr.import_id = None
+                return ImportResult(reports, False, SHRINK_MESSAGE)
             if strict and any(fr.rows_refused for _, fr in order):
                 con.execute("rollback")
                 for _, fr in order:
@@ -314,13 +377,24 @@ def _write(
     return ImportResult(reports, True, "imported")
 
 
+def _shrinks(con: duckdb.DuckDBPyConnection, staged: Staged) -> list[SnapshotShrink]:
+    """The snapshots in force that this accounts file would replace with over 10 % fewer."""
+    found = db.run(con, "import/snapshot_shrinks", {"accepted": str(staged.accepted_path)})
+    return [
+        SnapshotShrink(r["as_of_date"], r["accounts_loaded"], r["accounts_kept"], r["in_file"])
+        for r in found.to_pylist()
+        if r["accounts_loaded"] - r["accounts_kept"] > SHRINK_LIMIT * r["accounts_loaded"]
+    ]
+
+
 @dataclass(frozen=True)
 class UndoResult:
     """The outcome of undoing an import."""
 
     import_id: int
     kind: str
-    rows_removed: int
+    rows_removed: int  # gone from the data in force
+    rows_kept: int = 0  # delivered again by later active imports: handed to them, still in force
 
 
 class UndoRefused(Exception):
@@ -335,6 +409,10 @@ def undo_import(
     lock_timeout: float = db.DEFAULT_TIMEOUT_S,
 ) -> UndoResult:
     """Revert one import: its rows go, a snapshot it replaced comes back; the log keeps it.
+
+    A payment or contact of the import that a later, still-active import delivered again
+    (identical: counted there as already present) does not go: it is handed to the earliest such
+    import, with that import's id and line, and goes only when that one is undone too.
 
     Raises:
         UndoRefused: no such import, or it was already undone.
@@ -352,10 +430,14 @@ def undo_import(
         table = KINDS[kind].table
         con.execute("begin transaction")
         try:
+            kept = 0
+            if kind in ID_COLUMN:
+                kept = _hand_over(con, kind, import_id)
             counted = con.execute(
                 f"select count(*) from {table} where import_id = $id", {"id": import_id}
             ).fetchall()[0]
             con.execute(f"delete from {table} where import_id = $id", {"id": import_id})
+            con.execute("delete from deliveries where import_id = $id", {"id": import_id})
             con.execute("delete from snapshot_loads where import_id = $id", {"id": import_id})
             con.execute(
                 """update imports set status = 'undone', undone_at = $now, undone_by = $user
@@ -376,7 +458,31 @@ def undo_import(
                     "undone (the database is as it was); free some space and try again"
                 ) from exc
             raise
-    return UndoResult(import_id, kind, int(counted[0]) if counted else 0)
+    return UndoResult(import_id, kind, int(counted[0]) if counted else 0, kept)
+
+
+def _hand_over(con: duckdb.DuckDBPyConnection, kind: str, import_id: int) -> int:
+    """Give the import's rows that later imports delivered again to the earliest of those."""
+    table, key = KINDS[kind].table, ID_COLUMN[kind]
+    con.execute(
+        f"""create or replace temp table heirs as
+        select d.key_value, d.import_id, d.line
+        from deliveries as d
+        inner join imports as i on i.import_id = d.import_id and i.status = 'active'
+        where d.kind = $kind and d.import_id <> $id
+            and d.key_value in (select {key} from {table} where import_id = $id)
+        qualify row_number() over (partition by d.key_value order by d.import_id, d.line) = 1""",
+        {"kind": kind, "id": import_id},
+    )
+    con.execute(
+        f"""update {table} as r set import_id = h.import_id, line = h.line
+        from heirs as h
+        where r.import_id = $id and r.{key} = h.key_value""",
+        {"id": import_id},
+    )
+    row = con.execute("select count(*) from heirs").fetchall()[0]
+    con.execute("drop table heirs")
+    return int(row[0])
 
 
 def list_imports(

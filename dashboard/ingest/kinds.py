@@ -7,6 +7,7 @@ validation SQL and the documentation are all generated from one description.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -425,25 +426,89 @@ def normalize_header(text: str) -> str:
     return text.strip("_")
 
 
+def _built_in(kind: Kind) -> dict[str, str]:
+    """The headers a kind knows by itself: canonical names and synonyms -> column."""
+    lookup: dict[str, str] = {}
+    for col in kind.columns:
+        for name in (col.name, *col.synonyms):
+            lookup.setdefault(normalize_header(name), col.name)
+    return lookup
+
+
+# Headers that name personal data in some kind (客户姓名, 手机号, id_number, ...) -> its column.
+PERSONAL_HEADERS: dict[str, str] = {
+    normalize_header(name): col.name
+    for kind in (ACCOUNTS, PAYMENTS, AGENTS, CONTACTS)
+    for col in kind.columns
+    if col.personal
+    for name in (col.name, *col.synonyms)
+}
+
+
+def mapping_problem(kind: Kind, header: str, column: str) -> str | None:
+    """Why a user's mapping ``header`` -> ``column`` cannot be used in ``kind`` extracts.
+
+    Built-in names win: a header the kind already knows keeps its meaning. A header that names
+    personal data (a synonym of customer_name, phone or id_number) can be mapped only onto a
+    personal column, which is masked at import: a mapping never makes personal data land in
+    clear in any column. None when the mapping can be used (or changes nothing).
+    """
+    key = normalize_header(header)
+    known = _built_in(kind).get(key)
+    if known == column:
+        return None
+    if known is not None:
+        return (
+            f"'{header}' already means {known} in {kind.name} extracts: a mapping cannot make it "
+            f"{column}"
+        )
+    target = next((c for c in kind.columns if c.name == column), None)
+    if key in PERSONAL_HEADERS and (target is None or not target.personal):
+        return (
+            f"'{header}' names personal data ({PERSONAL_HEADERS[key]}): it can be mapped only "
+            f"onto a personal column (customer_name, phone, id_number of accounts, masked at "
+            f"import), never onto {column}"
+        )
+    return None
+
+
+def kind_map(
+    kind: str,
+    user_map: Mapping[str, str] | None = None,
+    saved_maps: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[str, str]:
+    """The mappings that apply to one kind: its remembered ones, then the user's of this run.
+
+    Args:
+        kind: the extract kind.
+        user_map: header -> column given for this import (every kind; ``--map``).
+        saved_maps: kind -> (header -> column), the mappings remembered per kind.
+    """
+    out = {normalize_header(h): c for h, c in (saved_maps or {}).get(kind, {}).items()}
+    out.update({normalize_header(h): c for h, c in (user_map or {}).items()})
+    return out
+
+
 def match_headers(
-    kind: Kind, headers: list[str], user_map: dict[str, str] | None = None
+    kind: Kind, headers: list[str], user_map: Mapping[str, str] | None = None
 ) -> tuple[dict[str, int], list[str]]:
     """Map a file's headers onto a kind's canonical columns.
 
     Args:
         kind: the extract kind.
         headers: the file's header cells, in order.
-        user_map: header text -> canonical column, chosen by a user for unknown headers.
+        user_map: header text -> canonical column, chosen by a user for unknown headers
+            (the kind's, see ``kind_map``). A mapping onto a column the kind does not have,
+            or one ``mapping_problem`` refuses, is not used.
 
     Returns:
         (canonical column -> index in the file, headers that map to nothing).
     """
-    lookup: dict[str, str] = {}
-    for col in kind.columns:
-        for name in (col.name, *col.synonyms):
-            lookup.setdefault(normalize_header(name), col.name)
+    lookup = _built_in(kind)
+    names = {c.name for c in kind.columns}
     for header, target in (user_map or {}).items():
-        lookup[normalize_header(header)] = target
+        if target in names and mapping_problem(kind, header, target) is None:
+            lookup[normalize_header(header)] = target
     found: dict[str, int] = {}
     unknown: list[str] = []
     for idx, header in enumerate(headers):
@@ -455,11 +520,18 @@ def match_headers(
     return found, unknown
 
 
-def detect_kind(headers: list[str], user_map: dict[str, str] | None = None) -> Kind | None:
-    """The kind whose required columns the headers cover best (all of them), or None."""
+def detect_kind(
+    headers: list[str],
+    user_map: Mapping[str, str] | None = None,
+    saved_maps: Mapping[str, Mapping[str, str]] | None = None,
+) -> Kind | None:
+    """The kind whose required columns the headers cover best (all of them), or None.
+
+    Each kind is tried with its own mappings (``kind_map``).
+    """
     best: tuple[int, int, Kind] | None = None
     for kind in KINDS.values():
-        found, _ = match_headers(kind, headers, user_map)
+        found, _ = match_headers(kind, headers, kind_map(kind.name, user_map, saved_maps))
         required = sum(1 for c in kind.required if c in found)
         if required < len(kind.required) - (1 if kind.name == "accounts" else 0):
             continue

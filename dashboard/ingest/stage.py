@@ -4,6 +4,10 @@ Nothing here touches the shared database file, so the slow part of an import (pa
 checking millions of rows) holds no lock that the app or another import waits on. The result
 is two Parquet files in the import's work folder: the accepted rows, typed and in canonical
 columns, and the problems (file line, column, value, reason) of the refused ones.
+
+No value enters the SQL text, not even a path or one of our own reason texts: paths, enum
+spellings, defaults and reasons are bound parameters; only column and table names we generate
+are written into it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard.db import query_text
-from dashboard.ingest.kinds import Column, Kind, match_headers
+from dashboard.ingest.kinds import Column, Kind, mapping_problem, match_headers, normalize_header
 from dashboard.ingest.reader import DELIMITER_NAMES, MAX_LINE_BYTES, FileRefused, SourceFile
 
 # Reasons for rows DuckDB's reader could not split into the header's columns.
@@ -80,7 +84,8 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
     parses the common canonical form on a fast path and other forms through the macros of
     queries/import/macros.sql; each condition is cheap, and its reason (which may be costly)
     is only built for rows that fail. ``t`` is a column name we generated (t0, t1, ...): no
-    user text enters SQL. Enumerations read their spellings from bound ``$<name>_keys/_vals``.
+    user text enters SQL. Enumerations read their spellings, and the list their reason names,
+    from bound ``$<name>_keys``, ``_vals`` and ``_allowed``; defaults from ``$<name>_default``.
     """
     name, c, raw = f"'{col.name}'", col.name, f"r_{col.name}"
     failed = f"({c} is null or {raw} is null) and {t} is not null"
@@ -95,7 +100,7 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
         return value, raw, [(f"length({t}) > 500", f"text_problem({name}, {t})")]
     if col.type == "money":
         value = (
-            f"case when regexp_full_match({t}, '-?[0-9]{{1,15}}(\\.[0-9]{{1,2}})?') "
+            f"case when regexp_full_match({t}, '-?[0-9]{{1,12}}(\\.[0-9]{{1,2}})?') "
             f"then cast({t} as decimal(18, 2)) else money_value({t}) end"
         )
         checks = [(failed, f"money_problem({name}, {t})")]
@@ -143,8 +148,7 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
     )
     if col.type == "bool":
         value = f"cast({value} as boolean)"
-    allowed = ", ".join(col.choices) if col.choices else "true, false"
-    reason = f"format('{{}} ''{{}}'' is not one of: {allowed}', {name}, shown({t}))"
+    reason = f"format('{{}} ''{{}}'' is not one of: {{}}', {name}, shown({t}), ${col.name}_allowed)"
     return value, raw, [(failed, reason)]
 
 
@@ -155,8 +159,9 @@ BOOL_ALIASES = {
 }  # fmt: skip
 
 
-def _enum_params(kind: Kind) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
+def _enum_params(kind: Kind) -> dict[str, list[str] | str]:
+    """The spellings (``$<name>_keys``, ``_vals``) and reason text (``_allowed``) per enum."""
+    params: dict[str, list[str] | str] = {}
     for col in kind.columns:
         if col.type == "enum":
             pairs = {c: c for c in col.choices} | dict(col.aliases)
@@ -166,6 +171,7 @@ def _enum_params(kind: Kind) -> dict[str, list[str]]:
             continue
         params[f"{col.name}_keys"] = list(pairs)
         params[f"{col.name}_vals"] = list(pairs.values())
+        params[f"{col.name}_allowed"] = ", ".join(col.choices) if col.choices else "true, false"
     return params
 
 
@@ -206,11 +212,22 @@ def _row_rules(kind: Kind) -> list[str]:
 
 
 def _refuse_if_header_unusable(
-    kind: Kind, source: SourceFile, found: dict[str, int], as_of: date | None
+    kind: Kind,
+    source: SourceFile,
+    found: dict[str, int],
+    as_of: date | None,
+    user_map: Mapping[str, str],
 ) -> None:
+    names = {c.name for c in kind.columns}
+    mapped = {normalize_header(h): c for h, c in user_map.items() if c in names}
+    for header in source.headers:
+        target = mapped.get(normalize_header(header))
+        problem = mapping_problem(kind, header, target) if target else None
+        if problem:
+            raise FileRefused(f"the column mapping {header} -> {target} is refused: {problem}")
     canon: dict[str, str] = {}
     for header in source.headers:
-        one, _ = match_headers(kind, [header])
+        one, _ = match_headers(kind, [header], user_map)
         for target in one:
             if target in canon:
                 raise FileRefused(
@@ -247,21 +264,25 @@ def stage(
     Raises:
         FileRefused: the file as a whole cannot be imported (missing required columns, ...).
     """
-    found, ignored = match_headers(kind, source.headers, dict(user_map or {}))
-    _refuse_if_header_unusable(kind, source, found, as_of)
+    found, ignored = match_headers(kind, source.headers, user_map)
+    _refuse_if_header_unusable(kind, source, found, as_of, user_map or {})
     say = progress or (lambda _msg: None)
     tag = f"{kind.name}_{abs(hash(source.path)) % 10**8}"
-    n_cols = len(source.headers)
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_cols)) + "}"
+    columns = {f"c{i}": "VARCHAR" for i in range(len(source.headers))}
 
     say(f"reading {source.name} ({DELIMITER_NAMES[source.delimiter]}-separated, {source.encoding})")
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
     con.execute(
         f"""create or replace table src_{tag} as
         select * from read_csv($path, header = true, auto_detect = false, delim = $delim,
-            quote = '"', escape = '"', columns = {columns}, store_rejects = true,
-            strict_mode = true, max_line_size = {MAX_LINE_BYTES})""",
-        {"path": str(source.csv_path), "delim": source.delimiter},
+            quote = '"', escape = '"', columns = $columns, store_rejects = true,
+            strict_mode = true, max_line_size = $max_line)""",
+        {
+            "path": str(source.csv_path),
+            "delim": source.delimiter,
+            "columns": columns,
+            "max_line": MAX_LINE_BYTES,
+        },
     )
     # Rows the reader could not split: their lines (spreadsheet row numbers, header = 1).
     con.execute(
@@ -291,14 +312,18 @@ def stage(
     say(f"checking {source.name}")
     _check(con, kind, tag, found, as_of)
     _mark_duplicates(con, kind, tag)
+    if kind.name == "payments":
+        _check_reversals(con, tag)
 
     accepted_path = workdir / f"{tag}.accepted.parquet"
     problems_path = workdir / f"{tag}.problems.parquet"
     names = ", ".join(c.name for c in kind.columns)
+    # Every value is bound, the paths too: a work folder named with a quote is only a name.
     con.execute(
         f"""copy (select line, {names} from checked_{tag}
                   where len(problems) = 0 and not is_copy order by line)
-        to '{accepted_path}' (format parquet)"""
+        to $path (format parquet)""",
+        {"path": str(accepted_path)},
     )
     con.execute(
         f"""copy (
@@ -306,12 +331,11 @@ def stage(
                 select cast(line as bigint) as line, unnest(problems) as p from checked_{tag}
             )
             union all
-            select cast(line as bigint), null, null, replace($tpl_{{e}}, '{{message}}', message)
+            select cast(line as bigint), null, null, {STRUCTURAL_CASE}
             from structural_{tag}
             order by line
-        ) to '{problems_path}' (format parquet)""".replace(
-            "$tpl_{e}", _structural_case(ENCODING_NAMES.get(source.encoding, "UTF-8"))
-        ),
+        ) to $path (format parquet)""",
+        {"path": str(problems_path), **_structural_params(source.encoding)},
     )
     counts = con.execute(
         f"""select count(*) filter (where len(problems) = 0 and not is_copy),
@@ -369,7 +393,7 @@ def _check(
         if col.name == "as_of_date" and as_of is not None:
             final = f"coalesce({final}, $as_of)"
         if col.default is not None:
-            final = f"coalesce({final}, {_literal(col)})"
+            final = f"coalesce({final}, ${col.name}_default)"
         raws.append(f"{raw} as r_{col.name}")
         finals.append(f"{final} as {col.name}")
         if col.required:
@@ -392,6 +416,7 @@ def _check(
     params: dict[str, object] = {
         k: v for k, v in _enum_params(kind).items() if k.rsplit("_", 1)[0] in found
     }
+    params |= {f"{c.name}_default": _default(c) for c in kind.columns if c.default is not None}
     if as_of is not None and "as_of_date" in [c.name for c in kind.columns]:
         params["as_of"] = as_of
     names = [c.name for c in kind.columns]
@@ -410,25 +435,35 @@ def _check(
     )
 
 
-def _literal(col: Column) -> str:
-    assert col.default is not None and col.default.replace("_", "").isalnum()
-    return "true" if col.type == "bool" and col.default == "true" else f"'{col.default}'"
+def _default(col: Column) -> str | bool:
+    assert col.default is not None
+    return col.default == "true" if col.type == "bool" else col.default
 
 
-def _structural_case(encoding: str) -> str:
-    body = "rtrim(csv_line, chr(10) || chr(13))"
-    swallowed = f"length({body}) - length(replace({body}, chr(10), ''))"
-    never_closed = (
-        "when error_type = 'UNQUOTED VALUE' "
-        "and (length(csv_line) - length(replace(csv_line, '\"', ''))) % 2 = 1 "
-        f"then '{NEVER_CLOSED}' || case when {swallowed} > 0 then ': the ' || ({swallowed}) "
-        "|| ' line(s) after it, to the end of the file, were read into this row' else '' end"
-    )
-    whens = never_closed + " ".join(
-        f" when error_type = '{k}' then '{v.replace('{encoding}', encoding)}'"
-        for k, v in STRUCTURAL_REASONS.items()
-    )
-    return f"(case {whens} else 'the row cannot be read as CSV: ' || error_type end)"
+def _structural_params(encoding: str) -> dict[str, object]:
+    """Reasons for unreadable rows, bound: ``$structural_keys``/``_texts``, ``$never_closed``."""
+    name = ENCODING_NAMES.get(encoding, "UTF-8")
+    return {
+        "structural_keys": list(STRUCTURAL_REASONS),
+        "structural_texts": [v.replace("{encoding}", name) for v in STRUCTURAL_REASONS.values()],
+        "never_closed": NEVER_CLOSED,
+    }
+
+
+# The reason of an unreadable row (reject_errors: error_type, message, csv_line), from the bound
+# reasons above; a quote never closed swallows the lines after it, which are counted.
+_BODY = "rtrim(csv_line, chr(10) || chr(13))"
+_SWALLOWED = f"(length({_BODY}) - length(replace({_BODY}, chr(10), '')))"
+STRUCTURAL_CASE = f"""(case
+    when error_type = 'UNQUOTED VALUE'
+        and (length(csv_line) - length(replace(csv_line, '"', ''))) % 2 = 1
+        then $never_closed || case when {_SWALLOWED} > 0 then ': the ' || {_SWALLOWED}
+            || ' line(s) after it, to the end of the file, were read into this row' else '' end
+    else coalesce(
+        replace($structural_texts[list_position($structural_keys, error_type)], '{{message}}',
+            message),
+        'the row cannot be read as CSV: ' || error_type)
+    end)"""
 
 
 def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> None:
@@ -486,3 +521,47 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> No
         from checked_{tag} as c left join dups_{tag} as d using (line)"""
     )
     con.execute(f"drop table dups_{tag}")
+
+
+# A reversal undoes a payment of its own account; a reversal of a reversal (and so every cycle)
+# undoes nothing. Shared with phase two, which checks the payments already loaded.
+REVERSAL_REASON = """case
+    when t.account_id <> r.account_id then format(
+        'reverses_payment_id {} is a payment of account {}, not {}', t.payment_id,
+        t.account_id, r.account_id)
+    when t.amount < 0 then format(
+        'reverses_payment_id {} is itself a reversal: only a payment can be reversed',
+        t.payment_id)
+    end"""
+
+
+def _check_reversals(con: duckdb.DuckDBPyConnection, tag: str) -> None:
+    """Refuse reversals whose payment, in the same file, is another account's or a reversal.
+
+    Rows are judged against the file's rows without problems, all at once (so both rows of a
+    cycle are refused). A reversal whose payment is not in the file is left to phase two.
+    """
+    con.execute(
+        f"""create or replace table reversals_{tag} as
+        with good as (
+            select line, payment_id, account_id, amount, reverses_payment_id, is_copy
+            from checked_{tag} where len(problems) = 0
+        )
+        select r.line, r.reverses_payment_id, {REVERSAL_REASON} as reason
+        from good as r
+        inner join good as t on t.payment_id = r.reverses_payment_id and not t.is_copy
+        where r.reverses_payment_id is not null and ({REVERSAL_REASON}) is not null"""
+    )
+    found = con.execute(f"select count(*) from reversals_{tag}").fetchall()[0][0]
+    if not found:  # the usual case: the file's rows are left as they are
+        con.execute(f"drop table reversals_{tag}")
+        return
+    con.execute(
+        f"""create or replace table checked_{tag} as
+        select c.* replace (
+            case when v.reason is not null then list_append(c.problems, {{'column_name':
+                'reverses_payment_id', 'value': v.reverses_payment_id, 'reason': v.reason}})
+                else c.problems end as problems)
+        from checked_{tag} as c left join reversals_{tag} as v using (line)"""
+    )
+    con.execute(f"drop table reversals_{tag}")

@@ -373,6 +373,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Imported, but some rows were refused: they are listed below with their reasons.",
         "已导入，但有部分行被拒收，原因见下表。",
     ),
+    "data.msg_shrink": (
+        (
+            "A snapshot would lose more than 10 % of its accounts (a partial extract or a "
+            "mistyped as_of_date?): check the file, and replace the snapshot only if that is "
+            "intended."
+        ),
+        (
+            "某个快照将失去超过 10% 的账户（数据不完整或快照日期填错？）："
+            "请检查文件，确需替换时再确认。"
+        ),
+    ),
+    "data.shrink": (
+        (
+            "Snapshot {date}: this import would remove {removed} of its {loaded} accounts "
+            "({kept} kept; the file has {in_file} for that date)."
+        ),
+        (
+            "快照 {date}：本次导入将移除其 {loaded} 个账户中的 {removed} 个"
+            "（保留 {kept} 个；文件中该日期共 {in_file} 个）。"
+        ),
+    ),
+    "data.replace_anyway": ("Replace anyway", "仍然替换"),
+    "data.replace_help": (
+        "Import the same files again and replace these snapshots with what the files hold.",
+        "重新导入同一批文件，并用文件内容替换上述快照。",
+    ),
     "data.nothing_written": ("Nothing was written. {detail}", "未写入任何数据。{detail}"),
     "data.report": ("Validation report", "校验报告"),
     "data.file_refused": ("{file} was refused: {reason}", "{file} 被拒收：{reason}"),
@@ -526,6 +552,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.rows_duplicate": ("Duplicates", "重复"),
     "col.rows_refused": ("Refused", "拒收"),
     "col.orphans": ("Orphans", "孤立还款"),
+    "col.unmatched_reversals": ("Reversals of payments not loaded", "原还款未导入的冲正"),
     "col.encoding": ("Encoding", "编码"),
     "col.refused_whole": ("File refused because", "整体拒收原因"),
     "col.ignored_columns": ("Ignored columns", "忽略的列"),

@@ -17,7 +17,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard.ingest.apply import current_user
-from dashboard.ingest.importer import ImportResult, UndoRefused
+from dashboard.ingest.importer import SHRINK_MESSAGE, ImportResult, UndoRefused
 from dashboard.ingest.kinds import KINDS
 from dashboard.ingest.mappings import forget_mapping, list_mappings
 from dashboard.ui import data, imports, safe, tables
@@ -30,6 +30,7 @@ KNOWN_MESSAGES = {
     "a file was refused whole: nothing was imported": "data.msg_refused_whole",
     "strict: rows were refused, nothing was imported": "data.msg_strict",
     "strict: rows were refused, nothing imported": "data.msg_strict",
+    SHRINK_MESSAGE: "data.msg_shrink",
 }
 
 
@@ -46,11 +47,17 @@ def _progress_bar() -> tuple[Any, imports.Progress]:
 def _import(uploads: list[imports.HeldUpload], batch: dict[str, Any]) -> None:
     bar, update = _progress_bar()
     result, needs = imports.import_uploads(
-        uploads, as_of=batch["as_of"], strict=batch["strict"], user=batch["user"], progress=update
+        uploads,
+        as_of=batch["as_of"],
+        strict=batch["strict"],
+        user=batch["user"],
+        progress=update,
+        replace=batch.get("replace", False),
     )
     bar.empty()
     batch["result"], batch["needs"] = result, needs
-    batch["uploads"] = uploads if needs else []  # held only while the mapping step needs them
+    # held only while the mapping step or a replace confirmation needs them
+    batch["uploads"] = uploads if needs or imports.shrinks(result) else []
     st.session_state[STATE] = batch
     if result.committed:  # a fresh, empty file chooser for the next batch
         st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
@@ -85,6 +92,7 @@ def _files_table(result: ImportResult) -> pa.Table:
             "rows_duplicate": f.rows_duplicate,
             "rows_refused": f.rows_refused,
             "orphans": f.orphans,
+            "unmatched_reversals": f.unmatched_reversals,
             "encoding": f.encoding,
             "import_id": f.import_id,
             "refused_whole": f.refused_whole,
@@ -123,6 +131,7 @@ def result_section() -> None:
         known = KNOWN_MESSAGES.get(result.message)
         detail = t(known) if known else result.message
         st.error(safe.t("data.nothing_written", detail=detail), icon=":material/block:")
+    _confirm_replace(result, batch)
     st.subheader(t("data.report"))
     tables.show(_files_table(result), name="import_report")
     for n, f in enumerate(result.files):
@@ -133,6 +142,22 @@ def result_section() -> None:
             with st.expander(safe.t("data.problems", file=name, n=f.rows_refused), expanded=True):
                 _first_reasons(f.problems)
                 tables.show(f.problems, name=f"rejects_{n}_{_stem(f.file_name)}")
+
+
+def _confirm_replace(result: ImportResult, batch: dict[str, Any]) -> None:
+    """Snapshots the import would shrink by more than 10 %: the counts, and "Replace anyway"."""
+    shrinks = imports.shrinks(result)
+    if not shrinks:
+        return
+    for s in shrinks:
+        st.warning(
+            safe.t("data.shrink", date=s.as_of_date.isoformat(), removed=s.accounts_removed,
+              loaded=s.accounts_loaded, kept=s.accounts_kept, in_file=s.accounts_in_file),
+            icon=":material/warning:",
+        )  # fmt: skip
+    if st.button(t("data.replace_anyway"), key="replace_anyway", help=t("data.replace_help")):
+        _import(batch["uploads"], {**batch, "replace": True})
+        st.rerun()
 
 
 def _mapping_form(
@@ -153,7 +178,7 @@ def _mapping_form(
         index=need.index,
         kind_name=kind,
         as_of=batch["as_of"],
-        user_map=imports.remembered(),
+        saved=imports.remembered(),
     )
     if fresh is None:
         return kind, {}
@@ -167,7 +192,7 @@ def _mapping_form(
     for i, header in enumerate(fresh.unknown):
         target = cols[i % 3].selectbox(
             safe.md(safe.short(header)),
-            [IGNORE, *free],
+            [IGNORE, *imports.targets_for(kind, header, free)],
             key=f"map_{n}_{kind}_{i}",
             format_func=lambda c: t("data.map_ignore") if c == IGNORE else c,
         )

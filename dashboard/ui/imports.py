@@ -1,9 +1,9 @@
 """The Data page's calls into the importer: uploads to files, imports, header mappings, undo.
 
 The importer (``dashboard.ingest``) does the work, exactly as for the command line; this module
-only turns browser uploads into files, passes the remembered header mappings as ``user_map``,
-and finds out, for a file refused whole, whether a column mapping would let it in (its header
-is readable but its kind or a required column is not recognised).
+only turns browser uploads into files, passes the remembered header mappings (per kind) as
+``saved_maps``, and finds out, for a file refused whole, whether a column mapping would let it
+in (its header is readable but its kind or a required column is not recognised).
 
 Uploads hold debtors' names, phones and id numbers in clear, so their bytes touch the disk only
 for the import that reads them: ``import_uploads`` writes them into a private folder
@@ -27,12 +27,20 @@ from dashboard.ingest.importer import (
     FileReport,
     FileSpec,
     ImportResult,
+    SnapshotShrink,
     UndoResult,
     import_files,
     undo_import,
 )
-from dashboard.ingest.kinds import KINDS, Kind, detect_kind, match_headers
-from dashboard.ingest.mappings import load_mappings, save_mapping
+from dashboard.ingest.kinds import (
+    KINDS,
+    Kind,
+    detect_kind,
+    kind_map,
+    mapping_problem,
+    match_headers,
+)
+from dashboard.ingest.mappings import load_mappings_by_kind, save_mapping
 from dashboard.ingest.reader import FileRefused, open_source
 from dashboard.paths import SAMPLE_DATA
 from dashboard.ui import data
@@ -106,9 +114,10 @@ def import_uploads(
     strict: bool = False,
     user: str | None = None,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> tuple[ImportResult, list[MappingNeed]]:
     """Import uploads (see the module docstring): the result, and for a refused import the
-    files a column mapping could fix."""
+    files a column mapping could fix. ``replace``: see ``run``."""
     with ExitStack() as stack:
         try:
             specs = stack.enter_context(on_disk(uploads))
@@ -119,15 +128,17 @@ def import_uploads(
                 f"({exc.strerror or exc}): nothing was imported"
             )
             return ImportResult(reports, False, message), []
-        result = run(specs, as_of=as_of, strict=strict, user=user, progress=progress)
+        result = run(
+            specs, as_of=as_of, strict=strict, user=user, progress=progress, replace=replace
+        )
         needs = [] if result.committed else mapping_needs(result, specs, as_of)
     return result, needs
 
 
-def remembered() -> dict[str, str]:
-    """Every remembered header mapping (header -> column)."""
+def remembered() -> dict[str, dict[str, str]]:
+    """Every remembered header mapping, per kind: kind -> (header -> column)."""
     with data.connection() as con:
-        return load_mappings(con)
+        return load_mappings_by_kind(con)
 
 
 def remember(kind: str, mapping: Mapping[str, str]) -> None:
@@ -144,17 +155,23 @@ def run(
     strict: bool = False,
     user: str | None = None,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> ImportResult:
-    """Import the files into the app's database with the remembered header mappings."""
+    """Import the files into the app's database with the remembered header mappings.
+
+    ``replace`` confirms snapshot replacements that remove more than 10 % of a snapshot's
+    accounts (the user saw the counts and chose "Replace anyway").
+    """
     return import_files(
         specs,
         db_path=data.db_path(),
         as_of=as_of,
         strict=strict,
         user=user,
-        user_map=remembered(),
+        saved_maps=remembered(),
         progress=progress,
         lock_timeout=IMPORT_LOCK_TIMEOUT_S,
+        replace=replace,
     )
 
 
@@ -180,9 +197,9 @@ def read_headers(path: Path) -> list[str]:
         return open_source(path, work).headers
 
 
-def _best_guess(headers: list[str], user_map: dict[str, str]) -> Kind:
+def _best_guess(headers: list[str], saved: Mapping[str, Mapping[str, str]]) -> Kind:
     def score(kind: Kind) -> tuple[int, int]:
-        found, _ = match_headers(kind, headers, user_map)
+        found, _ = match_headers(kind, headers, kind_map(kind.name, None, saved))
         return (sum(1 for c in kind.required if c in found), len(found))
 
     return max(KINDS.values(), key=score)
@@ -195,20 +212,23 @@ def analyse(
     index: int,
     kind_name: str | None,
     as_of: date | None,
-    user_map: dict[str, str],
+    saved: Mapping[str, Mapping[str, str]],
 ) -> MappingNeed | None:
     """What a file with these headers lacks for ``kind_name`` (None: the detected or
-    best-guessed kind); None when nothing (a mapping cannot add to a complete header)."""
+    best-guessed kind); None when nothing (a mapping cannot add to a complete header).
+
+    ``saved`` holds the remembered mappings per kind (``remembered()``).
+    """
     kind = (
         KINDS[kind_name]
         if kind_name
-        else (detect_kind(headers, user_map) or _best_guess(headers, user_map))
+        else (detect_kind(headers, saved_maps=saved) or _best_guess(headers, saved))
     )
-    found, unknown = match_headers(kind, headers, user_map)
+    found, unknown = match_headers(kind, headers, kind_map(kind.name, None, saved))
     missing = [c for c in kind.required if c not in found]
     if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
         missing.remove("as_of_date")
-    detected = detect_kind(headers, user_map)
+    detected = detect_kind(headers, saved_maps=saved)
     if not missing and kind_name is None and detected is not None:
         return None
     return MappingNeed(
@@ -228,7 +248,7 @@ def mapping_needs(
 ) -> list[MappingNeed]:
     """The files of a failed import that a column mapping could fix (read while they are on
     disk: the page keeps only their headers)."""
-    user_map = remembered()
+    saved = remembered()
     needs = []
     for n, (spec, report) in enumerate(zip(specs, result.files, strict=False)):
         if not report.refused_whole:
@@ -239,7 +259,7 @@ def mapping_needs(
             continue  # unreadable: no mapping can help
         name = spec.name or spec.path.name
         need = analyse(
-            headers, file_name=name, index=n, kind_name=spec.kind, as_of=as_of, user_map=user_map
+            headers, file_name=name, index=n, kind_name=spec.kind, as_of=as_of, saved=saved
         )
         if need is not None and (need.missing or not need.given_kind):
             needs.append(need)
@@ -250,6 +270,17 @@ def kind_columns(kind: str) -> list[str]:
     """The canonical columns of a kind, required first."""
     cols = KINDS[kind].columns
     return [c.name for c in cols if c.required] + [c.name for c in cols if not c.required]
+
+
+def targets_for(kind: str, header: str, free: Sequence[str]) -> list[str]:
+    """The columns of ``free`` an unknown header may be mapped onto (``kinds.mapping_problem``:
+    a header that names personal data only onto a personal column, masked at import)."""
+    return [c for c in free if mapping_problem(KINDS[kind], header, c) is None]
+
+
+def shrinks(result: ImportResult) -> list[SnapshotShrink]:
+    """The snapshot replacements of an import that wait for a confirmation (none if it wrote)."""
+    return [] if result.committed else [s for f in result.files for s in f.shrinks]
 
 
 def undo(import_id: int, user: str | None = None) -> UndoResult:

@@ -1,7 +1,8 @@
 -- checks/personal_data_in_clear (invariant): one row per stored personal value that is not masked
--- (domain.md: customer_name, phone, id_number are masked before they are stored: 张*, 138****1234,
--- 110***********1234). A name keeps its first character, a number at most its first three and last
--- four. None means it holds. Parameters: none.
+-- by the rule (README, personal data): at least half of the value, and never fewer than 4 of its
+-- characters, hidden as '*' (all of a value of 4 characters or fewer); a name shows at most its
+-- first character, a number at most its first three and last four (张三 -> **, 13812341234 ->
+-- 1******1234, 110101199001011234 -> 110***********1234). None means it holds. Parameters: none.
 with personal as (
     select import_id, line, 'customer_name' as column_name, customer_name as value
     from raw_accounts where customer_name is not null
@@ -13,12 +14,22 @@ with personal as (
     from raw_accounts where id_number is not null
 ),
 
+measured as (
+    select
+        *,
+        length(value) - length(replace(value, '*', '')) as stars,
+        case when length(value) <= 4 then length(value)
+            else greatest((length(value) + 1) // 2, 4) end as must_hide
+    from personal
+),
+
 offending as (
     select import_id, line, column_name, length(value) as value_length
-    from personal
-    where (column_name = 'customer_name' and not regexp_full_match(value, '(?s).\*+'))
+    from measured
+    where stars < must_hide
+        or (column_name = 'customer_name' and not regexp_full_match(value, '(?s)[^*]?\*+'))
         or (column_name <> 'customer_name'
-            and not regexp_full_match(value, '(?s).{0,3}\*+.{0,4}'))
+            and not regexp_full_match(value, '(?s)[^*]{0,3}\*+[^*]{0,4}'))
 )
 
 select * from offending

@@ -1,7 +1,10 @@
 -- checks/unmatched_reversals: one row per reversal (negative amount) that names a payment it
 -- reverses which is not loaded, is on another account, or is itself a reversal; and per
--- reversal naming none. Such a reversal still counts (net collected), but its blank agent
--- falls back to the account's agent and the audit trail cannot link it. Parameters: none.
+-- reversal naming none. The importer refuses the second and third kind when it knows the
+-- payment; one whose payment is not loaded yet (or arrived later on another account) is kept
+-- and counts in net collected, but is in no agent's basis (payments_credited: credited to
+-- nobody, rule unmatched_reversal) until its payment arrives. A reversal naming none is
+-- credited by the account rule, and the audit trail cannot link it. Parameters: none.
 with payments as (
     select
         payment_id,

@@ -3,6 +3,9 @@
 -- agent credited with the payment it reverses (followed along a chain of blank-agent
 -- reversals); otherwise the account's agent in the latest snapshot on or before
 -- payment_date, else in the account's earliest snapshot (a blank agent there credits nobody).
+-- A reversal naming a payment that is not loaded, is on another account or is itself a
+-- reversal credits nobody, whatever agent it names (rule unmatched_reversal): it claws back
+-- from no agent's basis until its payment arrives (checks/unmatched_reversals lists them).
 -- Only rows with a blank agent need the snapshots, so only they are joined to them.
 -- Materialised at every import and undo (see db.refresh_derived). Parameters: none.
 with recursive payments as not materialized (
@@ -69,6 +72,14 @@ reversed as (
     left join account_rule as r on r.payment_id = p.payment_id
 ),
 
+unmatched as (
+    select r.payment_id
+    from payments as r
+    left join payments as o on o.payment_id = r.reverses_payment_id
+    where r.reverses_payment_id is not null
+        and (o.payment_id is null or o.account_id <> r.account_id or o.amount < 0)
+),
+
 -- Rows with an agent need nothing more; only blank rows are joined to the rules above.
 credited as (
     select
@@ -104,6 +115,19 @@ credited as (
     left join account_rule as r on r.payment_id = p.payment_id
     left join reversed as v on v.payment_id = p.payment_id
     where p.agent_id is null
+),
+
+final as (
+    select
+        c.* replace (
+            case when u.payment_id is null then c.credited_agent_id end as credited_agent_id,
+            case when u.payment_id is null then c.credit_rule else 'unmatched_reversal' end
+                as credit_rule,
+            case when u.payment_id is null then c.credit_snapshot_date end
+                as credit_snapshot_date
+        )
+    from credited as c
+    left join unmatched as u on u.payment_id = c.payment_id
 )
 
-select * from credited
+select * from final

@@ -26,12 +26,18 @@ create or replace temp macro shown(v) as
 
 -- Money: optional currency sign, optional thousands separators in groups of three, at most
 -- two decimals: 1234.5, 1,234.56, ¥1234, -20.00. Not: 1.234,56, 1e3, NaN, 12.345.
+-- At most 12 integer digits (999,999,999,999.99 either way): a value no report's sum of
+-- millions of rows can overflow (README, import rules).
 create or replace temp macro money_text(v) as
     regexp_replace(blank_to_null(v), '^([+-]?)\s*[¥￥$]\s*', '\1');
 
-create or replace temp macro money_ok(v) as
-    regexp_full_match(money_text(v), '[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]{1,2})?')
-    and length(regexp_replace(split_part(money_text(v), '.', 1), '[^0-9]', '', 'g')) <= 15;
+create or replace temp macro money_form(v) as
+    regexp_full_match(money_text(v), '[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]{1,2})?');
+
+create or replace temp macro money_digits(v) as
+    length(ltrim(regexp_replace(split_part(money_text(v), '.', 1), '[^0-9]', '', 'g'), '0'));
+
+create or replace temp macro money_ok(v) as money_form(v) and money_digits(v) <= 12;
 
 create or replace temp macro money_value(v) as
     case when money_ok(v) then cast(replace(money_text(v), ',', '') as decimal(18, 2)) end;
@@ -41,8 +47,10 @@ create or replace temp macro money_problem(col, v) as
         when blank_to_null(v) is null or money_ok(v) then null
         when regexp_full_match(money_text(v), '[+-]?[0-9,]*\.[0-9]{3,}')
             then format('{} ''{}'' has more than two decimal places', col, shown(v))
-        when regexp_full_match(money_text(v), '[+-]?[0-9]{16,}(\.[0-9]*)?')
-            then format('{} ''{}'' is too large', col, shown(v))
+        when money_form(v) and starts_with(money_text(v), '-')
+            then format('{} ''{}'' is below the minimum -999,999,999,999.99', col, shown(v))
+        when money_form(v)
+            then format('{} ''{}'' is above the maximum 999,999,999,999.99', col, shown(v))
         else format('{} ''{}'' is not an amount of money', col, shown(v))
     end;
 
@@ -145,19 +153,26 @@ create or replace temp macro text_problem(col, v) as
 create or replace temp macro enum_key(v) as
     regexp_replace(lower(blank_to_null(v)), '[\s\-]+', '_', 'g');
 
--- Masking of personal data, applied before anything is stored: 张三 -> 张*,
--- 13812341234 -> 138****1234, 110101199001011234 -> 110***********1234.
-create or replace temp macro mask_name(v) as
-    case when blank_to_null(v) is not null then
-        left(blank_to_null(v), 1) || repeat('*', greatest(length(blank_to_null(v)) - 1, 1))
-    end;
+-- Masking of personal data, applied before anything is stored. One rule for every length:
+-- at least half of a value, and never fewer than 4 of its characters, are hidden (all of a
+-- value of 4 characters or fewer). Of what may be shown, a number keeps its last 4 and then
+-- its first 3 characters, a name its first character: 13812341234 -> 1******1234,
+-- 110101199001011234 -> 110***********1234, 62345678 -> ****5678, 张三 -> **,
+-- Zhang Sanfeng -> Z************. A masked value has the length of the value.
+create or replace temp macro mask_hidden(n) as
+    case when n <= 4 then n else greatest((n + 1) // 2, 4) end;
 
-create or replace temp macro mask_number(v) as
-    case
-        when blank_to_null(v) is null then null
-        when length(blank_to_null(v)) <= 4 then repeat('*', length(blank_to_null(v)))
-        when length(blank_to_null(v)) <= 7
-            then repeat('*', length(blank_to_null(v)) - 4) || right(blank_to_null(v), 4)
-        else left(blank_to_null(v), 3) || repeat('*', length(blank_to_null(v)) - 7)
-            || right(blank_to_null(v), 4)
-    end;
+create or replace temp macro mask_tail(v, tail) as
+    least(tail, length(v) - mask_hidden(length(v)));
+
+create or replace temp macro mask_head(v, head, tail) as
+    least(head, length(v) - mask_hidden(length(v)) - mask_tail(v, tail));
+
+create or replace temp macro mask_keep(v, head, tail) as
+    left(v, mask_head(v, head, tail))
+    || repeat('*', length(v) - mask_head(v, head, tail) - mask_tail(v, tail))
+    || right(v, mask_tail(v, tail));
+
+create or replace temp macro mask_name(v) as mask_keep(blank_to_null(v), 1, 0);
+
+create or replace temp macro mask_number(v) as mask_keep(blank_to_null(v), 3, 4);

@@ -1,6 +1,7 @@
 -- payouts/uncounted: one row per payment or reversal dated from $date_from to $date_to that
--- is in no agent's payout basis, with the reason (its account is in no snapshot yet, or no
--- agent could be credited). Finance sees what was left out, not only what was paid.
+-- is in no agent's payout basis, with the reason (its account is in no snapshot yet, it
+-- reverses a payment that is not loaded, or no agent could be credited). Finance sees what
+-- was left out, not only what was paid.
 -- Parameters: $date_from, $date_to (dates, inclusive).
 with period_payments as (
     select
@@ -9,6 +10,7 @@ with period_payments as (
         p.payment_date,
         p.amount,
         p.credited_agent_id,
+        p.credit_rule,
         p.account_id in (select a.account_id from stg_account_latest as a) as account_known
     from payments_credited as p
     where p.payment_date between $date_from and $date_to
@@ -22,6 +24,9 @@ uncounted as (
         amount,
         case
             when not account_known then 'account is in no snapshot yet (orphan)'
+            when credit_rule = 'unmatched_reversal'
+                then 'a reversal of a payment not loaded (or of another account): counted '
+                    || 'once its payment arrives'
             else 'no agent given and none on the account'
         end as reason
     from period_payments

@@ -16,7 +16,8 @@ create table if not exists imports (
     imported_by     varchar not null,
     rows_in_file    bigint not null,
     rows_accepted   bigint not null,       -- written by this import
-    rows_duplicate  bigint not null,       -- identical to rows already loaded: a no-op
+    rows_duplicate  bigint not null,       -- identical to rows already loaded: a no-op (see
+                                           -- deliveries: such rows may be handed to it later)
     rows_refused    bigint not null,       -- kept in rejects with a reason
     snapshot_dates  varchar,               -- accounts: the as_of_dates this import replaced
     status          varchar not null,      -- active | undone
@@ -100,4 +101,15 @@ create table if not exists header_mappings (
     header      varchar not null,
     column_name varchar not null,
     saved_at    timestamp not null
+);
+
+-- Rows an import delivered that were already loaded, identical (payments and contacts: same id,
+-- same content; the import counts them as rows_duplicate). Undoing the import that holds such a
+-- row hands it to the earliest other active import that delivered it (with that import's id and
+-- line) instead of removing it; undoing an import removes its deliveries.
+create table if not exists deliveries (
+    import_id  bigint not null,            -- the import that delivered the row again
+    line       bigint not null,            -- its line in that import's file
+    kind       varchar not null,           -- payments | contacts
+    key_value  varchar not null            -- the payment_id or contact_id
 );

@@ -82,7 +82,8 @@ def build(base_db: Path, db_path: Path, folder: Path) -> tuple[Path, Path]:
         path = folder / name
         path.write_text(text, encoding="utf-8")
         specs.append(FileSpec(path, kind))
-    result = import_files(specs, db_path=db_path, user="hostile")
+    # The hostile account alone replaces the October snapshot (confirmed: --replace).
+    result = import_files(specs, db_path=db_path, user="hostile", replace=True)
     assert result.exit_code == 0, [f.problems for f in result.files]
     plans = folder / "hostile_plans.yaml"
     plans.write_text(

@@ -119,6 +119,7 @@ def formula_db(
         [FileSpec(agents, "agents"), FileSpec(accounts, "accounts"), FileSpec(payments)],
         db_path=db_path,
         user="=formula",
+        replace=True,  # the one hostile account replaces the October snapshot: confirmed
     )
     assert result.exit_code == 1  # the payment with amount =1+1 is refused
     rejecting = next(f.import_id for f in result.files if f.rows_refused)

@@ -74,7 +74,8 @@ def dates(draw: st.DrawFn) -> Cell:
 @st.composite
 def amounts(draw: st.DrawFn) -> Cell:
     if draw(st.integers(0, 4)):
-        c = draw(st.integers(-(10**15) + 1, 10**15 - 1).filter(lambda c: c != 0))
+        # Cents within the maximum of 999,999,999,999.99 either way.
+        c = draw(st.integers(-(10**14) + 1, 10**14 - 1).filter(lambda c: c != 0))
         value = Decimal(c).scaleb(-2)
         sign, units = ("-" if value < 0 else ""), abs(value)
         form = draw(st.sampled_from(["plain", "commas", "yuan", "one_decimal", "spaced"]))
@@ -90,7 +91,8 @@ def amounts(draw: st.DrawFn) -> Cell:
             text = f"{sign}{units:.2f}"
         return Cell(text, True, value)
     bad = ["0", "0.00", "-0", "1e3", "NaN", "inf", "1.234,56", "12.345", "", "abc", "１２",
-           "10000000000000000.00", "(5.00)", "1 000.00", "$-"]  # fmt: skip
+           "10000000000000000.00", "(5.00)", "1 000.00", "$-", "1000000000000.00",
+           "-1,000,000,000,000.00"]  # fmt: skip
     return Cell(draw(st.sampled_from(bad)), False)
 
 
@@ -117,7 +119,9 @@ def rows(draw: st.DrawFn, n: int) -> Row:
     reverses = draw(st.sampled_from(["", "", "", "B1", f"F{n}"]))
     valid = pid.valid and acc.valid and day.valid and amount.valid
     if reverses and valid:
+        # Negative, not itself; B1 (a base payment) is one of account A1: only A1 reverses it.
         valid = amount.value < 0 and reverses != f"F{n}"  # type: ignore[operator]
+        valid = valid and (reverses != "B1" or acc.value == "A1")
     texts = [pid.text, acc.text, day.text, amount.text, agent, channel, reverses]
     return Row(texts, valid, amount.value if valid else None)  # type: ignore[arg-type]
 
