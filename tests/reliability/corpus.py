@@ -507,10 +507,10 @@ CASES: tuple[Case, ...] = (
     Case(
         "stray_cr_after_lf",
         "a stray CR after an LF line end",
-        pay(ok(1)) + b"\r" + pay(ok(2, 2), "P3,A1,2026-11-03,x,G1,card,", header=""),
+        pay(ok(1)) + b"\r" + pay(ok(2, 2), "P3,A1,2026-11-03,1.00,G1,card,,x", header=""),
         "partial",
         accepted=2,
-        refused={5: "not an amount"},  # the CR ends line 3 (blank), as a spreadsheet reads it
+        refused={5: "more fields"},  # the CR ends line 3 (blank), as a spreadsheet reads it
     ),
     Case(
         "lf_file_with_a_crlf_row",
@@ -544,10 +544,10 @@ CASES: tuple[Case, ...] = (
         (PAY_HEADER.replace("\n", "\r\n") + f"P1,A1,2026-11-01,10.00,G1,{BANK},\r\n\n\r").encode(
             "gbk"
         )
-        + f"P2,A1,2026-11-02,10.00,G1,微信,\r\nP3,A1,2026-11-03,x,G1,{BANK},\r\n".encode("gbk"),
+        + f"P2,A1,2026-11-02,10.00,G1,微信,\r\nP3,A1,2026-11-03,{BANK}\r\n".encode("gbk"),
         "partial",
         accepted=2,
-        refused={6: "not an amount"},
+        refused={6: "fewer fields"},
         stored=(CHANNEL, [("P1", BANK), ("P2", "微信")]),
     ),
     Case(

@@ -1,0 +1,304 @@
+"""Writing the UTF-8 text DuckDB's CSV reader reads, block by block, never the whole file.
+
+A GBK/GB18030 or UTF-16 file is transcoded; a UTF-8 file is copied only when it needs a fix.
+On the way, a line that is not text of the file's encoding is marked for DuckDB to refuse (it
+is prefixed with a byte that is never valid UTF-8, so DuckDB refuses that row and reads the
+rest) and the reason is noted with the line's byte position, for the rejects; and, when the
+file mixes line ends, every line end outside quoted fields becomes LF (DuckDB 2.0's reader
+fails on a blank CRLF line after LF line ends, a stray CR, or one LF row in a CRLF file).
+
+The common path is block-wide: a GBK block is decoded in one call, and only lines that
+``bytes.find`` flags in a translated copy of the block (byte classes) are looked at one by one.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import BinaryIO
+
+from dashboard.ingest import encodings
+from dashboard.ingest.encodings import CUT_CHARACTER, GBK, HALF_CHARACTER
+
+BLOCK_BYTES = 4 << 20
+MAX_PENDING = 16 << 20  # a longer line is passed on whole (the reader refuses it as too long)
+INVALID_UTF8 = b"\xff"  # marks a line the reader must refuse (it is never valid UTF-8)
+
+Notes = list[tuple[int, str]]  # (byte position of a refused line in the output, reason key)
+
+
+class Out:
+    """The UTF-8 text DuckDB reads, written in order; line ends made LF outside quoted fields
+    when ``lf`` is set; refused lines marked and noted."""
+
+    def __init__(self, f: BinaryIO, *, lf: bool, delimiter: str) -> None:
+        self.f, self.lf, self.pos = f, lf, 0
+        self.notes: Notes = []
+        self._delimiter = delimiter.encode()
+        self._quoted = False  # inside a quoted field
+        self._closed = False  # the last byte was a closing quote (a quote now is escaped)
+        self._last = b"\n"  # the byte before: a quote opens a field only after these
+        self._cr = False  # a CR held back: it may be the first half of a CRLF
+
+    def write(self, data: bytes) -> None:
+        if self.lf and data:
+            data = self._to_lf(data)
+        self.f.write(data)
+        self.pos += len(data)
+
+    def mark(self, key: str | None) -> None:
+        """Mark the line that starts here for DuckDB to refuse; note why (None: its own
+        INVALID ENCODING reason)."""
+        self._flush_cr()
+        if key is not None:
+            self.notes.append((self.pos, key))
+        self.write(INVALID_UTF8)
+
+    def close(self) -> None:
+        self._flush_cr()
+
+    def _flush_cr(self) -> None:
+        if self._cr:
+            self._cr = False
+            self.f.write(b"\n")
+            self.pos += 1
+
+    def _plain(self, part: bytes, last: bool) -> bytes:
+        # Text outside quotes: every CRLF and CR becomes LF; a CR at the end waits for the
+        # next block, which may start with its LF.
+        self._last = part[-1:]
+        if last and part.endswith(b"\r"):
+            part, self._cr = part[:-1], True
+        if b"\r" in part:
+            part = part.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        return part
+
+    def _to_lf(self, data: bytes) -> bytes:
+        if self._cr:
+            data, self._cr = b"\r" + data, False
+        if not self._quoted and b'"' not in data:
+            return self._plain(data, last=True)
+        # Quotes follow DuckDB's reading (quote and escape '"'): a quote opens a field at its
+        # start only; inside, a quote closes it, or with the next one is an escaped quote.
+        parts = data.split(b'"')
+        out: list[bytes] = []
+        for i, part in enumerate(parts):
+            if i:
+                if self._quoted:
+                    self._quoted, self._closed = False, True
+                elif self._closed and self._last == b'"':
+                    self._quoted, self._closed = True, False
+                else:
+                    self._quoted = self._last in (b"\n", b"\r", self._delimiter)
+                    self._closed = False
+                out.append(b'"')
+                self._last = b'"'
+            if part:
+                self._closed = False
+                if self._quoted:
+                    out.append(part)
+                    self._last = part[-1:]
+                else:
+                    out.append(self._plain(part, last=i == len(parts) - 1))
+        return b"".join(out)
+
+
+def line_start(data: bytes, pos: int) -> int:
+    """Where the line holding ``data[pos]`` starts (line ends: LF, CRLF, CR)."""
+    return max(data.rfind(b"\n", 0, pos), data.rfind(b"\r", 0, pos)) + 1
+
+
+def line_end(data: bytes, pos: int) -> int:
+    """Where the line holding ``data[pos]`` ends (its line end excluded)."""
+    ends = [i for i in (data.find(b"\n", pos), data.find(b"\r", pos)) if i >= 0]
+    return min(ends, default=len(data))
+
+
+def _last_line_end(data: bytes) -> int:
+    return max(data.rfind(b"\n"), data.rfind(b"\r"))
+
+
+# Byte classes for finding, with bytes.find, where UTF-8 may hide in GBK text: "c" 80-A0 (in
+# no GB2312 character: a GBK extension or UTF-8), "C" A1-BF, "Q" C2 (¥, £), "Y" C3-C9 (Latin
+# letters), "X" CA-DF, "L" E0-EF, "F" F0-F4, "a" ASCII letters, "d" digits, "s" other ASCII.
+def _gbk_class(b: int) -> int:
+    for low, high, mark in (
+        (0x80, 0xA0, "c"), (0xA1, 0xBF, "C"), (0xC2, 0xC2, "Q"), (0xC3, 0xC9, "Y"),
+        (0xCA, 0xDF, "X"), (0xE0, 0xEF, "L"), (0xF0, 0xF4, "F"), (0x30, 0x39, "d"),
+        (0x41, 0x5A, "a"), (0x61, 0x7A, "a"), (0x00, 0x7F, "s"),
+    ):  # fmt: skip
+        if low <= b <= high:
+            return ord(mark)
+    return ord(".")
+
+
+_GBK_CLASSES = bytes(_gbk_class(b) for b in range(256))
+# Not GB2312; a 3-byte UTF-8 character; an accented letter after an ASCII letter; a yen or
+# pound sign starting a number; three 2-byte characters in a row (Greek, Cyrillic, Arabic).
+_GBK_SUSPECTS = (b"c", b"LCC", b"aYC", b"sQCd", b"XCXCXC")
+
+
+def _gbk_suspects(chunk: bytes) -> list[tuple[int, int]]:
+    """(start, end) of the lines of ``chunk`` that may be UTF-8, in order."""
+    marks = chunk.translate(_GBK_CLASSES)
+    found: dict[int, int] = {}
+    for pattern in _GBK_SUSPECTS:
+        pos = marks.find(pattern)
+        while pos >= 0:
+            start = line_start(chunk, pos)
+            found[start] = end = line_end(chunk, pos)
+            pos = marks.find(pattern, end)
+    return sorted(found.items())
+
+
+def _gbk_refusal(line: bytes, last: bool) -> tuple[bool, str | None]:
+    """Whether a line of a GBK file is refused, and why (a reason key, or None for DuckDB's
+    own: not valid text)."""
+    key = encodings.foreign(line, GBK)
+    if key == GBK:  # valid in neither encoding
+        return True, CUT_CHARACTER if last and _decodes_but_the_end(line) else None
+    return key is not None, key
+
+
+def _decodes_but_the_end(line: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder(GBK)().decode(line, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _GbkLines:
+    """GBK text to UTF-8, a chunk of whole lines at a time."""
+
+    def __init__(self, out: Out) -> None:
+        self.out = out
+        self.header = True  # the header line is never refused (it was read from the sample)
+
+    def chunk(self, chunk: bytes, final: bool = False) -> None:
+        done = 0
+        for start, end in _gbk_suspects(chunk):
+            if start < done or (start == 0 and self.header):
+                continue
+            refuse, key = _gbk_refusal(chunk[start:end], final and end == len(chunk))
+            if refuse:
+                self._decode(chunk[done:start], final=False)
+                self.out.mark(key)
+                self.out.write(chunk[start:end])
+                done = end
+        self._decode(chunk[done:], final)
+        self.header = False
+
+    def _decode(self, seg: bytes, final: bool) -> None:
+        while seg:
+            try:
+                self.out.write(seg.decode(GBK).encode())
+                self.header = False
+                return
+            except UnicodeDecodeError as exc:
+                start, end = line_start(seg, exc.start), line_end(seg, exc.start)
+            # GB18030 never uses the bytes of CR and LF inside a character: lines split safely.
+            self.out.write(seg[:start].decode(GBK).encode())
+            line = seg[start:end]
+            if start == 0 and self.header:
+                self.out.write(line.decode(GBK, errors="replace").encode())
+            else:
+                self.out.mark(_gbk_refusal(line, final and end == len(seg))[1])
+                self.out.write(line)
+            self.header = False
+            seg = seg[end:]
+
+
+def transcode_gbk(path: Path, out: Out) -> None:
+    """Write the GBK/GB18030 file ``path`` as UTF-8; lines that are UTF-8 text (mixed
+    encodings) or not text (a character cut off) are refused."""
+    lines = _GbkLines(out)
+    pending = b""
+    with path.open("rb") as src:
+        while block := src.read(BLOCK_BYTES):
+            data = pending + block
+            cut = _last_line_end(data) + 1
+            if cut == 0 and len(data) < MAX_PENDING:
+                pending = data
+                continue
+            if cut == 0:
+                cut = len(data)
+            pending = data[cut:]
+            lines.chunk(data[:cut])
+        lines.chunk(pending, final=True)
+    out.close()
+
+
+# UTF-16 decoding errors become one of two private marks (lone surrogates never come out of
+# a valid decoding), then the lines holding them are refused.
+_CUT, _HALF = "\udc01", "\udc02"
+
+
+def _utf16_error(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)
+    at_end = exc.reason in ("truncated data", "unexpected end of data")
+    return (_CUT if at_end else _HALF), exc.end
+
+
+codecs.register_error("dashboard-utf16", _utf16_error)
+
+
+def transcode_utf16(path: Path, out: Out) -> None:
+    """Write the UTF-16 file ``path`` (with its BOM) as UTF-8; a line holding half of a
+    character (an odd last byte, a lone surrogate) is refused."""
+    decoder = codecs.getincrementaldecoder("utf-16")(errors="dashboard-utf16")
+    pending, header = "", True
+    with path.open("rb") as src:
+        while True:
+            block = src.read(BLOCK_BYTES)
+            text = pending + decoder.decode(block, final=not block)
+            cut = max(text.rfind("\n"), text.rfind("\r")) + 1 if block else len(text)
+            if cut == 0 and len(text) > MAX_PENDING:
+                cut = len(text)
+            pending = text[cut:]
+            _utf16_lines(text[:cut], out, header)
+            header = False
+            if not block:
+                break
+    out.close()
+
+
+def _utf16_lines(text: str, out: Out, header: bool) -> None:
+    done = 0
+    while (at := _first_mark(text, done)) >= 0:
+        start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+        ends = [i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0]
+        end = min(ends, default=len(text))
+        out.write(text[done:start].encode())
+        line = text[start:end]
+        if not (header and start == 0):
+            out.mark(CUT_CHARACTER if _CUT in line else HALF_CHARACTER)
+        out.write(line.encode("utf-8", errors="replace"))
+        done = end
+    out.write(text[done:].encode())
+
+
+def _first_mark(text: str, start: int) -> int:
+    found = [i for i in (text.find(_CUT, start), text.find(_HALF, start)) if i >= 0]
+    return min(found, default=-1)
+
+
+def copy_marked(path: Path, out: Out, marks: Notes, skip: int = 0) -> None:
+    """Copy the UTF-8 file ``path`` from byte ``skip`` (past a BOM), refusing the lines that
+    start at the byte positions of ``marks`` with their reasons."""
+    with path.open("rb") as src:
+        src.seek(skip)
+        pos = skip
+        for at, key in marks:
+            _copy(src, out, at - pos)
+            out.mark(key)
+            pos = at
+        while block := src.read(BLOCK_BYTES):
+            out.write(block)
+    out.close()
+
+
+def _copy(src: BinaryIO, out: Out, n: int) -> None:
+    while n > 0 and (block := src.read(min(n, BLOCK_BYTES))):
+        out.write(block)
+        n -= len(block)
