@@ -169,17 +169,18 @@ class _LineEnds:
         self._carry = b""  # a CR at the end of a block: a CRLF if the next starts with LF
 
     def feed(self, block: bytes) -> None:
-        data = self._carry + block
-        self._carry = b""
-        if data.endswith(b"\r"):
-            data, self._carry = data[:-1], b"\r"
-        if b"\r" not in data:  # the common case: memchr speed
-            self.lf = self.lf or b"\n" in data
+        if self._carry and block.startswith(b"\n"):
+            self.crlf, block = True, block[1:]
+        elif self._carry:
+            self.cr = True
+        self._carry = b"\r" if block.endswith(b"\r") else b""
+        if b"\r" not in block:  # the common case: memchr speed
+            self.lf = self.lf or b"\n" in block
             return
-        crlf = data.count(b"\r\n")
+        crlf = block.count(b"\r\n")
         self.crlf = self.crlf or crlf > 0
-        self.cr = self.cr or data.count(b"\r") > crlf
-        self.lf = self.lf or data.count(b"\n") > crlf
+        self.cr = self.cr or block.count(b"\r") - bool(self._carry) > crlf
+        self.lf = self.lf or block.count(b"\n") > crlf
 
     @property
     def mixed(self) -> bool:
@@ -199,7 +200,7 @@ def _scan(path: Path, refuse_nul: bool, encoding: str) -> _Scan:
     long_lines: list[tuple[int, int]] = []
     ends = _LineEnds()
     foreign: Notes = []
-    tail = b""  # UTF-8 files: the line the last block ended in, for the GBK check
+    tail: bytes | None = b""  # UTF-8 files: the line the last block ended in (GBK check)
     with path.open("rb") as f:
         while block := f.read(BLOCK_BYTES):
             h.update(block)
@@ -217,20 +218,27 @@ def _scan(path: Path, refuse_nul: bool, encoding: str) -> _Scan:
                     long_lines.append((line_start, offset + first))
                 line_start = offset + block.rfind(b"\n") + 1
             if encoding in (UTF8, "utf-8-sig"):
-                tail = _gbk_in_utf8(tail + block, offset - len(tail), foreign)
+                tail = _gbk_in_utf8(tail, block, offset, foreign)
             offset += len(block)
     if offset - line_start > MAX_LINE_BYTES:
         long_lines.append((line_start, offset))
     if tail:
-        _gbk_in_utf8(tail + b"\n", offset - len(tail), foreign)
+        _gbk_in_utf8(tail, b"\n", offset, foreign)
     return _Scan(h.hexdigest(), long_lines, ends.mixed, foreign)
 
 
-def _gbk_in_utf8(data: bytes, at: int, foreign: Notes) -> bytes:
-    """Note the whole lines of ``data`` (which starts at byte ``at`` of the file) that are GBK
-    text; return the last, unfinished line (or nothing, once it is longer than any row)."""
-    cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
-    if not data.isascii():
+def _gbk_in_utf8(tail: bytes | None, block: bytes, at: int, foreign: Notes) -> bytes | None:
+    """Note the whole lines of ``tail + block`` (``block`` starts at byte ``at`` of the file)
+    that are GBK text; return the unfinished last line, or None while in a line longer than
+    any row (it is refused as too long: not looked at)."""
+    if tail is None:
+        first = min((i for i in (block.find(b"\n"), block.find(b"\r")) if i >= 0), default=-1)
+        if first < 0:
+            return None
+        block, at, tail = block[first + 1 :], at + first + 1, b""
+    if any(b in block for b in _GBK_AS_UTF8_BYTES) or any(b in tail for b in _GBK_AS_UTF8_BYTES):
+        data, at = tail + block, at - len(tail)
+        cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
         starts: set[int] = set()
         for byte in _GBK_AS_UTF8_BYTES:
             pos = data.find(byte, 0, cut)
@@ -241,8 +249,11 @@ def _gbk_in_utf8(data: bytes, at: int, foreign: Notes) -> bytes:
                 starts.add(start)
                 pos = data.find(byte, end, cut)
         foreign.sort()
-    rest = data[cut:]
-    return rest if len(rest) <= MAX_PENDING else b""
+        rest = data[cut:]
+    else:
+        cut = max(block.rfind(b"\n"), block.rfind(b"\r")) + 1
+        rest = block[cut:] if cut else tail + block
+    return rest if len(rest) <= MAX_PENDING else None
 
 
 def _cut_long_lines(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dashboard.ingest import encodings
-from dashboard.ingest.encodings import CUT_CHARACTER, GBK, HALF_CHARACTER
+from dashboard.ingest.encodings import CUT_CHARACTER, GBK, HALF_CHARACTER, UTF8
 
 BLOCK_BYTES = 4 << 20
 MAX_PENDING = 16 << 20  # a longer line is passed on whole (the reader refuses it as too long)
@@ -105,13 +105,22 @@ class Out:
 
 def line_start(data: bytes, pos: int) -> int:
     """Where the line holding ``data[pos]`` starts (line ends: LF, CRLF, CR)."""
-    return max(data.rfind(b"\n", 0, pos), data.rfind(b"\r", 0, pos)) + 1
+    lo = pos
+    while True:  # a window that doubles: lines are short, and a file may have no LF (or CR)
+        lo = max(0, lo - max(pos - lo, 256))
+        i = max(data.rfind(b"\n", lo, pos), data.rfind(b"\r", lo, pos))
+        if i >= 0 or lo == 0:
+            return i + 1
 
 
 def line_end(data: bytes, pos: int) -> int:
     """Where the line holding ``data[pos]`` ends (its line end excluded)."""
-    ends = [i for i in (data.find(b"\n", pos), data.find(b"\r", pos)) if i >= 0]
-    return min(ends, default=len(data))
+    hi = pos
+    while True:
+        hi = min(len(data), hi + max(hi - pos, 256))
+        ends = [i for i in (data.find(b"\n", pos, hi), data.find(b"\r", pos, hi)) if i >= 0]
+        if ends or hi == len(data):
+            return min(ends, default=len(data))
 
 
 def _last_line_end(data: bytes) -> int:
@@ -119,13 +128,14 @@ def _last_line_end(data: bytes) -> int:
 
 
 # Byte classes for finding, with bytes.find, where UTF-8 may hide in GBK text: "c" 80-A0 (in
-# no GB2312 character: a GBK extension or UTF-8), "C" A1-BF, "Q" C2 (¥, £), "Y" C3-C9 (Latin
-# letters), "X" CA-DF, "L" E0-EF, "F" F0-F4, "a" ASCII letters, "d" digits, "s" other ASCII.
+# no GB2312 character: a GBK extension character, or UTF-8: most UTF-8 text has such a byte),
+# "C" A1-BF, "Q" C2 (¥, £), "Y" C3-C9 (Latin letters), "L" E4-E9 and EF (CJK, full-width forms),
+# "a" ASCII letters, "d" digits, "s" other ASCII.
 def _gbk_class(b: int) -> int:
     for low, high, mark in (
         (0x80, 0xA0, "c"), (0xA1, 0xBF, "C"), (0xC2, 0xC2, "Q"), (0xC3, 0xC9, "Y"),
-        (0xCA, 0xDF, "X"), (0xE0, 0xEF, "L"), (0xF0, 0xF4, "F"), (0x30, 0x39, "d"),
-        (0x41, 0x5A, "a"), (0x61, 0x7A, "a"), (0x00, 0x7F, "s"),
+        (0xE4, 0xE9, "L"), (0xEF, 0xEF, "L"), (0x30, 0x39, "d"), (0x41, 0x5A, "a"),
+        (0x61, 0x7A, "a"), (0x00, 0x7F, "s"),
     ):  # fmt: skip
         if low <= b <= high:
             return ord(mark)
@@ -133,20 +143,26 @@ def _gbk_class(b: int) -> int:
 
 
 _GBK_CLASSES = bytes(_gbk_class(b) for b in range(256))
-# Not GB2312; a 3-byte UTF-8 character; an accented letter after an ASCII letter; a yen or
-# pound sign starting a number; three 2-byte characters in a row (Greek, Cyrillic, Arabic).
-_GBK_SUSPECTS = (b"c", b"LCC", b"aYC", b"sQCd", b"XCXCXC")
+# Not GB2312; a CJK character in UTF-8; an accented letter after an ASCII letter (José); a yen
+# or pound sign starting a number. Lines found are decided by encodings.foreign.
+_GBK_SUSPECTS = (b"c", b"LCC", b"aYC", b"sQCd")
 
 
 def _gbk_suspects(chunk: bytes) -> list[tuple[int, int]]:
-    """(start, end) of the lines of ``chunk`` that may be UTF-8, in order."""
+    """(start, end) of the lines of ``chunk`` that may be UTF-8 text, in order."""
     marks = chunk.translate(_GBK_CLASSES)
     found: dict[int, int] = {}
+    lf_only = b"\r" not in chunk
     for pattern in _GBK_SUSPECTS:
         pos = marks.find(pattern)
         while pos >= 0:
-            start = line_start(chunk, pos)
-            found[start] = end = line_end(chunk, pos)
+            if lf_only:  # the common case, and the cheapest
+                start = chunk.rfind(b"\n", 0, pos) + 1
+                end = chunk.find(b"\n", pos)
+                end = len(chunk) if end < 0 else end
+            else:
+                start, end = line_start(chunk, pos), line_end(chunk, pos)
+            found[start] = end
             pos = marks.find(pattern, end)
     return sorted(found.items())
 
@@ -178,13 +194,14 @@ class _GbkLines:
     def chunk(self, chunk: bytes, final: bool = False) -> None:
         done = 0
         for start, end in _gbk_suspects(chunk):
-            if start < done or (start == 0 and self.header):
-                continue
-            refuse, key = _gbk_refusal(chunk[start:end], final and end == len(chunk))
+            line = chunk[start:end]
+            if (start == 0 and self.header) or encodings.decode(line, UTF8) is None:
+                continue  # not UTF-8: GBK, or refused when the chunk is decoded
+            refuse, key = _gbk_refusal(line, final and end == len(chunk))
             if refuse:
                 self._decode(chunk[done:start], final=False)
                 self.out.mark(key)
-                self.out.write(chunk[start:end])
+                self.out.write(line)
                 done = end
         self._decode(chunk[done:], final)
         self.header = False
@@ -266,9 +283,11 @@ def transcode_utf16(path: Path, out: Out) -> None:
 def _utf16_lines(text: str, out: Out, header: bool) -> None:
     done = 0
     while (at := _first_mark(text, done)) >= 0:
-        start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
-        ends = [i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0]
-        end = min(ends, default=len(text))
+        start = max(text.rfind("\n", done, at), text.rfind("\r", done, at), done - 1) + 1
+        nl = text.find("\n", at)
+        nl = len(text) if nl < 0 else nl
+        cr = text.find("\r", at, nl)
+        end = nl if cr < 0 else cr
         out.write(text[done:start].encode())
         line = text[start:end]
         if not (header and start == 0):

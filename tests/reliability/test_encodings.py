@@ -14,11 +14,13 @@ from __future__ import annotations
 import codecs
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from dashboard.ingest import reader, transcode
 from dashboard.ingest.importer import FileReport, FileSpec, import_files
 from tests.reliability.base import PAY_HEADER
 from tests.reliability.figures import record
@@ -438,3 +440,34 @@ def test_utf8_text_in_many_scripts_is_never_refused(base_db: Path, tmp_path: Pat
     )
     assert [g for (g,) in got] == values
     assert_invariants(base_db)
+
+
+# --- the same outcomes whatever the block boundaries ------------------------------------------
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 64])
+@pytest.mark.parametrize(
+    "case",
+    [
+        test_utf8_lines_in_a_gbk_file_are_refused_with_their_line_numbers,
+        test_a_gbk_line_that_decodes_as_utf8_is_refused_in_a_utf8_file,
+        test_mixed_line_ends_in_a_utf8_file,
+        test_mixed_line_ends_in_a_gbk_file,
+        test_mixed_line_ends_in_a_utf16_file,
+        test_utf16_with_an_odd_last_byte,
+        test_utf16_with_a_lone_surrogate,
+    ],
+    ids=lambda c: c.__name__.removeprefix("test_")[:40] if callable(c) else str(c),
+)
+def test_block_boundaries_change_nothing(
+    case: Callable[[Path, Path], None],
+    block: int,
+    base_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Files are read in blocks (4 MB): a CRLF, a character, a quoted field or a line cut
+    by a block boundary changes no outcome. Blocks of a few bytes cut everything everywhere."""
+    monkeypatch.setattr(transcode, "BLOCK_BYTES", block)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", block)
+    case(base_db, tmp_path)
