@@ -28,7 +28,10 @@ from dashboard.ingest.encodings import GBK, LOOKS_GBK, UTF8
 from dashboard.ingest.kinds import KINDS, normalize_header
 from dashboard.ingest.transcode import (
     BLOCK_BYTES,
+    CR,
+    CRLF,
     INVALID_UTF8,
+    LF,
     MAX_PENDING,
     Notes,
     Out,
@@ -157,7 +160,8 @@ def choose_delimiter(header_line: str) -> tuple[str, list[str]]:
 class _Scan:
     sha256: str
     long_lines: list[tuple[int, int]]  # (start, end) bytes of every line over MAX_LINE_BYTES
-    mixed_line_ends: bool  # more than one of LF, CRLF and CR
+    line_ends: bytes | None  # mixed line ends: the most common kind, to make them all
+    kind: bytes | None  # the one kind of line end, if not mixed
     foreign: Notes  # UTF-8 files: (start, reason) of lines in another encoding DuckDB reads
 
 
@@ -166,26 +170,35 @@ class _LineEnds:
 
     def __init__(self) -> None:
         self.lf = self.crlf = self.cr = False
-        self._carry = b""  # a CR at the end of a block: a CRLF if the next starts with LF
+        self._carry = False  # a CR at the end of a block: a CRLF if the next starts with LF
 
     def feed(self, block: bytes) -> None:
-        if self._carry and block.startswith(b"\n"):
+        if self.mixed:  # known: nothing more to count
+            return
+        if self._carry and block.startswith(LF):
             self.crlf, block = True, block[1:]
         elif self._carry:
             self.cr = True
-        self._carry = b"\r" if block.endswith(b"\r") else b""
-        if b"\r" not in block:  # the common case: memchr speed
-            self.lf = self.lf or b"\n" in block
+        self._carry = block.endswith(CR)
+        if CR not in block:  # the common case: memchr speed
+            self.lf = self.lf or LF in block
             return
-        crlf = block.count(b"\r\n")
+        crlf = block.count(CRLF)
         self.crlf = self.crlf or crlf > 0
-        self.cr = self.cr or block.count(b"\r") - bool(self._carry) > crlf
-        self.lf = self.lf or block.count(b"\n") > crlf
+        self.cr = self.cr or block.count(CR) - self._carry > crlf
+        if not self.lf:
+            self.lf = block.count(LF) > crlf
 
     @property
     def mixed(self) -> bool:
-        cr = self.cr or bool(self._carry)
-        return self.lf + self.crlf + cr > 1
+        return self.lf + self.crlf + (self.cr or self._carry) > 1
+
+    @property
+    def kind(self) -> bytes | None:
+        """The one kind of line end the file has, if it has one."""
+        if self.mixed:
+            return None
+        return CRLF if self.crlf else CR if (self.cr or self._carry) else LF
 
 
 def _scan(path: Path, refuse_nul: bool, encoding: str) -> _Scan:
@@ -224,7 +237,28 @@ def _scan(path: Path, refuse_nul: bool, encoding: str) -> _Scan:
         long_lines.append((line_start, offset))
     if tail:
         _gbk_in_utf8(tail, b"\n", offset, foreign)
-    return _Scan(h.hexdigest(), long_lines, ends.mixed, foreign)
+    common = _most_common_end(path) if ends.mixed else None
+    return _Scan(h.hexdigest(), long_lines, common, ends.kind, foreign)
+
+
+def _most_common_end(path: Path) -> bytes:
+    """The most common kind of line end of a file that mixes them (a second pass, rare)."""
+    lf = crlf = cr = 0
+    carry = False  # the last block ended with a CR
+    with path.open("rb") as f:
+        while block := f.read(BLOCK_BYTES):
+            pair = block.count(CRLF) + (carry and block.startswith(LF))
+            crlf += pair
+            cr += block.count(CR) + carry - pair - block.endswith(CR)
+            lf += block.count(LF) - pair
+            carry = block.endswith(CR)
+    cr += carry
+    return max((lf, LF), (crlf, CRLF), (cr, CR))[1]
+
+
+def _most_common_in(text: str) -> bytes:
+    crlf = text.count("\r\n")
+    return max((text.count("\n") - crlf, LF), (crlf, CRLF), (text.count("\r") - crlf, CR))[1]
 
 
 def _gbk_in_utf8(tail: bytes | None, block: bytes, at: int, foreign: Notes) -> bytes | None:
@@ -359,12 +393,15 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
     delimiter, headers = choose_delimiter(header_line)
     scan = _scan(path, refuse_nul=not utf16, encoding=encoding)
     csv_path, notes, long_lines = path, [], scan.long_lines
-    if encoding in (GBK, "utf-16") or scan.foreign or scan.mixed_line_ends:
+    if encoding in (GBK, "utf-16") or scan.foreign or scan.line_ends:
         csv_path = workdir / f"{path.stem}.utf8.csv"
         with csv_path.open("wb") as f:
-            out = Out(f, lf=scan.mixed_line_ends or utf16, delimiter=delimiter)
+            # A UTF-16 file's line ends are seen once decoded: the kind most of its first
+            # megabyte has, and any other kind is made that one.
+            ends = _most_common_in(text) if utf16 else scan.line_ends
+            out = Out(f, ends=ends, delimiter=delimiter)
             if encoding == GBK:
-                transcode_gbk(path, out)
+                transcode_gbk(path, out, scan.kind)
             elif utf16:
                 transcode_utf16(path, out)
             else:

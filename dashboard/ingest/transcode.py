@@ -14,6 +14,7 @@ The common path is block-wide: a GBK block is decoded in one call, and only line
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,80 +28,95 @@ INVALID_UTF8 = b"\xff"  # marks a line the reader must refuse (it is never valid
 Notes = list[tuple[int, str]]  # (byte position of a refused line in the output, reason key)
 
 
-class Out:
-    """The UTF-8 text DuckDB reads, written in order; line ends made LF outside quoted fields
-    when ``lf`` is set; refused lines marked and noted."""
+LF, CRLF, CR = b"\n", b"\r\n", b"\r"
+# Line ends that are not of a file's own kind, by that kind.
+_OTHER_ENDS = {
+    LF: re.compile(b"\r\n?"),
+    CRLF: re.compile(b"(?<!\r)\n|\r(?!\n)"),
+    CR: re.compile(b"\r?\n"),
+}
 
-    def __init__(self, f: BinaryIO, *, lf: bool, delimiter: str) -> None:
-        self.f, self.lf, self.pos = f, lf, 0
+
+class Out:
+    """The UTF-8 text DuckDB reads, written in order; refused lines marked and noted.
+
+    With ``ends`` set (LF, CRLF or CR: the file's most common kind), every other line end
+    outside quoted fields becomes that kind. The work is per line end changed, not per row:
+    a block holding none is written as it is; whether a line end is inside quotes comes from
+    the parity of the quotes before it (counted with ``bytes.count``), where a quote inside
+    an unquoted field (12"x) does not count: DuckDB reads it as a character.
+    """
+
+    def __init__(self, f: BinaryIO, *, ends: bytes | None, delimiter: str) -> None:
+        self.f, self.ends, self.pos = f, ends, 0
         self.notes: Notes = []
-        self._delimiter = delimiter.encode()
-        self._quoted = False  # inside a quoted field
-        self._closed = False  # the last byte was a closing quote (a quote now is escaped)
-        self._last = b"\n"  # the byte before: a quote opens a field only after these
-        self._cr = False  # a CR held back: it may be the first half of a CRLF
+        self._quoted = False  # inside a quoted field where the text written so far ends
+        self._before = b"\n"  # the byte before what comes next
+        self._held = b""  # a last CR or quote, until the next byte is known
+        self._classes = bytes(
+            ord("q") if c == 0x22 else ord("b") if c in (0x0A, 0x0D, ord(delimiter)) else ord("x")
+            for c in range(256)
+        )
 
     def write(self, data: bytes) -> None:
-        if self.lf and data:
-            data = self._to_lf(data)
-        self.f.write(data)
-        self.pos += len(data)
+        if self.ends is None:
+            self.f.write(data)
+            self.pos += len(data)
+        elif data:
+            self._put(self._held + data, final=False)
 
     def mark(self, key: str | None) -> None:
         """Mark the line that starts here for DuckDB to refuse; note why (None: its own
         INVALID ENCODING reason)."""
-        self._flush_cr()
+        self.close()
         if key is not None:
             self.notes.append((self.pos, key))
         self.write(INVALID_UTF8)
 
     def close(self) -> None:
-        self._flush_cr()
+        if self._held:
+            self._put(self._held, final=True)
 
-    def _flush_cr(self) -> None:
-        if self._cr:
-            self._cr = False
-            self.f.write(b"\n")
-            self.pos += 1
+    def _put(self, data: bytes, final: bool) -> None:
+        assert self.ends is not None
+        self._held = b""
+        if not final and data[-1:] in (b"\r", b'"'):
+            data, self._held = data[:-1], data[-1:]
+        if not data:
+            return
+        fixes = self._other_ends(data)
+        marks = b""
+        if fixes or b'"' in data:
+            marks = self._classes[self._before[0]].to_bytes() + data.translate(self._classes)
+        out, done = [], 0
+        for start, end in fixes:
+            if not self._inside(data, marks, start):
+                out += [data[done:start], self.ends]
+                done = end
+        if b'"' in data:
+            self._quoted = self._inside(data, marks, len(data))
+        out.append(data[done:])
+        text = b"".join(out)
+        self.f.write(text)
+        self.pos += len(text)
+        self._before = data[-1:]
 
-    def _plain(self, part: bytes, last: bool) -> bytes:
-        # Text outside quotes: every CRLF and CR becomes LF; a CR at the end waits for the
-        # next block, which may start with its LF.
-        self._last = part[-1:]
-        if last and part.endswith(b"\r"):
-            part, self._cr = part[:-1], True
-        if b"\r" in part:
-            part = part.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        return part
+    def _other_ends(self, data: bytes) -> list[tuple[int, int]]:
+        ends = self.ends
+        if ends == LF and b"\r" not in data:
+            return []
+        if ends == CR and b"\n" not in data:
+            return []
+        if ends == CRLF and data.count(b"\r") == data.count(b"\n") == data.count(CRLF):
+            return []
+        assert ends is not None
+        return [m.span() for m in _OTHER_ENDS[ends].finditer(data)]
 
-    def _to_lf(self, data: bytes) -> bytes:
-        if self._cr:
-            data, self._cr = b"\r" + data, False
-        if not self._quoted and b'"' not in data:
-            return self._plain(data, last=True)
-        # Quotes follow DuckDB's reading (quote and escape '"'): a quote opens a field at its
-        # start only; inside, a quote closes it, or with the next one is an escaped quote.
-        parts = data.split(b'"')
-        out: list[bytes] = []
-        for i, part in enumerate(parts):
-            if i:
-                if self._quoted:
-                    self._quoted, self._closed = False, True
-                elif self._closed and self._last == b'"':
-                    self._quoted, self._closed = True, False
-                else:
-                    self._quoted = self._last in (b"\n", b"\r", self._delimiter)
-                    self._closed = False
-                out.append(b'"')
-                self._last = b'"'
-            if part:
-                self._closed = False
-                if self._quoted:
-                    out.append(part)
-                    self._last = part[-1:]
-                else:
-                    out.append(self._plain(part, last=i == len(parts) - 1))
-        return b"".join(out)
+    def _inside(self, data: bytes, marks: bytes, pos: int) -> bool:
+        """Whether ``data[pos]`` is inside a quoted field. ``marks`` classes each byte, from
+        the one before ``data``: q a quote, b a separator or line end, x anything else."""
+        quotes = data.count(b'"', 0, pos) - marks.count(b"xqx", 0, pos + 1)
+        return self._quoted != (quotes % 2 == 1)
 
 
 def line_start(data: bytes, pos: int) -> int:
@@ -148,17 +164,18 @@ _GBK_CLASSES = bytes(_gbk_class(b) for b in range(256))
 _GBK_SUSPECTS = (b"c", b"LCC", b"aYC", b"sQCd")
 
 
-def _gbk_suspects(chunk: bytes) -> list[tuple[int, int]]:
-    """(start, end) of the lines of ``chunk`` that may be UTF-8 text, in order."""
+def _gbk_suspects(chunk: bytes, kind: bytes | None) -> list[tuple[int, int]]:
+    """(start, end) of the lines of ``chunk`` that may be UTF-8 text, in order; ``kind``:
+    the file's one kind of line end (None: mixed)."""
     marks = chunk.translate(_GBK_CLASSES)
     found: dict[int, int] = {}
-    lf_only = b"\r" not in chunk
+    before, after = {LF: (LF, LF), CRLF: (LF, CR), CR: (CR, CR)}.get(kind or b"", (b"", b""))
     for pattern in _GBK_SUSPECTS:
         pos = marks.find(pattern)
         while pos >= 0:
-            if lf_only:  # the common case, and the cheapest
-                start = chunk.rfind(b"\n", 0, pos) + 1
-                end = chunk.find(b"\n", pos)
+            if before:  # one kind of line end: the cheapest
+                start = chunk.rfind(before, 0, pos) + 1
+                end = chunk.find(after, pos)
                 end = len(chunk) if end < 0 else end
             else:
                 start, end = line_start(chunk, pos), line_end(chunk, pos)
@@ -187,13 +204,13 @@ def _decodes_but_the_end(line: bytes) -> bool:
 class _GbkLines:
     """GBK text to UTF-8, a chunk of whole lines at a time."""
 
-    def __init__(self, out: Out) -> None:
-        self.out = out
+    def __init__(self, out: Out, kind: bytes | None) -> None:
+        self.out, self.kind = out, kind
         self.header = True  # the header line is never refused (it was read from the sample)
 
     def chunk(self, chunk: bytes, final: bool = False) -> None:
         done = 0
-        for start, end in _gbk_suspects(chunk):
+        for start, end in _gbk_suspects(chunk, self.kind):
             line = chunk[start:end]
             if (start == 0 and self.header) or encodings.decode(line, UTF8) is None:
                 continue  # not UTF-8: GBK, or refused when the chunk is decoded
@@ -226,10 +243,11 @@ class _GbkLines:
             seg = seg[end:]
 
 
-def transcode_gbk(path: Path, out: Out) -> None:
+def transcode_gbk(path: Path, out: Out, kind: bytes | None = None) -> None:
     """Write the GBK/GB18030 file ``path`` as UTF-8; lines that are UTF-8 text (mixed
-    encodings) or not text (a character cut off) are refused."""
-    lines = _GbkLines(out)
+    encodings) or not text (a character cut off) are refused. ``kind``: the file's one kind
+    of line end, if it has one."""
+    lines = _GbkLines(out, kind)
     pending = b""
     with path.open("rb") as src:
         while block := src.read(BLOCK_BYTES):
