@@ -539,6 +539,15 @@ CASES: tuple[Case, ...] = (
         stored=(CHANNEL, [("P1", "card"), ("P3", "card")]),
     ),
     Case(
+        "quote_in_a_field_then_mixed_line_ends",
+        'a quote inside an unquoted field (12"x), then CRLF and CR line ends in an LF file',
+        pay(ok(1), 'P2,A1,2026-11-02,10.00,G1,12"x,\r', "P3,A1,2026-11-03,10.00,G1,card,\r")
+        + b'P4,A1,2026-11-04,10.00,G1,"a\r\nb",\n',
+        "imported",
+        accepted=4,
+        stored=(CHANNEL, [("P1", "card"), ("P2", '12"x'), ("P3", "card"), ("P4", "a\r\nb")]),
+    ),
+    Case(
         "gbk_with_mixed_line_ends",
         "a GBK file with CRLF rows, a blank LF line and a stray CR",
         (PAY_HEADER.replace("\n", "\r\n") + f"P1,A1,2026-11-01,10.00,G1,{BANK},\r\n\n\r").encode(
