@@ -30,7 +30,6 @@ from dashboard.ingest.transcode import (
     BLOCK_BYTES,
     CR,
     CRLF,
-    INVALID_UTF8,
     LF,
     MAX_PENDING,
     Notes,
@@ -46,7 +45,6 @@ SAMPLE_BYTES = 1 << 20
 MAX_LINE_BYTES = 8 << 20  # a longer row is refused (DuckDB's max_line_size)
 DELIMITERS = (",", "\t", ";", "|")
 DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
-__all__ = ["INVALID_UTF8", "FileRefused", "SourceFile", "open_source"]
 
 
 class FileRefused(Exception):
@@ -160,7 +158,7 @@ def choose_delimiter(header_line: str) -> tuple[str, list[str]]:
 class _Scan:
     sha256: str
     long_lines: list[tuple[int, int]]  # (start, end) bytes of every line over MAX_LINE_BYTES
-    line_ends: bytes | None  # mixed line ends: the most common kind, to make them all
+    make_ends: bytes | None  # line ends mixed: the most common kind, which all become
     kind: bytes | None  # the one kind of line end, if not mixed
     foreign: Notes  # UTF-8 files: (start, reason) of lines in another encoding DuckDB reads
 
@@ -222,7 +220,8 @@ def _scan(path: Path, refuse_nul: bool, encoding: str) -> _Scan:
                     f"the file contains NUL bytes (the first at byte {offset + at:,}): "
                     "it is not a CSV text file"
                 )
-            ends.feed(block)
+            if encoding != "utf-16":  # its CR and LF are two bytes: seen once decoded
+                ends.feed(block)
             # Lines that start and end inside one block are shorter than a block (and than
             # MAX_LINE_BYTES): only the line that ends at the block's first line end counts.
             first = block.find(b"\n")
@@ -393,12 +392,12 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
     delimiter, headers = choose_delimiter(header_line)
     scan = _scan(path, refuse_nul=not utf16, encoding=encoding)
     csv_path, notes, long_lines = path, [], scan.long_lines
-    if encoding in (GBK, "utf-16") or scan.foreign or scan.line_ends:
+    if encoding in (GBK, "utf-16") or scan.foreign or scan.make_ends:
         csv_path = workdir / f"{path.stem}.utf8.csv"
         with csv_path.open("wb") as f:
             # A UTF-16 file's line ends are seen once decoded: the kind most of its first
             # megabyte has, and any other kind is made that one.
-            ends = _most_common_in(text) if utf16 else scan.line_ends
+            ends = _most_common_in(text) if utf16 else scan.make_ends
             out = Out(f, ends=ends, delimiter=delimiter)
             if encoding == GBK:
                 transcode_gbk(path, out, scan.kind)

@@ -4,8 +4,9 @@ A GBK/GB18030 or UTF-16 file is transcoded; a UTF-8 file is copied only when it 
 On the way, a line that is not text of the file's encoding is marked for DuckDB to refuse (it
 is prefixed with a byte that is never valid UTF-8, so DuckDB refuses that row and reads the
 rest) and the reason is noted with the line's byte position, for the rejects; and, when the
-file mixes line ends, every line end outside quoted fields becomes LF (DuckDB 2.0's reader
-fails on a blank CRLF line after LF line ends, a stray CR, or one LF row in a CRLF file).
+file mixes line ends, every line end outside quoted fields becomes the kind most of them are
+(DuckDB 2.0's reader fails on a blank CRLF line after LF line ends, a stray CR, one LF row in
+a CRLF file).
 
 The common path is block-wide: a GBK block is decoded in one call, and only lines that
 ``bytes.find`` flags in a translated copy of the block (byte classes) are looked at one by one.
@@ -85,21 +86,41 @@ class Out:
         if not data:
             return
         fixes = self._other_ends(data)
+        quoted = b'"' in data
+        # The quotes before each place: counted from the place before, so that a block is
+        # read once; a quote between two other characters (12"x) is not one (q: a quote, b:
+        # a separator or line end, x: anything else; from the byte before the block). A line
+        # end is b: never inside such a pattern, so counts split at it add up.
         marks = b""
-        if fixes or b'"' in data:
+        if quoted:
             marks = self._classes[self._before[0]].to_bytes() + data.translate(self._classes)
-        out, done = [], 0
+            after = self._held or (b"\n" if final else b"x")  # x: no quote ends ``data``
+            marks += self._classes[after[0]].to_bytes()
+        out: list[bytes] = []
+        done = at = 0
+        parity = self._quoted
         for start, end in fixes:
-            if not self._inside(data, marks, start):
+            if quoted:
+                parity ^= self._quotes(data, marks, at, start)
+                at = start
+            if not parity:
                 out += [data[done:start], self.ends]
                 done = end
-        if b'"' in data:
-            self._quoted = self._inside(data, marks, len(data))
+        if quoted:
+            self._quoted = parity ^ self._quotes(data, marks, at, len(data))
         out.append(data[done:])
         text = b"".join(out)
         self.f.write(text)
         self.pos += len(text)
         self._before = data[-1:]
+
+    @staticmethod
+    def _quotes(data: bytes, marks: bytes, start: int, end: int) -> bool:
+        """Whether ``data[start:end]`` holds an odd number of quotes that count."""
+        quotes = data.count(b'"', start, end)
+        between = marks.count(b"xq", start, end + 1)  # marks[i + 1] is data[i]'s class
+        between -= marks.count(b"xqq", start, end + 2) + marks.count(b"xqb", start, end + 2)
+        return (quotes - between) % 2 == 1
 
     def _other_ends(self, data: bytes) -> list[tuple[int, int]]:
         ends = self.ends
@@ -111,12 +132,6 @@ class Out:
             return []
         assert ends is not None
         return [m.span() for m in _OTHER_ENDS[ends].finditer(data)]
-
-    def _inside(self, data: bytes, marks: bytes, pos: int) -> bool:
-        """Whether ``data[pos]`` is inside a quoted field. ``marks`` classes each byte, from
-        the one before ``data``: q a quote, b a separator or line end, x anything else."""
-        quotes = data.count(b'"', 0, pos) - marks.count(b"xqx", 0, pos + 1)
-        return self._quoted != (quotes % 2 == 1)
 
 
 def line_start(data: bytes, pos: int) -> int:

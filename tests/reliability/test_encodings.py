@@ -12,6 +12,7 @@ text in many scripts, where it must refuse nothing.
 from __future__ import annotations
 
 import codecs
+import io
 import random
 import re
 from collections.abc import Callable
@@ -19,10 +20,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboard.ingest import reader, transcode
 from dashboard.ingest.importer import FileReport, FileSpec, import_files
 from tests.reliability.base import PAY_HEADER
+from tests.reliability.conftest import SOAK, soak_or
 from tests.reliability.figures import record
 from tests.reliability.invariants import assert_invariants
 
@@ -471,3 +475,71 @@ def test_block_boundaries_change_nothing(
     monkeypatch.setattr(transcode, "BLOCK_BYTES", block)
     monkeypatch.setattr(reader, "BLOCK_BYTES", block)
     case(base_db, tmp_path)
+
+
+# --- line ends made one kind: a property over generated files --------------------------------
+
+_ENDS = ("\n", "\r\n", "\r")
+_plain = st.text(alphabet="ab1 é", min_size=1, max_size=4)
+_quoted = st.text(alphabet='ab,"\r\n', min_size=1, max_size=5)  # "" reads as NULL
+_field = st.one_of(
+    _plain.map(lambda t: (t, t)), _quoted.map(lambda t: ('"' + t.replace('"', '""') + '"', t))
+)
+
+
+@st.composite
+def _mixed_csv(draw: st.DrawFn) -> tuple[bytes, list[tuple[str, str, str]], list[int]]:
+    """A 3-column CSV file with line ends of every kind (and blank lines); its rows' values."""
+    text, rows = "c0,c1,c2" + draw(st.sampled_from(_ENDS)), []
+    for _ in range(draw(st.integers(1, 6))):
+        if draw(st.booleans()):
+            text += draw(st.sampled_from(_ENDS))  # a blank line
+        cells = [draw(_field) for _ in range(3)]
+        text += ",".join(c for c, _ in cells) + draw(st.sampled_from(_ENDS))
+        rows.append(tuple(v for _, v in cells))
+    chunks = draw(st.lists(st.integers(1, 9), min_size=1, max_size=8))
+    return text.encode(), rows, chunks
+
+
+@settings(
+    max_examples=soak_or(60, 1000),
+    deadline=None,
+    derandomize=not SOAK,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(_mixed_csv())
+def test_mixed_line_ends_become_one_kind_outside_quotes(
+    tmp_path_factory: pytest.TempPathFactory,
+    case: tuple[bytes, list[tuple[str, str, str]], list[int]],
+) -> None:
+    """Written in any pieces, a file with mixed line ends comes out the same, DuckDB's strict
+    reader reads it (no "invalid state"), and every row holds exactly the values generated,
+    line breaks inside quoted fields included."""
+    data, rows, chunks = case
+    outputs = set()
+    for sizes in ([len(data)], chunks):
+        buffer = io.BytesIO()
+        out = transcode.Out(buffer, ends=reader._most_common_in(data.decode()), delimiter=",")
+        at, i = 0, 0
+        while at < len(data):
+            out.write(data[at : at + sizes[i % len(sizes)]])
+            at, i = at + sizes[i % len(sizes)], i + 1
+        out.close()
+        outputs.add(buffer.getvalue())
+    assert len(outputs) == 1
+    (converted,) = outputs
+    assert _read_csv(converted, tmp_path_factory.mktemp("ends") / "x.csv") == rows, converted
+
+
+def _read_csv(data: bytes, path: Path) -> list[tuple[str, ...]]:
+    path.write_bytes(data)
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            """select * from read_csv($p, header = true, auto_detect = false, delim = ',',
+                quote = '"', escape = '"', strict_mode = true,
+                columns = {'c0': 'VARCHAR', 'c1': 'VARCHAR', 'c2': 'VARCHAR'})""",
+            {"p": str(path)},
+        ).fetchall()
+    finally:
+        con.close()
