@@ -2,8 +2,15 @@
 
 DuckDB's CSV reader decodes UTF-8 only (and UTF-16/latin-1), while Chinese bank systems write
 GBK/GB18030 and Excel writes UTF-8 with a BOM or UTF-16. Files that are not UTF-8 are
-transcoded here, streamed in blocks, to a UTF-8 copy in the import's private work folder;
-everything after that is DuckDB's job.
+transcoded (dashboard/ingest/transcode.py), streamed in blocks, to a UTF-8 copy in the import's
+private work folder; everything after that is DuckDB's job.
+
+One pass over the file (``_scan``) takes its fingerprint and sees what DuckDB's reader cannot
+take: lines too long for it to refuse with a reason, line ends of more than one kind, and, in a
+UTF-8 file, GBK lines whose bytes are also valid UTF-8 (mixed encodings). A UTF-8 file is copied
+only when one of these needs a fix. The file's encoding is what most lines of its first
+megabyte are (dashboard/ingest/encodings.py); a line in another encoding is refused, with its
+line number, and the rest imported; a file is refused whole only when it is not text at all.
 """
 
 from __future__ import annotations
@@ -12,18 +19,30 @@ import codecs
 import csv
 import hashlib
 import io
-import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from dashboard.ingest import encodings
+from dashboard.ingest.encodings import GBK, LOOKS_GBK, UTF8
 from dashboard.ingest.kinds import KINDS, normalize_header
+from dashboard.ingest.transcode import (
+    BLOCK_BYTES,
+    CR,
+    CRLF,
+    LF,
+    MAX_PENDING,
+    Notes,
+    Out,
+    copy_marked,
+    line_end,
+    line_start,
+    transcode_gbk,
+    transcode_utf16,
+)
 
 SAMPLE_BYTES = 1 << 20
-BLOCK_BYTES = 4 << 20
-MAX_PENDING = 16 << 20
 MAX_LINE_BYTES = 8 << 20  # a longer row is refused (DuckDB's max_line_size)
-INVALID_UTF8 = b"\xff"  # marks a line the reader must refuse (it is never valid UTF-8)
 DELIMITERS = (",", "\t", ";", "|")
 DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 
@@ -44,6 +63,9 @@ class SourceFile:
     headers: list[str]
     sha256: str
     size: int
+    # Lines of ``csv_path`` marked for DuckDB to refuse: (byte position, reason key of
+    # stage.STRUCTURAL_REASONS), for the reasons DuckDB itself cannot give.
+    notes: tuple[tuple[int, str], ...] = field(default=())
 
 
 def _known_names() -> set[str]:
@@ -54,76 +76,55 @@ def _known_names() -> set[str]:
     return names
 
 
-def detect_encoding(sample: bytes) -> str:
+# In UTF-8, the lead bytes of combining marks (U+0300-036F): GBK text read as UTF-8 shows
+# them where no one writes them (GBK 臋虂 reads "ę́"); checked line by line where present.
+_GBK_AS_UTF8_BYTES = (b"\xcc", b"\xcd")
+
+
+def detect_encoding(sample: bytes, whole: bool = False) -> str:
     """The encoding of a file from its first bytes: utf-8, utf-8-sig, utf-16 or gb18030.
 
-    A sample that is not valid UTF-8 but whose non-ASCII lines are mostly UTF-8 Chinese text
-    is a UTF-8 file with some lines in another encoding: it is read as UTF-8, and the reader
-    refuses those lines (mixed encodings), rather than turning the UTF-8 lines into mojibake.
+    Most of its non-ASCII lines decide (a GBK file with some UTF-8 lines is GBK, and those
+    lines are refused one by one); ``whole`` says the sample is the whole file.
 
     Raises:
-        FileRefused: the bytes are neither UTF-8 nor GB18030 text.
+        FileRefused: most lines are neither UTF-8 nor GB18030 text.
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    for encoding in ("utf-8", "gb18030"):
+    if sample.isascii():
+        return UTF8
+    try:
+        codecs.getincrementaldecoder(UTF8)().decode(sample, final=whole)
+    except UnicodeDecodeError:
+        pass
+    else:
+        if not any(b in sample for b in _GBK_AS_UTF8_BYTES):
+            return UTF8
+    lines = sample.replace(b"\r", b"\n").split(b"\n")
+    # The last line may end in the middle of a character: cut by the sample, or by the end
+    # of the file (that row is refused, not the file).
+    lines[-1] = _decodable_start(lines[-1])
+    utf8, gbk, both, neither = encodings.vote(lines)
+    if neither > utf8 + gbk + both:
+        raise FileRefused(
+            "the file is not text in UTF-8 or GBK/GB18030 (is it a spreadsheet or a zip?)"
+        )
+    return GBK if gbk > utf8 else UTF8
+
+
+def _decodable_start(line: bytes) -> bytes:
+    """``line`` without a character cut at its end, if that is all that is wrong with it."""
+    for enc in (UTF8, GBK):
+        decoder = codecs.getincrementaldecoder(enc)()
         try:
-            # A multi-byte character may be cut at the end of the sample.
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            text = decoder.decode(line, final=False)
         except UnicodeDecodeError:
             continue
-        if encoding == "gb18030" and _mostly_utf8(sample):
-            return "utf-8"
-        return encoding
-    raise FileRefused(
-        "the file is not text in UTF-8 or GBK/GB18030 (is it a spreadsheet or a zip?)"
-    )
-
-
-# Bytes classed for finding UTF-8 CJK characters (U+3000-U+9FFF, U+FF00-U+FFEF: a lead byte
-# E3-E9 or EF, then two continuation bytes 80-BF), where a UTF-8 line may hide in GBK text.
-_UTF8_CLASSES = bytes(
-    ord("L") if b in range(0xE3, 0xEA) or b == 0xEF else ord("C") if 0x80 <= b < 0xC0 else 46
-    for b in range(256)
-)
-
-
-def _chinese_text(ch: str) -> bool:
-    o = ord(ch)
-    return o < 0x80 or o in (0xA5, 0xB7) or 0x3000 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF
-
-
-def _utf8_line(line: bytes) -> bool:
-    """A line that is UTF-8 Chinese text, not GBK: valid UTF-8 whose non-ASCII characters are
-    all CJK (or full-width, or the yuan sign), and not valid GB2312 (common GBK text is)."""
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    if not any(0x4E00 <= ord(ch) <= 0x9FFF for ch in text) or not all(map(_chinese_text, text)):
-        return False
-    try:
-        line.decode("gb2312")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
-def _mostly_utf8(sample: bytes) -> bool:
-    utf8 = other = 0
-    for line in sample.split(b"\n")[:-1]:  # the last line may be cut
-        if line.isascii():
-            continue
-        if _utf8_line(line):
-            utf8 += 1
-        else:
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                other += 1
-    return utf8 > other
+        return text.encode(enc)
+    return line
 
 
 def _first_line(text: str) -> str:
@@ -153,74 +154,54 @@ def choose_delimiter(header_line: str) -> tuple[str, list[str]]:
     return best[2], best[3]
 
 
-def _transcode(path: Path, encoding: str, target: Path) -> None:
-    """Write ``path`` as UTF-8 to ``target``, block by block.
-
-    Bytes that are not valid in ``encoding`` (a file cut in the middle of a character) and, in
-    a GB18030 file, lines that are UTF-8 text (mixed encodings) are written as invalid UTF-8,
-    so DuckDB's reader refuses exactly those rows and imports the rest.
-    """
-    if encoding == "gb18030":
-        _transcode_gb18030(path, target)
-        return
-    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
-    with path.open("rb") as src, target.open("wb") as dst:
-        while block := src.read(BLOCK_BYTES):
-            dst.write(decoder.decode(block).encode("utf-8", "surrogateescape"))
-        dst.write(decoder.decode(b"", final=True).encode("utf-8", "surrogateescape"))
+@dataclass
+class _Scan:
+    sha256: str
+    long_lines: list[tuple[int, int]]  # (start, end) bytes of every line over MAX_LINE_BYTES
+    make_ends: bytes | None  # line ends mixed: the most common kind, which all become
+    kind: bytes | None  # the one kind of line end, if not mixed
+    foreign: Notes  # UTF-8 files: (start, reason) of lines in another encoding DuckDB reads
 
 
-def _transcode_gb18030(path: Path, target: Path) -> None:
-    # GB18030 never uses the byte 0x0A inside a character, so the text splits into lines
-    # safely at b"\n"; a line longer than MAX_PENDING is passed on whole (the reader refuses
-    # such a long row anyway).
-    decoder = codecs.getincrementaldecoder("gb18030")(errors="surrogateescape")
+class _LineEnds:
+    """Which kinds of line end (LF, CRLF, CR) a stream of blocks holds."""
 
-    def put(data: bytes, final: bool = False) -> None:
-        dst.write(decoder.decode(data, final=final).encode("utf-8", "surrogateescape"))
+    def __init__(self) -> None:
+        self.lf = self.crlf = self.cr = False
+        self._carry = False  # a CR at the end of a block: a CRLF if the next starts with LF
 
-    pending = b""
-    header = True  # the header line was read from the sample: never marked
-    with path.open("rb") as src, target.open("wb") as dst:
-        while block := src.read(BLOCK_BYTES):
-            data = pending + block
-            cut = data.rfind(b"\n") + 1
-            if cut == 0 and len(data) < MAX_PENDING:
-                pending = data
-                continue
-            if cut == 0:
-                cut = len(data)
-            pending = data[cut:]
-            done = 0
-            for start, end in _utf8_lines(data, cut, skip_first=header):
-                put(data[done:start])
-                dst.write(INVALID_UTF8 + data[start:end])  # refused by the reader
-                done = end
-            put(data[done:cut])
-            header = False
-        put(pending, final=True)
+    def feed(self, block: bytes) -> None:
+        if self.mixed:  # known: nothing more to count
+            return
+        if self._carry and block.startswith(LF):
+            self.crlf, block = True, block[1:]
+        elif self._carry:
+            self.cr = True
+        self._carry = block.endswith(CR)
+        if CR not in block:  # the common case: memchr speed
+            self.lf = self.lf or LF in block
+            return
+        crlf = block.count(CRLF)
+        self.crlf = self.crlf or crlf > 0
+        self.cr = self.cr or block.count(CR) - self._carry > crlf
+        if not self.lf:
+            self.lf = block.count(LF) > crlf
 
+    @property
+    def mixed(self) -> bool:
+        return self.lf + self.crlf + (self.cr or self._carry) > 1
 
-def _utf8_lines(data: bytes, stop: int, skip_first: bool) -> list[tuple[int, int]]:
-    """(start, end) of the lines of ``data[:stop]`` that are UTF-8 text, in order."""
-    spans: list[tuple[int, int]] = []
-    # Where a UTF-8 CJK character may start: bytes classed L (lead) C (continuation) first,
-    # since bytes.find is much faster than a regular expression.
-    marks = data[:stop].translate(_UTF8_CLASSES)
-    pos = marks.find(b"LCC")
-    while pos >= 0:
-        start = data.rfind(b"\n", 0, pos) + 1
-        end = data.find(b"\n", pos, stop)
-        end = stop if end < 0 else end
-        if (start > 0 or not skip_first) and _utf8_line(data[start:end]):
-            spans.append((start, end))
-        pos = marks.find(b"LCC", end)
-    return spans
+    @property
+    def kind(self) -> bytes | None:
+        """The one kind of line end the file has, if it has one."""
+        if self.mixed:
+            return None
+        return CRLF if self.crlf else CR if (self.cr or self._carry) else LF
 
 
-def _scan(path: Path, refuse_nul: bool) -> tuple[str, list[tuple[int, int]]]:
-    """One pass over the file: its SHA-256 and the (start, end) bytes of every line longer
-    than MAX_LINE_BYTES.
+def _scan(path: Path, refuse_nul: bool, encoding: str) -> _Scan:
+    """One pass over the file: its SHA-256, its over-long lines, whether its line ends are
+    mixed, and (UTF-8 files) the lines that are GBK text although their bytes are UTF-8.
 
     Raises:
         FileRefused: ``refuse_nul`` and the file holds a NUL byte anywhere.
@@ -228,6 +209,9 @@ def _scan(path: Path, refuse_nul: bool) -> tuple[str, list[tuple[int, int]]]:
     h = hashlib.sha256()
     offset = line_start = 0
     long_lines: list[tuple[int, int]] = []
+    ends = _LineEnds()
+    foreign: Notes = []
+    tail: bytes | None = b""  # UTF-8 files: the line the last block ended in (GBK check)
     with path.open("rb") as f:
         while block := f.read(BLOCK_BYTES):
             h.update(block)
@@ -236,6 +220,8 @@ def _scan(path: Path, refuse_nul: bool) -> tuple[str, list[tuple[int, int]]]:
                     f"the file contains NUL bytes (the first at byte {offset + at:,}): "
                     "it is not a CSV text file"
                 )
+            if encoding != "utf-16":  # its CR and LF are two bytes: seen once decoded
+                ends.feed(block)
             # Lines that start and end inside one block are shorter than a block (and than
             # MAX_LINE_BYTES): only the line that ends at the block's first line end counts.
             first = block.find(b"\n")
@@ -243,16 +229,71 @@ def _scan(path: Path, refuse_nul: bool) -> tuple[str, list[tuple[int, int]]]:
                 if offset + first - line_start > MAX_LINE_BYTES:
                     long_lines.append((line_start, offset + first))
                 line_start = offset + block.rfind(b"\n") + 1
+            if encoding in (UTF8, "utf-8-sig"):
+                tail = _gbk_in_utf8(tail, block, offset, foreign)
             offset += len(block)
     if offset - line_start > MAX_LINE_BYTES:
         long_lines.append((line_start, offset))
-    return h.hexdigest(), long_lines
+    if tail:
+        _gbk_in_utf8(tail, b"\n", offset, foreign)
+    common = _most_common_end(path) if ends.mixed else None
+    return _Scan(h.hexdigest(), long_lines, common, ends.kind, foreign)
+
+
+def _most_common_end(path: Path) -> bytes:
+    """The most common kind of line end of a file that mixes them (a second pass, rare)."""
+    lf = crlf = cr = 0
+    carry = False  # the last block ended with a CR
+    with path.open("rb") as f:
+        while block := f.read(BLOCK_BYTES):
+            pair = block.count(CRLF) + (carry and block.startswith(LF))
+            crlf += pair
+            cr += block.count(CR) + carry - pair - block.endswith(CR)
+            lf += block.count(LF) - pair
+            carry = block.endswith(CR)
+    cr += carry
+    return max((lf, LF), (crlf, CRLF), (cr, CR))[1]
+
+
+def _most_common_in(text: str) -> bytes:
+    crlf = text.count("\r\n")
+    return max((text.count("\n") - crlf, LF), (crlf, CRLF), (text.count("\r") - crlf, CR))[1]
+
+
+def _gbk_in_utf8(tail: bytes | None, block: bytes, at: int, foreign: Notes) -> bytes | None:
+    """Note the whole lines of ``tail + block`` (``block`` starts at byte ``at`` of the file)
+    that are GBK text; return the unfinished last line, or None while in a line longer than
+    any row (it is refused as too long: not looked at)."""
+    if tail is None:
+        first = min((i for i in (block.find(b"\n"), block.find(b"\r")) if i >= 0), default=-1)
+        if first < 0:
+            return None
+        block, at, tail = block[first + 1 :], at + first + 1, b""
+    if any(b in block for b in _GBK_AS_UTF8_BYTES) or any(b in tail for b in _GBK_AS_UTF8_BYTES):
+        data, at = tail + block, at - len(tail)
+        cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+        starts: set[int] = set()
+        for byte in _GBK_AS_UTF8_BYTES:
+            pos = data.find(byte, 0, cut)
+            while pos >= 0:
+                start, end = line_start(data, pos), line_end(data, pos)
+                if start not in starts and encodings.foreign(data[start:end], UTF8) == LOOKS_GBK:
+                    foreign.append((at + start, LOOKS_GBK))
+                starts.add(start)
+                pos = data.find(byte, end, cut)
+        foreign.sort()
+        rest = data[cut:]
+    else:
+        cut = max(block.rfind(b"\n"), block.rfind(b"\r")) + 1
+        rest = block[cut:] if cut else tail + block
+    return rest if len(rest) <= MAX_PENDING else None
 
 
 def _cut_long_lines(
     src: Path, long_lines: list[tuple[int, int]], delimiter: str, target: Path
-) -> None:
-    """Copy ``src`` with the middle of each over-long line left out.
+) -> list[tuple[int, int]]:
+    """Copy ``src`` with the middle of each over-long line left out; return (where in
+    ``src``, bytes fewer in ``target``) of each cut, in order.
 
     DuckDB's reader refuses a row over its max_line_size with a reason, but a line of more
     than about 128 MB vanishes without one (DuckDB 2.0). Cut to its first MAX_LINE_BYTES + 1 KB
@@ -263,6 +304,7 @@ def _cut_long_lines(
     """
     head, tail = MAX_LINE_BYTES + 1024, 4096
     sep = delimiter.encode()
+    cuts: list[tuple[int, int]] = []
     with src.open("rb") as fin, target.open("wb") as fout:
         pos = 0
         for start, end in long_lines:
@@ -281,9 +323,13 @@ def _cut_long_lines(
                         seps += part.count(sep)
                     if i < len(parts) - 1:
                         inside = not inside
-            fout.write((b'"' if quoted else b"") + sep * seps + (b'"' if inside else b""))
+            filler = (b'"' if quoted else b"") + sep * seps + (b'"' if inside else b"")
+            fout.write(filler)
+            cuts.append((start + head, end - tail - (start + head) - len(filler)))
             pos = end - tail
-        shutil.copyfileobj(fin, fout, BLOCK_BYTES)
+        while block := fin.read(BLOCK_BYTES):
+            fout.write(block)
+    return cuts
 
 
 def _copy(fin: BinaryIO, fout: BinaryIO, n: int) -> int:
@@ -299,6 +345,18 @@ def _copy(fin: BinaryIO, fout: BinaryIO, n: int) -> int:
     return quotes
 
 
+def _after_cuts(notes: Notes, cuts: list[tuple[int, int]]) -> Notes:
+    """The notes' byte positions once the cuts are made (a note is at a line's start: never
+    inside a cut)."""
+    out, shift, i = [], 0, 0
+    for at, key in notes:
+        while i < len(cuts) and cuts[i][0] < at:
+            shift += cuts[i][1]
+            i += 1
+        out.append((at - shift, key))
+    return out
+
+
 def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFile:
     """Read a file's encoding, delimiter and header; transcode it to UTF-8 when needed.
 
@@ -308,8 +366,8 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
         name: the name to show (default: the file's name).
 
     Raises:
-        FileRefused: empty, not text (NUL bytes anywhere), no header line, or a header too
-            long to be one.
+        FileRefused: empty, not text (NUL bytes anywhere, or most lines in no encoding we
+            read), no header line, or a header too long to be one.
     """
     display = name or path.name
     if not path.is_file():
@@ -319,9 +377,10 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
         raise FileRefused("the file is empty")
     with path.open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
-    encoding = detect_encoding(sample)
-    if encoding != "utf-16" and b"\x00" in sample:
+    utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\x00" in sample:
         raise FileRefused("the file contains NUL bytes: it is not a CSV text file")
+    encoding = detect_encoding(sample, whole=size <= SAMPLE_BYTES)
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
     text = text.lstrip("\ufeff")
     header_line = _first_line(text)
@@ -331,16 +390,27 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
     if not header_line.strip():
         raise FileRefused("the first line is blank: a CSV extract starts with a header row")
     delimiter, headers = choose_delimiter(header_line)
-    sha256, long_lines = _scan(path, refuse_nul=encoding != "utf-16")
-    csv_path = path
-    if encoding in ("gb18030", "utf-16"):
+    scan = _scan(path, refuse_nul=not utf16, encoding=encoding)
+    csv_path, notes, long_lines = path, [], scan.long_lines
+    if encoding in (GBK, "utf-16") or scan.foreign or scan.make_ends:
         csv_path = workdir / f"{path.stem}.utf8.csv"
-        _transcode(path, encoding, csv_path)
+        with csv_path.open("wb") as f:
+            # A UTF-16 file's line ends are seen once decoded: the kind most of its first
+            # megabyte has, and any other kind is made that one.
+            ends = _most_common_in(text) if utf16 else scan.make_ends
+            out = Out(f, ends=ends, delimiter=delimiter)
+            if encoding == GBK:
+                transcode_gbk(path, out, scan.kind)
+            elif utf16:
+                transcode_utf16(path, out)
+            else:
+                copy_marked(path, out, scan.foreign, skip=len(codecs.BOM_UTF8) * (encoding != UTF8))
+        notes = out.notes
         if long_lines:  # where they are in the UTF-8 copy
-            long_lines = _scan(csv_path, refuse_nul=False)[1]
+            long_lines = _scan(csv_path, refuse_nul=False, encoding="").long_lines
     if long_lines:
         cut = workdir / f"{path.stem}.cut.csv"
-        _cut_long_lines(csv_path, long_lines, delimiter, cut)
+        notes = _after_cuts(notes, _cut_long_lines(csv_path, long_lines, delimiter, cut))
         csv_path = cut
     return SourceFile(
         path=path,
@@ -349,6 +419,7 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
         encoding=encoding,
         delimiter=delimiter,
         headers=[h.replace("\ufeff", "").strip() for h in headers],
-        sha256=sha256,
+        sha256=scan.sha256,
         size=size,
+        notes=tuple(notes),
     )

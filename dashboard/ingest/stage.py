@@ -20,10 +20,12 @@ from pathlib import Path
 import duckdb
 
 from dashboard.db import query_text
+from dashboard.ingest.encodings import CUT_CHARACTER, HALF_CHARACTER, LOOKS_GBK, LOOKS_UTF8
 from dashboard.ingest.kinds import Column, Kind, mapping_problem, match_headers, normalize_header
 from dashboard.ingest.reader import DELIMITER_NAMES, MAX_LINE_BYTES, FileRefused, SourceFile
 
-# Reasons for rows DuckDB's reader could not split into the header's columns.
+# Reasons for rows DuckDB's reader could not split into the header's columns, by its error
+# type, or by the reason the file reader noted for a line it marked (SourceFile.notes).
 STRUCTURAL_REASONS = {
     "MISSING COLUMNS": "the row has fewer fields than the header ({message})",
     "TOO MANY COLUMNS": "the row has more fields than the header ({message})",
@@ -32,6 +34,14 @@ STRUCTURAL_REASONS = {
     "INVALID ENCODING": "the row is not valid {encoding} text (mixed encodings in one file?)",
     "INVALID UNICODE": "the row is not valid {encoding} text (mixed encodings in one file?)",
     "INVALID STATE": "the row cannot be read as CSV (stray quote?)",
+    LOOKS_UTF8: "the row is not valid {encoding} text: it looks like UTF-8 "
+    "(mixed encodings in one file)",
+    LOOKS_GBK: "the row is not valid {encoding} text: it looks like GBK/GB18030 "
+    "(mixed encodings in one file)",
+    CUT_CHARACTER: "the row is not valid {encoding} text: the file ends in the middle of a "
+    "character",
+    HALF_CHARACTER: "the row is not valid {encoding} text: it holds half of a character "
+    "(a lone UTF-16 surrogate)",
 }
 # DuckDB reports text after a closing quote and a quote that is never closed alike (an
 # UNQUOTED VALUE, "unterminated quote"); an odd number of quotes in the row tells them apart.
@@ -284,12 +294,29 @@ def stage(
             "max_line": MAX_LINE_BYTES,
         },
     )
-    # Rows the reader could not split: their lines (spreadsheet row numbers, header = 1).
+    # Rows the reader could not split: their lines (spreadsheet row numbers, header = 1). A
+    # row holding a line the file reader marked takes the reason it noted (the marked line's
+    # byte position is at or after the row's line_byte_position, which DuckDB 2.0 counts
+    # from 1).
     con.execute(
         f"""create or replace table structural_{tag} as
-        select line, min(error_type) as error_type, min(error_message) as message,
-            min(csv_line) as csv_line
-        from reject_errors group by line"""
+        with errors as (
+            select line, min(error_type) as error_type, min(error_message) as message,
+                min(csv_line) as csv_line, min(line_byte_position) - 1 as at
+            from reject_errors group by line
+        ),
+        notes as (
+            select unnest(cast($note_at as bigint[])) as at,
+                unnest(cast($note_key as varchar[])) as key
+        ),
+        noted as (
+            select e.line, min(n.key) as key
+            from notes as n asof join errors as e on n.at >= e.at
+            group by e.line
+        )
+        select line, coalesce(noted.key, error_type) as error_type, message, csv_line
+        from errors left join noted using (line)""",
+        {"note_at": [at for at, _ in source.notes], "note_key": [k for _, k in source.notes]},
     )
     # Line of a parsed row = its position + 2 + the unreadable rows before it.
     skipped_rows = con.execute(f"select count(*) from structural_{tag}").fetchall()[0][0]

@@ -194,6 +194,7 @@ def many_bad_rows(path: Path) -> None:
             f.write(f"M{i},A2,2026-11-05,{amount},G1,card,\n".encode())
 
 
+SIX = PAY_HEADER.replace(",reverses_payment_id", "")  # the channel last
 GBK_HEADER = "还款流水号,账号,还款日期,还款金额,催收员,还款渠道\n"
 BANK = "银行转账"
 
@@ -396,6 +397,73 @@ CASES: tuple[Case, ...] = (
         refused={50_002: "not valid UTF-8|mixed encodings"},
     ),
     Case(
+        "gbk_with_a_utf8_latin_row",
+        "a GBK file with one UTF-8 row whose bytes are also valid GBK (Müller José -> M眉ller)",
+        (PAY_HEADER + f"P1,A1,2026-11-01,10.00,G1,{BANK},\n").encode("gbk")
+        + "P2,A1,2026-11-02,10.00,G1,Müller José,\n".encode()
+        + "P3,A1,2026-11-03,10.00,G1,微信,\n".encode("gbk"),
+        "partial",
+        accepted=2,
+        refused={3: "not valid GBK/GB18030 text: it looks like UTF-8"},
+        stored=(CHANNEL, [("P1", BANK), ("P3", "微信")]),
+    ),
+    Case(
+        "gbk_with_a_utf8_em_dash",
+        "a GBK file with one UTF-8 em dash (not valid GBK: the file was refused whole)",
+        (PAY_HEADER + f"P1,A1,2026-11-01,10.00,G1,{BANK},\n").encode("gbk")
+        + "P2,A1,2026-11-02,10.00,G1,card — gold,\n".encode()
+        + "P3,A1,2026-11-03,10.00,G1,微信,\n".encode("gbk"),
+        "partial",
+        accepted=2,
+        refused={3: "it looks like UTF-8"},
+        stored=(CHANNEL, [("P1", BANK), ("P3", "微信")]),
+    ),
+    Case(
+        "gbk_with_utf8_quotes_and_yen",
+        "UTF-8 curly quotes, a yen sign and Chinese in rows of a GBK file",
+        (PAY_HEADER + f"P1,A1,2026-11-01,10.00,G1,{BANK},\n").encode("gbk")
+        + "P2,A1,2026-11-02,10.00,G1,“gold”,\nP3,A1,2026-11-03,10.00,G1,¥100,\n".encode()
+        + "P4,A1,2026-11-04,10.00,G1,路,\n".encode("gbk")  # 路 is C2 B7, "·" in UTF-8
+        + "P5,A1,2026-11-05,10.00,G1,王小明,\n".encode()
+        + "".join(f"P{n},A1,2026-11-0{n},10.00,G1,{BANK},\n" for n in (6, 7, 8)).encode("gbk"),
+        "partial",  # a GBK file: 4 of its rows are GBK only, 3 are UTF-8
+        accepted=5,
+        refused={3: "looks like UTF-8", 4: "looks like UTF-8", 6: "looks like UTF-8"},
+        stored=(CHANNEL, [("P1", BANK), ("P4", "路"), ("P6", BANK), ("P7", BANK), ("P8", BANK)]),
+    ),
+    Case(
+        "utf8_with_a_gbk_row_valid_as_utf8",
+        "a UTF-8 file with a GBK row whose bytes are also valid UTF-8 (臋虂 -> ę́)",
+        pay(ok(1), "P2,A1,2026-11-02,10.00,G1,Łódź,")
+        + "P3,A1,2026-11-03,10.00,G1,臋虂,\n".encode("gbk")
+        + "P4,A1,2026-11-04,10.00,G1,Jose\u0301,\n".encode(),
+        "partial",
+        accepted=3,
+        refused={4: "not valid UTF-8 text: it looks like GBK"},
+        stored=(CHANNEL, [("P1", "card"), ("P2", "Łódź"), ("P4", "Jose\u0301")]),
+    ),
+    Case(
+        "utf16_odd_last_byte",
+        "UTF-16 whose last character is cut in half (an odd number of bytes)",
+        pay(ok(1), "P2,A1,2026-11-02,10.00,G1,card,").decode().encode("utf-16") + b"\x30",
+        "partial",
+        accepted=2,
+        refused={4: "UTF-16 text: the file ends in the middle of a character"},
+    ),
+    Case(
+        "utf16_lone_surrogate",
+        "UTF-16 with half of a surrogate pair in a row",
+        codecs.BOM_UTF16_LE
+        + pay(ok(1)).decode().encode("utf-16-le")
+        + "P2,A1,2026-11-02,10.00,G1,ca".encode("utf-16-le")
+        + b"\x00\xdc"
+        + f"rd,\n{ok(3, 3)}\n".encode("utf-16-le"),
+        "partial",
+        accepted=2,
+        refused={3: "not valid UTF-16 text"},
+        stored=(CHANNEL, [("P1", "card"), ("P3", "card")]),
+    ),
+    Case(
         "utf8_cut_mid_character",
         "the file ends in the middle of a UTF-8 character",
         pay(ok(1)) + "P2,A1,2026-11-02,10.00,G1,card,银".encode()[:-1],
@@ -428,6 +496,68 @@ CASES: tuple[Case, ...] = (
         (PAY_HEADER.replace("\n", "\r\n") + ok(1) + "\n" + ok(2, 2)).encode(),
         "imported",
         accepted=2,
+    ),
+    Case(
+        "blank_crlf_line_after_lf",
+        "a blank CRLF line between LF rows (DuckDB's reader failed: invalid state)",
+        pay(ok(1)) + b"\r\n" + pay(ok(2, 2), header=""),
+        "imported",
+        accepted=2,
+    ),
+    Case(
+        "stray_cr_after_lf",
+        "a stray CR after an LF line end",
+        pay(ok(1)) + b"\r" + pay(ok(2, 2), "P3,A1,2026-11-03,1.00,G1,card,,x", header=""),
+        "partial",
+        accepted=2,
+        refused={5: "more fields"},  # the CR ends line 3 (blank), as a spreadsheet reads it
+    ),
+    Case(
+        "lf_file_with_a_crlf_row",
+        "one CRLF row among LF rows (the last field not empty: DuckDB's reader failed)",
+        pay("P1,A1,2026-11-01,10.00,G1,card", "P2,A1,2026-11-02,10.00,G1,card\r", header=SIX),
+        "imported",
+        accepted=2,
+    ),
+    Case(
+        "crlf_file_with_an_lf_row",
+        "one LF row among CRLF rows, and a CRLF inside a quoted field",
+        pay("P1,A1,2026-11-01,10.00,G1,card", header=SIX).replace(b"\n", b"\r\n")
+        + b"P2,A1,2026-11-02,10.00,G1,cash\n"
+        + b'P3,A1,2026-11-03,10.00,G1,"a\r\nb"\r\n',
+        "imported",
+        accepted=3,
+        stored=(CHANNEL, [("P1", "card"), ("P2", "cash"), ("P3", "a\r\nb")]),
+    ),
+    Case(
+        "cr_inside_an_unquoted_field",
+        "a lone CR inside an unquoted field of an LF file: a line end, as a spreadsheet reads it",
+        pay(ok(1), "P2,A1,2026-11-02,10.00,G1,ca\rrd,", ok(3, 3)),
+        "partial",
+        accepted=2,
+        refused={3: "fewer fields", 4: "fewer fields"},
+        stored=(CHANNEL, [("P1", "card"), ("P3", "card")]),
+    ),
+    Case(
+        "quote_in_a_field_then_mixed_line_ends",
+        'a quote inside an unquoted field (12"x), then CRLF and CR line ends in an LF file',
+        pay(ok(1), 'P2,A1,2026-11-02,10.00,G1,12"x,\r', "P3,A1,2026-11-03,10.00,G1,card,\r")
+        + b'P4,A1,2026-11-04,10.00,G1,"a\r\nb",\n',
+        "imported",
+        accepted=4,
+        stored=(CHANNEL, [("P1", "card"), ("P2", '12"x'), ("P3", "card"), ("P4", "a\r\nb")]),
+    ),
+    Case(
+        "gbk_with_mixed_line_ends",
+        "a GBK file with CRLF rows, a blank LF line and a stray CR",
+        (PAY_HEADER.replace("\n", "\r\n") + f"P1,A1,2026-11-01,10.00,G1,{BANK},\r\n\n\r").encode(
+            "gbk"
+        )
+        + f"P2,A1,2026-11-02,10.00,G1,微信,\r\nP3,A1,2026-11-03,{BANK}\r\n".encode("gbk"),
+        "partial",
+        accepted=2,
+        refused={6: "fewer fields"},
+        stored=(CHANNEL, [("P1", BANK), ("P2", "微信")]),
     ),
     Case(
         "blank_lines",
