@@ -19,6 +19,8 @@ import codecs
 import csv
 import hashlib
 import io
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -357,6 +359,14 @@ def _after_cuts(notes: Notes, cuts: list[tuple[int, int]]) -> Notes:
     return out
 
 
+def _own_name(workdir: Path, suffix: str) -> Path:
+    """A new file name of our own in ``workdir``: never derived from the user's file name,
+    which may be longer than a file system allows or shared by two files of one import."""
+    fd, name = tempfile.mkstemp(suffix=suffix, dir=workdir)
+    os.close(fd)
+    return Path(name)
+
+
 def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFile:
     """Read a file's encoding, delimiter and header; transcode it to UTF-8 when needed.
 
@@ -393,7 +403,7 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
     scan = _scan(path, refuse_nul=not utf16, encoding=encoding)
     csv_path, notes, long_lines = path, [], scan.long_lines
     if encoding in (GBK, "utf-16") or scan.foreign or scan.make_ends:
-        csv_path = workdir / f"{path.stem}.utf8.csv"
+        csv_path = _own_name(workdir, ".utf8.csv")
         with csv_path.open("wb") as f:
             # A UTF-16 file's line ends are seen once decoded: the kind most of its first
             # megabyte has, and any other kind is made that one.
@@ -409,7 +419,7 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
         if long_lines:  # where they are in the UTF-8 copy
             long_lines = _scan(csv_path, refuse_nul=False, encoding="").long_lines
     if long_lines:
-        cut = workdir / f"{path.stem}.cut.csv"
+        cut = _own_name(workdir, ".cut.csv")
         notes = _after_cuts(notes, _cut_long_lines(csv_path, long_lines, delimiter, cut))
         csv_path = cut
     return SourceFile(

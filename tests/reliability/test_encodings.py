@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from dashboard.ingest import reader, transcode
 from dashboard.ingest.importer import FileReport, FileSpec, import_files
 from tests.reliability.base import PAY_HEADER
-from tests.reliability.conftest import SOAK, soak_or
+from tests.reliability.conftest import SOAK, run_cli, soak_or
 from tests.reliability.figures import record
 from tests.reliability.invariants import assert_invariants
 
@@ -544,3 +544,22 @@ def _read_csv(data: bytes, path: Path) -> list[tuple[str, ...]]:
         ).fetchall()
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_a_file_name_at_the_file_system_limit_is_imported_through_the_cli(
+    base_db: Path, tmp_path: Path, encoding: str
+) -> None:
+    # 83 Chinese characters (249 bytes in UTF-8) + ".csv": 253 bytes, under the 255-byte limit
+    # of a name; a transcoded copy named after it ("<stem>.utf8.csv") would not fit.
+    name = "二零二六年十一月还款明细" * 6 + "二零二六年十一月还款明细"[:11] + ".csv"
+    assert 250 <= len(name.encode()) <= 255
+    path = tmp_path / name
+    path.write_bytes((PAY_HEADER + row("L1", "wallet")).encode(encoding))
+    done = run_cli("import", "--db", base_db, "--payments", path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    sql = "select channel from raw_payments where payment_id = 'L1' and $i is null"
+    assert stored(base_db, sql, None) == [("wallet",)]
+    assert_invariants(base_db)
+    record("corpus_files")
