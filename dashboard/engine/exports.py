@@ -43,6 +43,16 @@ MONEY_COLUMNS = {
 }
 RATE_COLUMNS = {"rate", "compliance_factor"}
 SUM_COLUMNS = MONEY_COLUMNS - {"level_min", "cap", "amount"}
+EXCEL_DIGITS = 15
+
+
+def fits_a_number(value: Decimal) -> bool:
+    """Whether a spreadsheet number (a double; Excel shows 15 digits) holds the value exactly.
+
+    Up to 15 significant digits (money up to 9,999,999,999,999.99) it does; beyond, the
+    workbook gets the exact decimal as text instead of a number that is off by some cents.
+    """
+    return len(value.as_tuple().digits) <= EXCEL_DIGITS
 
 
 def neutralise(value: Any) -> Any:
@@ -94,12 +104,16 @@ class _Book:
         self.total = wb.add_format({"bold": True, "num_format": "#,##0.00", "top": 2})
         self.total_label = wb.add_format({"bold": True, "top": 2})
         self.bold = wb.add_format({"bold": True})
+        self.exact = wb.add_format({"align": "right"})
+        self.exact_total = wb.add_format({"bold": True, "align": "right", "top": 2})
 
     def cell(self, ws: Any, row: int, col: int, name: str, value: Any) -> None:
         if value is None:
             ws.write_blank(row, col, None)
         elif isinstance(value, bool):
             ws.write_boolean(row, col, value)
+        elif isinstance(value, Decimal) and not fits_a_number(value):
+            ws.write_string(row, col, f"{value:f}", self.exact)
         elif isinstance(value, Decimal):
             fmt = self.rate if name in RATE_COLUMNS else self.money
             ws.write_number(row, col, float(value), fmt)
@@ -138,7 +152,11 @@ def _sheet(
         for c, name in enumerate(names):
             if name not in SUM_COLUMNS:
                 continue
-            exact = sum((row[name] or Decimal(0) for row in rows), Decimal(0))
+            column = [row[name] or Decimal(0) for row in rows]
+            exact = sum(column, Decimal(0))
+            if not all(fits_a_number(v) for v in [*column, exact]):
+                ws.write_string(last, c, f"{exact:f}", fmt.exact_total)  # a SUM would be off
+                continue
             rng = f"{xl_rowcol_to_cell(1, c)}:{xl_rowcol_to_cell(last - 1, c)}"
             ws.write_formula(last, c, f"=SUM({rng})", fmt.total, float(exact))
 
