@@ -30,10 +30,10 @@ import openpyxl
 import pytest
 import yaml
 
-from tests.reliability.base import ACC_HEADER, PAY_HEADER
+from tests.reliability.base import PAY_HEADER
 from tests.reliability.conftest import run_cli
 from tests.reliability.figures import record
-from tests.reliability.invariants import assert_invariants, content
+from tests.reliability.invariants import assert_invariants
 
 BIG = Decimal("999999999999.99")  # the largest amount the importer accepts (per value)
 CENT = Decimal("0.01")
