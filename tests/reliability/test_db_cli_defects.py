@@ -23,6 +23,8 @@ import csv
 import io
 import json
 import shutil
+import threading
+import time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -30,6 +32,7 @@ import openpyxl
 import pytest
 import yaml
 
+from dashboard import db
 from tests.reliability.base import PAY_HEADER
 from tests.reliability.conftest import run_cli
 from tests.reliability.figures import record
@@ -201,3 +204,50 @@ def test_sums_beyond_decimal_18_2_in_payouts_approval_statements_exports(
     assert f"{payout['G1']:,.2f}" in html and f"{basis['G1']:,.2f}" in html
     record("export_files", 4)
     assert_invariants(db_path)
+
+
+# --- 9: threads of one process opening the database while a CLI import runs ---------------
+
+
+def test_threads_open_the_database_while_a_cli_import_runs(base_db: Path, tmp_path: Path) -> None:
+    """The app's sessions are threads that each open the database per query; a CLI import in
+    another process takes and releases the file lock meanwhile. No open may fail: a held
+    lock is waited for, and opens of one file in one process never race each other."""
+    payments = tmp_path / "payments.csv"
+    with payments.open("w", encoding="utf-8") as f:
+        f.write(PAY_HEADER)
+        for i in range(50_000):
+            f.write(f"R{i},A{i % 4 + 1},2026-11-{i % 28 + 1:02d},{i % 900 + 1}.25,,card,\n")
+    stop = threading.Event()
+    imports: list[int] = []
+
+    def import_again_and_again() -> None:
+        while not stop.is_set():
+            imports.append(run_cli("import", "--db", base_db, "--payments", payments).returncode)
+
+    failures: list[str] = []
+    reads = [0]
+
+    def open_and_read() -> None:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                with db.connect(base_db, timeout=120) as con:
+                    con.execute("select count(*) from imports").fetchall()
+                reads[0] += 1
+            except (db.DatabaseError, db.DatabaseBusy) as exc:
+                failures.append(str(exc))
+
+    importer = threading.Thread(target=import_again_and_again)
+    importer.start()
+    readers = [threading.Thread(target=open_and_read) for _ in range(8)]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    stop.set()
+    importer.join()
+    record("sessions", 8)
+    assert failures == [], f"{len(failures)} of {len(failures) + reads[0]} opens: {failures[0]}"
+    assert reads[0] > 100 and imports and set(imports) == {0}, (reads, imports)
+    assert_invariants(base_db)
