@@ -350,6 +350,24 @@ def _close(db_path: Path, con: duckdb.DuckDBPyConnection) -> None:
         con.close()
 
 
+def _check_whole(db_path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a file shorter than the blocks its header counts (cut off: a copy that
+    stopped, a full disk): DuckDB would open it and fail only when a read reaches the end."""
+    rows = con.execute(
+        "select block_size, total_blocks from pragma_database_size() "
+        "where database_name = current_database()"
+    ).fetchall()
+    if not rows:
+        return
+    expected = int(rows[0][0]) * int(rows[0][1])
+    size = db_path.stat().st_size
+    if size < expected:
+        raise DatabaseDamaged(
+            f"database {db_path} is damaged (truncated: {size:,} bytes, its blocks need at "
+            f"least {expected:,}): restore it from a backup"
+        )
+
+
 def _fingerprint_of(con: duckdb.DuckDBPyConnection) -> str | None:
     """The schema fingerprint stored in the database; None if it has no meta table."""
     found = con.execute(
@@ -440,6 +458,7 @@ def _ready(
     db_path: Path, con: duckdb.DuckDBPyConnection, read_only: bool, deadline: float, timeout: float
 ) -> duckdb.DuckDBPyConnection:
     """The connection with an up-to-date schema (possibly a new connection)."""
+    _check_whole(db_path, con)
     if not read_only:
         ensure_schema(con)
         return con

@@ -19,24 +19,33 @@ invariants and, where something was refused, that it is exactly as it was:
 
 from __future__ import annotations
 
+import argparse
 import csv
+import hashlib
 import io
+import itertools
 import json
+import os
+import re
 import shutil
+import subprocess
 import threading
 import time
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 import yaml
 
 from dashboard import db
+from dashboard.paths import SAMPLE_DATA
 from tests.reliability.base import PAY_HEADER
 from tests.reliability.conftest import run_cli
 from tests.reliability.figures import record
-from tests.reliability.invariants import assert_invariants
+from tests.reliability.invariants import assert_invariants, content
 
 BIG = Decimal("999999999999.99")  # the largest amount the importer accepts (per value)
 CENT = Decimal("0.01")
@@ -251,3 +260,606 @@ def test_threads_open_the_database_while_a_cli_import_runs(base_db: Path, tmp_pa
     assert failures == [], f"{len(failures)} of {len(failures) + reads[0]} opens: {failures[0]}"
     assert reads[0] > 100 and imports and set(imports) == {0}, (reads, imports)
     assert_invariants(base_db)
+
+
+# --- 13 and 19: damaged, read-only and missing database files ------------------------------
+
+PLANS = SAMPLE_DATA / "plans.yaml"
+PERIOD = ("--period", "2026-10", "--plans", PLANS)
+# (command words, arguments after --db PATH); {out} is a fresh folder, {payments} a CSV file.
+READS: list[tuple[tuple[str, ...], tuple[str | Path, ...]]] = [
+    (("imports",), ()),
+    (("rejects",), ("4",)),
+    (("report", "kpis"), ()),
+    (("report", "buckets"), ()),
+    (("report", "collections"), ()),
+    (("report", "payouts"), PERIOD),
+    (("report", "payout-lines"), PERIOD),
+    (("report", "payout-log"), ()),
+    (("statements",), (*PERIOD, "--out", "{out}", "--format", "html")),
+]
+WRITES: list[tuple[tuple[str, ...], tuple[str | Path, ...]]] = [
+    (("undo",), ("4",)),
+    (("approve",), (*PERIOD, "--by", "Li Na")),
+    (("approve",), (*PERIOD, "--by", "Li Na", "--reopen", "--reason", "test")),
+    (("import",), ("--payments", "{payments}")),
+    (("init",), ()),
+]
+
+
+def command(
+    words: tuple[str, ...], rest: tuple[str | Path, ...], db_path: Path, tmp: Path
+) -> list[str | Path]:
+    """The argument list of one command on ``db_path``; output into a fresh folder."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    payments = tmp / "payments.csv"
+    payments.write_text(PAY_HEADER + "Z1,A1,2026-11-02,10.00,,card,\n", encoding="utf-8")
+    out = tmp / f"out{len(list(tmp.iterdir()))}"
+    fill = {"{out}": out, "{payments}": payments}
+    return [*words, "--db", db_path, *(fill.get(str(a), a) for a in rest)]
+
+
+def file_state(path: Path) -> tuple[str, list[str]]:
+    """The bytes of a file (digest) and what is next to it: nothing may be added or changed."""
+    return hashlib.sha256(path.read_bytes()).hexdigest(), sorted(
+        p.name for p in path.parent.iterdir()
+    )
+
+
+def truncated(source: Path, target: Path) -> Path:
+    """A copy cut at 30 %: DuckDB opens it, and fails when a read reaches the missing part."""
+    data = source.read_bytes()
+    target.write_bytes(data[: len(data) * 3 // 10])
+    return target
+
+
+def read_everything(path: Path) -> None:
+    """Read every row of every table with DuckDB directly (not through the product)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = con.execute("select table_name from duckdb_tables()").fetchall()
+        for (table,) in tables:
+            con.execute(f"select * from {table}").fetchall()
+    finally:
+        con.close()
+
+
+def corrupted(source: Path, target: Path) -> Path:
+    """A copy with one data block overwritten: found by trying blocks until DuckDB, asked
+    directly to read every table, fails."""
+    data = source.read_bytes()
+    for tenth in (5, 4, 6, 3, 7, 2, 8):
+        start = len(data) * tenth // 10
+        broken = bytearray(data)
+        broken[start : start + 20_000] = bytes(b ^ 0x5A for b in broken[start : start + 20_000])
+        target.write_bytes(bytes(broken))
+        try:
+            read_everything(target)
+        except duckdb.Error:
+            return target
+    raise AssertionError("no block found whose damage DuckDB notices")
+
+
+DAMAGED = {
+    "empty": (lambda src, dst: dst.write_bytes(b"") or dst, "is not a DuckDB database"),
+    "text": (
+        lambda src, dst: dst.write_text("account_id,amount\nA1,5.00\n" * 50) and dst,
+        "is not a DuckDB database",
+    ),
+    "truncated": (truncated, "is damaged"),
+    "corrupt": (corrupted, "is damaged"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGED))
+def test_damaged_database_files_give_a_message_for_every_command(
+    kind: str, base_db: Path, tmp_path: Path
+) -> None:
+    """Every command refuses the file with one clear line, exit 2, and leaves it as it was.
+
+    A corrupt block is noticed (by DuckDB's checksums) only by a command that reads it: a
+    command that does not may work on the intact part (an undo may even delete rows next to
+    it); at least one must refuse, and a refusal changes nothing.
+    """
+    make, message = DAMAGED[kind]
+    victim = tmp_path / "victim" / "dashboard.duckdb"
+    victim.parent.mkdir()
+    make(base_db, victim)
+    before = file_state(victim)
+    refused = 0
+    for words, rest in READS + WRITES:
+        r = run_cli(*command(words, rest, victim, tmp_path / "work"))
+        assert "Traceback" not in r.stderr, (words, r.stderr)
+        if kind != "corrupt" or r.returncode != 0:
+            assert r.returncode == 2, (words, r.returncode, r.stdout, r.stderr)
+            assert message in r.stderr and str(victim) in r.stderr, (words, r.stderr)
+            assert file_state(victim) == before, words  # not repaired, replaced or written
+            refused += 1
+        before = file_state(victim)
+        record("damaged_db_runs")
+    assert refused >= 1
+
+
+def test_missing_database_is_refused_and_nothing_is_created(tmp_path: Path) -> None:
+    """A mistyped --db: every command but init and import says so and creates nothing."""
+    typo = tmp_path / "typo" / "dashbaord.duckdb"
+    for words, rest in READS + WRITES[:3]:
+        r = run_cli(*command(words, rest, typo, tmp_path / "work"))
+        assert "Traceback" not in r.stderr, (words, r.stderr)
+        assert r.returncode == 2, (words, r.returncode, r.stdout, r.stderr)
+        assert f"no database at {typo}" in r.stderr, (words, r.stderr)
+        assert not typo.parent.exists(), words  # neither the file nor its folder
+    ok("init", "--db", typo, "--no-sample")  # init (and import) do create one
+    assert typo.is_file()
+    assert_invariants(typo)
+
+
+@pytest.fixture
+def read_only_db(base_db: Path, tmp_path: Path):
+    """The base database on a read-only file system (a tmpfs remounted read-only), or, for a
+    user other than root, in a folder and file without write permission."""
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        shutil.copyfile(base_db, mount / "dashboard.duckdb")
+        (mount / "dashboard.duckdb").chmod(0o444)
+        mount.chmod(0o555)
+        yield mount / "dashboard.duckdb"
+        mount.chmod(0o755)
+        return
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], check=False)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        shutil.copyfile(base_db, mount / "dashboard.duckdb")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        yield mount / "dashboard.duckdb"
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_read_only_database_is_read_and_refuses_writes(
+    read_only_db: Path, base_db: Path, tmp_path: Path
+) -> None:
+    before = content(read_only_db)
+    for words, rest in READS:
+        args = command(words, rest, read_only_db, tmp_path / "work")
+        r = run_cli(*args)
+        assert "Traceback" not in r.stderr, (words, r.stderr)
+        assert r.returncode == 0, (words, r.stdout, r.stderr)
+        # The same as on a writable copy of the same data.
+        same = run_cli(*[base_db if a == read_only_db else a for a in args])
+        assert r.stdout == same.stdout.replace(str(base_db), str(read_only_db)), words
+    for words, rest in WRITES:
+        r = run_cli(*command(words, rest, read_only_db, tmp_path / "work"))
+        assert "Traceback" not in r.stderr, (words, r.stderr)
+        assert r.returncode == 2, (words, r.stdout, r.stderr)
+        assert "is read-only: reports can read it, imports cannot write it" in r.stderr, (
+            words,
+            r.stderr,
+        )
+    assert content(read_only_db) == before
+    assert_invariants(read_only_db)
+
+
+# --- 21: formulas after leading control characters or a line break --------------------------
+
+# Agent names that a spreadsheet (or a CSV reader that splits lines before quotes) turns into
+# a formula: after a carriage return or a line feed, after leading spaces or control
+# characters.
+CR_NAMES = (
+    "Bob\r=5+5",
+    'Bob\n=HYPERLINK("http://evil.example/")',
+    "Bob\r\n+1",
+    "  =1+1",
+    "\x01=1+1",
+    "\u00a0@SUM(1)",
+    "\ufeff-2+3",
+    "x\r\n \t=1",
+)
+FORMULA_CHARS = ("=", "+", "-", "@")
+
+
+def looks_like_formula(text: str) -> bool:
+    """The rule of issue 9 item 21, written here on its own: a text is dangerous if it starts
+    with a tab or CR, or if any of its lines starts, after whitespace and control characters,
+    with = + - @."""
+    if text.startswith(("\t", "\r")):
+        return True
+    for line in re.split(r"[\r\n]", text):
+        stripped = "".join(
+            itertools.dropwhile(
+                lambda c: c.isspace() or unicodedata.category(c) in ("Cc", "Cf"), line
+            )
+        )
+        if stripped.startswith(FORMULA_CHARS):
+            return True
+    return False
+
+
+def unsafe_csv_cells(text: str) -> list[str]:
+    """Cells of a CSV text that a spreadsheet could run: parsed as a spreadsheet does (a CR
+    outside quotes ends a record) and also split at every line break (a reader that ignores
+    quotes); a cell is safe when it starts with an apostrophe or is a plain number."""
+    from tests.reliability.test_exports import NUMBER, excel_cells
+
+    cells = excel_cells(text)
+    pieces = [p for cell in cells for p in re.split(r"[\r\n]", cell)]
+    return [
+        c
+        for c in [*cells, *pieces]
+        if looks_like_formula(c) and not c.startswith("'") and not NUMBER.fullmatch(c.strip())
+    ]
+
+
+def xml_text(value: str) -> str:
+    """A workbook string as Excel shows it: OOXML writes control characters (CR included) as
+    _xHHHH_, which openpyxl leaves as they are."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+
+
+@pytest.fixture
+def cr_db(base_db: Path, tmp_path: Path) -> Path:
+    agents = tmp_path / "agents_cr.csv"
+    with agents.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")  # CRLF line ends: a CR inside quotes is read
+        w.writerow(["agent_id", "agent_name", "team", "plan"])
+        w.writerows([f"G{n}", name, "T1", ""] for n, name in enumerate(CR_NAMES, start=11))
+    payments = tmp_path / "payments_cr.csv"
+    payments.write_text(
+        PAY_HEADER
+        + "".join(f"C{n},A1,2026-10-0{n - 10},10.00,G{n},card,\n" for n in range(11, 19)),
+        encoding="utf-8",
+    )
+    ok("import", "--db", base_db, "--agents", agents, "--payments", payments)
+    return base_db
+
+
+def test_formulas_after_control_characters_or_line_breaks_are_neutralised(
+    cr_db: Path, tmp_path: Path
+) -> None:
+    con = duckdb.connect(str(cr_db), read_only=True)
+    try:
+        stored = [r[0] for r in con.execute("select agent_name from stg_agents").fetchall()]
+    finally:
+        con.close()
+    hostile = [n for n in stored if looks_like_formula(n)]
+    assert len(hostile) == len(CR_NAMES), stored  # the importer kept them (as text)
+    common = ("--db", cr_db, "--period", "2026-10", "--plans", PLANS)
+    outputs = {
+        "agents csv": ok("report", "agents", "--db", cr_db),
+        "collections csv": ok("report", "collections", "--db", cr_db, "--by", "agent"),
+        "payouts csv": ok("report", "payouts", *common, "--format", "csv"),
+        "lines csv": ok("report", "payout-lines", *common, "--format", "csv"),
+    }
+    ok("report", "payouts", *common, "--format", "csv", "--out", tmp_path / "p.csv")
+    outputs["payouts csv file"] = (tmp_path / "p.csv").read_text(encoding="utf-8-sig")
+    for name, text in outputs.items():
+        assert unsafe_csv_cells(text) == [], name
+        record("export_files")
+    ok("report", "payouts", *common, "--format", "xlsx", "--out", tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    formulas = [c.value for c in cells if c.data_type == "f"]
+    assert formulas and all(str(f).startswith("=SUM(") for f in formulas)  # our totals only
+    texts = [(c, xml_text(c.value)) for c in cells if c.data_type == "s"]
+    risky = [(c, text) for c, text in texts if looks_like_formula(text)]
+    assert {text for _, text in risky} >= set(hostile)  # kept as written, as text cells
+    assert [c.coordinate for c, _ in risky if not c.quotePrefix] == []  # Excel keeps them text
+    record("export_files")
+    assert_invariants(cr_db)
+
+
+# --- 11: a full disk while approving, reopening and writing files ---------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A tmpfs of 16 MB (skipped where mounting is not permitted)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    r = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {r.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the disk holding ``folder`` to its last block; returns the filler file."""
+    filler = folder / "filler"
+    with filler.open("wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def test_disk_full_during_approve_and_reopen(small_disk: Path, base_db: Path) -> None:
+    victim = small_disk / "dashboard.duckdb"
+    shutil.copyfile(base_db, victim)
+    approve = ("approve", "--db", victim, *PERIOD, "--by", "Li Na")
+    filler = fill(small_disk)
+    before = content(victim)
+    r = run_cli(*approve)
+    assert "Traceback" not in r.stderr, r.stderr
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "is full: nothing was changed" in r.stderr, r.stderr
+    assert content(victim) == before
+    record("disk_full")
+    filler.unlink()
+    ok(*approve)  # with room again
+    filler = fill(small_disk)
+    before = content(victim)
+    r = run_cli(*approve, "--reopen", "--reason", "wrong plan")
+    assert "Traceback" not in r.stderr, r.stderr
+    assert r.returncode == 2 and "is full: nothing was changed" in r.stderr, r.stderr
+    assert content(victim) == before
+    record("disk_full")
+    filler.unlink()
+    assert_invariants(victim)
+
+
+def test_disk_full_while_writing_exports_and_statements(
+    small_disk: Path, base_db: Path, tmp_path: Path
+) -> None:
+    out = small_disk / "out"
+    out.mkdir()
+    common = ("--db", base_db, *PERIOD)
+    filler = fill(small_disk)
+    before = content(base_db)
+    for args in (
+        ("report", "payouts", *common, "--format", "csv", "--out", out / "p.csv"),
+        ("report", "payouts", *common, "--format", "xlsx", "--out", out / "p.xlsx"),
+        ("report", "payout-lines", *common, "--out", out / "l.csv"),
+        ("statements", *common, "--out", out / "st", "--format", "both"),
+    ):
+        r = run_cli(*args)
+        assert "Traceback" not in r.stderr, (args, r.stderr)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "is full" in r.stderr and "not written" in r.stderr, (args, r.stderr)
+        left = [p for p in out.rglob("*") if p.is_file()]
+        assert left == [], (args, left)  # no 0-byte file, no temporary left behind
+        record("disk_full")
+    assert content(base_db) == before
+    filler.unlink()
+    ok("statements", *common, "--out", out / "st", "--format", "html")
+    assert sorted(p.name for p in (out / "st").iterdir()) == [
+        f"statement_2026-10_{a}.html" for a in ("G1", "G2", "G3")
+    ]
+
+
+# --- 20: an approved period without its plan file ------------------------------------------
+
+
+def test_approved_period_is_shown_and_exported_without_its_plan_file(
+    base_db: Path, tmp_path: Path
+) -> None:
+    plans = tmp_path / "plans.yaml"
+    shutil.copyfile(PLANS, plans)
+    common = ("--db", base_db, "--period", "2026-10", "--plans", plans)
+    ok("approve", *common, "--by", "Li Na")
+    approved = json.loads(ok("report", "payouts", *common, "--format", "json"))
+    lines = rows(ok("report", "payout-lines", *common, "--format", "csv"))
+    ok("statements", *common, "--out", tmp_path / "before", "--format", "html")
+    statements = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "before").iterdir()}
+    assert len(statements) == 3
+    frozen = content(base_db)
+
+    for broken in ("deleted", "not yaml", "a plan missing"):
+        if broken == "deleted":
+            plans.unlink()
+        elif broken == "not yaml":
+            plans.write_text("plans: [unclosed\n  - {rate: x", encoding="utf-8")
+        else:
+            plans.write_text(yaml.safe_dump({"default_plan": "gone", "plans": {}}), "utf-8")
+        r = run_cli("report", "payouts", *common, "--format", "json")
+        assert r.returncode == 0 and "Traceback" not in r.stderr, (broken, r.stderr)
+        shown = json.loads(r.stdout)
+        # The approved figures, every column, exactly; no recomputation without a plan file.
+        keep = [k for k in approved[0] if k not in ("recomputed_payout", "adjustment")]
+        assert [{k: x[k] for k in keep} for x in shown] == [
+            {k: x[k] for k in keep} for x in approved
+        ]
+        assert "cannot recompute today" in r.stderr, r.stderr
+        assert rows(ok("report", "payout-lines", *common, "--format", "csv")) == lines
+        out = tmp_path / broken.replace(" ", "_")
+        ok("statements", *common, "--out", out, "--format", "html")
+        # The same statements, the plan in words as approved included.
+        assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == statements
+        ok("report", "payouts", *common, "--format", "xlsx", "--out", out / "p.xlsx")
+        about = dict(
+            (r[0].value, r[1].value) for r in openpyxl.load_workbook(out / "p.xlsx")["About"]
+        )
+        assert about["Status"] == "approved" and about["Approved by"] == "Li Na"
+        # A period nobody approved still needs the plan file: a message, exit 2.
+        r = run_cli("report", "payouts", "--db", base_db, "--period", "2026-09", "--plans", plans)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert content(base_db) == frozen
+        record("export_files", 3)
+    assert_invariants(base_db)
+
+
+# --- 14: hostile option values on every command ---------------------------------------------
+
+
+def test_reported_cli_edges_are_messages_and_exit_2(base_db: Path, tmp_path: Path) -> None:
+    a_file = tmp_path / "a_file.txt"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    payments = tmp_path / "payments.csv"
+    payments.write_text(PAY_HEADER + "Z1,A1,2026-11-02,10.00,,card,\n", encoding="utf-8")
+    payouts = ("report", "payouts", "--db", base_db, *PERIOD)
+    cases = [
+        ((*payouts, "--format", "csv", "--out", tmp_path / "missing" / "p.csv"), "does not exist"),
+        ((*payouts, "--format", "csv", "--out", tmp_path), "is a folder"),
+        ((*payouts, "--format", "xlsx", "--out", tmp_path), "is a folder"),
+        (("report", "payout-lines", "--db", base_db, *PERIOD, "--out", tmp_path), "is a folder"),
+        (("statements", "--db", base_db, *PERIOD, "--out", a_file), "is a file, not a folder"),
+        (("report", "payouts", "--db", base_db, "--period", "9999-12"), "9999-12"),
+        (("approve", "--db", base_db, "--period", "9999-12", "--by", "x"), "9999-12"),
+        (
+            ("report", "kpis", "--db", base_db, "--from", "0001-01-01", "--to", "9999-12-31"),
+            "0001-01-01",
+        ),
+        (("import", "--db", base_db, "--wait", "nan", "--payments", payments), "--wait"),
+        (("import", "--db", base_db, "--wait", "inf", "--payments", payments), "--wait"),
+        (("sample", "--out", a_file, "--accounts", "5"), "is a file, not a folder"),
+        ((*payouts, "--preset", "bogus"), "unknown compliance preset"),
+        (("report", "payout-lines", "--db", base_db, *PERIOD, "--preset", "bogus"), "preset"),
+        (("approve", "--db", base_db, *PERIOD, "--by", "x", "--preset", "bogus"), "preset"),
+        (
+            ("statements", "--db", base_db, *PERIOD, "--out", tmp_path / "s", "--preset", "x"),
+            "preset",
+        ),
+    ]
+    before = content(base_db)
+    for args, message in cases:
+        r = run_cli(*args)
+        assert "Traceback" not in r.stderr, (args, r.stderr)
+        assert r.returncode == 2, (args, r.returncode, r.stdout, r.stderr)
+        assert "error:" in r.stderr and message in r.stderr, (args, r.stderr)
+        record("cli_edge_runs")
+    assert content(base_db) == before
+    assert not (tmp_path / "s").exists() and a_file.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def leaf_parsers(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> dict:
+    """Every command of the CLI (``report payouts`` is one), with its parser."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        return {words: parser}
+    out = {}
+    for name, sub in subs[0].choices.items():
+        out |= leaf_parsers(sub, (*words, name))
+    return out
+
+
+def hostile_values(dest: str, folder: Path) -> list[str]:
+    """Hostile values for an option, by what it names (paths only inside ``folder``)."""
+    a_file, a_dir, empty = folder / "a_file.txt", folder / "a_dir", folder / "empty.csv"
+    common = ["", " ", "\x00", "x" * 300, "-", "'; DROP TABLE imports; --", "=1+1", "\r\n"]
+    paths = [
+        str(folder / "missing" / "x"),
+        str(a_dir),
+        str(a_file),
+        str(empty),
+        str(a_file / "under_a_file"),
+        str(folder / ("名" * 100)),
+    ]
+    if dest in ("date_from", "date_to", "as_of", "end"):
+        return [*common, "0001-01-01", "9999-12-31", "2026-02-30", "20261031", "nan"]
+    if dest == "period":
+        return [*common, "9999-12", "0001-01", "2026-13", "2026-1", "nan"]
+    if dest in ("wait", "accounts", "months", "seed", "import_id"):
+        return [*common, "nan", "inf", "-inf", "-1", "0", "1e309", "9" * 30, "0x10"]
+    if dest in ("db", "out", "plans", "sample", "files", *KIND_OPTIONS):
+        return [*common, *paths]
+    return [*common, "bogus", "\u202e", "%s%n", "x" * 10_000]
+
+
+KIND_OPTIONS = ("accounts", "payments", "agents", "contacts")
+
+
+def valid_args(words: tuple[str, ...], folder: Path, db_path: Path) -> list[str]:
+    """A command that works, to which one hostile value is then given."""
+    pay = folder / "pay.csv"
+    period = ["--period", "2026-10", "--plans", str(PLANS)]
+    base = {
+        ("import",): ["--payments", str(pay)],
+        ("undo",): ["4"],
+        ("rejects",): ["4"],
+        ("init",): ["--no-sample"],
+        ("sample",): ["--out", str(folder / "sample"), "--accounts", "5", "--months", "1"],
+        ("approve",): [*period, "--by", "Li Na"],
+        ("statements",): [*period, "--out", str(folder / "st"), "--format", "html"],
+        ("report", "payouts"): period,
+        ("report", "payout-lines"): period,
+    }.get(words, [])
+    return [*words, *([] if words == ("sample",) else ["--db", str(db_path)]), *base]
+
+
+def with_value(args: list[str], action: argparse.Action, value: str) -> list[str]:
+    """``args`` with the option (or positional) of ``action`` set to ``value``."""
+    if not action.option_strings:  # a positional: replace it (undo/rejects) or add it
+        known = {"import_id": 1}
+        if action.dest in known:
+            return [*args[: len(args) - known[action.dest]], value]
+        return [*args, value]
+    flag = action.option_strings[-1]
+    out, skip = [], False
+    for i, a in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        if a == flag and i + 1 < len(args):
+            skip = True
+            continue
+        out.append(a)
+    if value.startswith("-"):  # else argparse takes it for an option
+        return [*out, f"{flag}={value}"]
+    return [*out, flag, value]
+
+
+@pytest.mark.timeout(1200)
+def test_every_option_of_every_command_refuses_hostile_values_without_a_traceback(
+    base_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each option of each command, one hostile value at a time, through ``main`` in this
+    process (a child process per run would take an hour): a known outcome (0, 1 refused rows,
+    2 refused with a message), never a traceback or an internal error. The shared database
+    of the read commands is unchanged at the end; writing commands get a fresh copy each."""
+    from dashboard.cli import build_parser, main
+
+    folder = tmp_path / "fuzz"
+    folder.mkdir()
+    monkeypatch.chdir(folder)  # relative names land here
+    (folder / "a_file.txt").write_text("text\n", encoding="utf-8")
+    (folder / "a_dir").mkdir()
+    (folder / "empty.csv").write_bytes(b"")
+    (folder / "pay.csv").write_text(PAY_HEADER + "Z1,A1,2026-11-02,10.00,,card,\n", "utf-8")
+    shared = tmp_path / "shared.duckdb"
+    shutil.copyfile(base_db, shared)
+    before = content(shared)
+    writes = {("import",), ("undo",), ("init",), ("approve",)}
+    runs = 0
+    for words, parser in sorted(leaf_parsers(build_parser()).items()):
+        actions = [
+            a
+            for a in parser._actions
+            if a.nargs != 0 and not isinstance(a, argparse._HelpAction | argparse._VersionAction)
+        ]
+        for action in actions:
+            for value in hostile_values(action.dest, folder):
+                db_path = shared
+                if words in writes:
+                    db_path = tmp_path / "w.duckdb"
+                    shutil.copyfile(base_db, db_path)
+                args = with_value(valid_args(words, folder, db_path), action, value)
+                capsys.readouterr()
+                try:
+                    code = main(args)
+                except SystemExit as exc:  # argparse's refusal
+                    code = exc.code if isinstance(exc.code, int) else 2
+                out, err = capsys.readouterr()
+                where = (words, action.dest, value[:40], code, err[-500:])
+                assert "Traceback" not in err + out and "internal error" not in err, where
+                assert code in (0, 1, 2), where
+                if code == 2:
+                    assert "error:" in err or "nothing imported" in err, where
+                runs += 1
+    record("cli_fuzz_runs", runs)
+    assert runs > 500
+    assert content(shared) == before
