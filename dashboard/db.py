@@ -264,6 +264,8 @@ def _first_line(exc: BaseException) -> str:
 
 _OPENING: dict[str, threading.Lock] = {}
 _OPENING_GUARD = threading.Lock()
+_LIVE: dict[str, set[int]] = {}  # per file: the connections this process holds open
+_WHOLE: dict[str, tuple[int, int, int]] = {}  # per file: the state last found whole
 
 
 def _opening_lock(db_path: Path) -> threading.Lock:
@@ -307,10 +309,20 @@ def _open(
     db_path: Path, read_only: bool, deadline: float, timeout: float
 ) -> duckdb.DuckDBPyConnection:
     delay = 0.05
+    key = os.path.realpath(db_path)
     while True:
         try:
             with _opening_lock(db_path):
-                return duckdb.connect(str(db_path), read_only=read_only)
+                con = duckdb.connect(str(db_path), read_only=read_only)
+                live = _LIVE.setdefault(key, set())
+                if not live and not db_path.with_name(db_path.name + ".wal").exists():
+                    try:  # alone with the file, and no log to replay: sizes must agree
+                        _check_whole(db_path, con)
+                    except BaseException:
+                        con.close()
+                        raise
+                live.add(id(con))
+                return con
         except duckdb.Error as exc:
             if _is_lock_error(exc):
                 if time.monotonic() >= deadline:
@@ -346,26 +358,47 @@ def read_only_error(db_path: Path) -> DatabaseReadOnly:
 
 
 def _close(db_path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection of ``_open`` (again: a no-op)."""
     with _opening_lock(db_path):
+        _LIVE.get(os.path.realpath(db_path), set()).discard(id(con))
         con.close()
 
 
 def _check_whole(db_path: Path, con: duckdb.DuckDBPyConnection) -> None:
-    """Refuse a file shorter than the blocks its header counts (cut off: a copy that
-    stopped, a full disk): DuckDB would open it and fail only when a read reaches the end."""
-    rows = con.execute(
-        "select block_size, total_blocks from pragma_database_size() "
-        "where database_name = current_database()"
-    ).fetchall()
-    if not rows:
+    """Refuse a file shorter than the last block its tables use (cut off: a copy that
+    stopped, a full disk): DuckDB would open it and fail only when a read reaches the end.
+
+    Only meaningful on a file no connection of this process holds and with no log to
+    replay (blocks being written count before the file grows to hold them); done once per
+    state of the file (its size and modification time).
+    """
+    stat = db_path.stat()
+    stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    key = os.path.realpath(db_path)
+    if _WHOLE.get(key) == stamp:
         return
-    expected = int(rows[0][0]) * int(rows[0][1])
-    size = db_path.stat().st_size
-    if size < expected:
+    size_rows = con.execute(
+        "select block_size from pragma_database_size() where database_name = current_database()"
+    ).fetchall()
+    tables = con.execute(
+        "select table_name from duckdb_tables() "
+        "where database_name = current_database() and schema_name = 'main'"
+    ).fetchall()
+    last = -1
+    for (table,) in tables:
+        row = con.execute(
+            "select max(block_id), max(list_max(additional_block_ids)) "
+            "from pragma_storage_info($table)",
+            {"table": table},
+        ).fetchall()[0]
+        last = max([last, *(int(b) for b in row if b is not None)])
+    needed = (last + 1) * int(size_rows[0][0]) if size_rows else 0
+    if stat.st_size < needed:
         raise DatabaseDamaged(
-            f"database {db_path} is damaged (truncated: {size:,} bytes, its blocks need at "
-            f"least {expected:,}): restore it from a backup"
+            f"database {db_path} is damaged (truncated: {stat.st_size:,} bytes, its tables "
+            f"need at least {needed:,}): restore it from a backup"
         )
+    _WHOLE[key] = stamp
 
 
 def _fingerprint_of(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -458,7 +491,6 @@ def _ready(
     db_path: Path, con: duckdb.DuckDBPyConnection, read_only: bool, deadline: float, timeout: float
 ) -> duckdb.DuckDBPyConnection:
     """The connection with an up-to-date schema (possibly a new connection)."""
-    _check_whole(db_path, con)
     if not read_only:
         ensure_schema(con)
         return con
