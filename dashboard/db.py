@@ -199,7 +199,7 @@ _DAMAGE_WORDS = (
     "database has been invalidated",
     "invalid database header",
 )
-_READ_ONLY_WORDS = ("read-only file system", "permission denied", "cannot open file")
+_READ_ONLY_WORDS = ("read-only file system", "permission denied")
 
 
 def _is_lock_error(exc: BaseException) -> bool:
@@ -284,7 +284,11 @@ def resolve(path: str | Path | None) -> Path:
     db_path = Path(path) if path is not None and str(path) != "" else default_db_path()
     if "\0" in str(db_path):
         raise DatabaseError(f"{str(db_path)!r} is not a file name (it holds a NUL byte)")
-    if db_path.is_dir():
+    try:
+        folder = db_path.is_dir()
+    except OSError as exc:  # a name too long, a loop of links, ...
+        raise DatabaseError(f"{db_path} cannot be a database file: {exc.strerror}") from exc
+    if folder:
         raise DatabaseError(f"{db_path} is a folder, not a database file")
     return db_path
 
@@ -297,7 +301,7 @@ def require(path: str | Path | None) -> Path:
         DatabaseError: as ``resolve``.
     """
     db_path = resolve(path)
-    if not db_path.exists():
+    if not db_path.exists():  # resolve has stat'ed it: no OSError here
         raise DatabaseMissing(
             f"no database at {db_path}: the file does not exist (check --db or ${DB_ENV}; "
             "init or import create a database)"
@@ -465,7 +469,13 @@ def connect(
     if read_only or not create:
         require(db_path)
     else:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            what = "the disk is full" if is_disk_full(exc) else exc.strerror
+            if isinstance(exc, FileExistsError | NotADirectoryError):
+                what = "a folder on its path is a file"
+            raise DatabaseError(f"cannot create the database {db_path}: {what}") from exc
     deadline = time.monotonic() + timeout
     con = _open(db_path, read_only, deadline, timeout)
     try:
