@@ -4,12 +4,27 @@ DuckDB lets one process at a time hold a database file, so every front end opens
 as short a time as it can (``connect`` is a context manager) and waits, with a deadline, when
 another process holds it: a CLI import while the app is running then simply waits its turn
 instead of failing, and the app sees the new data on its next query.
+
+``connect`` is the one place that opens a database file, so it is also the one place that
+says what is wrong with one, for a person: no database at that path, a folder, not a DuckDB
+file, a damaged (truncated, corrupt) file, a read-only file asked to take a write, a full
+disk. Each is a ``DatabaseError`` subclass whose message the front ends print as it is.
+Read commands open the file read-only and never create it; only ``create=True`` (``init``,
+``import`` and the app) makes a new database.
+
+Within one process, opening and closing one file are serialised: DuckDB shares one database
+instance among the connections of a process, and a thread opening the file while another
+one's instance is still being set up or torn down fails with "Unique file handle conflict"
+(duckdb/duckdb#22277, duckdb/duckdb#13010). That error is also waited out like a lock.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -20,7 +35,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dashboard.paths import QUERIES, default_db_path
+from dashboard.paths import DB_ENV, QUERIES, default_db_path
 
 SCHEMA_DIRS = ("schema",)
 VIEW_DIRS = ("staging",)
@@ -34,6 +49,22 @@ class DatabaseBusy(RuntimeError):
 
 class DatabaseError(RuntimeError):
     """The database file cannot be used (not a DuckDB file, unreadable, ...)."""
+
+
+class DatabaseMissing(DatabaseError):
+    """There is no database at the path (and the caller did not ask to create one)."""
+
+
+class DatabaseDamaged(DatabaseError):
+    """The file is not a DuckDB database, or one that is truncated or corrupt."""
+
+
+class DatabaseReadOnly(DatabaseError):
+    """The file (or its folder, or the disk) cannot be written; reading it works."""
+
+
+class DiskFull(DatabaseError):
+    """The disk holding the database ran out of space; nothing was written."""
 
 
 @cache
@@ -67,7 +98,10 @@ def _derived_files() -> list[Path]:
 
 
 def refresh_derived(
-    con: duckdb.DuckDBPyConnection, changed_kinds: Iterable[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    changed_kinds: Iterable[str] | None = None,
+    *,
+    temporary: bool = False,
 ) -> list[str]:
     """Rebuild the derived tables (``queries/derived/*.sql``, in name order) from staging.
 
@@ -80,6 +114,7 @@ def refresh_derived(
         changed_kinds: the extract kinds whose rows changed (accounts, payments, ...); only
             derived tables that read them, directly or through another derived table, are
             rebuilt. ``None`` rebuilds every one.
+        temporary: build them as temporary tables of this connection (a read-only file).
 
     Returns:
         The names of the tables rebuilt.
@@ -94,7 +129,8 @@ def refresh_derived(
         body = path.read_text(encoding="utf-8")
         if touched is not None and not any(re.search(rf"\b{n}\b", body) for n in touched):
             continue
-        con.execute(f"create or replace table {path.stem} as {body}")
+        kind = "temp table" if temporary else "table"
+        con.execute(f"create or replace {kind} {path.stem} as {body}")
         rebuilt.append(path.stem)
         if touched is not None:
             touched.add(path.stem)
@@ -111,7 +147,7 @@ def schema_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+def _create_views(con: duckdb.DuckDBPyConnection, *, temporary: bool = False) -> None:
     # Views bind at creation, so a view over another view must come after it: order them by
     # the view names each body mentions (a failed statement would abort the transaction).
     bodies = {p.stem: p.read_text(encoding="utf-8") for p in _view_files()}
@@ -125,7 +161,8 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         for other in bodies:
             if other != name and re.search(rf"\b{other}\b", bodies[name]):
                 create(other, (*trail, name))
-        con.execute(f"create or replace view {name} as {bodies[name]}")
+        kind = "temp view" if temporary else "view"
+        con.execute(f"create or replace {kind} {name} as {bodies[name]}")
         done.add(name)
 
     for name in sorted(bodies):
@@ -149,13 +186,256 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("insert or replace into meta values ('schema', $fp)", {"fp": fingerprint})
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback(con)
         raise
 
 
-def _is_lock_error(exc: Exception) -> bool:
+_LOCK_WORDS = ("could not set lock", "conflicting lock", "unique file handle conflict")
+_DAMAGE_WORDS = (
+    "not a valid duckdb database",
+    "could not read enough bytes",
+    "corrupt database file",
+    "does not match stored checksum",
+    "database has been invalidated",
+    "invalid database header",
+)
+_READ_ONLY_WORDS = ("read-only file system", "permission denied")
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    """Another connection holds the file: a process's lock, or this process's instance being
+    set up or torn down by another thread (both pass; they are waited out)."""
     text = str(exc).lower()
-    return "lock" in text or "conflicting" in text
+    return any(w in text for w in _LOCK_WORDS)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """An error that means a disk ran out of space (Python's or DuckDB's wording of it)."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    text = str(exc)
+    return isinstance(exc, duckdb.Error) and (
+        "No space left on device" in text or '"errno":"28"' in text
+    )
+
+
+def is_damage(exc: BaseException) -> bool:
+    """A DuckDB error that means the file is not a (whole) DuckDB database."""
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and any(w in text for w in _DAMAGE_WORDS)
+
+
+def damaged(db_path: Path, exc: BaseException) -> DatabaseDamaged:
+    """The error to raise for a file that is not a whole DuckDB database (``is_damage``)."""
+    if "not a valid duckdb database" in str(exc).lower():
+        return DatabaseDamaged(
+            f"{db_path} is not a DuckDB database (an empty, text or other file?): give the "
+            "database file with --db, or remove this file and run init"
+        )
+    return DatabaseDamaged(
+        f"database {db_path} is damaged (truncated or corrupt; DuckDB says: {_first_line(exc)}): "
+        "restore it from a backup"
+    )
+
+
+def disk_full(db_path: Path) -> DiskFull:
+    """The error to raise when a write to the database ran out of disk space."""
+    return DiskFull(
+        f"the disk holding the database {db_path} is full: nothing was changed (the database "
+        "is as it was); free some space and try again"
+    )
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if there still is one.
+
+    After a failed commit (a full disk) DuckDB has already rolled back; a second rollback
+    would raise "no transaction is active" and hide the error that matters.
+    """
+    try:
+        con.execute("rollback")
+    except duckdb.Error:
+        pass
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+_OPENING: dict[str, threading.Lock] = {}
+_OPENING_GUARD = threading.Lock()
+_LIVE: dict[str, set[int]] = {}  # per file: the connections this process holds open
+_WHOLE: dict[str, tuple[int, int, int]] = {}  # per file: the state last found whole
+
+
+def _opening_lock(db_path: Path) -> threading.Lock:
+    """The lock that serialises opening and closing ``db_path`` within this process."""
+    key = os.path.realpath(db_path)
+    with _OPENING_GUARD:
+        return _OPENING.setdefault(key, threading.Lock())
+
+
+def resolve(path: str | Path | None) -> Path:
+    """The database file a front end means: ``path``, or ``default_db_path()``.
+
+    Raises:
+        DatabaseError: the path cannot name a file (empty, a NUL byte, a folder).
+    """
+    db_path = Path(path) if path is not None and str(path) != "" else default_db_path()
+    if "\0" in str(db_path):
+        raise DatabaseError(f"{str(db_path)!r} is not a file name (it holds a NUL byte)")
+    try:
+        folder = db_path.is_dir()
+    except OSError as exc:  # a name too long, a loop of links, ...
+        raise DatabaseError(f"{db_path} cannot be a database file: {exc.strerror}") from exc
+    if folder:
+        raise DatabaseError(f"{db_path} is a folder, not a database file")
+    return db_path
+
+
+def require(path: str | Path | None) -> Path:
+    """The database file, which must exist (read commands, undo, approve).
+
+    Raises:
+        DatabaseMissing: there is no file at the path; nothing is created.
+        DatabaseError: as ``resolve``.
+    """
+    db_path = resolve(path)
+    if not db_path.exists():  # resolve has stat'ed it: no OSError here
+        raise DatabaseMissing(
+            f"no database at {db_path}: the file does not exist (check --db or ${DB_ENV}; "
+            "init or import create a database)"
+        )
+    return db_path
+
+
+def _open(
+    db_path: Path, read_only: bool, deadline: float, timeout: float
+) -> duckdb.DuckDBPyConnection:
+    delay = 0.05
+    key = os.path.realpath(db_path)
+    while True:
+        try:
+            with _opening_lock(db_path):
+                con = duckdb.connect(str(db_path), read_only=read_only)
+                live = _LIVE.setdefault(key, set())
+                if not live and not db_path.with_name(db_path.name + ".wal").exists():
+                    try:  # alone with the file, and no log to replay: sizes must agree
+                        _check_whole(db_path, con)
+                    except BaseException:
+                        con.close()
+                        raise
+                live.add(id(con))
+                return con
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(
+                        f"database {db_path} is in use by another process (an import?); "
+                        f"gave up after {timeout:.0f} s"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+                continue
+            raise _open_error(db_path, exc, read_only) from exc
+        except OSError as exc:
+            raise _open_error(db_path, exc, read_only) from exc
+
+
+def _open_error(db_path: Path, exc: BaseException, read_only: bool) -> DatabaseError:
+    if is_damage(exc):
+        return damaged(db_path, exc)
+    if is_disk_full(exc):
+        return disk_full(db_path)
+    text = str(exc).lower()
+    if not read_only and any(w in text for w in _READ_ONLY_WORDS):
+        return read_only_error(db_path)
+    return DatabaseError(f"cannot open database {db_path}: {_first_line(exc)}")
+
+
+def read_only_error(db_path: Path) -> DatabaseReadOnly:
+    """The error to raise when a write needs a database file that cannot be written."""
+    return DatabaseReadOnly(
+        f"database {db_path} is read-only: reports can read it, imports cannot write it "
+        "(nothing was changed)"
+    )
+
+
+def _close(db_path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection of ``_open`` (again: a no-op)."""
+    with _opening_lock(db_path):
+        _LIVE.get(os.path.realpath(db_path), set()).discard(id(con))
+        con.close()
+
+
+def _check_whole(db_path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a file shorter than the last block its tables use (cut off: a copy that
+    stopped, a full disk): DuckDB would open it and fail only when a read reaches the end.
+
+    Only meaningful on a file no connection of this process holds and with no log to
+    replay (blocks being written count before the file grows to hold them); done once per
+    state of the file (its size and modification time).
+    """
+    stat = db_path.stat()
+    stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    key = os.path.realpath(db_path)
+    if _WHOLE.get(key) == stamp:
+        return
+    size_rows = con.execute(
+        "select block_size from pragma_database_size() where database_name = current_database()"
+    ).fetchall()
+    tables = con.execute(
+        "select table_name from duckdb_tables() "
+        "where database_name = current_database() and schema_name = 'main'"
+    ).fetchall()
+    last = -1
+    for (table,) in tables:
+        row = con.execute(
+            "select max(block_id), max(list_max(additional_block_ids)) "
+            "from pragma_storage_info($table)",
+            {"table": table},
+        ).fetchall()[0]
+        last = max([last, *(int(b) for b in row if b is not None)])
+    needed = (last + 1) * int(size_rows[0][0]) if size_rows else 0
+    if stat.st_size < needed:
+        raise DatabaseDamaged(
+            f"database {db_path} is damaged (truncated: {stat.st_size:,} bytes, its tables "
+            f"need at least {needed:,}): restore it from a backup"
+        )
+    _WHOLE[key] = stamp
+
+
+def _fingerprint_of(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The schema fingerprint stored in the database; None if it has no meta table."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where table_name = 'meta' and schema_name = 'main'"
+    ).fetchall()
+    if not found or not found[0][0]:
+        return None
+    rows = con.execute("select value from meta where key = 'schema'").fetchall()
+    return str(rows[0][0]) if rows else ""
+
+
+def _temporary_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring an outdated read-only database's schema up to date for this connection only.
+
+    The raw tables it lacks are created empty and the staging views and derived tables are
+    rebuilt, all as temporary objects (DuckDB resolves temporary names first): the stored
+    rows are read through today's query files, and nothing is written to the file.
+    """
+    have = {
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main'"
+        ).fetchall()
+    }
+    for path in _schema_files():
+        for statement in path.read_text(encoding="utf-8").split(";"):
+            m = re.search(r"create table if not exists (\w+)", statement)
+            if m and m.group(1) not in have:
+                con.execute(statement.replace(m.group(0), f"create temp table {m.group(1)}"))
+    _create_views(con, temporary=True)
+    refresh_derived(con, temporary=True)
 
 
 @contextmanager
@@ -164,43 +444,104 @@ def connect(
     *,
     read_only: bool = False,
     timeout: float = DEFAULT_TIMEOUT_S,
+    create: bool = True,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for a ``with`` block, waiting while another process holds it.
 
     Args:
         path: database file; default ``default_db_path()``.
-        read_only: open without write access; the file must exist.
+        read_only: open without write access; the file must exist. If its schema is older
+            than the query files, it is brought up to date first when the file can be
+            written, else for this connection only (``_temporary_schema``).
         timeout: seconds to wait for another process to release the file.
+        create: create the file when it does not exist (read-write opens only).
 
     Raises:
         DatabaseBusy: the file stayed locked for ``timeout`` seconds.
-        DatabaseError: the file is not a usable DuckDB database.
+        DatabaseMissing: no file at the path (read-only, or ``create=False``).
+        DatabaseDamaged: not a DuckDB database, or a truncated or corrupt one (also when
+            that shows only while the block reads it).
+        DatabaseReadOnly: a read-write open of a file that cannot be written.
+        DiskFull: the disk is full while opening (creating, replaying the log).
+        DatabaseError: any other reason the file cannot be used.
     """
-    db_path = Path(path) if path else default_db_path()
-    if read_only and not db_path.exists():
-        raise DatabaseError(f"database {db_path} does not exist (import data first)")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + timeout
-    delay = 0.05
-    while True:
+    db_path = resolve(path)
+    if read_only or not create:
+        require(db_path)
+    else:
         try:
-            con = duckdb.connect(str(db_path), read_only=read_only)
-            break
-        except duckdb.IOException as exc:
-            if not _is_lock_error(exc):
-                raise DatabaseError(f"cannot open database {db_path}: {exc}") from exc
-            if time.monotonic() >= deadline:
-                raise DatabaseBusy(
-                    f"database {db_path} is in use by another process (an import?); "
-                    f"gave up after {timeout:.0f} s"
-                ) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
-        except duckdb.Error as exc:
-            raise DatabaseError(f"cannot open database {db_path}: {exc}") from exc
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            what = "the disk is full" if is_disk_full(exc) else exc.strerror
+            if isinstance(exc, FileExistsError | NotADirectoryError):
+                what = "a folder on its path is a file"
+            raise DatabaseError(f"cannot create the database {db_path}: {what}") from exc
+    deadline = time.monotonic() + timeout
+    con = _open(db_path, read_only, deadline, timeout)
     try:
-        if not read_only:
-            ensure_schema(con)
-        yield con
+        try:
+            con = _ready(db_path, con, read_only, deadline, timeout)
+        except duckdb.Error as exc:
+            raise _open_error(db_path, exc, read_only) from exc
+        try:
+            yield con
+        except duckdb.Error as exc:
+            # Damage may show only when the block reads the broken part of the file.
+            if is_damage(exc):
+                raise damaged(db_path, exc) from exc
+            raise
     finally:
-        con.close()
+        try:
+            _close(db_path, con)
+        except duckdb.Error:
+            pass
+
+
+def _ready(
+    db_path: Path, con: duckdb.DuckDBPyConnection, read_only: bool, deadline: float, timeout: float
+) -> duckdb.DuckDBPyConnection:
+    """The connection with an up-to-date schema (possibly a new connection)."""
+    if not read_only:
+        ensure_schema(con)
+        return con
+    current = _fingerprint_of(con)
+    if current is None:
+        raise DatabaseError(
+            f"{db_path} is a DuckDB database but not one of this dashboard (it has no import "
+            "log); init sets one up"
+        )
+    if current == schema_fingerprint():
+        return con
+    _close(db_path, con)
+    return _upgraded(db_path, deadline, timeout)
+
+
+def _upgraded(db_path: Path, deadline: float, timeout: float) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a database whose schema is older than the query files: the
+    file is upgraded in place when it can be written, else for this connection only."""
+    try:
+        rw = _open(db_path, False, deadline, timeout)
+    except (DatabaseReadOnly, DiskFull):
+        return _temporary(db_path, deadline, timeout)
+    writable = True
+    try:
+        ensure_schema(rw)
+    except duckdb.Error as exc:
+        if not isinstance(_open_error(db_path, exc, False), DatabaseReadOnly | DiskFull):
+            raise
+        writable = False
+    finally:
+        _close(db_path, rw)
+    if not writable:
+        return _temporary(db_path, deadline, timeout)
+    return _open(db_path, True, deadline, timeout)
+
+
+def _temporary(db_path: Path, deadline: float, timeout: float) -> duckdb.DuckDBPyConnection:
+    con = _open(db_path, True, deadline, timeout)
+    try:
+        _temporary_schema(con)
+    except BaseException:
+        _close(db_path, con)
+        raise
+    return con

@@ -1,11 +1,20 @@
-"""Helpers shared by the command modules: the --db option, dates, and table printing."""
+"""Helpers shared by the command modules: the --db option, argument types, table printing.
+
+The argument types refuse, at parse time and with argparse's own message and exit status 2,
+every value a command could not use: a path with a NUL byte, an output file in a missing
+folder or onto a folder, an output folder that is a file, a number of seconds that is not
+finite, an unknown compliance preset.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+import threading
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,14 +23,88 @@ from typing import Any, TextIO
 import pyarrow as pa
 
 from dashboard.engine.exports import write_csv
+from dashboard.engine.output import OutputError, check_folder, check_target
+from dashboard.engine.settings import default_settings
 from dashboard.paths import DB_ENV, default_db_path
+
+
+class CommandError(Exception):
+    """A mistake in a command's input found after parsing; ``str(exc)`` says what, for a
+    person (exit status 2, as argparse's own errors)."""
+
+
+def path_arg(text: str) -> Path:
+    """argparse type for a file or folder name: not empty, no NUL byte."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name is not a file")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a file name (it holds a NUL byte)")
+    return Path(text)
+
+
+def output_file(text: str) -> Path:
+    """argparse type for a file to write: its folder exists, and it is not a folder."""
+    path = path_arg(text)
+    try:
+        check_target(path)
+    except OutputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return path
+
+
+def output_folder(text: str) -> Path:
+    """argparse type for a folder to write into (made if missing): not a file."""
+    path = path_arg(text)
+    try:
+        check_folder(path)
+    except OutputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return path
+
+
+def seconds(text: str) -> float:
+    """argparse type for a time to wait: a finite number of seconds >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= threading.TIMEOUT_MAX):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (0 or more)")
+    return value
+
+
+def whole(minimum: int, maximum: int = 2**63 - 1) -> Callable[[str], int]:
+    """argparse type for a whole number from ``minimum`` to ``maximum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} is not a whole number >= {minimum}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"{text} is more than {maximum:,}")
+        return value
+
+    return parse
+
+
+def preset(text: str) -> str:
+    """argparse type for a compliance preset name (config/kpi.yaml)."""
+    known = default_settings().preset_names
+    if text not in known:
+        raise argparse.ArgumentTypeError(
+            f"unknown compliance preset '{text}' (known: {', '.join(known)})"
+        )
+    return text
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--db PATH`` (default: the embedded database, or ``$DASHBOARD_DB``)."""
     parser.add_argument(
         "--db",
-        type=Path,
+        type=path_arg,
         default=None,
         metavar="PATH",
         help=f"database file (default: ${DB_ENV} or {default_db_path()})",

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from dashboard import db
-from dashboard.cli.common import add_db_option, iso_date, write_table
+from dashboard.cli.common import add_db_option, iso_date, path_arg, seconds, whole, write_table
 from dashboard.ingest.importer import (
     FileSpec,
     ImportResult,
     UndoRefused,
     import_files,
-    list_imports,
     undo_import,
 )
 from dashboard.ingest.kinds import KINDS
@@ -39,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         p.add_argument(
             f"--{kind}",
             action="append",
-            type=Path,
+            type=path_arg,
             default=[],
             metavar="FILE",
             help=f"a {kind} extract (repeatable)",
@@ -47,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "files",
         nargs="*",
-        type=Path,
+        type=path_arg,
         metavar="FILE",
         help="extracts whose kind is detected from their header",
     )
@@ -78,7 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--by", metavar="NAME", help="who is importing (default: login name)")
     p.add_argument(
         "--wait",
-        type=float,
+        type=seconds,
         default=db.DEFAULT_TIMEOUT_S,
         metavar="SECONDS",
         help="how long to wait while another process (the app, another import) "
@@ -99,13 +97,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("undo", help="undo an import (its rows go; a replaced snapshot returns)")
     add_db_option(p)
-    p.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    p.add_argument("import_id", type=whole(1), metavar="IMPORT_ID")
     p.add_argument("--by", metavar="NAME", help="who is undoing (default: login name)")
     p.set_defaults(func=_undo)
 
     p = sub.add_parser("rejects", help="list the refused rows of an import, with reasons")
     add_db_option(p)
-    p.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    p.add_argument("import_id", type=whole(1), metavar="IMPORT_ID")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=_rejects)
 
@@ -113,7 +111,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_db_option(p)
     p.add_argument(
         "--sample",
-        type=Path,
+        type=path_arg,
         default=SAMPLE_DATA,
         metavar="DIR",
         help=f"folder of extracts to load into an empty database (default {SAMPLE_DATA})",
@@ -227,13 +225,16 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _imports(args: argparse.Namespace) -> int:
-    write_table(list_imports(args.db), args.format)
+    with db.connect(args.db, read_only=True) as con:  # list_imports would open it to write
+        table = db.run(con, "import/import_log")
+    write_table(table, args.format)
     return 0
 
 
 def _undo(args: argparse.Namespace) -> int:
+    path = db.require(args.db)  # undo never creates a database
     try:
-        res = undo_import(args.import_id, db_path=args.db, user=args.by)
+        res = undo_import(args.import_id, db_path=path, user=args.by)
     except UndoRefused as exc:
         print(f"not undone: {exc}", file=sys.stderr)
         return 1
@@ -244,15 +245,14 @@ def _undo(args: argparse.Namespace) -> int:
 
 
 def _rejects(args: argparse.Namespace) -> int:
-    with db.connect(args.db) as con:
-        write_table(
-            db.run(con, "import/rejects_of_import", {"import_id": args.import_id}), args.format
-        )
+    with db.connect(args.db, read_only=True) as con:
+        table = db.run(con, "import/rejects_of_import", {"import_id": args.import_id})
+    write_table(table, args.format)
     return 0
 
 
 def _init(args: argparse.Namespace) -> int:
-    with db.connect(args.db) as con:
+    with db.connect(args.db, create=True) as con:
         row = con.execute("select count(*) from imports").fetchall()[0]
         empty = row is not None and row[0] == 0
     if args.no_sample or not empty:

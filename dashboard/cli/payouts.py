@@ -3,32 +3,31 @@
 ``report payouts`` and ``report payout-lines`` print the period's payouts and their audit
 trail; ``approve`` freezes a period (``--reopen`` reopens it, with a reason); ``statements``
 writes one statement per agent. Mistakes in the input (a bad period, a broken plan file, an
-empty database) print a message and exit with status 2, never a traceback.
+empty database) print a message and exit with status 2, never a traceback (the guard of
+``dashboard.cli``). The reports and statements open the database read-only; an approved
+period is shown and exported from the database alone, even without a readable plan file.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from pathlib import Path
 
 from dashboard import db
-from dashboard.cli.common import add_db_option, write_table
-from dashboard.engine.approvals import (
-    ApprovalRefused,
-    approve_period,
-    audit_log,
-    reopen,
-    status_line,
+from dashboard.cli.common import (
+    add_db_option,
+    output_file,
+    output_folder,
+    path_arg,
+    preset,
+    write_table,
 )
+from dashboard.engine.approvals import approve_period, audit_log, reopen, status_line
 from dashboard.engine.exports import about_sheet, save_csv, save_xlsx, write_csv
 from dashboard.engine.payout_report import payout_lines, payout_report
-from dashboard.engine.payout_run import PayoutInputError
-from dashboard.engine.payout_statements import plan_in_words, write_statements
+from dashboard.engine.payout_statements import write_statements
 from dashboard.engine.payout_types import Period
 from dashboard.engine.plans import PlanBook, PlanFileError, default_plans_path, load_plans
-from dashboard.paths import default_db_path
 
 TABLE_COLUMNS = (
     "agent_id",
@@ -59,17 +58,21 @@ def _period(text: str) -> Period:
 
 def _common(p: argparse.ArgumentParser, plans: bool = True) -> None:
     add_db_option(p)
-    p.add_argument("--period", type=_period, required=True, metavar="YYYY-MM", help="the month")
+    p.add_argument(
+        "--period", type=_period, required=True, metavar="YYYY-MM", help="the month (1900-2999)"
+    )
     if plans:
         p.add_argument(
             "--plans",
-            type=Path,
+            type=path_arg,
             default=None,
             metavar="FILE",
-            help=f"plan file (default: $DASHBOARD_PLANS or {default_plans_path()})",
+            help=f"plan file (default: $DASHBOARD_PLANS or {default_plans_path()}); an "
+            "approved period is shown without one",
         )
         p.add_argument(
             "--preset",
+            type=preset,
             default="cn",
             metavar="NAME",
             help="compliance preset counting violations for the compliance factor (default cn)",
@@ -87,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--by", required=True, metavar="NAME", help="who approves or reopens")
     p.add_argument("--reopen", action="store_true", help="reopen an approved period")
     p.add_argument("--reason", default="", metavar="TEXT", help="why (required with --reopen)")
-    p.set_defaults(func=_guarded(_approve))
+    p.set_defaults(func=_approve)
 
     p = sub.add_parser(
         "statements",
@@ -95,10 +98,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="One statement per agent for the period: figures, lines, the plan in words.",
     )
     _common(p)
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write to")
+    p.add_argument(
+        "--out",
+        type=output_folder,
+        required=True,
+        metavar="DIR",
+        help="folder to write to (created if missing)",
+    )
     p.add_argument("--agent", metavar="AGENT_ID", help="only this agent")
     p.add_argument("--format", choices=("html", "pdf", "both"), default="both")
-    p.set_defaults(func=_guarded(_statements))
+    p.set_defaults(func=_statements)
 
 
 def register_reports(reports: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -110,8 +119,10 @@ def register_reports(reports: argparse._SubParsersAction) -> None:  # type: igno
     )
     _common(p)
     p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
-    p.add_argument("--out", type=Path, metavar="FILE", help="write to a file (xlsx needs it)")
-    p.set_defaults(func=_guarded(_payouts))
+    p.add_argument(
+        "--out", type=output_file, metavar="FILE", help="write to a file (xlsx needs it)"
+    )
+    p.set_defaults(func=_payouts)
 
     p = reports.add_parser(
         "payout-lines",
@@ -120,14 +131,14 @@ def register_reports(reports: argparse._SubParsersAction) -> None:  # type: igno
     _common(p)
     p.add_argument("--agent", metavar="AGENT_ID", help="only this agent")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--out", type=Path, metavar="FILE", help="write CSV to a file")
-    p.set_defaults(func=_guarded(_lines))
+    p.add_argument("--out", type=output_file, metavar="FILE", help="write CSV to a file")
+    p.set_defaults(func=_lines)
 
     p = reports.add_parser("payout-log", help="approve and reopen events, newest first")
     add_db_option(p)
     p.add_argument("--period", type=_period, metavar="YYYY-MM", help="only this period")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.set_defaults(func=_guarded(_log))
+    p.set_defaults(func=_log)
 
 
 def _fail(message: str) -> int:
@@ -139,21 +150,12 @@ def _book(args: argparse.Namespace) -> PlanBook:
     return load_plans(args.plans)
 
 
-def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Run a handler; turn input mistakes into a message and exit status 2."""
-
-    def run(args: argparse.Namespace) -> int:
-        path = args.db or default_db_path()
-        if not Path(path).exists():
-            return _fail(f"database {path} does not exist (import data first)")
-        try:
-            return handler(args)
-        except PlanFileError as exc:
-            return _fail(str(exc))
-        except (PayoutInputError, ApprovalRefused, db.DatabaseBusy, db.DatabaseError) as exc:
-            return _fail(str(exc))
-
-    return run
+def _book_or_why(args: argparse.Namespace) -> tuple[PlanBook | None, PlanFileError | None]:
+    """The plan book, or why there is none (an approved period is shown without one)."""
+    try:
+        return load_plans(args.plans), None
+    except PlanFileError as exc:
+        return None, exc
 
 
 def _notes(notes: tuple[str, ...] | list[str]) -> None:
@@ -162,13 +164,13 @@ def _notes(notes: tuple[str, ...] | list[str]) -> None:
 
 
 def _payouts(args: argparse.Namespace) -> int:
-    book = _book(args)
     if args.format == "xlsx" and not args.out:
-        return _fail("--format xlsx needs --out FILE")
-    with db.connect(args.db) as con:
-        report = payout_report(con, args.period, book, args.preset)
+        return _fail("error: --format xlsx needs --out FILE")
+    book, why = _book_or_why(args)
+    with db.connect(args.db, read_only=True) as con:
+        report = payout_report(con, args.period, book, args.preset, why)
         if args.format == "xlsx":
-            lines = payout_lines(con, args.period, book, None, args.preset, report.run)[0]
+            lines = payout_lines(con, args.period, book, None, args.preset, report.run, why)[0]
     _notes(report.notes)
     table = report.table
     if args.format == "xlsx":
@@ -190,9 +192,9 @@ def _payouts(args: argparse.Namespace) -> int:
 
 
 def _lines(args: argparse.Namespace) -> int:
-    book = _book(args)
-    with db.connect(args.db) as con:
-        table, notes = payout_lines(con, args.period, book, args.agent, args.preset)
+    book, why = _book_or_why(args)
+    with db.connect(args.db, read_only=True) as con:
+        table, notes = payout_lines(con, args.period, book, args.agent, args.preset, None, why)
     _notes(notes)
     if args.out:
         save_csv(table, args.out)
@@ -205,20 +207,22 @@ def _lines(args: argparse.Namespace) -> int:
 
 
 def _log(args: argparse.Namespace) -> int:
-    with db.connect(args.db) as con:
+    with db.connect(args.db, read_only=True) as con:
         write_table(audit_log(con, args.period), args.format)
     return 0
 
 
 def _approve(args: argparse.Namespace) -> int:
-    with db.connect(args.db) as con:
+    if args.reason and not args.reopen:
+        return _fail("error: --reason goes with --reopen")
+    book = None if args.reopen else _book(args)  # reopening needs no plan file
+    with db.connect(args.db, create=False) as con:
         if args.reopen:
             a = reopen(con, args.period, args.by, args.reason)
             print(f"{args.period} reopened by {a.reopened_by}: {a.reopen_reason}")
             return 0
-        if args.reason:
-            return _fail("--reason goes with --reopen")
-        a = approve_period(con, args.period, _book(args), args.by, args.preset)
+        assert book is not None
+        a = approve_period(con, args.period, book, args.by, args.preset)
     print(
         f"{a.period} approved by {a.approved_by} at {a.approved_at:%Y-%m-%d %H:%M}: "
         f"{a.agents} agent(s), total payout {a.total_payout:,.2f} "
@@ -228,25 +232,18 @@ def _approve(args: argparse.Namespace) -> int:
 
 
 def _statements(args: argparse.Namespace) -> int:
-    book = _book(args)
-    with db.connect(args.db) as con:
-        report = payout_report(con, args.period, book, args.preset)
-        lines, _ = payout_lines(con, args.period, book, args.agent, args.preset, report.run)
+    book, why = _book_or_why(args)
+    with db.connect(args.db, read_only=True) as con:
+        report = payout_report(con, args.period, book, args.preset, why)
+        lines, _ = payout_lines(con, args.period, book, args.agent, args.preset, report.run, why)
     _notes(report.notes)
     rows = [r for r in report.table.to_pylist() if not args.agent or r["agent_id"] == args.agent]
     if not rows:
-        return _fail(f"no payout for agent {args.agent} in {args.period}")
+        return _fail(f"error: no payout for agent {args.agent} in {args.period}")
     status = status_line(report.approval)
-    rules = {
-        r["agent_id"]: plan_in_words(
-            book.plans[r["plan"]] if r["plan"] in book.plans else book.plan_for(None),
-            book.teams.get(r["team"] or ""),
-        )
-        for r in rows
-    }
     formats = ("html", "pdf") if args.format == "both" else (args.format,)
     written, messages = write_statements(
-        str(args.period), status, rows, lines.to_pylist(), rules, args.out, formats
+        str(args.period), status, rows, lines.to_pylist(), report.rules, args.out, formats
     )
     _notes(messages)
     print(f"wrote {len(written)} file(s) to {args.out}")

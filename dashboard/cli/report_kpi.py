@@ -3,15 +3,14 @@
 Each report is a thin wrapper over a function of ``dashboard.engine.kpis`` or
 ``dashboard.engine.kpi_breakdowns``, the same one the app calls, so the CLI and the pages
 cannot disagree. Bad input (dates, unknown filter values, an empty or missing database)
-prints one line on stderr and exits with status 2.
+prints one line on stderr and exits with status 2 (the guard of ``dashboard.cli``). The
+reports open the database read-only.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -20,9 +19,7 @@ import pyarrow as pa
 from dashboard import db
 from dashboard.cli.common import add_db_option, iso_date, write_table
 from dashboard.engine import kpi_breakdowns, kpis
-from dashboard.engine.kpi_common import ReportError
-from dashboard.engine.settings import SettingsError, default_settings
-from dashboard.paths import default_db_path
+from dashboard.engine.settings import default_settings
 
 Runner = Callable[[duckdb.DuckDBPyConnection, argparse.Namespace], pa.Table]
 
@@ -227,19 +224,9 @@ def register_reports(reports: argparse._SubParsersAction) -> None:  # type: igno
 
 def _handler(runner: Runner) -> Callable[[argparse.Namespace], int]:
     def handle(args: argparse.Namespace) -> int:
-        path = Path(args.db) if args.db else default_db_path()
-        if not path.exists():
-            print(f"error: database {path} does not exist (import data first)", file=sys.stderr)
-            return 2
-        try:
-            with db.connect(path) as con:
-                table = runner(con, args)
-        except (ReportError, SettingsError, db.DatabaseError, db.DatabaseBusy) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        except duckdb.Error as exc:
-            print(f"error: the database could not answer the report: {exc}", file=sys.stderr)
-            return 2
+        # Read-only, never created; errors become messages in the guard of dashboard.cli.
+        with db.connect(args.db, read_only=True) as con:
+            table = runner(con, args)
         write_table(table, args.format)
         return 0
 

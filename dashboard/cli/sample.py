@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-from dashboard.sample import generate
+from dashboard.cli.common import CommandError, output_folder, whole
+from dashboard.sample import BACK_BOOK_MONTHS, generate
 
-
-def _whole(minimum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text} is not a whole number >= {minimum}")
-        return value
-
-    return parse
+MAX_ACCOUNTS = 100_000_000
+MAX_MONTHS = 1200
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # the months of the sample (and of a payout period)
 
 
 def _iso_date(text: str) -> date:
@@ -44,20 +34,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     p.add_argument(
-        "--out", type=Path, required=True, metavar="DIR",
+        "--out", type=output_folder, required=True, metavar="DIR",
         help="folder to write the CSV files into (created if missing; files of the same "
         "names are replaced)",
     )  # fmt: skip
     p.add_argument(
-        "--accounts", type=_whole(1), default=3000, metavar="N",
-        help="number of accounts placed over the period (default: %(default)s)",
+        "--accounts", type=whole(1, MAX_ACCOUNTS), default=3000, metavar="N",
+        help=f"number of accounts placed over the period, up to {MAX_ACCOUNTS:,} "
+        "(default: %(default)s)",
     )  # fmt: skip
     p.add_argument(
-        "--months", type=_whole(1), default=12, metavar="M",
-        help="number of monthly snapshots, the last one dated --end (default: %(default)s)",
+        "--months", type=whole(1, MAX_MONTHS), default=12, metavar="M",
+        help="number of monthly snapshots, the last one dated --end, up to "
+        f"{MAX_MONTHS} (default: %(default)s)",
     )  # fmt: skip
     p.add_argument(
-        "--seed", type=_whole(0), default=42, metavar="S",
+        "--seed", type=whole(0), default=42, metavar="S",
         help="random seed: same seed and options, same bytes (default: %(default)s)",
     )  # fmt: skip
     p.add_argument(
@@ -69,6 +61,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run(args: argparse.Namespace) -> int:
+    first = args.end.year * 12 + args.end.month - 1 - (args.months - 1) - BACK_BOOK_MONTHS
+    if first < FIRST_YEAR * 12 or args.end.year > LAST_YEAR:
+        raise CommandError(
+            f"--end {args.end} and --months {args.months} reach outside {FIRST_YEAR}-01 to "
+            f"{LAST_YEAR}-12 (the history goes {BACK_BOOK_MONTHS} months further back)"
+        )
     started = time.perf_counter()
     counts = generate(args.out, args.accounts, args.months, args.seed, args.end)
     width = max(len(name) for name in counts)

@@ -4,7 +4,12 @@ Finance approves a period once; its payouts (every component, and the audit trai
 written to their own tables and never updated. Imports, undos or plan edits after that change
 only the recomputation shown next to them (an adjustment), never the approved figures.
 Reopening does not delete anything either: the approval is marked reopened, the audit log says
-who, when and why, and the period can be approved again.
+who, when and why, and the period can be approved again. The plan in words each agent was
+paid by is frozen with the figures, so an approved period is shown, exported and put on
+statements from the database alone, even once its plan file is gone or broken.
+
+A write that fails (a full disk) leaves the database as it was: the transaction is rolled
+back without hiding the error (``db.rollback``), and the error says so (``db.DiskFull``).
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
 from dashboard import db
+from dashboard.engine.payout_statements import plan_rules
 from dashboard.engine.payout_tables import LINE_SCHEMA, PAYOUT_SCHEMA, payouts_table
 from dashboard.engine.payout_types import Period
 
@@ -86,6 +93,19 @@ def approved_lines(
     return pa.Table.from_pylist(rows, schema=LINE_SCHEMA)
 
 
+def approved_rules(
+    con: duckdb.DuckDBPyConnection, approval: Approval
+) -> dict[str, tuple[str, ...]]:
+    """agent_id -> the plan in words as approved (empty for approvals made before the
+    dashboard stored it)."""
+    out: dict[str, list[str]] = {}
+    for r in db.run(
+        con, "payouts/approved_rules", {"approval_id": approval.approval_id}
+    ).to_pylist():
+        out.setdefault(r["agent_id"], []).append(r["rule"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def audit_log(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> pa.Table:
     """Every approve and reopen event (of one period, or all), newest first."""
     return db.run(con, "payouts/audit_log", {"period": str(period) if period else None})
@@ -139,6 +159,16 @@ def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by:
         raise ApprovalRefused(f"{run.period} has no agents to pay: nothing to approve")
     payouts = payouts_table(run.payouts)
     total = sum((p.payout for p in run.payouts), Decimal("0.00"))
+    rules = plan_rules(
+        run.book, [{"agent_id": p.agent_id, "plan": p.plan, "team": p.team} for p in run.payouts]
+    )
+    rule_rows = pa.table(
+        {
+            "agent_id": [a for a, lines in rules.items() for _ in lines],
+            "line_no": [n for lines in rules.values() for n in range(1, len(lines) + 1)],
+            "rule": [r for lines in rules.values() for r in lines],
+        }
+    )
     at = _now()
     con.execute("begin transaction")
     try:
@@ -180,16 +210,38 @@ def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by:
             f"{', '.join(line_cols)} from approving_lines",
             {"id": approval_id},
         )
-        con.unregister("approving_payouts")
-        con.unregister("approving_lines")
+        con.register("approving_rules", rule_rows)
+        con.execute(
+            "insert into payout_approved_rules select $id as approval_id, agent_id, line_no, "
+            "rule from approving_rules",
+            {"id": approval_id},
+        )
+        for name in ("approving_payouts", "approving_lines", "approving_rules"):
+            con.unregister(name)
         _log(con, run.period, "approve", approval_id, by.strip(), at, run.book.sha256, None)
         con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
+    except BaseException as exc:
+        db.rollback(con)
+        _refuse_if_disk_full(con, exc)
         raise
     approval = current_approval(con, run.period)
     assert approval is not None
     return approval
+
+
+def _refuse_if_disk_full(con: duckdb.DuckDBPyConnection, exc: BaseException) -> None:
+    """Raise ``db.DiskFull`` (the transaction was rolled back) for a write the disk refused."""
+    if not db.is_disk_full(exc):
+        return
+    try:
+        rows = con.execute(
+            "select path from duckdb_databases() where database_name = current_database()"
+        ).fetchall()
+    except duckdb.Error:
+        rows = []
+    raise db.disk_full(
+        Path(rows[0][0]) if rows and rows[0][0] else Path("(this database)")
+    ) from exc
 
 
 def approve_period(
@@ -250,8 +302,9 @@ def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str)
         )
         _log(con, period, "reopen", existing.approval_id, by.strip(), at, None, reason.strip())
         con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
+    except BaseException as exc:
+        db.rollback(con)
+        _refuse_if_disk_full(con, exc)
         raise
     return Approval(
         **{

@@ -240,7 +240,7 @@ def _rate(num: pa.ChunkedArray, den: pa.ChunkedArray) -> pa.Array:
         None if not d else (Decimal(n) / Decimal(d)).quantize(q, rounding=ROUND_HALF_UP)
         for n, d in zip(num.to_pylist(), den.to_pylist(), strict=True)
     ]
-    return pa.array(values, type=pa.decimal128(12, 6))
+    return pa.array(values, type=pa.decimal128(38, 6))
 
 
 def by_rule(

@@ -1,15 +1,23 @@
 """Payout exports for payroll: CSV and a formatted Excel workbook finance can work in.
 
-Both are safe to open in a spreadsheet: a text cell that starts like a formula (=, +, -, @,
-tab, carriage return) is prefixed with an apostrophe in CSV, and written as a text cell (never
-a formula) in the workbook, so a hostile agent name cannot run anything. Numbers stay numbers:
-money is written as a number with two decimals, totals as SUM formulas whose stored result is
-the exact decimal total.
+Both are safe to open in a spreadsheet. ``formula_risk`` is the one rule that says which text
+a spreadsheet could run: text that starts with a tab or CR, or any of whose lines starts,
+after leading whitespace or control characters, with = + - @ (a CR or LF inside a value
+starts a new row in a reader that splits lines before quotes). Such a cell is prefixed with
+an apostrophe in CSV (and so is each such line inside it), and written as a text cell with
+Excel's quote prefix (never a formula) in the workbook, so a hostile agent name cannot run
+anything. CSV fields holding a CR or LF are always quoted. Numbers stay numbers: money is
+written as a number with two decimals (as exact text beyond the 15 digits a spreadsheet
+number holds), totals as SUM formulas whose stored result is the exact decimal total. Files
+are written whole or not at all (``output.output_file``).
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,11 +28,15 @@ import pyarrow as pa
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from dashboard.engine.output import output_file, write_bytes
+
 if TYPE_CHECKING:
     from dashboard.engine.payout_report import PayoutReport
     from dashboard.engine.plans import PlanBook
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = ("=", "+", "-", "@")
+FORMULA_START = (*FORMULA_CHARS, "\t", "\r")
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 MONEY_COLUMNS = {
     "basis",
     "level_min",
@@ -43,13 +55,44 @@ MONEY_COLUMNS = {
 }
 RATE_COLUMNS = {"rate", "compliance_factor"}
 SUM_COLUMNS = MONEY_COLUMNS - {"level_min", "cap", "amount"}
+EXCEL_DIGITS = 15
+
+
+def fits_a_number(value: Decimal) -> bool:
+    """Whether a spreadsheet number (a double; Excel shows 15 digits) holds the value exactly.
+
+    Up to 15 significant digits (money up to 9,999,999,999,999.99) it does; beyond, the
+    workbook gets the exact decimal as text instead of a number that is off by some cents.
+    """
+    return len(value.as_tuple().digits) <= EXCEL_DIGITS
+
+
+def _risky_line(line: str) -> bool:
+    for i, ch in enumerate(line):
+        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        return line.startswith(FORMULA_CHARS, i)
+    return False
+
+
+def formula_risk(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` as a formula (the module docstring's rule)."""
+    if text.startswith(FORMULA_START):
+        return True
+    return any(_risky_line(line) for line in _LINE_BREAK.split(text)[::2])
 
 
 def neutralise(value: Any) -> Any:
-    """A text value that a spreadsheet would read as a formula, made inert with a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A text value that a spreadsheet could run as a formula, made inert: an apostrophe
+    before it and before each of its lines that starts like a formula. Other values as they
+    are."""
+    if not isinstance(value, str) or not formula_risk(value):
+        return value
+    parts = _LINE_BREAK.split(value)  # line, break, line, break, ...
+    out = ["'" + parts[0]]
+    for brk, line in zip(parts[1::2], parts[2::2], strict=True):
+        out.append(brk + ("'" + line if _risky_line(line) else line))
+    return "".join(out)
 
 
 def _csv_cell(value: Any) -> str:
@@ -66,17 +109,40 @@ def _csv_cell(value: Any) -> str:
     return str(neutralise(value)) if isinstance(value, str) else str(value)
 
 
+class _LfRows:
+    """Rows written by a csv.writer whose line terminator is CRLF, ended with LF instead.
+
+    The csv module quotes a field holding a character of the line terminator: with CRLF
+    that is every field with a CR or an LF (with LF alone, a CR would go out unquoted and a
+    spreadsheet would start a new row there). The writer hands over one whole row at a time.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, row: str) -> int:
+        return self.out.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
+
+
 def write_csv(table: pa.Table, out: TextIO) -> None:
-    """Write a table as CSV with formula-like text neutralised (the caller picks the encoding)."""
-    writer = csv.writer(out, lineterminator="\n")
+    """Write a table as CSV with formula-like text neutralised (the caller picks the encoding).
+
+    Rows end with LF; a field holding a CR or LF is quoted.
+    """
+    writer = csv.writer(_LfRows(out), lineterminator="\r\n")
     writer.writerow(table.column_names)
     for row in table.to_pylist():
         writer.writerow([_csv_cell(row[n]) for n in table.column_names])
 
 
 def save_csv(table: pa.Table, path: Path) -> None:
-    """Write a CSV file Excel opens correctly with Chinese text (UTF-8 with BOM)."""
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
+    """Write a CSV file Excel opens correctly with Chinese text (UTF-8 with BOM), whole or
+    not at all.
+
+    Raises:
+        OutputError: the file cannot be written (see ``output.output_file``).
+    """
+    with output_file(path) as temp, temp.open("w", encoding="utf-8-sig", newline="") as f:
         write_csv(table, f)
 
 
@@ -94,12 +160,17 @@ class _Book:
         self.total = wb.add_format({"bold": True, "num_format": "#,##0.00", "top": 2})
         self.total_label = wb.add_format({"bold": True, "top": 2})
         self.bold = wb.add_format({"bold": True})
+        self.exact = wb.add_format({"align": "right"})
+        self.inert = wb.add_format({"quote_prefix": True})  # formula-like text, kept as text
+        self.exact_total = wb.add_format({"bold": True, "align": "right", "top": 2})
 
     def cell(self, ws: Any, row: int, col: int, name: str, value: Any) -> None:
         if value is None:
             ws.write_blank(row, col, None)
         elif isinstance(value, bool):
             ws.write_boolean(row, col, value)
+        elif isinstance(value, Decimal) and not fits_a_number(value):
+            ws.write_string(row, col, f"{value:f}", self.exact)
         elif isinstance(value, Decimal):
             fmt = self.rate if name in RATE_COLUMNS else self.money
             ws.write_number(row, col, float(value), fmt)
@@ -110,7 +181,11 @@ class _Book:
         elif isinstance(value, date):
             ws.write_datetime(row, col, datetime(value.year, value.month, value.day), self.date)
         else:
-            ws.write_string(row, col, str(value))
+            self.text(ws, row, col, str(value))
+
+    def text(self, ws: Any, row: int, col: int, value: str, fmt: Any = None) -> None:
+        """A text cell; formula-like text gets Excel's quote prefix (it stays text if edited)."""
+        ws.write_string(row, col, value, self.inert if formula_risk(value) else fmt)
 
 
 def _sheet(
@@ -138,28 +213,33 @@ def _sheet(
         for c, name in enumerate(names):
             if name not in SUM_COLUMNS:
                 continue
-            exact = sum((row[name] or Decimal(0) for row in rows), Decimal(0))
+            column = [row[name] or Decimal(0) for row in rows]
+            exact = sum(column, Decimal(0))
+            if not all(fits_a_number(v) for v in [*column, exact]):
+                ws.write_string(last, c, f"{exact:f}", fmt.exact_total)  # a SUM would be off
+                continue
             rng = f"{xl_rowcol_to_cell(1, c)}:{xl_rowcol_to_cell(last - 1, c)}"
             ws.write_formula(last, c, f"=SUM({rng})", fmt.total, float(exact))
 
 
 def about_sheet(
-    report: PayoutReport, book: PlanBook, now: datetime | None = None
+    report: PayoutReport, book: PlanBook | None, now: datetime | None = None
 ) -> tuple[tuple[str, str], ...]:
     """The workbook's About sheet: period, status, plan file and hash, the deficit chain,
     when it was generated, the approval (who, when, with which plan file hash) and the notes.
 
     Args:
         report: the period's payout report (``payout_report``).
-        book: the plan book the report was computed with.
+        book: the plan book the report was computed with (None: an approved period shown
+            without a readable plan file).
         now: the generation time to print (default: now).
     """
     a = report.approval
     about = [
         ("Period", str(report.period)),
         ("Status", report.status),
-        ("Plan file", book.source),
-        ("Plan file sha256", book.sha256),
+        ("Plan file", book.source if book else "(none readable: the approved figures alone)"),
+        ("Plan file sha256", book.sha256 if book else "-"),
         ("Deficit chain from", report.run.carry_from if report.run else "-"),
         ("Generated at", f"{now or datetime.now():%Y-%m-%d %H:%M}"),
     ]
@@ -183,10 +263,17 @@ def save_xlsx(
     Args:
         payouts: the payouts report table (one row per agent).
         lines: the audit lines (one row per payment, reversal or decision).
-        path: the .xlsx file to write.
+        path: the .xlsx file to write (whole or not at all).
         about: (label, value) pairs: period, status, approval, plan file hash, notes.
+
+    Raises:
+        OutputError: the file cannot be written (see ``output.output_file``).
     """
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    # Built in memory (no temporary files of xlsxwriter's with the names in them), then
+    # written whole or not at all.
+    buf = io.BytesIO()
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    wb = xlsxwriter.Workbook(buf, options)
     try:
         fmt = _Book(wb)
         _sheet(wb, fmt, "Payouts", payouts, True, {"agent_name": 16, "status": 12})
@@ -196,6 +283,7 @@ def save_xlsx(
         ws.set_column(1, 1, 100)
         for r, (label, value) in enumerate(about):
             ws.write_string(r, 0, label, fmt.bold)
-            ws.write_string(r, 1, value)
+            fmt.text(ws, r, 1, value)
     finally:
         wb.close()
+    write_bytes(path, buf.getvalue())

@@ -3,7 +3,7 @@
 Net collected per month and per portfolio, channel, agent or team; contacts per channel and
 outcome; the accounts behind one cell of the roll-rate matrix; the agents report summed per
 team; roll-forward and cure rates per bucket. They take the filters of ``kpis`` with the same
-meaning and checks, and return exact Arrow tables (money DECIMAL(18,2), rates DECIMAL(12,6),
+meaning and checks, and return exact Arrow tables (money DECIMAL(38,2), rates DECIMAL(38,6),
 half away from zero). The two summaries are pure functions of the report they sum, so a team's
 or a bucket's figures always add up to the rows they come from. README.md (Reports) defines every
 column.
@@ -39,8 +39,8 @@ DIMENSIONS = {
     "agent": "agent_id",
     "team": "team",
 }
-MONEY = pa.decimal128(18, 2)
-RATE = pa.decimal128(12, 6)
+MONEY = pa.decimal128(38, 2)
+RATE = pa.decimal128(38, 6)
 TEAM_SCHEMA = pa.schema(
     [
         ("team", pa.string()),

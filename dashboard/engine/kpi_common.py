@@ -98,13 +98,22 @@ def previous_window(date_from: date, date_to: date) -> tuple[date, date]:
     A window of whole calendar months (from a 1st to a month's last day) is followed back by
     the same number of whole months (October -> September, Q3 -> Q2); any other window by the
     same number of days.
+
+    Raises:
+        ReportError: that window would start before the first day a date can be (0001-01-01).
     """
-    if date_from.day == 1 and date_to == _month_end(date_to):
-        months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
-        start = _add_months(date_from, -months)
-        return start, date_from - timedelta(days=1)
-    days = (date_to - date_from).days + 1
-    return date_from - timedelta(days=days), date_from - timedelta(days=1)
+    try:
+        if date_from.day == 1 and date_to == _month_end(date_to):
+            months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+            start = _add_months(date_from, -months)
+            return start, date_from - timedelta(days=1)
+        days = (date_to - date_from).days + 1
+        return date_from - timedelta(days=days), date_from - timedelta(days=1)
+    except (OverflowError, ValueError) as exc:
+        raise ReportError(
+            f"the window of equal length before {date_from} to {date_to} would start before "
+            f"{date.min}: choose a later --from or an earlier --to"
+        ) from exc
 
 
 def prepare(

@@ -3,18 +3,26 @@
 For a period nobody approved, the report is the computation. For an approved period it is the
 approved figures, unchanged, with the payout recomputed from today's data and plan file next
 to them and the difference as an adjustment: finance sees what changed, never a silent edit.
+An approved period needs no plan file: its figures, lines and plan in words are read from the
+database (without a readable plan file there is just no recomputation, and a note says why).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from dashboard.engine.approvals import Approval, approved_lines, approved_rows, current_approval
+from dashboard.engine.approvals import (
+    Approval,
+    approved_lines,
+    approved_rows,
+    approved_rules,
+    current_approval,
+)
 from dashboard.engine.payout_run import (
     PayoutInputError,
     PayoutRun,
@@ -22,6 +30,7 @@ from dashboard.engine.payout_run import (
     money_lines,
     uncounted,
 )
+from dashboard.engine.payout_statements import plan_rules
 from dashboard.engine.payout_tables import MONEY, PAYOUT_SCHEMA, lines_table, payouts_table
 from dashboard.engine.payout_types import Period, money
 from dashboard.engine.plans import PlanBook
@@ -48,6 +57,7 @@ class PayoutReport:
     approval: Approval | None
     table: pa.Table  # REPORT_SCHEMA
     notes: tuple[str, ...]
+    rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # agent -> plan in words
 
     @property
     def status(self) -> str:
@@ -125,22 +135,34 @@ def _uncounted_note(con: duckdb.DuckDBPyConnection, period: Period) -> list[str]
 
 
 def payout_report(
-    con: duckdb.DuckDBPyConnection, period: Period, book: PlanBook, preset: str = "cn"
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    book: PlanBook | None,
+    preset: str = "cn",
+    book_error: Exception | None = None,
 ) -> PayoutReport:
     """The period's payouts: approved figures plus adjustments, or the draft computation.
 
     For an approved period whose payouts cannot be computed today (e.g. an agent now names a
-    plan the file lacks), the approved figures are still shown, with a note saying why there
-    is no recomputation.
+    plan the file lacks, or the plan file is gone: ``book`` None), the approved figures are
+    still shown, with a note saying why there is no recomputation.
+
+    Args:
+        con: an open connection.
+        period: the month.
+        book: the plan book, or None when the plan file cannot be read.
+        preset: the compliance preset.
+        book_error: why there is no plan book (raised for a draft period).
 
     Raises:
         PayoutInputError: see ``compute_run`` (draft periods only).
+        PlanFileError: ``book_error``, for a draft period without a plan book.
     """
     approval = current_approval(con, period)
-    run, failed = _try_run(con, period, book, preset, approval)
+    run, failed = _try_run(con, period, book, preset, approval, book_error)
     notes = _uncounted_note(con, period)
     if approval is None:
-        assert run is not None
+        assert run is not None and book is not None
         draft = payouts_table(run.payouts)
         extra = {
             "status": pa.array(["draft"] * draft.num_rows, pa.string()),
@@ -151,25 +173,61 @@ def payout_report(
         }
         for name, column in extra.items():
             draft = draft.append_column(name, column)
-        return PayoutReport(period, run, None, draft, tuple(notes))
+        rules = plan_rules(book, draft.to_pylist())
+        return PayoutReport(period, run, None, draft, tuple(notes), rules)
     table, adjust_notes = _merge(approval, approved_rows(con, approval), run)
     head = (
         f"{period} was approved by {approval.approved_by} on "
         f"{approval.approved_at:%Y-%m-%d %H:%M}: the figures are the approved ones"
     )
     changes = _changes(approval, run) if run else []
+    rules, rule_notes = _approved_rules(con, approval, table, book)
     return PayoutReport(
-        period, run, approval, table, (head, *failed, *changes, *adjust_notes, *notes)
+        period,
+        run,
+        approval,
+        table,
+        (head, *failed, *changes, *adjust_notes, *rule_notes, *notes),
+        rules,
     )
+
+
+NO_RULES = (
+    "The plan's rules were not stored with this approval (it was made before the dashboard "
+    "kept them) and the plan file cannot be read now: the figures above are the approved ones."
+)
+
+
+def _approved_rules(
+    con: duckdb.DuckDBPyConnection, approval: Approval, table: pa.Table, book: PlanBook | None
+) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """The plan in words as approved; for an older approval without it, today's plan file's."""
+    stored = approved_rules(con, approval)
+    rows = [r for r in table.to_pylist() if r["status"] == "approved"]
+    if all(r["agent_id"] in stored for r in rows):
+        return stored, []
+    if book is None:
+        return {r["agent_id"]: (NO_RULES,) for r in rows} | stored, []
+    note = (
+        "this approval did not store the plan in words: statements show the plan file's "
+        "rules as they are today"
+    )
+    return plan_rules(book, rows) | stored, [note]
 
 
 def _try_run(
     con: duckdb.DuckDBPyConnection,
     period: Period,
-    book: PlanBook,
+    book: PlanBook | None,
     preset: str,
     approval: Approval | None,
+    book_error: Exception | None = None,
 ) -> tuple[PayoutRun | None, list[str]]:
+    if book is None:
+        if approval is None:
+            raise book_error or PayoutInputError("no plan file: give one with --plans")
+        why = book_error or "no plan file"
+        return None, [f"cannot recompute today, so no adjustments are shown: {why}"]
     try:
         return compute_run(con, period, book, preset), []
     except PayoutInputError as exc:
@@ -181,25 +239,27 @@ def _try_run(
 def payout_lines(
     con: duckdb.DuckDBPyConnection,
     period: Period,
-    book: PlanBook,
+    book: PlanBook | None,
     agent_id: str | None = None,
     preset: str = "cn",
     run: PayoutRun | None = None,
+    book_error: Exception | None = None,
 ) -> tuple[pa.Table, tuple[str, ...]]:
     """The audit trail of the period (as approved, if it is), and notes for the reader.
 
     Args:
         con: an open connection.
         period: the month.
-        book: the plan book.
+        book: the plan book (None: the plan file cannot be read; fine for an approved period).
         agent_id: only this agent's lines (None: every agent).
         preset: the compliance preset.
         run: the period's computation if the caller already has it.
+        book_error: why there is no plan book (raised for a draft period).
     """
     approval = current_approval(con, period)
     failed: list[str] = []
     if run is None:
-        run, failed = _try_run(con, period, book, preset, approval)
+        run, failed = _try_run(con, period, book, preset, approval, book_error)
     if approval is not None:
         notes = [f"{period} is approved: these are the lines as approved", *failed]
         notes += _changes(approval, run) if run else []

@@ -18,8 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from dashboard.engine.output import OutputError, check_folder, output_files, write_bytes
 from dashboard.engine.payout_types import money, pct
-from dashboard.engine.plans import Plan, TeamPool
+from dashboard.engine.plans import Plan, PlanBook, TeamPool
 
 CJK_FONTS = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # 2 = Simplified Chinese
@@ -103,6 +104,17 @@ def plan_in_words(plan: Plan, pool: TeamPool | None) -> list[str]:
         "A negative total pays 0.00 and the deficit is carried into the next month. Every "
         "amount is rounded half-up to the cent."
     )
+    return out
+
+
+def plan_rules(book: PlanBook, rows: Sequence[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """agent_id -> the plan in words, for payout rows (agent_id, plan, team): the agent's
+    plan (the default plan for a blank or unknown one) and the team's pool."""
+    out = {}
+    for r in rows:
+        plan = book.plans.get(r["plan"]) if r.get("plan") else None
+        plan = plan or book.plan_for(None)
+        out[r["agent_id"]] = tuple(plan_in_words(plan, book.teams.get(r.get("team") or "")))
     return out
 
 
@@ -194,7 +206,31 @@ class PdfUnavailable(RuntimeError):
 
 
 def statement_pdf(s: Statement, path: Path, font: tuple[Path, int] | None) -> None:
-    """Write the statement as PDF (A4 landscape).
+    """Write the statement as PDF (A4 landscape), whole or not at all.
+
+    Raises:
+        PdfUnavailable: the text needs a CJK font and ``font`` is None.
+        OutputError: the file cannot be written (see ``output.output_file``).
+    """
+    write_bytes(path, statement_pdf_bytes(s, font))
+
+
+def check_pdf_font(s: Statement, font: tuple[Path, int] | None) -> None:
+    """Raise PdfUnavailable when the statement needs a CJK font and ``font`` is None."""
+    if font is not None:
+        return
+    every = [s.title, s.status, *s.rules, *(str(v) for ln in s.lines for v in ln.values())]
+    try:
+        "".join(every).encode("latin-1")
+    except UnicodeEncodeError as exc:
+        raise PdfUnavailable(
+            "the statement has characters (e.g. Chinese) that need a CJK font; install "
+            "fonts-noto-cjk or set DASHBOARD_CJK_FONT (the HTML statement was written)"
+        ) from exc
+
+
+def statement_pdf_bytes(s: Statement, font: tuple[Path, int] | None) -> bytes:
+    """The statement as PDF (A4 landscape).
 
     Raises:
         PdfUnavailable: the text needs a CJK font and ``font`` is None.
@@ -204,19 +240,12 @@ def statement_pdf(s: Statement, path: Path, font: tuple[Path, int] | None) -> No
 
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(True, margin=12)
+    check_pdf_font(s, font)
     if font is not None:
         pdf.add_font("body", fname=str(font[0]), collection_font_number=font[1])
         family = "body"
     else:
         family = "helvetica"
-        every = [s.title, s.status, *s.rules, *(str(v) for ln in s.lines for v in ln.values())]
-        try:
-            "".join(every).encode("latin-1")
-        except UnicodeEncodeError as exc:
-            raise PdfUnavailable(
-                "the statement has characters (e.g. Chinese) that need a CJK font; install "
-                "fonts-noto-cjk or set DASHBOARD_CJK_FONT (the HTML statement was written)"
-            ) from exc
     pdf.add_page()
     pdf.set_font(family, size=14)
     pdf.multi_cell(0, 8, s.title, new_x="LMARGIN", new_y="NEXT")
@@ -254,7 +283,7 @@ def statement_pdf(s: Statement, path: Path, font: tuple[Path, int] | None) -> No
     pdf.set_font(family, size=9)
     for rule in s.rules:
         pdf.multi_cell(0, 5, f"- {rule}", new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
+    return bytes(pdf.output())
 
 
 def file_stem(period: str, agent_id: str) -> str:
@@ -284,13 +313,21 @@ def write_statements(
 
     Returns:
         (files written, messages about statements that could not be written as PDF).
+
+    Raises:
+        OutputError: the files cannot be written (a full disk, a file where the folder
+            should be, ...); then none of them is (``output.output_files``).
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_folder(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"folder {out_dir} cannot be made: {exc.strerror or exc}") from exc
     by_agent: dict[str, list[Mapping[str, Any]]] = {}
     for ln in lines:
         by_agent.setdefault(ln["agent_id"], []).append(ln)
     font = find_cjk_font() if "pdf" in formats else None
-    written: list[Path] = []
+    documents: list[tuple[Path, Statement, str]] = []
     messages: list[str] = []
     used: set[str] = set()
     for row in rows:
@@ -306,14 +343,19 @@ def write_statements(
             rules_for.get(row["agent_id"], ()),
         )
         if "html" in formats:
-            path = out_dir / f"{stem}.html"
-            path.write_text(statement_html(s), encoding="utf-8")
-            written.append(path)
+            documents.append((out_dir / f"{stem}.html", s, "html"))
         if "pdf" in formats:
-            path = out_dir / f"{stem}.pdf"
             try:
-                statement_pdf(s, path, font)
-                written.append(path)
+                check_pdf_font(s, font)
+                documents.append((out_dir / f"{stem}.pdf", s, "pdf"))
             except PdfUnavailable as exc:
                 messages.append(f"{row['agent_id']}: no PDF: {exc}")
+    written = [path for path, _, _ in documents]
+    if documents:  # rendered one at a time into the temporary files, renamed all at once
+        with output_files(written) as temps:
+            for temp, (_, s, kind) in zip(temps, documents, strict=True):
+                if kind == "html":
+                    temp.write_text(statement_html(s), encoding="utf-8")
+                else:
+                    temp.write_bytes(statement_pdf_bytes(s, font))
     return written, messages

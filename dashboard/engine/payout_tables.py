@@ -1,8 +1,9 @@
 """Payouts and their audit trail as Arrow tables with exact decimal columns.
 
 One shape for everything that shows or stores payouts: the CLI prints these tables, the
-approval stores them, the exports write them. Money columns are DECIMAL(18,2), rates
-DECIMAL(12,6): the numbers finance sees are the numbers that were computed.
+approval stores them, the exports write them. Money columns are DECIMAL(38,2) (a basis is a
+sum of payments, wider than one payment's DECIMAL(18,2)), rates DECIMAL(12,6): the numbers
+finance sees are the numbers that were computed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pyarrow as pa
 
 from dashboard.engine.payout_types import AgentPayout, Period
 
-MONEY = pa.decimal128(18, 2)
+MONEY = pa.decimal128(38, 2)
 RATE = pa.decimal128(12, 6)
 
 PAYOUT_SCHEMA = pa.schema(

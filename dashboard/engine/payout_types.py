@@ -6,14 +6,16 @@ types without importing the rules, and every module stays readable in one sittin
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # the months a period may be
 
 
 def cents(value: Decimal) -> Decimal:
@@ -41,10 +43,20 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``YYYY-MM`` -> Period; ValueError with a readable message otherwise."""
+        """``YYYY-MM`` (1900-01 to 2999-12) -> Period; ValueError with a readable message
+        otherwise.
+
+        The range keeps a period's deficit chain (every month from the first activity on)
+        to a bounded number of months; a year like 9999 is a typing mistake.
+        """
         m = _PERIOD.match(text.strip())
-        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+        if not m or not 1 <= int(m.group(2)) <= 12:
             raise ValueError(f"period '{text}' is not a month (expected YYYY-MM, e.g. 2026-10)")
+        if not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
+            raise ValueError(
+                f"period '{text}' is out of range: give a month from {FIRST_YEAR}-01 to "
+                f"{LAST_YEAR}-12"
+            )
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -58,7 +70,7 @@ class Period:
 
     @property
     def last_day(self) -> date:
-        return self.next().first_day - timedelta(days=1)
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
     def next(self) -> Period:
         """The following month."""

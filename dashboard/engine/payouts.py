@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, localcontext
 from fractions import Fraction
 
 from dashboard.engine.payout_types import (
@@ -44,6 +44,8 @@ __all__ = [
     "target_held_since",
     "team_shares",
 ]
+
+EXACT_DIGITS = 60  # significant digits of the payout arithmetic (Decimal's default is 28)
 
 
 def _level_index(tiers: Tiers, value: Decimal) -> int:
@@ -343,17 +345,20 @@ def compute_period(
     """
     roster = sorted(agents, key=lambda a: a.agent_id)
     carry = carried_in or {}
-    bases = {a.agent_id: facts.get(a.agent_id, AgentFacts()).basis for a in roster}
-    shares = team_shares(book, roster, bases)
-    no_team = (ZERO, Decision("team_pool", ZERO, "the agent is in no team"))
-    return [
-        agent_payout(
-            period,
-            a,
-            book.plan_for(a.plan),
-            facts.get(a.agent_id, AgentFacts()),
-            shares.get(a.agent_id, no_team),
-            carry.get(a.agent_id, ZERO),
-        )
-        for a in roster
-    ]
+    # Exact products: a basis is a sum of payments (up to DECIMAL(38,2)) and a rate has up to
+    # 6 places, more digits than the default context's 28.
+    with localcontext(prec=EXACT_DIGITS):
+        bases = {a.agent_id: facts.get(a.agent_id, AgentFacts()).basis for a in roster}
+        shares = team_shares(book, roster, bases)
+        no_team = (ZERO, Decision("team_pool", ZERO, "the agent is in no team"))
+        return [
+            agent_payout(
+                period,
+                a,
+                book.plan_for(a.plan),
+                facts.get(a.agent_id, AgentFacts()),
+                shares.get(a.agent_id, no_team),
+                carry.get(a.agent_id, ZERO),
+            )
+            for a in roster
+        ]

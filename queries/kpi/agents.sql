@@ -131,7 +131,7 @@ joined as (
                 where as_of_date between $date_from and $date_to
             ) then coalesce(s.accounts_assigned, 0)
         end as accounts_assigned,
-        cast(coalesce(p.collected, 0) as decimal(18, 2)) as collected,
+        cast(coalesce(p.collected, 0) as decimal(38, 2)) as collected,
         coalesce(p.paying_accounts, 0) as paying_accounts,
         coalesce(c.contacts, 0) as contacts,
         coalesce(c.right_party_contacts, 0) as right_party_contacts,
@@ -160,18 +160,18 @@ final as (
         cast(
             cast(
                 cast(right_party_contacts as hugeint) * 10000000 // nullif(contacts, 0)
-                as decimal(18, 0)
+                as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as rpc_rate,
         promises,
         promises_kept,
         cast(
             cast(
                 cast(promises_kept as hugeint) * 10000000 // nullif(promises, 0)
-                as decimal(18, 0)
+                as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as kept_rate
     from joined
     order by agent_id

@@ -54,7 +54,7 @@ by_state as (
         as_of_date,
         state_no,
         sum(accounts) as accounts,
-        cast(sum(balance) as decimal(18, 2)) as balance
+        cast(sum(balance) as decimal(38, 2)) as balance
     from stated
     group by all
 ),
@@ -74,15 +74,15 @@ final as (
         accounts,
         balance,
         cast(
-            cast(cast(accounts as hugeint) * 10000000 // total_accounts as decimal(18, 0))
-            * 0.0000001 as decimal(12, 6)
+            cast(cast(accounts as hugeint) * 10000000 // total_accounts as decimal(38, 0))
+            * 0.0000001 as decimal(38, 6)
         ) as share_accounts,
         cast(
             cast(
                 cast(balance * 100 as hugeint) * 10000000
-                // nullif(cast(total_balance * 100 as hugeint), 0) as decimal(18, 0)
+                // nullif(cast(total_balance * 100 as hugeint), 0) as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as share_balance
     from with_totals
     order by as_of_date, state_no

@@ -7,7 +7,7 @@
 --   agent (column agent_id): the account's current agent (its latest snapshot's), or with
 --     $credited the agent the payment is credited to (payments_credited: domain.md's rule);
 --   team: that agent's team in stg_agents (null for an agent on no roster).
--- collected: sum of the amounts, DECIMAL(18,2); payments: number of payments and reversals.
+-- collected: sum of the amounts, DECIMAL(38,2); payments: number of payments and reversals.
 -- Payments on accounts in no snapshot (orphans) count nowhere.
 -- Parameters: $date_from, $date_to (null: unbounded), $by (list of dimension names),
 -- $credited (boolean), $portfolios (the account's portfolio), $teams, $agents (the agent above,
@@ -66,7 +66,7 @@ final as (
         channel,
         agent_id,
         team,
-        cast(collected as decimal(18, 2)) as collected,
+        cast(collected as decimal(38, 2)) as collected,
         payments
     from grouped
     order by month, portfolio, channel, agent_id, team

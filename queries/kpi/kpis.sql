@@ -231,45 +231,45 @@ final as (
         date_from,
         date_to,
         placed_accounts,
-        cast(placed_balance as decimal(18, 2)) as placed_balance,
-        cast(collected as decimal(18, 2)) as collected,
-        cast(placed_to_date as decimal(18, 2)) as placed_balance_to_date,
-        cast(collected_to_date as decimal(18, 2)) as collected_to_date,
+        cast(placed_balance as decimal(38, 2)) as placed_balance,
+        cast(collected as decimal(38, 2)) as collected,
+        cast(placed_to_date as decimal(38, 2)) as placed_balance_to_date,
+        cast(collected_to_date as decimal(38, 2)) as collected_to_date,
         cast(
             cast(
                 cast(collected_to_date * 100 as hugeint) * 10000000
-                // nullif(cast(placed_to_date * 100 as hugeint), 0) as decimal(18, 0)
+                // nullif(cast(placed_to_date * 100 as hugeint), 0) as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as recovery_rate,
         snapshot_date,
         open_accounts,
-        cast(open_balance as decimal(18, 2)) as open_balance,
+        cast(open_balance as decimal(38, 2)) as open_balance,
         delinquent_accounts,
         cast(
             cast(
                 cast(delinquent_accounts as hugeint) * 10000000 // nullif(open_accounts, 0)
-                as decimal(18, 0)
+                as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as delinquent_share,
         delinquent_accounts_start,
         cured_accounts,
         cast(
             cast(
                 cast(cured_accounts as hugeint) * 10000000 // nullif(delinquent_accounts_start, 0)
-                as decimal(18, 0)
+                as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as cure_rate,
         promises,
         promises_kept,
         cast(
             cast(
                 cast(promises_kept as hugeint) * 10000000 // nullif(promises, 0)
-                as decimal(18, 0)
+                as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as kept_rate
     from periods
     order by period

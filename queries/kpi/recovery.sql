@@ -56,14 +56,14 @@ final as (
     select
         p.portfolio,
         p.accounts,
-        cast(p.placed_balance as decimal(18, 2)) as placed_balance,
-        cast(coalesce(c.collected, 0) as decimal(18, 2)) as collected,
+        cast(p.placed_balance as decimal(38, 2)) as placed_balance,
+        cast(coalesce(c.collected, 0) as decimal(38, 2)) as collected,
         cast(
             cast(
                 cast(coalesce(c.collected, 0) * 100 as hugeint) * 10000000
-                // nullif(cast(p.placed_balance * 100 as hugeint), 0) as decimal(18, 0)
+                // nullif(cast(p.placed_balance * 100 as hugeint), 0) as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as recovery_rate
     from placed as p
     left join collected as c on c.portfolio = p.portfolio

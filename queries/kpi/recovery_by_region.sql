@@ -61,14 +61,14 @@ final as (
     select
         region,
         accounts,
-        cast(placed_balance as decimal(18, 2)) as placed_balance,
-        cast(collected as decimal(18, 2)) as collected,
+        cast(placed_balance as decimal(38, 2)) as placed_balance,
+        cast(collected as decimal(38, 2)) as collected,
         cast(
             cast(
                 cast(collected * 100 as hugeint) * 10000000
-                // nullif(cast(placed_balance * 100 as hugeint), 0) as decimal(18, 0)
+                // nullif(cast(placed_balance * 100 as hugeint), 0) as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as recovery_rate
     from by_region
     order by region

@@ -71,7 +71,7 @@ by_state as (
         from_no,
         to_no,
         sum(accounts) as accounts,
-        cast(sum(balance) as decimal(18, 2)) as balance,
+        cast(sum(balance) as decimal(38, 2)) as balance,
         coalesce(
             sum(accounts) filter (where from_no > 1 and (to_no = 1 or closed_cured)), 0
         ) as cured_accounts
@@ -100,15 +100,15 @@ final as (
         accounts,
         balance,
         cast(
-            cast(cast(accounts as hugeint) * 10000000 // from_accounts as decimal(18, 0))
-            * 0.0000001 as decimal(12, 6)
+            cast(cast(accounts as hugeint) * 10000000 // from_accounts as decimal(38, 0))
+            * 0.0000001 as decimal(38, 6)
         ) as share,
         cast(
             cast(
                 cast(balance * 100 as hugeint) * 10000000
-                // nullif(cast(from_balance * 100 as hugeint), 0) as decimal(18, 0)
+                // nullif(cast(from_balance * 100 as hugeint), 0) as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as share_balance,
         case
             when to_no = len($bucket_names) + 2 then 'missing'

@@ -89,14 +89,14 @@ final as (
         strftime(placement_month, '%Y-%m') as placement_month,
         months_since_placement,
         accounts,
-        cast(placed_balance as decimal(18, 2)) as placed_balance,
-        cast(collected_cum as decimal(18, 2)) as collected_cum,
+        cast(placed_balance as decimal(38, 2)) as placed_balance,
+        cast(collected_cum as decimal(38, 2)) as collected_cum,
         cast(
             cast(
                 cast(collected_cum * 100 as hugeint) * 10000000
-                // nullif(cast(placed_balance * 100 as hugeint), 0) as decimal(18, 0)
+                // nullif(cast(placed_balance * 100 as hugeint), 0) as decimal(38, 0)
             )
-            * 0.0000001 as decimal(12, 6)
+            * 0.0000001 as decimal(38, 6)
         ) as recovery_rate
     from cumulated
     order by placement_month, months_since_placement

@@ -18,7 +18,7 @@ per_day as (
     select
         agent_id,
         payment_date,
-        cast(sum(amount) as decimal(18, 2)) as net_amount
+        cast(sum(amount) as decimal(38, 2)) as net_amount
     from credited
     group by agent_id, payment_date
 )

@@ -32,7 +32,7 @@ per_agent as (
     select
         agent_id,
         period_start,
-        cast(sum(net_amount) as decimal(18, 2)) as basis_amount,
+        cast(sum(net_amount) as decimal(38, 2)) as basis_amount,
         count(*) filter (where net_amount > 0) as tasks,
         cast(sum(payment_rows) as bigint) as payment_rows,
         cast(sum(reversal_rows) as bigint) as reversal_rows

@@ -2,6 +2,8 @@
 -- updated: later data or plan changes show up as a recomputation next to them (an
 -- adjustment), never as an edit. Reopening keeps the old approval (status 'reopened') and
 -- the audit log says who reopened it, when and why.
+-- Money is DECIMAL(38,2): a basis or a total is a sum of payments (each at most DECIMAL(18,2)),
+-- so it needs the width of a sum.
 
 create sequence if not exists payout_approval_id_seq start 1;
 create sequence if not exists payout_event_id_seq start 1;
@@ -17,7 +19,7 @@ create table if not exists payout_approvals (
     data_fingerprint  varchar not null,       -- hash of every fact the payouts were built from
     carry_from        varchar not null,       -- where the deficit chain started
     agents            bigint not null,
-    total_payout      decimal(18, 2) not null,
+    total_payout      decimal(38, 2) not null,
     reopened_by       varchar,
     reopened_at       timestamp,
     reopen_reason     varchar
@@ -30,24 +32,24 @@ create table if not exists payout_approved (
     agent_name             varchar,
     team                   varchar,
     plan                   varchar not null,
-    basis                  decimal(18, 2) not null,
+    basis                  decimal(38, 2) not null,
     tasks                  bigint not null,
-    level_min              decimal(18, 2),
+    level_min              decimal(38, 2),
     rate                   decimal(12, 6),
-    base_commission        decimal(18, 2) not null,
+    base_commission        decimal(38, 2) not null,
     contacts               bigint not null,
     violations             bigint not null,
     complaints             bigint not null,
     compliance_factor      decimal(12, 6) not null,
-    base_after_compliance  decimal(18, 2) not null,
-    team_bonus             decimal(18, 2) not null,
-    early_bonus            decimal(18, 2) not null,
-    carried_in             decimal(18, 2) not null,
-    total                  decimal(18, 2) not null,
-    cap                    decimal(18, 2),
+    base_after_compliance  decimal(38, 2) not null,
+    team_bonus             decimal(38, 2) not null,
+    early_bonus            decimal(38, 2) not null,
+    carried_in             decimal(38, 2) not null,
+    total                  decimal(38, 2) not null,
+    cap                    decimal(38, 2),
     cap_applied            boolean not null,
-    payout                 decimal(18, 2) not null,
-    carry_out              decimal(18, 2) not null
+    payout                 decimal(38, 2) not null,
+    carry_out              decimal(38, 2) not null
 );
 
 -- The audit trail as approved: every payment, reversal and decision line.
@@ -60,7 +62,7 @@ create table if not exists payout_approved_lines (
     payment_id            varchar,
     account_id            varchar,
     payment_date          date,
-    amount                decimal(18, 2),
+    amount                decimal(38, 2),
     credit_rule           varchar,
     reverses_payment_id   varchar,
     reason                varchar not null
@@ -76,3 +78,28 @@ create table if not exists payout_audit_log (
     plans_sha256  varchar,
     reason        varchar
 );
+
+-- The plan in words as approved, one row per agent and sentence: an approved period's
+-- statements need neither the plan file nor the plans it named any more.
+create table if not exists payout_approved_rules (
+    approval_id  bigint not null,
+    agent_id     varchar not null,
+    line_no      bigint not null,
+    rule         varchar not null
+);
+
+-- Databases created before money became DECIMAL(38,2) here: widen their columns (a no-op on
+-- a database created with this file).
+alter table payout_approvals alter column total_payout set data type decimal(38, 2);
+alter table payout_approved alter column basis set data type decimal(38, 2);
+alter table payout_approved alter column level_min set data type decimal(38, 2);
+alter table payout_approved alter column base_commission set data type decimal(38, 2);
+alter table payout_approved alter column base_after_compliance set data type decimal(38, 2);
+alter table payout_approved alter column team_bonus set data type decimal(38, 2);
+alter table payout_approved alter column early_bonus set data type decimal(38, 2);
+alter table payout_approved alter column carried_in set data type decimal(38, 2);
+alter table payout_approved alter column total set data type decimal(38, 2);
+alter table payout_approved alter column cap set data type decimal(38, 2);
+alter table payout_approved alter column payout set data type decimal(38, 2);
+alter table payout_approved alter column carry_out set data type decimal(38, 2);
+alter table payout_approved_lines alter column amount set data type decimal(38, 2);

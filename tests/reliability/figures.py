@@ -37,6 +37,10 @@ LABELS = {
     "export_files": "exports read back for formula injection",
     "pii_sources": "pages, exports, logs, tables and messages scanned for personal data",
     "immutability_changes": "changes made after an approval (imports, undo, plan edits)",
+    "overflow_reports": "reports run on sums beyond DECIMAL(18,2) (each equal to a Python sum)",
+    "damaged_db_runs": "commands run on empty, text, truncated or corrupt database files",
+    "cli_edge_runs": "reported CLI edge cases run (each a message and exit 2)",
+    "cli_fuzz_runs": "CLI runs with a hostile value for one option (no traceback in any)",
     "data_lost": "rows of completed imports lost, or half-written rows left behind "
     "(any loss fails the suite)",
 }

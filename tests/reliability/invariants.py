@@ -146,6 +146,7 @@ CONTENT_SQL = {
     "payments_credited": "select * from payments_credited",
     "payout_approved": "select * from payout_approved",
     "payout_approved_lines": "select * from payout_approved_lines",
+    "payout_approved_rules": "select * from payout_approved_rules",
     "header_mappings": "select kind, header, column_name from header_mappings",
 }
 

@@ -50,7 +50,6 @@ from tests.reliability.base import LEAK_MARKERS
 from tests.reliability.conftest import child_env
 from tests.reliability.figures import ARTIFACTS, record
 from tests.reliability.invariants import assert_invariants, content
-from tests.reliability.test_concurrency import CONNECT_RACE
 
 pytestmark = pytest.mark.xdist_group("app")
 
@@ -201,7 +200,6 @@ def test_url_filters_are_bound_and_pages_show_no_personal_data(
                 at.run()
                 if name != "overview":
                     at.switch_page(f"views/{name}.py").run()
-                known_bug(" ".join(str(e.message) for e in at.exception))
                 assert not at.exception, (name, [e.message for e in at.exception])
                 shown.append(app_text(at))
                 record("injection_inputs", len(query))
@@ -249,12 +247,6 @@ def screen_text(page: Any) -> str:
     return str(page.locator("body").inner_text())
 
 
-def known_bug(text: str) -> None:
-    """Turn exactly the reported connection race into an expected failure, nothing else."""
-    if "Unique file handle conflict" in text:
-        pytest.xfail(CONNECT_RACE)
-
-
 def wait_for_text(page: Any, text: str, timeout_s: float, shot: str) -> None:
     """Wait until ``text`` shows; on time-out fail with what the page shows instead."""
     deadline = time.monotonic() + timeout_s
@@ -262,7 +254,6 @@ def wait_for_text(page: Any, text: str, timeout_s: float, shot: str) -> None:
         shown = screen_text(page)
         if text in shown:
             return
-        known_bug(shown)
         page.wait_for_timeout(500)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
@@ -306,7 +297,6 @@ def test_two_imports_a_cli_import_and_a_browsing_session_at_once(
         for query in ("", hostile_query):
             open_page(viewer, f"{server.url}/{name}?{query}")
             text = screen_text(viewer)
-            known_bug(text)
             seen.append(text)
             assert viewer.locator('[data-testid="stException"]').count() == 0, name
             assert not [e for e in RAW_ERRORS if e in text], (name, text[:500])

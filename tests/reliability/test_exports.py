@@ -214,14 +214,9 @@ def test_app_download_helpers_neutralise_formulas() -> None:
     record("export_files")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (engine exports): write_csv leaves a CR inside a value unquoted (csv.writer with "
-    "lineterminator='\\n' quotes only LF), so a spreadsheet starts a new row there: a name "
-    "like 'Bob\\r=HYPERLINK(...)' becomes a formula cell. Fix: quote fields holding CR "
-    "(e.g. lineterminator='\\r\\n' or quoting=csv.QUOTE_NONNUMERIC-like handling).",
-)
 def test_csv_exports_keep_line_breaks_inside_values_quoted() -> None:
+    """A CR inside a value is quoted (a spreadsheet would start a new row there), and the
+    formula after it is neutralised too (issue 9 item 21)."""
     from dashboard.engine.exports import write_csv
 
     buf = io.StringIO()

@@ -171,11 +171,6 @@ def test_hostile_approver_and_reason_are_stored_as_written(
     assert_invariants(hostile_db)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (payout CLI): an unknown --preset raises SettingsError out of "
-    "dashboard/cli/payouts.py::_guarded (a traceback, exit 1) instead of a message and exit 2",
-)
 def test_unknown_preset_is_a_message_not_a_traceback(
     run: Run, hostile_db: Path, plans: Path
 ) -> None:
