@@ -359,7 +359,9 @@ def test_payouts_follow_the_agent_filter_it_shows(page: Any, app_url: str) -> No
     box = area(page, "stMain").locator('[data-testid="stSelectbox"]').filter(
         has=page.locator('input[aria-label="Agent"]')
     )
+    box.last.scroll_into_view_if_needed()
     box.last.click()
+    box.last.locator("input").fill("AG")
     page.get_by_role("option").first.wait_for()
     offered = [o.inner_text() for o in page.get_by_role("option").all()]
     page.keyboard.press("Escape")
