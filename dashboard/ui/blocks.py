@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard.ui import safe, style, tables
+from dashboard.ui import choices, safe, style, tables
 from dashboard.ui.i18n import label, t
 
 # (column of kpi/kpis, kind of number, delta colour: normal | inverse | off)
@@ -169,21 +169,26 @@ def statement_figures(row: dict[str, Any]) -> None:
 
 
 def roll_cell(roll: pa.Table, buckets: list[str]) -> tuple[str | None, str | None]:
-    """Pick a cell of the roll-rate matrix (from bucket, to state) among those it has."""
+    """Pick a cell of the roll-rate matrix (from bucket, to state) among those it has; both
+    are page-level choices in the URL (``choices``)."""
     order = [*buckets, "Closed", "Missing"]
     present_from = set(roll.column("from_bucket").to_pylist())
     present_to = set(roll.column("to_state").to_pylist())
     c1, c2 = st.columns(2)
-    from_bucket = c1.selectbox(
+    from_bucket = choices.select(
+        "drill_from",
         t("col.from_bucket"),
         [b for b in buckets if b in present_from],
         format_func=lambda b: label("bucket", b),
-        key="drill_from",
+        spellings=choices.catalogue_spellings("bucket"),
+        container=c1,
     )
-    to_state = c2.selectbox(
+    to_state = choices.select(
+        "drill_to",
         t("col.to_state"),
         [s for s in order if s in present_to],
         format_func=lambda s: label("bucket", s),
-        key="drill_to",
+        spellings=choices.catalogue_spellings("bucket"),
+        container=c2,
     )
     return from_bucket, to_state
