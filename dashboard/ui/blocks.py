@@ -13,7 +13,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard.ui import choices, safe, style, tables
+from dashboard.ui import charts, choices, data, safe, style, tables
+from dashboard.ui.filters import ViewFilters
 from dashboard.ui.i18n import label, t
 
 # (column of kpi/kpis, kind of number, delta colour: normal | inverse | off)
@@ -192,3 +193,33 @@ def roll_cell(roll: pa.Table, buckets: list[str]) -> tuple[str | None, str | Non
         container=c2,
     )
     return from_bucket, to_state
+
+
+def one_agent(agents: pa.Table, f: ViewFilters) -> None:
+    """One agent of the leaderboard (a page-level choice in the URL): net collected per month,
+    the contact funnel and the channel mix, with the leaderboard's own filters (window,
+    portfolio, team), so that the trend adds up to the agent's figure on the leaderboard."""
+    ids = agents.column("agent_id").to_pylist()
+    if not ids:
+        st.info(t("agents.none"))
+        return
+    names = dict(zip(ids, agents.column("agent_name").to_pylist(), strict=True))
+    agent = choices.select(
+        "agents_pick",
+        t("agents.pick"),
+        ids,
+        format_func=lambda a: f"{a} {names.get(a) or ''}".strip(),
+        spellings=lambda a: [a],
+    )
+    agent = agent or ids[0]
+    row = tables.where(agents, agent_id=agent).to_pylist()[0]
+    one = {**f.window(), "portfolios": f.portfolios, "teams": f.teams, "agents": [agent]}
+    trend = data.report("collections", by=("month",), credited=True, **one)
+    mix = data.report("contact_mix", **one)
+    c1, c2, c3 = st.columns(3)
+    trend_title = t("agents.trend", agent=safe.svg(agent))  # a Plotly title: HTML-escaped
+    c1.plotly_chart(charts.collections_trend(trend, trend_title), key="at")
+    c2.plotly_chart(charts.funnel(funnel_stages(row), t("agents.funnel")), key="af")
+    c3.plotly_chart(
+        charts.share_pie(mix, "channel", "contacts", t("agents.channels"), "channel"), key="ac"
+    )

@@ -103,6 +103,12 @@ def _settle(
             return
 
 
+def _texts(options: Sequence[T], format_func: Callable[[T], str]) -> dict[T, str]:
+    """Each option's text, made in this run: in this run's language (Streamlit may call a
+    format function again outside the run, where the session's language is unknown)."""
+    return {o: format_func(o) for o in options}
+
+
 def select(
     key: str,
     label: str,
@@ -132,14 +138,14 @@ def select(
         The option the widget shows, which is the one the page must use (None when empty).
     """
     default = None if optional or not options else options[0]
-    labels = [format_func(o) for o in options]
-    _settle(key, options, default, spellings, labels)
+    texts = _texts(options, format_func)
+    _settle(key, options, default, spellings, list(texts.values()))
     where = container if container is not None else st
     return where.selectbox(  # type: ignore[no-any-return]
         safe.md(label),
         options,
         index=None if optional else 0,
-        format_func=format_func,
+        format_func=lambda o: texts.get(o, str(o)),
         placeholder=placeholder,
         key=key,
         bind="query-params",
@@ -162,14 +168,14 @@ def segmented(
     the choice has no value yet (a segmented control's own ``default=`` would be a second source
     of truth)."""
     default = first if first is not None else options[0]
-    labels = [safe.md(format_func(o)) for o in options]  # an option's text is markdown
-    _settle(key, options, default, spellings, labels)
-    if st.session_state.get(key) is None and (_url_value(key) or "") not in labels:
+    texts = _texts(options, lambda o: safe.md(format_func(o)))  # an option's text is markdown
+    _settle(key, options, default, spellings, list(texts.values()))
+    if st.session_state.get(key) is None and (_url_value(key) or "") not in texts.values():
         st.session_state[key] = default
     value = st.segmented_control(
         safe.md(label),
         options,
-        format_func=lambda o: safe.md(format_func(o)),
+        format_func=lambda o: safe.md(texts.get(o, str(o))),
         required=True,
         key=key,
         bind="query-params",

@@ -215,12 +215,12 @@ def _group(name: str, used: bool) -> Iterator[None]:
 def _window(latest: date) -> tuple[Any, Any, str]:
     """The date range control: preset, then From/To for Custom (or the preset's dates)."""
     preset = (
-        st.selectbox(
+        choices.select(
+            "range",
             t("filters.range"),
             PRESETS,
             format_func=lambda p: t(f"range.{p}"),
-            key="range",
-            bind="query-params",
+            spellings=choices.catalogue_spellings("range"),
             on_change=_range_changed,
             args=(latest,),
             help=safe.t("filters.range_help", latest=latest),
@@ -277,11 +277,12 @@ def sidebar(page: str = "overview") -> None:
         # browser shows the new text (it keeps the old one for an unchanged value)
         st.session_state["snapshot"] = FOLLOW
     st.session_state[FOLLOWED] = followed
+    follow_text = t("filters.snapshot_follow", date=followed)
     with _group("snapshot", uses.snapshot):
         snap = st.selectbox(
             t("filters.snapshot"),
             [FOLLOW, *snaps],
-            format_func=lambda s: t("filters.snapshot_follow", date=followed) if s == FOLLOW else s,
+            format_func=lambda s: follow_text if s == FOLLOW else s,
             key="snapshot",
             bind="query-params",
             help=t("filters.snapshot_help"),

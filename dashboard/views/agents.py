@@ -1,13 +1,10 @@
-"""Agents: leaderboard with sorting, team comparison, per-agent drill-down.
-
-Every figure uses the page's filters: the one-agent trend and channel mix are the chosen
-agent's within the window, portfolio and team, so they add up to the leaderboard's figures.
-"""
+"""Agents: leaderboard with sorting, team comparison, per-agent drill-down (``blocks.one_agent``:
+its trend and channel mix use the leaderboard's filters). Sort, order and agent are in the URL."""
 
 import streamlit as st
 
 from dashboard.engine.kpi_breakdowns import team_summary
-from dashboard.ui import blocks, charts, choices, data, page, safe, tables
+from dashboard.ui import blocks, charts, choices, data, page, tables
 from dashboard.ui.i18n import t
 
 SORTABLE = (
@@ -64,28 +61,4 @@ with page.guard():
     tables.show(teams, name="teams")
 
     st.subheader(t("agents.drill"))
-    ids = agents.column("agent_id").to_pylist()
-    if not ids:
-        st.info(t("agents.none"))
-        st.stop()
-    names = dict(zip(ids, agents.column("agent_name").to_pylist(), strict=True))
-    agent = choices.select(
-        "agents_pick",
-        t("agents.pick"),
-        ids,
-        format_func=lambda a: f"{a} {names.get(a) or ''}".strip(),
-        spellings=lambda a: [a],
-    )
-    agent = agent or ids[0]
-    row = tables.where(agents, agent_id=agent).to_pylist()[0]
-    # The leaderboard's filters, with the chosen agent: the bars add up to its figure.
-    one = {**f.window(), "portfolios": f.portfolios, "teams": f.teams, "agents": [agent]}
-    trend = data.report("collections", by=("month",), credited=True, **one)
-    mix = data.report("contact_mix", **one)
-    c1, c2, c3 = st.columns(3)
-    trend_title = t("agents.trend", agent=safe.svg(agent))  # a Plotly title: HTML-escaped
-    c1.plotly_chart(charts.collections_trend(trend, trend_title), key="at")
-    c2.plotly_chart(charts.funnel(blocks.funnel_stages(row), t("agents.funnel")), key="af")
-    c3.plotly_chart(
-        charts.share_pie(mix, "channel", "contacts", t("agents.channels"), "channel"), key="ac"
-    )
+    blocks.one_agent(agents, f)
