@@ -77,6 +77,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "range.custom": ("Custom", "自定义"),
     # The active-filters line at the top of each page
     "active.line": ("Filters on this page: {items}.", "本页筛选：{items}。"),
+    "list.sep": (", ", "、"),
     "active.window": (
         "{date_from} to {date_to} ({preset})",
         "{date_from} 至 {date_to}（{preset}）",

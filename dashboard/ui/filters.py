@@ -14,10 +14,17 @@ page it is about to run, and stores the result; pages read it with ``current()``
 - **Which filters a page uses** (``USES``): the others are greyed out there and say so, and a
   window that is invalid (To before From) is explained next to the control; only the pages
   whose figures need the window stop (``page.begin``), the others work.
-- **One source of truth**: no widget here gets a default argument (``value=``, ``index=`` other
-  than the first option); their state is ``st.session_state[key]``, which Reset writes in its
-  callback before the widgets are drawn (Streamlit warns about, and mis-shows, a widget that has
-  both). Reset also sends every page-level choice back to its default (``choices.reset_all``).
+- **One source of truth**: a widget's state is ``st.session_state[key]``. Code writes it
+  only where Streamlit takes it as the one value: selectboxes and multiselects have no default
+  argument besides their first option / empty; From and To, whose defaults are this month's
+  window, are written only in runs that do not draw them (Reset, a preset). A default argument
+  plus a write in the same run is what made Streamlit warn ("created with a default value but
+  also had its value set via the Session State API") and the browser show a stale value.
+  Reset also sends every page-level choice back to its default (``choices.reset_all``).
+- Streamlit 1.67 facts this relies on: a bound value equal to the widget's default never goes
+  into the URL; a value set in code reaches the URL only if the widget was drawn in an earlier
+  run or the value was set in an earlier run; a *disabled* bound widget loses its URL parameter
+  on a page switch, so unused filters are greyed out (``_group``), not disabled.
 """
 
 from __future__ import annotations
@@ -34,9 +41,7 @@ from dashboard.ui import choices, data, safe
 from dashboard.ui.i18n import t
 
 FILTERS_KEY = "_view_filters"
-LAST_WINDOW = "_last_window"  # the window of the last run (a switch to Custom starts from it)
 FOLLOWED = "_snapshot_followed"  # the date the "window's end" option named in the last run
-RESYNC = "_window_resync"  # From/To set in code, to be written into the URL (_range_changed)
 PRESETS = ("month", "last_month", "quarter", "ytd", "12m", "custom")
 FOLLOW = "window_end"  # the snapshot option "follow the window's end"
 BOUND = ("range", "from", "to", "snapshot", "portfolio", "team", "agent")
@@ -52,10 +57,11 @@ class Uses:
     portfolio: bool = True
     team: bool = True
     agent: bool = True
+    balances: bool = False  # shows balances as of the window's end snapshot (Overview)
 
 
 USES: dict[str, Uses] = {
-    "overview": Uses(),
+    "overview": Uses(balances=True),
     "delinquency": Uses(window=False, snapshot=True),
     "recovery": Uses(),
     "agents": Uses(),
@@ -168,28 +174,13 @@ def _reset(latest: date) -> None:
     choices.reset_all()
 
 
-def _range_changed(latest: date) -> None:
-    """Custom starts from the window the user was looking at. Streamlit writes a value set in
-    code into the URL only once its widget has been drawn before, so the run that first draws
-    From and To asks for one more run, which sets them again (``RESYNC``)."""
-    if st.session_state.get("range") == "custom":
-        start, end = st.session_state.get(LAST_WINDOW) or preset_window("month", latest)
-        st.session_state["from"], st.session_state["to"] = start, end
-        st.session_state[RESYNC] = "first"
-
-
-def _old_link(latest: date) -> None:
+def _old_link() -> None:
     """A link from before the presets (from/to without range) opens as Custom."""
     if "range" in st.session_state:
         return
     raw = {k: choices._url_value(k) for k in ("range", "from", "to")}
     if raw["range"] is None and (raw["from"] or raw["to"]):
         st.session_state["range"] = "custom"
-    if raw["range"] is None and not (raw["from"] or raw["to"]):
-        return
-    start, end = preset_window("month", latest)
-    st.session_state.setdefault("from", start)  # a link may give only one of the two
-    st.session_state.setdefault("to", end)
 
 
 def _pinned_before_drawing(snaps: list[str]) -> bool:
@@ -221,8 +212,6 @@ def _window(latest: date) -> tuple[Any, Any, str]:
             PRESETS,
             format_func=lambda p: t(f"range.{p}"),
             spellings=choices.catalogue_spellings("range"),
-            on_change=_range_changed,
-            args=(latest,),
             help=safe.t("filters.range_help", latest=latest),
         )
         or PRESETS[0]
@@ -230,21 +219,18 @@ def _window(latest: date) -> tuple[Any, Any, str]:
     if preset != "custom":
         start, end = preset_window(preset, latest)
         st.caption(safe.t("filters.range_dates", date_from=start, date_to=end))
+        # From/To, not drawn, hold the preset's window: a switch to Custom starts from the
+        # window on screen, and Streamlit writes a value set in an earlier run into the URL
+        # when its widget first appears (a value set in that same run would stay out of it).
+        st.session_state["from"], st.session_state["to"] = start, end
         return start, end, preset
+    # The defaults are this month's window (what a link without from/to means). From/To are
+    # written in code only in runs that do not draw them (above, and Reset), never in the run
+    # that draws them: no second source of truth, and no Streamlit warning.
     month_start, _ = preset_window("month", latest)
-    st.session_state.setdefault("from", month_start)  # no default argument: see module doc
-    st.session_state.setdefault("to", latest)
-    resync = st.session_state.pop(RESYNC, None)
-    if resync == "again":  # see _range_changed
-        st.session_state["from"] = st.session_state["from"]
-        st.session_state["to"] = st.session_state["to"]
     opts: dict[str, Any] = {"bind": "query-params", "format": "YYYY-MM-DD"}
-    c1, c2 = st.columns(2)
-    d_from = c1.date_input(t("filters.from"), key="from", **opts)
-    d_to = c2.date_input(t("filters.to"), key="to", **opts)
-    if resync == "first":
-        st.session_state[RESYNC] = "again"
-        st.rerun()
+    d_from = st.date_input(t("filters.from"), value=month_start, key="from", **opts)
+    d_to = st.date_input(t("filters.to"), value=latest, key="to", **opts)
     return d_from, d_to, preset
 
 
@@ -260,7 +246,7 @@ def sidebar(page: str = "overview") -> None:
     latest = dates[-1]
     uses = USES.get(page, Uses())
     snaps = [d.isoformat() for d in reversed(dates)]
-    _old_link(latest)
+    _old_link()
     pinned = _pinned_before_drawing(snaps)
     st.markdown(f"**{t('filters.title')}**")
 
@@ -303,8 +289,6 @@ def sidebar(page: str = "overview") -> None:
     st.button(
         t("filters.reset"), on_click=_reset, args=(latest,), type="tertiary", key="reset_filters"
     )
-    if error is None:
-        st.session_state[LAST_WINDOW] = (d_from, d_to)
     st.session_state[FILTERS_KEY] = ViewFilters(
         date_from=d_from if isinstance(d_from, date) else preset_window("month", latest)[0],
         date_to=d_to if isinstance(d_to, date) else latest,

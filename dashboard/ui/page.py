@@ -81,7 +81,7 @@ def _dims_text(f: ViewFilters, uses: Uses) -> list[str]:
         (uses.agent, "filters.agent", f.agents),
     ):
         if used:
-            shown = ", ".join(values) if values else t("filters.all")
+            shown = t("list.sep").join(values) if values else t("filters.all")
             out.append(t("active.dim", name=t(name), values=shown))
     return out
 
@@ -102,7 +102,7 @@ def active_line(f: ViewFilters, uses: Uses) -> str:
     if uses.snapshot:
         key = "active.snapshot_pinned" if f.pinned else "active.snapshot_follow"
         parts.append(t(key, date=f.snapshot, date_to=f.date_to))
-    elif uses.window and f.window_snapshot is not None:
+    elif uses.balances and f.window_snapshot is not None:
         parts.append(t("active.balances", date=f.window_snapshot))
     parts += _dims_text(f, uses)
     unused = [
@@ -118,7 +118,7 @@ def active_line(f: ViewFilters, uses: Uses) -> str:
     ]
     line = t("active.line", items=" · ".join(parts)) if parts else ""
     if unused:
-        line = f"{line} {t('active.unused', names=', '.join(unused))}".strip()
+        line = f"{line} {t('active.unused', names=t('list.sep').join(unused))}".strip()
     return line
 
 

@@ -26,7 +26,14 @@ import pandas as pd
 import pytest
 
 from dashboard.paths import SAMPLE_DATA
-from tests.e2e.sample import BUCKET_MIN, CLOSED, accounts, latest_portfolio, money
+from tests.e2e.sample import (
+    BUCKET_MIN,
+    CLOSED,
+    accounts,
+    latest_portfolio,
+    money,
+    net_collected,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -163,6 +170,11 @@ def chart(page: Any, title_start: str) -> dict[str, Any]:
     found = [c for c in charts(page) if c["title"].startswith(title_start)]
     assert found, [c["title"] for c in charts(page)]
     return found[0]
+
+
+def metric_value(page: Any, label: str) -> str:
+    box = area(page, "stMain").locator('[data-testid="stMetric"]', has_text=label).first
+    return str(box.locator('[data-testid="stMetricValue"]').inner_text()).strip()
 
 
 def main_text(page: Any) -> str:
@@ -441,6 +453,26 @@ def test_a_shared_link_restores_the_page_choices(page: Any, app_url: str) -> Non
         open_page(again, link)
         assert shown(again, "Period (month)") == "2026-08"
         assert shown(again, "Agent").startswith("AG006")
+    finally:
+        other.close()
+
+
+def test_a_custom_range_starts_from_the_preset_and_travels_in_the_link(
+    page: Any, app_url: str
+) -> None:
+    open_page(page, app_url)
+    choose(page, "Date range", "Last month", "stSidebar")
+    september = money(net_collected(date(2026, 9, 1), date(2026, 9, 30)))
+    assert metric_value(page, "Net collected") == september
+    choose(page, "Date range", "Custom", "stSidebar")  # From/To show the window on screen
+    assert metric_value(page, "Net collected") == september
+    link = str(page.url)
+    assert "from=2026-09-01" in link and "to=2026-09-30" in link, link
+    other = page.context.browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        again = other.new_page()
+        open_page(again, link)
+        assert metric_value(again, "Net collected") == september
     finally:
         other.close()
 
