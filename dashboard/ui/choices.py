@@ -66,7 +66,8 @@ def catalogue_spellings(prefix: str) -> Callable[[Any], list[str]]:
     return spellings
 
 
-def _url_value(key: str) -> str | None:
+def url_value(key: str) -> str | None:
+    """The raw value of a URL parameter (None when absent), read before its widget is drawn."""
     try:
         value = st.query_params.get(key)
     except Exception:  # outside a script run
@@ -94,7 +95,7 @@ def _settle(
         return
     # The session's first draw of this choice: a link's value that Streamlit would not
     # recognise (not this language's label) is mapped to its option here.
-    raw = _url_value(key)
+    raw = url_value(key)
     if raw is None or raw in labels or spellings is None:
         return
     for option in options:
@@ -170,7 +171,7 @@ def segmented(
     default = first if first is not None else options[0]
     texts = _texts(options, lambda o: safe.md(format_func(o)))  # an option's text is markdown
     _settle(key, options, default, spellings, list(texts.values()))
-    if st.session_state.get(key) is None and (_url_value(key) or "") not in texts.values():
+    if st.session_state.get(key) is None and (url_value(key) or "") not in texts.values():
         st.session_state[key] = default
     value = st.segmented_control(
         safe.md(label),

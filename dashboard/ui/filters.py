@@ -44,7 +44,7 @@ FILTERS_KEY = "_view_filters"
 FOLLOWED = "_snapshot_followed"  # the date the "window's end" option named in the last run
 PRESETS = ("month", "last_month", "quarter", "ytd", "12m", "custom")
 FOLLOW = "window_end"  # the snapshot option "follow the window's end"
-BOUND = ("range", "from", "to", "snapshot", "portfolio", "team", "agent")
+BOUND = ("range", "from", "to", "snapshot", "portfolio", "team", "agent")  # URL parameters
 DIMS = ("portfolio", "team", "agent")
 
 
@@ -178,7 +178,7 @@ def _old_link() -> None:
     """A link from before the presets (from/to without range) opens as Custom."""
     if "range" in st.session_state:
         return
-    raw = {k: choices._url_value(k) for k in ("range", "from", "to")}
+    raw = {k: choices.url_value(k) for k in ("range", "from", "to")}
     if raw["range"] is None and (raw["from"] or raw["to"]):
         st.session_state["range"] = "custom"
 
@@ -187,7 +187,7 @@ def _pinned_before_drawing(snaps: list[str]) -> bool:
     """Whether the snapshot is pinned, before its widget is drawn (its state or the link)."""
     value = st.session_state.get("snapshot")
     if value is None:
-        value = choices._url_value("snapshot")
+        value = choices.url_value("snapshot")
     return value in snaps
 
 
