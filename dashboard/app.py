@@ -1,9 +1,10 @@
 """The Streamlit app's frame: page setup, navigation, the shared sidebar filters, the language.
 
 Run with ``streamlit run dashboard/app.py`` (``make run``). This file alone configures the page
-and the navigation and draws the sidebar; the pages in ``dashboard/views/`` only read the
-filters, call the engine through ``dashboard.ui`` and lay out the results. The database is
-``$DASHBOARD_DB`` (read at every run), opened only for the duration of each query.
+and the navigation and draws the sidebar, for the page about to run (``filters.USES`` says
+which filters that page uses; the others are disabled there); the pages in ``dashboard/views/``
+only read the filters, call the engine through ``dashboard.ui`` and lay out the results. The
+database is ``$DASHBOARD_DB`` (read at every run), opened only for the duration of each query.
 """
 
 from __future__ import annotations
@@ -48,21 +49,20 @@ PAGES = {
     "nav.data": [("views/data.py", "data", ":material/upload_file:")],
 }
 
+built = {
+    key: st.Page(path, title=t(f"page.{key}"), icon=icon, url_path=key, default=key == "overview")
+    for pages in PAGES.values()
+    for path, key, icon in pages
+}
 navigation = st.navigation(
-    {
-        t(group): [
-            st.Page(
-                path, title=t(f"page.{key}"), icon=icon, url_path=key, default=key == "overview"
-            )
-            for path, key, icon in pages
-        ]
-        for group, pages in PAGES.items()
-    }
+    {t(group): [built[key] for _path, key, _icon in pages] for group, pages in PAGES.items()}
 )
+# The sidebar is drawn for the page about to run: filters it does not use are disabled there.
+current_page = next((key for key, p in built.items() if p is navigation), "overview")
 
 with filter_box:
     try:
-        filters.sidebar()
+        filters.sidebar(current_page)
     except db.DatabaseBusy:
         st.caption(t("filters.busy"))
 

@@ -114,6 +114,7 @@ def test_headline_collected_matches_the_csv_and_follows_the_filters(on_sample: P
     assert b_only < october
     assert metric(at, "Net collected") == money(b_only)
 
+    at.sidebar.selectbox(key="range").set_value("custom").run()  # From/To: the Custom range
     at.sidebar.date_input(key="from").set_value(date(2026, 9, 1)).run()
     two_months = net_collected(date(2026, 9, 1), date(2026, 10, 31), "BANK_B_CARD")
     assert metric(at, "Net collected") == money(two_months)

@@ -13,7 +13,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard.ui import safe, style, tables
+from dashboard.ui import charts, choices, data, safe, style, tables
+from dashboard.ui.filters import ViewFilters
 from dashboard.ui.i18n import label, t
 
 # (column of kpi/kpis, kind of number, delta colour: normal | inverse | off)
@@ -169,21 +170,56 @@ def statement_figures(row: dict[str, Any]) -> None:
 
 
 def roll_cell(roll: pa.Table, buckets: list[str]) -> tuple[str | None, str | None]:
-    """Pick a cell of the roll-rate matrix (from bucket, to state) among those it has."""
+    """Pick a cell of the roll-rate matrix (from bucket, to state) among those it has; both
+    are page-level choices in the URL (``choices``)."""
     order = [*buckets, "Closed", "Missing"]
     present_from = set(roll.column("from_bucket").to_pylist())
     present_to = set(roll.column("to_state").to_pylist())
     c1, c2 = st.columns(2)
-    from_bucket = c1.selectbox(
+    from_bucket = choices.select(
+        "drill_from",
         t("col.from_bucket"),
         [b for b in buckets if b in present_from],
         format_func=lambda b: label("bucket", b),
-        key="drill_from",
+        spellings=choices.catalogue_spellings("bucket"),
+        container=c1,
     )
-    to_state = c2.selectbox(
+    to_state = choices.select(
+        "drill_to",
         t("col.to_state"),
         [s for s in order if s in present_to],
         format_func=lambda s: label("bucket", s),
-        key="drill_to",
+        spellings=choices.catalogue_spellings("bucket"),
+        container=c2,
     )
     return from_bucket, to_state
+
+
+def one_agent(agents: pa.Table, f: ViewFilters) -> None:
+    """One agent of the leaderboard (a page-level choice in the URL): net collected per month,
+    the contact funnel and the channel mix, with the leaderboard's own filters (window,
+    portfolio, team), so that the trend adds up to the agent's figure on the leaderboard."""
+    ids = agents.column("agent_id").to_pylist()
+    if not ids:
+        st.info(t("agents.none"))
+        return
+    names = dict(zip(ids, agents.column("agent_name").to_pylist(), strict=True))
+    agent = choices.select(
+        "agents_pick",
+        t("agents.pick"),
+        ids,
+        format_func=lambda a: f"{a} {names.get(a) or ''}".strip(),
+        spellings=lambda a: [a],
+    )
+    agent = agent or ids[0]
+    row = tables.where(agents, agent_id=agent).to_pylist()[0]
+    one = {**f.window(), "portfolios": f.portfolios, "teams": f.teams, "agents": [agent]}
+    trend = data.report("collections", by=("month",), credited=True, **one)
+    mix = data.report("contact_mix", **one)
+    c1, c2, c3 = st.columns(3)
+    trend_title = t("agents.trend", agent=safe.svg(agent))  # a Plotly title: HTML-escaped
+    c1.plotly_chart(charts.collections_trend(trend, trend_title), key="at")
+    c2.plotly_chart(charts.funnel(funnel_stages(row), t("agents.funnel")), key="af")
+    c3.plotly_chart(
+        charts.share_pie(mix, "channel", "contacts", t("agents.channels"), "channel"), key="ac"
+    )

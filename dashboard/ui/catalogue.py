@@ -55,8 +55,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "filters.to": ("To", "结束日期"),
     "filters.snapshot": ("Snapshot", "快照日期"),
     "filters.snapshot_help": (
-        "The accounts snapshot used for bucket and roll-rate views.",
-        "逾期阶段与迁徙率所用的账户快照。",
+        (
+            "The accounts snapshot of the bucket and roll-rate views: by default the latest one "
+            "on or before the window's end; choose a date to pin one."
+        ),
+        "逾期阶段与迁徙率所用的账户快照：默认取时间窗结束日当天或之前的最新快照；选择日期即可固定。",
+    ),
+    "filters.snapshot_follow": ("Window's end ({date})", "随时间窗结束日（{date}）"),
+    "filters.range": ("Date range", "日期范围"),
+    "filters.not_here": ("Not used on this page.", "本页不使用此筛选。"),
+    "filters.range_help": (
+        "Presets are relative to the latest snapshot ({latest}); Custom shows From and To.",
+        "预设区间以最新快照（{latest}）为准；选择“自定义”可设置开始与结束日期。",
+    ),
+    "filters.range_dates": ("{date_from} to {date_to}", "{date_from} 至 {date_to}"),
+    "range.month": ("This month", "本月"),
+    "range.last_month": ("Last month", "上月"),
+    "range.quarter": ("This quarter", "本季度"),
+    "range.ytd": ("Year to date", "本年至今"),
+    "range.12m": ("Last 12 months", "近 12 个月"),
+    "range.custom": ("Custom", "自定义"),
+    # The active-filters line at the top of each page
+    "active.line": ("Filters on this page: {items}.", "本页筛选：{items}。"),
+    "list.sep": (", ", "、"),
+    "active.window": (
+        "{date_from} to {date_to} ({preset})",
+        "{date_from} 至 {date_to}（{preset}）",
+    ),
+    "active.snapshot_follow": (
+        "snapshot {date} (the latest on or before {date_to})",
+        "快照 {date}（{date_to} 当天或之前的最新快照）",
+    ),
+    "active.snapshot_pinned": ("snapshot {date} (pinned)", "快照 {date}（已固定）"),
+    "active.balances": ("balances as of the snapshot {date}", "余额截至快照 {date}"),
+    "active.dim": ("{name}: {values}", "{name}：{values}"),
+    "active.unused": ("Not used on this page: {names}.", "本页不使用：{names}。"),
+    "active.why.overview": (
+        "The monthly trend shows every month up to the window's end.",
+        "月度趋势显示截至时间窗结束日的各月。",
+    ),
+    "active.why.recovery": (
+        (
+            "Recovery rates and vintage curves count everything up to the window's end; "
+            "collections by channel count the window only."
+        ),
+        "回收率与账龄曲线统计截至时间窗结束日的全部数据；按渠道的回收金额只统计时间窗内。",
+    ),
+    "active.why.payouts": (
+        "A payout covers one calendar month (chosen below) and every portfolio.",
+        "佣金按自然月计算（在下方选择月份），涵盖所有资产包。",
+    ),
+    "active.why.data": (
+        "Imports and their history are never filtered.",
+        "导入及导入历史不受筛选影响。",
     ),
     "filters.portfolio": ("Portfolio", "资产包"),
     "filters.team": ("Team", "团队"),
@@ -81,6 +132,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "开始日期（{date_from}）晚于结束日期（{date_to}），请修正日期。",
     ),
     "err.no_window": ("Choose a start and an end date.", "请选择开始日期和结束日期。"),
+    "err.window_page": (
+        (
+            "This page's figures need the date window, which starts ({date_from}) after it ends "
+            "({date_to}). Fix From and To in the sidebar, or press Reset filters; the "
+            "Delinquency, Payouts and Data pages work meanwhile."
+        ),
+        (
+            "本页数据依赖时间窗，而开始日期（{date_from}）晚于结束日期（{date_to}）。请在侧边栏修正"
+            "开始与结束日期，或点击“重置筛选”；逾期分析、佣金与数据页面不受影响。"
+        ),
+    ),
+    "err.no_window_page": (
+        (
+            "This page's figures need a date window: choose From and To in the sidebar, or "
+            "press Reset filters."
+        ),
+        "本页数据依赖时间窗：请在侧边栏选择开始与结束日期，或点击“重置筛选”。",
+    ),
     "err.fix_filters": (
         "Fix the filters in the sidebar to see this page.",
         "请先修正侧边栏中的筛选条件。",
@@ -242,6 +311,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "agents.window": ("Window {date_from} to {date_to}.", "时间窗 {date_from} 至 {date_to}。"),
     "agents.sort_by": ("Sort by", "排序依据"),
     "agents.best_first": ("Best first", "从高到低"),
+    "agents.order": ("Order", "排序方向"),
+    "order.best": ("Best first", "从高到低"),
+    "order.worst": ("Worst first", "从低到高"),
     "agents.leaderboard_chart": ("Leaderboard: {metric}", "排行榜：{metric}"),
     "agents.teams": ("Team comparison", "团队对比"),
     "agents.team_collected": ("Net collected by team", "各团队净回收金额"),
@@ -308,6 +380,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已由 {by} 于 {at} 审批：金额已冻结。",
     ),
     "pay.agents": ("Agents", "催收员人数"),
+    "pay.shown": (
+        (
+            "{n} of {total} agents shown (team and agent filters); the downloads and the approval "
+            "cover every agent of the period."
+        ),
+        "显示 {total} 名催收员中的 {n} 名（团队与催收员筛选）；下载与审批涵盖本期全部催收员。",
+    ),
+    "pay.none_shown": (
+        "No agent in the team and agent filters has a payout in {period}.",
+        "团队与催收员筛选中的催收员在 {period} 没有佣金。",
+    ),
     "pay.total": ("Total payout", "佣金合计"),
     "pay.adjustments": ("Adjustments (recomputed − approved)", "调整额（重算 − 已审批）"),
     "pay.notes": ("Notes ({n})", "说明（{n} 条）"),

@@ -6,14 +6,17 @@ and approval comes from the payout engine through ``ui.payouts``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import streamlit as st
 
 from dashboard import scratch
 from dashboard.engine.approvals import ApprovalRefused
 from dashboard.paths import ROOT
-from dashboard.ui import blocks, payouts, safe, style, tables
+from dashboard.ui import blocks, choices, payouts, safe, style, tables
 from dashboard.ui.i18n import t
 from dashboard.ui.payouts import PayoutView
 
@@ -54,22 +57,36 @@ def plan_choices() -> list[Path]:
     return files
 
 
-def summary(v: PayoutView) -> None:
-    """Approval status, totals, and the engine's notes."""
+def rows_for(table: pa.Table, *, teams: Sequence[str], agents: Sequence[str]) -> pa.Table:
+    """The payout rows of the agents the sidebar's team and agent filters keep (all when
+    both are empty)."""
+    mask = None
+    for column, values in (("team", teams), ("agent_id", agents)):
+        if values:
+            cond = pc.is_in(table.column(column), value_set=pa.array(list(values), pa.string()))
+            mask = cond if mask is None else pc.and_(mask, cond)
+    return table if mask is None else table.filter(pc.fill_null(mask, False))
+
+
+def summary(v: PayoutView, rows: pa.Table | None = None) -> None:
+    """Approval status, totals of the agents shown (``rows``, default all), the engine's notes."""
     a = v.approval
     if a is None:
         st.info(t("pay.draft"), icon=":material/edit_note:")
     else:
         at = f"{a.approved_at:%Y-%m-%d %H:%M}"
         st.success(safe.t("pay.approved", by=a.approved_by, at=at), icon=":material/verified:")
-    total = blocks.sums(v.table, ("basis", "payout"))
+    shown = v.table if rows is None else rows
+    if shown.num_rows != v.table.num_rows:
+        st.caption(safe.t("pay.shown", n=shown.num_rows, total=v.table.num_rows))
+    total = blocks.sums(shown, ("basis", "payout"))
     items = [
-        (t("pay.agents"), style.count(v.table.num_rows)),
+        (t("pay.agents"), style.count(shown.num_rows)),
         (t("col.basis"), style.money(total["basis"])),
         (t("pay.total"), style.money(total["payout"])),
     ]
     if a is not None:
-        adjust = blocks.sums(v.table, ("adjustment",))["adjustment"]
+        adjust = blocks.sums(shown, ("adjustment",))["adjustment"]
         items.append((t("pay.adjustments"), style.money(adjust, sign=True)))
     blocks.metric_row(items)
     with st.expander(safe.t("pay.notes", n=len(v.notes)), expanded=a is not None):
@@ -110,13 +127,23 @@ def downloads(v: PayoutView) -> None:
     )
 
 
-def statement(v: PayoutView) -> None:
-    """One agent's statement: figures, audit lines, the plan in words, HTML/PDF downloads."""
-    ids = v.table.column("agent_id").to_pylist()
-    names = dict(zip(ids, v.table.column("agent_name").to_pylist(), strict=True))
-    agent = st.selectbox(
-        t("pay.agent"), ids, key="pay_agent", format_func=lambda a: f"{a} {names.get(a) or ''}"
+def statement(v: PayoutView, rows: pa.Table | None = None) -> None:
+    """One agent's statement (an agent of ``rows``, default all): figures, audit lines, the
+    plan in words, HTML/PDF downloads. The agent is a page-level choice kept in the URL."""
+    shown = v.table if rows is None else rows
+    ids = shown.column("agent_id").to_pylist()
+    if not ids:
+        st.info(safe.t("pay.none_shown", period=v.period))
+        return
+    names = dict(zip(ids, shown.column("agent_name").to_pylist(), strict=True))
+    agent = choices.select(
+        "pay_agent",
+        t("pay.agent"),
+        ids,
+        format_func=lambda a: f"{a} {names.get(a) or ''}".strip(),
+        spellings=lambda a: [a],
     )
+    agent = agent or ids[0]
     stem = f"statement_{v.period}_{agent}"
     left, right = st.columns([1, 2])
     with left:

@@ -168,6 +168,10 @@ def layout(fig: go.Figure, *, title: str, money_axis: str | None = None) -> go.F
 CSS = """
 <style>
 [data-testid="stMetricValue"] { font-size: 1.75rem; }
+/* A sidebar filter the page does not use (ui.filters): greyed and not clickable. Not
+   disabled=True: a disabled bound widget loses its URL parameter on a page switch. */
+[class*="st-key-filter_"]:has([class*="st-key-unused_"]) { opacity: 0.45; }
+[class*="st-key-filter_"]:has([class*="st-key-unused_"]) * { pointer-events: none; }
 </style>
 """
 

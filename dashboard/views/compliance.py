@@ -1,22 +1,24 @@
-"""Compliance: violations by agent and rule, the violating contacts, China / US presets."""
+"""Compliance: violations by agent and rule, the violating contacts, China / US presets.
+
+The preset and the agent/rule of the contact list are page-level choices kept in the URL."""
 
 import streamlit as st
 
 from dashboard.engine.compliance import active_rules
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, data, page, safe, style, tables
+from dashboard.ui import blocks, charts, choices, data, page, safe, style, tables
 from dashboard.ui.i18n import label, t
 
 f = page.begin("compliance")
 settings = default_settings()
 with page.guard():
-    preset = st.segmented_control(
+    preset = choices.segmented(
+        "compliance_preset",
         t("compliance.preset"),
         list(settings.preset_names),
-        default=settings.default_preset,
-        required=True,
-        format_func=lambda p: safe.label("preset", p),
-        key="compliance_preset",
+        format_func=lambda p: label("preset", p),
+        spellings=choices.catalogue_spellings("preset"),
+        first=settings.default_preset,
     )
     st.caption(safe.label("preset_rules", preset))
     args = {**f.window(), **f.dims(), "preset": preset}
@@ -37,20 +39,23 @@ with page.guard():
         tables.show(by_rule, name=f"compliance_by_rule_{preset}", height=300)
     st.subheader(safe.t("compliance.contacts", n=f"{detail.num_rows:,}"))
     c1, c2 = st.columns(2)
-    only_agent = c1.selectbox(
+    only_agent = choices.select(
+        "viol_agent",
         t("col.agent_id"),
         sorted(set(detail.column("agent_id").to_pylist())),
-        index=None,
+        optional=True,
         placeholder=t("filters.all"),
-        key="viol_agent",
+        container=c1,
     )
-    only_rule = c2.selectbox(
+    only_rule = choices.select(
+        "viol_rule",
         t("col.rule"),
         rules,
-        index=None,
-        placeholder=t("filters.all"),
         format_func=lambda r: label("rule", r),
-        key="viol_rule",
+        spellings=choices.catalogue_spellings("rule"),
+        optional=True,
+        placeholder=t("filters.all"),
+        container=c2,
     )
     chosen = {k: v for k, v in (("agent_id", only_agent), ("rule", only_rule)) if v}
     tables.show(tables.where(detail, **chosen), name=f"compliance_contacts_{preset}", height=360)

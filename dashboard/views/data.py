@@ -8,6 +8,7 @@ from dashboard.ui.i18n import t
 
 st.title(t("page.data"))
 st.caption(t("page.data.about"))
+page.filters_line("data")  # none of the sidebar's filters applies here: the line says so
 with page.guard():
     data_page.upload_section()
     data_page.result_section()

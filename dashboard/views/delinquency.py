@@ -1,22 +1,24 @@
-"""Delinquency: buckets of a snapshot, bucket mix over time, roll rates with drill-down."""
+"""Delinquency: buckets of a snapshot, bucket mix over time, roll rates with drill-down.
+
+The snapshot is the sidebar's (the window's end unless pinned); the measure and the drill-down
+cell are page-level choices kept in the URL (``ui.choices``)."""
 
 import streamlit as st
 
 from dashboard.engine.kpi_breakdowns import roll_summary_of
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, data, page, safe, tables
+from dashboard.ui import blocks, charts, choices, data, page, safe, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("delinquency")
 buckets = default_settings().bucket_names
 with page.guard():
-    measure = st.segmented_control(
+    measure = choices.segmented(
+        "delinq_measure",
         t("delinq.measure"),
         ["accounts", "balance"],
-        default="accounts",
-        required=True,
         format_func=lambda m: t(f"col.{m}"),
-        key="delinq_measure",
+        spellings=choices.catalogue_spellings("col"),
     )
     snap = data.report("buckets", as_of=f.snapshot, **f.dims())
     history = data.report("buckets", **f.dims())

@@ -1,5 +1,11 @@
 """Payouts (finance): a period's commission per agent with every component, statements with
-their audit lines, approval, approved vs recomputed, downloads."""
+their audit lines, approval, approved vs recomputed, downloads.
+
+The period and the statement's agent are page-level choices kept in the URL. The sidebar's team
+and agent filters choose the agents shown (chart, table, statement); the downloads and the
+approval always cover the whole period. The date window, snapshot and portfolio do not apply
+(a payout is one calendar month over every portfolio) and are disabled on this page.
+"""
 
 from pathlib import Path
 
@@ -7,7 +13,7 @@ import streamlit as st
 
 from dashboard.engine.payout_run import PayoutInputError
 from dashboard.engine.plans import PlanFileError
-from dashboard.ui import charts, data, page, payouts, payouts_page, safe, tables
+from dashboard.ui import charts, choices, data, page, payouts, payouts_page, safe, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("payouts")
@@ -16,14 +22,8 @@ with page.guard():
     if not months:
         st.info(t("pay.no_activity"))
         st.stop()
-    wanted = f"{f.date_to:%Y-%m}"
     c1, c2 = st.columns(2)
-    period = c1.selectbox(
-        t("pay.period"),
-        months,
-        index=months.index(wanted) if wanted in months else 0,
-        key="pay_period",
-    )
+    period = choices.select("pay_period", t("pay.period"), months, container=c1) or months[0]
     plans = c2.selectbox(
         t("pay.plans"),
         payouts_page.plan_choices(),
@@ -35,11 +35,12 @@ with page.guard():
     except (PlanFileError, PayoutInputError) as exc:
         st.error(safe.t("pay.cannot", detail=str(exc)))
         st.stop()
-    payouts_page.summary(view)
-    st.plotly_chart(charts.payout_bars(view.table, t("pay.chart", period=period)), key="chart")
-    tables.show(view.table, name=f"payouts_{period}", height=360, download=False)
+    shown = payouts_page.rows_for(view.table, teams=f.teams, agents=f.agents)
+    payouts_page.summary(view, shown)
+    st.plotly_chart(charts.payout_bars(shown, t("pay.chart", period=period)), key="chart")
+    tables.show(shown, name=f"payouts_{period}", height=360, download=False)
     payouts_page.downloads(view)
     st.subheader(t("pay.statement"))
-    payouts_page.statement(view)
+    payouts_page.statement(view, shown)
     st.subheader(t("pay.approval"))
     payouts_page.approval(view, Path(plans))

@@ -1,0 +1,330 @@
+"""Selections that never lie, through Streamlit's AppTest (issue 10): the date-range presets,
+the snapshot that follows the window's end, an invalid window that stops only the pages that
+need it, page-level choices restored from a link (also one made in the other language), Reset
+that puts every control and choice back, filters a page does not use saying so, Payouts that
+follow the team filter, and one agent's trend that adds up to the leaderboard.
+
+Expected values: hand-computed dates, plain pandas over the sample CSV files
+(``tests.e2e.sample``, ``tests.e2e.test_selection``), or the command line's ``report``.
+The browser tests (tests/e2e/test_selection.py) check what a user sees; these check the
+same rules quickly, page by page.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.ui.catalogue import CATALOGUE
+from dashboard.ui.choices import CHOICES
+from dashboard.ui.filters import PRESETS, preset_window, snapshot_for
+from tests.e2e.sample import bucket_counts, build_sample_db, money, net_collected
+from tests.e2e.test_selection import collected_by, roll_cell_count
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+NOT_HERE = "Not used on this page."
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("selection") / "sample.duckdb")
+
+
+@pytest.fixture
+def on_sample(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, path)
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return path
+
+
+def open_page(page: str, query: dict[str, Any] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    if page != "overview":
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def captions(at: AppTest, where: Any = None) -> list[str]:
+    return [c.value for c in (where or at).caption]
+
+
+def active(at: AppTest) -> str:
+    line = [c for c in captions(at.main) if c.startswith(":material/filter_alt:")]
+    assert len(line) == 1, captions(at.main)
+    return line[0].replace("\\", "")
+
+
+def chart(at: AppTest, title: str) -> dict[str, Any]:
+    """A Plotly chart's figure (as sent to the browser), by the start of its title."""
+    for el in at.get("plotly_chart"):
+        spec = json.loads(el.proto.spec)
+        text = (spec["layout"].get("title") or {}).get("text", "")
+        if text.startswith(title):
+            return dict(spec)
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def numbers(values: Any) -> list[float]:
+    """A Plotly data array: a list, or base64 'bdata' of float64 / int values."""
+    if isinstance(values, dict):
+        raw = base64.b64decode(values["bdata"])
+        fmt = {"f8": "d", "i4": "i", "i2": "h", "i1": "b", "u1": "B", "u2": "H", "u4": "I"}
+        code = fmt[values["dtype"]]
+        return list(struct.unpack(f"<{len(raw) // struct.calcsize(code)}{code}", raw))
+    return [float(v) for v in values]
+
+
+def cli_payouts(db_path: Path, period: str) -> dict[str, dict[str, str]]:
+    """The command line's payouts of a period (agent_id -> row)."""
+    env = {**os.environ, "DASHBOARD_DB": str(db_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard", "report", "payouts", "--period", period,
+         "--format", "csv"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return {r["agent_id"]: r for r in csv.DictReader(io.StringIO(out.stdout))}
+
+
+# ----------------------------------------------------------------------- presets, snapshot
+
+
+def test_presets_are_relative_to_the_latest_snapshot() -> None:
+    oct31 = date(2026, 10, 31)
+    assert preset_window("month", oct31) == (date(2026, 10, 1), oct31)
+    assert preset_window("last_month", oct31) == (date(2026, 9, 1), date(2026, 9, 30))
+    assert preset_window("quarter", oct31) == (date(2026, 10, 1), oct31)
+    assert preset_window("ytd", oct31) == (date(2026, 1, 1), oct31)
+    assert preset_window("12m", oct31) == (date(2025, 11, 1), oct31)
+    feb15 = date(2024, 2, 15)  # mid-month, leap year, first quarter
+    assert preset_window("last_month", feb15) == (date(2024, 1, 1), date(2024, 1, 31))
+    assert preset_window("quarter", feb15) == (date(2024, 1, 1), feb15)
+    assert preset_window("12m", feb15) == (date(2023, 3, 1), feb15)
+    jan31 = date(2026, 1, 31)  # last month is in the year before
+    assert preset_window("last_month", jan31) == (date(2025, 12, 1), date(2025, 12, 31))
+    mar31 = date(2025, 3, 31)
+    assert preset_window("last_month", mar31) == (date(2025, 2, 1), date(2025, 2, 28))
+    with pytest.raises(ValueError, match="custom"):
+        preset_window("custom", oct31)
+    assert all(f"range.{p}" in CATALOGUE for p in PRESETS)
+
+
+def test_the_snapshot_is_the_latest_on_or_before_the_window_end() -> None:
+    dates = [date(2026, 7, 31), date(2026, 8, 31), date(2026, 9, 30)]
+    assert snapshot_for(dates, date(2026, 8, 31)) == date(2026, 8, 31)
+    assert snapshot_for(dates, date(2026, 9, 29)) == date(2026, 8, 31)
+    assert snapshot_for(dates, date(2026, 12, 1)) == date(2026, 9, 30)
+    assert snapshot_for(dates, date(2026, 1, 1)) == date(2026, 7, 31)  # none before: the first
+    assert snapshot_for(dates, None) == date(2026, 9, 30)
+
+
+def test_a_preset_is_the_window_every_figure_uses(on_sample: Path) -> None:
+    at = open_page("overview", {"range": "Last month"})
+    assert metric(at, "Net collected") == money(net_collected(date(2026, 9, 1), date(2026, 9, 30)))
+    assert "2026-09-01 to 2026-09-30 (Last month)" in active(at)
+    assert "balances as of the snapshot 2026-09-30" in active(at)
+
+
+def test_the_snapshot_follows_the_window_end_unless_pinned(on_sample: Path) -> None:
+    window = {"range": "Custom", "from": "2026-08-01", "to": "2026-08-15"}
+    at = open_page("delinquency", window)
+    shown = at.dataframe[0].value
+    assert set(shown["as_of_date"].astype(str)) == {"2026-07-31"}
+    got = dict(zip(shown["bucket"], shown["accounts"].astype(int), strict=True))
+    assert got == bucket_counts(date(2026, 7, 31))
+    assert "snapshot 2026-07-31 (the latest on or before 2026-08-15)" in active(at)
+    assert at.sidebar.selectbox(key="snapshot").value == "window_end"
+
+    at = open_page("delinquency", {**window, "snapshot": "2026-06-30"})
+    assert set(at.dataframe[0].value["as_of_date"].astype(str)) == {"2026-06-30"}
+    assert "snapshot 2026-06-30 (pinned)" in active(at)
+    # pinned, the window does not apply to Delinquency: the sidebar says so
+    assert NOT_HERE in captions(at, at.sidebar)
+
+    # Overview's balances are as of the window's end, pinned or not, and it says so
+    at = open_page("overview", {**window, "snapshot": "2026-06-30"})
+    assert "balances as of the snapshot 2026-07-31" in active(at)
+    assert chart(at, "Balance by delinquency bucket")["layout"]["title"]["text"].endswith(
+        "(2026-07-31)"
+    )
+
+
+# --------------------------------------------------------------------- an invalid window
+
+
+def test_an_invalid_window_stops_only_the_pages_that_need_it(on_sample: Path) -> None:
+    inverted = {"from": "2026-10-31", "to": "2026-10-01"}  # an old link: no range, so Custom
+    for page in ("overview", "recovery", "agents", "compliance"):
+        at = open_page(page, inverted)
+        assert any("starts (2026-10-31) after it ends" in e.value for e in at.sidebar.error)
+        assert any("starts (2026-10-31) after it ends (2026-10-01)" in w.value for w in at.warning)
+        assert not at.metric and not at.dataframe, page
+    at = open_page("payouts", inverted)
+    assert any("after it ends" in e.value for e in at.sidebar.error)
+    assert not at.warning and not any("Fix the filters" in i.value for i in at.info)
+    assert metric(at, "Total payout")
+    at = open_page("data", inverted)
+    assert not at.warning
+    assert any(s.value == "Import history" for s in at.subheader)
+    at = open_page("delinquency", inverted)  # follows the window's end, To
+    assert set(at.dataframe[0].value["as_of_date"].astype(str)) == {"2026-09-30"}
+
+
+# ------------------------------------------------------------- page-level choices, links
+
+
+def test_page_choices_in_a_link_are_what_the_pages_use(on_sample: Path) -> None:
+    at = open_page("agents", {"agents_pick": "AG006 Lin B.", "agents_sort": "Kept rate"})
+    assert at.selectbox(key="agents_pick").value == "AG006"
+    assert chart(at, "Net collected per month")["layout"]["title"]["text"].endswith("AG006")
+    assert at.selectbox(key="agents_sort").value == "kept_rate"
+    assert chart(at, "Leaderboard")["layout"]["title"]["text"] == "Leaderboard: Kept rate"
+
+    at = open_page("payouts", {"pay_period": "2026-08", "pay_agent": "AG006"})
+    assert at.selectbox(key="pay_period").value == "2026-08"
+    assert at.selectbox(key="pay_agent").value == "AG006"
+    basis = money(Decimal(cli_payouts(on_sample, "2026-08")["AG006"]["basis"]))
+    statement = [m.value for m in at.markdown if "Basis (net credited)" in m.value]
+    assert statement and f"| {basis} |" in statement[0].replace("\\", ""), statement
+
+    at = open_page("delinquency", {"drill_from": "M1", "drill_to": "M2"})
+    n = roll_cell_count(date(2026, 9, 30), date(2026, 10, 31), "M1", "M2")
+    assert any(c.startswith(f"{n:,} accounts") for c in captions(at.main)), captions(at.main)
+
+    at = open_page("compliance", {"compliance_preset": "US (Regulation F / FDCPA)"})
+    assert at.get("button_group")[0].value == "us"
+
+
+def test_a_link_made_in_the_other_language_opens_the_same_view(on_sample: Path) -> None:
+    zh = {
+        "agents_sort": CATALOGUE["col.kept_rate"][1],
+        "agents_order": CATALOGUE["order.worst"][1],
+        "range": CATALOGUE["range.last_month"][1],
+    }
+    at = open_page("agents", zh)  # an English session
+    assert at.selectbox(key="agents_sort").value == "kept_rate"
+    assert at.get("button_group")[0].value == "worst"
+    assert at.sidebar.selectbox(key="range").value == "last_month"
+    at = open_page("agents", {"agents_sort": "kept_rate", "agents_pick": "AG006"})  # codes
+    assert at.selectbox(key="agents_sort").value == "kept_rate"
+    assert at.selectbox(key="agents_pick").value == "AG006"
+    at = open_page("agents", {"lang": "中文", "agents_sort": "Kept rate"})  # and the other way
+    assert at.selectbox(key="agents_sort").value == "kept_rate"
+
+
+def test_an_agent_who_left_the_leaderboard_is_not_kept(on_sample: Path) -> None:
+    at = open_page("agents", {"agents_pick": "AG006"})
+    assert at.selectbox(key="agents_pick").value == "AG006"
+    at.sidebar.multiselect(key="agent").set_value(["AG003"]).run()
+    assert at.selectbox(key="agents_pick").value == "AG003"
+    assert chart(at, "Net collected per month")["layout"]["title"]["text"].endswith("AG003")
+
+
+# ------------------------------------------------------------------------------- Reset
+
+
+def test_reset_puts_every_control_and_every_choice_back(on_sample: Path) -> None:
+    query = {
+        "range": "Custom",
+        "from": "2026-07-01",
+        "to": "2026-09-30",
+        "snapshot": "2026-06-30",
+        "portfolio": "BANK_B_CARD",
+        "agents_pick": "AG006",
+        "agents_sort": "Kept rate",
+        "pay_period": "2026-08",
+    }
+    at = open_page("payouts", query)
+    assert at.selectbox(key="pay_period").value == "2026-08"
+    at.switch_page("views/agents.py").run()
+    assert at.selectbox(key="agents_pick").value == "AG006"
+    at.sidebar.button(key="reset_filters").click().run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="range").value == "month"
+    assert at.sidebar.selectbox(key="snapshot").value == "window_end"
+    assert at.sidebar.multiselect(key="portfolio").value == []
+    first = at.selectbox(key="agents_pick").options[0]
+    assert at.selectbox(key="agents_pick").value == first.split()[0]
+    assert chart(at, "Net collected per month")["layout"]["title"]["text"].endswith(
+        first.split()[0]
+    )
+    assert at.selectbox(key="agents_sort").value == "collected"
+    assert "2026-10-01 to 2026-10-31 (This month)" in active(at)
+    at.switch_page("views/payouts.py").run()  # a choice of a page not shown at Reset
+    assert at.selectbox(key="pay_period").value == at.selectbox(key="pay_period").options[0]
+    assert set(CHOICES.values()) <= {"delinquency", "agents", "compliance", "payouts"}
+
+
+# ------------------------------------------------------------ which filters apply where
+
+
+@pytest.mark.parametrize(
+    ("page", "unused"),
+    [
+        ("overview", "Snapshot"),
+        ("delinquency", None),
+        ("recovery", "Snapshot"),
+        ("agents", "Snapshot"),
+        ("compliance", "Snapshot"),
+        ("payouts", "Date range, Snapshot, Portfolio"),
+        ("data", "Date range, Snapshot, Portfolio, Team, Agent"),
+    ],
+)
+def test_filters_a_page_does_not_use_say_so(on_sample: Path, page: str, unused: str) -> None:
+    at = open_page(page)
+    n = 0 if unused is None else len(unused.split(", "))
+    assert captions(at, at.sidebar).count(NOT_HERE) == n
+    line = active(at)
+    if unused is None:
+        assert "Not used on this page" not in line
+    else:
+        assert f"Not used on this page: {unused}." in line
+
+
+def test_payouts_show_the_agents_of_the_team_filter(on_sample: Path) -> None:
+    rows = list(cli_payouts(on_sample, "2026-10").values())
+    team = [r for r in rows if r["team"] == "T1"]
+    at = open_page("payouts", {"team": "T1"})
+    table = at.dataframe[0].value
+    assert sorted(table["agent_id"]) == sorted(r["agent_id"] for r in team)
+    assert metric(at, "Agents") == str(len(team))
+    total = sum((Decimal(r["payout"]) for r in team), Decimal("0.00"))
+    assert metric(at, "Total payout") == money(total)
+    assert any(f"{len(team)} of {len(rows)} agents shown" in c for c in captions(at.main))
+    assert at.selectbox(key="pay_agent").options == [
+        f"{r['agent_id']} {r['agent_name']}" for r in sorted(team, key=lambda r: r["agent_id"])
+    ]
+
+
+def test_one_agent_adds_up_to_the_leaderboard(on_sample: Path) -> None:
+    window = {"range": "Custom", "from": "2026-07-01", "to": "2026-10-31"}
+    at = open_page("agents", {**window, "portfolio": "BANK_B_CARD", "agents_pick": "AG006"})
+    expected = collected_by("AG006", date(2026, 7, 1), date(2026, 10, 31), "BANK_B_CARD")
+    board = chart(at, "Leaderboard")["data"][0]
+    on_board = dict(zip(board["y"], numbers(board["x"]), strict=True))["AG006"]
+    assert abs(Decimal(str(on_board)) - expected) < Decimal("0.005")
+    trend = chart(at, "Net collected per month")["data"]
+    drawn = sum(Decimal(str(v)) for trace in trend for v in numbers(trace["y"]))
+    assert abs(drawn - expected) < Decimal("0.005"), (drawn, expected)
