@@ -1,0 +1,329 @@
+"""What is on screen, without a browser (issue 10): one number formatter for the whole app,
+tables that put their key columns first, honest payout bars and contact stage rates, compact
+cards with the exact value on hover.
+
+Expected values are hand-written (the formatter) or come from the command line's reports, with
+the arithmetic done here in plain Python (never through the chart or table code under test).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.e2e.sample import build_sample_db
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+Y = "¥"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("screen") / "sample.duckdb")
+
+
+@pytest.fixture
+def on_sample(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, path)
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return path
+
+
+def cli(db: Path, *args: str) -> list[dict[str, str]]:
+    """A report of the real command line, as CSV rows."""
+    env = {**os.environ, "DASHBOARD_DB": str(db)}
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard", "report", *args, "--format", "csv"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return list(csv.DictReader(io.StringIO(out.stdout)))
+
+
+# ------------------------------------------------------------------------------ the formatter
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("value", "sign", "text"),
+    [
+        (D("-3973"), False, "-¥3,973.00"),  # the sign before the currency symbol
+        (D("-217289.83"), False, "-¥217,289.83"),
+        (D("0"), False, "¥0.00"),
+        (D("0"), True, "¥0.00"),  # zero has no sign
+        (D("34775943.57"), False, "¥34,775,943.57"),
+        (D("999999999999.99"), False, "¥999,999,999,999.99"),
+        (D("0.005"), False, "¥0.01"),  # half up, as the payout engine rounds
+        (D("-0.005"), False, "-¥0.01"),
+        (D("132080.13"), True, "+¥132,080.13"),
+        (D("-5.88"), True, "-¥5.88"),
+        (None, False, "–"),
+    ],
+)
+def test_money_is_exact_with_the_sign_before_the_symbol(
+    value: Decimal | None, sign: bool, text: str
+) -> None:
+    from dashboard.ui import fmt
+
+    for lang in ("en", "zh"):
+        assert fmt.money(value, sign=sign, lang=lang) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "zh"),
+    [
+        (D("34775943.57"), "¥34.8M", "¥3,477.6万"),
+        (D("1516125.35"), "¥1.5M", "¥151.6万"),
+        (D("-217289.83"), "-¥217.3K", "-¥21.7万"),
+        (D("3824423.15"), "¥3.8M", "¥382.4万"),
+        (D("123456789"), "¥123.5M", "¥1.2亿"),
+        (D("1234567890123.00"), "¥1,234.6B", "¥12,345.7亿"),
+        (D("999950"), "¥1.0M", "¥100.0万"),  # 999.95K rounds up to the next unit
+        (D("99999999"), "¥100.0M", "¥1.0亿"),  # 9,999.99999万 rounds up to 亿
+        (D("999.99"), "¥999.99", "¥999.99"),  # below the first unit: exact
+        (D("9999.99"), "¥10.0K", "¥9,999.99"),
+        (D("0"), "¥0.00", "¥0.00"),
+        (None, "–", "–"),
+    ],
+)
+def test_compact_money_for_cards(value: Decimal | None, en: str, zh: str) -> None:
+    from dashboard.ui import fmt
+
+    assert fmt.money_short(value, lang="en") == en
+    assert fmt.money_short(value, lang="zh") == zh
+
+
+def test_compact_money_signed_for_card_deltas() -> None:
+    from dashboard.ui import fmt
+
+    assert fmt.money_short(D("204737.59"), sign=True, lang="en") == "+¥204.7K"
+    assert fmt.money_short(D("204737.59"), sign=True, lang="zh") == "+¥20.5万"
+    assert fmt.money_short(D("-126528.50"), sign=True, lang="en") == "-¥126.5K"
+    assert fmt.money_short(D("0.00"), sign=True, lang="en") == "¥0.00"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("0.444444"), "44.4%"),
+        (D("0.68"), "68.0%"),  # the same decimals as every other rate ("68%" beside "44.44%")
+        (D("0"), "0.0%"),
+        (D("1.5"), "150.0%"),  # a recovery rate has no upper bound
+        (D("0.00049"), "0.0%"),
+        (D("0.0005"), "0.1%"),  # half up
+        (D("-0.012"), "-1.2%"),
+        (None, "–"),
+    ],
+)
+def test_rates_have_one_decimal_everywhere(value: Decimal | None, text: str) -> None:
+    from dashboard.ui import fmt
+
+    assert fmt.rate(value) == text
+
+
+def test_points_counts_dates_factors_and_plan_rates() -> None:
+    from dashboard.ui import fmt
+
+    assert fmt.points(D("0.009"), lang="en") == "+0.9 pp"
+    assert fmt.points(D("0.009"), lang="zh") == "+0.9 个百分点"
+    assert fmt.points(D("-0.0862"), lang="en") == "-8.6 pp"
+    assert fmt.points(D("0"), lang="en") == "0.0 pp"
+    assert fmt.points(None, lang="en") == "–"
+    assert fmt.count(1234567) == "1,234,567"
+    assert fmt.count(27, sign=True) == "+27"
+    assert fmt.count(-3, sign=True) == "-3"
+    assert fmt.count(0, sign=True) == "0"
+    assert fmt.count(D("20")) == "20"  # a task level is a count, never "20.00"
+    assert fmt.day(date(2026, 10, 31)) == "2026-10-31"
+    assert fmt.month(date(2026, 10, 1)) == "2026-10"
+    assert fmt.factor(D("0.96")) == "0.9600"
+    assert fmt.plan_rate(D("0.015")) == "1.50%"
+    assert fmt.plan_rate(D("0.02")) == "2.00%"
+
+
+def test_the_currency_symbol_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.ui import fmt
+
+    monkeypatch.setenv("DASHBOARD_CURRENCY", "$")
+    assert fmt.money(D("-1234.5")) == "-$1,234.50"
+    assert fmt.money_short(D("-1234567"), lang="zh") == "-$123.5万"
+
+
+def test_money_ticks_are_round_and_formatted_like_the_cards() -> None:
+    from dashboard.ui import fmt
+
+    values, texts = fmt.ticks(0, 9144.85, "money", lang="en")
+    assert values[0] == 0 and values[-1] >= 9144.85
+    assert texts == [fmt.money_tick(v, lang="en") for v in values]
+    assert "¥8K" in texts and "¥0" in texts
+    _, zh = fmt.ticks(0, 1_600_000, "money", lang="zh")
+    assert "¥150万" in zh or "¥100万" in zh
+    _, neg = fmt.ticks(-4000, 2000, "money", lang="en")
+    assert "-¥4K" in neg  # the sign before the symbol on an axis too
+    _, rates = fmt.ticks(0, 0.38, "rate", lang="en")
+    assert rates[:3] == ["0%", "10%", "20%"]
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def test_table_money_and_rate_columns_share_the_formatter() -> None:
+    from dashboard.ui import tables
+
+    table = pa.table(
+        {
+            "agent_id": ["AG1", "AG2"],
+            "balance": pa.array([D("-3973.00"), D("12.50")], pa.decimal128(38, 2)),
+            "kept_rate": pa.array([D("0.680000"), D("0.444444")], pa.decimal128(38, 6)),
+            "tasks": pa.array([20, 3], pa.int64()),
+        }
+    )
+    config = tables.column_config(table)
+    # money: the symbol in the header, the sign before the digits in the cell
+    assert config["balance"]["label"] == "Balance (¥)"
+    assert config["balance"]["type_config"]["format"] == "%,.2f"
+    assert config["kept_rate"]["type_config"]["format"] == "%.1f%%"
+    assert config["tasks"]["type_config"]["format"] == "%,d"
+    frame = tables.table_frame(table)
+    assert list(frame["kept_rate"]) == [68.0, pytest.approx(44.4444)]  # percent units
+    assert list(frame["balance"]) == [-3973.0, 12.5]
+
+
+def test_key_columns_first_id_pinned_constant_columns_last() -> None:
+    from dashboard.ui import tables
+
+    table = pa.table(
+        {
+            "period": ["2026-10", "2026-10"],
+            "agent_id": ["AG1", "AG2"],
+            "agent_name": ["A", "B"],
+            "team": ["T1", "T2"],
+            "basis": pa.array([D("1.00"), D("2.00")], pa.decimal128(38, 2)),
+            "payout": pa.array([D("1.00"), D("2.00")], pa.decimal128(38, 2)),
+            "status": ["draft", "draft"],
+        }
+    )
+    order = tables.column_order(table, key=("payout", "status"))
+    assert order == ["agent_id", "agent_name", "payout", "status", "team", "basis", "period"]
+    config = tables.column_config(table)
+    assert config["agent_id"]["pinned"] is True
+    assert config["agent_name"]["pinned"] is True
+    assert not config["payout"].get("pinned")
+
+
+# ------------------------------------------------------------------------------ charts
+
+
+def _trace(fig: Any, meta: str) -> Any:
+    found = [d for d in fig.data if d.meta == meta]
+    assert found, [d.meta for d in fig.data]
+    return found[0]
+
+
+def test_a_capped_payout_bar_is_the_paid_amount_with_the_cut_above_it(on_sample: Path) -> None:
+    from dashboard.engine.plans import load_plans
+    from dashboard.ui import charts, payouts
+
+    rows = {r["agent_id"]: r for r in cli(on_sample, "payouts", "--period", "2026-10")}
+    ag006 = rows["AG006"]
+    cap = D(str(load_plans(ROOT / "sample_data" / "plans.yaml").plans["ladder"].cap))
+    assert ag006["cap_applied"] == "true" and D(ag006["payout"]) == cap == D("5000")
+    assert D(ag006["total"]) > cap  # the issue's "~9,100 under a 5,000 payout"
+
+    view = payouts.view("2026-10", ROOT / "sample_data" / "plans.yaml")
+    fig = charts.payout_bars(view.table, "t")
+    paid = _trace(fig, "paid")
+    cut = _trace(fig, "cut")
+    paid_of = dict(zip(paid.x, paid.y, strict=True))
+    cut_of = dict(zip(cut.x, cut.y, strict=True))
+    for agent, r in rows.items():
+        payout, total = D(r["payout"]), D(r["total"])
+        assert paid_of[agent] == pytest.approx(float(payout)), agent
+        above = total - payout if r["cap_applied"] == "true" else D(0)
+        assert cut_of.get(agent, 0) == pytest.approx(float(above)), agent
+    assert cut_of["AG006"] == pytest.approx(float(D(ag006["total"]) - cap))
+    assert cut.marker.pattern.shape  # the cut is hatched: not paid
+    # the tallest bar is no longer the pre-cap total
+    assert max(p + c for p, c in zip(paid.y, [cut_of.get(a, 0) for a in paid.x], strict=True)) < 9200
+    deficit = _trace(fig, "deficit")
+    deficit_of = dict(zip(deficit.x, deficit.y, strict=True))
+    assert deficit_of["AG020"] == pytest.approx(float(D(rows["AG020"]["total"])))
+
+
+def test_contact_stages_are_rates_of_the_stage_before(on_sample: Path) -> None:
+    from dashboard.ui import charts, data
+
+    window = ("--from", "2026-10-01", "--to", "2026-10-31")
+    row = next(r for r in cli(on_sample, "agents", *window) if r["agent_id"] == "AG006")
+    contacts, rpc = int(row["contacts"]), int(row["right_party_contacts"])
+    promises, kept = int(row["promises"]), int(row["promises_kept"])
+    expected = [rpc / contacts, promises / rpc, kept / promises]
+
+    agents = data.report("agents", date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    engine_row = next(r for r in agents.to_pylist() if r["agent_id"] == "AG006")
+    fig = charts.stage_rates(engine_row, "t")
+    stages = _trace(fig, "stages")
+    assert list(stages.x) == pytest.approx(expected)
+    assert stages.type == "bar" and all(0 <= x <= 1 for x in stages.x)
+    assert f"{kept:,} / {promises:,}" in " ".join(stages.text)
+    # paying accounts is no stage (not a subset of kept promises): not among the bars
+    assert len(stages.x) == 3
+    assert not any(d.type == "funnel" for d in fig.data)
+
+
+def test_vintage_highlights_the_latest_and_the_best_and_worst(on_sample: Path) -> None:
+    from dashboard.ui import charts, data
+
+    vintage = data.report("vintage", as_of=date(2026, 10, 31))
+    rows = vintage.to_pylist()
+    cohorts = sorted({r["placement_month"] for r in rows})
+    assert len(cohorts) >= 15
+    fig = charts.vintage_curves(vintage, "t")
+    lines = [d for d in fig.data if d.type == "scatter"]
+    shown = [d for d in lines if d.showlegend is not False]
+    grey = [d for d in lines if d.meta == "other"]
+    assert 3 <= len(shown) <= 6, [d.name for d in shown]  # a legend that does not scroll
+    assert {d.name for d in shown} >= set(cohorts[-3:])
+    assert len(grey) == len(cohorts) - len(shown)
+    assert len({d.line.color for d in grey}) == 1  # the rest greyed, one colour
+    # best and worst at the age most cohorts reached, computed here from the report rows
+    ages: dict[int, list[tuple[Decimal, str]]] = {}
+    for r in rows:
+        k, rate = r["months_since_placement"], r["recovery_rate"]
+        ages.setdefault(k, []).append((rate, r["placement_month"]))
+    half = (len(cohorts) + 1) // 2
+    age = max(k for k, v in ages.items() if len(v) >= half)
+    best, worst = max(ages[age])[1], min(ages[age])[1]
+    assert {best, worst} <= {d.name for d in shown}
+
+
+# ------------------------------------------------------------------------------ cards
+
+
+def test_cards_show_compact_money_with_the_exact_value_on_hover(on_sample: Path) -> None:
+    kpis = cli(on_sample, "kpis")[0]  # the current window's row
+    assert kpis["period"] == "current"
+    for lang, short in (("English", "¥34.8M"), ("中文", "¥3,477.6万")):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        label = "Open balance" if lang == "English" else "在催余额"
+        card = next(m for m in at.metric if m.label == label)
+        assert card.value == short
+        exact = D(kpis["open_balance"])
+        assert f"¥{exact:,.2f}" in card.proto.help  # the exact value on hover
