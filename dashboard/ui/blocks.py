@@ -1,4 +1,5 @@
-"""Composite page blocks: headline metrics with definitions, rankings, funnels, summaries.
+"""Composite page blocks: headline cards with definitions, rankings, stage rates, summaries,
+and the drill-down plumbing of charts and tables (a click sets a page-level choice).
 
 Small pieces of layout that several pages (or one page, more than once) need; each takes the
 engine's exact tables and draws Streamlit elements with the house formats and translations.
@@ -6,6 +7,7 @@ engine's exact tables and draws Streamlit elements with the house formats and tr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard.ui import charts, choices, data, safe, style, tables
+from dashboard.ui import charts, choices, data, fmt, safe, tables
 from dashboard.ui.filters import ViewFilters
 from dashboard.ui.i18n import label, t
 
@@ -31,29 +33,34 @@ HEADLINE: tuple[tuple[str, str, str], ...] = (
 AGENT_COLUMNS = ("agent_id", "agent_name", "team", "collected", "paying_accounts", "kept_rate")
 
 
-def fmt(value: Any, kind: str) -> str:
-    """A number as shown in a metric."""
+def card_value(value: Any, kind: str, *, sign: bool = False) -> str:
+    """A number as a card shows it: compact money (exact on hover), rates, counts."""
     if kind == "money":
-        return style.money(value)
+        return fmt.money_short(value, sign=sign)
     if kind == "rate":
-        return style.percent(value)
-    return style.count(value)
+        return fmt.rate(value)
+    return fmt.count(value, sign=sign)
 
 
-def fmt_delta(now: Any, before: Any, kind: str) -> str | None:
-    """The signed change from ``before`` to ``now`` (percentage points for rates)."""
+def _diff(now: Any, before: Any) -> Decimal | None:
     if now is None or before is None:
         return None
-    diff = Decimal(str(now)) - Decimal(str(before))
-    if kind == "money":
-        return style.money(diff, sign=True)
+    return Decimal(str(now)) - Decimal(str(before))
+
+
+def card_delta(now: Any, before: Any, kind: str) -> str | None:
+    """The signed change from ``before`` to ``now`` (percentage points for rates)."""
+    diff = _diff(now, before)
+    if diff is None:
+        return None
     if kind == "rate":
-        return style.points(diff, t("unit.pp"))
-    return style.count(diff, sign=True)
+        return fmt.points(diff)
+    return card_value(diff, kind, sign=True)
 
 
 def headline_metrics(table: pa.Table) -> None:
-    """The headline KPIs of the window, each with its change and its definition (the ⓘ)."""
+    """The headline KPIs of the window, each with its change, its exact value and its
+    definition (the ⓘ)."""
     rows = {r["period"]: r for r in table.to_pylist()}
     cur, prev = rows["current"], rows.get("previous", {})
     st.caption(
@@ -68,12 +75,20 @@ def headline_metrics(table: pa.Table) -> None:
     )
     cols = st.columns(4)
     for i, (key, kind, colour) in enumerate(HEADLINE):
+        diff = _diff(cur[key], prev.get(key))
+        exact = fmt.money(cur[key])
+        change = fmt.money(diff, sign=True) if diff is not None else fmt.MISSING
         cols[i % 4].metric(
             t(f"kpi.{key}"),
-            fmt(cur[key], kind),
-            delta=fmt_delta(cur[key], prev.get(key), kind),
-            delta_color=colour,  # type: ignore[arg-type]
-            help=t(f"def.{key}"),
+            card_value(cur[key], kind),
+            delta=card_delta(cur[key], prev.get(key), kind),
+            delta_color=colour if diff else "off",  # type: ignore[arg-type]
+            delta_arrow="auto" if diff else "off",
+            help=(
+                f"{safe.t('card.exact_change', value=exact, delta=change)}\n\n{t(f'def.{key}')}"
+                if kind == "money"
+                else t(f"def.{key}")
+            ),
             border=True,
         )
 
@@ -107,12 +122,6 @@ def top_bottom_agents(agents: pa.Table, n: int = 5) -> None:
         )
 
 
-def funnel_stages(row: dict[str, Any]) -> list[tuple[str, int]]:
-    """Contacts -> right-party -> promises -> kept -> paying accounts, from an agents row."""
-    keys = ("contacts", "right_party_contacts", "promises", "promises_kept", "paying_accounts")
-    return [(t(f"funnel.{k}"), int(row.get(k) or 0)) for k in keys]
-
-
 def sums(table: pa.Table, columns: tuple[str, ...]) -> dict[str, Any]:
     """Column totals (exact: Decimal for money, int for counts)."""
     out: dict[str, Any] = {}
@@ -122,11 +131,19 @@ def sums(table: pa.Table, columns: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def metric_row(items: list[tuple[str, str]]) -> None:
-    """A row of plain metrics: (translated label, formatted value)."""
+def metric_row(items: list[tuple[str, Any, str]]) -> None:
+    """A row of plain cards: (translated label, value, kind: money | money_change | rate |
+    count); money compact, its exact value on hover."""
     cols = st.columns(len(items))
-    for col, (text, value) in zip(cols, items, strict=True):
-        col.metric(safe.md(text), value, border=True)
+    for col, (text, value, kind) in zip(cols, items, strict=True):
+        change = kind == "money_change"
+        money = "money" if change else kind
+        col.metric(
+            safe.md(text),
+            card_value(value, money, sign=change),
+            help=safe.t("card.exact", value=fmt.money(value)) if money == "money" else None,
+            border=True,
+        )
 
 
 FIGURES = (
@@ -158,13 +175,13 @@ def statement_figures(row: dict[str, Any]) -> None:
         if isinstance(value, bool):
             shown = t("yes") if value else t("no")
         elif key == "tasks":
-            shown = style.count(value)
+            shown = fmt.count(value)
         elif key == "rate":
-            shown = style.percent(value, places=2)
+            shown = fmt.plan_rate(value)
         elif key == "compliance_factor":
-            shown = f"{value:.4f}" if value is not None else "–"
+            shown = fmt.factor(value)
         else:
-            shown = style.money(value)
+            shown = fmt.money(value)
         lines.append((t(f"col.{key}"), shown))
     st.markdown(safe.table((t("pay.figure"), t("pay.value")), lines, ("---", "---:")))
 
@@ -195,14 +212,46 @@ def roll_cell(roll: pa.Table, buckets: list[str]) -> tuple[str | None, str | Non
     return from_bucket, to_state
 
 
-def one_agent(agents: pa.Table, f: ViewFilters) -> None:
-    """One agent of the leaderboard (a page-level choice in the URL): net collected per month,
-    the contact funnel and the channel mix, with the leaderboard's own filters (window,
-    portfolio, team), so that the trend adds up to the agent's figure on the leaderboard."""
+def chart_pick(fig: Any, key: str, choice_keys: Sequence[str], version: Any) -> None:
+    """Draw a chart whose click sets page-level choices: the clicked point's ``customdata``
+    goes, value by value, into ``choice_keys`` (choices in the URL, ``ui.choices``), in a
+    callback, before the page draws their selectors. ``version`` (the current choice) names
+    the widget: a new choice, a new chart without a stale selection of its own."""
+    widget = f"{key}_{version}"
+
+    def clicked() -> None:
+        values = charts.picked(st.session_state.get(widget))
+        if values:
+            for choice, value in zip(choice_keys, values, strict=False):
+                st.session_state[choice] = value
+
+    st.plotly_chart(fig, key=widget, on_select=clicked, selection_mode="points")
+
+
+def setter(**columns: str) -> Callable[[dict[str, Any]], None]:
+    """A table's row pick that sets page-level choices from the row: ``choice=column``."""
+
+    def pick(row: dict[str, Any]) -> None:
+        for choice, column in columns.items():
+            st.session_state[choice] = row[column]
+
+    return pick
+
+
+def row_of(table: pa.Table, **equals: Any) -> int | None:
+    """The index of the first row whose columns equal the given values (None if none)."""
+    for i, row in enumerate(table.to_pylist()):
+        if all(row.get(k) == v for k, v in equals.items()):
+            return i
+    return None
+
+
+def pick_agent(agents: pa.Table) -> str | None:
+    """The agent of the "one agent" section: a page-level choice in the URL (a click on the
+    leaderboard's bar or row sets it too)."""
     ids = agents.column("agent_id").to_pylist()
     if not ids:
-        st.info(t("agents.none"))
-        return
+        return None
     names = dict(zip(ids, agents.column("agent_name").to_pylist(), strict=True))
     agent = choices.select(
         "agents_pick",
@@ -211,7 +260,16 @@ def one_agent(agents: pa.Table, f: ViewFilters) -> None:
         format_func=lambda a: f"{a} {names.get(a) or ''}".strip(),
         spellings=lambda a: [a],
     )
-    agent = agent or ids[0]
+    return agent or ids[0]
+
+
+def one_agent(agents: pa.Table, f: ViewFilters, agent: str | None) -> None:
+    """One agent of the leaderboard: net collected per month, the contact stage rates and
+    the channel mix, with the leaderboard's own filters (window, portfolio, team), so that the
+    trend adds up to the agent's figure on the leaderboard."""
+    if agent is None:
+        st.info(t("agents.none"))
+        return
     row = tables.where(agents, agent_id=agent).to_pylist()[0]
     one = {**f.window(), "portfolios": f.portfolios, "teams": f.teams, "agents": [agent]}
     trend = data.report("collections", by=("month",), credited=True, **one)
@@ -219,7 +277,7 @@ def one_agent(agents: pa.Table, f: ViewFilters) -> None:
     c1, c2, c3 = st.columns(3)
     trend_title = t("agents.trend", agent=safe.svg(agent))  # a Plotly title: HTML-escaped
     c1.plotly_chart(charts.collections_trend(trend, trend_title), key="at")
-    c2.plotly_chart(charts.funnel(funnel_stages(row), t("agents.funnel")), key="af")
+    c2.plotly_chart(charts.stage_rates(row, t("agents.funnel")), key="af")
     c3.plotly_chart(
         charts.share_pie(mix, "channel", "contacts", t("agents.channels"), "channel"), key="ac"
     )

@@ -5,20 +5,31 @@ labels (titles, axes, legends, known values) and applies ``style.layout``. Pages
 result to ``st.plotly_chart``; they never set colours or formats themselves. Plotly reads
 ``<a href>``, ``<b>``, ``<span style>`` in every text it draws: category, legend and hover names
 from the data go through ``safe.svg`` (shown as typed), and so do data values in titles.
+
+Numbers in hovers and on bars are ``dashboard.ui.fmt`` texts (``hovertext``), axis ticks too
+(``style.number_axis``): a chart says what the cards and tables say. Charts that drill down
+carry the code of what was clicked in ``customdata`` (``picked`` reads it back), and show the
+current choice themselves (an outline), since a chart's own selection cannot be set in code.
+Honest by construction (issue 10): a capped payout is drawn as the paid part and a hatched cut,
+contacts as stage rates (each stage over the one before), a few highlighted cohorts among grey
+ones, the chosen window shaded on trends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 import plotly.graph_objects as go
 import pyarrow as pa
 
-from dashboard.ui import safe, style
+from dashboard.ui import fmt, safe, style
 from dashboard.ui.i18n import label, t
-from dashboard.ui.tables import display_frame
 
 TREND_MEASURES = ("month", "collected", "payments")
+HOVER = "%{hovertext}<extra></extra>"
 
 
 def _name(prefix: str, value: object) -> str:
@@ -41,29 +52,82 @@ def _empty(title: str) -> go.Figure:
     return style.layout(fig, title=title)
 
 
-def collections_trend(table: pa.Table, title: str) -> go.Figure:
+def _number(value: Any, kind: str) -> str:
+    if kind == "money":
+        return fmt.money(value)
+    if kind == "rate":
+        return fmt.rate(value)
+    return fmt.count(value)
+
+
+def _kind(field: pa.Field) -> str:
+    if pa.types.is_decimal(field.type) and field.type.scale == 2:
+        return "money"
+    if pa.types.is_decimal(field.type) and field.type.scale >= 4:
+        return "rate"
+    return "count"
+
+
+def picked(state: Any) -> list[Any] | None:
+    """The ``customdata`` of the point a click selected in a chart drawn with
+    ``on_select`` (None when nothing is selected)."""
+    try:
+        points = state["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        data = point.get("customdata")
+        if data is not None:
+            return data if isinstance(data, list) else [data]
+    return None
+
+
+def collections_trend(
+    table: pa.Table, title: str, window: tuple[date, date] | None = None
+) -> go.Figure:
     """Monthly net collected (kpi_breakdowns.collections by month, and at most one group):
-    one bar per month, stacked by the group when there is one."""
+    one bar per month, stacked by the group when there is one; the months of the chosen
+    ``window`` shaded."""
     if table.num_rows == 0:
         return _empty(title)
     group = next((c for c in table.column_names if c not in TREND_MEASURES), None)
-    raw = table.column(group).to_pylist() if group else [None] * table.num_rows
-    groups = list(dict.fromkeys(raw))
-    df = display_frame(table)
+    rows = table.to_pylist()
+    months = sorted({fmt.month(r["month"]) for r in rows})
+    groups = list(dict.fromkeys(r[group] for r in rows)) if group else [None]
     fig = go.Figure()
     for i, g in enumerate(groups):
-        part = df[[r == g for r in raw]]
+        part = [r for r in rows if not group or r[group] == g]
         name = _name(group, g) if group else t("col.collected")
         fig.add_bar(
-            x=part["month"],
-            y=part["collected"],
+            x=[fmt.month(r["month"]) for r in part],
+            y=[float(r["collected"]) for r in part],
             name=name if len(groups) > 1 else t("col.collected"),
             marker_color=style.PALETTE[i % len(style.PALETTE)],
-            hovertemplate=f"%{{x|%Y-%m}}<br>{name}: {style.hover_money()}<extra></extra>",
+            hovertext=[
+                f"{fmt.month(r['month'])}<br>{name}: {fmt.money(r['collected'])}" for r in part
+            ],
+            hovertemplate=HOVER,
         )
     fig.update_layout(barmode="stack", showlegend=len(groups) > 1)
-    fig.update_xaxes(title=t("axis.month"), tickformat="%Y-%m", dtick="M1")
+    fig.update_xaxes(
+        title=t("axis.month"), type="category", categoryorder="array", categoryarray=months
+    )
     fig.update_yaxes(title=t("col.collected"))
+    if window is not None:
+        inside = [
+            i for i, m in enumerate(months) if fmt.month(window[0]) <= m <= fmt.month(window[1])
+        ]
+        if inside:
+            fig.add_vrect(
+                x0=inside[0] - 0.5,
+                x1=inside[-1] + 0.5,
+                fillcolor=style.WINDOW_FILL,
+                line_width=0,
+                layer="below",
+                annotation_text=t("chart.window"),
+                annotation_position="top left",
+                annotation_font_size=11,
+            )
     return style.layout(fig, title=title, money_axis="y")
 
 
@@ -75,23 +139,27 @@ def bucket_bars(table: pa.Table, buckets: Sequence[str], measure: str, title: st
     rows = {r["bucket"]: r for r in table.to_pylist()}
     order = [b for b in [*buckets, "Closed"] if b in rows]
     share = "share_balance" if measure == "balance" else "share_accounts"
-    values = [float(rows[b][measure]) for b in order]
-    text = [style.percent(rows[b][share]) for b in order]
+    kind = "money" if measure == "balance" else "count"
     fig = go.Figure(
         go.Bar(
             x=[_name("bucket", b) for b in order],
-            y=values,
+            y=[float(rows[b][measure]) for b in order],
             marker_color=[colours[b] for b in order],
-            text=text,
+            text=[fmt.rate(rows[b][share]) for b in order],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate=(style.hover_money() if measure == "balance" else "%{y:,d}")
-            + "<extra></extra>",
+            customdata=[[b] for b in order],
+            hovertext=[
+                f"{_name('bucket', b)}: {_number(rows[b][measure], kind)}"
+                f" ({fmt.rate(rows[b][share])})"
+                for b in order
+            ],
+            hovertemplate=HOVER,
         )
     )
     fig.update_xaxes(title=t("col.bucket"))
     fig.update_yaxes(title=t(f"col.{measure}"))
-    return style.layout(fig, title=title, money_axis="y" if measure == "balance" else None)
+    return style.layout(fig, title=title, money_axis="y" if kind == "money" else None)
 
 
 def bucket_mix_over_time(
@@ -100,26 +168,26 @@ def bucket_mix_over_time(
     """Share of each delinquency state per snapshot, stacked to 100%."""
     if table.num_rows == 0:
         return _empty(title)
-    df = display_frame(table.select(["as_of_date", "bucket", share]))
-    df["state"] = table.column("bucket").to_pylist()
+    rows = table.to_pylist()
     colours = style.bucket_colour_map(list(buckets))
     fig = go.Figure()
     for b in [*buckets, "Closed"]:
-        part = df[df["state"] == b]
-        if part.empty:
+        part = [r for r in rows if r["bucket"] == b]
+        if not part:
             continue
         name = _name("bucket", b)
         fig.add_bar(
-            x=part["as_of_date"],
-            y=part[share],
+            x=[fmt.day(r["as_of_date"]) for r in part],
+            y=[float(r[share]) for r in part],
             name=name,
             marker_color=colours[b],
-            hovertemplate=f"%{{x|%Y-%m-%d}}<br>{name}: %{{y:.1%}}<extra></extra>",
+            hovertext=[f"{fmt.day(r['as_of_date'])}<br>{name}: {fmt.rate(r[share])}" for r in part],
+            hovertemplate=HOVER,
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=t("col.as_of_date"), tickformat="%Y-%m")
-    fig.update_yaxes(title=t(f"col.{share}"), tickformat=".0%", range=[0, 1])
-    return style.layout(fig, title=title)
+    fig.update_xaxes(title=t("col.as_of_date"), type="category", nticks=6)
+    fig.update_yaxes(title=t(f"col.{share}"))
+    return style.layout(fig, title=title, rate_axis="y")
 
 
 def bucket_donut(table: pa.Table, buckets: Sequence[str], title: str) -> go.Figure:
@@ -136,9 +204,15 @@ def bucket_donut(table: pa.Table, buckets: Sequence[str], title: str) -> go.Figu
             marker={"colors": [colours[b] for b in order]},
             hole=0.5,
             sort=False,
-            textinfo="percent",
+            text=[fmt.rate(rows[b]["share_balance"]) for b in order],
+            textinfo="text",
             textposition="inside",
-            hovertemplate="%{label}: " + style.currency() + "%{value:,.2f}<extra></extra>",
+            hovertext=[
+                f"{_name('bucket', b)}: {fmt.money(rows[b]['balance'])}"
+                f" ({fmt.rate(rows[b]['share_balance'])})"
+                for b in order
+            ],
+            hovertemplate=HOVER,
         )
     )
     fig = style.layout(fig, title=title)
@@ -146,8 +220,18 @@ def bucket_donut(table: pa.Table, buckets: Sequence[str], title: str) -> go.Figu
     return fig
 
 
-def roll_heatmap(table: pa.Table, buckets: Sequence[str], measure: str, title: str) -> go.Figure:
-    """Roll-rate matrix: from-bucket (rows) x state in the next snapshot (columns), shares."""
+def roll_heatmap(
+    table: pa.Table,
+    buckets: Sequence[str],
+    measure: str,
+    title: str,
+    chosen: tuple[str | None, str | None] = (None, None),
+) -> go.Figure:
+    """Roll-rate matrix: from-bucket (rows) x state in the next snapshot (columns), shares.
+
+    A click on a cell is a drill-down: Plotly reports no clicks on a heatmap to Streamlit, so
+    an invisible marker sits on every cell, carrying (from bucket, to state) as ``customdata``.
+    The ``chosen`` cell is outlined."""
     if table.num_rows == 0:
         return _empty(title)
     rows = [b for b in buckets if b in set(table.column("from_bucket").to_pylist())]
@@ -156,57 +240,117 @@ def roll_heatmap(table: pa.Table, buckets: Sequence[str], measure: str, title: s
     ]
     cell = {(r["from_bucket"], r["to_state"]): r for r in table.to_pylist()}
     z = [[float(cell[(a, b)][measure]) if (a, b) in cell else 0.0 for b in cols] for a in rows]
-    counts = [[int(cell[(a, b)]["accounts"]) if (a, b) in cell else 0 for b in cols] for a in rows]
-    text = [[f"{v:.0%}" if v else "" for v in line] for line in z]
+    text = [[fmt.rate(cell[(a, b)][measure]) if (a, b) in cell else "" for b in cols] for a in rows]
+    xs, ys = [_name("bucket", b) for b in cols], [_name("bucket", a) for a in rows]
+    _, tick_text = fmt.ticks(0, 1, "rate")
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[_name("bucket", b) for b in cols],
-            y=[_name("bucket", a) for a in rows],
+            x=xs,
+            y=ys,
             text=text,
             texttemplate="%{text}",
-            customdata=counts,
             colorscale=[list(p) for p in style.HEATMAP_SCALE],
             zmin=0,
             zmax=1,
-            colorbar={"tickformat": ".0%"},
-            hovertemplate=(
-                f"{t('col.from_bucket')}: %{{y}}<br>{t('col.to_state')}: %{{x}}<br>"
-                f"{t('col.share')}: %{{z:.1%}}<br>{t('col.accounts')}: %{{customdata:,d}}"
-                "<extra></extra>"
-            ),
+            colorbar={
+                "tickmode": "array",
+                "tickvals": fmt.ticks(0, 1, "rate")[0],
+                "ticktext": tick_text,
+            },
+            hoverinfo="skip",
         )
     )
+    cells = [(a, b) for a in rows for b in cols if (a, b) in cell]
+    fig.add_scatter(
+        x=[_name("bucket", b) for _, b in cells],
+        y=[_name("bucket", a) for a, _ in cells],
+        mode="markers",
+        marker={"symbol": "square", "size": 30, "opacity": 0},
+        customdata=[[a, b] for a, b in cells],
+        hovertext=[
+            f"{t('col.from_bucket')}: {_name('bucket', a)}<br>{t('col.to_state')}: "
+            f"{_name('bucket', b)}<br>{t('col.share')}: {fmt.rate(cell[(a, b)][measure])}<br>"
+            f"{t('col.accounts')}: {fmt.count(cell[(a, b)]['accounts'])}<br>{t('chart.click_cell')}"
+            for a, b in cells
+        ],
+        hovertemplate=HOVER,
+        showlegend=False,
+        meta="cells",
+    )
+    if chosen[0] in rows and chosen[1] in cols:
+        i, j = rows.index(chosen[0]), cols.index(chosen[1])
+        fig.add_shape(
+            type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
+            line={"color": style.BAD, "width": 3},
+        )  # fmt: skip
     fig.update_yaxes(title=t("col.from_bucket"), autorange="reversed")
     fig.update_xaxes(title=t("col.to_state"), side="top")
     fig = style.layout(fig, title=title)
-    fig.update_layout(height=max(style.CHART_HEIGHT, 60 + 38 * len(rows)), margin={"t": 90})
+    fig.update_layout(
+        height=max(style.CHART_HEIGHT, 60 + 38 * len(rows)),
+        margin={"t": 90},
+        clickmode="event+select",
+        dragmode=False,
+    )
     return fig
 
 
+def _vintage_highlights(rows: list[dict[str, Any]]) -> list[str]:
+    """The cohorts worth a colour: the latest 3, and the best and the worst at the age that
+    at least half of the cohorts have reached (a fair comparison: same months since placement)."""
+    cohorts = sorted({r["placement_month"] for r in rows})
+    latest = cohorts[-3:]
+    ages: dict[int, list[tuple[Decimal, str]]] = {}
+    for r in rows:
+        if r["recovery_rate"] is not None:
+            ages.setdefault(r["months_since_placement"], []).append(
+                (r["recovery_rate"], r["placement_month"])
+            )
+    half = (len(cohorts) + 1) // 2
+    reached = [k for k, v in ages.items() if len(v) >= half]
+    extremes = []
+    if reached:
+        at = ages[max(reached)]
+        extremes = [max(at)[1], min(at)[1]]
+    return sorted(set(latest) | set(extremes))
+
+
 def vintage_curves(table: pa.Table, title: str) -> go.Figure:
-    """Cumulative recovery rate per placement month by months since placement."""
+    """Cumulative recovery rate per placement month by months since placement: the latest 3
+    cohorts and the best and worst highlighted, the others grey (one legend entry)."""
     if table.num_rows == 0:
         return _empty(title)
-    df = display_frame(table)
-    cohorts = sorted(set(df["placement_month"]))
-    colours = style.cohort_colours(len(cohorts))
+    rows = table.to_pylist()
+    cohorts = sorted({r["placement_month"] for r in rows})
+    shown = _vintage_highlights(rows)
+    colours = dict(zip(shown, style.highlight_colours(len(shown)), strict=True))
     fig = go.Figure()
-    for colour, cohort in zip(colours, cohorts, strict=True):
-        part = df[df["placement_month"] == cohort]
+    first_other = True
+    for cohort in [c for c in cohorts if c not in colours] + shown:  # highlights on top
+        part = [r for r in rows if r["placement_month"] == cohort]
         name = _name("", cohort)
+        highlighted = cohort in colours
         fig.add_scatter(
-            x=part["months_since_placement"],
-            y=part["recovery_rate"],
-            mode="lines+markers",
-            name=name,
-            line={"color": colour, "width": 2},
-            marker={"size": 4},
-            hovertemplate=f"{name} +%{{x}}: %{{y:.1%}}<extra></extra>",
+            x=[r["months_since_placement"] for r in part],
+            y=[float(r["recovery_rate"] or 0) for r in part],
+            mode="lines+markers" if highlighted else "lines",
+            name=name if highlighted else t("chart.other_cohorts"),
+            legendgroup=None if highlighted else "other",
+            showlegend=highlighted or first_other,
+            line={"color": colours.get(cohort, style.OTHER), "width": 2.5 if highlighted else 1.2},
+            marker={"size": 5},
+            meta=None if highlighted else "other",
+            hovertext=[
+                f"{name} +{r['months_since_placement']}: {fmt.rate(r['recovery_rate'])}"
+                for r in part
+            ],
+            hovertemplate=HOVER,
         )
-    fig.update_xaxes(title=t("col.months_since_placement"), dtick=1)
-    fig.update_yaxes(title=t("col.recovery_rate"), tickformat=".0%")
-    fig = style.layout(fig, title=title)
+        first_other = first_other and highlighted
+    fig.update_xaxes(title=t("col.months_since_placement"), dtick=1, rangemode="nonnegative")
+    fig.update_yaxes(title=t("col.recovery_rate"))
+    fig = style.layout(fig, title=title, rate_axis="y")
     fig.update_layout(
         legend={
             "orientation": "v",
@@ -214,7 +358,8 @@ def vintage_curves(table: pa.Table, title: str) -> go.Figure:
             "x": 1.02,
             "yanchor": "top",
             "title": {"text": t("col.placement_month")},
-        }
+        },
+        margin={"t": 56},
     )
     return fig
 
@@ -228,16 +373,17 @@ def rate_bars(table: pa.Table, category: str, rate: str, title: str, prefix: str
         go.Bar(
             x=[_name(prefix, r[category]) for r in rows],
             y=[float(r[rate] or 0) for r in rows],
-            text=[style.percent(r[rate]) for r in rows],
+            text=[fmt.rate(r[rate]) for r in rows],
             textposition="outside",
             cliponaxis=False,
             marker_color=style.PALETTE[0],
-            hovertemplate="%{x}: %{y:.2%}<extra></extra>",
+            hovertext=[f"{_name(prefix, r[category])}: {fmt.rate(r[rate])}" for r in rows],
+            hovertemplate=HOVER,
         )
     )
     fig.update_xaxes(title=t(f"col.{category}"))
-    fig.update_yaxes(title=t(f"col.{rate}"), tickformat=".0%")
-    return style.layout(fig, title=title)
+    fig.update_yaxes(title=t(f"col.{rate}"))
+    return style.layout(fig, title=title, rate_axis="y")
 
 
 def money_bars(
@@ -255,7 +401,8 @@ def money_bars(
             x=[float(r[value] or 0) for r in rows],
             orientation="h",
             marker_color=style.PALETTE[0],
-            hovertemplate="%{y}: " + style.currency() + "%{x:,.2f}<extra></extra>",
+            hovertext=[f"{_name(prefix, r[category])}: {fmt.money(r[value])}" for r in rows],
+            hovertemplate=HOVER,
         )
     )
     fig.update_xaxes(title=t(f"col.{value}"))
@@ -265,29 +412,48 @@ def money_bars(
     return fig
 
 
-def metric_bars(table: pa.Table, category: str, metric: str, title: str) -> go.Figure:
-    """Any metric (money, rate or count) per category as horizontal bars, in table order."""
+def metric_bars(
+    table: pa.Table, category: str, metric: str, title: str, chosen: str | None = None
+) -> go.Figure:
+    """Any metric (money, rate or count) per category as horizontal bars, in table order; a
+    click on a bar picks its category (``customdata``), the ``chosen`` one is outlined."""
     if table.num_rows == 0:
         return _empty(title)
-    field = table.schema.field(metric)
+    kind = _kind(table.schema.field(metric))
     rows, title = _top(table.to_pylist(), style.TOP_N, title)
     rows.reverse()  # the first row at the top of a horizontal bar chart
-    is_money = pa.types.is_decimal(field.type) and field.type.scale == 2
-    is_rate = pa.types.is_decimal(field.type) and field.type.scale >= 4
-    fmt = "%{x:.1%}" if is_rate else (style.currency() + "%{x:,.2f}" if is_money else "%{x:,d}")
     fig = go.Figure(
         go.Bar(
             y=[_name("", r[category]) for r in rows],
             x=[float(r[metric] or 0) for r in rows],
             orientation="h",
-            marker_color=style.PALETTE[0],
-            hovertemplate="%{y}: " + fmt + "<extra></extra>",
+            marker={
+                "color": style.PALETTE[0],
+                "line": {
+                    "color": [
+                        style.BAD if r[category] == chosen else style.PALETTE[0] for r in rows
+                    ],
+                    "width": [3 if r[category] == chosen else 0 for r in rows],
+                },
+            },
+            customdata=[[r[category]] for r in rows],
+            hovertext=[f"{_name('', r[category])}: {_number(r[metric], kind)}" for r in rows],
+            hovertemplate=HOVER,
         )
     )
-    fig.update_xaxes(title=t(f"col.{metric}"), tickformat=".0%" if is_rate else None)
+    fig.update_xaxes(title=t(f"col.{metric}"))
     fig.update_yaxes(title=None, type="category")
-    fig = style.layout(fig, title=title, money_axis="x" if is_money else None)
-    fig.update_layout(height=max(style.CHART_HEIGHT, 80 + 22 * len(rows)))
+    fig = style.layout(
+        fig,
+        title=title,
+        money_axis="x" if kind == "money" else None,
+        rate_axis="x" if kind == "rate" else None,
+    )
+    fig.update_layout(
+        height=max(style.CHART_HEIGHT, 80 + 22 * len(rows)),
+        clickmode="event+select",
+        dragmode=False,
+    )
     return fig
 
 
@@ -307,31 +473,61 @@ def grouped_bars(
             y=[float(r[m] or 0) for r in rows],
             name=t(f"col.{m}"),
             marker_color=style.PALETTE[i % len(style.PALETTE)],
-            text=[style.percent(r[m]) for r in rows],
+            text=[fmt.rate(r[m]) for r in rows],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            hovertext=[f"{_name('', r[category])}: {t(f'col.{m}')} {fmt.rate(r[m])}" for r in rows],
+            hovertemplate=HOVER,
         )
     fig.update_layout(barmode="group")
     fig.update_xaxes(title=t(f"col.{category}"))
-    fig.update_yaxes(tickformat=".0%")
-    return style.layout(fig, title=title)
+    return style.layout(fig, title=title, rate_axis="y")
 
 
-def funnel(stages: Sequence[tuple[str, int]], title: str) -> go.Figure:
-    """A contact funnel: (translated stage name, count) from widest to narrowest."""
-    if not stages or not any(n for _, n in stages):
+STAGES = (  # (numerator, denominator) of each stage rate of the contact path
+    ("right_party_contacts", "contacts"),
+    ("promises", "right_party_contacts"),
+    ("promises_kept", "promises"),
+)
+
+
+def stage_rates(row: dict[str, Any], title: str) -> go.Figure:
+    """The contact path as stage rates, each stage over the one before (right-party /
+    contacts, promises / right-party, kept / promises), with the counts; paying accounts are
+    no stage (an account can pay without a promise), so they are said in the title's note,
+    not drawn as a narrower funnel step."""
+    if not row.get("contacts"):
         return _empty(title)
+    names, values, texts, hovers = [], [], [], []
+    for top, base in STAGES:
+        n, d = int(row.get(top) or 0), int(row.get(base) or 0)
+        value = n / d if d else 0.0
+        exact = Decimal(n) / Decimal(d) if d else None
+        names.append(t(f"stage.{top}"))
+        values.append(value)
+        texts.append(f"{fmt.rate(exact)}  ({fmt.count(n)} / {fmt.count(d)})")
+        hovers.append(f"{t(f'stage.{top}')}: {fmt.count(n)} / {fmt.count(d)} = {fmt.rate(exact)}")
     fig = go.Figure(
-        go.Funnel(
-            y=[s for s, _ in stages],
-            x=[n for _, n in stages],
-            textinfo="value+percent initial",
-            marker={"color": [style.PALETTE[i % len(style.PALETTE)] for i in range(len(stages))]},
-            hovertemplate="%{y}: %{x:,d}<extra></extra>",
+        go.Bar(
+            y=names,
+            x=values,
+            orientation="h",
+            text=texts,
+            textposition="auto",
+            marker_color=[style.PALETTE[i] for i in range(len(values))],
+            hovertext=hovers,
+            hovertemplate=HOVER,
+            meta="stages",
         )
     )
-    return style.layout(fig, title=title)
+    fig.update_yaxes(autorange="reversed", type="category")
+    paying = fmt.count(row.get("paying_accounts") or 0)
+    fig = style.layout(fig, title=f"{title}<br><sup>{t('stage.paying', n=paying)}</sup>")
+    fig.update_xaxes(range=[0, 1])
+    style.number_axis(fig, "x", "rate")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_layout(margin={"t": 70})
+    return fig
 
 
 def share_pie(
@@ -340,19 +536,29 @@ def share_pie(
     """Shares of a total per category (e.g. contacts per channel), as a donut."""
     if table.num_rows == 0:
         return _empty(title)
-    totals: dict[str, float] = {}
+    kind = _kind(table.schema.field(value))
+    totals: dict[str, Any] = {}
     for r in table.to_pylist():
-        totals[r[category]] = totals.get(r[category], 0.0) + float(r[value] or 0)
+        totals[r[category]] = totals.get(r[category], 0) + (r[value] or 0)
     keys = sorted(totals, key=lambda k: -totals[k])
+    whole = sum(totals.values())
+    shares = [Decimal(totals[k]) / Decimal(whole) if whole else None for k in keys]
     fig = go.Figure(
         go.Pie(
             labels=[_name(prefix, k) for k in keys],
-            values=[totals[k] for k in keys],
+            values=[float(totals[k]) for k in keys],
             hole=0.5,
             sort=False,
             marker={"colors": [style.PALETTE[i % len(style.PALETTE)] for i in range(len(keys))]},
-            textinfo="percent+label",
-            hovertemplate="%{label}: %{value:,.0f}<extra></extra>",
+            text=[
+                f"{_name(prefix, k)}<br>{fmt.rate(s)}" for k, s in zip(keys, shares, strict=True)
+            ],
+            textinfo="text",
+            hovertext=[
+                f"{_name(prefix, k)}: {_number(totals[k], kind)} ({fmt.rate(s)})"
+                for k, s in zip(keys, shares, strict=True)
+            ],
+            hovertemplate=HOVER,
         )
     )
     fig.update_layout(showlegend=False)
@@ -380,7 +586,11 @@ def stacked_by_rule(table: pa.Table, rules: Sequence[str], title: str) -> go.Fig
             y=[counts.get(a, 0) for a in agents],
             name=_name("rule", rule),
             marker_color=style.PALETTE[(i + 3) % len(style.PALETTE)],
-            hovertemplate="%{x}: %{y:,d}<extra></extra>",
+            hovertext=[
+                f"{_name('', a)} · {_name('rule', rule)}: {fmt.count(counts.get(a, 0))}"
+                for a in agents
+            ],
+            hovertemplate=HOVER,
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("col.agent_id"), type="category")
@@ -389,8 +599,11 @@ def stacked_by_rule(table: pa.Table, rules: Sequence[str], title: str) -> go.Fig
 
 
 def payout_bars(table: pa.Table, title: str) -> go.Figure:
-    """Payout per agent, stacked by component (commission, team share, early bonus); the
-    largest payouts first when there are more agents than ``style.TOP_N``."""
+    """What each agent is paid, and what the plan did not pay: the paid amount solid, the
+    part of the total above the cap hatched on top of it (cut, not paid), a negative total
+    hatched below zero (nothing paid, the deficit carried into the next month), the cap a
+    tick. The components are in the hover. The largest payouts first when there are more
+    agents than ``style.TOP_N``."""
     if table.num_rows == 0:
         return _empty(title)
     rows = table.to_pylist()
@@ -398,23 +611,77 @@ def payout_bars(table: pa.Table, title: str) -> go.Figure:
         rows = sorted(rows, key=lambda r: r["payout"] or 0, reverse=True)
     rows, title = _top(rows, style.TOP_N, title)
     agents = [_name("", r["agent_id"]) for r in rows]
-    fig = go.Figure()
+    zero = Decimal("0.00")
+
+    def cut(r: dict[str, Any]) -> Decimal:
+        return (r["total"] or zero) - (r["payout"] or zero) if r["cap_applied"] else zero
+
+    def deficit(r: dict[str, Any]) -> Decimal:
+        return min(r["total"] or zero, zero)
+
     parts = ("base_after_compliance", "team_bonus", "early_bonus", "carried_in")
-    for i, part in enumerate(parts):
-        fig.add_bar(
-            x=agents,
-            y=[float(r[part] or 0) for r in rows],
-            name=t(f"col.{part}"),
-            marker_color=style.PALETTE[i % len(style.PALETTE)],
-            hovertemplate="%{x}: " + style.currency() + "%{y:,.2f}<extra></extra>",
+    hover = [
+        "<br>".join(
+            [f"<b>{_name('', r['agent_id'])}</b>"]
+            + [f"{t(f'col.{p}')}: {fmt.money(r[p])}" for p in parts]
+            + [f"{t('col.total')}: {fmt.money(r['total'])}"]
+            + ([f"{t('col.cap')}: {fmt.money(r['cap'])}"] if r["cap"] is not None else [])
+            + [f"<b>{t('col.payout')}: {fmt.money(r['payout'])}</b>"]
         )
-    fig.add_scatter(
+        for r in rows
+    ]
+    fig = go.Figure()
+    fig.add_bar(
         x=agents,
         y=[float(r["payout"] or 0) for r in rows],
+        name=t("pay.paid"),
+        marker_color=style.PALETTE[0],
+        hovertext=hover,
+        hovertemplate=HOVER,
+        meta="paid",
+    )
+    fig.add_bar(
+        x=agents,
+        y=[float(cut(r)) for r in rows],
+        name=t("pay.above_cap"),
+        marker={
+            "color": "rgba(199, 62, 29, 0.15)",
+            "line": {"color": style.BAD, "width": 1},
+            "pattern": {"shape": "/", "fgcolor": style.BAD, "size": 6},
+        },
+        hovertext=[
+            f"{_name('', r['agent_id'])}: {t('pay.above_cap')} {fmt.money(cut(r))}" for r in rows
+        ],
+        hovertemplate=HOVER,
+        meta="cut",
+    )
+    fig.add_bar(
+        x=agents,
+        y=[float(deficit(r)) for r in rows],
+        name=t("pay.deficit"),
+        marker={
+            "color": "rgba(127, 140, 141, 0.15)",
+            "line": {"color": style.CLOSED_COLOUR, "width": 1},
+            "pattern": {"shape": "x", "fgcolor": style.CLOSED_COLOUR, "size": 6},
+        },
+        hovertext=[
+            f"{_name('', r['agent_id'])}: {t('pay.deficit')} {fmt.money(deficit(r))}" for r in rows
+        ],
+        hovertemplate=HOVER,
+        meta="deficit",
+    )
+    capped = [r for r in rows if r["cap"] is not None]
+    fig.add_scatter(
+        x=[_name("", r["agent_id"]) for r in capped],
+        y=[float(r["cap"]) for r in capped],
         mode="markers",
-        name=t("col.payout"),
-        marker={"color": style.BAD, "symbol": "diamond", "size": 9},
-        hovertemplate="%{x}: " + style.currency() + "%{y:,.2f}<extra></extra>",
+        name=t("col.cap"),
+        marker={"symbol": "line-ew-open", "size": 22, "color": style.BAD, "line": {"width": 2}},
+        hovertext=[
+            f"{_name('', r['agent_id'])}: {t('col.cap')} {fmt.money(r['cap'])}" for r in capped
+        ],
+        hovertemplate=HOVER,
+        meta="cap",
     )
     fig.update_layout(barmode="relative")
     fig.update_xaxes(title=t("col.agent_id"), type="category")

@@ -1,23 +1,22 @@
-"""One look for every page: palette, number and currency formats, Plotly layout defaults.
+"""One look for every page: palette, Plotly layout defaults, the page CSS.
 
-Pages never hold colours or format strings; they ask this module. Money is formatted from
-exact ``Decimal`` values (no float rounding in what a person reads); charts get floats, which is
-fine for drawing. The currency symbol is configurable with ``DASHBOARD_CURRENCY`` (default ¥).
-Colours are mid-tone so that they read on both the light and the dark Streamlit theme; charts
-are drawn with ``theme="streamlit"`` so backgrounds and text follow the active theme.
+Pages never hold colours or format strings; they ask this module, and numbers go through
+``dashboard.ui.fmt`` (the one formatter: cards, tables, ticks and hovers). Colours are mid-tone
+so that they read on both the light and the dark Streamlit theme; charts are drawn with
+``theme="streamlit"`` so backgrounds and text follow the active theme.
 """
 
 from __future__ import annotations
 
-import os
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 
-CURRENCY_ENV = "DASHBOARD_CURRENCY"
-DEFAULT_CURRENCY = "¥"
+from dashboard.ui import fmt
+from dashboard.ui.fmt import count, currency, money
+
+__all__ = ["count", "currency", "money"]  # kept for callers elsewhere; new code uses fmt
 
 # Categorical palette (portfolios, teams, channels, rules ...): distinct in light and dark.
 PALETTE = (
@@ -48,68 +47,28 @@ MISSING_COLOUR = "#B8C2CC"
 GOOD = "#3BB273"
 BAD = "#C73E1D"
 HEATMAP_SCALE = ((0.0, "#EAF2FB"), (0.35, "#8DB7E0"), (1.0, "#1F4E8C"))
-COHORT_SCALE = "Plasma"
+# The few highlighted series of a busy chart (vintage cohorts), and the grey of the rest.
+HIGHLIGHT = ("#2E86AB", "#F18F01", "#3BB273", "#C73E1D", "#7768AE", "#E15A97")
+OTHER = "rgba(127, 140, 141, 0.35)"
+WINDOW_FILL = "rgba(46, 134, 171, 0.10)"  # the chosen date window, marked on trends
 CHART_HEIGHT = 360
 TOP_N = 25  # bar charts show at most this many categories (the tables hold every row)
 
 
-def currency() -> str:
-    """The currency symbol shown with money (``$DASHBOARD_CURRENCY``, default ¥)."""
-    return os.environ.get(CURRENCY_ENV, "").strip() or DEFAULT_CURRENCY
+def percent(value: Any, *, places: int = fmt.RATE_PLACES) -> str:
+    """A rate as a percentage (``fmt.rate``; two places: ``fmt.plan_rate``)."""
+    return fmt.plan_rate(value) if places == fmt.PLAN_RATE_PLACES else fmt.rate(value)
 
 
-def _dec(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+def points(value: Decimal | None, unit: str | None = None) -> str:
+    """A change of a rate in percentage points (``fmt.points``; ``unit`` is ignored)."""
+    del unit
+    return fmt.points(value)
 
 
-def money(value: Any, *, sign: bool = False) -> str:
-    """Money with the currency symbol and thousands separators: ¥1,234.50 (exact)."""
-    if value is None:
-        return "–"
-    d = _dec(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    prefix = "-" if d < 0 else ("+" if sign and d > 0 else "")
-    return f"{prefix}{currency()}{abs(d):,.2f}"
-
-
-def count(value: Any, *, sign: bool = False) -> str:
-    """A whole number with thousands separators."""
-    if value is None:
-        return "–"
-    n = int(value)
-    return f"{n:+,d}" if sign else f"{n:,d}"
-
-
-def percent(value: Any, *, places: int = 1) -> str:
-    """A rate (0.2466) as a percentage (24.7%)."""
-    if value is None:
-        return "–"
-    d = (_dec(value) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{d:,.{places}f}%"
-
-
-def points(value: Any, unit: str, *, places: int = 1) -> str:
-    """A change of a rate in percentage points, signed: +0.9 pp."""
-    if value is None:
-        return ""
-    d = (_dec(value) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{d:+.{places}f} {unit}"
-
-
-def money_format() -> str:
-    """printf format for money columns in st.dataframe / st.column_config."""
-    return f"{currency()}%,.2f"
-
-
-COUNT_FORMAT = "%,d"
-RATE_FORMAT = "percent"
-FACTOR_FORMAT = "%.4f"
-
-
-def cohort_colours(n: int) -> list[str]:
-    """n colours along a sequential scale that reads on light and dark backgrounds."""
-    if n <= 1:
-        return [PALETTE[0]]
-    return sample_colorscale(COHORT_SCALE, [0.1 + 0.78 * i / (n - 1) for i in range(n)])
+def highlight_colours(n: int) -> list[str]:
+    """n distinct colours for the few series a chart highlights (the rest is ``OTHER``)."""
+    return [HIGHLIGHT[i % len(HIGHLIGHT)] for i in range(n)]
 
 
 def bucket_colour_map(buckets: list[str]) -> dict[str, str]:
@@ -124,13 +83,44 @@ def _has_top_legend(fig: go.Figure) -> bool:
     return len(fig.data) > 1 and not isinstance(fig.data[0], go.Pie)
 
 
-def layout(fig: go.Figure, *, title: str, money_axis: str | None = None) -> go.Figure:
-    """Common layout: title, legend above the plot, margins, money/percent axis formats.
+def _extent(fig: go.Figure, axis: str) -> tuple[float, float]:
+    """The data range drawn along an axis (stacked bars add up per category)."""
+    stacked = fig.layout.barmode in ("stack", "relative")
+    low, high, pos, neg = 0.0, 0.0, {}, {}
+    for trace in fig.data:
+        values = getattr(trace, axis, None)
+        if values is None or isinstance(trace, go.Pie):
+            continue
+        other = getattr(trace, "y" if axis == "x" else "x", None) or [None] * len(values)
+        for cat, v in zip(other, values, strict=False):
+            if not isinstance(v, (int, float)):
+                continue
+            if stacked and isinstance(trace, go.Bar):
+                side = pos if v >= 0 else neg
+                side[cat] = side.get(cat, 0.0) + v
+            else:
+                low, high = min(low, v), max(high, v)
+    return min([low, *neg.values()]), max([high, *pos.values()])
+
+
+def number_axis(fig: go.Figure, axis: str, kind: str) -> None:
+    """Ticks of a money or rate axis from ``fmt`` (the cards' and tables' rules)."""
+    low, high = _extent(fig, axis)
+    values, texts = fmt.ticks(low, high, kind)
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(tickmode="array", tickvals=values, ticktext=texts, range=[values[0], values[-1]])
+
+
+def layout(
+    fig: go.Figure, *, title: str, money_axis: str | None = None, rate_axis: str | None = None
+) -> go.Figure:
+    """Common layout: title, legend above the plot, margins, money/rate axis ticks.
 
     Args:
         fig: the figure.
         title: chart title (already translated).
         money_axis: "x" or "y" when that axis carries money.
+        rate_axis: "x" or "y" when that axis carries a rate.
     """
     fig.update_layout(
         title={
@@ -144,7 +134,7 @@ def layout(fig: go.Figure, *, title: str, money_axis: str | None = None) -> go.F
             "pad": {"l": 4},
         },
         height=CHART_HEIGHT,
-        margin={"l": 10, "r": 10, "t": 96 if _has_top_legend(fig) else 56, "b": 10},
+        margin={"l": 10, "r": 24, "t": 96 if _has_top_legend(fig) else 56, "b": 10},
         legend={
             "orientation": "h",
             "yanchor": "bottom",
@@ -156,15 +146,15 @@ def layout(fig: go.Figure, *, title: str, money_axis: str | None = None) -> go.F
         hoverlabel={"namelength": -1},
         separators=".,",
     )
-    if money_axis == "y":
-        fig.update_yaxes(tickprefix=currency(), tickformat=",.0f")
-    elif money_axis == "x":
-        fig.update_xaxes(tickprefix=currency(), tickformat=",.0f")
+    if money_axis:
+        number_axis(fig, money_axis, "money")
+    if rate_axis:
+        number_axis(fig, rate_axis, "rate")
     return fig
 
 
-# Metric values: a little smaller than Streamlit's default so that money with cents
-# (¥34,775,943.57) fits a quarter of the page.
+# Metric values: a little smaller than Streamlit's default (cards hold compact money,
+# ``fmt.money_short``, so that a value fits a quarter of the page at 1280 px).
 CSS = """
 <style>
 [data-testid="stMetricValue"] { font-size: 1.75rem; }
@@ -174,8 +164,3 @@ CSS = """
 [class*="st-key-filter_"]:has([class*="st-key-unused_"]) * { pointer-events: none; }
 </style>
 """
-
-
-def hover_money() -> str:
-    """A Plotly hover number format for money (d3)."""
-    return currency() + "%{y:,.2f}"

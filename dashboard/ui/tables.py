@@ -1,16 +1,27 @@
 """Tables as people read them, and as CSV files they download: one helper for every page.
 
-A table is shown from an exact Arrow table: money (DECIMAL with 2 places) gets the currency
-format, rates (DECIMAL with 6 places) a percentage, counts thousands separators, column names
-and known values (buckets, rules, channels ...) are translated. Decimals become floats only for
-display. The CSV download writes the exact Arrow table with canonical column names, UTF-8 with
-a BOM (Excel then reads Chinese correctly) and formula-like text neutralised (engine.exports).
+A table is shown from an exact Arrow table, with the formats of ``dashboard.ui.fmt``: money
+(DECIMAL with 2 places) as ``-3,973.00`` under a header that carries the currency
+(``Balance (¥)``: the grid's printf formats cannot put the sign before a prefix), rates
+(DECIMAL with 6 places) as percentages with one decimal, counts with thousands separators;
+column names and known values (buckets, rules, channels ...) are translated. Decimals become
+floats only for display.
+
+What a reader needs first comes first (issue 10: "Payout", "Why", "Recovery rate" sat off
+screen): the id and name columns, pinned, then the page's key columns, then the rest in the
+table's order, and last the columns that hold one value on every row (the period, the snapshot
+pair: the title says them). Long text (reasons) wraps in taller rows. A table can be a
+drill-down control: a click on a row calls the page's ``pick`` with that row, and the row of
+the current choice is shown selected (the choice itself lives in the URL, ``ui.choices``).
+
+The CSV download writes the exact Arrow table with canonical column names, UTF-8 with a BOM
+(Excel then reads Chinese correctly) and formula-like text neutralised (engine.exports).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -19,8 +30,8 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from dashboard.engine.exports import write_csv
-from dashboard.ui import safe, style
-from dashboard.ui.i18n import label
+from dashboard.ui import fmt, safe
+from dashboard.ui.i18n import label, lang
 
 # Columns whose values are translated for display, and the catalogue prefix they use.
 VALUE_LABELS = {
@@ -36,9 +47,13 @@ VALUE_LABELS = {
     "direction": "direction",
 }
 FACTOR_COLUMNS = {"compliance_factor"}
-# Money-typed columns that may hold a count (a tier level of tasks or of money): no symbol.
-PLAIN_COLUMNS = {"level_min"}
+PLAN_RATE_COLUMNS = {"rate"}  # a plan's commission rate: two decimals (fmt.plan_rate)
+# Identity columns: first and pinned, in this order, when a table has them.
+ID_COLUMNS = ("agent_id", "agent_name", "account_id", "contact_id")
+# Columns that are moved to the end when every row holds the same value.
+CONSTANT_LAST = {"period", "as_of_date", "from_date", "to_date", "date_from", "date_to"}
 ROW_PX = 35  # st.dataframe's row height, to size short tables without empty rows
+WRAP_ROW_PX = 68  # the grid wraps text only in rows taller than 4rem (64 px)
 
 
 def csv_bytes(table: pa.Table) -> bytes:
@@ -56,30 +71,57 @@ def _is_rate(field: pa.Field) -> bool:
     return pa.types.is_decimal(field.type) and field.type.scale >= 4
 
 
-def _column_config(table: pa.Table) -> dict[str, Any]:
+def money_header(text: str) -> str:
+    """A money column's header with the currency: ``Balance (¥)`` / ``余额（¥）``."""
+    cur = fmt.currency()
+    return f"{text}（{cur}）" if lang() == "zh" else f"{text} ({cur})"
+
+
+def column_config(table: pa.Table, wrap: Sequence[str] = ()) -> dict[str, Any]:
+    """The st.column_config of every column: translated header, the fmt format, id columns
+    pinned, ``wrap`` columns wide (their text wraps)."""
     config: dict[str, Any] = {}
     for field in table.schema:
         name = field.name
         text = label("col", name)
+        pin = {"pinned": True} if name in ID_COLUMNS else {}
         if name in FACTOR_COLUMNS:
-            config[name] = st.column_config.NumberColumn(text, format=style.FACTOR_FORMAT)
-        elif name in PLAIN_COLUMNS:
-            config[name] = st.column_config.NumberColumn(text, format="%,.2f")
+            col = st.column_config.NumberColumn(text, format=fmt.FACTOR_COLUMN, **pin)
+        elif name in PLAN_RATE_COLUMNS and _is_rate(field):
+            col = st.column_config.NumberColumn(text, format=fmt.PLAN_RATE_COLUMN, **pin)
         elif _is_money(field):
-            config[name] = st.column_config.NumberColumn(text, format=style.money_format())
+            col = st.column_config.NumberColumn(money_header(text), format=fmt.MONEY_COLUMN, **pin)
         elif _is_rate(field):
-            config[name] = st.column_config.NumberColumn(text, format=style.RATE_FORMAT)
+            col = st.column_config.NumberColumn(text, format=fmt.RATE_COLUMN, **pin)
         elif pa.types.is_integer(field.type) or (
             pa.types.is_decimal(field.type) and field.type.scale == 0
         ):
-            config[name] = st.column_config.NumberColumn(text, format=style.COUNT_FORMAT)
+            col = st.column_config.NumberColumn(text, format=fmt.COUNT_COLUMN, **pin)
+        elif name in wrap:
+            col = st.column_config.TextColumn(text, width="large", **pin)
         else:
-            config[name] = st.column_config.Column(text)
+            col = st.column_config.Column(text, **pin)
+        config[name] = col
     return config
 
 
+def _constant(table: pa.Table, name: str) -> bool:
+    return table.num_rows > 0 and pc.count_distinct(table.column(name)).as_py() <= 1
+
+
+def column_order(table: pa.Table, key: Sequence[str] = ()) -> list[str]:
+    """Id/name columns, then ``key`` columns, then the rest; one-valued columns last."""
+    names = table.column_names
+    last = [n for n in names if n in CONSTANT_LAST and _constant(table, n)]
+    first = [n for n in ID_COLUMNS if n in names] + [
+        n for n in key if n in names and n not in ID_COLUMNS
+    ]
+    rest = [n for n in names if n not in first and n not in last]
+    return [*first, *rest, *last]
+
+
 def display_frame(table: pa.Table) -> pd.DataFrame:
-    """A DataFrame for showing or plotting: decimals as floats, known values translated."""
+    """A DataFrame for plotting: decimals as floats, known values translated."""
     columns = {}
     for field in table.schema:
         col = table.column(field.name)
@@ -93,37 +135,85 @@ def display_frame(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
+def table_frame(table: pa.Table) -> pd.DataFrame:
+    """A DataFrame for a table: as ``display_frame``, with rates in percent units (the grid's
+    printf format then shows ``44.4%``; its own "percent" format follows the browser's locale
+    and drops decimals)."""
+    frame = display_frame(table)
+    for field in table.schema:
+        if _is_rate(field) and field.name not in FACTOR_COLUMNS:
+            frame[field.name] = frame[field.name] * 100
+    return frame
+
+
 def show(
     table: pa.Table,
     *,
     name: str,
     columns: Sequence[str] | None = None,
+    key: Sequence[str] = (),
     height: int | None = None,
     download: bool = True,
     extra_config: Mapping[str, Any] | None = None,
+    texts: Mapping[str, Sequence[str]] | None = None,
+    wrap: Sequence[str] = (),
+    pick: Callable[[dict[str, Any]], None] | None = None,
+    picked: int | None = None,
 ) -> None:
     """Show a table with formats and translated headers, and a CSV download of it.
 
     Args:
-        table: the exact table.
+        table: the exact table (what the download holds).
         name: file name stem of the download, and the widget key.
-        columns: the columns to show and download (default: all), in this order.
+        columns: the columns to show and download (default: all).
+        key: the columns a reader needs first (after the id and name columns).
         height: fixed height in pixels (default: Streamlit's).
         download: offer the CSV download button.
         extra_config: column_config entries that override the defaults.
+        texts: columns shown as these texts instead of their values (one per row).
+        wrap: text columns whose long values wrap (taller rows).
+        pick: makes a row click a drill-down: called (in a callback) with the clicked row.
+        picked: the row of the current choice, shown selected.
     """
     if columns is not None:
         table = table.select([c for c in columns if c in table.column_names])
-    config = _column_config(table) | dict(extra_config or {})
-    fitted = min(height, ROW_PX * (table.num_rows + 1) + 3) if height else None
-    st.dataframe(
-        display_frame(table),
-        column_config=config,
-        hide_index=True,
-        height=fitted if fitted is not None else "auto",
-        width="stretch",
-        placeholder="–",
-    )
+    config = column_config(table, wrap) | dict(extra_config or {})
+    frame = table_frame(table)
+    for column, values in (texts or {}).items():
+        frame[column] = list(values)
+        config[column] = st.column_config.TextColumn(label("col", column))
+    row_px = WRAP_ROW_PX if wrap else ROW_PX
+    fitted = min(height, row_px * table.num_rows + ROW_PX + 3) if height else None
+    options: dict[str, Any] = {
+        "column_config": config,
+        "column_order": column_order(table, key),
+        "hide_index": True,
+        "height": fitted if fitted is not None else "auto",
+        "width": "stretch",
+        "placeholder": fmt.MISSING,
+        "row_height": WRAP_ROW_PX if wrap else None,
+    }
+    if pick is None:
+        st.dataframe(frame, **options)
+    else:
+        widget = f"pick_{name}_{picked}"  # a new widget per choice: no stale selection
+        rows = table.to_pylist()
+
+        def clicked() -> None:
+            state = st.session_state.get(widget)
+            chosen = state["selection"]["rows"] if state else []
+            if chosen:
+                pick(rows[chosen[0]])
+
+        default = {"selection": {"rows": [picked]}} if picked is not None else None
+        st.dataframe(
+            frame,
+            key=widget,
+            on_select=clicked,
+            selection_mode="single-row",
+            selection_default=default,
+            **options,
+        )
     if download:
         csv_download(table, name)
 

@@ -1,0 +1,397 @@
+"""What is on screen, in a real browser (issue 10): at 1280x720 and 1440x900, in English and
+Chinese, every page shows its tables' key columns without horizontal scrolling and its cards
+without a cut; the app makes no request to any host but its own; a click on a roll-rate cell,
+a leaderboard bar or a leaderboard row drills down, and the choice is in the URL.
+
+How a table's columns are measured: Streamlit's dataframe is a canvas grid (glide-data-grid).
+Its header cells exist in the DOM only as the grid's accessibility table *inside* the canvas
+(no layout boxes), one ``th`` per column that is at least partly drawn, in display order. The
+column borders are measured on the canvas itself: the grid draws a 1-px vertical line at the
+right edge of every header cell, so the pixel row just below the top border of the header has
+the header's background colour except at those lines. A column is fully on screen when its
+right border is inside the canvas; the canvas itself must be inside the viewport. When the
+grid's scroller is no wider than its view (``scrollWidth <= clientWidth``), every column is.
+
+Expected numbers come from the command line's reports or from the sample CSV files through
+plain pandas, and the compact card text is written out here by hand for the sample's values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.sample import CLOSED, accounts
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+ROOT = Path(__file__).resolve().parents[2]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"]')
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+       .every(c => c.querySelector('.main-svg'))"""
+SIZES = ((1280, 720), (1440, 900))
+LANGS = {"en": "English", "zh": "中文"}
+PAGES = ("", "delinquency", "recovery", "agents", "compliance", "payouts", "data")
+
+# The key columns of each table a page shows, in the order of the tables on the page (the
+# tables drawn on screen: one in a closed expander is not). Headers as a user reads them; a
+# money column's header may carry the currency, " (¥)" or "（¥）".
+K = {
+    "agent": ("Agent", "催收员编号"),
+    "name": ("Name", "姓名"),
+    "team": ("Team", "团队"),
+    "collected": ("Net collected", "净回收金额"),
+    "paying": ("Paying accounts", "有还款账户数"),
+    "contacts": ("Contacts", "联系次数"),
+    "rpc_rate": ("Right-party rate", "本人接通率"),
+    "promises": ("Promises", "承诺还款数"),
+    "kept_rate": ("Kept rate", "承诺兑现率"),
+    "bucket": ("Bucket", "逾期阶段"),
+    "accounts": ("Accounts", "账户数"),
+    "balance": ("Balance", "余额"),
+    "share_accounts": ("Share of accounts", "账户占比"),
+    "share_balance": ("Share of balance", "余额占比"),
+    "from_bucket": ("From bucket", "起始阶段"),
+    "to_state": ("State in next snapshot", "下一快照状态"),
+    "share": ("Share", "占比"),
+    "roll_forward": ("Roll-forward rate", "向前迁徙率"),
+    "cure_rate": ("Cure rate", "治愈率"),
+    "account": ("Account", "账号"),
+    "current_balance": ("Balance", "当前余额"),
+    "portfolio": ("Portfolio", "资产包"),
+    "region": ("Region", "地区"),
+    "recovery_rate": ("Recovery rate", "回收率"),
+    "channel": ("Channel", "渠道"),
+    "month": ("Month", "月份"),
+    "violations": ("Violations", "违规次数"),
+    "complaints": ("Complaints", "投诉"),
+    "rule": ("Rule", "规则"),
+    "contacted_at": ("Contacted at", "联系时间"),
+    "why": ("Why", "违规说明"),
+    "payout": ("Payout", "应发佣金"),
+    "total": ("Total", "合计"),
+    "cap_applied": ("Cap applied", "已封顶"),
+    "status": ("Status", "状态"),
+    "kind": ("Kind", "类型"),
+    "payment_date": ("Payment date", "还款日期"),
+    "amount": ("Amount", "金额"),
+}
+KEYS: dict[str, list[tuple[str, ...]]] = {
+    "": [("agent", "name", "collected", "paying", "kept_rate")] * 2,  # top and bottom 5
+    "delinquency": [
+        ("bucket", "accounts", "balance", "share_accounts", "share_balance"),
+        ("from_bucket", "roll_forward", "cure_rate"),
+        ("from_bucket", "to_state", "accounts", "share"),
+        ("account", "from_bucket", "to_state", "current_balance"),
+    ],
+    "recovery": [
+        ("portfolio", "recovery_rate", "collected"),
+        ("channel", "collected"),
+        ("region", "recovery_rate", "collected"),
+        ("month", "portfolio", "collected"),
+    ],
+    "agents": [
+        ("agent", "name", "collected", "paying", "contacts", "rpc_rate", "promises", "kept_rate"),
+        ("team", "collected", "rpc_rate", "kept_rate"),
+    ],
+    "compliance": [
+        ("agent", "violations", "complaints"),
+        ("agent", "rule", "violations"),
+        ("agent", "rule", "contacted_at", "why"),
+    ],
+    "payouts": [
+        ("agent", "name", "payout", "total", "cap_applied", "status"),
+        ("kind", "payment_date", "amount"),
+    ],
+    "data": [],
+}
+
+MEASURE = """(d) => {
+  const c = d.querySelector('canvas');
+  const sc = d.querySelector('.dvn-scroller');
+  const box = c.getBoundingClientRect();
+  const heads = [...d.querySelectorAll('[role=columnheader]')].map(h => h.textContent.trim());
+  const dpr = window.devicePixelRatio || 1;
+  const ctx = c.getContext('2d');
+  const row = ctx.getImageData(0, Math.round(4 * dpr), c.width, 1).data;
+  const colour = (x) => row.slice(4 * x, 4 * x + 4).join(',');
+  const counts = {};
+  for (let x = 0; x < c.width; x++) counts[colour(x)] = (counts[colour(x)] || 0) + 1;
+  const bg = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0];
+  const lines = [];
+  for (let x = 1; x < c.width; x++)
+    if (colour(x) !== bg && colour(x - 1) === bg) lines.push(x / dpr);
+  return {heads, lines, width: c.width / dpr, left: box.left, right: box.right,
+          sw: sc.scrollWidth, cw: sc.clientWidth, vw: window.innerWidth};
+}"""
+
+
+# ----------------------------------------------------------------------------- the browser
+
+
+def settle(page: Any) -> None:
+    page.wait_for_timeout(400)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_timeout(300)
+
+
+def open_page(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+    settle(page)
+
+
+def url_of(app_url: str, path: str, lang: str, **query: str) -> str:
+    params = {"lang": LANGS[lang], **query} if lang == "zh" else dict(query)
+    q = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"{app_url}/{path}" + (f"?{q}" if q else "")
+
+
+def main(page: Any) -> Any:
+    return page.locator('[data-testid="stMain"]')
+
+
+def bare(header: str) -> str:
+    """A header without the currency a money column may carry."""
+    for cut in (" (", "（"):
+        if cut in header:
+            header = header.split(cut)[0]
+    return header.strip()
+
+
+def fully_visible(m: dict[str, Any]) -> list[str]:
+    """The headers of the columns drawn whole, left to right (module doc)."""
+    if m["sw"] <= m["cw"] + 1:
+        return list(m["heads"])
+    inside = [x for x in m["lines"] if x < m["width"] - 2]
+    return list(m["heads"][: len(inside)])
+
+
+def tables(page: Any) -> list[dict[str, Any]]:
+    """Every table drawn on the page (scrolled into view so that the grid paints it)."""
+    out = []
+    frames = main(page).locator('[data-testid="stDataFrame"]')
+    for i in range(frames.count()):
+        frame = frames.nth(i)
+        if not frame.is_visible():
+            continue  # in a closed expander
+        frame.scroll_into_view_if_needed()
+        frame.locator("canvas").first.wait_for(timeout=20_000)
+        page.wait_for_timeout(250)
+        out.append(frame.evaluate(MEASURE))
+    return out
+
+
+def cut_cards(page: Any) -> list[str]:
+    """The cards whose value text is wider than its box (shown cut, with an ellipsis)."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+              .filter(v => [v, ...v.querySelectorAll('*')]
+                 .some(e => e.scrollWidth > e.clientWidth + 1))
+              .map(v => v.innerText)"""
+        )
+    )
+
+
+def card(page: Any, label: str) -> str:
+    box = main(page).locator('[data-testid="stMetric"]', has_text=label).first
+    return str(box.locator('[data-testid="stMetricValue"]').inner_text()).strip()
+
+
+def cli(app_db: Path, *args: str) -> list[dict[str, str]]:
+    pristine = app_db.parent / "sample.duckdb"
+    env = {**os.environ, "DASHBOARD_DB": str(pristine)}
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard", "report", *args, "--format", "csv"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return list(csv.DictReader(io.StringIO(out.stdout)))
+
+
+# ------------------------------------------------------------------------ independent numbers
+
+
+def open_balance(snapshot: str) -> Decimal:
+    """Sum of current_balance of the accounts not Closed in one snapshot (domain.md)."""
+    df = accounts()
+    snap = df[df["as_of_date"].astype(str) == snapshot]
+    keep = snap[~snap["status"].isin(CLOSED) & (snap["current_balance"] != 0)]
+    return sum(keep["current_balance"], Decimal("0.00"))
+
+
+def short(value: Decimal, lang: str) -> str:
+    """Compact money for a value in the millions (en: M) / tens of thousands (zh: 万)."""
+    unit, scale = ("M", Decimal(10) ** 6) if lang == "en" else ("万", Decimal(10) ** 4)
+    n = (value / scale).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"¥{n:,}{unit}"
+
+
+# ----------------------------------------------------------------------------- the tests
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_key_column_and_card_is_on_screen(
+    browser: Any, app_url: str, artifacts: Path, size: tuple[int, int]
+) -> None:
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    problems: list[str] = []
+    try:
+        for lang in LANGS:
+            for path in PAGES:
+                open_page(page, url_of(app_url, path, lang))
+                where = f"{path or 'overview'} {lang} {width}"
+                page.screenshot(path=str(artifacts / f"screen_{path or 'overview'}_{lang}_{width}.png"))
+                cut = cut_cards(page)
+                if cut:
+                    problems.append(f"{where}: cards cut: {cut}")
+                shown = tables(page)
+                specs = KEYS[path]
+                if len(shown) < len(specs):
+                    problems.append(f"{where}: {len(shown)} tables, expected {len(specs)}")
+                for i, m in enumerate(shown):
+                    if m["right"] > m["vw"] + 1 or m["left"] < 0:
+                        problems.append(f"{where}: table {i} is outside the viewport: {m}")
+                    whole = [bare(h) for h in fully_visible(m)]
+                    if not whole:
+                        problems.append(f"{where}: table {i} shows no whole column")
+                    if i >= len(specs):
+                        continue
+                    wanted = [K[k][0 if lang == "en" else 1] for k in specs[i]]
+                    off = [w for w in wanted if w not in whole]
+                    if off:
+                        problems.append(f"{where}: table {i} cuts {off} (whole: {whole})")
+        # the card text is the compact value of the exact figure, computed here
+        for lang in LANGS:
+            open_page(page, url_of(app_url, "", lang))
+            expected = short(open_balance("2026-10-31"), lang)
+            label = "Open balance" if lang == "en" else "在催余额"
+            if card(page, label) != expected:
+                problems.append(f"overview {lang}: open balance {card(page, label)!r} != {expected!r}")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_no_request_leaves_the_apps_own_host(browser: Any, app_url: str) -> None:
+    own = urlparse(app_url).netloc
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    page.on("websocket", lambda w: seen.append(w.url))
+    try:
+        for lang in LANGS:
+            for path in PAGES:
+                open_page(page, url_of(app_url, path, lang))
+                tables(page)  # scroll every table into view: lazy parts load too
+        page.wait_for_timeout(1_000)
+    finally:
+        context.close()
+    assert seen, "no request was seen at all: the listener is not working"
+    outside = sorted(
+        {u for u in seen if urlparse(u).scheme not in ("data", "blob", "about")}
+        - {u for u in seen if urlparse(u).netloc == own}
+    )
+    assert outside == [], outside
+
+
+def _click_plot(page: Any, title: str, x: Any, y: Any, fraction: float = 0.5) -> None:
+    """Click a chart at data coordinates (x, y) (categories as drawn); for a horizontal bar,
+    ``fraction`` of the way from the axis to the value."""
+    where = page.evaluate(
+        """([title, x, y, fraction]) => {
+          const g = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+            .find(g => (g.layout.title && g.layout.title.text || '').startsWith(title));
+          if (!g) return null;
+          const L = g._fullLayout, xa = L.xaxis, ya = L.yaxis, box = g.getBoundingClientRect();
+          const px = typeof x === 'number' ? xa.l2p(x * fraction) : xa.d2p(x);
+          return {x: box.left + xa._offset + px, y: box.top + ya._offset + ya.d2p(y)};
+        }""",
+        [title, x, y, fraction],
+    )
+    assert where, f"no chart titled {title!r}"
+    page.mouse.click(where["x"], where["y"])
+    page.wait_for_timeout(800)
+    settle(page)
+
+
+def selected(page: Any, label: str) -> str:
+    box = main(page).locator(f'[data-testid="stSelectbox"] input[aria-label="{label}"]').last
+    return str(box.input_value())
+
+
+def test_a_click_on_a_roll_rate_cell_lists_its_accounts(
+    page: Any, app_url: str, app_db: Path, tmp_path: Path
+) -> None:
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_page(page, f"{app_url}/delinquency")
+    main(page).get_by_text("Roll-rate matrix", exact=False).first.scroll_into_view_if_needed()
+    _click_plot(page, "Roll-rate matrix", "M2", "M1")
+    assert selected(page, "From bucket").startswith("M1")
+    assert selected(page, "State in next snapshot").startswith("M2")
+    query = parse_qs(urlparse(page.url).query)
+    assert query.get("drill_from") == ["M1"] and query.get("drill_to") == ["M2"], page.url
+
+    expected = cli(
+        app_db, "roll-accounts", "--as-of", "2026-10-31", "--from-bucket", "M1", "--to-state", "M2"
+    )
+    assert expected, "the sample has accounts in that cell"
+    caption = main(page).get_by_text("accounts (personal data masked)").inner_text()
+    assert caption.startswith(f"{len(expected):,} accounts"), caption
+    with page.expect_download() as download:
+        main(page).get_by_role("button", name=f"Download CSV ({len(expected):,} rows)").last.click()
+    saved = tmp_path / "cell.csv"
+    download.value.save_as(saved)
+    rows = list(csv.DictReader(io.StringIO(saved.read_bytes().decode("utf-8-sig"))))
+    assert [r["account_id"] for r in rows] == [r["account_id"] for r in expected]
+    assert {(r["from_bucket"], r["to_state"]) for r in rows} == {("M1", "M2")}
+
+    # the link opens the same drill-down
+    other = page.context.browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        again = other.new_page()
+        open_page(again, page.url)
+        assert selected(again, "From bucket").startswith("M1")
+        assert selected(again, "State in next snapshot").startswith("M2")
+    finally:
+        other.close()
+
+
+def test_a_click_on_an_agent_bar_or_row_opens_that_agent(
+    page: Any, app_url: str, app_db: Path
+) -> None:
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_page(page, f"{app_url}/agents")
+    board = cli(app_db, "agents", "--from", "2026-10-01", "--to", "2026-10-31")
+    ranked = sorted(board, key=lambda r: (-Decimal(r["collected"]), r["agent_id"]))
+    second, first = ranked[1], ranked[0]
+    _click_plot(page, "Leaderboard", float(second["collected"]), second["agent_id"], 0.5)
+    assert selected(page, "Agent").startswith(second["agent_id"]), selected(page, "Agent")
+    assert parse_qs(urlparse(page.url).query).get("agents_pick") == [second["agent_id"]]
+
+    # a row of the leaderboard table: the first row is the best agent
+    frame = main(page).locator('[data-testid="stDataFrame"]').first
+    frame.scroll_into_view_if_needed()
+    canvas = frame.locator("canvas").first
+    box = canvas.bounding_box()
+    assert box
+    page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + 35 + 17)
+    page.wait_for_timeout(800)
+    settle(page)
+    assert selected(page, "Agent").startswith(first["agent_id"]), selected(page, "Agent")
+    assert parse_qs(urlparse(page.url).query).get("agents_pick") == [first["agent_id"]]
