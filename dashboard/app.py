@@ -24,7 +24,9 @@ from dashboard.ui.i18n import t  # noqa: E402
 
 st.set_page_config(
     page_title="Collections dashboard",
-    page_icon=":material/monitoring:",
+    # An emoji becomes a data: URL in the browser; a ":material/...:" icon made the browser
+    # fetch the favicon from Google's font host (the app makes no request to another host).
+    page_icon="📊",
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -281,3 +281,31 @@ def one_agent(agents: pa.Table, f: ViewFilters, agent: str | None) -> None:
     c3.plotly_chart(
         charts.share_pie(mix, "channel", "contacts", t("agents.channels"), "channel"), key="ac"
     )
+
+
+def violations_per_agent(per_agent: pa.Table, preset: str, agent: str | None) -> None:
+    """Compliance per agent; a click on a row chooses that agent's violating contacts."""
+    st.markdown(f"**{t('compliance.per_agent')}**")
+    tables.show(
+        per_agent,
+        name=f"compliance_agents_{preset}",
+        key=("violations", "violation_rate", "complaints", "disputes"),
+        height=300,
+        pick=setter(viol_agent="agent_id"),
+        picked=row_of(per_agent, agent_id=agent) if agent else None,
+    )
+
+
+def violations_per_rule(
+    by_rule: pa.Table, preset: str, agent: str | None, rule: str | None
+) -> None:
+    """Compliance per agent and rule; a click on a row chooses that agent and rule."""
+    st.markdown(f"**{t('compliance.per_rule')}**")
+    tables.show(
+        by_rule,
+        name=f"compliance_by_rule_{preset}",
+        key=("rule", "violations"),
+        height=300,
+        pick=setter(viol_agent="agent_id", viol_rule="rule"),
+        picked=row_of(by_rule, agent_id=agent, rule=rule) if agent and rule else None,
+    )

@@ -722,7 +722,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "card.exact_change": ("Exact: {value} (change {delta})", "精确值：{value}（变化 {delta}）"),
     "chart.window": ("chosen window", "所选时间窗"),
     "chart.click_cell": ("Click to list these accounts", "点击查看这些账户"),
-    "chart.click_agent": ("Click a bar or a row to open that agent", "点击柱形或表格行查看该催收员"),
+    "chart.click_agent": (
+        "Click a bar or a row to open that agent",
+        "点击柱形或表格行查看该催收员",
+    ),
     "chart.other_cohorts": ("other cohorts", "其他委案月份"),
     "stage.right_party_contacts": ("Right party / contacts", "本人接通 / 联系次数"),
     "stage.promises": ("Promises / right party", "承诺还款 / 本人接通"),

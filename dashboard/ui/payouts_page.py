@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -15,8 +16,9 @@ import streamlit as st
 
 from dashboard import scratch
 from dashboard.engine.approvals import ApprovalRefused
+from dashboard.engine.plans import load_plans
 from dashboard.paths import ROOT
-from dashboard.ui import blocks, choices, payouts, safe, style, tables
+from dashboard.ui import blocks, charts, choices, fmt, payouts, safe, tables
 from dashboard.ui.i18n import t
 from dashboard.ui.payouts import PayoutView
 
@@ -80,14 +82,14 @@ def summary(v: PayoutView, rows: pa.Table | None = None) -> None:
     if shown.num_rows != v.table.num_rows:
         st.caption(safe.t("pay.shown", n=shown.num_rows, total=v.table.num_rows))
     total = blocks.sums(shown, ("basis", "payout"))
-    items = [
-        (t("pay.agents"), style.count(shown.num_rows)),
-        (t("col.basis"), style.money(total["basis"])),
-        (t("pay.total"), style.money(total["payout"])),
+    items: list[tuple[str, Any, str]] = [
+        (t("pay.agents"), shown.num_rows, "count"),
+        (t("col.basis"), total["basis"], "money"),
+        (t("pay.total"), total["payout"], "money"),
     ]
     if a is not None:
         adjust = blocks.sums(shown, ("adjustment",))["adjustment"]
-        items.append((t("pay.adjustments"), style.money(adjust, sign=True)))
+        items.append((t("pay.adjustments"), adjust, "money_change"))
     blocks.metric_row(items)
     with st.expander(safe.t("pay.notes", n=len(v.notes)), expanded=a is not None):
         st.markdown(safe.bullets(v.notes))
@@ -127,15 +129,55 @@ def downloads(v: PayoutView) -> None:
     )
 
 
-def statement(v: PayoutView, rows: pa.Table | None = None) -> None:
-    """One agent's statement (an agent of ``rows``, default all): figures, audit lines, the
-    plan in words, HTML/PDF downloads. The agent is a page-level choice kept in the URL."""
-    shown = v.table if rows is None else rows
-    ids = shown.column("agent_id").to_pylist()
+KEY = ("payout", "total", "cap_applied", "status", "basis", "base_commission", "team_bonus")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _metrics(plans: str, stamp: tuple[int, int]) -> dict[str, str]:
+    book = load_plans(plans)
+    return {name: (p.tiers.metric if p.tiers else "") for name, p in book.plans.items()}
+
+
+def level_texts(table: pa.Table, plans: Path) -> list[str]:
+    """The tier level reached, as its kind of number: a count of tasks (``20 tasks``) or money
+    (``¥50,000.00``), by the plan's metric; a dash for a plan without tiers."""
+    stat = plans.stat() if plans.exists() else None
+    metric = _metrics(str(plans), (stat.st_mtime_ns, stat.st_size) if stat else (0, 0))
+    out = []
+    for r in table.select(["plan", "level_min"]).to_pylist():
+        kind, level = metric.get(r["plan"] or ""), r["level_min"]
+        if level is None or not kind:
+            out.append(fmt.MISSING)
+        elif kind == "tasks":
+            out.append(t("pay.level_tasks", n=fmt.count(level)))
+        else:
+            out.append(fmt.money(level))
+    return out
+
+
+def payouts_chart_and_table(v: PayoutView, rows: pa.Table, plans: Path, agent: str | None) -> None:
+    """The payout bars and the payout table of the agents shown; a click on a bar or a row
+    opens that agent's statement (the page-level choice ``pay_agent``)."""
+    fig = charts.payout_bars(rows, t("pay.chart", period=v.period))
+    blocks.chart_pick(fig, "pay_chart", ("pay_agent",), agent)
+    tables.show(
+        rows,
+        name=f"payouts_{v.period}",
+        key=KEY,
+        height=360,
+        download=False,
+        texts={"level_min": level_texts(rows, plans)},
+        pick=blocks.setter(pay_agent="agent_id"),
+        picked=blocks.row_of(rows, agent_id=agent),
+    )
+
+
+def pick_agent(rows: pa.Table) -> str | None:
+    """The statement's agent (one of ``rows``): a page-level choice kept in the URL."""
+    ids = rows.column("agent_id").to_pylist()
     if not ids:
-        st.info(safe.t("pay.none_shown", period=v.period))
-        return
-    names = dict(zip(ids, shown.column("agent_name").to_pylist(), strict=True))
+        return None
+    names = dict(zip(ids, rows.column("agent_name").to_pylist(), strict=True))
     agent = choices.select(
         "pay_agent",
         t("pay.agent"),
@@ -143,7 +185,14 @@ def statement(v: PayoutView, rows: pa.Table | None = None) -> None:
         format_func=lambda a: f"{a} {names.get(a) or ''}".strip(),
         spellings=lambda a: [a],
     )
-    agent = agent or ids[0]
+    return agent or ids[0]
+
+
+def statement(v: PayoutView, agent: str | None) -> None:
+    """One agent's statement: figures, audit lines, the plan in words, HTML/PDF downloads."""
+    if agent is None:
+        st.info(safe.t("pay.none_shown", period=v.period))
+        return
     stem = f"statement_{v.period}_{agent}"
     left, right = st.columns([1, 2])
     with left:
@@ -168,7 +217,8 @@ def statement(v: PayoutView, rows: pa.Table | None = None) -> None:
         )
     with right:
         lines = payouts.agent_lines(v, agent)
-        tables.show(lines, name=f"payout_lines_{v.period}_{agent}", height=360)
+        key = ("line_no", "kind", "payment_date", "amount", "account_id")
+        tables.show(lines, name=f"payout_lines_{v.period}_{agent}", key=key, height=360)
         with st.expander(t("pay.rules")):
             st.markdown(safe.bullets(v.rules.get(agent, ())))
 
@@ -190,7 +240,10 @@ def approval(v: PayoutView, plans: Path) -> None:
                 st.rerun()
         return
     cols = ("agent_id", "agent_name", "team", "payout", "recomputed_payout", "adjustment", "status")
-    tables.show(v.table, name=f"approved_vs_recomputed_{v.period}", columns=cols, height=300)
+    key = ("payout", "recomputed_payout", "adjustment", "status")
+    tables.show(
+        v.table, name=f"approved_vs_recomputed_{v.period}", columns=cols, key=key, height=300
+    )
     with st.form("reopen"):
         st.caption(t("pay.reopen_help"))
         by = st.text_input(t("pay.by"), key="reopen_by")

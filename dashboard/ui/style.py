@@ -86,7 +86,9 @@ def _has_top_legend(fig: go.Figure) -> bool:
 def _extent(fig: go.Figure, axis: str) -> tuple[float, float]:
     """The data range drawn along an axis (stacked bars add up per category)."""
     stacked = fig.layout.barmode in ("stack", "relative")
-    low, high, pos, neg = 0.0, 0.0, {}, {}
+    low, high = 0.0, 0.0
+    pos: dict[Any, float] = {}
+    neg: dict[Any, float] = {}
     for trace in fig.data:
         values = getattr(trace, axis, None)
         if values is None or isinstance(trace, go.Pie):

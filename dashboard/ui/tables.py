@@ -84,23 +84,27 @@ def column_config(table: pa.Table, wrap: Sequence[str] = ()) -> dict[str, Any]:
     for field in table.schema:
         name = field.name
         text = label("col", name)
-        pin = {"pinned": True} if name in ID_COLUMNS else {}
+        pin = name in ID_COLUMNS or None
         if name in FACTOR_COLUMNS:
-            col = st.column_config.NumberColumn(text, format=fmt.FACTOR_COLUMN, **pin)
+            col = st.column_config.NumberColumn(text, format=fmt.FACTOR_COLUMN, pinned=pin)
         elif name in PLAN_RATE_COLUMNS and _is_rate(field):
-            col = st.column_config.NumberColumn(text, format=fmt.PLAN_RATE_COLUMN, **pin)
+            col = st.column_config.NumberColumn(text, format=fmt.PLAN_RATE_COLUMN, pinned=pin)
         elif _is_money(field):
-            col = st.column_config.NumberColumn(money_header(text), format=fmt.MONEY_COLUMN, **pin)
+            col = st.column_config.NumberColumn(
+                money_header(text), format=fmt.MONEY_COLUMN, pinned=pin
+            )
         elif _is_rate(field):
-            col = st.column_config.NumberColumn(text, format=fmt.RATE_COLUMN, **pin)
+            col = st.column_config.NumberColumn(text, format=fmt.RATE_COLUMN, pinned=pin)
         elif pa.types.is_integer(field.type) or (
             pa.types.is_decimal(field.type) and field.type.scale == 0
         ):
-            col = st.column_config.NumberColumn(text, format=fmt.COUNT_COLUMN, **pin)
+            col = st.column_config.NumberColumn(text, format=fmt.COUNT_COLUMN, pinned=pin)
+        elif name == "month" and pa.types.is_date(field.type):
+            col = st.column_config.DateColumn(text, format="YYYY-MM", pinned=pin)
         elif name in wrap:
-            col = st.column_config.TextColumn(text, width="large", **pin)
+            col = st.column_config.TextColumn(text, width="large", pinned=pin)
         else:
-            col = st.column_config.Column(text, **pin)
+            col = st.column_config.Column(text, pinned=pin)
         config[name] = col
     return config
 
@@ -205,7 +209,7 @@ def show(
             if chosen:
                 pick(rows[chosen[0]])
 
-        default = {"selection": {"rows": [picked]}} if picked is not None else None
+        default: Any = {"selection": {"rows": [picked]}} if picked is not None else None
         st.dataframe(
             frame,
             key=widget,

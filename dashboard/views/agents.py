@@ -1,5 +1,6 @@
 """Agents: leaderboard with sorting, team comparison, per-agent drill-down (``blocks.one_agent``:
-its trend and channel mix use the leaderboard's filters). Sort, order and agent are in the URL."""
+its trend and channel mix use the leaderboard's filters). Sort, order and agent are in the URL;
+a click on a leaderboard bar or row picks the agent."""
 
 import streamlit as st
 
@@ -16,6 +17,7 @@ SORTABLE = (
     "kept_rate",
     "accounts_assigned",
 )
+KEY = ("collected", "paying_accounts", "contacts", "rpc_rate", "promises", "kept_rate")
 
 f = page.begin("agents")
 with page.guard():
@@ -39,12 +41,7 @@ with page.guard():
         )
     metric = metric or SORTABLE[0]
     board = blocks.ranked(agents, metric, agents.num_rows, best=order == "best")
-    left, right = st.columns([2, 3])
-    with left:
-        title = t("agents.leaderboard_chart", metric=t(f"col.{metric}"))
-        st.plotly_chart(charts.metric_bars(board, "agent_id", metric, title), key="board")
-    with right:
-        tables.show(board, name="agents_leaderboard", height=420)
+    leaderboard = st.container()  # drawn once the agent is known (the selector below)
 
     st.subheader(t("agents.teams"))
     teams = team_summary(agents)
@@ -58,7 +55,24 @@ with page.guard():
         ),
         key="tr",
     )
-    tables.show(teams, name="teams")
+    tables.show(teams, name="teams", key=("team", "collected", "rpc_rate", "kept_rate"))
 
     st.subheader(t("agents.drill"))
-    blocks.one_agent(agents, f)
+    agent = blocks.pick_agent(agents)
+    blocks.one_agent(agents, f, agent)
+    with leaderboard:
+        st.caption(t("chart.click_agent"))
+        left, right = st.columns([1, 2])
+        with left:
+            title = t("agents.leaderboard_chart", metric=t(f"col.{metric}"))
+            fig = charts.metric_bars(board, "agent_id", metric, title, chosen=agent)
+            blocks.chart_pick(fig, "board", ("agents_pick",), agent)
+        with right:
+            tables.show(
+                board,
+                name="agents_leaderboard",
+                key=(metric, *KEY),
+                height=420,
+                pick=blocks.setter(agents_pick="agent_id"),
+                picked=blocks.row_of(board, agent_id=agent),
+            )

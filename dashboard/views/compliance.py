@@ -1,12 +1,13 @@
 """Compliance: violations by agent and rule, the violating contacts, China / US presets.
 
-The preset and the agent/rule of the contact list are page-level choices kept in the URL."""
+The preset and the agent/rule of the contact list are page-level choices kept in the URL; a
+click on a row of the per-agent or per-rule table sets them. The reason ("Why") wraps."""
 
 import streamlit as st
 
 from dashboard.engine.compliance import active_rules
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, choices, data, page, safe, style, tables
+from dashboard.ui import blocks, charts, choices, data, page, safe, tables
 from dashboard.ui.i18n import label, t
 
 f = page.begin("compliance")
@@ -26,17 +27,11 @@ with page.guard():
     by_rule = data.report("compliance_by_rule", **args)
     detail = data.report("compliance_detail", **args)
     total = blocks.sums(per_agent, ("contacts", "violations", "complaints", "disputes"))
-    blocks.metric_row([(t(f"col.{k}"), style.count(v)) for k, v in total.items()])
+    blocks.metric_row([(t(f"col.{k}"), v, "count") for k, v in total.items()])
     rules = active_rules(settings.preset(preset))
     title = t("compliance.by_agent_rule", date_from=f.date_from, date_to=f.date_to)
     st.plotly_chart(charts.stacked_by_rule(by_rule, rules, title), key="by_rule")
     left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('compliance.per_agent')}**")
-        tables.show(per_agent, name=f"compliance_agents_{preset}", height=300)
-    with right:
-        st.markdown(f"**{t('compliance.per_rule')}**")
-        tables.show(by_rule, name=f"compliance_by_rule_{preset}", height=300)
     st.subheader(safe.t("compliance.contacts", n=f"{detail.num_rows:,}"))
     c1, c2 = st.columns(2)
     only_agent = choices.select(
@@ -58,4 +53,14 @@ with page.guard():
         container=c2,
     )
     chosen = {k: v for k, v in (("agent_id", only_agent), ("rule", only_rule)) if v}
-    tables.show(tables.where(detail, **chosen), name=f"compliance_contacts_{preset}", height=360)
+    tables.show(
+        tables.where(detail, **chosen),
+        name=f"compliance_contacts_{preset}",
+        key=("rule", "contacted_at", "detail"),
+        wrap=("detail",),
+        height=420,
+    )
+    with left:  # a click on a row lists that agent's (and rule's) violating contacts
+        blocks.violations_per_agent(per_agent, preset, only_agent)
+    with right:
+        blocks.violations_per_rule(by_rule, preset, only_agent, only_rule)

@@ -1,7 +1,8 @@
 """Delinquency: buckets of a snapshot, bucket mix over time, roll rates with drill-down.
 
 The snapshot is the sidebar's (the window's end unless pinned); the measure and the drill-down
-cell are page-level choices kept in the URL (``ui.choices``)."""
+cell are page-level choices kept in the URL (``ui.choices``): a click on a cell of the matrix
+or on a row of the roll-rate table sets them, the two selectors below are the keyboard way."""
 
 import streamlit as st
 
@@ -28,7 +29,7 @@ with page.guard():
     left.plotly_chart(charts.bucket_bars(snap, buckets, measure, title), key="dist")
     title = t("delinq.mix_over_time")
     right.plotly_chart(charts.bucket_mix_over_time(history, buckets, share, title), key="mix")
-    tables.show(snap, name=f"buckets_{f.snapshot}")
+    tables.show(snap, name=f"buckets_{f.snapshot}", key=("bucket", measure, share))
 
     st.subheader(t("delinq.roll_title"))
     earlier = [d for d in data.report("snapshot_dates") if d < f.snapshot]
@@ -37,17 +38,35 @@ with page.guard():
         st.stop()
     start = earlier[-1]
     roll = data.report("roll_rates", date_from=f.snapshot, date_to=f.snapshot, **f.dims())
-    title = t("delinq.roll_matrix", start=start, end=f.snapshot)
-    roll_share = "share_balance" if measure == "balance" else "share"
-    st.plotly_chart(charts.roll_heatmap(roll, buckets, roll_share, title), key="roll")
-    st.caption(t("delinq.roll_caption"))
-    tables.show(roll_summary_of(roll), name=f"roll_summary_{f.snapshot}")
-    tables.show(roll, name=f"roll_rates_{f.snapshot}", height=240)
+    matrix = st.container()  # drawn once the cell is known (the selectors below)
+    summary = roll_summary_of(roll)
+    tables.show(summary, name=f"roll_summary_{f.snapshot}", key=("from_bucket",))
+    cells = st.container()
 
     st.subheader(t("delinq.drill_title"))
     from_bucket, to_state = blocks.roll_cell(roll, buckets)
+    with matrix:
+        title = t("delinq.roll_matrix", start=start, end=f.snapshot)
+        roll_share = "share_balance" if measure == "balance" else "share"
+        fig = charts.roll_heatmap(roll, buckets, roll_share, title, (from_bucket, to_state))
+        blocks.chart_pick(fig, "roll", ("drill_from", "drill_to"), f"{from_bucket}_{to_state}")
+        st.caption(f"{t('delinq.roll_caption')} {t('delinq.click_hint')}")
+    with cells:
+        tables.show(
+            roll,
+            name=f"roll_rates_{f.snapshot}",
+            key=("from_bucket", "to_state", "accounts", "share", "balance", "share_balance"),
+            height=240,
+            pick=blocks.setter(drill_from="from_bucket", drill_to="to_state"),
+            picked=blocks.row_of(roll, from_bucket=from_bucket, to_state=to_state),
+        )
     cell = data.report(
         "roll_accounts", as_of=f.snapshot, from_bucket=from_bucket, to_state=to_state, **f.dims()
     )
     st.caption(safe.t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
-    tables.show(cell, name=f"roll_accounts_{start}_{from_bucket}_{to_state}", height=320)
+    tables.show(
+        cell,
+        name=f"roll_accounts_{start}_{from_bucket}_{to_state}",
+        key=("from_bucket", "to_state", "current_balance", "next_current_balance"),
+        height=320,
+    )

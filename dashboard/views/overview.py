@@ -13,7 +13,9 @@ with page.guard():
     blocks.definitions()
     left, right = st.columns([3, 2])
     trend = data.report("collections", date_to=f.date_to, by=("month",), **f.dims())
-    left.plotly_chart(charts.collections_trend(trend, t("overview.trend")), key="trend")
+    window = (f.date_from, f.date_to)
+    fig = charts.collections_trend(trend, t("overview.trend"), window)
+    left.plotly_chart(fig, key="trend")
     mix = data.report("buckets", as_of=f.snapshot, **f.dims())
     buckets = default_settings().bucket_names
     right.plotly_chart(

@@ -1,7 +1,8 @@
 """Payouts (finance): a period's commission per agent with every component, statements with
 their audit lines, approval, approved vs recomputed, downloads.
 
-The period and the statement's agent are page-level choices kept in the URL. The sidebar's team
+The period and the statement's agent are page-level choices kept in the URL; a click on a
+bar of the chart or a row of the table opens that agent's statement. The sidebar's team
 and agent filters choose the agents shown (chart, table, statement); the downloads and the
 approval always cover the whole period. The date window, snapshot and portfolio do not apply
 (a payout is one calendar month over every portfolio) and are disabled on this page.
@@ -13,7 +14,7 @@ import streamlit as st
 
 from dashboard.engine.payout_run import PayoutInputError
 from dashboard.engine.plans import PlanFileError
-from dashboard.ui import charts, choices, data, page, payouts, payouts_page, safe, tables
+from dashboard.ui import choices, data, page, payouts, payouts_page, safe
 from dashboard.ui.i18n import t
 
 f = page.begin("payouts")
@@ -37,10 +38,12 @@ with page.guard():
         st.stop()
     shown = payouts_page.rows_for(view.table, teams=f.teams, agents=f.agents)
     payouts_page.summary(view, shown)
-    st.plotly_chart(charts.payout_bars(shown, t("pay.chart", period=period)), key="chart")
-    tables.show(shown, name=f"payouts_{period}", height=360, download=False)
+    top = st.container()  # drawn once the statement's agent is known (the selector below)
     payouts_page.downloads(view)
     st.subheader(t("pay.statement"))
-    payouts_page.statement(view, shown)
+    agent = payouts_page.pick_agent(shown)
+    payouts_page.statement(view, agent)
+    with top:
+        payouts_page.payouts_chart_and_table(view, shown, Path(plans), agent)
     st.subheader(t("pay.approval"))
     payouts_page.approval(view, Path(plans))

@@ -20,16 +20,18 @@ with page.guard():
     with left:
         title = t("recovery.by_portfolio", date_to=f.date_to)
         st.plotly_chart(charts.rate_bars(portfolio, "portfolio", "recovery_rate", title), key="rp")
-        tables.show(portfolio, name="recovery_by_portfolio")
+        key = ("recovery_rate", "collected", "placed_balance")
+        tables.show(portfolio, name="recovery_by_portfolio", key=("portfolio", *key))
     with right:
         title = t("recovery.by_channel", date_from=f.date_from, date_to=f.date_to)
         pie = charts.share_pie(channel, "channel", "collected", title, "channel")
         st.plotly_chart(pie, key="rc")
-        tables.show(channel, name="collected_by_channel")
+        tables.show(channel, name="collected_by_channel", key=("channel", "collected"))
     title = t("recovery.by_region", date_to=f.date_to)
     st.plotly_chart(charts.rate_bars(region, "region", "recovery_rate", title, "region"), key="rr")
-    tables.show(region, name="recovery_by_region", height=250)
+    tables.show(region, name="recovery_by_region", key=("region", *key), height=250)
 
     monthly = data.report("collections", date_to=f.date_to, by=("month", "portfolio"), **f.dims())
-    st.plotly_chart(charts.collections_trend(monthly, t("recovery.over_time")), key="over_time")
+    fig = charts.collections_trend(monthly, t("recovery.over_time"), (f.date_from, f.date_to))
+    st.plotly_chart(fig, key="over_time")
     tables.show(monthly, name="collections_by_month", height=300)
