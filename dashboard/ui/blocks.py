@@ -31,6 +31,7 @@ HEADLINE: tuple[tuple[str, str, str], ...] = (
     ("promises", "count", "off"),
 )
 AGENT_COLUMNS = ("agent_id", "agent_name", "team", "collected", "paying_accounts", "kept_rate")
+AGENT_KEY = ("collected", "paying_accounts", "kept_rate")
 
 
 def card_value(value: Any, kind: str, *, sign: bool = False) -> str:
@@ -113,12 +114,18 @@ def top_bottom_agents(agents: pa.Table, n: int = 5) -> None:
     with c1:
         st.markdown(f"**{safe.t('overview.top_agents', n=n)}**")
         tables.show(
-            ranked(agents, "collected", n, best=True), name="top_agents", columns=AGENT_COLUMNS
+            ranked(agents, "collected", n, best=True),
+            name="top_agents",
+            columns=AGENT_COLUMNS,
+            key=AGENT_KEY,
         )
     with c2:
         st.markdown(f"**{safe.t('overview.bottom_agents', n=n)}**")
         tables.show(
-            ranked(agents, "collected", n, best=False), name="bottom_agents", columns=AGENT_COLUMNS
+            ranked(agents, "collected", n, best=False),
+            name="bottom_agents",
+            columns=AGENT_COLUMNS,
+            key=AGENT_KEY,
         )
 
 
@@ -278,6 +285,7 @@ def one_agent(agents: pa.Table, f: ViewFilters, agent: str | None) -> None:
     trend_title = t("agents.trend", agent=safe.svg(agent))  # a Plotly title: HTML-escaped
     c1.plotly_chart(charts.collections_trend(trend, trend_title), key="at")
     c2.plotly_chart(charts.stage_rates(row, t("agents.funnel")), key="af")
+    c2.caption(safe.t("stage.paying", n=fmt.count(row.get("paying_accounts") or 0)))
     c3.plotly_chart(
         charts.share_pie(mix, "channel", "contacts", t("agents.channels"), "channel"), key="ac"
     )

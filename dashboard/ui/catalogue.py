@@ -325,7 +325,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "agents.pick": ("Agent", "催收员"),
     "agents.none": ("No agent was active in this window.", "该时间窗内没有活跃的催收员。"),
     "agents.trend": ("Net collected per month: {agent}", "每月净回收金额：{agent}"),
-    "agents.funnel": ("Contact stages: each over the one before", "催收转化：每一步占上一步的比例"),
+    "agents.funnel": ("Contact stages", "催收转化"),
     "agents.channels": ("Contacts by channel", "各联系方式占比"),
     "funnel.contacts": ("Contacts", "联系次数"),
     "funnel.right_party_contacts": ("Right-party contacts", "本人接通"),
@@ -731,8 +731,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stage.promises": ("Promises / right party", "承诺还款 / 本人接通"),
     "stage.promises_kept": ("Kept / promises", "承诺兑现 / 承诺还款"),
     "stage.paying": (
-        "Paying accounts: {n} (not a stage: an account can pay without a promise)",
-        "有还款的账户：{n}（不是转化步骤：没有承诺也可能还款）",
+        (
+            "Each bar is a stage over the one before. Paying accounts: {n} (not a stage: an "
+            "account can pay without a promise)."
+        ),
+        "每一项为本步占上一步的比例。有还款的账户：{n}（不是转化步骤：没有承诺也可能还款）。",
     ),
     "pay.paid": ("Paid", "实发"),
     "pay.above_cap": ("Above the cap: not paid", "超出封顶：不发放"),

@@ -493,9 +493,9 @@ STAGES = (  # (numerator, denominator) of each stage rate of the contact path
 
 def stage_rates(row: dict[str, Any], title: str) -> go.Figure:
     """The contact path as stage rates, each stage over the one before (right-party /
-    contacts, promises / right-party, kept / promises), with the counts; paying accounts are
-    no stage (an account can pay without a promise), so they are said in the title's note,
-    not drawn as a narrower funnel step."""
+    contacts, promises / right-party, kept / promises), with the counts. Paying accounts are
+    no stage (an account can pay without a promise): the page says them beside the chart,
+    never as a narrower funnel step."""
     if not row.get("contacts"):
         return _empty(title)
     names, values, texts, hovers = [], [], [], []
@@ -521,12 +521,9 @@ def stage_rates(row: dict[str, Any], title: str) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
-    paying = fmt.count(row.get("paying_accounts") or 0)
-    fig = style.layout(fig, title=f"{title}<br><sup>{t('stage.paying', n=paying)}</sup>")
-    fig.update_xaxes(range=[0, 1])
-    style.number_axis(fig, "x", "rate")
-    fig.update_xaxes(range=[0, 1])
-    fig.update_layout(margin={"t": 70})
+    fig = style.layout(fig, title=title)
+    values, texts = fmt.ticks(0, 1, "rate", target=4)
+    fig.update_xaxes(tickmode="array", tickvals=values, ticktext=texts, range=[0, 1])
     return fig
 
 

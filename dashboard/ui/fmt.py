@@ -186,6 +186,8 @@ def ticks(
     if high - low <= 0:
         high = low + (1.0 if kind == "money" else 0.1)
     step = _nice_step(high - low, target)
+    if -step * 0.1 < low < 0:  # a hair below zero (a deficit of a few cents): no tick for it
+        low = 0.0
     first = math.floor(low / step + 1e-9)
     last = math.ceil(high / step - 1e-9)
     values = [round(i * step, 10) for i in range(first, last + 1)]

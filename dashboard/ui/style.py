@@ -102,7 +102,8 @@ def _extent(fig: go.Figure, axis: str) -> tuple[float, float]:
                 side[cat] = side.get(cat, 0.0) + v
             else:
                 low, high = min(low, v), max(high, v)
-    return min([low, *neg.values()]), max([high, *pos.values()])
+    # rounded: shares stacked to 100% add up to 1.0000000001 in floats, not to a new tick
+    return round(min([low, *neg.values()]), 9), round(max([high, *pos.values()]), 9)
 
 
 def number_axis(fig: go.Figure, axis: str, kind: str) -> None:

@@ -81,10 +81,11 @@ def column_config(table: pa.Table, wrap: Sequence[str] = ()) -> dict[str, Any]:
     """The st.column_config of every column: translated header, the fmt format, id columns
     pinned, ``wrap`` columns wide (their text wraps)."""
     config: dict[str, Any] = {}
+    fixed = constant_columns(table)
     for field in table.schema:
         name = field.name
         text = label("col", name)
-        pin = name in ID_COLUMNS or None
+        pin = (name in ID_COLUMNS and name not in fixed) or None
         if name in FACTOR_COLUMNS:
             col = st.column_config.NumberColumn(text, format=fmt.FACTOR_COLUMN, pinned=pin)
         elif name in PLAN_RATE_COLUMNS and _is_rate(field):
@@ -102,7 +103,7 @@ def column_config(table: pa.Table, wrap: Sequence[str] = ()) -> dict[str, Any]:
         elif name == "month" and pa.types.is_date(field.type):
             col = st.column_config.DateColumn(text, format="YYYY-MM", pinned=pin)
         elif name in wrap:
-            col = st.column_config.TextColumn(text, width="large", pinned=pin)
+            col = st.column_config.TextColumn(text, width="medium", pinned=pin)
         else:
             col = st.column_config.Column(text, pinned=pin)
         config[name] = col
@@ -116,12 +117,23 @@ def _constant(table: pa.Table, name: str) -> bool:
 def column_order(table: pa.Table, key: Sequence[str] = ()) -> list[str]:
     """Id/name columns, then ``key`` columns, then the rest; one-valued columns last."""
     names = table.column_names
-    last = [n for n in names if n in CONSTANT_LAST and _constant(table, n)]
-    first = [n for n in ID_COLUMNS if n in names] + [
-        n for n in key if n in names and n not in ID_COLUMNS
-    ]
+    last = [n for n in names if n in constant_columns(table)]
+    ids = [n for n in ID_COLUMNS if n in names and n not in last]
+    first = list(dict.fromkeys([*ids, *(n for n in key if n in names and n not in last)]))
     rest = [n for n in names if n not in first and n not in last]
     return [*first, *rest, *last]
+
+
+def constant_columns(table: pa.Table) -> set[str]:
+    """Columns that say one thing on every row (a period, a snapshot pair, the one agent of a
+    statement): they go last, unpinned; the title or the page says them."""
+    if table.num_rows <= 1:
+        return {n for n in table.column_names if n in CONSTANT_LAST}
+    return {
+        n
+        for n in table.column_names
+        if n in CONSTANT_LAST | set(ID_COLUMNS) and _constant(table, n)
+    }
 
 
 def display_frame(table: pa.Table) -> pd.DataFrame:

@@ -62,17 +62,14 @@ with page.guard():
     blocks.one_agent(agents, f, agent)
     with leaderboard:
         st.caption(t("chart.click_agent"))
-        left, right = st.columns([1, 2])
-        with left:
-            title = t("agents.leaderboard_chart", metric=t(f"col.{metric}"))
-            fig = charts.metric_bars(board, "agent_id", metric, title, chosen=agent)
-            blocks.chart_pick(fig, "board", ("agents_pick",), agent)
-        with right:
-            tables.show(
-                board,
-                name="agents_leaderboard",
-                key=(metric, *KEY),
-                height=420,
-                pick=blocks.setter(agents_pick="agent_id"),
-                picked=blocks.row_of(board, agent_id=agent),
-            )
+        title = t("agents.leaderboard_chart", metric=t(f"col.{metric}"))
+        fig = charts.metric_bars(board, "agent_id", metric, title, chosen=agent)
+        blocks.chart_pick(fig, "board", ("agents_pick",), agent)
+        tables.show(
+            board,
+            name="agents_leaderboard",
+            key=(metric, *KEY),
+            height=420,
+            pick=blocks.setter(agents_pick="agent_id"),
+            picked=blocks.row_of(board, agent_id=agent),
+        )

@@ -56,7 +56,7 @@ with page.guard():
     tables.show(
         tables.where(detail, **chosen),
         name=f"compliance_contacts_{preset}",
-        key=("rule", "contacted_at", "detail"),
+        key=("rule", "detail", "contacted_at"),
         wrap=("detail",),
         height=420,
     )
