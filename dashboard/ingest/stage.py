@@ -20,9 +20,16 @@ from pathlib import Path
 import duckdb
 
 from dashboard.db import query_text
-from dashboard.ingest.encodings import CUT_CHARACTER, HALF_CHARACTER, LOOKS_GBK, LOOKS_UTF8
+from dashboard.ingest.encodings import (
+    CUT_CHARACTER,
+    HALF_CHARACTER,
+    LOOKS_GBK,
+    LOOKS_UTF8,
+    NUL_CHARACTER,
+)
 from dashboard.ingest.kinds import Column, Kind, mapping_problem, match_headers, normalize_header
 from dashboard.ingest.reader import DELIMITER_NAMES, MAX_LINE_BYTES, FileRefused, SourceFile
+from dashboard.ingest.transcode import BLANK_MARK
 
 # Reasons for rows DuckDB's reader could not split into the header's columns, by its error
 # type, or by the reason the file reader noted for a line it marked (SourceFile.notes).
@@ -42,6 +49,7 @@ STRUCTURAL_REASONS = {
     "character",
     HALF_CHARACTER: "the row is not valid {encoding} text: it holds half of a character "
     "(a lone UTF-16 surrogate)",
+    NUL_CHARACTER: "the row holds a NUL character: it is not text",
 }
 # DuckDB reports text after a closing quote and a quote that is never closed alike (an
 # UNQUOTED VALUE, "unterminated quote"); an odd number of quotes in the row tells them apart.
@@ -318,7 +326,9 @@ def stage(
         from errors left join noted using (line)""",
         {"note_at": [at for at, _ in source.notes], "note_key": [k for _, k in source.notes]},
     )
-    # Line of a parsed row = its position + 2 + the unreadable rows before it.
+    # Line of a parsed row = its position + 2 + the unreadable rows before it. A blank line
+    # is a parsed row of the file reader's copy (transcode.blank_row): it keeps the lines after
+    # it true, and is dropped here (no text of ours holds a NUL: reader.py).
     skipped_rows = con.execute(f"select count(*) from structural_{tag}").fetchall()[0][0]
     line_expr = "cast(s.pos + 2 as bigint)"
     if skipped_rows:
@@ -333,7 +343,9 @@ def stage(
         select * exclude (pos), {line_expr} as line
         from (select *, rowid as pos from src_{tag}) as s
         """
-        + ("asof left join skipped as k on s.pos >= k.parsed_before" if skipped_rows else "")
+        + ("asof left join skipped as k on s.pos >= k.parsed_before " if skipped_rows else "")
+        + ("where s.c0 is distinct from $blank" if source.blank_lines else ""),
+        {"blank": BLANK_MARK} if source.blank_lines else None,
     )
 
     say(f"checking {source.name}")

@@ -8,6 +8,12 @@ file mixes line ends, every line end outside quoted fields becomes the kind most
 (DuckDB 2.0's reader fails on a blank CRLF line after LF line ends, a stray CR, one LF row in
 a CRLF file).
 
+DuckDB's reader also skips blank lines without a trace, so the rows after one would be numbered
+too low (a spreadsheet shows a blank line as a row). When a file has blank lines before its
+last row, each blank line outside quotes becomes a row of its own (``blank_row``: a NUL, then
+empty fields) that stage.py counts as a line and drops. No text of ours holds a NUL: a UTF-8
+or GBK file with one is refused whole, and a UTF-16 line with one is refused here.
+
 The common path is block-wide: a GBK block is decoded in one call, and only lines that
 ``bytes.find`` flags in a translated copy of the block (byte classes) are looked at one by one.
 """
@@ -20,11 +26,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dashboard.ingest import encodings
-from dashboard.ingest.encodings import CUT_CHARACTER, GBK, HALF_CHARACTER, UTF8
+from dashboard.ingest.encodings import CUT_CHARACTER, GBK, HALF_CHARACTER, NUL_CHARACTER, UTF8
 
 BLOCK_BYTES = 4 << 20
 MAX_PENDING = 16 << 20  # a longer line is passed on whole (the reader refuses it as too long)
 INVALID_UTF8 = b"\xff"  # marks a line the reader must refuse (it is never valid UTF-8)
+BLANK_MARK = "\x00"  # the first field of the row that stands for a blank line
 
 Notes = list[tuple[int, str]]  # (byte position of a refused line in the output, reason key)
 
@@ -38,21 +45,32 @@ _OTHER_ENDS = {
 }
 
 
+def blank_row(delimiter: str, columns: int) -> bytes:
+    """The row that stands for a blank line in a file of ``columns`` columns."""
+    return (BLANK_MARK + delimiter * (columns - 1)).encode()
+
+
 class Out:
     """The UTF-8 text DuckDB reads, written in order; refused lines marked and noted.
 
     With ``ends`` set (LF, CRLF or CR: the file's most common kind), every other line end
-    outside quoted fields becomes that kind. The work is per line end changed, not per row:
-    a block holding none is written as it is; whether a line end is inside quotes comes from
-    the parity of the quotes before it (counted with ``bytes.count``), where a quote inside
-    an unquoted field (12"x) does not count: DuckDB reads it as a character.
+    outside quoted fields becomes that kind, and with ``blank`` set (``blank_row``), every
+    blank line outside quoted fields holds that row. The work is per line end changed, not
+    per row: a block holding none is written as it is; whether a line end is inside quotes
+    comes from the parity of the quotes before it (counted with ``bytes.count``), where a
+    quote inside an unquoted field (12"x) does not count: DuckDB reads it as a character.
     """
 
-    def __init__(self, f: BinaryIO, *, ends: bytes | None, delimiter: str) -> None:
-        self.f, self.ends, self.pos = f, ends, 0
+    def __init__(
+        self, f: BinaryIO, *, ends: bytes | None, delimiter: str, blank: bytes | None = None
+    ) -> None:
+        assert blank is None or ends is not None, "blank lines are found with the line ends"
+        self.f, self.ends, self.blank, self.pos = f, ends, blank, 0
         self.notes: Notes = []
+        self.blank_lines = 0  # blank lines that got a row
         self._quoted = False  # inside a quoted field where the text written so far ends
         self._before = b"\n"  # the byte before what comes next
+        self._ended = False  # what was written so far ends with a line end
         self._held = b""  # a last CR or quote, until the next byte is known
         self._classes = bytes(
             ord("q") if c == 0x22 else ord("b") if c in (0x0A, 0x0D, ord(delimiter)) else ord("x")
@@ -86,6 +104,8 @@ class Out:
         if not data:
             return
         fixes = self._other_ends(data)
+        if self.blank is not None and (blanks := self._blank_lines(data)):
+            fixes = sorted(fixes + blanks)  # a blank row goes before the line end it ends
         quoted = b'"' in data
         # The quotes before each place: counted from the place before, so that a block is
         # read once; a quote between two other characters (12"x) is not one (q: a quote, b:
@@ -104,7 +124,12 @@ class Out:
                 parity ^= self._quotes(data, marks, at, start)
                 at = start
             if not parity:
-                out += [data[done:start], self.ends]
+                if start == end:  # a blank line
+                    assert self.blank is not None
+                    out += [data[done:start], self.blank]
+                    self.blank_lines += 1
+                else:
+                    out += [data[done:start], self.ends]
                 done = end
         if quoted:
             self._quoted = parity ^ self._quotes(data, marks, at, len(data))
@@ -113,6 +138,7 @@ class Out:
         self.f.write(text)
         self.pos += len(text)
         self._before = data[-1:]
+        self._ended = self._before in (b"\n", b"\r")
 
     @staticmethod
     def _quotes(data: bytes, marks: bytes, start: int, end: int) -> bool:
@@ -121,6 +147,20 @@ class Out:
         between = marks.count(b"xq", start, end + 1)  # marks[i + 1] is data[i]'s class
         between -= marks.count(b"xqq", start, end + 2) + marks.count(b"xqb", start, end + 2)
         return (quotes - between) % 2 == 1
+
+    def _blank_lines(self, data: bytes) -> list[tuple[int, int]]:
+        """Where in ``data`` a line end follows another: (at, at), the place for a blank row.
+
+        A CR then an LF is one line end; what was written before counts (a CR at the end of
+        a write is held back until the next byte is known).
+        """
+        found = [(0, 0)] if self._ended and data[:1] in (b"\n", b"\r") else []
+        for pair in (b"\n\n", b"\n\r", b"\r\r") if b"\r" in data else (b"\n\n",):
+            at = data.find(pair)
+            while at >= 0:
+                found.append((at + 1, at + 1))
+                at = data.find(pair, at + 1)
+        return found
 
     def _other_ends(self, data: bytes) -> list[tuple[int, int]]:
         ends = self.ends
@@ -295,7 +335,7 @@ codecs.register_error("dashboard-utf16", _utf16_error)
 
 def transcode_utf16(path: Path, out: Out) -> None:
     """Write the UTF-16 file ``path`` (with its BOM) as UTF-8; a line holding half of a
-    character (an odd last byte, a lone surrogate) is refused."""
+    character (an odd last byte, a lone surrogate) or a NUL is refused."""
     decoder = codecs.getincrementaldecoder("utf-16")(errors="dashboard-utf16")
     pending, header = "", True
     with path.open("rb") as src:
@@ -324,14 +364,16 @@ def _utf16_lines(text: str, out: Out, header: bool) -> None:
         out.write(text[done:start].encode())
         line = text[start:end]
         if not (header and start == 0):
-            out.mark(CUT_CHARACTER if _CUT in line else HALF_CHARACTER)
+            half = HALF_CHARACTER if _HALF in line else NUL_CHARACTER
+            out.mark(CUT_CHARACTER if _CUT in line else half)
         out.write(line.encode("utf-8", errors="replace"))
         done = end
     out.write(text[done:].encode())
 
 
 def _first_mark(text: str, start: int) -> int:
-    found = [i for i in (text.find(_CUT, start), text.find(_HALF, start)) if i >= 0]
+    marks = (text.find(_CUT, start), text.find(_HALF, start), text.find("\x00", start))
+    found = [i for i in marks if i >= 0]
     return min(found, default=-1)
 
 

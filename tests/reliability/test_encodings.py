@@ -12,6 +12,7 @@ text in many scripts, where it must refuse nothing.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import random
 import re
@@ -262,17 +263,119 @@ def test_mixed_line_ends_in_a_utf8_file(base_db: Path, tmp_path: Path) -> None:
     _line_ends_case(base_db, tmp_path, MIXED_LINE_ENDS.encode(), "ends_utf8.csv")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stage.py numbers a parsed row without the blank lines before it (DuckDB skips "
-    "them; its own line numbers of unreadable rows count them): 'P5' is called line 6. "
-    "Also on main with LF blank lines; not the file reader's doing.",
-)
 def test_a_refused_value_after_blank_lines_has_its_spreadsheet_line(
     base_db: Path, tmp_path: Path
 ) -> None:
     problems = refused(_line_ends_case(base_db, tmp_path, MIXED_LINE_ENDS.encode(), "e.csv"))
     assert 9 in problems and "not an amount" in problems[9][0], problems
+
+
+# --- blank lines: every row keeps the line a spreadsheet shows ------------------------------
+
+# (line, row): None is a blank line. A line break inside quotes starts no row; "|" is the
+# file's line end, also inside quotes. Lines written by hand, checked with Python's csv module.
+BLANK_LINES: tuple[tuple[int, str | None], ...] = (
+    (2, None),  # blank lines right after the header
+    (3, None),
+    (4, "P1,A1,2026-11-01,10.00,G1,card,"),
+    (5, "P2,A1,2026-11-02,not money,G1,card,"),  # refused
+    (6, None),  # several blank lines in a row
+    (7, None),
+    (8, None),
+    (9, 'P3,A1,2026-11-03,10.00,G1,"two||lines",'),  # one row on three lines, one of them empty
+    (10, "P4,A1,2026-11-04,10.00,G1,银行转账,"),
+    (11, "P5,A1,2026-11-05,ten,G1,card,"),  # refused
+    (12, "P6,A1,2026-11-06"),  # refused: too few fields
+    (13, None),
+    (14, 'P7,A1,2026-11-07,10.00,G1,"ends|",'),  # a quoted line break, then a blank line
+    (15, None),
+    (16, "P8,A1,2026-13-08,10.00,G1,card,"),  # refused: no month 13
+    (17, "P9,A1,2026-11-09,10.00,G1,微信,"),
+    (18, None),  # blank lines at the end
+    (19, None),
+)
+BLANK_REFUSED = {5: "'not money' is not an amount", 11: "'ten' is not an amount", 12: "fewer"}
+BLANK_REFUSED[16] = "payment_date"
+BLANK_STORED = [(4, "P1", "card"), (9, "P3", "two||lines"), (10, "P4", "银行转账")]
+BLANK_STORED += [(14, "P7", "ends"), (17, "P9", "微信")]  # "ends|": trimmed, as every value
+
+
+def _blank_lines_text(end: str) -> str:
+    text = PAY_HEADER.replace("\n", end)
+    for _, line in BLANK_LINES:
+        text += (line or "").replace("|", end) + end
+    return text
+
+
+def test_the_blank_line_cases_are_numbered_as_a_spreadsheet_does() -> None:
+    """The hand-written line numbers agree with Python's csv module (a blank line is a row)."""
+    for end in ("\n", "\r\n", "\r"):
+        rows = list(csv.reader(io.StringIO(_blank_lines_text(end), newline="")))
+        assert len(rows) == 1 + len(BLANK_LINES)
+        for line, text in BLANK_LINES:
+            if text is None:
+                assert rows[line - 1] == [], (end, line)
+            else:
+                assert rows[line - 1][0] == text.split(",")[0], (end, line)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "end"),
+    [
+        ("utf-8", "\n"),
+        ("utf-8", "\r\n"),
+        ("utf-8", "\r"),
+        ("utf-8-sig", "\r\n"),
+        ("gb18030", "\n"),
+        ("gb18030", "\r\n"),
+        ("utf-16", "\n"),
+        ("utf-16", "\r\n"),
+    ],
+    ids=lambda v: {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}.get(v, v),
+)
+def test_blank_lines_keep_every_row_on_its_spreadsheet_line(
+    base_db: Path, tmp_path: Path, encoding: str, end: str
+) -> None:
+    """DuckDB's reader skips blank lines; the rows after them keep their lines all the same,
+    the refused ones (in the rejects) and the stored ones (raw_payments.line)."""
+    path = _write(tmp_path / "blank.csv", _blank_lines_text(end).encode(encoding))
+    f = import_one(base_db, path)
+    problems = refused(f)
+    assert set(problems) == set(BLANK_REFUSED), problems
+    for line, words in BLANK_REFUSED.items():
+        assert any(words in r for r in problems[line]), (line, problems[line])
+    got = stored(
+        base_db,
+        "select line, payment_id, channel from raw_payments where import_id = $i order by line",
+        f.import_id,
+    )
+    assert got == [(n, p, c.replace("|", end)) for n, p, c in BLANK_STORED]
+    assert (f.rows_in_file, f.rows_accepted, f.rows_refused) == (9, 5, 4)  # blank lines: no rows
+    assert_invariants(base_db)
+
+
+def blank_lines_utf8_lf(base_db: Path, tmp_path: Path) -> None:
+    test_blank_lines_keep_every_row_on_its_spreadsheet_line(base_db, tmp_path, "utf-8", "\n")
+
+
+def blank_lines_gbk_crlf(base_db: Path, tmp_path: Path) -> None:
+    test_blank_lines_keep_every_row_on_its_spreadsheet_line(base_db, tmp_path, "gb18030", "\r\n")
+
+
+def blank_lines_utf16_crlf(base_db: Path, tmp_path: Path) -> None:
+    test_blank_lines_keep_every_row_on_its_spreadsheet_line(base_db, tmp_path, "utf-16", "\r\n")
+
+
+def test_blank_lines_only_at_the_end_keep_the_fast_path(tmp_path: Path) -> None:
+    """A UTF-8 file is copied for its blank lines only when a row follows one: trailing blank
+    lines change no line number, and a file without blank lines is read as it is."""
+    body = PAY_HEADER + row("P1", "card") + row("P2", "card")
+    for text in (body, body + "\n\n", (body + "\n\n").replace("\n", "\r\n")):
+        path = _write(tmp_path / "t.csv", text.encode())
+        assert reader.open_source(path, tmp_path).csv_path == path, text
+    inner = PAY_HEADER + row("P1", "card") + "\n" + row("P2", "card")
+    path = _write(tmp_path / "inner.csv", inner.encode())
+    assert reader.open_source(path, tmp_path).csv_path != path
 
 
 def test_mixed_line_ends_in_a_gbk_file(base_db: Path, tmp_path: Path) -> None:
@@ -352,6 +455,21 @@ def test_utf16_with_a_lone_surrogate(base_db: Path, tmp_path: Path) -> None:
     for line in (3, 4, 6):
         assert "not valid UTF-16 text" in refused(f)[line][0]
     assert stored(base_db, CHANNELS, f.import_id) == [("P1", "card"), ("P4", "微信")]
+    assert_invariants(base_db)
+
+
+def test_a_utf16_row_with_a_nul_is_refused(base_db: Path, tmp_path: Path) -> None:
+    """A UTF-16 file may hold U+0000 (a UTF-8 or GBK file with a NUL byte is refused whole):
+    its row is refused, never stored, and a row of a NUL and empty fields is not taken for the
+    row that stands for a blank line (transcode.blank_row)."""
+    text = PAY_HEADER + row("P1", "card") + "\n"  # 1-3: line 3 is blank
+    text += "\x00,,,,,,\n" + row("P3", "ca\x00rd", 3) + row("P4", "微信", 4)  # 4-6
+    path = _write(tmp_path / "nul16.csv", text.encode("utf-16"))
+    f = import_one(base_db, path)
+    assert set(refused(f)) == {4, 5}, refused(f)
+    assert all("holds a NUL character" in refused(f)[n][0] for n in (4, 5)), refused(f)
+    assert stored(base_db, CHANNELS, f.import_id) == [("P1", "card"), ("P4", "微信")]
+    assert f.rows_in_file == 4
     assert_invariants(base_db)
 
 
@@ -459,6 +577,10 @@ def test_utf8_text_in_many_scripts_is_never_refused(base_db: Path, tmp_path: Pat
         test_mixed_line_ends_in_a_utf8_file,
         test_mixed_line_ends_in_a_gbk_file,
         test_mixed_line_ends_in_a_utf16_file,
+        test_a_refused_value_after_blank_lines_has_its_spreadsheet_line,
+        blank_lines_utf8_lf,
+        blank_lines_gbk_crlf,
+        blank_lines_utf16_crlf,
         test_utf16_with_an_odd_last_byte,
         test_utf16_with_a_lone_surrogate,
     ],
@@ -475,6 +597,7 @@ def test_block_boundaries_change_nothing(
     by a block boundary changes no outcome. Blocks of a few bytes cut everything everywhere."""
     monkeypatch.setattr(transcode, "BLOCK_BYTES", block)
     monkeypatch.setattr(reader, "BLOCK_BYTES", block)
+    monkeypatch.setattr(reader, "SCAN_BYTES", block)
     case(base_db, tmp_path)
 
 
@@ -489,17 +612,26 @@ _field = st.one_of(
 
 
 @st.composite
-def _mixed_csv(draw: st.DrawFn) -> tuple[bytes, list[tuple[str, str, str]], list[int]]:
-    """A 3-column CSV file with line ends of every kind (and blank lines); its rows' values."""
-    text, rows = "c0,c1,c2" + draw(st.sampled_from(_ENDS)), []
+def _mixed_csv(draw: st.DrawFn) -> tuple[bytes, list[tuple[str, str, str] | None], list[int]]:
+    """A 3-column CSV file with line ends of every kind and blank lines (None), its rows'
+    values and the sizes of the pieces it is written in."""
+
+    def end(text: str) -> str:  # a CR then an LF would be one line end (CRLF), not two
+        return text + draw(st.sampled_from(_ENDS[1:] if text.endswith("\r") else _ENDS))
+
+    text, rows = end("c0,c1,c2"), []
     for _ in range(draw(st.integers(1, 6))):
-        if draw(st.booleans()):
-            text += draw(st.sampled_from(_ENDS))  # a blank line
+        for _ in range(draw(st.integers(0, 2))):
+            text = end(text)  # a blank line
+            rows.append(None)
         cells = [draw(_field) for _ in range(3)]
-        text += ",".join(c for c, _ in cells) + draw(st.sampled_from(_ENDS))
+        text = end(text + ",".join(c for c, _ in cells))
         rows.append(tuple(v for _, v in cells))
     chunks = draw(st.lists(st.integers(1, 9), min_size=1, max_size=8))
     return text.encode(), rows, chunks
+
+
+BLANK_ROW = (transcode.BLANK_MARK, None, None)
 
 
 @settings(
@@ -508,28 +640,35 @@ def _mixed_csv(draw: st.DrawFn) -> tuple[bytes, list[tuple[str, str, str]], list
     derandomize=not SOAK,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(_mixed_csv())
+@given(_mixed_csv(), st.booleans())
 def test_mixed_line_ends_become_one_kind_outside_quotes(
     tmp_path_factory: pytest.TempPathFactory,
-    case: tuple[bytes, list[tuple[str, str, str]], list[int]],
+    case: tuple[bytes, list[tuple[str, str, str] | None], list[int]],
+    blank_rows: bool,
 ) -> None:
     """Written in any pieces, a file with mixed line ends comes out the same, DuckDB's strict
     reader reads it (no "invalid state"), and every row holds exactly the values generated,
-    line breaks inside quoted fields included."""
+    line breaks inside quoted fields included; with ``blank`` rows, each blank line outside
+    quotes is a row of its own, in its place (DuckDB skips blank lines)."""
     data, rows, chunks = case
+    blank = transcode.blank_row(",", 3) if blank_rows else None
     outputs = set()
     for sizes in ([len(data)], chunks):
         buffer = io.BytesIO()
-        out = transcode.Out(buffer, ends=reader._most_common_in(data.decode()), delimiter=",")
+        out = transcode.Out(
+            buffer, ends=reader._most_common_in(data.decode()), delimiter=",", blank=blank
+        )
         at, i = 0, 0
         while at < len(data):
             out.write(data[at : at + sizes[i % len(sizes)]])
             at, i = at + sizes[i % len(sizes)], i + 1
         out.close()
         outputs.add(buffer.getvalue())
+        assert out.blank_lines == (rows.count(None) if blank_rows else 0)
     assert len(outputs) == 1
     (converted,) = outputs
-    assert _read_csv(converted, tmp_path_factory.mktemp("ends") / "x.csv") == rows, converted
+    expected = [BLANK_ROW if r is None else r for r in rows if blank_rows or r is not None]
+    assert _read_csv(converted, tmp_path_factory.mktemp("ends") / "x.csv") == expected, converted
 
 
 def _read_csv(data: bytes, path: Path) -> list[tuple[str, ...]]:
