@@ -33,7 +33,15 @@ import pyarrow.parquet as pq
 from dashboard import db
 from dashboard import scratch as folders
 from dashboard.ingest.apply import ID_COLUMN, apply_staged, current_user
-from dashboard.ingest.kinds import APPLY_ORDER, KINDS, Kind, detect_kind, kind_map, match_headers
+from dashboard.ingest.kinds import (
+    APPLY_ORDER,
+    KINDS,
+    Kind,
+    detect_kind,
+    kind_map,
+    looks_like,
+    match_headers,
+)
 from dashboard.ingest.reader import FileRefused, open_source
 from dashboard.ingest.stage import Staged, scratch_connection, stage
 from dashboard.paths import default_db_path
@@ -123,6 +131,10 @@ def _resolve_kind(
     saved_maps: Mapping[str, Mapping[str, str]],
 ) -> Kind:
     detected = detect_kind(headers, user_map, saved_maps)
+    if spec.kind is None and detected is None:
+        # A header that names most of a kind's required columns is that kind lacking some:
+        # staging refuses it for the columns it lacks, by name.
+        detected = looks_like(headers, user_map, saved_maps)
     if spec.kind is None:
         if detected is None and any(DATA_LIKE.fullmatch(h) for h in headers):
             # A data row where the header should be: never echo it (it may hold a debtor's
