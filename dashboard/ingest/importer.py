@@ -14,7 +14,6 @@ replaces (a partial extract, a mistyped as_of_date) writes nothing unless the ca
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import tempfile
@@ -210,7 +209,7 @@ def import_files(
     try:
         workdir = folders.make("import")  # private (0700, owner's pid); stale ones swept first
     except OSError as exc:
-        if not _disk_full(exc):
+        if not db.is_disk_full(exc):
             raise
         return ImportResult(
             reports, False, _full_message(f"temporary folder {tempfile.gettempdir()}")
@@ -244,7 +243,7 @@ def import_files(
                 fr.snapshot_dates = st.snapshot_dates
                 staged.append((st, fr))
         except (OSError, duckdb.Error) as exc:
-            if not _disk_full(exc):
+            if not db.is_disk_full(exc):
                 raise
             where = f"temporary folder {workdir.parent}"
             return ImportResult(reports, False, _full_message(where))
@@ -269,7 +268,7 @@ def import_files(
                 replace,
             )
         except (OSError, duckdb.Error) as exc:
-            if not _disk_full(exc):
+            if not db.is_disk_full(exc):
                 raise
             for fr in reports:
                 fr.import_id = None
@@ -278,16 +277,6 @@ def import_files(
             )
     finally:
         folders.remove(workdir)
-
-
-def _disk_full(exc: BaseException) -> bool:
-    """An error that means a disk ran out of space (Python's or DuckDB's wording of it)."""
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return True
-    text = str(exc)
-    return isinstance(exc, duckdb.Error) and (
-        "No space left on device" in text or '"errno":"28"' in text
-    )
 
 
 def _full_message(where: str) -> str:
@@ -464,7 +453,7 @@ def undo_import(
             con.execute("commit")
         except BaseException as exc:
             _rollback(con)
-            if isinstance(exc, duckdb.Error) and _disk_full(exc):
+            if isinstance(exc, duckdb.Error) and db.is_disk_full(exc):
                 raise UndoRefused(
                     f"the disk holding the database is full: import #{import_id} was not "
                     "undone (the database is as it was); free some space and try again"
