@@ -529,7 +529,11 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
     display = name or path.name
     head = read_header(path, display)
     encoding, delimiter, headers, text, size = (
-        head.encoding, head.delimiter, head.raw_cells, head.sample_text, head.size
+        head.encoding,
+        head.delimiter,
+        head.raw_cells,
+        head.sample_text,
+        head.size,
     )
     utf16 = encoding == "utf-16"
     scan = _scan(path, refuse_nul=not utf16, encoding=encoding)
