@@ -111,3 +111,45 @@ def test_the_welcome_state_loads_the_sample(empty_db: Path) -> None:
     assert not at.exception
     value = next(m.value for m in at.metric if m.label == "Net collected")
     assert value == money(net_collected(date(2026, 10, 1), date(2026, 10, 31)))
+
+
+def test_imported_by_is_required_and_remembered_for_the_session(
+    empty_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DASHBOARD_USER", raising=False)
+    import getpass
+
+    at = data_page()
+    field = at.text_input(key="data_imported_by")
+    assert field.value == "" and field.value != getpass.getuser()
+    upload(at, ("agents.csv", AGENTS))
+    click_import(at)
+    assert any("Enter who is importing" in e.value for e in at.error)
+    assert duckdb.connect(str(empty_db)).execute("select count(*) from imports").fetchall() == [
+        (0,)
+    ]
+    at.text_input(key="data_imported_by").input("Li Lei").run()
+    click_import(at)
+    assert not at.error
+    con = duckdb.connect(str(empty_db))
+    assert con.execute("select imported_by from imports").fetchall() == [("Li Lei",)]
+    con.close()
+    at.switch_page("views/overview.py").run()
+    at.switch_page("views/data.py").run()
+    assert at.text_input(key="data_imported_by").value == "Li Lei"
+
+
+def test_a_reimport_is_an_info_and_adds_nothing_to_undo(empty_db: Path) -> None:
+    at = data_page()
+    upload(at, ("agents.csv", AGENTS))
+    click_import(at)
+    undo_buttons = sorted(b.key for b in at.button if b.key and b.key.startswith("undo_"))
+    assert undo_buttons == ["undo_1"]
+    upload(at, ("agents.csv", AGENTS))
+    click_import(at)
+    assert not at.exception
+    assert not any("every row was accepted" in s.value for s in at.success)
+    assert any("already imported as #1" in i.value and "nothing new" in i.value for i in at.info)
+    assert sorted(b.key for b in at.button if b.key and b.key.startswith("undo_")) == ["undo_1"]
+    history = next(d.value for d in at.dataframe if "status" in d.value)
+    assert len(history) == 1

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from dashboard import db
 from dashboard.cli.common import add_db_option, iso_date, path_arg, seconds, whole, write_table
+from dashboard.engine.output import OutputError, write_bytes
 from dashboard.ingest.importer import (
     FileSpec,
     ImportResult,
@@ -15,6 +17,7 @@ from dashboard.ingest.importer import (
     undo_import,
 )
 from dashboard.ingest.kinds import KINDS
+from dashboard.ingest.refused import to_csv
 from dashboard.paths import SAMPLE_DATA
 
 IMPORT_HELP = """\
@@ -74,6 +77,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="map an unknown header to a canonical column (repeatable)",
     )
     p.add_argument("--by", metavar="NAME", help="who is importing (default: login name)")
+    p.add_argument(
+        "--rejects",
+        type=Path,
+        metavar="FILE",
+        help="write the refused rows as they were in the file (its header and cells, personal "
+        "data masked) with their line and reason, to fix and import again; with several "
+        "files, FILE's name gets each one's number (rejects.2.csv)",
+    )
     p.add_argument(
         "--wait",
         type=seconds,
@@ -142,12 +153,21 @@ def print_result(result: ImportResult) -> None:
         if f.refused_whole:
             print(f"{f.file_name}: REFUSED: {f.refused_whole}")
             continue
+        if f.nothing_new and f.same_as is not None:
+            p = f.same_as
+            print(
+                f"{f.file_name}: {f.kind}: already imported as #{p.import_id} "
+                f"({p.imported_at:%Y-%m-%d %H:%M}, by {p.imported_by}), nothing new"
+            )
+            continue
         where = f"import #{f.import_id}" if f.import_id else "not imported"
         line = (
             f"{f.file_name}: {f.kind}, {where}: {f.rows_in_file} rows, "
-            f"{f.rows_accepted} accepted, {f.rows_duplicate} already present, "
+            f"{f.rows_accepted} new rows, {f.rows_duplicate} already present, "
             f"{f.rows_refused} refused"
         )
+        if result.committed and f.import_id and not f.rows_accepted:
+            line += " (nothing new was added; kept in the log, nothing to undo)"
         if f.orphans:
             line += f", {f.orphans} for accounts in no snapshot (kept as orphans)"
         if f.unmatched_reversals:
@@ -221,7 +241,24 @@ def _import(args: argparse.Namespace) -> int:
         print(f"nothing imported: {exc}", file=sys.stderr)
         return 2
     print_result(result)
+    if args.rejects is not None and not _write_rejects(result, args.rejects):
+        return 2
     return result.exit_code
+
+
+def _write_rejects(result: ImportResult, target: Path) -> bool:
+    """Write each file's refused rows (``--rejects``); False when a file could not be written."""
+    tables = [(n, f) for n, f in enumerate(result.files, 1) if f.refused_rows is not None]
+    for n, f in tables:
+        assert f.refused_rows is not None
+        path = target if len(tables) == 1 else target.with_name(f"{target.stem}.{n}{target.suffix}")
+        try:
+            write_bytes(path, to_csv(f.refused_rows))
+        except OutputError as exc:
+            print(f"refused rows not written: {exc}", file=sys.stderr)
+            return False
+        print(f"{f.file_name}: {f.refused_rows.num_rows} refused rows written to {path}")
+    return True
 
 
 def _imports(args: argparse.Namespace) -> int:

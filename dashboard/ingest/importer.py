@@ -14,7 +14,6 @@ replaces (a partial extract, a mistyped as_of_date) writes nothing unless the ca
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import tempfile
@@ -33,8 +32,17 @@ import pyarrow.parquet as pq
 from dashboard import db
 from dashboard import scratch as folders
 from dashboard.ingest.apply import ID_COLUMN, apply_staged, current_user
-from dashboard.ingest.kinds import APPLY_ORDER, KINDS, Kind, detect_kind, kind_map, match_headers
+from dashboard.ingest.kinds import (
+    APPLY_ORDER,
+    KINDS,
+    Kind,
+    detect_kind,
+    kind_map,
+    looks_like,
+    match_headers,
+)
 from dashboard.ingest.reader import FileRefused, open_source
+from dashboard.ingest.refused import refused_rows
 from dashboard.ingest.stage import Staged, scratch_connection, stage
 from dashboard.paths import default_db_path
 
@@ -67,6 +75,15 @@ class SnapshotShrink:
         return self.accounts_loaded - self.accounts_kept
 
 
+@dataclass(frozen=True)
+class PriorImport:
+    """An earlier, still active import of the same content (same SHA-256, same kind)."""
+
+    import_id: int
+    imported_at: datetime
+    imported_by: str
+
+
 @dataclass
 class FileReport:
     """The outcome of one file: counts, and every refused row with its reason."""
@@ -85,9 +102,24 @@ class FileReport:
     ignored_columns: list[str] = field(default_factory=list)
     snapshot_dates: list[date] = field(default_factory=list)
     problems: pa.Table | None = None  # line, column_name, value, reason
+    # The refused rows as they were in the file (masked), with line and reason: to fix and
+    # upload again (``refused.refused_rows``); in memory only.
+    refused_rows: pa.Table | None = None
     already_imported_as: list[int] = field(default_factory=list)  # same content hash
     unmatched_reversals: int = 0  # reversals of payments not loaded (kept, credited to nobody)
     shrinks: list[SnapshotShrink] = field(default_factory=list)  # needs replace=True
+    # Set when the file is one already imported and brought nothing new: it is not recorded.
+    same_as: PriorImport | None = None
+
+    @property
+    def nothing_new(self) -> bool:
+        """An earlier import holds this very file and the file added nothing: not recorded."""
+        return self.same_as is not None and self.import_id is None
+
+    @property
+    def rows_new(self) -> int:
+        """Rows this file added to the data (0 for one already imported)."""
+        return 0 if self.nothing_new else self.rows_accepted
 
 
 @dataclass
@@ -104,7 +136,12 @@ class ImportResult:
         (a file refused whole, strict with refused rows, or a snapshot shrink not confirmed)."""
         if not self.committed:
             return 2
-        return 1 if any(f.rows_refused for f in self.files) else 0
+        return 1 if any(f.rows_refused and not f.nothing_new for f in self.files) else 0
+
+    @property
+    def nothing_new(self) -> bool:
+        """Committed, and no file added a row (each already imported, or all rows present)."""
+        return self.committed and all(f.rows_new == 0 for f in self.files)
 
 
 @dataclass(frozen=True)
@@ -123,6 +160,10 @@ def _resolve_kind(
     saved_maps: Mapping[str, Mapping[str, str]],
 ) -> Kind:
     detected = detect_kind(headers, user_map, saved_maps)
+    if spec.kind is None and detected is None:
+        # A header that names most of a kind's required columns is that kind lacking some:
+        # staging refuses it for the columns it lacks, by name.
+        detected = looks_like(headers, user_map, saved_maps)
     if spec.kind is None:
         if detected is None and any(DATA_LIKE.fullmatch(h) for h in headers):
             # A data row where the header should be: never echo it (it may hold a debtor's
@@ -198,7 +239,7 @@ def import_files(
     try:
         workdir = folders.make("import")  # private (0700, owner's pid); stale ones swept first
     except OSError as exc:
-        if not _disk_full(exc):
+        if not db.is_disk_full(exc):
             raise
         return ImportResult(
             reports, False, _full_message(f"temporary folder {tempfile.gettempdir()}")
@@ -232,7 +273,7 @@ def import_files(
                 fr.snapshot_dates = st.snapshot_dates
                 staged.append((st, fr))
         except (OSError, duckdb.Error) as exc:
-            if not _disk_full(exc):
+            if not db.is_disk_full(exc):
                 raise
             where = f"temporary folder {workdir.parent}"
             return ImportResult(reports, False, _full_message(where))
@@ -243,10 +284,11 @@ def import_files(
         if strict and any(st.rows_refused for st, _ in staged):
             for st, fr in staged:
                 fr.rows_refused, fr.problems = st.rows_refused, _problems(st)
+            _attach_refused(staged, workdir, mapping, saved)
             return ImportResult(reports, False, "strict: rows were refused, nothing was imported")
         report(0.75, "waiting for the database")
         try:
-            return _write(
+            result = _write(
                 staged,
                 db_path,
                 strict,
@@ -257,25 +299,35 @@ def import_files(
                 replace,
             )
         except (OSError, duckdb.Error) as exc:
-            if not _disk_full(exc):
+            if not db.is_disk_full(exc):
                 raise
             for fr in reports:
                 fr.import_id = None
             return ImportResult(
                 reports, False, _full_message(f"database {db_path or default_db_path()}")
             )
+        _attach_refused(staged, workdir, mapping, saved)
+        return result
     finally:
         folders.remove(workdir)
 
 
-def _disk_full(exc: BaseException) -> bool:
-    """An error that means a disk ran out of space (Python's or DuckDB's wording of it)."""
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return True
-    text = str(exc)
-    return isinstance(exc, duckdb.Error) and (
-        "No space left on device" in text or '"errno":"28"' in text
-    )
+def _attach_refused(
+    staged: list[tuple[Staged, FileReport]],
+    workdir: Path,
+    mapping: Mapping[str, str],
+    saved: Mapping[str, Mapping[str, str]],
+) -> None:
+    """Each file's refused rows as they were in it, while its copy is still in ``workdir``."""
+    for st, fr in staged:
+        if fr.problems is None or fr.problems.num_rows == 0:
+            continue
+        try:
+            fr.refused_rows = refused_rows(
+                st.source, st.kind, fr.problems, workdir, kind_map(st.kind.name, mapping, saved)
+            )
+        except (OSError, duckdb.Error):
+            fr.refused_rows = None  # the reasons are there; only the rows to fix are not
 
 
 def _full_message(where: str) -> str:
@@ -341,14 +393,23 @@ def _write(
         report(0.8, "writing to the database")
         try:
             for st, fr in order:
-                fr.already_imported_as = [
-                    int(r[0])
+                prior = [
+                    PriorImport(int(r[0]), r[1], r[2])
                     for r in con.execute(
-                        "select import_id from imports where file_sha256 = $sha "
-                        "and status = 'active' order by 1",
-                        {"sha": st.source.sha256},
+                        "select import_id, imported_at, imported_by from imports "
+                        "where file_sha256 = $sha and kind = $kind and status = 'active' "
+                        "order by 1",
+                        {"sha": st.source.sha256, "kind": st.kind.name},
                     ).fetchall()
                 ]
+                fr.already_imported_as = [p.import_id for p in prior]
+                if prior and st.kind.name in IN_FORCE and _all_in_force(con, st):
+                    # The same snapshot (or agent list) again, identical to what is in force:
+                    # replacing it would change nothing but add an import to undo.
+                    fr.same_as = prior[-1]
+                    fr.rows_duplicate = st.rows_accepted + st.rows_duplicate
+                    fr.rows_refused, fr.problems = st.rows_refused, _problems(st)
+                    continue
                 if st.kind.name == "accounts":
                     fr.shrinks = _shrinks(con, st)
                 applied = apply_staged(con, st, user=user, now=now)
@@ -357,6 +418,13 @@ def _write(
                 fr.rows_refused, fr.orphans = applied.rows_refused, applied.orphans
                 fr.unmatched_reversals = applied.unmatched_reversals
                 fr.problems = db.run(con, "import/rejects_of_import", {"import_id": fr.import_id})
+                if prior and applied.rows_accepted == 0:
+                    # The same file again, every row already loaded: not recorded. A record
+                    # would only repeat the earlier one, and its deliveries would make it the
+                    # heir of the earlier import's rows, so that undoing that one removed
+                    # nothing.
+                    _forget(con, applied.import_id)
+                    fr.import_id, fr.same_as = None, prior[0]
             if not replace and any(fr.shrinks for _, fr in order):
                 con.execute("rollback")
                 for _, fr in order:
@@ -368,13 +436,39 @@ def _write(
                     fr.import_id = None
                 return ImportResult(reports, False, "strict: rows were refused, nothing imported")
             report(0.9, "refreshing derived tables")
-            db.refresh_derived(con, {st.kind.name for st, _ in order})
+            db.refresh_derived(con, {st.kind.name for st, fr in order if not fr.nothing_new})
             con.execute("commit")
         except BaseException:
             _rollback(con)
             raise
     report(1.0, "committed")
     return ImportResult(reports, True, "imported")
+
+
+# Kinds whose rows in force come from the latest import that lists them, and the view that
+# holds those rows: a re-import of identical content would replace them with themselves.
+IN_FORCE = {"accounts": ("stg_accounts", "as_of_date"), "agents": ("stg_agents", "agent_id")}
+
+
+def _all_in_force(con: duckdb.DuckDBPyConnection, staged: Staged) -> bool:
+    """Whether the file's accepted rows are exactly the rows in force for its snapshot dates
+    (accounts) or its agents: importing it would change no row."""
+    view, key = IN_FORCE[staged.kind.name]
+    cols = ", ".join(c.name for c in staged.kind.columns)
+    found = con.execute(
+        f"""with file as (select {cols} from read_parquet($accepted)),
+        now as (select {cols} from {view} where {key} in (select {key} from file))
+        select (select count(*) from (select * from file except all select * from now))
+            + (select count(*) from (select * from now except all select * from file))""",
+        {"accepted": str(staged.accepted_path)},
+    ).fetchall()[0]
+    return found is not None and found[0] == 0
+
+
+def _forget(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """Take back an import written in this transaction that added no row."""
+    for table in ("rejects", "deliveries", "snapshot_loads", "imports"):
+        con.execute(f"delete from {table} where import_id = $id", {"id": import_id})
 
 
 def _shrinks(con: duckdb.DuckDBPyConnection, staged: Staged) -> list[SnapshotShrink]:
@@ -452,7 +546,7 @@ def undo_import(
             con.execute("commit")
         except BaseException as exc:
             _rollback(con)
-            if isinstance(exc, duckdb.Error) and _disk_full(exc):
+            if isinstance(exc, duckdb.Error) and db.is_disk_full(exc):
                 raise UndoRefused(
                     f"the disk holding the database is full: import #{import_id} was not "
                     "undone (the database is as it was); free some space and try again"

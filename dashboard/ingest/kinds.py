@@ -539,3 +539,28 @@ def detect_kind(
         if best is None or score > best[:2]:
             best = (score[0], score[1], kind)
     return best[2] if best else None
+
+
+def looks_like(
+    headers: list[str],
+    user_map: Mapping[str, str] | None = None,
+    saved_maps: Mapping[str, Mapping[str, str]] | None = None,
+) -> Kind | None:
+    """The one kind a header resembles although it lacks some required column, or None.
+
+    A header resembles a kind when it names at least two of its required columns and at least
+    half of them; when two kinds resemble it equally, it resembles neither (the user is asked,
+    never told a guess). ``detect_kind`` comes first: this is for a header it cannot place,
+    so that the file is refused for the columns it lacks ("missing required column amount"),
+    not as a file of no known kind.
+    """
+    scores: list[tuple[int, int, Kind]] = []
+    for kind in KINDS.values():
+        found, _ = match_headers(kind, headers, kind_map(kind.name, user_map, saved_maps))
+        required = sum(1 for c in kind.required if c in found)
+        if required >= 2 and 2 * required >= len(kind.required):
+            scores.append((required, len(found), kind))
+    scores.sort(key=lambda s: s[:2], reverse=True)
+    if not scores or (len(scores) > 1 and scores[0][:2] == scores[1][:2]):
+        return None
+    return scores[0][2]

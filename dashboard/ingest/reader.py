@@ -461,17 +461,27 @@ def _own_name(workdir: Path, suffix: str) -> Path:
     return Path(name)
 
 
-def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFile:
-    """Read a file's encoding, delimiter and header; transcode it to UTF-8 when needed.
+@dataclass(frozen=True)
+class Header:
+    """A file's header as the importer reads it, from its first megabyte only."""
 
-    Args:
-        path: the uploaded file.
-        workdir: the import's private folder for a transcoded copy.
-        name: the name to show (default: the file's name).
+    encoding: str
+    delimiter: str
+    headers: list[str]  # the header cells, trimmed
+    raw_cells: list[str] = field(repr=False)  # as split, before trimming
+    sample_text: str = field(repr=False)  # the first megabyte, decoded
+    size: int = 0
+
+
+def read_header(path: Path, name: str | None = None) -> Header:
+    """A file's encoding, delimiter and header cells, read from its first megabyte only.
+
+    The same rules as ``open_source`` (which calls it), without scanning or copying the rest
+    of the file: for the Data page's mapping step, which needs only the header.
 
     Raises:
-        FileRefused: empty, not text (NUL bytes anywhere, or most lines in no encoding we
-            read), no header line, or a header too long to be one.
+        FileRefused: missing, empty, NUL bytes in the first megabyte (not text), not UTF-8 or
+            GBK text, a blank first line, or a first line too long to be a header.
     """
     display = name or path.name
     if not path.is_file():
@@ -493,7 +503,39 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
     header_line = header_line.rstrip("\r")
     if not header_line.strip():
         raise FileRefused("the first line is blank: a CSV extract starts with a header row")
-    delimiter, headers = choose_delimiter(header_line)
+    delimiter, cells = choose_delimiter(header_line)
+    return Header(
+        encoding=encoding,
+        delimiter=delimiter,
+        headers=[h.replace("\ufeff", "").strip() for h in cells],
+        raw_cells=cells,
+        sample_text=text,
+        size=size,
+    )
+
+
+def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFile:
+    """Read a file's encoding, delimiter and header; transcode it to UTF-8 when needed.
+
+    Args:
+        path: the uploaded file.
+        workdir: the import's private folder for a transcoded copy.
+        name: the name to show (default: the file's name).
+
+    Raises:
+        FileRefused: empty, not text (NUL bytes anywhere, or most lines in no encoding we
+            read), no header line, or a header too long to be one.
+    """
+    display = name or path.name
+    head = read_header(path, display)
+    encoding, delimiter, headers, text, size = (
+        head.encoding,
+        head.delimiter,
+        head.raw_cells,
+        head.sample_text,
+        head.size,
+    )
+    utf16 = encoding == "utf-16"
     scan = _scan(path, refuse_nul=not utf16, encoding=encoding)
     csv_path, notes, long_lines, blank_lines = path, [], scan.long_lines, 0
     if encoding in (GBK, "utf-16") or scan.foreign or scan.make_ends or scan.blank:
@@ -525,7 +567,7 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
         csv_path=csv_path,
         encoding=encoding,
         delimiter=delimiter,
-        headers=[h.replace("\ufeff", "").strip() for h in headers],
+        headers=head.headers,
         sha256=scan.sha256,
         size=size,
         notes=tuple(notes),

@@ -746,4 +746,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "点击矩阵中的格子，或在下方选择，即可列出对应账户。",
     ),
     "table.click_row": ("Click a row to open it below.", "点击表格行即可在下方查看。"),
+    # Issue 10, import messages (the i10-import block)
+    "data.msg_nothing_new": (
+        "Nothing new: every file was already imported or holds only rows already present.",
+        "没有新数据：所有文件均已导入过，或其中各行均已存在。",
+    ),
+    "data.msg_some_new": (
+        "Imported: {new} new row(s); {present} row(s) were already present.",
+        "导入完成：新增 {new} 行；{present} 行已存在。",
+    ),
+    "data.already_imported": (
+        "{file} was already imported as #{id} ({at}, by {by}): nothing new.",
+        "{file} 已于导入 #{id}（{at}，{by}）导入过：没有新数据。",
+    ),
+    "data.zero_new": (
+        "{file}: 0 new rows, {present} already present (kept in the history; nothing to undo).",
+        "{file}：新增 0 行，{present} 行已存在（保留在导入记录中；无可撤销内容）。",
+    ),
+    "data.user_required": (
+        "Enter who is importing (Import options → Imported by).",
+        "请填写导入人（导入选项 → 导入人）。",
+    ),
+    "data.user_help": (
+        "Recorded in the import history; remembered for this session.",
+        "记入导入记录；本次会话内会被记住。",
+    ),
+    "data.download_refused": (
+        "Download the refused rows to fix ({n})",
+        "下载被拒收的行以便修改（{n}）",
+    ),
+    "data.download_refused_help": (
+        (
+            "The original rows with their line and reason (personal data masked): fix them "
+            "and upload the file again; the line and reason columns are ignored."
+        ),
+        "原始行及其行号与原因（个人信息已脱敏）：修改后可直接重新上传，行号与原因列会被忽略。",
+    ),
+    "data.undo_none": ("No import holds rows to undo.", "没有可撤销的导入。"),
 }

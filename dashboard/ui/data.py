@@ -110,6 +110,7 @@ REPORTS: dict[str, Callable[..., Any]] = {
     "agent_names": _agent_names,
     "activity_months": _activity_months,
     "import_log": lambda con: db.run(con, "import/import_log"),
+    "undoable_imports": lambda con: db.run(con, "import/undoable_imports"),
     "rejects": lambda con, import_id: db.run(
         con, "import/rejects_of_import", {"import_id": import_id}
     ),

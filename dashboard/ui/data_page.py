@@ -9,6 +9,7 @@ cells, reasons and messages are shown through ``ui.safe``: as text, never as mar
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,15 +17,17 @@ from typing import Any
 import pyarrow as pa
 import streamlit as st
 
-from dashboard.ingest.apply import current_user
 from dashboard.ingest.importer import SHRINK_MESSAGE, ImportResult, UndoRefused
 from dashboard.ingest.kinds import KINDS
 from dashboard.ingest.mappings import forget_mapping, list_mappings
+from dashboard.ingest.refused import to_csv
 from dashboard.ui import data, imports, safe, tables
 from dashboard.ui.i18n import label, t
 
 STATE = "data_batch"  # {"uploads", "result", "needs", "as_of", "strict", "user"}
 GEN = "uploader_gen"
+USER = "data_imported_by"  # who is importing: typed once, kept for the session
+USER_KEPT = "data_imported_by_kept"  # a widget's value is dropped on a page switch; this is not
 IGNORE = ""
 KNOWN_MESSAGES = {
     "a file was refused whole: nothing was imported": "data.msg_refused_whole",
@@ -76,9 +79,19 @@ def upload_section() -> None:
     with st.expander(t("data.options")):
         as_of = st.date_input(t("data.as_of"), value=None, help=t("data.as_of_help"))
         strict = st.checkbox(t("data.strict"), help=t("data.strict_help"))
-        user = st.text_input(t("data.user"), value=current_user())
+        # Never the server's login name: the person at the browser says who they are.
+        if USER not in st.session_state:
+            # $DASHBOARD_USER, an operator's explicit setting for a one-person install, may
+            # prefill it; the server's login name never does (it is not the person importing).
+            kept = st.session_state.get(USER_KEPT) or os.environ.get("DASHBOARD_USER", "")
+            st.session_state[USER] = kept
+        user = st.text_input(t("data.user"), key=USER, help=t("data.user_help"))
+        st.session_state[USER_KEPT] = user
     if st.button(t("data.import"), type="primary", disabled=not files, icon=":material/upload:"):
-        batch = {"as_of": as_of, "strict": strict, "user": user.strip() or None}
+        if not user.strip():
+            st.error(t("data.user_required"), icon=":material/person:")
+            return
+        batch = {"as_of": as_of, "strict": strict, "user": user.strip()}
         _import(imports.hold(files or []), batch)
 
 
@@ -123,7 +136,13 @@ def result_section() -> None:
     if not batch or batch.get("result") is None:
         return
     result: ImportResult = batch["result"]
-    if result.committed and result.exit_code == 0:
+    present = sum(f.rows_duplicate for f in result.files)
+    if result.nothing_new:
+        st.info(t("data.msg_nothing_new"), icon=":material/info:")
+    elif result.committed and result.exit_code == 0 and present:
+        new = sum(f.rows_new for f in result.files)
+        st.success(safe.t("data.msg_some_new", new=f"{new:,}", present=f"{present:,}"))
+    elif result.committed and result.exit_code == 0:
         st.success(t("data.msg_imported"), icon=":material/check_circle:")
     elif result.committed:
         st.warning(t("data.some_refused"), icon=":material/warning:")
@@ -136,12 +155,29 @@ def result_section() -> None:
     tables.show(_files_table(result), name="import_report")
     for n, f in enumerate(result.files):
         name = safe.short(f.file_name)
+        if result.committed and f.nothing_new and f.same_as is not None:
+            p = f.same_as
+            st.info(safe.t("data.already_imported", file=name, id=p.import_id,
+                           at=f"{p.imported_at:%Y-%m-%d %H:%M}", by=p.imported_by))  # fmt: skip
+        elif result.committed and f.import_id is not None and f.rows_new == 0:
+            st.info(safe.t("data.zero_new", file=name, present=f"{f.rows_duplicate:,}"))
         if f.refused_whole:
             st.error(safe.t("data.file_refused", file=name, reason=f.refused_whole))
         if f.problems is not None and f.problems.num_rows:
             with st.expander(safe.t("data.problems", file=name, n=f.rows_refused), expanded=True):
                 _first_reasons(f.problems)
                 tables.show(f.problems, name=f"rejects_{n}_{_stem(f.file_name)}")
+                if f.refused_rows is not None and f.refused_rows.num_rows:
+                    st.download_button(
+                        t("data.download_refused", n=f"{f.refused_rows.num_rows:,}"),
+                        data=to_csv(f.refused_rows),  # in memory: never a file on the server
+                        file_name=f"{_stem(f.file_name)}.refused.csv",
+                        mime="text/csv",
+                        key=f"refused_rows_{n}",
+                        help=t("data.download_refused_help"),
+                        on_click="ignore",
+                        icon=":material/download:",
+                    )
 
 
 def _confirm_replace(result: ImportResult, batch: dict[str, Any]) -> None:
@@ -288,8 +324,12 @@ def history_section() -> None:
         "undone_by",
     ]
     tables.show(log, name="import_history", columns=cols, height=260)
-    active = [r for r in log.to_pylist() if r["status"] == "active"]
+    # Only imports an undo would change: one that delivered only rows already present holds
+    # none (it stays in the history above for the audit trail).
+    active = data.report("undoable_imports").to_pylist()
     st.markdown(f"**{t('data.undo_title')}**")
+    if not active:
+        st.caption(t("data.undo_none"))
     with st.container(height=min(360, 20 + 48 * max(len(active), 1))):
         for r in active:
             c1, c2, c3 = st.columns([1, 6, 2], vertical_alignment="center")

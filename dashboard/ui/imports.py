@@ -41,7 +41,7 @@ from dashboard.ingest.kinds import (
     match_headers,
 )
 from dashboard.ingest.mappings import load_mappings_by_kind, save_mapping
-from dashboard.ingest.reader import FileRefused, open_source
+from dashboard.ingest.reader import FileRefused, read_header
 from dashboard.paths import SAMPLE_DATA
 from dashboard.ui import data
 
@@ -188,13 +188,12 @@ def load_sample(progress: Progress | None = None) -> ImportResult:
 
 
 def read_headers(path: Path) -> list[str]:
-    """A file's header cells (as the importer reads them).
+    """A file's header cells, as the importer reads them, from its first megabyte only.
 
     Raises:
         FileRefused: the file is not a readable CSV text file.
     """
-    with scratch.folder("head") as work:
-        return open_source(path, work).headers
+    return read_header(path).headers
 
 
 def _best_guess(headers: list[str], saved: Mapping[str, Mapping[str, str]]) -> Kind:
