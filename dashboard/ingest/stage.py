@@ -113,6 +113,9 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
         return value, raw, [(failed, f"id_problem({name}, {t})")]
     if col.type == "text":
         value = t
+        if col.aliases:  # open text with known spellings (payment channel): those mapped
+            keys, vals = f"${col.name}_keys", f"${col.name}_vals"
+            value = f"coalesce({vals}[list_position({keys}, enum_key({t}))], {t})"
         if col.personal:
             value = f"mask_name({t})" if col.name == "customer_name" else f"mask_number({t})"
         return value, raw, [(f"length({t}) > 500", f"text_problem({name}, {t})")]
@@ -185,6 +188,11 @@ def _enum_params(kind: Kind) -> dict[str, list[str] | str]:
             pairs = {c: c for c in col.choices} | dict(col.aliases)
         elif col.type == "bool":
             pairs = dict(BOOL_ALIASES)
+        elif col.type == "text" and col.aliases:
+            pairs = {c: c for c in col.choices} | dict(col.aliases)
+            params[f"{col.name}_keys"] = list(pairs)
+            params[f"{col.name}_vals"] = list(pairs.values())
+            continue
         else:
             continue
         params[f"{col.name}_keys"] = list(pairs)
