@@ -429,11 +429,29 @@ def _temporary_schema(con: duckdb.DuckDBPyConnection) -> None:
             "select table_name from duckdb_tables() where schema_name = 'main'"
         ).fetchall()
     }
+    added: dict[str, list[str]] = {}  # columns a schema file adds to an older table
     for path in _schema_files():
         for statement in path.read_text(encoding="utf-8").split(";"):
             m = re.search(r"create table if not exists (\w+)", statement)
             if m and m.group(1) not in have:
                 con.execute(statement.replace(m.group(0), f"create temp table {m.group(1)}"))
+            a = re.search(r"alter table (\w+) add column if not exists (\w+) (\w+)", statement)
+            if a and a.group(1) in have:
+                added.setdefault(a.group(1), []).append(f"null::{a.group(3)} as {a.group(2)}")
+    for table, extra in added.items():  # as a temporary view: the stored rows, and NULLs
+        present = {
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where schema_name = 'main' "
+                "and table_name = $t",
+                {"t": table},
+            ).fetchall()
+        }
+        missing = [e for e in extra if e.rsplit(" ", 1)[1] not in present]
+        if missing:
+            con.execute(
+                f"create temp view {table} as select *, {', '.join(missing)} from main.{table}"
+            )
     _create_views(con, temporary=True)
     refresh_derived(con, temporary=True)
 

@@ -25,6 +25,7 @@ import pyarrow as pa
 from dashboard.engine.exports import write_csv
 from dashboard.engine.output import OutputError, check_folder, check_target
 from dashboard.engine.settings import default_settings
+from dashboard.messages import render_table
 from dashboard.paths import DB_ENV, default_db_path
 
 
@@ -136,6 +137,7 @@ def _cell(value: Any) -> str:
 def write_table(table: pa.Table, fmt: str, out: TextIO | None = None) -> None:
     """Print an Arrow table as csv, json (a list of objects) or an aligned text table."""
     out = out or sys.stdout
+    table = render_table(table)  # messages as their English text, without their codes
     rows = table.to_pylist()
     names = table.column_names
     if fmt == "csv":  # formula-like text neutralised: the output often ends up in Excel

@@ -42,6 +42,7 @@ import pyarrow.compute as pc
 
 from dashboard import db
 from dashboard.engine.settings import CompliancePreset, KpiSettings, default_settings
+from dashboard.messages import render
 
 RULES = ("contact_hours", "unanswered_calls_per_day", "calls_per_window", "call_after_conversation")
 
@@ -111,7 +112,8 @@ def violations(
 
     Returns:
         contact_id, agent_id, team, account_id, portfolio, contacted_at, channel, outcome,
-        rule, detail; ordered by contacted_at, contact_id, rule.
+        rule, detail (English), detail_args (its values: ``with_details``); ordered by
+        contacted_at, contact_id, rule.
     """
     cfg = settings or default_settings()
     p = resolve_preset(preset, cfg)
@@ -121,7 +123,18 @@ def violations(
         **_rule_params(p, cfg),
         **_filters(portfolios, teams, agents),
     }
-    return db.run(con, "compliance/violations", params)
+    return with_details(db.run(con, "compliance/violations", params))
+
+
+def with_details(table: pa.Table) -> pa.Table:
+    """The ``detail`` column in English from each row's rule and ``detail_args`` (the message
+    ``compliance.<rule>``, dashboard/messages.py), placed before ``detail_args``, which stays
+    for a reader of another language (``messages.render_table`` drops it)."""
+    rules = table.column("rule").to_pylist()
+    values = table.column("detail_args").to_pylist()
+    details = [render(f"compliance.{r}", v) for r, v in zip(rules, values, strict=True)]
+    at = table.schema.get_field_index("detail_args")
+    return table.add_column(at, "detail", pa.array(details, pa.string()))
 
 
 def _agent_summary(

@@ -18,7 +18,24 @@ from datetime import datetime
 
 import duckdb
 
-from dashboard.ingest.stage import REVERSAL_REASON, Staged
+from dashboard.ingest.stage import (
+    ARGS_OF_REASON,
+    CODE_OF_REASON,
+    REVERSAL_REASON,
+    Staged,
+    msg,
+)
+from dashboard.messages import sql_params, sql_render
+
+# The reason of a row already loaded with other content (a message, dashboard/messages.py).
+_ALREADY = msg(
+    "import.already_imported",
+    column="$key",
+    id="id",
+    import_id="prev_import",
+    line="prev_line",
+    differences="differences",
+)
 
 # For kinds with an identity, the columns compared when the id is already loaded.
 CONTENT = {
@@ -28,6 +45,9 @@ CONTENT = {
                  "promise_amount", "promise_date"),
 }  # fmt: skip
 ID_COLUMN = {"payments": "payment_id", "contacts": "contact_id"}
+REJECT_COLUMNS = "import_id, file_name, line, column_name, value, reason, reason_code, reason_args"
+# A reason column (JSON text of a message) as the rejects store keeps it: English, code, values.
+_RENDERED = f"{sql_render(CODE_OF_REASON, 'reason')}, {CODE_OF_REASON}, {ARGS_OF_REASON}"
 
 
 @dataclass
@@ -89,12 +109,12 @@ def apply_staged(
         # Reversals of a loaded payment of another account, or of a loaded reversal.
         con.execute(
             "create or replace temp table bad_reversals "
-            "(line bigint, value varchar, reason varchar)"
+            "(line bigint, value varchar, reason varchar)"  # reason: a message as JSON
         )
         if kind.name == "payments":
             con.execute(
                 f"""insert into bad_reversals
-                select r.line, r.reverses_payment_id, {REVERSAL_REASON}
+                select r.line, r.reverses_payment_id, cast({REVERSAL_REASON} as varchar)
                 from read_parquet($accepted) as r
                 inner join raw_payments as t on t.payment_id = r.reverses_payment_id
                 where r.line not in (select line from known)
@@ -110,19 +130,17 @@ def apply_staged(
             {"import_id": import_id, "accepted": params["accepted"]},
         )
         con.execute(
-            f"""insert into rejects
-            select $import_id, $file_name, line, '{key}', {key},
-                format('{key} {{}} was already imported with different content (import #{{}}, '
-                    || 'line {{}}: {{}}); refused, not overwritten',
-                    {key}, prev_import, prev_line, differences)
-            from known where not same order by line""",
-            {"import_id": import_id, "file_name": staged.source.name},
+            f"""insert into rejects ({REJECT_COLUMNS})
+            select $import_id, $file_name, line, $key, id, {_RENDERED}
+            from (select line, {key} as id, cast({_ALREADY} as varchar) as reason
+                  from known where not same) order by line""",
+            {"import_id": import_id, "file_name": staged.source.name, "key": key, **sql_params()},
         )
         con.execute(
-            """insert into rejects
-            select $import_id, $file_name, line, 'reverses_payment_id', value, reason
+            f"""insert into rejects ({REJECT_COLUMNS})
+            select $import_id, $file_name, line, 'reverses_payment_id', value, {_RENDERED}
             from bad_reversals order by line""",
-            {"import_id": import_id, "file_name": staged.source.name},
+            {"import_id": import_id, "file_name": staged.source.name, **sql_params()},
         )
         # Identical rows already loaded: remembered, so that undoing the import that holds
         # such a row hands it to this one instead of removing it.
@@ -165,8 +183,8 @@ def apply_staged(
                 {"import_id": import_id, "accepted": params["accepted"]},
             )
     con.execute(
-        """insert into rejects
-        select $import_id, $file_name, line, column_name, value, reason
+        f"""insert into rejects ({REJECT_COLUMNS})
+        select $import_id, $file_name, line, column_name, value, reason, reason_code, reason_args
         from read_parquet($problems)""",
         {"import_id": import_id, "file_name": staged.source.name, "problems": params["problems"]},
     )

@@ -28,7 +28,7 @@ import unicodedata
 UTF8 = "utf-8"
 GBK = "gb18030"
 
-# Keys of the reasons stage.py gives refused rows (STRUCTURAL_REASONS), noted per line.
+# Keys of the reasons stage.py gives refused rows (STRUCTURAL_CODES), noted per line.
 LOOKS_UTF8 = "LOOKS LIKE UTF-8"
 LOOKS_GBK = "LOOKS LIKE GBK"
 CUT_CHARACTER = "CUT CHARACTER"

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -91,6 +92,8 @@ class FileReport:
     file_name: str
     kind: str | None
     refused_whole: str | None = None  # reason the whole file was refused
+    refused_code: str | None = None  # its message code and values (dashboard/messages.py)
+    refused_values: dict[str, Any] = field(default_factory=dict)
     import_id: int | None = None
     rows_in_file: int = 0
     rows_accepted: int = 0
@@ -268,6 +271,7 @@ def import_files(
                     )
                 except FileRefused as exc:
                     fr.refused_whole = str(exc)
+                    fr.refused_code, fr.refused_values = exc.code, exc.values
                     continue
                 fr.rows_in_file, fr.ignored_columns = st.rows_in_file, st.ignored_columns
                 fr.snapshot_dates = st.snapshot_dates

@@ -134,6 +134,34 @@ CONTACT_CHANNEL_ALIASES = {
     "上门": "visit",
     "field_visit": "visit",
 }
+# Payment channels are open text (domain.md: "bank_transfer, card, cash, wallet, ..."): the
+# spellings below become the canonical value, any other text is kept as written.
+PAYMENT_CHANNELS = ("bank_transfer", "card", "cash", "wallet")
+PAYMENT_CHANNEL_ALIASES = {
+    "银行转账": "bank_transfer",
+    "转账": "bank_transfer",
+    "银行汇款": "bank_transfer",
+    "网银": "bank_transfer",
+    "网银转账": "bank_transfer",
+    "对公转账": "bank_transfer",
+    "bank": "bank_transfer",
+    "transfer": "bank_transfer",
+    "wire": "bank_transfer",
+    "wire_transfer": "bank_transfer",
+    "银行卡": "card",
+    "刷卡": "card",
+    "pos": "card",
+    "debit_card": "card",
+    "现金": "cash",
+    "微信": "wallet",
+    "微信支付": "wallet",
+    "支付宝": "wallet",
+    "电子钱包": "wallet",
+    "wechat": "wallet",
+    "wechat_pay": "wallet",
+    "weixin": "wallet",
+    "alipay": "wallet",
+}
 OUTCOMES = (
     "no_answer",
     "wrong_party",
@@ -339,6 +367,8 @@ PAYMENTS = Kind(
             "text",
             False,
             ("渠道", "还款渠道", "还款方式", "payment_channel", "method"),
+            choices=PAYMENT_CHANNELS,
+            aliases=PAYMENT_CHANNEL_ALIASES,
         ),
         Column(
             "reverses_payment_id",

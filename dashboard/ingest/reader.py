@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -48,6 +48,7 @@ from dashboard.ingest.transcode import (
     transcode_gbk,
     transcode_utf16,
 )
+from dashboard.messages import render
 
 SAMPLE_BYTES = 1 << 20
 # The scan reads in blocks that stay in the CPU's cache for its several passes over each (the
@@ -60,7 +61,26 @@ Block = bytes | bytearray  # a block of a file, read into a buffer the next bloc
 
 
 class FileRefused(Exception):
-    """The file as a whole cannot be imported; ``str(exc)`` says why, for a person."""
+    """The file as a whole cannot be imported; ``str(exc)`` says why, for a person.
+
+    Raised as ``FileRefused.coded(code, **values)``, it carries the message code and values
+    (dashboard/messages.py) beside the English text, so the app says it in the reader's
+    language; a plain ``FileRefused(text)`` has no code and is shown as it is.
+    """
+
+    def __init__(
+        self, text: str, *, code: str | None = None, values: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(text)
+        self.code = code
+        self.values = dict(values or {})
+
+    @classmethod
+    def coded(cls, code: str, **values: Any) -> FileRefused:
+        """The refusal of message ``code`` with its values, its text in English."""
+        text = render(code, values)
+        assert text is not None, code
+        return cls(text, code=code, values=values)
 
 
 @dataclass(frozen=True)
@@ -76,7 +96,7 @@ class SourceFile:
     sha256: str
     size: int
     # Lines of ``csv_path`` marked for DuckDB to refuse: (byte position, reason key of
-    # stage.STRUCTURAL_REASONS), for the reasons DuckDB itself cannot give.
+    # stage.STRUCTURAL_CODES), for the reasons DuckDB itself cannot give.
     notes: tuple[tuple[int, str], ...] = field(default=())
     # Blank lines of the file that are rows of ``csv_path`` (transcode.blank_row), for stage.py
     # to count as lines and drop.
@@ -124,9 +144,7 @@ def detect_encoding(sample: bytes, whole: bool = False) -> str:
     lines[-1] = _decodable_start(lines[-1])
     utf8, gbk, both, neither = encodings.vote(lines)
     if neither > utf8 + gbk + both:
-        raise FileRefused(
-            "the file is not text in UTF-8 or GBK/GB18030 (is it a spreadsheet or a zip?)"
-        )
+        raise FileRefused.coded("file.not_text")
     return GBK if gbk > utf8 else UTF8
 
 
@@ -302,10 +320,7 @@ def _scan(path: Path, refuse_nul: bool, encoding: str) -> _Scan:
         for block in _blocks(f, SCAN_BYTES):
             h.update(block)
             if refuse_nul and (at := block.find(b"\x00")) >= 0:
-                raise FileRefused(
-                    f"the file contains NUL bytes (the first at byte {offset + at:,}): "
-                    "it is not a CSV text file"
-                )
+                raise FileRefused.coded("file.nul_at", byte=f"{offset + at:,}")
             if encoding != "utf-16":  # its CR and LF are two bytes: seen once decoded
                 ends.feed(block)
                 if not ends.mixed:
@@ -485,24 +500,24 @@ def read_header(path: Path, name: str | None = None) -> Header:
     """
     display = name or path.name
     if not path.is_file():
-        raise FileRefused(f"{display}: no such file")
+        raise FileRefused.coded("file.missing", file=display)
     size = path.stat().st_size
     if size == 0:
-        raise FileRefused("the file is empty")
+        raise FileRefused.coded("file.empty")
     with path.open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and b"\x00" in sample:
-        raise FileRefused("the file contains NUL bytes: it is not a CSV text file")
+        raise FileRefused.coded("file.nul")
     encoding = detect_encoding(sample, whole=size <= SAMPLE_BYTES)
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
     text = text.lstrip("\ufeff")
     header_line = _first_line(text)
     if len(header_line) == len(text) and size > SAMPLE_BYTES:
-        raise FileRefused("the first line is longer than 1 MB: it is not a CSV header")
+        raise FileRefused.coded("file.header_too_long")
     header_line = header_line.rstrip("\r")
     if not header_line.strip():
-        raise FileRefused("the first line is blank: a CSV extract starts with a header row")
+        raise FileRefused.coded("file.header_blank")
     delimiter, cells = choose_delimiter(header_line)
     return Header(
         encoding=encoding,

@@ -30,31 +30,33 @@ from dashboard.ingest.encodings import (
 from dashboard.ingest.kinds import Column, Kind, mapping_problem, match_headers, normalize_header
 from dashboard.ingest.reader import DELIMITER_NAMES, MAX_LINE_BYTES, FileRefused, SourceFile
 from dashboard.ingest.transcode import BLANK_MARK
+from dashboard.messages import MESSAGES, sql_params, sql_render
 
-# Reasons for rows DuckDB's reader could not split into the header's columns, by its error
-# type, or by the reason the file reader noted for a line it marked (SourceFile.notes).
-STRUCTURAL_REASONS = {
-    "MISSING COLUMNS": "the row has fewer fields than the header ({message})",
-    "TOO MANY COLUMNS": "the row has more fields than the header ({message})",
-    "UNQUOTED VALUE": "a quoted field has text after its closing quote",
-    "LINE SIZE OVER MAXIMUM": "the row is longer than 8 MB",
-    "INVALID ENCODING": "the row is not valid {encoding} text (mixed encodings in one file?)",
-    "INVALID UNICODE": "the row is not valid {encoding} text (mixed encodings in one file?)",
-    "INVALID STATE": "the row cannot be read as CSV (stray quote?)",
-    LOOKS_UTF8: "the row is not valid {encoding} text: it looks like UTF-8 "
-    "(mixed encodings in one file)",
-    LOOKS_GBK: "the row is not valid {encoding} text: it looks like GBK/GB18030 "
-    "(mixed encodings in one file)",
-    CUT_CHARACTER: "the row is not valid {encoding} text: the file ends in the middle of a "
-    "character",
-    HALF_CHARACTER: "the row is not valid {encoding} text: it holds half of a character "
-    "(a lone UTF-16 surrogate)",
-    NUL_CHARACTER: "the row holds a NUL character: it is not text",
+# Reasons (message codes, dashboard/messages.py) for rows DuckDB's reader could not split into
+# the header's columns, by its error type, or by the reason the file reader noted for a line it
+# marked (SourceFile.notes). DuckDB's own message never reaches a reader: the field counts are
+# read out of it, and a type not listed here is "the row cannot be read as CSV".
+STRUCTURAL_CODES = {
+    "MISSING COLUMNS": "row.fewer_fields",
+    "TOO MANY COLUMNS": "row.more_fields",
+    "UNQUOTED VALUE": "row.text_after_quote",
+    "LINE SIZE OVER MAXIMUM": "row.too_long",
+    "INVALID ENCODING": "row.bad_encoding",
+    "INVALID UNICODE": "row.bad_encoding",
+    "INVALID STATE": "row.unreadable",
+    LOOKS_UTF8: "row.looks_utf8",
+    LOOKS_GBK: "row.looks_gbk",
+    CUT_CHARACTER: "row.cut_character",
+    HALF_CHARACTER: "row.half_character",
+    NUL_CHARACTER: "row.nul",
 }
 # DuckDB reports text after a closing quote and a quote that is never closed alike (an
 # UNQUOTED VALUE, "unterminated quote"); an odd number of quotes in the row tells them apart.
-NEVER_CLOSED = "a quoted field is never closed (stray quote?)"
 ENCODING_NAMES = {"gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+
+# A reason (JSON text of msg): its code, and its values (the JSON without the code).
+CODE_OF_REASON = "json_extract_string(reason, '$.code')"
+ARGS_OF_REASON = "cast(json_merge_patch(reason, '{\"code\": null}') as varchar)"
 
 # Columns whose content decides whether two rows with the same id are the same row.
 IDENTITY = {"payments": "payment_id", "contacts": "contact_id", "agents": "agent_id"}
@@ -95,6 +97,17 @@ def _statements(text: str) -> list[str]:
     return out
 
 
+def msg(code: str, **values: str) -> str:
+    """SQL for a reason: JSON text of message ``code`` (dashboard/messages.py) and its values.
+
+    ``code`` is one of our own codes and ``values`` SQL expressions we write (column names,
+    casts): no user text enters the SQL; the values are cast to text as ``format`` shows them.
+    """
+    assert code in MESSAGES, code
+    pairs = "".join(f", '{k}', cast({v} as varchar)" for k, v in values.items())
+    return f"json_object('code', '{code}'{pairs})"
+
+
 def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
     """SQL for one canonical column read from the trimmed text column ``t``.
 
@@ -113,6 +126,9 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
         return value, raw, [(failed, f"id_problem({name}, {t})")]
     if col.type == "text":
         value = t
+        if col.aliases:  # open text with known spellings (payment channel): those mapped
+            keys, vals = f"${col.name}_keys", f"${col.name}_vals"
+            value = f"coalesce({vals}[list_position({keys}, enum_key({t}))], {t})"
         if col.personal:
             value = f"mask_name({t})" if col.name == "customer_name" else f"mask_number({t})"
         return value, raw, [(f"length({t}) > 500", f"text_problem({name}, {t})")]
@@ -123,17 +139,12 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
         )
         checks = [(failed, f"money_problem({name}, {t})")]
         if col.non_negative:
-            checks.append(
-                (f"{c} < 0", f"format('{{}} {{}} is negative', {name}, cast({c} as varchar))")
-            )
+            checks.append((f"{c} < 0", msg("import.negative", column=name, value=c)))
         if col.non_zero:
             checks.append(
                 (
                     f"{c} = 0",
-                    (
-                        f"format('{{}} {{}} is zero: a payment or reversal moves money', "
-                        f"{name}, shown({t}))"
-                    ),
+                    msg("import.money_zero", column=name, value=f"shown({t})"),
                 )
             )
         return value, raw, checks
@@ -142,7 +153,7 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
             f"case when regexp_full_match({t}, '[0-9]{{1,6}}') then cast({t} as integer) "
             f"else int_value({t}) end"
         )
-        negative = (f"{c} < 0", f"format('{{}} {{}} is negative', {name}, {c})")
+        negative = (f"{c} < 0", msg("import.negative", column=name, value=c))
         return value, raw, [(failed, f"int_problem({name}, {t})"), negative]
     if col.type == "date":
         value = (
@@ -166,7 +177,9 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
     )
     if col.type == "bool":
         value = f"cast({value} as boolean)"
-    reason = f"format('{{}} ''{{}}'' is not one of: {{}}', {name}, shown({t}), ${col.name}_allowed)"
+    reason = msg(
+        "import.not_one_of", column=name, value=f"shown({t})", allowed=f"${col.name}_allowed"
+    )
     return value, raw, [(failed, reason)]
 
 
@@ -185,6 +198,11 @@ def _enum_params(kind: Kind) -> dict[str, list[str] | str]:
             pairs = {c: c for c in col.choices} | dict(col.aliases)
         elif col.type == "bool":
             pairs = dict(BOOL_ALIASES)
+        elif col.type == "text" and col.aliases:
+            pairs = {c: c for c in col.choices} | dict(col.aliases)
+            params[f"{col.name}_keys"] = list(pairs)
+            params[f"{col.name}_vals"] = list(pairs.values())
+            continue
         else:
             continue
         params[f"{col.name}_keys"] = list(pairs)
@@ -197,34 +215,38 @@ def _row_rules(kind: Kind) -> list[str]:
     """Cross-column rules, as SQL over the typed columns (NULL when the row is fine)."""
     if kind.name == "accounts":
         return [
-            (
-                "case when placement_date > as_of_date then format('placement_date {} is after "
-                "as_of_date {}', placement_date, as_of_date) end"
-            ),
+            "case when placement_date > as_of_date then "
+            + msg(
+                "import.placement_after_as_of",
+                placement_date="placement_date",
+                as_of_date="as_of_date",
+            )
+            + " end",
         ]
     if kind.name == "payments":
         return [
-            (
-                "case when reverses_payment_id is not null and amount > 0 then format("
-                "'amount {} is positive but reverses_payment_id is set: a reversal is negative', "
-                "cast(amount as varchar)) end"
-            ),
-            "case when reverses_payment_id = payment_id then 'a payment cannot reverse itself' end",
+            "case when reverses_payment_id is not null and amount > 0 then "
+            + msg("import.reversal_positive", amount="amount")
+            + " end",
+            "case when reverses_payment_id = payment_id then "
+            + msg("import.reverses_itself")
+            + " end",
         ]
     if kind.name == "contacts":
         return [
-            (
-                "case when outcome = 'promise_to_pay' and promise_amount is null then "
-                "'promise_amount is required when outcome is promise_to_pay' end"
-            ),
-            (
-                "case when outcome = 'promise_to_pay' and promise_date is null then "
-                "'promise_date is required when outcome is promise_to_pay' end"
-            ),
-            (
-                "case when promise_date < cast(contacted_at as date) then format('promise_date {} "
-                "is before the contact ({})', promise_date, cast(contacted_at as date)) end"
-            ),
+            "case when outcome = 'promise_to_pay' and promise_amount is null then "
+            + msg("import.promise_amount_required")
+            + " end",
+            "case when outcome = 'promise_to_pay' and promise_date is null then "
+            + msg("import.promise_date_required")
+            + " end",
+            "case when promise_date < cast(contacted_at as date) then "
+            + msg(
+                "import.promise_before_contact",
+                promise_date="promise_date",
+                contact_date="cast(contacted_at as date)",
+            )
+            + " end",
         ]
     return []
 
@@ -242,29 +264,28 @@ def _refuse_if_header_unusable(
         target = mapped.get(normalize_header(header))
         problem = mapping_problem(kind, header, target) if target else None
         if problem:
-            raise FileRefused(f"the column mapping {header} -> {target} is refused: {problem}")
+            raise FileRefused.coded(
+                "file.mapping_refused", header=header, column=target, problem=problem
+            )
     canon: dict[str, str] = {}
     for header in source.headers:
         one, _ = match_headers(kind, [header], user_map)
         for target in one:
             if target in canon:
-                raise FileRefused(
-                    f"columns '{canon[target]}' and '{header}' both mean {target}: keep one of them"
+                raise FileRefused.coded(
+                    "file.same_meaning", first=canon[target], second=header, column=target
                 )
             canon[target] = header
     missing = [c for c in kind.required if c not in found]
     if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
         missing.remove("as_of_date")
     if missing:
-        hint = ""
+        code = "file.missing_columns" if len(missing) > 1 else "file.missing_column"
         if len(source.headers) == 1 and source.delimiter == ",":
-            hint = " (is the file separated by something other than commas?)"
+            code += "_delimiter"
         elif kind.name == "accounts" and missing == ["as_of_date"]:
-            hint = " (or give the snapshot date with --as-of)"
-        raise FileRefused(
-            f"missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} for a {kind.name} extract{hint}"
-        )
+            code += "_as_of"
+        raise FileRefused.coded(code, columns=", ".join(missing), kind=kind.name)
 
 
 def stage(
@@ -290,6 +311,28 @@ def stage(
 
     say(f"reading {source.name} ({DELIMITER_NAMES[source.delimiter]}-separated, {source.encoding})")
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    try:
+        _read(con, source, tag, columns)
+    except duckdb.OutOfMemoryException as exc:
+        raise FileRefused.coded("file.too_large") from exc
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        # DuckDB's own text (a CSV error) is not for a reader: ours instead. Disk and I/O
+        # errors go on to the importer, which tells a full disk from the rest.
+        name = DELIMITER_NAMES[source.delimiter]
+        raise FileRefused.coded(
+            "file.csv_error", delimiter=name, delimiter_zh=DELIMITER_ZH.get(name, name)
+        ) from exc
+    _structural(con, source, tag)
+    return _finish(con, source, kind, workdir, tag, found, ignored, as_of, say)
+
+
+DELIMITER_ZH = {"comma": "逗号", "tab": "制表符", "semicolon": "分号", "pipe": "竖线"}
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, tag: str, columns: dict[str, str]
+) -> None:
+    """Read the file into ``src_<tag>``; rows it cannot split go to DuckDB's reject_errors."""
     con.execute(
         f"""create or replace table src_{tag} as
         select * from read_csv($path, header = true, auto_detect = false, delim = $delim,
@@ -302,6 +345,10 @@ def stage(
             "max_line": MAX_LINE_BYTES,
         },
     )
+
+
+def _structural(con: duckdb.DuckDBPyConnection, source: SourceFile, tag: str) -> None:
+    """The rows the reader could not split, and the line of every row (``lined_<tag>``)."""
     # Rows the reader could not split: their lines (spreadsheet row numbers, header = 1). A
     # row holding a line the file reader marked takes the reason it noted (the marked line's
     # byte position is at or after the row's line_byte_position, which DuckDB 2.0 counts
@@ -348,6 +395,19 @@ def stage(
         {"blank": BLANK_MARK} if source.blank_lines else None,
     )
 
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    kind: Kind,
+    workdir: Path,
+    tag: str,
+    found: dict[str, int],
+    ignored: list[str],
+    as_of: date | None,
+    say: Callable[[str], None],
+) -> Staged:
+    """Check the read rows, write the accepted ones and the problems, count them."""
     say(f"checking {source.name}")
     _check(con, kind, tag, found, as_of)
     _mark_duplicates(con, kind, tag)
@@ -366,15 +426,24 @@ def stage(
     )
     con.execute(
         f"""copy (
-            select line, p.column_name, p.value, p.reason from (
-                select cast(line as bigint) as line, unnest(problems) as p from checked_{tag}
+            select line, column_name, value, {sql_render(CODE_OF_REASON, "reason")} as reason,
+                {CODE_OF_REASON} as reason_code, {ARGS_OF_REASON} as reason_args
+            from (
+                select line, p.column_name, p.value, cast(p.reason as varchar) as reason from (
+                    select cast(line as bigint) as line, unnest(problems) as p
+                    from checked_{tag}
+                )
+                union all
+                select cast(line as bigint), null, null, cast({STRUCTURAL_REASON} as varchar)
+                from structural_{tag}
             )
-            union all
-            select cast(line as bigint), null, null, {STRUCTURAL_CASE}
-            from structural_{tag}
             order by line
         ) to $path (format parquet)""",
-        {"path": str(problems_path), **_structural_params(source.encoding)},
+        {
+            "path": str(problems_path),
+            **_structural_params(source.encoding),
+            **sql_params(),
+        },
     )
     counts = con.execute(
         f"""select count(*) filter (where len(problems) = 0 and not is_copy),
@@ -387,7 +456,7 @@ def stage(
     accepted, duplicate, refused, structural = (int(x) for x in counts)
     rows_in_file = accepted + duplicate + refused + structural
     if rows_in_file == 0:
-        raise FileRefused("the file has a header but no data rows")
+        raise FileRefused.coded("file.no_rows")
     dates: list[date] = []
     if kind.name == "accounts":
         dates = [
@@ -437,7 +506,10 @@ def _check(
         finals.append(f"{final} as {col.name}")
         if col.required:
             checks.append(
-                (f"{col.name} is null and {t} is null", f"'missing required value: {col.name}'")
+                (
+                    f"{col.name} is null and {t} is null",
+                    msg("import.missing_value", column=f"'{col.name}'"),
+                )
             )
         # The rejects store keeps refused values: a personal one only masked, like the rows.
         shown = t
@@ -480,28 +552,37 @@ def _default(col: Column) -> str | bool:
 
 
 def _structural_params(encoding: str) -> dict[str, object]:
-    """Reasons for unreadable rows, bound: ``$structural_keys``/``_texts``, ``$never_closed``."""
-    name = ENCODING_NAMES.get(encoding, "UTF-8")
+    """The bound values of ``STRUCTURAL_REASON``: codes by error type, the encoding's name."""
     return {
-        "structural_keys": list(STRUCTURAL_REASONS),
-        "structural_texts": [v.replace("{encoding}", name) for v in STRUCTURAL_REASONS.values()],
-        "never_closed": NEVER_CLOSED,
+        "structural_keys": list(STRUCTURAL_CODES),
+        "structural_codes": list(STRUCTURAL_CODES.values()),
+        "encoding_name": ENCODING_NAMES.get(encoding, "UTF-8"),
     }
 
 
-# The reason of an unreadable row (reject_errors: error_type, message, csv_line), from the bound
-# reasons above; a quote never closed swallows the lines after it, which are counted.
+# The reason of an unreadable row (reject_errors: error_type, message, csv_line) as a message:
+# its code by error type (the field counts read out of DuckDB's message, which itself is never
+# shown), the encoding's name; a quote never closed swallows the lines after it, counted.
 _BODY = "rtrim(csv_line, chr(10) || chr(13))"
 _SWALLOWED = f"(length({_BODY}) - length(replace({_BODY}, chr(10), '')))"
-STRUCTURAL_CASE = f"""(case
+_COUNTS = (
+    "regexp_extract(message, 'Expected Number of Columns: ([0-9]+) Found: ([0-9]+)', "
+    "['expected', 'found'])"
+)
+_CODE = "$structural_codes[list_position($structural_keys, error_type)]"
+STRUCTURAL_REASON = f"""(case
     when error_type = 'UNQUOTED VALUE'
         and (length(csv_line) - length(replace(csv_line, '"', ''))) % 2 = 1
-        then $never_closed || case when {_SWALLOWED} > 0 then ': the ' || {_SWALLOWED}
-            || ' line(s) after it, to the end of the file, were read into this row' else '' end
-    else coalesce(
-        replace($structural_texts[list_position($structural_keys, error_type)], '{{message}}',
-            message),
-        'the row cannot be read as CSV: ' || error_type)
+        then case when {_SWALLOWED} > 0
+            then {msg("row.never_closed_swallowed", lines=_SWALLOWED)}
+            else {msg("row.never_closed")} end
+    when {_CODE} in ('row.fewer_fields', 'row.more_fields') and {_COUNTS}.found <> ''
+        then json_object('code', {_CODE}, 'found', {_COUNTS}.found,
+            'expected', {_COUNTS}.expected)
+    when {_CODE} in ('row.fewer_fields', 'row.more_fields')
+        then json_object('code', {_CODE} || '_uncounted')
+    when {_CODE} is not null then json_object('code', {_CODE}, 'encoding', $encoding_name)
+    else {msg("row.unreadable_other")}
     end)"""
 
 
@@ -516,15 +597,16 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> No
     key = ["as_of_date", "account_id"] if kind.name == "accounts" else [IDENTITY[kind.name]]
     keys = ", ".join(key)
     if kind.name == "accounts":
-        reason = (
-            "format('account_id {} appears {} times in the snapshot of {} (lines {})', "
-            "account_id, n, as_of_date, lines)"
-        )
+        reason = msg(
+            "import.account_repeated", id="account_id", n="n", as_of_date="as_of_date",
+            lines="lines",
+        )  # fmt: skip
         is_copy = "false"
     else:
         reason = (
-            f"case when variants > 1 then format('{key[0]} {{}} appears with different content "
-            f"on lines {{}}', {key[0]}, lines) end"
+            "case when variants > 1 then "
+            + msg("import.id_conflict", column=f"'{key[0]}'", id=key[0], lines="lines")
+            + " end"
         )
         is_copy = "variants = 1 and line > first_line"
     con.execute(
@@ -564,13 +646,16 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> No
 
 # A reversal undoes a payment of its own account; a reversal of a reversal (and so every cycle)
 # undoes nothing. Shared with phase two, which checks the payments already loaded.
-REVERSAL_REASON = """case
-    when t.account_id <> r.account_id then format(
-        'reverses_payment_id {} is a payment of account {}, not {}', t.payment_id,
-        t.account_id, r.account_id)
-    when t.amount < 0 then format(
-        'reverses_payment_id {} is itself a reversal: only a payment can be reversed',
-        t.payment_id)
+_OTHER_ACCOUNT = msg(
+    "import.reversal_other_account",
+    payment_id="t.payment_id",
+    account_id="t.account_id",
+    own="r.account_id",
+)
+_OF_REVERSAL = msg("import.reversal_of_reversal", payment_id="t.payment_id")
+REVERSAL_REASON = f"""case
+    when t.account_id <> r.account_id then {_OTHER_ACCOUNT}
+    when t.amount < 0 then {_OF_REVERSAL}
     end"""
 
 

@@ -22,7 +22,7 @@ from dashboard.ingest.kinds import KINDS
 from dashboard.ingest.mappings import forget_mapping, list_mappings
 from dashboard.ingest.refused import to_csv
 from dashboard.ui import data, imports, safe, tables
-from dashboard.ui.i18n import label, t
+from dashboard.ui.i18n import engine_table, engine_text, label, t
 
 STATE = "data_batch"  # {"uploads", "result", "needs", "as_of", "strict", "user"}
 GEN = "uploader_gen"
@@ -118,7 +118,7 @@ def _files_table(result: ImportResult) -> pa.Table:
 
 
 def _first_reasons(problems: pa.Table, n: int = 5) -> None:
-    rows = problems.slice(0, n).to_pylist()
+    rows = engine_table(problems.slice(0, n)).to_pylist()
     items = [t("data.reason_line", line=r["line"], reason=r["reason"]) for r in rows]
     if problems.num_rows > n:
         items.append(t("data.more_reasons", n=problems.num_rows - n))
@@ -162,7 +162,8 @@ def result_section() -> None:
         elif result.committed and f.import_id is not None and f.rows_new == 0:
             st.info(safe.t("data.zero_new", file=name, present=f"{f.rows_duplicate:,}"))
         if f.refused_whole:
-            st.error(safe.t("data.file_refused", file=name, reason=f.refused_whole))
+            reason = engine_text(f.refused_whole, f.refused_code, f.refused_values)
+            st.error(safe.t("data.file_refused", file=name, reason=reason))
         if f.problems is not None and f.problems.num_rows:
             with st.expander(safe.t("data.problems", file=name, n=f.rows_refused), expanded=True):
                 _first_reasons(f.problems)

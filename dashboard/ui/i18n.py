@@ -4,14 +4,18 @@ The language is a session setting: a switch in the sidebar (bound to the ``lang`
 parameter, so a shared link can carry it), defaulting to Chinese when the browser's locale is
 Chinese (``st.context.locale``). The texts live in ``catalogue.CATALOGUE`` as (English,
 Chinese) pairs; a test checks that every key used in the code is there in both languages.
+The engine's own texts (refused-row reasons, compliance details) come by code from
+``dashboard.messages`` and are rendered here in the session's language (``engine_table``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
 import streamlit as st
 
+from dashboard.messages import render_or, render_table
 from dashboard.ui.catalogue import CATALOGUE
 
 LANG_KEY = "lang"
@@ -62,3 +66,13 @@ def language_switch() -> None:
         bind="query-params",
         label_visibility="collapsed",
     )
+
+
+def engine_table(table: pa.Table) -> pa.Table:
+    """An engine table's messages (reasons, details) in the session's language, codes dropped."""
+    return render_table(table, lang())
+
+
+def engine_text(text: str | None, code: str | None, values: Any = None) -> str | None:
+    """One engine message (``dashboard.messages``) in the session's language."""
+    return render_or(text, code, values, lang())

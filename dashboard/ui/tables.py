@@ -31,7 +31,7 @@ import streamlit as st
 
 from dashboard.engine.exports import write_csv
 from dashboard.ui import fmt, safe
-from dashboard.ui.i18n import label, lang
+from dashboard.ui.i18n import engine_table, label, lang
 
 # Columns whose values are translated for display, and the catalogue prefix they use.
 VALUE_LABELS = {
@@ -191,6 +191,7 @@ def show(
         pick: makes a row click a drill-down: called (in a callback) with the clicked row.
         picked: the row of the current choice, shown selected.
     """
+    table = engine_table(table)  # engine messages in the session's language
     if columns is not None:
         table = table.select([c for c in columns if c in table.column_names])
     config = column_config(table, wrap) | dict(extra_config or {})

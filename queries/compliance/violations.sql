@@ -78,8 +78,9 @@ broken as (
     select
         contact_id,
         'contact_hours' as rule,
-        strftime(contacted_at, '%H:%M:%S') || ' is outside '
-        || cast($hours_from as varchar) || '-' || cast($hours_until as varchar) as detail
+        json_object('time', strftime(contacted_at, '%H:%M:%S'),
+            'hours_from', cast($hours_from as varchar),
+            'hours_until', cast($hours_until as varchar)) as detail_args
     from contacts
     where list_contains($hours_channels, channel)
         and (
@@ -93,8 +94,7 @@ broken as (
     select
         contact_id,
         'unanswered_calls_per_day' as rule,
-        'more than ' || $max_unanswered_per_day
-        || ' unanswered calls to this account on this day' as detail
+        json_object('limit', cast($max_unanswered_per_day as varchar)) as detail_args
     from unanswered
     where limit_call_date = contact_date
 
@@ -103,8 +103,8 @@ broken as (
     select
         contact_id,
         'calls_per_window' as rule,
-        'more than ' || $max_calls_per_window || ' calls to this account in '
-        || $call_window_days || ' days' as detail
+        json_object('limit', cast($max_calls_per_window as varchar),
+            'days', cast($call_window_days as varchar)) as detail_args
     from calls
     where $max_calls_per_window is not null
         and limit_call_date > contact_date - $call_window_days
@@ -114,9 +114,8 @@ broken as (
     select
         contact_id,
         'call_after_conversation' as rule,
-        'call ' || (contact_date - cast(last_conversation_at as date))
-        || ' day(s) after a right-party conversation at '
-        || strftime(last_conversation_at, '%Y-%m-%d %H:%M:%S') as detail
+        json_object('days', cast(contact_date - cast(last_conversation_at as date) as varchar),
+            'at', strftime(last_conversation_at, '%Y-%m-%d %H:%M:%S')) as detail_args
     from calls
     where $conversation_days is not null
         and contact_date - cast(last_conversation_at as date) < $conversation_days
@@ -133,7 +132,7 @@ listed as (
         c.channel,
         c.outcome,
         b.rule,
-        b.detail
+        cast(b.detail_args as varchar) as detail_args
     from broken as b
     inner join contacts as c on c.contact_id = b.contact_id
     left join accounts as a on a.account_id = c.account_id

@@ -1,6 +1,7 @@
 -- Parsing and checking rules for imported text, one macro per value type.
 -- Each type has a value macro (the typed value, or NULL when the text is not valid) and a
--- problem macro (NULL when valid, else a reason a person understands). Blank text is NULL:
+-- problem macro (NULL when valid, else the reason: a message of dashboard/messages.py as JSON,
+-- its code and values, rendered to English where the rows are written). Blank text is NULL:
 -- whether a blank is allowed is decided by the caller (required columns).
 -- Created as temporary macros on the importer's private scratch connection.
 
@@ -20,6 +21,10 @@ create or replace temp macro blank_to_null(v) as
         end,
         ''
     );
+
+-- A reason: JSON {"code": ..., "column": ..., "value": ...} (the message's code and values).
+create or replace temp macro msg(code, col, v) as
+    json_object('code', code, 'column', col, 'value', v);
 
 create or replace temp macro shown(v) as
     case when length(v) > 40 then left(v, 40) || '…' else v end;
@@ -46,12 +51,12 @@ create or replace temp macro money_problem(col, v) as
     case
         when blank_to_null(v) is null or money_ok(v) then null
         when regexp_full_match(money_text(v), '[+-]?[0-9,]*\.[0-9]{3,}')
-            then format('{} ''{}'' has more than two decimal places', col, shown(v))
+            then msg('import.money_decimals', col, shown(v))
         when money_form(v) and starts_with(money_text(v), '-')
-            then format('{} ''{}'' is below the minimum -999,999,999,999.99', col, shown(v))
+            then msg('import.money_below_min', col, shown(v))
         when money_form(v)
-            then format('{} ''{}'' is above the maximum 999,999,999,999.99', col, shown(v))
-        else format('{} ''{}'' is not an amount of money', col, shown(v))
+            then msg('import.money_above_max', col, shown(v))
+        else msg('import.money_invalid', col, shown(v))
     end;
 
 -- Whole numbers (days past due): 45, +45, 45.0 (spreadsheets write that).
@@ -64,7 +69,7 @@ create or replace temp macro int_value(v) as
 create or replace temp macro int_problem(col, v) as
     case
         when blank_to_null(v) is null or int_ok(v) then null
-        else format('{} ''{}'' is not a whole number', col, shown(v))
+        else msg('import.int_invalid', col, shown(v))
     end;
 
 -- Dates: 2026-10-31, 2026/10/31, 2026.10.31, 2026-1-5, 20261031, 2026年10月31日, and the
@@ -93,15 +98,13 @@ create or replace temp macro date_problem(col, v) as
         when blank_to_null(v) is null then null
         when date_value(v) is not null and date_in_range(date_value(v)) then null
         when date_value(v) is not null
-            then format('{} {} is outside the supported range 1900-2100', col, shown(v))
-        when date_parts(v).y <> '' then format('{} {} is not a date', col, shown(v))
+            then msg('import.date_out_of_range', col, shown(v))
+        when date_parts(v).y <> '' then msg('import.date_invalid', col, shown(v))
         when regexp_full_match(blank_to_null(v), '[0-9]{5}(\.[0-9]+)?')
-            then format('{} ''{}'' looks like a spreadsheet serial number, not a date '
-                        || '(write dates as YYYY-MM-DD)', col, shown(v))
+            then msg('import.date_serial', col, shown(v))
         when regexp_full_match(blank_to_null(v), '[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}')
-            then format('{} ''{}'' is ambiguous (day and month order unknown); '
-                        || 'write dates as YYYY-MM-DD', col, shown(v))
-        else format('{} ''{}'' is not a date (expected YYYY-MM-DD)', col, shown(v))
+            then msg('import.date_ambiguous', col, shown(v))
+        else msg('import.date_form', col, shown(v))
     end;
 
 -- Timestamps: a date as above (not the compact form) then a time HH:MM[:SS[.fff]].
@@ -127,10 +130,9 @@ create or replace temp macro ts_problem(col, v) as
         when blank_to_null(v) is null then null
         when ts_value(v) is not null and date_in_range(cast(ts_value(v) as date)) then null
         when ts_value(v) is not null
-            then format('{} {} is outside the supported range 1900-2100', col, shown(v))
-        when ts_parts(v).y <> '' then format('{} {} is not a valid date and time', col, shown(v))
-        else format('{} ''{}'' is not a date and time (expected YYYY-MM-DD HH:MM:SS)',
-                    col, shown(v))
+            then msg('import.ts_out_of_range', col, shown(v))
+        when ts_parts(v).y <> '' then msg('import.ts_invalid', col, shown(v))
+        else msg('import.ts_form', col, shown(v))
     end;
 
 -- Identifiers: trimmed; at most 64 characters; no control characters.
@@ -138,14 +140,14 @@ create or replace temp macro id_problem(col, v) as
     case
         when blank_to_null(v) is null then null
         when length(blank_to_null(v)) > 64
-            then format('{} is longer than 64 characters', col)
+            then msg('import.id_too_long', col, null)
         when regexp_matches(v, '[\x00-\x1f\x7f]')
-            then format('{} ''{}'' contains control characters', col, shown(regexp_replace(v, '[\x00-\x1f\x7f]', '?', 'g')))
+            then msg('import.id_control', col, shown(regexp_replace(v, '[\x00-\x1f\x7f]', '?', 'g')))
     end;
 
 create or replace temp macro text_problem(col, v) as
     case
-        when length(blank_to_null(v)) > 500 then format('{} is longer than 500 characters', col)
+        when length(blank_to_null(v)) > 500 then msg('import.text_too_long', col, null)
     end;
 
 -- Enumerations: lower-cased, spaces and hyphens as '_', then looked up in value_aliases

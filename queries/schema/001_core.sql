@@ -31,8 +31,13 @@ create table if not exists rejects (
     line         bigint,                   -- row number as a spreadsheet shows it (header = 1)
     column_name  varchar,
     value        varchar,
-    reason       varchar not null
+    reason       varchar not null,         -- in English (what the CLI prints)
+    reason_code  varchar,                  -- the reason's message code (dashboard/messages.py)
+    reason_args  varchar                   -- its values, JSON: rendered in the reader's language
 );
+-- Databases made before reasons had codes: their rows keep the English text only.
+alter table rejects add column if not exists reason_code varchar;
+alter table rejects add column if not exists reason_args varchar;
 
 create table if not exists raw_accounts (
     import_id        bigint not null,

@@ -346,7 +346,7 @@ CASES: tuple[Case, ...] = (
         pay(ok(1), f"P2,A1,2026-11-02,10.00,G1,{BANK},").decode().encode("utf-16"),
         "imported",
         accepted=2,
-        stored=(CHANNEL, [("P1", "card"), ("P2", BANK)]),
+        stored=(CHANNEL, [("P1", "card"), ("P2", "bank_transfer")]),
     ),
     Case(
         "utf16_be_bom",
@@ -364,7 +364,7 @@ CASES: tuple[Case, ...] = (
         "imported",
         kind=None,
         accepted=2,
-        stored=(CHANNEL, [("P1", BANK), ("P2", "微信")]),
+        stored=(CHANNEL, [("P1", "bank_transfer"), ("P2", "wallet")]),
     ),
     Case(
         "mixed_utf8_with_a_gbk_row",
@@ -375,7 +375,7 @@ CASES: tuple[Case, ...] = (
         "partial",
         accepted=3,
         refused={3: "mixed encodings"},
-        stored=(CHANNEL, [("P1", BANK), ("P3", "微信"), ("P4", BANK)]),
+        stored=(CHANNEL, [("P1", "bank_transfer"), ("P3", "wallet"), ("P4", "bank_transfer")]),
     ),
     Case(
         "mixed_gbk_with_a_utf8_row",
@@ -386,7 +386,7 @@ CASES: tuple[Case, ...] = (
         "partial",
         accepted=3,
         refused={3: "mixed encodings"},
-        stored=(CHANNEL, [("P1", BANK), ("P3", "微信"), ("P4", BANK)]),
+        stored=(CHANNEL, [("P1", "bank_transfer"), ("P3", "wallet"), ("P4", "bank_transfer")]),
     ),
     Case(
         "mixed_encoding_after_1mb",
@@ -405,7 +405,7 @@ CASES: tuple[Case, ...] = (
         "partial",
         accepted=2,
         refused={3: "not valid GBK/GB18030 text: it looks like UTF-8"},
-        stored=(CHANNEL, [("P1", BANK), ("P3", "微信")]),
+        stored=(CHANNEL, [("P1", "bank_transfer"), ("P3", "wallet")]),
     ),
     Case(
         "gbk_with_a_utf8_em_dash",
@@ -416,7 +416,7 @@ CASES: tuple[Case, ...] = (
         "partial",
         accepted=2,
         refused={3: "it looks like UTF-8"},
-        stored=(CHANNEL, [("P1", BANK), ("P3", "微信")]),
+        stored=(CHANNEL, [("P1", "bank_transfer"), ("P3", "wallet")]),
     ),
     Case(
         "gbk_with_utf8_quotes_and_yen",
@@ -429,7 +429,16 @@ CASES: tuple[Case, ...] = (
         "partial",  # a GBK file: 4 of its rows are GBK only, 3 are UTF-8
         accepted=5,
         refused={3: "looks like UTF-8", 4: "looks like UTF-8", 6: "looks like UTF-8"},
-        stored=(CHANNEL, [("P1", BANK), ("P4", "路"), ("P6", BANK), ("P7", BANK), ("P8", BANK)]),
+        stored=(
+            CHANNEL,
+            [
+                ("P1", "bank_transfer"),
+                ("P4", "路"),
+                ("P6", "bank_transfer"),
+                ("P7", "bank_transfer"),
+                ("P8", "bank_transfer"),
+            ],
+        ),
     ),
     Case(
         "utf8_with_a_gbk_row_valid_as_utf8",
@@ -557,7 +566,7 @@ CASES: tuple[Case, ...] = (
         "partial",
         accepted=2,
         refused={6: "fewer fields"},
-        stored=(CHANNEL, [("P1", BANK), ("P2", "微信")]),
+        stored=(CHANNEL, [("P1", "bank_transfer"), ("P2", "wallet")]),
     ),
     Case(
         "blank_lines",
@@ -671,7 +680,7 @@ CASES: tuple[Case, ...] = (
         "partial",
         accepted=2,
         refused={3: "longer than 8 MB"},
-        stored=(CHANNEL, [("P1", BANK), ("P3", BANK)]),
+        stored=(CHANNEL, [("P1", "bank_transfer"), ("P3", "bank_transfer")]),
         big=True,
     ),
     Case(

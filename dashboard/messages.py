@@ -1,0 +1,409 @@
+"""The engine's texts by code: one catalogue of (English, Chinese) templates and one renderer.
+
+The engine (importer, compliance, payouts) never writes a sentence for a person directly: it
+emits a message code and named values (``{"column": "amount", "value": "abc"}``), and the text
+is rendered from this catalogue in the language asked for: English for the command line,
+the stored rejects and the goldens (byte for byte what they printed before), the session's
+language in the app. It lives beside ``db.py``, outside both ``engine`` and ``ui``, and imports
+neither streamlit nor DuckDB, so the core, the CLI and the app all render through it; the app's
+own texts (labels, titles) stay in ``ui/catalogue.py``.
+
+Tables carry their messages as three columns: the English text (what the CLI prints and a
+CSV holds), the code and the values as JSON (``MESSAGE_COLUMNS``). ``render_table`` turns such
+a table into one for a reader: the text in the language asked for, the code columns dropped.
+
+Templates hold ``{name}`` fields only (no format specs, no literal braces), so the importer's
+SQL renders the same English from the same template (``sql_render``), with no value in the SQL
+text: templates and codes are bound parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pyarrow as pa
+
+# code -> (English, Simplified Chinese). Codes by prefix: ``import`` refused rows and files,
+# ``row`` rows the CSV reader cannot split, ``compliance`` contact-rule details, ``payout``
+# payout lines, notes and statement texts.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- Values of one column (queries/import/macros.sql, stage._checks) ---
+    "import.money_decimals": (
+        "{column} '{value}' has more than two decimal places",
+        "{column} 的值 '{value}' 超过两位小数",
+    ),
+    "import.money_below_min": (
+        "{column} '{value}' is below the minimum -999,999,999,999.99",
+        "{column} 的值 '{value}' 低于下限 -999,999,999,999.99",
+    ),
+    "import.money_above_max": (
+        "{column} '{value}' is above the maximum 999,999,999,999.99",
+        "{column} 的值 '{value}' 超过上限 999,999,999,999.99",
+    ),
+    "import.money_invalid": (
+        "{column} '{value}' is not an amount of money",
+        "{column} 的值 '{value}' 不是有效金额",
+    ),
+    "import.negative": ("{column} {value} is negative", "{column} 的值 {value} 为负数"),
+    "import.money_zero": (
+        "{column} {value} is zero: a payment or reversal moves money",
+        "{column} 的值 {value} 为零：还款或冲正必须有金额",
+    ),
+    "import.int_invalid": (
+        "{column} '{value}' is not a whole number",
+        "{column} 的值 '{value}' 不是整数",
+    ),
+    "import.date_out_of_range": (
+        "{column} {value} is outside the supported range 1900-2100",
+        "{column} 的值 {value} 超出支持的范围 1900-2100",
+    ),
+    "import.date_invalid": ("{column} {value} is not a date", "{column} 的值 {value} 不是有效日期"),
+    "import.date_serial": (
+        (
+            "{column} '{value}' looks like a spreadsheet serial number, not a date "
+            "(write dates as YYYY-MM-DD)"
+        ),
+        "{column} 的值 '{value}' 像是电子表格的日期序号，而不是日期（请写成 YYYY-MM-DD）",
+    ),
+    "import.date_ambiguous": (
+        "{column} '{value}' is ambiguous (day and month order unknown); write dates as YYYY-MM-DD",
+        "{column} 的值 '{value}' 有歧义（无法判断日与月的顺序）；请写成 YYYY-MM-DD",
+    ),
+    "import.date_form": (
+        "{column} '{value}' is not a date (expected YYYY-MM-DD)",
+        "{column} 的值 '{value}' 不是日期（应为 YYYY-MM-DD）",
+    ),
+    "import.ts_out_of_range": (
+        "{column} {value} is outside the supported range 1900-2100",
+        "{column} 的值 {value} 超出支持的范围 1900-2100",
+    ),
+    "import.ts_invalid": (
+        "{column} {value} is not a valid date and time",
+        "{column} 的值 {value} 不是有效的日期时间",
+    ),
+    "import.ts_form": (
+        "{column} '{value}' is not a date and time (expected YYYY-MM-DD HH:MM:SS)",
+        "{column} 的值 '{value}' 不是日期时间（应为 YYYY-MM-DD HH:MM:SS）",
+    ),
+    "import.id_too_long": (
+        "{column} is longer than 64 characters",
+        "{column} 超过 64 个字符",
+    ),
+    "import.id_control": (
+        "{column} '{value}' contains control characters",
+        "{column} 的值 '{value}' 含有控制字符",
+    ),
+    "import.text_too_long": (
+        "{column} is longer than 500 characters",
+        "{column} 超过 500 个字符",
+    ),
+    "import.not_one_of": (
+        "{column} '{value}' is not one of: {allowed}",
+        "{column} 的值 '{value}' 不在可选值之内：{allowed}",
+    ),
+    "import.missing_value": (
+        "missing required value: {column}",
+        "缺少必填值：{column}",
+    ),
+    # --- Rules across the columns of a row (stage._row_rules) ---
+    "import.placement_after_as_of": (
+        "placement_date {placement_date} is after as_of_date {as_of_date}",
+        "委案日期 placement_date {placement_date} 晚于快照日期 as_of_date {as_of_date}",
+    ),
+    "import.reversal_positive": (
+        "amount {amount} is positive but reverses_payment_id is set: a reversal is negative",
+        "amount 为正数 {amount}，但填写了 reverses_payment_id：冲正金额应为负数",
+    ),
+    "import.reverses_itself": (
+        "a payment cannot reverse itself",
+        "一笔还款不能冲正它自己",
+    ),
+    "import.promise_amount_required": (
+        "promise_amount is required when outcome is promise_to_pay",
+        "结果为承诺还款（promise_to_pay）时必须填写承诺金额 promise_amount",
+    ),
+    "import.promise_date_required": (
+        "promise_date is required when outcome is promise_to_pay",
+        "结果为承诺还款（promise_to_pay）时必须填写承诺日期 promise_date",
+    ),
+    "import.promise_before_contact": (
+        "promise_date {promise_date} is before the contact ({contact_date})",
+        "承诺日期 promise_date {promise_date} 早于联系日期（{contact_date}）",
+    ),
+    # --- Rows against other rows (stage._mark_duplicates, _check_reversals, apply) ---
+    "import.account_repeated": (
+        "account_id {id} appears {n} times in the snapshot of {as_of_date} (lines {lines})",
+        "账号 account_id {id} 在 {as_of_date} 的快照中出现了 {n} 次（第 {lines} 行）",
+    ),
+    "import.id_conflict": (
+        "{column} {id} appears with different content on lines {lines}",
+        "{column} {id} 在第 {lines} 行出现，内容各不相同",
+    ),
+    "import.reversal_other_account": (
+        "reverses_payment_id {payment_id} is a payment of account {account_id}, not {own}",
+        "reverses_payment_id {payment_id} 是账号 {account_id} 的还款，不是 {own} 的",
+    ),
+    "import.reversal_of_reversal": (
+        "reverses_payment_id {payment_id} is itself a reversal: only a payment can be reversed",
+        "reverses_payment_id {payment_id} 本身就是一笔冲正：只能冲正还款",
+    ),
+    "import.already_imported": (
+        (
+            "{column} {id} was already imported with different content (import #{import_id}, "
+            "line {line}: {differences}); refused, not overwritten"
+        ),
+        (
+            "{column} {id} 已以不同内容导入过（第 #{import_id} 次导入，"
+            "第 {line} 行：{differences}）；已拒收，未覆盖"
+        ),
+    ),
+    # --- Rows the CSV reader cannot split into the header's columns (stage.STRUCTURAL) ---
+    "row.fewer_fields": (
+        "the row has fewer fields than the header ({found} where the header has {expected})",
+        "该行的字段比表头少（{found} 个，表头有 {expected} 个）",
+    ),
+    "row.fewer_fields_uncounted": (
+        "the row has fewer fields than the header",
+        "该行的字段比表头少",
+    ),
+    "row.more_fields": (
+        "the row has more fields than the header ({found} where the header has {expected})",
+        "该行的字段比表头多（{found} 个，表头有 {expected} 个）",
+    ),
+    "row.more_fields_uncounted": (
+        "the row has more fields than the header",
+        "该行的字段比表头多",
+    ),
+    "row.text_after_quote": (
+        "a quoted field has text after its closing quote",
+        "带引号的字段在闭合引号之后还有文字",
+    ),
+    "row.never_closed": (
+        "a quoted field is never closed (stray quote?)",
+        "带引号的字段没有闭合（多了一个引号？）",
+    ),
+    "row.never_closed_swallowed": (
+        (
+            "a quoted field is never closed (stray quote?): the {lines} line(s) after it, to the "
+            "end of the file, were read into this row"
+        ),
+        "带引号的字段没有闭合（多了一个引号？）：其后直到文件末尾的 {lines} 行都被读进了这一行",
+    ),
+    "row.too_long": ("the row is longer than 8 MB", "该行超过 8 MB"),
+    "row.bad_encoding": (
+        "the row is not valid {encoding} text (mixed encodings in one file?)",
+        "该行不是有效的 {encoding} 文本（文件中混用了多种编码？）",
+    ),
+    "row.looks_utf8": (
+        "the row is not valid {encoding} text: it looks like UTF-8 (mixed encodings in one file)",
+        "该行不是有效的 {encoding} 文本：看起来是 UTF-8（文件中混用了多种编码）",
+    ),
+    "row.looks_gbk": (
+        (
+            "the row is not valid {encoding} text: it looks like GBK/GB18030 "
+            "(mixed encodings in one file)"
+        ),
+        "该行不是有效的 {encoding} 文本：看起来是 GBK/GB18030（文件中混用了多种编码）",
+    ),
+    "row.cut_character": (
+        "the row is not valid {encoding} text: the file ends in the middle of a character",
+        "该行不是有效的 {encoding} 文本：文件在一个字符的中间结束",
+    ),
+    "row.half_character": (
+        (
+            "the row is not valid {encoding} text: it holds half of a character "
+            "(a lone UTF-16 surrogate)"
+        ),
+        "该行不是有效的 {encoding} 文本：含有半个字符（孤立的 UTF-16 代理项）",
+    ),
+    "row.nul": ("the row holds a NUL character: it is not text", "该行含有 NUL 字符：不是文本"),
+    "row.unreadable": (
+        "the row cannot be read as CSV (stray quote?)",
+        "该行无法按 CSV 读取（多了一个引号？）",
+    ),
+    "row.unreadable_other": (
+        "the row cannot be read as CSV",
+        "该行无法按 CSV 读取",
+    ),
+    # --- Files refused whole (ingest.reader, ingest.stage: FileRefused.coded) ---
+    "file.not_text": (
+        "the file is not text in UTF-8 or GBK/GB18030 (is it a spreadsheet or a zip?)",
+        "该文件不是 UTF-8 或 GBK/GB18030 编码的文本（是电子表格或压缩包吗？）",
+    ),
+    "file.nul_at": (
+        "the file contains NUL bytes (the first at byte {byte}): it is not a CSV text file",
+        "该文件含有 NUL 字节（第一个在第 {byte} 字节）：不是 CSV 文本文件",
+    ),
+    "file.nul": (
+        "the file contains NUL bytes: it is not a CSV text file",
+        "该文件含有 NUL 字节：不是 CSV 文本文件",
+    ),
+    "file.missing": ("{file}: no such file", "{file}：文件不存在"),
+    "file.empty": ("the file is empty", "文件是空的"),
+    "file.header_too_long": (
+        "the first line is longer than 1 MB: it is not a CSV header",
+        "第一行超过 1 MB：不是 CSV 表头",
+    ),
+    "file.header_blank": (
+        "the first line is blank: a CSV extract starts with a header row",
+        "第一行是空行：CSV 数据文件应以表头行开始",
+    ),
+    "file.mapping_refused": (
+        "the column mapping {header} -> {column} is refused: {problem}",
+        "列映射 {header} -> {column} 被拒绝：{problem}",
+    ),
+    "file.same_meaning": (
+        "columns '{first}' and '{second}' both mean {column}: keep one of them",
+        "列 '{first}' 和 '{second}' 都表示 {column}：请只保留其中一列",
+    ),
+    "file.missing_column": (
+        "missing required column {columns} for a {kind} extract",
+        "{kind} 数据文件缺少必填列 {columns}",
+    ),
+    "file.missing_columns": (
+        "missing required columns {columns} for a {kind} extract",
+        "{kind} 数据文件缺少必填列 {columns}",
+    ),
+    "file.missing_column_delimiter": (
+        (
+            "missing required column {columns} for a {kind} extract "
+            "(is the file separated by something other than commas?)"
+        ),
+        "{kind} 数据文件缺少必填列 {columns}（文件是否用逗号以外的符号分隔？）",
+    ),
+    "file.missing_columns_delimiter": (
+        (
+            "missing required columns {columns} for a {kind} extract "
+            "(is the file separated by something other than commas?)"
+        ),
+        "{kind} 数据文件缺少必填列 {columns}（文件是否用逗号以外的符号分隔？）",
+    ),
+    "file.missing_column_as_of": (
+        (
+            "missing required column {columns} for a {kind} extract "
+            "(or give the snapshot date with --as-of)"
+        ),
+        "{kind} 数据文件缺少必填列 {columns}（或用 --as-of 指定快照日期）",
+    ),
+    "file.no_rows": (
+        "the file has a header but no data rows",
+        "文件只有表头，没有数据行",
+    ),
+    "file.csv_error": (
+        (
+            "the file cannot be read as {delimiter}-separated text: its rows cannot be split into "
+            "the header's columns (check the separator and the quotes)"
+        ),
+        "无法按{delimiter_zh}分隔的文本读取该文件：其数据行无法按表头拆分成列（请检查分隔符和引号）",
+    ),
+    "file.too_large": (
+        "the file is too large to be read with the memory available",
+        "文件过大，可用内存不足以读取",
+    ),
+    # --- Compliance: the detail of each contact rule broken (compliance/violations.sql) ---
+    "compliance.contact_hours": (
+        "{time} is outside {hours_from}-{hours_until}",
+        "{time} 不在允许的时段 {hours_from}-{hours_until} 之内",
+    ),
+    "compliance.unanswered_calls_per_day": (
+        "more than {limit} unanswered calls to this account on this day",
+        "当天对该账户的未接通呼叫超过 {limit} 次",
+    ),
+    "compliance.calls_per_window": (
+        "more than {limit} calls to this account in {days} days",
+        "{days} 天内对该账户的呼叫超过 {limit} 次",
+    ),
+    "compliance.call_after_conversation": (
+        "call {days} day(s) after a right-party conversation at {at}",
+        "在 {at} 与本人通话后第 {days} 天再次呼叫",
+    ),
+}
+
+# Text columns of engine tables that hold a message: text column -> (code column, code prefix,
+# values column). A code column of "" means the prefix is the whole code (not used yet).
+MESSAGE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "reason": ("reason_code", "", "reason_args"),
+    "detail": ("rule", "compliance.", "detail_args"),
+}
+HELPER_COLUMNS = {"reason_code", "reason_args", "detail_args"}
+
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+def fields(code: str) -> set[str]:
+    """The ``{name}`` fields of a message's English template."""
+    return set(_FIELD.findall(MESSAGES[code][0]))
+
+
+def render(code: str, args: Mapping[str, Any] | str | None, lang: str = "en") -> str | None:
+    """The text of a message in ``lang`` ("en" or "zh"); None when the code is unknown.
+
+    Args:
+        code: the message code (a key of ``MESSAGES``).
+        args: its named values, as a mapping or as JSON text (as stored); a missing value is
+            rendered empty, as the SQL renderer does.
+        lang: "zh" for Chinese, anything else for English.
+    """
+    entry = MESSAGES.get(code)
+    if entry is None:
+        return None
+    values = json.loads(args) if isinstance(args, str) else dict(args or {})
+    template = entry[1] if lang == "zh" else entry[0]
+    return _FIELD.sub(lambda m: _text(values.get(m.group(1))), template)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def render_or(text: str | None, code: str | None, args: Any, lang: str) -> str | None:
+    """A stored message in ``lang``: rendered from its code, else the stored text as it is."""
+    if code is None or lang != "zh":
+        return text
+    rendered = render(code, args, lang)
+    return text if rendered is None else rendered
+
+
+def render_table(table: pa.Table, lang: str = "en") -> pa.Table:
+    """The table for a reader in ``lang``: message columns rendered, code columns dropped.
+
+    English keeps the stored texts as they are (what the CLI has always printed).
+    """
+    names = table.column_names
+    for text_col, (code_col, prefix, args_col) in MESSAGE_COLUMNS.items():
+        if text_col not in names or code_col not in names or args_col not in names:
+            continue
+        if lang == "zh":
+            texts = table.column(text_col).to_pylist()
+            codes = table.column(code_col).to_pylist()
+            args = table.column(args_col).to_pylist()
+            out = [
+                render_or(t, f"{prefix}{c}" if c is not None else None, a, lang)
+                for t, c, a in zip(texts, codes, args, strict=True)
+            ]
+            i = table.schema.get_field_index(text_col)
+            table = table.set_column(i, text_col, pa.array(out, pa.string()))
+    keep = [n for n in table.column_names if n not in HELPER_COLUMNS]
+    return table.select(keep)
+
+
+def sql_params() -> dict[str, list[str]]:
+    """The bound parameters ``sql_render`` reads: ``$msg_codes`` and ``$msg_en``."""
+    return {"msg_codes": list(MESSAGES), "msg_en": [en for en, _ in MESSAGES.values()]}
+
+
+def sql_render(code: str, args: str) -> str:
+    """SQL for the English text of message ``code`` (an SQL expression) with values ``args``
+    (an SQL expression giving JSON text), from the bound ``sql_params``: the template is split
+    at its ``{`` and each field is filled in one pass (a value holding braces stays as it is).
+    """
+    template = f"$msg_en[list_position($msg_codes, {code})]"
+    return (
+        f"array_to_string(list_transform(string_split({template}, '{{'), lambda p, i: "
+        f"case when i = 1 then p else coalesce(json_extract_string({args}, "
+        f"'$.\"' || split_part(p, '}}', 1) || '\"'), '') "
+        f"|| substr(p, strpos(p, '}}') + 1) end), '')"
+    )
