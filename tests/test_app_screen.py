@@ -258,7 +258,9 @@ def test_a_capped_payout_bar_is_the_paid_amount_with_the_cut_above_it(on_sample:
     assert cut_of["AG006"] == pytest.approx(float(D(ag006["total"]) - cap))
     assert cut.marker.pattern.shape  # the cut is hatched: not paid
     # the tallest bar is no longer the pre-cap total
-    assert max(p + c for p, c in zip(paid.y, [cut_of.get(a, 0) for a in paid.x], strict=True)) < 9200
+    assert (
+        max(p + c for p, c in zip(paid.y, [cut_of.get(a, 0) for a in paid.x], strict=True)) < 9200
+    )
     deficit = _trace(fig, "deficit")
     deficit_of = dict(zip(deficit.x, deficit.y, strict=True))
     assert deficit_of["AG020"] == pytest.approx(float(D(rows["AG020"]["total"])))

@@ -255,7 +255,9 @@ def test_every_key_column_and_card_is_on_screen(
             for path in PAGES:
                 open_page(page, url_of(app_url, path, lang))
                 where = f"{path or 'overview'} {lang} {width}"
-                page.screenshot(path=str(artifacts / f"screen_{path or 'overview'}_{lang}_{width}.png"))
+                page.screenshot(
+                    path=str(artifacts / f"screen_{path or 'overview'}_{lang}_{width}.png")
+                )
                 cut = cut_cards(page)
                 if cut:
                     problems.append(f"{where}: cards cut: {cut}")
@@ -281,7 +283,9 @@ def test_every_key_column_and_card_is_on_screen(
             expected = short(open_balance("2026-10-31"), lang)
             label = "Open balance" if lang == "en" else "在催余额"
             if card(page, label) != expected:
-                problems.append(f"overview {lang}: open balance {card(page, label)!r} != {expected!r}")
+                problems.append(
+                    f"overview {lang}: open balance {card(page, label)!r} != {expected!r}"
+                )
     finally:
         context.close()
     assert not problems, "\n".join(problems)
