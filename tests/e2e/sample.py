@@ -5,7 +5,7 @@ CSV files with plain pandas (never through the engine), to check what the pages 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -67,6 +67,23 @@ def bucket_counts(as_of: date, portfolio: str | None = None) -> dict[str, int]:
             state = [b for b, lo in BUCKET_MIN.items() if r["days_past_due"] >= lo][-1]
         out[state] = out.get(state, 0) + 1
     return out
+
+
+def compact(value: Decimal) -> str:
+    """As a card shows money (English): one decimal of the largest unit the value reaches (K,
+    M, B), half up, and the next unit when that rounds to 1,000 of it; below a thousand the
+    exact value. ¥1,516,125.35 -> ¥1.5M, 999,960 -> ¥1.0M."""
+    units = [(Decimal(10) ** 3, "K"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 9, "B")]
+    size = abs(value)
+    reached = [i for i, (scale, _) in enumerate(units) if size >= scale]
+    if not reached:
+        return money(value)
+    i = reached[-1]
+    n = (size / units[i][0]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if n >= 1000 and i + 1 < len(units):
+        i += 1
+        n = (size / units[i][0]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{'-' if value < 0 else ''}¥{n:,}{units[i][1]}"
 
 
 def money(value: Decimal) -> str:
