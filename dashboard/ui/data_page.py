@@ -170,7 +170,7 @@ def result_section() -> None:
                 tables.show(f.problems, name=f"rejects_{n}_{_stem(f.file_name)}")
                 if f.refused_rows is not None and f.refused_rows.num_rows:
                     st.download_button(
-                        t("data.download_refused", n=f"{f.refused_rows.num_rows:,}"),
+                        safe.t("data.download_refused", n=f"{f.refused_rows.num_rows:,}"),
                         data=to_csv(f.refused_rows),  # in memory: never a file on the server
                         file_name=f"{_stem(f.file_name)}.refused.csv",
                         mime="text/csv",
