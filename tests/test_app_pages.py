@@ -6,6 +6,7 @@ message, not a traceback.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -67,7 +68,10 @@ def assert_clean(at: AppTest) -> None:
 
 
 def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    """A card's value; for money, the exact value its hover text gives (the card is compact)."""
+    card = next(m for m in at.metric if m.label == label)
+    exact = re.search(r"[+-]?¥[\d,]+\.\d{2}", card.proto.help or "")
+    return exact.group(0) if exact else str(card.value)
 
 
 @pytest.mark.parametrize("page", PAGES)

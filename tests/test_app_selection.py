@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -64,7 +65,10 @@ def open_page(page: str, query: dict[str, Any] | None = None) -> AppTest:
 
 
 def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    """A card's value; for money, the exact value its hover text gives (the card is compact)."""
+    card = next(m for m in at.metric if m.label == label)
+    exact = re.search(r"[+-]?¥[\d,]+\.\d{2}", card.proto.help or "")
+    return exact.group(0) if exact else str(card.value)
 
 
 def captions(at: AppTest, where: Any = None) -> list[str]:
