@@ -109,21 +109,13 @@ def ranked(table: pa.Table, column: str, n: int, *, best: bool) -> pa.Table:
 
 
 def top_bottom_agents(agents: pa.Table, n: int = 5) -> None:
-    """The n best and n worst agents by net collected in the window."""
-    c1, c2 = st.columns(2)
-    with c1:
-        st.markdown(f"**{safe.t('overview.top_agents', n=n)}**")
+    """The n best and n worst agents by net collected in the window, one table above the
+    other: side by side, a 1280-pixel screen cut their last column (the kept rate)."""
+    for best, title in ((True, "overview.top_agents"), (False, "overview.bottom_agents")):
+        st.markdown(f"**{safe.t(title, n=n)}**")
         tables.show(
-            ranked(agents, "collected", n, best=True),
-            name="top_agents",
-            columns=AGENT_COLUMNS,
-            key=AGENT_KEY,
-        )
-    with c2:
-        st.markdown(f"**{safe.t('overview.bottom_agents', n=n)}**")
-        tables.show(
-            ranked(agents, "collected", n, best=False),
-            name="bottom_agents",
+            ranked(agents, "collected", n, best=best),
+            name="top_agents" if best else "bottom_agents",
             columns=AGENT_COLUMNS,
             key=AGENT_KEY,
         )

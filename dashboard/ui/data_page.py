@@ -137,15 +137,17 @@ def result_section() -> None:
         return
     result: ImportResult = batch["result"]
     present = sum(f.rows_duplicate for f in result.files)
-    if result.nothing_new:
+    # Refused rows come first: a file that added nothing and had rows refused is not "nothing
+    # new" but rows to fix.
+    if result.committed and result.exit_code != 0:
+        st.warning(t("data.some_refused"), icon=":material/warning:")
+    elif result.nothing_new:
         st.info(t("data.msg_nothing_new"), icon=":material/info:")
-    elif result.committed and result.exit_code == 0 and present:
+    elif result.committed and present:
         new = sum(f.rows_new for f in result.files)
         st.success(safe.t("data.msg_some_new", new=f"{new:,}", present=f"{present:,}"))
-    elif result.committed and result.exit_code == 0:
-        st.success(t("data.msg_imported"), icon=":material/check_circle:")
     elif result.committed:
-        st.warning(t("data.some_refused"), icon=":material/warning:")
+        st.success(t("data.msg_imported"), icon=":material/check_circle:")
     else:
         known = KNOWN_MESSAGES.get(result.message)
         detail = t(known) if known else result.message
