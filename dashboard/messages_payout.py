@@ -365,7 +365,10 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
         "Recomputed today (adjustment {adjustment})",
         "今日重算（调整额 {adjustment}）",
     ),
-    "payout.fig_basis": ("Basis (net collected, credited to you)", "计提基数（计入您名下的净回收）"),
+    "payout.fig_basis": (
+        "Basis (net collected, credited to you)",
+        "计提基数（计入您名下的净回收）",
+    ),
     "payout.fig_tasks": ("Tasks (accounts with net payment > 0)", "有效户数（净还款 > 0 的账户）"),
     "payout.fig_rate": ("Rate applied", "适用提成比例"),
     "payout.fig_base_commission": ("Commission", "提成"),

@@ -95,7 +95,9 @@ def test_english_payouts_and_statement_are_unchanged(
         "(account in no snapshot yet, or no agent to credit)\n"
     )
     out = tmp_path / "st"
-    r = cli("statements", "--db", sample_db, "--period", "2026-10", "--out", out, "--format", "html")
+    r = cli(
+        "statements", "--db", sample_db, "--period", "2026-10", "--out", out, "--format", "html"
+    )
     assert r.code == 0, r.err
     name = "statement_2026-10_AG006.html"
     assert (out / name).read_text(encoding="utf-8") == (GOLDEN / name).read_text(encoding="utf-8")
@@ -233,7 +235,9 @@ def test_approved_lines_keep_their_codes(db_path: Path) -> None:
         rows = con.execute(
             "select count(*), count(reason_code) from payout_approved_lines"
         ).fetchall()
-        rules = con.execute("select count(*), count(rule_code) from payout_approved_rules").fetchall()
+        rules = con.execute(
+            "select count(*), count(rule_code) from payout_approved_rules"
+        ).fetchall()
     finally:
         con.close()
     assert rows[0][0] > 0 and rows[0][0] == rows[0][1]
