@@ -66,7 +66,7 @@ class PayoutReport:
 
 
 def _changes(approval: Approval, run: PayoutRun) -> list[str]:
-    notes = []
+    notes: list[str] = []
     if approval.plans_sha256 != run.book.sha256:
         notes.append(
             Message(
@@ -115,7 +115,7 @@ def _merge(
         )
     rows.sort(key=lambda r: r["agent_id"])
     adjusted = [r for r in rows if r["adjustment"]]
-    notes = []
+    notes: list[str] = []
     if adjusted:
         total = sum((r["adjustment"] for r in adjusted), ZERO)
         notes.append(Message("payout.note_adjusted", n=len(adjusted), total=money(total)))
