@@ -339,6 +339,10 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "payout.status_value_approved": ("approved", "已审批"),
     "payout.status_value_draft": ("draft", "草稿"),
+    "payout.cli_total": (
+        "{n} agent(s), total payout {total} ({status})",
+        "{n} 名催收员，佣金合计 {total}（{status}）",
+    ),
     "payout.sheet_payouts": ("Payouts", "佣金"),
     "payout.sheet_lines": ("Lines", "明细"),
     "payout.sheet_about": ("About", "说明"),

@@ -33,7 +33,7 @@ from dashboard.engine.payout_report import payout_lines, payout_report
 from dashboard.engine.payout_statements import write_statements
 from dashboard.engine.payout_types import Period
 from dashboard.engine.plans import PlanBook, PlanFileError, default_plans_path, load_plans
-from dashboard.messages import localise, render_table
+from dashboard.messages import Message, localise, render_table
 
 TABLE_COLUMNS = (
     "agent_id",
@@ -224,7 +224,9 @@ def _payouts(args: argparse.Namespace) -> int:
         cols = TABLE_COLUMNS + (APPROVED_COLUMNS if report.approval else ())
         _print(table.select(list(cols)), "table", args.lang, names)
         total = sum(r for r in table.column("payout").to_pylist() if r is not None)
-        print(f"{table.num_rows} agent(s), total payout {total:,.2f} ({report.status})")
+        status = Message(f"payout.status_value_{report.status}")
+        line = Message("payout.cli_total", n=table.num_rows, total=f"{total:,.2f}", status=status)
+        print(line.text(args.lang))
     else:
         _print(table, args.format, args.lang, names)
     return 0
