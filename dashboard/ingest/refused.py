@@ -153,7 +153,7 @@ def _apply_masks(
             values = [cells[r][c] for r, c in where]
             # macro is one of two names of ours; the values are bound
             found = con.execute(
-                f"select list_transform($v, lambda x: {macro}(x))", {"v": values}
+                f"select list_transform($v, lambda x: {macro}(blank_to_null(x)))", {"v": values}
             ).fetchall()[0][0]
             for (r, c), v in zip(where, found, strict=True):
                 out[r][c] = v

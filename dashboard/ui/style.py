@@ -8,7 +8,6 @@ so that they read on both the light and the dark Streamlit theme; charts are dra
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import plotly.graph_objects as go
@@ -53,17 +52,6 @@ OTHER = "rgba(127, 140, 141, 0.35)"
 WINDOW_FILL = "rgba(46, 134, 171, 0.10)"  # the chosen date window, marked on trends
 CHART_HEIGHT = 360
 TOP_N = 25  # bar charts show at most this many categories (the tables hold every row)
-
-
-def percent(value: Any, *, places: int = fmt.RATE_PLACES) -> str:
-    """A rate as a percentage (``fmt.rate``; two places: ``fmt.plan_rate``)."""
-    return fmt.plan_rate(value) if places == fmt.PLAN_RATE_PLACES else fmt.rate(value)
-
-
-def points(value: Decimal | None, unit: str | None = None) -> str:
-    """A change of a rate in percentage points (``fmt.points``; ``unit`` is ignored)."""
-    del unit
-    return fmt.points(value)
 
 
 def highlight_colours(n: int) -> list[str]:

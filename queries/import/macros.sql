@@ -2,7 +2,11 @@
 -- Each type has a value macro (the typed value, or NULL when the text is not valid) and a
 -- problem macro (NULL when valid, else the reason: a message of dashboard/messages.py as JSON,
 -- its code and values, rendered to English where the rows are written). Blank text is NULL:
--- whether a blank is allowed is decided by the caller (required columns).
+-- whether a blank is allowed is decided by the caller (required columns). Every macro but
+-- blank_to_null takes text already trimmed by it (stage.py trims each column once): DuckDB
+-- expands a macro wherever it is used and compiles each regular expression of the expansion
+-- when a query is bound, and the trim's Unicode expression inside each nested macro made the
+-- check query of a one-row file take a second to bind.
 -- Created as temporary macros on the importer's private scratch connection.
 
 -- Trimmed: every Unicode space (ASCII, no-break, ideographic, en/em/thin, ...), line breaks
@@ -34,7 +38,7 @@ create or replace temp macro shown(v) as
 -- At most 12 integer digits (999,999,999,999.99 either way): a value no report's sum of
 -- millions of rows can overflow (README, import rules).
 create or replace temp macro money_text(v) as
-    regexp_replace(blank_to_null(v), '^([+-]?)\s*[¥￥$]\s*', '\1');
+    regexp_replace(v, '^([+-]?)\s*[¥￥$]\s*', '\1');
 
 create or replace temp macro money_form(v) as
     regexp_full_match(money_text(v), '[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]{1,2})?');
@@ -49,7 +53,7 @@ create or replace temp macro money_value(v) as
 
 create or replace temp macro money_problem(col, v) as
     case
-        when blank_to_null(v) is null or money_ok(v) then null
+        when v is null or money_ok(v) then null
         when regexp_full_match(money_text(v), '[+-]?[0-9,]*\.[0-9]{3,}')
             then msg('import.money_decimals', col, shown(v))
         when money_form(v) and starts_with(money_text(v), '-')
@@ -61,14 +65,14 @@ create or replace temp macro money_problem(col, v) as
 
 -- Whole numbers (days past due): 45, +45, 45.0 (spreadsheets write that).
 create or replace temp macro int_ok(v) as
-    regexp_full_match(blank_to_null(v), '[+-]?[0-9]{1,6}(\.0+)?');
+    regexp_full_match(v, '[+-]?[0-9]{1,6}(\.0+)?');
 
 create or replace temp macro int_value(v) as
-    case when int_ok(v) then cast(split_part(blank_to_null(v), '.', 1) as integer) end;
+    case when int_ok(v) then cast(split_part(v, '.', 1) as integer) end;
 
 create or replace temp macro int_problem(col, v) as
     case
-        when blank_to_null(v) is null or int_ok(v) then null
+        when v is null or int_ok(v) then null
         else msg('import.int_invalid', col, shown(v))
     end;
 
@@ -77,7 +81,7 @@ create or replace temp macro int_problem(col, v) as
 -- as 10/31/2026 are ambiguous and refused; so are spreadsheet serial numbers (44927).
 create or replace temp macro date_parts(v) as
     regexp_extract(
-        blank_to_null(v),
+        v,
         '^([0-9]{4})(?:[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?|([0-9]{2})([0-9]{2}))(?:[ T]00:00(?::00(?:\.0+)?)?)?$',
         ['y', 'm', 'd', 'm2', 'd2']
     );
@@ -95,14 +99,14 @@ create or replace temp macro date_in_range(d) as d between date '1900-01-01' and
 
 create or replace temp macro date_problem(col, v) as
     case
-        when blank_to_null(v) is null then null
+        when v is null then null
         when date_value(v) is not null and date_in_range(date_value(v)) then null
         when date_value(v) is not null
             then msg('import.date_out_of_range', col, shown(v))
         when date_parts(v).y <> '' then msg('import.date_invalid', col, shown(v))
-        when regexp_full_match(blank_to_null(v), '[0-9]{5}(\.[0-9]+)?')
+        when regexp_full_match(v, '[0-9]{5}(\.[0-9]+)?')
             then msg('import.date_serial', col, shown(v))
-        when regexp_full_match(blank_to_null(v), '[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}')
+        when regexp_full_match(v, '[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}')
             then msg('import.date_ambiguous', col, shown(v))
         else msg('import.date_form', col, shown(v))
     end;
@@ -110,7 +114,7 @@ create or replace temp macro date_problem(col, v) as
 -- Timestamps: a date as above (not the compact form) then a time HH:MM[:SS[.fff]].
 create or replace temp macro ts_parts(v) as
     regexp_extract(
-        blank_to_null(v),
+        v,
         '^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]{1,6})?)?$',
         ['y', 'm', 'd', 'hh', 'mi', 'ss', 'frac']
     );
@@ -127,7 +131,7 @@ create or replace temp macro ts_value(v) as
 
 create or replace temp macro ts_problem(col, v) as
     case
-        when blank_to_null(v) is null then null
+        when v is null then null
         when ts_value(v) is not null and date_in_range(cast(ts_value(v) as date)) then null
         when ts_value(v) is not null
             then msg('import.ts_out_of_range', col, shown(v))
@@ -138,8 +142,8 @@ create or replace temp macro ts_problem(col, v) as
 -- Identifiers: trimmed; at most 64 characters; no control characters.
 create or replace temp macro id_problem(col, v) as
     case
-        when blank_to_null(v) is null then null
-        when length(blank_to_null(v)) > 64
+        when v is null then null
+        when length(v) > 64
             then msg('import.id_too_long', col, null)
         when regexp_matches(v, '[\x00-\x1f\x7f]')
             then msg('import.id_control', col, shown(regexp_replace(v, '[\x00-\x1f\x7f]', '?', 'g')))
@@ -147,13 +151,13 @@ create or replace temp macro id_problem(col, v) as
 
 create or replace temp macro text_problem(col, v) as
     case
-        when length(blank_to_null(v)) > 500 then msg('import.text_too_long', col, null)
+        when length(v) > 500 then msg('import.text_too_long', col, null)
     end;
 
 -- Enumerations: lower-cased, spaces and hyphens as '_', then looked up in value_aliases
 -- (canonical values map to themselves).
 create or replace temp macro enum_key(v) as
-    regexp_replace(lower(blank_to_null(v)), '[\s\-]+', '_', 'g');
+    regexp_replace(lower(v), '[\s\-]+', '_', 'g');
 
 -- Masking of personal data, applied before anything is stored. One rule for every length:
 -- at least half of a value, and never fewer than 4 of its characters, are hidden (all of a
@@ -175,6 +179,6 @@ create or replace temp macro mask_keep(v, head, tail) as
     || repeat('*', length(v) - mask_head(v, head, tail) - mask_tail(v, tail))
     || right(v, mask_tail(v, tail));
 
-create or replace temp macro mask_name(v) as mask_keep(blank_to_null(v), 1, 0);
+create or replace temp macro mask_name(v) as mask_keep(v, 1, 0);
 
-create or replace temp macro mask_number(v) as mask_keep(blank_to_null(v), 3, 4);
+create or replace temp macro mask_number(v) as mask_keep(v, 3, 4);
