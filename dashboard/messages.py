@@ -26,6 +26,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from dashboard.messages_payout import PAYOUT_MESSAGES
+
 # code -> (English, Simplified Chinese). Codes by prefix: ``import`` refused rows and files,
 # ``row`` rows the CSV reader cannot split, ``compliance`` contact-rule details, ``payout``
 # payout lines, notes and statement texts.
@@ -322,13 +324,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+MESSAGES.update(PAYOUT_MESSAGES)  # the payout engine's block (dashboard/messages_payout.py)
+
 # Text columns of engine tables that hold a message: text column -> (code column, code prefix,
 # values column). A code column of "" means the prefix is the whole code (not used yet).
 MESSAGE_COLUMNS: dict[str, tuple[str, str, str]] = {
     "reason": ("reason_code", "", "reason_args"),
     "detail": ("rule", "compliance.", "detail_args"),
+    "rule_text": ("rule_code", "", "rule_args"),
 }
-HELPER_COLUMNS = {"reason_code", "reason_args", "detail_args"}
+HELPER_COLUMNS = {"reason_code", "reason_args", "detail_args", "rule_code", "rule_args"}
 
 _FIELD = re.compile(r"\{([a-z_]+)\}")
 
@@ -352,11 +357,88 @@ def render(code: str, args: Mapping[str, Any] | str | None, lang: str = "en") ->
         return None
     values = json.loads(args) if isinstance(args, str) else dict(args or {})
     template = entry[1] if lang == "zh" else entry[0]
-    return _FIELD.sub(lambda m: _text(values.get(m.group(1))), template)
+    return _FIELD.sub(lambda m: _text(values.get(m.group(1)), lang), template)
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+def _text(value: Any, lang: str = "en") -> str:
+    """A value in a message: a message in it (a ``Message``, or its JSON form) is rendered in
+    the same language, a list of them joined ("; " in English, "；" in Chinese)."""
+    if value is None:
+        return ""
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, dict) and "code" in value:
+        return render(str(value["code"]), value.get("args"), lang) or ""
+    if isinstance(value, list):
+        return ("；" if lang == "zh" else "; ").join(_text(v, lang) for v in value)
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"code": value.code, "args": _plain(value.args)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value if value is None or isinstance(value, int | str) else str(value)
+
+
+class Message(str):
+    """A message that is its English text (so the CLI, the stored tables and every test read
+    it as before) and carries its code and values, to be rendered in another language.
+
+    ``Message("payout.capped", total="1,200.00", cap="1,000.00")``; a value may be another
+    Message or a list of them. ``restored`` rebuilds one from stored text, code and values:
+    its English is the stored text (what was approved), never re-rendered.
+    """
+
+    code: str
+    args: dict[str, Any]
+
+    def __new__(cls, code: str, **args: Any) -> Message:
+        if code not in MESSAGES:
+            raise KeyError(f"unknown message code {code!r}")
+        obj = super().__new__(cls, render(code, args) or "")
+        obj.code, obj.args = code, args
+        return obj
+
+    @classmethod
+    def restored(cls, text: str, code: str | None, args: str | None) -> str:
+        """Stored text with its code and values (JSON) as a Message; without a code (stored
+        before codes existed) or with an unknown one, the text as it is."""
+        if not code or code not in MESSAGES:
+            return text
+        obj = super().__new__(cls, text)
+        obj.code, obj.args = code, json.loads(args) if args else {}
+        return obj
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``: the English is the message itself."""
+        if lang != "zh":
+            return str.__str__(self)
+        return render(self.code, self.args, lang) or str.__str__(self)
+
+    def args_json(self) -> str:
+        """The values as JSON text (nested messages as their code and values), as stored."""
+        return json.dumps(_plain(self.args), ensure_ascii=False, sort_keys=True)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled (st.cache_data) with code and values
+        return (Message.restored, (str.__str__(self), self.code, self.args_json()))
+
+
+def localise(text: Any, lang: str) -> str:
+    """Any engine text in ``lang``: a Message rendered, anything else as it is."""
+    if isinstance(text, Message):
+        return text.text(lang)
+    return "" if text is None else str(text)
+
+
+def code_of(text: Any) -> tuple[str | None, str | None]:
+    """(code, values as JSON) of a Message; (None, None) for plain text."""
+    if isinstance(text, Message):
+        return text.code, text.args_json()
+    return None, None
 
 
 def render_or(text: str | None, code: str | None, args: Any, lang: str) -> str | None:

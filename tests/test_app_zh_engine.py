@@ -62,8 +62,9 @@ def test_every_code_the_engine_emits_has_a_chinese_entry() -> None:
 
     sources = [*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "queries").rglob("*.sql")]
     sources = [p for p in sources if "ui" not in p.parts]
-    literal = re.compile(r"""["']((?:import|row|file)\.[a-z_]+)["']""")
+    literal = re.compile(r"""["']((?:import|row|file|payout)\.[a-z_]+)["']""")
     codes = {m for p in sources for m in literal.findall(p.read_text(encoding="utf-8"))}
+    codes |= payout_codes()
     codes |= set(STRUCTURAL_CODES.values())
     codes |= {f"{c}_uncounted" for c in ("row.fewer_fields", "row.more_fields")}
     codes |= {f"file.missing_column{s}{h}" for s in ("", "s") for h in ("", "_delimiter")}
@@ -74,13 +75,29 @@ def test_every_code_the_engine_emits_has_a_chinese_entry() -> None:
         params={"t": (ROOT / "queries/compliance/violations.sql").read_text()},
     ).fetchall()
     codes |= {f"compliance.{r[0]}" for r in rules}
-    assert len(codes) > 50, sorted(codes)
+    assert len(codes) > 150, sorted(codes)
     missing = sorted(c for c in codes if c not in MESSAGES)
     assert not missing, missing
     for code in codes:
         zh = MESSAGES[code][1]
         assert zh and not english_in([re.sub(r"\{[a-z_]+\}", "值", zh)]), (code, zh)
         assert set(re.findall(r"\{([a-z_]+)\}", zh)) <= fields(code) | {"delimiter_zh"}, code
+
+
+def payout_codes() -> set[str]:
+    """The payout codes built from a name (``payout.kind_<kind>``, ``payout.fig_<figure>``,
+    ``payout.credit_<rule>``): every kind of line, every statement figure, every credit rule
+    a credited payment can have (queries/derived/payments_credited.sql; 'none' and
+    'unmatched_reversal' credit nobody, so they are on no line)."""
+    from dashboard.engine.payout_statements import FIGURES
+    from dashboard.engine.payout_types import KINDS
+
+    sql = (ROOT / "queries/derived/payments_credited.sql").read_text(encoding="utf-8")
+    rules = set(re.findall(r"'([a-z_]+)'", sql)) - {"none", "unmatched_reversal"}
+    assert len(rules) >= 4, rules
+    codes = {f"payout.credit_{r}" for r in rules}
+    codes |= {f"payout.kind_{k}" for k in KINDS} | {f"payout.fig_{k}" for k, _ in FIGURES}
+    return codes
 
 
 def test_sql_and_python_render_the_same_english() -> None:

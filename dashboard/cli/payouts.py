@@ -6,12 +6,17 @@ writes one statement per agent. Mistakes in the input (a bad period, a broken pl
 empty database) print a message and exit with status 2, never a traceback (the guard of
 ``dashboard.cli``). The reports and statements open the database read-only; an approved
 period is shown and exported from the database alone, even without a readable plan file.
+``--lang zh`` writes the reports, files and statements in Chinese (messages, headers, the
+statement's texts); the default, English, is what these commands have always written.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
+
+import pyarrow as pa
 
 from dashboard import db
 from dashboard.cli.common import (
@@ -28,6 +33,7 @@ from dashboard.engine.payout_report import payout_lines, payout_report
 from dashboard.engine.payout_statements import write_statements
 from dashboard.engine.payout_types import Period
 from dashboard.engine.plans import PlanBook, PlanFileError, default_plans_path, load_plans
+from dashboard.messages import Message, localise, render_table
 
 TABLE_COLUMNS = (
     "agent_id",
@@ -47,6 +53,26 @@ TABLE_COLUMNS = (
     "carry_out",
 )
 APPROVED_COLUMNS = ("status", "recomputed_payout", "adjustment")
+LANGS = ("en", "zh")
+
+
+def _add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="en",
+        help="language of the messages, headers and statements: en (default) or zh (Chinese)",
+    )
+
+
+def headers(lang: str) -> dict[str, str] | None:
+    """Column name -> header in ``lang``: the app's column labels (``col.*`` of
+    ``ui/catalogue.py``, plain data) in Chinese; None (the column names) in English."""
+    if lang != "zh":
+        return None
+    from dashboard.ui.catalogue import CATALOGUE
+
+    return {k.removeprefix("col."): zh for k, (_, zh) in CATALOGUE.items() if k.startswith("col.")}
 
 
 def _period(text: str) -> Period:
@@ -107,6 +133,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--agent", metavar="AGENT_ID", help="only this agent")
     p.add_argument("--format", choices=("html", "pdf", "both"), default="both")
+    _add_lang(p)
     p.set_defaults(func=_statements)
 
 
@@ -122,6 +149,7 @@ def register_reports(reports: argparse._SubParsersAction) -> None:  # type: igno
     p.add_argument(
         "--out", type=output_file, metavar="FILE", help="write to a file (xlsx needs it)"
     )
+    _add_lang(p)
     p.set_defaults(func=_payouts)
 
     p = reports.add_parser(
@@ -132,6 +160,7 @@ def register_reports(reports: argparse._SubParsersAction) -> None:  # type: igno
     p.add_argument("--agent", metavar="AGENT_ID", help="only this agent")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--out", type=output_file, metavar="FILE", help="write CSV to a file")
+    _add_lang(p)
     p.set_defaults(func=_lines)
 
     p = reports.add_parser("payout-log", help="approve and reopen events, newest first")
@@ -158,9 +187,21 @@ def _book_or_why(args: argparse.Namespace) -> tuple[PlanBook | None, PlanFileErr
         return None, exc
 
 
-def _notes(notes: tuple[str, ...] | list[str]) -> None:
+def _notes(notes: tuple[str, ...] | list[str], lang: str = "en") -> None:
+    prefix = "注：" if lang == "zh" else "note: "
     for n in notes:
-        print(f"note: {n}", file=sys.stderr)
+        print(f"{prefix}{localise(n, lang)}", file=sys.stderr)
+
+
+def _print(table: pa.Table, fmt: str, lang: str, names: Mapping[str, str] | None) -> None:
+    """A table on stdout: messages in ``lang``; headers named (``names``) except in JSON."""
+    if fmt == "csv":
+        write_csv(table, sys.stdout, lang, names)
+        return
+    table = render_table(table, lang)
+    if names and fmt == "table":
+        table = table.rename_columns([names.get(n, n) for n in table.column_names])
+    write_table(table, fmt)
 
 
 def _payouts(args: argparse.Namespace) -> int:
@@ -171,23 +212,23 @@ def _payouts(args: argparse.Namespace) -> int:
         report = payout_report(con, args.period, book, args.preset, why)
         if args.format == "xlsx":
             lines = payout_lines(con, args.period, book, None, args.preset, report.run, why)[0]
-    _notes(report.notes)
-    table = report.table
+    _notes(report.notes, args.lang)
+    table, names = report.table, headers(args.lang)
     if args.format == "xlsx":
-        save_xlsx(table, lines, args.out, about_sheet(report, book))
+        save_xlsx(table, lines, args.out, about_sheet(report, book), args.lang, names)
         print(f"wrote {args.out} ({table.num_rows} agents, {lines.num_rows} lines)")
     elif args.format == "csv" and args.out:
-        save_csv(table, args.out)
+        save_csv(table, args.out, args.lang, names)
         print(f"wrote {args.out} ({table.num_rows} agents)")
-    elif args.format == "csv":
-        write_csv(table, sys.stdout)
     elif args.format == "table":
         cols = TABLE_COLUMNS + (APPROVED_COLUMNS if report.approval else ())
-        write_table(table.select(list(cols)), "table")
+        _print(table.select(list(cols)), "table", args.lang, names)
         total = sum(r for r in table.column("payout").to_pylist() if r is not None)
-        print(f"{table.num_rows} agent(s), total payout {total:,.2f} ({report.status})")
+        status = Message(f"payout.status_value_{report.status}")
+        line = Message("payout.cli_total", n=table.num_rows, total=f"{total:,.2f}", status=status)
+        print(line.text(args.lang))
     else:
-        write_table(table, args.format)
+        _print(table, args.format, args.lang, names)
     return 0
 
 
@@ -195,14 +236,12 @@ def _lines(args: argparse.Namespace) -> int:
     book, why = _book_or_why(args)
     with db.connect(args.db, read_only=True) as con:
         table, notes = payout_lines(con, args.period, book, args.agent, args.preset, None, why)
-    _notes(notes)
+    _notes(notes, args.lang)
     if args.out:
-        save_csv(table, args.out)
+        save_csv(table, args.out, args.lang, headers(args.lang))
         print(f"wrote {args.out} ({table.num_rows} lines)")
-    elif args.format == "csv":
-        write_csv(table, sys.stdout)
     else:
-        write_table(table, args.format)
+        _print(table, args.format, args.lang, headers(args.lang))
     return 0
 
 
@@ -236,14 +275,21 @@ def _statements(args: argparse.Namespace) -> int:
     with db.connect(args.db, read_only=True) as con:
         report = payout_report(con, args.period, book, args.preset, why)
         lines, _ = payout_lines(con, args.period, book, args.agent, args.preset, report.run, why)
-    _notes(report.notes)
+    _notes(report.notes, args.lang)
     rows = [r for r in report.table.to_pylist() if not args.agent or r["agent_id"] == args.agent]
     if not rows:
         return _fail(f"error: no payout for agent {args.agent} in {args.period}")
     status = status_line(report.approval)
     formats = ("html", "pdf") if args.format == "both" else (args.format,)
     written, messages = write_statements(
-        str(args.period), status, rows, lines.to_pylist(), report.rules, args.out, formats
+        str(args.period),
+        status,
+        rows,
+        lines.to_pylist(),
+        report.rules,
+        args.out,
+        formats,
+        args.lang,
     )
     _notes(messages)
     print(f"wrote {len(written)} file(s) to {args.out}")

@@ -25,8 +25,9 @@ import pyarrow as pa
 
 from dashboard import db
 from dashboard.engine.payout_statements import plan_rules
-from dashboard.engine.payout_tables import LINE_SCHEMA, PAYOUT_SCHEMA, payouts_table
+from dashboard.engine.payout_tables import CODED_LINE_SCHEMA, PAYOUT_SCHEMA, payouts_table
 from dashboard.engine.payout_types import Period
+from dashboard.messages import Message, code_of
 
 if TYPE_CHECKING:
     from dashboard.engine.payout_run import PayoutRun
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 
 
 class ApprovalRefused(Exception):
-    """The approval or reopening is not allowed; ``str(exc)`` says why."""
+    """The approval or reopening is not allowed; ``str(exc)`` says why (in English;
+    ``exc.args[0]`` is the Message, to be shown in another language)."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ def approved_rows(con: duckdb.DuckDBPyConnection, approval: Approval) -> pa.Tabl
 def approved_lines(
     con: duckdb.DuckDBPyConnection, approval: Approval, agent_id: str | None = None
 ) -> pa.Table:
-    """The audit trail as approved (LINE_SCHEMA columns, agent_name from the approval)."""
+    """The audit trail as approved (CODED_LINE_SCHEMA columns, agent_name from the approval;
+    lines approved before reasons had codes have none: they are shown as stored)."""
     lines = db.run(
         con,
         "payouts/approved_lines",
@@ -90,19 +93,21 @@ def approved_lines(
     )
     names = {r["agent_id"]: r["agent_name"] for r in approved_rows(con, approval).to_pylist()}
     rows = [r | {"agent_name": names.get(r["agent_id"])} for r in lines.to_pylist()]
-    return pa.Table.from_pylist(rows, schema=LINE_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=CODED_LINE_SCHEMA)
 
 
 def approved_rules(
     con: duckdb.DuckDBPyConnection, approval: Approval
 ) -> dict[str, tuple[str, ...]]:
     """agent_id -> the plan in words as approved (empty for approvals made before the
-    dashboard stored it)."""
+    dashboard stored it). A sentence stored with its code is a Message, its English the
+    stored text."""
     out: dict[str, list[str]] = {}
     for r in db.run(
         con, "payouts/approved_rules", {"approval_id": approval.approval_id}
     ).to_pylist():
-        out.setdefault(r["agent_id"], []).append(r["rule"])
+        rule = Message.restored(r["rule"], r["rule_code"], r["rule_args"])
+        out.setdefault(r["agent_id"], []).append(rule)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -154,9 +159,9 @@ def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by:
             ``by`` is blank.
     """
     if not by.strip():
-        raise ApprovalRefused("say who approves (--by NAME)")
+        raise ApprovalRefused(Message("payout.refuse_no_approver"))
     if not run.payouts:
-        raise ApprovalRefused(f"{run.period} has no agents to pay: nothing to approve")
+        raise ApprovalRefused(Message("payout.refuse_nothing", period=str(run.period)))
     payouts = payouts_table(run.payouts)
     total = sum((p.payout for p in run.payouts), Decimal("0.00"))
     rules = plan_rules(
@@ -166,8 +171,19 @@ def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by:
         {
             "agent_id": [a for a, lines in rules.items() for _ in lines],
             "line_no": [n for lines in rules.values() for n in range(1, len(lines) + 1)],
-            "rule": [r for lines in rules.values() for r in lines],
-        }
+            "rule": [str.__str__(r) for lines in rules.values() for r in lines],
+            "rule_code": [code_of(r)[0] for lines in rules.values() for r in lines],
+            "rule_args": [code_of(r)[1] for lines in rules.values() for r in lines],
+        },
+        schema=pa.schema(
+            [
+                ("agent_id", pa.string()),
+                ("line_no", pa.int64()),
+                ("rule", pa.string()),
+                ("rule_code", pa.string()),
+                ("rule_args", pa.string()),
+            ]
+        ),
     )
     at = _now()
     con.execute("begin transaction")
@@ -175,9 +191,12 @@ def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by:
         existing = current_approval(con, run.period)
         if existing is not None:
             raise ApprovalRefused(
-                f"{run.period} was already approved by {existing.approved_by} on "
-                f"{existing.approved_at:%Y-%m-%d %H:%M}; reopen it first (approve --reopen "
-                "--reason TEXT)"
+                Message(
+                    "payout.refuse_already",
+                    period=str(run.period),
+                    by=existing.approved_by,
+                    at=f"{existing.approved_at:%Y-%m-%d %H:%M}",
+                )
             )
         rows = con.execute("select nextval('payout_approval_id_seq')").fetchall()
         approval_id = int(rows[0][0])
@@ -198,22 +217,23 @@ def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by:
             },
         )
         con.register("approving_payouts", payouts)
-        con.register("approving_lines", lines.select(LINE_SCHEMA.names))
+        con.register("approving_lines", _coded(lines).select(CODED_LINE_SCHEMA.names))
         cols = ", ".join(PAYOUT_SCHEMA.names)
         con.execute(
             f"insert into payout_approved select $id as approval_id, {cols} from approving_payouts",
             {"id": approval_id},
         )
-        line_cols = [n for n in LINE_SCHEMA.names if n != "agent_name"]
+        line_cols = ", ".join(n for n in CODED_LINE_SCHEMA.names if n != "agent_name")
         con.execute(
-            f"insert into payout_approved_lines select $id as approval_id, "
-            f"{', '.join(line_cols)} from approving_lines",
+            f"insert into payout_approved_lines (approval_id, {line_cols}) "
+            f"select $id as approval_id, {line_cols} from approving_lines",
             {"id": approval_id},
         )
         con.register("approving_rules", rule_rows)
         con.execute(
-            "insert into payout_approved_rules select $id as approval_id, agent_id, line_no, "
-            "rule from approving_rules",
+            "insert into payout_approved_rules (approval_id, agent_id, line_no, rule, rule_code, "
+            "rule_args) select $id as approval_id, agent_id, line_no, rule, rule_code, "
+            "rule_args from approving_rules",
             {"id": approval_id},
         )
         for name in ("approving_payouts", "approving_lines", "approving_rules"):
@@ -227,6 +247,14 @@ def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by:
     approval = current_approval(con, run.period)
     assert approval is not None
     return approval
+
+
+def _coded(lines: pa.Table) -> pa.Table:
+    """Lines with their reasons' code columns (a caller's table without them: none)."""
+    for name in ("reason_code", "reason_args"):
+        if name not in lines.column_names:
+            lines = lines.append_column(name, pa.nulls(lines.num_rows, pa.string()))
+    return lines
 
 
 def _refuse_if_disk_full(con: duckdb.DuckDBPyConnection, exc: BaseException) -> None:
@@ -272,11 +300,15 @@ def approve_period(
     return approve(con, run, lines, by)
 
 
-def status_line(approval: Approval | None) -> str:
+def status_line(approval: Approval | None) -> Message:
     """The approval status printed on statements: who approved and when, or DRAFT."""
     if approval is None:
-        return "DRAFT: not approved"
-    return f"approved by {approval.approved_by} on {approval.approved_at:%Y-%m-%d %H:%M}"
+        return Message("payout.status_draft")
+    return Message(
+        "payout.status_approved",
+        by=approval.approved_by,
+        at=f"{approval.approved_at:%Y-%m-%d %H:%M}",
+    )
 
 
 def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str) -> Approval:
@@ -286,15 +318,15 @@ def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str)
         ApprovalRefused: the period is not approved, or the reason or name is blank.
     """
     if not reason.strip():
-        raise ApprovalRefused("reopening needs a reason (--reason TEXT)")
+        raise ApprovalRefused(Message("payout.refuse_no_reason"))
     if not by.strip():
-        raise ApprovalRefused("say who reopens (--by NAME)")
+        raise ApprovalRefused(Message("payout.refuse_no_reopener"))
     at = _now()
     con.execute("begin transaction")
     try:
         existing = current_approval(con, period)
         if existing is None:
-            raise ApprovalRefused(f"{period} is not approved: nothing to reopen")
+            raise ApprovalRefused(Message("payout.refuse_not_approved", period=str(period)))
         con.execute(
             """update payout_approvals set status = 'reopened', reopened_by = $by,
             reopened_at = $at, reopen_reason = $reason where approval_id = $id""",

@@ -29,6 +29,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from dashboard.engine.output import output_file, write_bytes
+from dashboard.messages import Message, localise, render_table
 
 if TYPE_CHECKING:
     from dashboard.engine.payout_report import PayoutReport
@@ -124,26 +125,45 @@ class _LfRows:
         return self.out.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
 
 
-def write_csv(table: pa.Table, out: TextIO) -> None:
+def for_reader(
+    table: pa.Table, lang: str = "en", headers: Mapping[str, str] | None = None
+) -> tuple[pa.Table, list[str]]:
+    """The table as a file holds it for a reader in ``lang``: engine messages rendered, their
+    code columns dropped (``messages.render_table``), and the header of each column
+    (``headers``: column name -> header; a column it lacks keeps its name)."""
+    table = render_table(table, lang)
+    return table, [(headers or {}).get(n, n) for n in table.column_names]
+
+
+def write_csv(
+    table: pa.Table,
+    out: TextIO,
+    lang: str = "en",
+    headers: Mapping[str, str] | None = None,
+) -> None:
     """Write a table as CSV with formula-like text neutralised (the caller picks the encoding).
 
-    Rows end with LF; a field holding a CR or LF is quoted.
+    Rows end with LF; a field holding a CR or LF is quoted. Messages are written in ``lang``
+    with their code columns dropped; ``headers`` names the columns (default: their names).
     """
+    table, names = for_reader(table, lang, headers)
     writer = csv.writer(_LfRows(out), lineterminator="\r\n")
-    writer.writerow(table.column_names)
+    writer.writerow([_csv_cell(n) for n in names])
     for row in table.to_pylist():
         writer.writerow([_csv_cell(row[n]) for n in table.column_names])
 
 
-def save_csv(table: pa.Table, path: Path) -> None:
+def save_csv(
+    table: pa.Table, path: Path, lang: str = "en", headers: Mapping[str, str] | None = None
+) -> None:
     """Write a CSV file Excel opens correctly with Chinese text (UTF-8 with BOM), whole or
-    not at all.
+    not at all (``lang`` and ``headers`` as ``write_csv``).
 
     Raises:
         OutputError: the file cannot be written (see ``output.output_file``).
     """
     with output_file(path) as temp, temp.open("w", encoding="utf-8-sig", newline="") as f:
-        write_csv(table, f)
+        write_csv(table, f, lang, headers)
 
 
 class _Book:
@@ -195,12 +215,15 @@ def _sheet(
     table: pa.Table,
     totals: bool,
     widths: Mapping[str, int],
+    lang: str = "en",
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     ws = wb.add_worksheet(title)
+    table, heads = for_reader(table, lang, headers)
     names = table.column_names
-    for c, name in enumerate(names):
-        ws.write_string(0, c, name, fmt.head)
-        ws.set_column(c, c, widths.get(name, max(10, min(len(name) + 2, 18))))
+    for c, (name, head) in enumerate(zip(names, heads, strict=True)):
+        fmt.text(ws, 0, c, head, fmt.head)
+        ws.set_column(c, c, widths.get(name, max(10, min(len(head) + 2, 18))))
     rows = table.to_pylist()
     for r, row in enumerate(rows, start=1):
         for c, name in enumerate(names):
@@ -209,7 +232,7 @@ def _sheet(
     ws.autofilter(0, 0, max(len(rows), 1), len(names) - 1)
     if totals and rows:
         last = len(rows) + 1
-        ws.write_string(last, 0, "Total", fmt.total_label)
+        ws.write_string(last, 0, Message("payout.sheet_total").text(lang), fmt.total_label)
         for c, name in enumerate(names):
             if name not in SUM_COLUMNS:
                 continue
@@ -227,6 +250,7 @@ def about_sheet(
 ) -> tuple[tuple[str, str], ...]:
     """The workbook's About sheet: period, status, plan file and hash, the deficit chain,
     when it was generated, the approval (who, when, with which plan file hash) and the notes.
+    Labels and texts are Messages (English; ``save_xlsx`` writes them in its language).
 
     Args:
         report: the period's payout report (``payout_report``).
@@ -235,21 +259,22 @@ def about_sheet(
         now: the generation time to print (default: now).
     """
     a = report.approval
-    about = [
-        ("Period", str(report.period)),
-        ("Status", report.status),
-        ("Plan file", book.source if book else "(none readable: the approved figures alone)"),
-        ("Plan file sha256", book.sha256 if book else "-"),
-        ("Deficit chain from", report.run.carry_from if report.run else "-"),
-        ("Generated at", f"{now or datetime.now():%Y-%m-%d %H:%M}"),
+    m = Message
+    about: list[tuple[str, str]] = [
+        (m("payout.about_period"), str(report.period)),
+        (m("payout.about_status"), m(f"payout.status_value_{report.status}")),
+        (m("payout.about_plan_file"), book.source if book else m("payout.about_no_plan")),
+        (m("payout.about_plan_sha"), book.sha256 if book else "-"),
+        (m("payout.about_carry_from"), report.run.carry_from if report.run else "-"),
+        (m("payout.about_generated"), f"{now or datetime.now():%Y-%m-%d %H:%M}"),
     ]
     if a is not None:
         about += [
-            ("Approved by", a.approved_by),
-            ("Approved at", f"{a.approved_at:%Y-%m-%d %H:%M}"),
-            ("Approved plan sha256", a.plans_sha256),
+            (m("payout.about_approved_by"), a.approved_by),
+            (m("payout.about_approved_at"), f"{a.approved_at:%Y-%m-%d %H:%M}"),
+            (m("payout.about_approved_sha"), a.plans_sha256),
         ]
-    return tuple(about + [("Note", n) for n in report.notes])
+    return tuple(about + [(m("payout.about_note"), n) for n in report.notes])
 
 
 def save_xlsx(
@@ -257,6 +282,8 @@ def save_xlsx(
     lines: pa.Table,
     path: Path,
     about: Sequence[tuple[str, str]] = (),
+    lang: str = "en",
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """A workbook with a Payouts summary sheet, a Lines audit sheet, and an About sheet.
 
@@ -265,6 +292,8 @@ def save_xlsx(
         lines: the audit lines (one row per payment, reversal or decision).
         path: the .xlsx file to write (whole or not at all).
         about: (label, value) pairs: period, status, approval, plan file hash, notes.
+        lang: the language of the sheet names, the messages and the About sheet ("en", "zh").
+        headers: column name -> its header (default: the column names).
 
     Raises:
         OutputError: the file cannot be written (see ``output.output_file``).
@@ -276,14 +305,17 @@ def save_xlsx(
     wb = xlsxwriter.Workbook(buf, options)
     try:
         fmt = _Book(wb)
-        _sheet(wb, fmt, "Payouts", payouts, True, {"agent_name": 16, "status": 12})
-        _sheet(wb, fmt, "Lines", lines, False, {"reason": 90, "kind": 12, "agent_name": 16})
-        ws = wb.add_worksheet("About")
+        sheet = {k: Message(f"payout.sheet_{k}").text(lang) for k in ("payouts", "lines", "about")}
+        widths = {"agent_name": 16, "status": 12}
+        _sheet(wb, fmt, sheet["payouts"], payouts, True, widths, lang, headers)
+        widths = {"reason": 90, "kind": 12, "agent_name": 16}
+        _sheet(wb, fmt, sheet["lines"], lines, False, widths, lang, headers)
+        ws = wb.add_worksheet(sheet["about"])
         ws.set_column(0, 0, 22)
         ws.set_column(1, 1, 100)
         for r, (label, value) in enumerate(about):
-            ws.write_string(r, 0, label, fmt.bold)
-            fmt.text(ws, r, 1, value)
+            ws.write_string(r, 0, localise(label, lang), fmt.bold)
+            fmt.text(ws, r, 1, localise(value, lang))
     finally:
         wb.close()
     write_bytes(path, buf.getvalue())

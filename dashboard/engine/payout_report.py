@@ -34,6 +34,7 @@ from dashboard.engine.payout_statements import plan_rules
 from dashboard.engine.payout_tables import MONEY, PAYOUT_SCHEMA, lines_table, payouts_table
 from dashboard.engine.payout_types import Period, money
 from dashboard.engine.plans import PlanBook
+from dashboard.messages import Message
 
 REPORT_SCHEMA = pa.schema(
     [
@@ -56,7 +57,7 @@ class PayoutReport:
     run: PayoutRun | None  # None: an approved period that cannot be recomputed today
     approval: Approval | None
     table: pa.Table  # REPORT_SCHEMA
-    notes: tuple[str, ...]
+    notes: tuple[str, ...]  # Messages: English, rendered in another language by their code
     rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # agent -> plan in words
 
     @property
@@ -65,14 +66,17 @@ class PayoutReport:
 
 
 def _changes(approval: Approval, run: PayoutRun) -> list[str]:
-    notes = []
+    notes: list[str] = []
     if approval.plans_sha256 != run.book.sha256:
         notes.append(
-            f"the plan file changed since the approval (approved with sha256 "
-            f"{approval.plans_sha256[:12]}, now {run.book.sha256[:12]})"
+            Message(
+                "payout.note_plan_changed",
+                approved=approval.plans_sha256[:12],
+                now=run.book.sha256[:12],
+            )
         )
     if approval.data_fingerprint != run.fingerprint:
-        notes.append("the data changed since the approval")
+        notes.append(Message("payout.note_data_changed"))
     return notes
 
 
@@ -111,14 +115,10 @@ def _merge(
         )
     rows.sort(key=lambda r: r["agent_id"])
     adjusted = [r for r in rows if r["adjustment"]]
-    notes = []
+    notes: list[str] = []
     if adjusted:
         total = sum((r["adjustment"] for r in adjusted), ZERO)
-        notes.append(
-            f"{len(adjusted)} agent(s) would be paid differently today: adjustments total "
-            f"{money(total)}. The approved figures stand; to replace them, reopen the period "
-            "(approve --reopen --reason TEXT) and approve it again."
-        )
+        notes.append(Message("payout.note_adjusted", n=len(adjusted), total=money(total)))
     return pa.Table.from_pylist(rows, schema=REPORT_SCHEMA), notes
 
 
@@ -127,11 +127,7 @@ def _uncounted_note(con: duckdb.DuckDBPyConnection, period: Period) -> list[str]
     if not left:
         return []
     total = sum((r["amount"] for r in left), ZERO)
-    note = (
-        f"{len(left)} payment row(s) dated in {period} (net {money(total)}) are in no agent's "
-        "basis (account in no snapshot yet, or no agent to credit)"
-    )
-    return [note]
+    return [Message("payout.note_uncounted", n=len(left), period=str(period), total=money(total))]
 
 
 def payout_report(
@@ -176,9 +172,11 @@ def payout_report(
         rules = plan_rules(book, draft.to_pylist())
         return PayoutReport(period, run, None, draft, tuple(notes), rules)
     table, adjust_notes = _merge(approval, approved_rows(con, approval), run)
-    head = (
-        f"{period} was approved by {approval.approved_by} on "
-        f"{approval.approved_at:%Y-%m-%d %H:%M}: the figures are the approved ones"
+    head = Message(
+        "payout.note_approved",
+        period=str(period),
+        by=approval.approved_by,
+        at=f"{approval.approved_at:%Y-%m-%d %H:%M}",
     )
     changes = _changes(approval, run) if run else []
     rules, rule_notes = _approved_rules(con, approval, table, book)
@@ -192,10 +190,7 @@ def payout_report(
     )
 
 
-NO_RULES = (
-    "The plan's rules were not stored with this approval (it was made before the dashboard "
-    "kept them) and the plan file cannot be read now: the figures above are the approved ones."
-)
+NO_RULES = Message("payout.note_no_rules")
 
 
 def _approved_rules(
@@ -208,10 +203,7 @@ def _approved_rules(
         return stored, []
     if book is None:
         return {r["agent_id"]: (NO_RULES,) for r in rows} | stored, []
-    note = (
-        "this approval did not store the plan in words: statements show the plan file's "
-        "rules as they are today"
-    )
+    note = Message("payout.note_rules_today")
     return plan_rules(book, rows) | stored, [note]
 
 
@@ -226,14 +218,20 @@ def _try_run(
     if book is None:
         if approval is None:
             raise book_error or PayoutInputError("no plan file: give one with --plans")
-        why = book_error or "no plan file"
-        return None, [f"cannot recompute today, so no adjustments are shown: {why}"]
+        why = _why(book_error) if book_error else Message("payout.note_no_plan_file")
+        return None, [Message("payout.note_cannot_recompute", why=why)]
     try:
         return compute_run(con, period, book, preset), []
     except PayoutInputError as exc:
         if approval is None:
             raise
-        return None, [f"cannot recompute today, so no adjustments are shown: {exc}"]
+        return None, [Message("payout.note_cannot_recompute", why=_why(exc))]
+
+
+def _why(exc: Exception) -> str:
+    """An error's text: its Message when it has one (shown in the reader's language)."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Message) else str(exc)
 
 
 def payout_lines(
@@ -261,7 +259,7 @@ def payout_lines(
     if run is None:
         run, failed = _try_run(con, period, book, preset, approval, book_error)
     if approval is not None:
-        notes = [f"{period} is approved: these are the lines as approved", *failed]
+        notes = [Message("payout.note_lines_approved", period=str(period)), *failed]
         notes += _changes(approval, run) if run else []
         return approved_lines(con, approval, agent_id), tuple(notes)
     assert run is not None

@@ -27,6 +27,7 @@ from dashboard.engine.compliance import violation_counts
 from dashboard.engine.payout_types import ZERO, Agent, AgentFacts, AgentPayout, Period
 from dashboard.engine.payouts import compute_period
 from dashboard.engine.plans import PlanBook, check_agent_plans
+from dashboard.messages import Message
 
 
 class PayoutInputError(ValueError):
@@ -41,7 +42,7 @@ class PayoutRun:
     book: PlanBook
     payouts: tuple[AgentPayout, ...]
     fingerprint: str  # hash of every fact used (agents, bases, days, conduct, carry start)
-    carry_from: str  # where the deficit chain started, in words
+    carry_from: str  # where the deficit chain started, in words (a Message)
 
 
 def _agents(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
@@ -112,7 +113,7 @@ def compute_run(
     agents = _agents(con)
     first = _first_activity(con)
     if not agents and first is None:
-        raise PayoutInputError("the database holds no agents and no payments: import data first")
+        raise PayoutInputError(Message("payout.input_empty"))
     problems = check_agent_plans(book, {k: v.get("plan") for k, v in agents.items()})
     if problems:
         raise PayoutInputError(
@@ -122,11 +123,15 @@ def compute_run(
     frozen = frozen_carry_before(con, period)
     if frozen is not None:
         start, carry = frozen[0].next(), dict(frozen[1])
-        carry_from = f"carry_out frozen by the approval of {frozen[0]}"
+        carry_from: str = Message("payout.carry_frozen", period=str(frozen[0]))
     else:
         start = min(first, period) if first else period
         carry = {}
-        carry_from = f"first activity ({start})" if first and first <= period else "none"
+        carry_from = (
+            Message("payout.carry_first", start=str(start))
+            if first and first <= period
+            else Message("payout.carry_none")
+        )
     months = _months(con, period)
     days = _days(con, start, period)
     fingerprint = hashlib.sha256(preset.encode())

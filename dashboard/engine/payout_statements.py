@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.engine.output import OutputError, check_folder, output_files, write_bytes
-from dashboard.engine.payout_types import money, pct
+from dashboard.engine.payout_types import KINDS, money, pct
+from dashboard.engine.payouts import band_span
 from dashboard.engine.plans import Plan, PlanBook, TeamPool
+from dashboard.messages import Message, localise, render_or
 
 CJK_FONTS = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # 2 = Simplified Chinese
@@ -41,69 +43,69 @@ FIGURES = (
     ("cap_applied", "Cap applied"),
     ("payout", "Payout"),
     ("carry_out", "Deficit carried to next month"),
-)
+)  # key, English label (the label in a language: ``payout.fig_<key>``)
+LINE_KEYS = ("line_no", "kind", "payment_date", "payment_id", "account_id", "amount")
 
 
 def plan_in_words(plan: Plan, pool: TeamPool | None) -> list[str]:
-    """The plan's rules as sentences a finance reviewer (or the agent) reads."""
-    out = [f"Plan {plan.name}: {plan.description}"] if plan.description else []
-    basis = "the basis (net amount credited to you in the month; reversals reduce it)"
+    """The plan's rules as sentences a finance reviewer (or the agent) reads (Messages)."""
+    out: list[str] = []
+    if plan.description:
+        out.append(Message("payout.rule_description", plan=plan.name, description=plan.description))
+    basis = Message("payout.rule_basis")
     if plan.tiers is None:
-        out.append(f"Commission: {pct(plan.rate or Decimal(0))} of {basis}.")
+        out.append(Message("payout.rule_fixed", rate=pct(plan.rate or Decimal(0)), basis=basis))
     else:
         t = plan.tiers
 
         def at(v: Decimal) -> str:
-            return f"{int(v)} tasks" if t.metric == "tasks" else money(v)
+            return Message("payout.rule_tasks", n=int(v)) if t.metric == "tasks" else money(v)
 
         if t.mode == "retroactive":
-            steps = "; ".join(f"from {at(lv.min)}: {pct(lv.rate)}" for lv in t.levels)
-            what = (
-                "the number of tasks (accounts with a net payment > 0)"
-                if (t.metric == "tasks")
-                else "the amount collected"
-            )
-            out.append(
-                f"Commission: the rate is set by {what} and applies to the whole of {basis}: "
-                f"{steps}."
-            )
+            steps = [
+                Message("payout.rule_step", at=at(lv.min), rate=pct(lv.rate)) for lv in t.levels
+            ]
+            what = Message(f"payout.rule_what_{t.metric}")
+            out.append(Message("payout.rule_retroactive", what=what, basis=basis, steps=steps))
         else:
             bands = []
             for i, lv in enumerate(t.levels):
                 nxt = t.levels[i + 1].min if i + 1 < len(t.levels) else None
-                span = f"{money(lv.min)} to {money(nxt)}" if nxt else f"above {money(lv.min)}"
-                bands.append(f"{span} at {pct(lv.rate)}")
-            out.append(
-                f"Commission: each band of {basis} is paid at its own rate: {'; '.join(bands)}."
-            )
+                span = band_span(lv.min, nxt or None)
+                bands.append(Message("payout.rule_band", span=span, rate=pct(lv.rate)))
+            out.append(Message("payout.rule_marginal", basis=basis, bands=bands))
     if plan.compliance:
         c = plan.compliance
         out.append(
-            f"Compliance: the commission is multiplied by 1 - {pct(c.per_violation)} per contact "
-            f"that broke a contact rule - {pct(c.per_complaint)} per complaint, counted over "
-            f"your contacts of the month, never below {pct(c.floor)}. A clawback is not reduced."
+            Message(
+                "payout.rule_compliance",
+                per_violation=pct(c.per_violation),
+                per_complaint=pct(c.per_complaint),
+                floor=pct(c.floor),
+            )
         )
     if pool:
         out.append(
-            f"Team pool (team {pool.team}): when the team's net collected in the month reaches "
-            f"{money(pool.target)}, {pct(pool.pool_rate)} of it is shared among the team's "
-            "members in proportion to their positive basis, rounded to cents so the shares add "
-            "up to the pool."
+            Message(
+                "payout.rule_team_pool",
+                team=pool.team,
+                target=money(pool.target),
+                rate=pct(pool.pool_rate),
+            )
         )
     if plan.early_bonus:
         b = plan.early_bonus
         out.append(
-            f"Early-completion bonus: {money(b.amount)} when your net collected in the month "
-            f"reaches {money(b.target)} (and stays there to the month's end) on a day at least "
-            f"{b.days_before_end} days before the month's last day."
+            Message(
+                "payout.rule_early_bonus",
+                amount=money(b.amount),
+                target=money(b.target),
+                days=b.days_before_end,
+            )
         )
     if plan.cap is not None:
-        out.append(f"Cap: the month's total is paid up to {money(plan.cap)}.")
-    out.append(
-        "Total = commission after compliance + team share + early bonus + deficit carried in. "
-        "A negative total pays 0.00 and the deficit is carried into the next month. Every "
-        "amount is rounded half-up to the cent."
-    )
+        out.append(Message("payout.rule_cap", cap=money(plan.cap)))
+    out.append(Message("payout.rule_total"))
     return out
 
 
@@ -118,60 +120,95 @@ def plan_rules(book: PlanBook, rows: Sequence[Mapping[str, Any]]) -> dict[str, t
     return out
 
 
-def _text(value: Any, key: str = "") -> str:
+def _text(value: Any, key: str = "", lang: str = "en") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _word("payout.stmt_yes" if value else "payout.stmt_no", lang)
     if isinstance(value, Decimal) and key == "rate":
         return pct(value)
     if isinstance(value, Decimal):
         return money(value) if value.as_tuple().exponent == -2 else f"{value.normalize():f}"
+    if key == "kind" and value in KINDS:
+        return _word(f"payout.kind_{value}", lang)
     return str(value)
+
+
+def _word(code: str, lang: str, **values: Any) -> str:
+    return Message(code, **values).text(lang)
 
 
 @dataclass(frozen=True)
 class Statement:
-    """Everything one agent's statement shows."""
+    """Everything one agent's statement shows, and the language it is written in."""
 
     period: str
     status: str  # e.g. "approved by Li Na on 2026-11-03 10:00" or "DRAFT: not approved"
     row: Mapping[str, Any]  # the payouts report row
-    lines: Sequence[Mapping[str, Any]]  # the audit lines
+    lines: Sequence[Mapping[str, Any]]  # the audit lines (reasons with their codes)
     rules: Sequence[str]
+    lang: str = "en"  # "en" or "zh": the statement's own texts and the engine's messages
 
     @property
     def title(self) -> str:
         name = self.row.get("agent_name") or ""
-        return f"Commission statement {self.period}: {name} ({self.row['agent_id']})".strip()
+        agent = self.row["agent_id"]
+        return _word("payout.stmt_title", self.lang, period=self.period, name=name, agent_id=agent)
+
+    def word(self, code: str, **values: Any) -> str:
+        """One of the statement's own texts (``payout.stmt_*``, ``payout.fig_*``)."""
+        return _word(code, self.lang, **values)
+
+    @property
+    def status_text(self) -> str:
+        return localise(self.status, self.lang)
+
+    @property
+    def rule_texts(self) -> list[str]:
+        return [localise(r, self.lang) for r in self.rules]
+
+    def reason(self, line: Mapping[str, Any]) -> str:
+        """A line's reason in the statement's language (as stored without a code)."""
+        text = line.get("reason") or ""
+        return render_or(text, line.get("reason_code"), line.get("reason_args"), self.lang) or ""
+
+    def cell(self, line: Mapping[str, Any], key: str) -> str:
+        return _text(line.get(key), key, self.lang)
+
+    def figures(self) -> list[tuple[str, str]]:
+        """(label, value) of every payout figure."""
+        return [
+            (self.word(f"payout.fig_{key}"), _text(self.row.get(key), key, self.lang))
+            for key, _ in FIGURES
+        ]
+
+    def headings(self) -> tuple[str, ...]:
+        """The lines table's column headings."""
+        codes = ("kind", "date", "payment", "account", "amount", "reason")
+        return ("#", *(self.word(f"payout.stmt_{c}") for c in codes))
 
 
 def statement_html(s: Statement) -> str:
-    """A self-contained HTML statement (all values escaped)."""
+    """A self-contained HTML statement (all values escaped), in the statement's language."""
     e = html.escape
     figures = "".join(
-        f"<tr><th>{e(label)}</th><td class=n>{e(_text(s.row.get(key), key))}</td></tr>"
-        for key, label in FIGURES
+        f"<tr><th>{e(label)}</th><td class=n>{e(value)}</td></tr>" for label, value in s.figures()
     )
     adjust = s.row.get("adjustment")
     if adjust:
-        figures += (
-            f"<tr><th>Recomputed today (adjustment {e(money(adjust))})</th>"
-            f"<td>{e(money(s.row['recomputed_payout']))}</td></tr>"
-        )
+        label = s.word("payout.stmt_recomputed", adjustment=money(adjust))
+        figures += f"<tr><th>{e(label)}</th><td>{e(money(s.row['recomputed_payout']))}</td></tr>"
     lines = "".join(
         "<tr>"
-        + "".join(
-            f"<td>{e(_text(ln.get(k)))}</td>"
-            for k in ("line_no", "kind", "payment_date", "payment_id", "account_id", "amount")
-        )
-        + f"<td class=r>{e(ln.get('reason') or '')}</td></tr>"
+        + "".join(f"<td>{e(s.cell(ln, k))}</td>" for k in LINE_KEYS)
+        + f"<td class=r>{e(s.reason(ln))}</td></tr>"
         for ln in s.lines
     )
-    rules = "".join(f"<li>{e(r)}</li>" for r in s.rules)
+    rules = "".join(f"<li>{e(r)}</li>" for r in s.rule_texts)
     team = s.row.get("team") or "-"
+    team_word, plan_word = s.word("payout.stmt_team"), s.word("payout.stmt_plan")
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{e(s.title)}</title>
+<html lang="{e(s.lang)}"><head><meta charset="utf-8"><title>{e(s.title)}</title>
 <style>
 body {{ font-family: "Noto Sans CJK SC", "Noto Sans", Arial, sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; margin-bottom: 1.5em; }}
@@ -180,15 +217,21 @@ th {{ background: #eef2f7; }} td {{ font-variant-numeric: tabular-nums; }}
 td.r {{ max-width: 48em; }} td.n {{ text-align: right; }} .status {{ font-weight: bold; }}
 </style></head><body>
 <h1>{e(s.title)}</h1>
-<p>Team: {e(team)} &middot; Plan: {e(str(s.row.get("plan")))} &middot;
-<span class="status">{e(s.status)}</span></p>
-<h2>Payout</h2><table>{figures}</table>
-<h2>Lines</h2>
-<table><tr><th>#</th><th>Kind</th><th>Date</th><th>Payment</th><th>Account</th>
-<th>Amount</th><th>Reason</th></tr>{lines}</table>
-<h2>The plan's rules</h2><ul>{rules}</ul>
+<p>{e(team_word)}: {e(team)} &middot; {e(plan_word)}: {e(str(s.row.get("plan")))} &middot;
+<span class="status">{e(s.status_text)}</span></p>
+<h2>{e(s.word("payout.stmt_payout"))}</h2><table>{figures}</table>
+<h2>{e(s.word("payout.stmt_lines"))}</h2>
+<table><tr>{_heads(s)}</tr>{lines}</table>
+<h2>{e(s.word("payout.stmt_rules"), quote=False)}</h2><ul>{rules}</ul>
 </body></html>
 """
+
+
+def _heads(s: Statement) -> str:
+    """The lines table's heading cells, with the line break the English statement has always
+    had after the fifth (its golden file pins it)."""
+    cells = [f"<th>{html.escape(h)}</th>" for h in s.headings()]
+    return "".join(cells[:5]) + "\n" + "".join(cells[5:])
 
 
 def find_cjk_font() -> tuple[Path, int] | None:
@@ -219,7 +262,15 @@ def check_pdf_font(s: Statement, font: tuple[Path, int] | None) -> None:
     """Raise PdfUnavailable when the statement needs a CJK font and ``font`` is None."""
     if font is not None:
         return
-    every = [s.title, s.status, *s.rules, *(str(v) for ln in s.lines for v in ln.values())]
+    every = [
+        s.title,
+        s.status_text,
+        *s.rule_texts,
+        *(label for label, _ in s.figures()),
+        *s.headings(),
+        *(s.reason(ln) for ln in s.lines),
+        *(str(v) for ln in s.lines for k, v in ln.items() if k not in ("reason", "reason_args")),
+    ]
     try:
         "".join(every).encode("latin-1")
     except UnicodeEncodeError as exc:
@@ -251,9 +302,9 @@ def statement_pdf_bytes(s: Statement, font: tuple[Path, int] | None) -> bytes:
     pdf.multi_cell(0, 8, s.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=9)
     team = s.row.get("team") or "-"
-    pdf.multi_cell(
-        0, 5, f"Team: {team}  Plan: {s.row.get('plan')}  {s.status}", new_x="LMARGIN", new_y="NEXT"
-    )
+    team_word, plan_word = s.word("payout.stmt_team"), s.word("payout.stmt_plan")
+    head_line = f"{team_word}: {team}  {plan_word}: {s.row.get('plan')}  {s.status_text}"
+    pdf.multi_cell(0, 5, head_line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     head = FontFace(fill_color=(230, 235, 242))
     with pdf.table(
@@ -263,25 +314,25 @@ def statement_pdf_bytes(s: Statement, font: tuple[Path, int] | None) -> bytes:
         headings_style=head,
         first_row_as_headings=False,
     ) as table:
-        for key, label in FIGURES:
+        for label, value in s.figures():
             row = table.row()
             row.cell(label)
-            row.cell(_text(s.row.get(key), key), align="RIGHT")
+            row.cell(value, align="RIGHT")
     pdf.ln(3)
     with pdf.table(col_widths=(8, 24, 20, 28, 24, 22, 150), headings_style=head) as table:
         row = table.row()
-        for h in ("#", "Kind", "Date", "Payment", "Account", "Amount", "Reason"):
+        for h in s.headings():
             row.cell(h)
         for ln in s.lines:
             row = table.row()
-            for k in ("line_no", "kind", "payment_date", "payment_id", "account_id", "amount"):
-                row.cell(_text(ln.get(k)))
-            row.cell(str(ln.get("reason") or ""))
+            for k in LINE_KEYS:
+                row.cell(s.cell(ln, k))
+            row.cell(s.reason(ln))
     pdf.ln(3)
     pdf.set_font(family, size=11)
-    pdf.cell(0, 6, "The plan's rules", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, s.word("payout.stmt_rules"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=9)
-    for rule in s.rules:
+    for rule in s.rule_texts:
         pdf.multi_cell(0, 5, f"- {rule}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
@@ -299,6 +350,7 @@ def write_statements(
     rules_for: Mapping[str, Sequence[str]],
     out_dir: Path,
     formats: Sequence[str] = ("html", "pdf"),
+    lang: str = "en",
 ) -> tuple[list[Path], list[str]]:
     """Write one statement per agent row into ``out_dir``.
 
@@ -310,6 +362,7 @@ def write_statements(
         rules_for: agent_id -> the plan's rules in words.
         out_dir: folder to write to (created).
         formats: "html" and/or "pdf".
+        lang: the statements' language, "en" or "zh".
 
     Returns:
         (files written, messages about statements that could not be written as PDF).
@@ -341,6 +394,7 @@ def write_statements(
             row,
             by_agent.get(row["agent_id"], []),
             rules_for.get(row["agent_id"], ()),
+            lang,
         )
         if "html" in formats:
             documents.append((out_dir / f"{stem}.html", s, "html"))

@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from dashboard.engine.payout_types import AgentPayout, Period
+from dashboard.messages import Message, code_of
 
 MONEY = pa.decimal128(38, 2)
 RATE = pa.decimal128(12, 6)
@@ -63,15 +64,12 @@ LINE_SCHEMA = pa.schema(
     ]
 )
 
-_CREDIT_WHY = {
-    "given": "credited to the agent named on the payment row",
-    "account_snapshot": "no agent on the row: credited to the account's agent in the snapshot "
-    "of {snapshot}",
-    "account_earliest_snapshot": "no agent on the row and no snapshot on or before the payment: "
-    "credited to the account's agent in its earliest snapshot ({snapshot})",
-    "reversed_payment_agent": "reversal without an agent: credited to the agent of the payment "
-    "it reverses",
-}
+# The audit trail with its reasons' codes and values (dashboard/messages.py): what is built,
+# stored and rendered in a reader's language; LINE_SCHEMA is what a reader sees.
+CODED_LINE_SCHEMA = pa.schema(
+    [*LINE_SCHEMA, ("reason_code", pa.string()), ("reason_args", pa.string())]
+)
+CREDIT_RULES = ("given", "account_snapshot", "account_earliest_snapshot", "reversed_payment_agent")
 
 
 def payouts_table(payouts: Iterable[AgentPayout]) -> pa.Table:
@@ -84,30 +82,32 @@ def _value(value: Any) -> Any:
     return str(value) if isinstance(value, Period) else value
 
 
-def money_line_reason(row: dict[str, Any], period: Period) -> str:
+def money_line_reason(row: dict[str, Any], period: Period) -> Message:
     """Why a payment or reversal is in this agent's basis this period, in words."""
     snapshot = row.get("credit_snapshot_date")
-    why = _CREDIT_WHY.get(row["credit_rule"], row["credit_rule"]).format(
-        snapshot=snapshot.isoformat() if snapshot else "?"
-    )
+    rule = row["credit_rule"]
+    if rule in CREDIT_RULES:
+        why = Message(f"payout.credit_{rule}", snapshot=snapshot.isoformat() if snapshot else "?")
+    else:
+        why = Message("payout.credit_other", rule=rule)
     if row["amount"] >= 0:
-        return f"payment: {why}"
+        return Message("payout.line_payment", why=why)
     original = row.get("reverses_payment_id")
     if not original:
-        return f"reversal (no original payment given): {why}; reduces this period's basis"
+        return Message("payout.line_reversal_no_original", why=why)
     paid = row.get("reversed_payment_date")
     if paid is None:
-        return f"reversal of {original} (not loaded): {why}; reduces this period's basis"
+        return Message("payout.line_reversal_not_loaded", original=original, why=why)
     when = Period.of(paid)
-    earlier = f", a payment of {when}," if when != period else ""
-    return (
-        f"reversal of {original} paid {paid.isoformat()}{earlier} dated in this period: "
-        f"{why}; reduces this period's basis (clawback)"
+    earlier = Message("payout.line_earlier", month=str(when)) if when != period else ""
+    return Message(
+        "payout.line_reversal", original=original, paid=paid.isoformat(), earlier=earlier, why=why
     )
 
 
 def lines_table(period: Period, payouts: Sequence[AgentPayout], money_lines: pa.Table) -> pa.Table:
-    """The audit trail: per agent its payments and reversals, then each rule's decision."""
+    """The audit trail: per agent its payments and reversals, then each rule's decision
+    (CODED_LINE_SCHEMA: each reason with its code and values)."""
     by_agent: dict[str, list[dict[str, Any]]] = {}
     for r in money_lines.to_pylist():
         by_agent.setdefault(r["agent_id"], []).append(r)
@@ -128,11 +128,16 @@ def lines_table(period: Period, payouts: Sequence[AgentPayout], money_lines: pa.
                     "amount": r["amount"],
                     "credit_rule": r["credit_rule"],
                     "reverses_payment_id": r["reverses_payment_id"],
-                    "reason": money_line_reason(r, period),
+                    **_reason(money_line_reason(r, period)),
                 }
             )
         for d in p.decisions:
             n += 1
-            decision = {"line_no": n, "kind": d.kind, "amount": d.amount, "reason": d.reason}
+            decision = {"line_no": n, "kind": d.kind, "amount": d.amount, **_reason(d.reason)}
             out.append(base | decision)
-    return pa.Table.from_pylist(out, schema=LINE_SCHEMA)
+    return pa.Table.from_pylist(out, schema=CODED_LINE_SCHEMA)
+
+
+def _reason(text: str) -> dict[str, Any]:
+    code, args = code_of(text)
+    return {"reason": str.__str__(text), "reason_code": code, "reason_args": args}

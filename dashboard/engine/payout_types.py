@@ -102,6 +102,22 @@ class AgentFacts:
     complaints: int = 0
 
 
+# Every kind of line of the audit trail: a payment or reversal, then a decision of each rule.
+KINDS = (
+    "payment",
+    "reversal",
+    "commission",
+    "band",
+    "compliance",
+    "team_pool",
+    "early_bonus",
+    "carry_in",
+    "carry_out",
+    "cap",
+    "payout",
+)
+
+
 @dataclass(frozen=True)
 class Decision:
     """One line of the audit trail that is not a payment: a rule applied, and why."""
@@ -109,7 +125,7 @@ class Decision:
     kind: str  # commission, band, compliance, team_pool, early_bonus, carry_in, carry_out,
     # cap, payout
     amount: Decimal | None
-    reason: str
+    reason: str  # a dashboard.messages.Message: English, with its code for other languages
 
 
 @dataclass(frozen=True)

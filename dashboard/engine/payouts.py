@@ -29,6 +29,7 @@ from dashboard.engine.payout_types import (
     pct,
 )
 from dashboard.engine.plans import ComplianceRule, EarlyBonus, Plan, PlanBook, Tiers
+from dashboard.messages import Message
 
 __all__ = [
     "Agent",
@@ -68,19 +69,28 @@ def base_commission(
     if plan.tiers is None:
         rate = plan.rate if plan.rate is not None else Decimal(0)
         amount = cents(rate * basis)
-        why = f"fixed rate {pct(rate)} x basis {money(basis)} = {money(amount)}"
+        why = Message("payout.fixed_rate", rate=pct(rate), basis=money(basis), amount=money(amount))
         return amount, rate, None, [Decision("commission", amount, why)]
     tiers = plan.tiers
     value = Decimal(tasks) if tiers.metric == "tasks" else basis
-    shown = f"tasks {tasks}" if tiers.metric == "tasks" else f"collected {money(basis)}"
+    shown = (
+        Message("payout.shown_tasks", tasks=str(tasks))
+        if tiers.metric == "tasks"
+        else Message("payout.shown_collected", amount=money(basis))
+    )
     top = _level_index(tiers, value)
     level = tiers.levels[top]
     if tiers.mode == "retroactive" or basis <= 0:
         amount = cents(level.rate * basis)
-        start = level.min if tiers.metric == "tasks" else money(level.min)
-        why = (
-            f"{shown}: level from {start} applies ({tiers.mode}); {pct(level.rate)} x basis "
-            f"{money(basis)} = {money(amount)}"
+        start = str(level.min) if tiers.metric == "tasks" else money(level.min)
+        why = Message(
+            "payout.level_applies",
+            shown=shown,
+            start=start,
+            mode=Message(f"payout.mode_{tiers.mode}"),
+            rate=pct(level.rate),
+            basis=money(basis),
+            amount=money(amount),
         )
         return amount, level.rate, level.min, [Decision("commission", amount, why)]
     decisions: list[Decision] = []
@@ -90,27 +100,31 @@ def base_commission(
         portion = (min(basis, upper) if upper is not None else basis) - lvl_i.min
         band_amount = cents(lvl_i.rate * portion)
         total += band_amount
-        if upper is None:
-            band = f"above {money(lvl_i.min)}"
-        else:
-            band = f"{money(lvl_i.min)} to {money(upper)}"
-        decisions.append(
-            Decision(
-                "band",
-                band_amount,
-                f"band {band}: {pct(lvl_i.rate)} x {money(portion)} = {money(band_amount)}",
-            )
+        band = band_span(lvl_i.min, upper)
+        why = Message(
+            "payout.band",
+            band=band,
+            rate=pct(lvl_i.rate),
+            portion=money(portion),
+            amount=money(band_amount),
         )
+        decisions.append(Decision("band", band_amount, why))
     decisions.insert(
         0,
         Decision(
             "commission",
             total,
-            f"{shown}: marginal tiers, each band at its own rate; sum of "
-            f"{len(decisions)} band(s) = {money(total)}",
+            Message("payout.marginal", shown=shown, n=len(decisions), amount=money(total)),
         ),
     )
     return total, level.rate, level.min, decisions
+
+
+def band_span(low: Decimal, high: Decimal | None) -> Message:
+    """A band of a marginal tier in words: ``0.00 to 50,000.00``, ``above 100,000.00``."""
+    if high is None:
+        return Message("payout.band_above", low=money(low))
+    return Message("payout.band_range", low=money(low), high=money(high))
 
 
 def compliance_factor(rule: ComplianceRule | None, violations: int, complaints: int) -> Decimal:
@@ -154,13 +168,13 @@ def team_shares(
         pool_cfg = book.teams.get(team)
         if pool_cfg is None:
             for i in ids:
-                out[i] = (ZERO, Decision("team_pool", ZERO, f"team {team} has no team pool"))
+                why = Message("payout.team_no_pool", team=team)
+                out[i] = (ZERO, Decision("team_pool", ZERO, why))
             continue
         net = sum((bases.get(i, ZERO) for i in ids), ZERO)
         if net < pool_cfg.target:
-            why = (
-                f"team {team} collected {money(net)}, below its target "
-                f"{money(pool_cfg.target)}: no pool"
+            why = Message(
+                "payout.team_below", team=team, net=money(net), target=money(pool_cfg.target)
             )
             for i in ids:
                 out[i] = (ZERO, Decision("team_pool", ZERO, why))
@@ -171,13 +185,18 @@ def team_shares(
         positive = sum((max(v, ZERO) for v in weights.values()), ZERO)
         for i in ids:
             own = max(weights[i], ZERO)
-            why = (
-                f"team {team} collected {money(net)} >= target {money(pool_cfg.target)}: pool "
-                f"{pct(pool_cfg.pool_rate)} = {money(pool)}; share {money(own)} / "
-                f"{money(positive)} of the members' positive bases = {money(shares[i])}"
-                " (largest remainder to the cent)"
+            share_why = Message(
+                "payout.team_share",
+                team=team,
+                net=money(net),
+                target=money(pool_cfg.target),
+                rate=pct(pool_cfg.pool_rate),
+                pool=money(pool),
+                own=money(own),
+                positive=money(positive),
+                share=money(shares[i]),
             )
-            out[i] = (shares[i], Decision("team_pool", shares[i], why))
+            out[i] = (shares[i], Decision("team_pool", shares[i], share_why))
     return out
 
 
@@ -199,30 +218,21 @@ def target_held_since(
 def early_bonus(bonus: EarlyBonus | None, period: Period, facts: AgentFacts) -> Decision:
     """Rule 4: the bonus if the target was reached (and held) early enough."""
     if bonus is None:
-        return Decision("early_bonus", ZERO, "the plan has no early-completion bonus")
+        return Decision("early_bonus", ZERO, Message("payout.no_early_bonus"))
     day = target_held_since(facts.daily, bonus.target, period.first_day)
-    need = f"at least {bonus.days_before_end} day(s) before {period.last_day.isoformat()}"
-    if day is None:
-        return Decision(
-            "early_bonus",
-            ZERO,
-            f"collected {money(facts.basis)}, target {money(bonus.target)} not reached "
-            "(or not held to the period's end): no bonus",
-        )
-    before = (period.last_day - day).days
-    if before >= bonus.days_before_end:
-        return Decision(
-            "early_bonus",
-            cents(bonus.amount),
-            f"target {money(bonus.target)} reached on {day.isoformat()}, {before} day(s) before "
-            f"the period's last day ({need}): bonus {money(bonus.amount)}",
-        )
-    return Decision(
-        "early_bonus",
-        ZERO,
-        f"target {money(bonus.target)} reached on {day.isoformat()}, only {before} day(s) "
-        f"before the period's last day (needs {need}): no bonus",
+    need = Message(
+        "payout.early_need", days=bonus.days_before_end, last_day=period.last_day.isoformat()
     )
+    target = money(bonus.target)
+    if day is None:
+        why = Message("payout.early_not_reached", basis=money(facts.basis), target=target)
+        return Decision("early_bonus", ZERO, why)
+    before = (period.last_day - day).days
+    reached = {"target": target, "day": day.isoformat(), "before": before, "need": need}
+    if before >= bonus.days_before_end:
+        why = Message("payout.early_bonus", **reached, amount=money(bonus.amount))
+        return Decision("early_bonus", cents(bonus.amount), why)
+    return Decision("early_bonus", ZERO, Message("payout.early_too_late", **reached))
 
 
 def agent_payout(
@@ -240,9 +250,7 @@ def agent_payout(
         after = base
     elif base <= 0:
         after = base
-        decisions.append(
-            Decision("compliance", ZERO, "no compliance factor on a commission <= 0 (clawback)")
-        )
+        decisions.append(Decision("compliance", ZERO, Message("payout.no_compliance_clawback")))
     else:
         after = cents(base * factor)
         rule = plan.compliance
@@ -250,10 +258,18 @@ def agent_payout(
             Decision(
                 "compliance",
                 after - base,
-                f"{facts.violations} violation(s), {facts.complaints} complaint(s) in "
-                f"{facts.contacts} contact(s): factor max({rule.floor}, 1 - "
-                f"{rule.per_violation} x {facts.violations} - {rule.per_complaint} x "
-                f"{facts.complaints}) = {factor}; {money(base)} x {factor} = {money(after)}",
+                Message(
+                    "payout.compliance",
+                    violations=facts.violations,
+                    complaints=facts.complaints,
+                    contacts=facts.contacts,
+                    floor=str(rule.floor),
+                    per_violation=str(rule.per_violation),
+                    per_complaint=str(rule.per_complaint),
+                    factor=str(factor),
+                    base=money(base),
+                    after=money(after),
+                ),
             )
         )
     share, share_why = team_share
@@ -263,7 +279,7 @@ def agent_payout(
     carried = cents(carried_in)
     if carried:
         decisions.append(
-            Decision("carry_in", carried, f"deficit carried in from before: {money(carried)}")
+            Decision("carry_in", carried, Message("payout.carry_in", amount=money(carried)))
         )
     total = after + share + bonus + carried
     cap_applied = False
@@ -273,8 +289,7 @@ def agent_payout(
             Decision(
                 "carry_out",
                 total,
-                f"total {money(total)} is below zero: pays 0.00; the deficit is carried "
-                f"to {period.next()}",
+                Message("payout.carry_out", total=money(total), next=str(period.next())),
             )
         )
     else:
@@ -283,20 +298,32 @@ def agent_payout(
             payout, cap_applied = plan.cap, True
             decisions.append(
                 Decision(
-                    "cap", plan.cap - total, f"total {money(total)} capped at {money(plan.cap)}"
+                    "cap",
+                    plan.cap - total,
+                    Message("payout.capped", total=money(total), cap=money(plan.cap)),
                 )
             )
         elif plan.cap is not None:
             decisions.append(
-                Decision("cap", ZERO, f"total {money(total)} within the cap {money(plan.cap)}")
+                Decision(
+                    "cap",
+                    ZERO,
+                    Message("payout.within_cap", total=money(total), cap=money(plan.cap)),
+                )
             )
     decisions.append(
         Decision(
             "payout",
             payout,
-            f"total = commission {money(after)} + team share {money(share)} + early bonus "
-            f"{money(bonus)} + carried in {money(carried)} = {money(total)}; "
-            f"payout {money(payout)}",
+            Message(
+                "payout.payout",
+                after=money(after),
+                share=money(share),
+                bonus=money(bonus),
+                carried=money(carried),
+                total=money(total),
+                payout=money(payout),
+            ),
         )
     )
     return AgentPayout(
@@ -350,7 +377,7 @@ def compute_period(
     with localcontext(prec=EXACT_DIGITS):
         bases = {a.agent_id: facts.get(a.agent_id, AgentFacts()).basis for a in roster}
         shares = team_shares(book, roster, bases)
-        no_team = (ZERO, Decision("team_pool", ZERO, "the agent is in no team"))
+        no_team = (ZERO, Decision("team_pool", ZERO, Message("payout.no_team")))
         return [
             agent_payout(
                 period,

@@ -783,4 +783,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "原始行及其行号与原因（个人信息已脱敏）：修改后可直接重新上传，行号与原因列会被忽略。",
     ),
     "data.undo_none": ("No import holds rows to undo.", "没有可撤销的导入。"),
+    # Issue 10, payout texts (the i10-zh2 block): a payout row's status beside an approval
+    "status.not in the approval": ("not in the approval", "不在审批范围内"),
 }

@@ -5,7 +5,10 @@ The figures, the approval and the files are the engine's (``payout_report``, ``a
 ``approve`` / ``statements`` produce them: the About sheet is ``exports.about_sheet``, the
 statement status ``approvals.status_line``, approving ``approvals.approve_period``. This
 module gathers them into one cached, picklable view per (database version, period, plan
-file, preset) and turns files into bytes for download.
+file, preset) and turns files into bytes for download. The view holds the engine's texts as
+Messages (dashboard/messages.py), so one cached view serves both languages: the page and the
+files render them in the session's language (``lang``), with the app's column labels as the
+files' headers in Chinese.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import streamlit as st
@@ -22,21 +24,21 @@ import streamlit as st
 from dashboard import scratch
 from dashboard.engine import approvals
 from dashboard.engine.approvals import Approval, reopen
-from dashboard.engine.exports import about_sheet, save_xlsx
+from dashboard.engine.exports import about_sheet, save_xlsx, write_csv
 from dashboard.engine.payout_report import payout_lines, payout_report
 from dashboard.engine.payout_statements import (
     PdfUnavailable,
     Statement,
     find_cjk_font,
-    plan_in_words,
     statement_html,
     statement_pdf,
     write_statements,
 )
 from dashboard.engine.payout_types import Period
-from dashboard.engine.plans import PlanBook, default_plans_path, load_plans
+from dashboard.engine.plans import default_plans_path, load_plans
 from dashboard.paths import CONFIG, SAMPLE_DATA
 from dashboard.ui import data
+from dashboard.ui.catalogue import CATALOGUE
 
 
 @dataclass(frozen=True)
@@ -47,15 +49,15 @@ class PayoutView:
     approval: Approval | None
     table: pa.Table  # payout_report's REPORT_SCHEMA: one row per agent
     lines: pa.Table  # the audit trail (as approved, when approved)
-    notes: tuple[str, ...]
-    about: tuple[tuple[str, str], ...]
-    rules: dict[str, tuple[str, ...]]  # agent_id -> the plan in words
+    notes: tuple[str, ...]  # Messages
+    about: tuple[tuple[str, str], ...]  # Messages and values
+    rules: dict[str, tuple[str, ...]]  # agent_id -> the plan in words (Messages)
     plans_source: str
     plans_sha256: str
 
     @property
     def status_line(self) -> str:
-        """The status printed on statements (English, as the CLI writes it)."""
+        """The status printed on statements (a Message, as the CLI writes it)."""
         return approvals.status_line(self.approval)
 
 
@@ -77,13 +79,12 @@ def _looks_like_plans(path: Path) -> bool:
         return False
 
 
-def _rules(book: PlanBook, rows: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
-    out = {}
-    for r in rows:
-        plan = book.plans.get(r["plan"]) if r.get("plan") else None
-        plan = plan or book.plan_for(None)
-        out[r["agent_id"]] = tuple(plan_in_words(plan, book.teams.get(r.get("team") or "")))
-    return out
+def headers(lang: str) -> dict[str, str] | None:
+    """Column name -> header of a downloaded file: the column labels in Chinese, None (the
+    canonical column names, as the CLI writes them) in English."""
+    if lang != "zh":
+        return None
+    return {k.removeprefix("col."): zh for k, (_, zh) in CATALOGUE.items() if k.startswith("col.")}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -100,7 +101,6 @@ def _view(
     with data.connection(Path(db)) as con:
         report = payout_report(con, p, book, preset)
         lines, _ = payout_lines(con, p, book, None, preset, run=report.run)
-    rows = report.table.to_pylist()
     return PayoutView(
         period=period,
         approval=report.approval,
@@ -108,7 +108,7 @@ def _view(
         lines=lines,
         notes=report.notes,
         about=about_sheet(report, book),
-        rules=_rules(book, rows),
+        rules=report.rules,  # as approved, for an approved period (as the CLI's statements)
         plans_source=book.source,
         plans_sha256=book.sha256,
     )
@@ -140,19 +140,27 @@ def reopen_period(period: str, by: str, reason: str) -> Approval:
         return reopen(con, Period.parse(period), by, reason)
 
 
-def xlsx_bytes(v: PayoutView) -> bytes:
-    """The payroll workbook (Payouts, Lines, About), as ``report payouts --format xlsx``."""
+def xlsx_bytes(v: PayoutView, lang: str = "en") -> bytes:
+    """The payroll workbook (Payouts, Lines, About), as ``report payouts --format xlsx
+    --lang LANG``."""
     with scratch.folder("xlsx") as tmp:
         path = tmp / "payouts.xlsx"
-        save_xlsx(v.table, v.lines, path, v.about)
+        save_xlsx(v.table, v.lines, path, v.about, lang, headers(lang))
         return path.read_bytes()
 
 
-def statement(v: PayoutView, agent_id: str) -> Statement:
-    """One agent's statement: figures, audit lines, the plan in words."""
+def csv_bytes(v: PayoutView, lang: str = "en") -> bytes:
+    """The payouts as CSV for Excel (UTF-8 with BOM), as ``report payouts --format csv``."""
+    buf = io.StringIO()
+    write_csv(v.table, buf, lang, headers(lang))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def statement(v: PayoutView, agent_id: str, lang: str = "en") -> Statement:
+    """One agent's statement: figures, audit lines, the plan in words, in ``lang``."""
     row = next(r for r in v.table.to_pylist() if r["agent_id"] == agent_id)
     lines = [ln for ln in v.lines.to_pylist() if ln["agent_id"] == agent_id]
-    return Statement(v.period, v.status_line, row, lines, v.rules.get(agent_id, ()))
+    return Statement(v.period, v.status_line, row, lines, v.rules.get(agent_id, ()), lang)
 
 
 def agent_lines(v: PayoutView, agent_id: str) -> pa.Table:
@@ -161,28 +169,28 @@ def agent_lines(v: PayoutView, agent_id: str) -> pa.Table:
     return v.lines.filter(pa.array(mask, pa.bool_()))
 
 
-def statement_html_bytes(v: PayoutView, agent_id: str) -> bytes:
+def statement_html_bytes(v: PayoutView, agent_id: str, lang: str = "en") -> bytes:
     """The agent's statement as a self-contained HTML file."""
-    return statement_html(statement(v, agent_id)).encode("utf-8")
+    return statement_html(statement(v, agent_id, lang)).encode("utf-8")
 
 
-def statement_pdf_bytes(v: PayoutView, agent_id: str) -> bytes | None:
+def statement_pdf_bytes(v: PayoutView, agent_id: str, lang: str = "en") -> bytes | None:
     """The agent's statement as PDF, or None when no font can draw its text."""
     with scratch.folder("pdf") as tmp:
         path = tmp / "statement.pdf"
         try:
-            statement_pdf(statement(v, agent_id), path, find_cjk_font())
+            statement_pdf(statement(v, agent_id, lang), path, find_cjk_font())
         except PdfUnavailable:
             return None
         return path.read_bytes()
 
 
-def statements_zip(v: PayoutView) -> bytes:
-    """Every agent's statement (HTML and, where possible, PDF) in one zip file."""
+def statements_zip(v: PayoutView, lang: str = "en") -> bytes:
+    """Every agent's statement (HTML and, where possible, PDF) in one zip file, in ``lang``."""
     rows = v.table.to_pylist()
     with scratch.folder("statements") as tmp:
         written, _ = write_statements(
-            v.period, v.status_line, rows, v.lines.to_pylist(), v.rules, tmp
+            v.period, v.status_line, rows, v.lines.to_pylist(), v.rules, tmp, lang=lang
         )
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

@@ -17,9 +17,10 @@ import streamlit as st
 from dashboard import scratch
 from dashboard.engine.approvals import ApprovalRefused
 from dashboard.engine.plans import load_plans
+from dashboard.messages import Message, localise
 from dashboard.paths import ROOT
 from dashboard.ui import blocks, charts, choices, fmt, payouts, safe, tables
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import lang, t
 from dashboard.ui.payouts import PayoutView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,17 +93,18 @@ def summary(v: PayoutView, rows: pa.Table | None = None) -> None:
         items.append((t("pay.adjustments"), adjust, "money_change"))
     blocks.metric_row(items)
     with st.expander(safe.t("pay.notes", n=len(v.notes)), expanded=a is not None):
-        st.markdown(safe.bullets(v.notes))
+        st.markdown(safe.bullets([localise(n, lang()) for n in v.notes]))
         st.caption(safe.t("pay.plan_file", source=v.plans_source, sha=v.plans_sha256[:12]))
 
 
 def downloads(v: PayoutView) -> None:
-    """Payroll workbook, CSV and every statement: built only when clicked."""
-    p = v.period
+    """Payroll workbook, CSV and every statement: built only when clicked, in the session's
+    language (taken now: the files are built outside the script run)."""
+    p, language = v.period, lang()
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         t("pay.xlsx"),
-        data=lambda: payouts.xlsx_bytes(v),
+        data=lambda: payouts.xlsx_bytes(v, language),
         file_name=f"payouts_{p}.xlsx",
         mime=XLSX,
         on_click="ignore",
@@ -111,7 +113,7 @@ def downloads(v: PayoutView) -> None:
     )
     c2.download_button(
         t("pay.csv"),
-        data=lambda: tables.csv_bytes(v.table),
+        data=lambda: payouts.csv_bytes(v, language),
         file_name=f"payouts_{p}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -120,7 +122,7 @@ def downloads(v: PayoutView) -> None:
     )
     c3.download_button(
         t("pay.zip"),
-        data=lambda: payouts.statements_zip(v),
+        data=lambda: payouts.statements_zip(v, language),
         file_name=f"statements_{p}.zip",
         mime="application/zip",
         on_click="ignore",
@@ -193,13 +195,13 @@ def statement(v: PayoutView, agent: str | None) -> None:
     if agent is None:
         st.info(safe.t("pay.none_shown", period=v.period))
         return
-    stem = f"statement_{v.period}_{agent}"
+    stem, language = f"statement_{v.period}_{agent}", lang()
     left, right = st.columns([1, 2])
     with left:
         blocks.statement_figures(tables.where(v.table, agent_id=agent).to_pylist()[0])
         st.download_button(
             t("pay.html"),
-            data=lambda: payouts.statement_html_bytes(v, agent),
+            data=lambda: payouts.statement_html_bytes(v, agent, language),
             file_name=f"{stem}.html",
             mime="text/html",
             on_click="ignore",
@@ -208,7 +210,7 @@ def statement(v: PayoutView, agent: str | None) -> None:
         )
         st.download_button(
             t("pay.pdf"),
-            data=lambda: payouts.statement_pdf_bytes(v, agent) or b"",
+            data=lambda: payouts.statement_pdf_bytes(v, agent, language) or b"",
             file_name=f"{stem}.pdf",
             mime="application/pdf",
             on_click="ignore",
@@ -220,7 +222,13 @@ def statement(v: PayoutView, agent: str | None) -> None:
         key = ("line_no", "kind", "payment_date", "amount", "account_id")
         tables.show(lines, name=f"payout_lines_{v.period}_{agent}", key=key, height=360)
         with st.expander(t("pay.rules")):
-            st.markdown(safe.bullets(v.rules.get(agent, ())))
+            st.markdown(safe.bullets([localise(r, lang()) for r in v.rules.get(agent, ())]))
+
+
+def refusal(exc: Exception) -> str:
+    """Why the engine refused, in the session's language (its Message, when it has one)."""
+    first = exc.args[0] if exc.args else None
+    return localise(first, lang()) if isinstance(first, Message) else str(exc)
 
 
 def approval(v: PayoutView, plans: Path) -> None:
@@ -235,7 +243,7 @@ def approval(v: PayoutView, plans: Path) -> None:
                 try:
                     payouts.approve_period(v.period, plans, by)
                 except ApprovalRefused as exc:
-                    st.error(safe.t("pay.refused", detail=str(exc)))
+                    st.error(safe.t("pay.refused", detail=refusal(exc)))
                     return
                 st.rerun()
         return
@@ -252,6 +260,6 @@ def approval(v: PayoutView, plans: Path) -> None:
             try:
                 payouts.reopen_period(v.period, by, reason)
             except ApprovalRefused as exc:
-                st.error(safe.t("pay.refused", detail=str(exc)))
+                st.error(safe.t("pay.refused", detail=refusal(exc)))
                 return
             st.rerun()

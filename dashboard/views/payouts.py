@@ -34,7 +34,7 @@ with page.guard():
     try:
         view = payouts.view(period, Path(plans))
     except (PlanFileError, PayoutInputError) as exc:
-        st.error(safe.t("pay.cannot", detail=str(exc)))
+        st.error(safe.t("pay.cannot", detail=payouts_page.refusal(exc)))
         st.stop()
     shown = payouts_page.rows_for(view.table, teams=f.teams, agents=f.agents)
     payouts_page.summary(view, shown)

@@ -103,3 +103,10 @@ alter table payout_approved alter column cap set data type decimal(38, 2);
 alter table payout_approved alter column payout set data type decimal(38, 2);
 alter table payout_approved alter column carry_out set data type decimal(38, 2);
 alter table payout_approved_lines alter column amount set data type decimal(38, 2);
+
+-- The codes and values of the approved texts (dashboard/messages.py), to render them in the
+-- reader's language; null on rows approved before texts had codes (shown as stored).
+alter table payout_approved_lines add column if not exists reason_code varchar;
+alter table payout_approved_lines add column if not exists reason_args varchar;
+alter table payout_approved_rules add column if not exists rule_code varchar;
+alter table payout_approved_rules add column if not exists rule_args varchar;
