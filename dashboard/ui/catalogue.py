@@ -713,6 +713,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kind.payments": ("payments", "还款"),
     "kind.agents": ("agents", "催收员"),
     "kind.contacts": ("contacts", "催收记录"),
+    # Why a payment counts for an agent (queries/derived/payments_credited.sql); English
+    # keeps the engine's words.
+    "credit_rule.given": ("given", "文件指定"),
+    "credit_rule.account_snapshot": ("account_snapshot", "按账户当期快照"),
+    "credit_rule.account_earliest_snapshot": ("account_earliest_snapshot", "按账户最早快照"),
+    "credit_rule.none": ("none", "无归属"),
+    "credit_rule.reversed_payment_agent": ("reversed_payment_agent", "随被冲正的还款"),
+    "credit_rule.unmatched_reversal": ("unmatched_reversal", "未匹配的冲正"),
     "kindname.accounts": ("accounts", "账户"),
     "kindname.payments": ("payments", "还款"),
     "kindname.agents": ("agents", "催收员"),

@@ -45,6 +45,7 @@ VALUE_LABELS = {
     "next_status": "status",
     "kind": "kind",
     "direction": "direction",
+    "credit_rule": "credit_rule",
 }
 FACTOR_COLUMNS = {"compliance_factor"}
 PLAN_RATE_COLUMNS = {"rate"}  # a plan's commission rate: two decimals (fmt.plan_rate)
