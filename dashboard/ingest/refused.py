@@ -33,9 +33,11 @@ from dashboard.engine.exports import neutralise
 from dashboard.ingest.kinds import Kind, match_headers
 from dashboard.ingest.reader import MAX_LINE_BYTES, SourceFile
 from dashboard.ingest.stage import scratch_connection
+from dashboard.messages import render_table
 
 PLAIN_NUMBER = re.compile(r"\s*[-+]?[0-9][0-9,]*(\.[0-9]+)?\s*")
 LINE, REASON = "line", "reason"
+LIST_SEPARATOR = {"zh": "；"}  # between the reasons of one line (English: "; ")
 
 
 def _masks(kind: Kind, headers: list[str], user_map: Mapping[str, str] | None) -> dict[int, str]:
@@ -90,10 +92,7 @@ def refused_rows(
         workdir: the import's private folder (for the masking connection's spill files).
         user_map: the header mapping the import used (which columns are personal).
     """
-    reasons: dict[int, list[str]] = defaultdict(list)
-    for p in problems.select(["line", "reason"]).to_pylist():
-        if p["line"] is not None and p["reason"] not in reasons[p["line"]]:
-            reasons[p["line"]].append(p["reason"])
+    reasons = _reasons_by_line(problems)
     headers = list(source.headers)
     names = [*headers]
     for extra in (LINE, REASON):
@@ -134,6 +133,32 @@ def refused_rows(
     schema = pa.schema([(c, pa.string()) for c in columns] + [(names[-2], pa.int64()),
                         (names[-1], pa.string())])  # fmt: skip
     return pa.table(data, schema=schema)
+
+
+def _reasons_by_line(problems: pa.Table) -> dict[int, list[str]]:
+    """Each line's distinct reasons, in their order."""
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for p in problems.select(["line", "reason"]).to_pylist():
+        if p["line"] is not None and p["reason"] not in reasons[p["line"]]:
+            reasons[p["line"]].append(p["reason"])
+    return reasons
+
+
+def in_language(refused: pa.Table, problems: pa.Table, lang: str) -> pa.Table:
+    """``refused`` (from ``refused_rows``) with its reasons in ``lang``: the problems' message
+    codes rendered (``messages.render_table``); English is what the importer wrote."""
+    if lang == "en" or refused.num_rows == 0:
+        return refused
+    reasons = _reasons_by_line(render_table(problems, lang))
+    line_col, reason_col = refused.num_columns - 2, refused.num_columns - 1
+    lines = refused.column(line_col).to_pylist()
+    written = refused.column(reason_col).to_pylist()
+    joined = [
+        LIST_SEPARATOR.get(lang, "; ").join(reasons[n]) if reasons.get(n) else w
+        for n, w in zip(lines, written, strict=True)
+    ]
+    name = refused.column_names[reason_col]
+    return refused.set_column(reason_col, name, pa.array(joined, pa.string()))
 
 
 def _apply_masks(

@@ -20,9 +20,9 @@ import streamlit as st
 from dashboard.ingest.importer import SHRINK_MESSAGE, ImportResult, UndoRefused
 from dashboard.ingest.kinds import KINDS
 from dashboard.ingest.mappings import forget_mapping, list_mappings
-from dashboard.ingest.refused import to_csv
+from dashboard.ingest.refused import in_language, to_csv
 from dashboard.ui import data, imports, safe, tables
-from dashboard.ui.i18n import engine_table, engine_text, label, t
+from dashboard.ui.i18n import engine_table, engine_text, label, lang, t
 
 STATE = "data_batch"  # {"uploads", "result", "needs", "as_of", "strict", "user"}
 GEN = "uploader_gen"
@@ -173,7 +173,8 @@ def result_section() -> None:
                 if f.refused_rows is not None and f.refused_rows.num_rows:
                     st.download_button(
                         safe.t("data.download_refused", n=f"{f.refused_rows.num_rows:,}"),
-                        data=to_csv(f.refused_rows),  # in memory: never a file on the server
+                        # in memory: never a file on the server; reasons in the page's language
+                        data=to_csv(in_language(f.refused_rows, f.problems, lang())),
                         file_name=f"{_stem(f.file_name)}.refused.csv",
                         mime="text/csv",
                         key=f"refused_rows_{n}",

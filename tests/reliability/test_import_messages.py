@@ -197,3 +197,29 @@ def test_the_refused_rows_file_holds_the_original_rows_to_fix_and_import_again(
     ]
     assert_invariants(base_db)
     record("pii_sources", 1)
+
+
+def test_the_refused_rows_download_gives_its_reasons_in_the_pages_language(
+    base_db: Path, tmp_path: Path
+) -> None:
+    from dashboard.ingest.importer import FileSpec, import_files
+    from dashboard.ingest.refused import in_language
+
+    # Line 2: two decimals too many; line 3: no date; line 4 fine.
+    text = (PAY_HEADER + "Z1,A1,2026-10-05,12.345,,cash,\n" + "Z2,A1,someday,10.00,,cash,\n"
+            + "Z3,A1,2026-10-06,10.00,,cash,\n")  # fmt: skip
+    result = import_files([FileSpec(write(tmp_path, "zh.csv", text), "payments")], db_path=base_db)
+    f = result.files[0]
+    assert f.refused_rows is not None and f.problems is not None
+    english = in_language(f.refused_rows, f.problems, "en").to_pylist()
+    chinese = in_language(f.refused_rows, f.problems, "zh").to_pylist()
+    assert [r["line"] for r in chinese] == [2, 3]
+    # The catalogue's Chinese templates (dashboard/messages.py), filled in by hand.
+    assert chinese[0]["reason"] == "amount 的值 '12.345' 超过两位小数", chinese[0]
+    assert chinese[1]["reason"] == "payment_date 的值 'someday' 不是日期（应为 YYYY-MM-DD）"
+    assert english[0]["reason"] == "amount '12.345' has more than two decimal places"
+    # Everything but the reason is the file's own row, in both languages.
+    assert [{k: v for k, v in r.items() if k != "reason"} for r in chinese] == [
+        {k: v for k, v in r.items() if k != "reason"} for r in english
+    ]
+    assert_invariants(base_db)
