@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,24 @@ class CliResult:
     code: int
     out: str
     err: str
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample data loaded once per test process; tests that write use a copy
+    (``on_sample``), read commands may read it as it is."""
+    from tests.e2e.sample import build_sample_db
+
+    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+
+
+@pytest.fixture
+def on_sample(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the sample database, which the app (``DASHBOARD_DB``) opens."""
+    path = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, path)
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return path
 
 
 @pytest.fixture

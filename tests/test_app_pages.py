@@ -7,7 +7,6 @@ message, not a traceback.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.e2e.sample import bucket_counts, build_sample_db, money, net_collected
+from tests.e2e.sample import bucket_counts, money, net_collected
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -31,19 +30,6 @@ TITLES = {
     "payouts": ("Payouts", "佣金"),
     "data": ("Data", "数据"),
 }
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("app") / "sample.duckdb")
-
-
-@pytest.fixture
-def on_sample(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "db.duckdb"
-    shutil.copy(sample_db, path)
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    return path
 
 
 @pytest.fixture

@@ -12,15 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ingest.importer import FileSpec, import_files
-from tests.e2e.sample import build_sample_db
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("payouts") / "sample.duckdb")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -23,24 +22,9 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.e2e.sample import build_sample_db
-
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
 Y = "¥"
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("screen") / "sample.duckdb")
-
-
-@pytest.fixture
-def on_sample(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "db.duckdb"
-    shutil.copy(sample_db, path)
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    return path
 
 
 def cli(db: Path, *args: str) -> list[dict[str, str]]:

@@ -18,7 +18,6 @@ import io
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -33,25 +32,12 @@ from streamlit.testing.v1 import AppTest
 from dashboard.ui.catalogue import CATALOGUE
 from dashboard.ui.choices import CHOICES
 from dashboard.ui.filters import PRESETS, preset_window, snapshot_for
-from tests.e2e.sample import bucket_counts, build_sample_db, money, net_collected
+from tests.e2e.sample import bucket_counts, money, net_collected
 from tests.e2e.test_selection import collected_by, roll_cell_count
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
 NOT_HERE = "Not used on this page."
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("selection") / "sample.duckdb")
-
-
-@pytest.fixture
-def on_sample(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "db.duckdb"
-    shutil.copy(sample_db, path)
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    return path
 
 
 def open_page(page: str, query: dict[str, Any] | None = None) -> AppTest:

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app_pages import on_sample, open_page, sample_db  # noqa: F401 (fixtures)
+from tests.test_app_pages import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -132,7 +132,7 @@ def test_chinese_data_page_shows_refused_rows_in_chinese(
     assert any("2 个，表头有 7 个" in r for r in reasons), reasons
 
 
-def test_chinese_compliance_page_shows_details_in_chinese(on_sample: Path) -> None:  # noqa: F811
+def test_chinese_compliance_page_shows_details_in_chinese(on_sample: Path) -> None:
     at = open_page("compliance", {"lang": "中文"})
     assert not at.exception, [e.value for e in at.exception]
     details = column_texts(at, "detail")

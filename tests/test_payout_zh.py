@@ -24,7 +24,6 @@ from dashboard.engine.approvals import approve_period
 from dashboard.engine.payout_types import Period
 from dashboard.engine.plans import load_plans
 from dashboard.paths import SAMPLE_DATA
-from tests.e2e.sample import build_sample_db
 from tests.test_app_zh_engine import ENGLISH_RUN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,11 +58,6 @@ CREDIT_RULES = {
 
 def english(texts: list[str]) -> list[str]:
     return [t for t in texts if ENGLISH_RUN.search(t) or any(p in t for p in PAYOUT_PHRASES)]
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("payouts_zh") / "sample.duckdb")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ ones, the chosen window shaded on trends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -595,6 +595,33 @@ def stacked_by_rule(table: pa.Table, rules: Sequence[str], title: str) -> go.Fig
     return style.layout(fig, title=title)
 
 
+def _hatched_bar(
+    fig: go.Figure,
+    agents: list[str],
+    rows: list[dict[str, Any]],
+    amount: Callable[[dict[str, Any]], Decimal],
+    key: str,
+    colour: str,
+    shape: str,
+    fill: str,
+    meta: str,
+) -> None:
+    """A hatched bar per agent of ``amount`` (what is not paid: above the cap, a deficit)."""
+    fig.add_bar(
+        x=agents,
+        y=[float(amount(r)) for r in rows],
+        name=t(key),
+        marker={
+            "color": fill,
+            "line": {"color": colour, "width": 1},
+            "pattern": {"shape": shape, "fgcolor": colour, "size": 6},
+        },
+        hovertext=[f"{_name('', r['agent_id'])}: {t(key)} {fmt.money(amount(r))}" for r in rows],
+        hovertemplate=HOVER,
+        meta=meta,
+    )
+
+
 def payout_bars(table: pa.Table, title: str) -> go.Figure:
     """What each agent is paid, and what the plan did not pay: the paid amount solid, the
     part of the total above the cap hatched on top of it (cut, not paid), a negative total
@@ -637,36 +664,10 @@ def payout_bars(table: pa.Table, title: str) -> go.Figure:
         hovertemplate=HOVER,
         meta="paid",
     )
-    fig.add_bar(
-        x=agents,
-        y=[float(cut(r)) for r in rows],
-        name=t("pay.above_cap"),
-        marker={
-            "color": "rgba(199, 62, 29, 0.15)",
-            "line": {"color": style.BAD, "width": 1},
-            "pattern": {"shape": "/", "fgcolor": style.BAD, "size": 6},
-        },
-        hovertext=[
-            f"{_name('', r['agent_id'])}: {t('pay.above_cap')} {fmt.money(cut(r))}" for r in rows
-        ],
-        hovertemplate=HOVER,
-        meta="cut",
-    )
-    fig.add_bar(
-        x=agents,
-        y=[float(deficit(r)) for r in rows],
-        name=t("pay.deficit"),
-        marker={
-            "color": "rgba(127, 140, 141, 0.15)",
-            "line": {"color": style.CLOSED_COLOUR, "width": 1},
-            "pattern": {"shape": "x", "fgcolor": style.CLOSED_COLOUR, "size": 6},
-        },
-        hovertext=[
-            f"{_name('', r['agent_id'])}: {t('pay.deficit')} {fmt.money(deficit(r))}" for r in rows
-        ],
-        hovertemplate=HOVER,
-        meta="deficit",
-    )
+    above, grey = "rgba(199, 62, 29, 0.15)", "rgba(127, 140, 141, 0.15)"
+    _hatched_bar(fig, agents, rows, cut, "pay.above_cap", style.BAD, "/", above, "cut")
+    closed = style.CLOSED_COLOUR
+    _hatched_bar(fig, agents, rows, deficit, "pay.deficit", closed, "x", grey, "deficit")
     capped = [r for r in rows if r["cap"] is not None]
     fig.add_scatter(
         x=[_name("", r["agent_id"]) for r in capped],
