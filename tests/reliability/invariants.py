@@ -194,3 +194,22 @@ def derived_in_sync(db_path: Path) -> dict[str, int]:
         return out
     finally:
         con.close()
+
+
+def table_texts(db_path: Path) -> dict[str, str]:
+    """Every table and view of the database as text, one entry per table."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where not internal "
+                "union all select view_name from duckdb_views() where not internal"
+            ).fetchall()
+        ]
+        return {
+            n: "\n".join(str(r) for r in con.execute(f'select * from "{n}"').fetchall())
+            for n in names
+        }
+    finally:
+        con.close()

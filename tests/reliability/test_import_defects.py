@@ -40,7 +40,7 @@ from tests.reliability import hostile
 from tests.reliability.base import ACC_HEADER, LEAK_MARKERS, PAY_HEADER, PERSONAL
 from tests.reliability.conftest import ROOT, child_env, run_cli, soak_or
 from tests.reliability.figures import record
-from tests.reliability.invariants import assert_invariants, content
+from tests.reliability.invariants import assert_invariants, content, table_texts
 
 CONTACT_HEADER = (
     "contact_id,account_id,agent_id,contacted_at,channel,outcome,promise_amount,promise_date\n"
@@ -68,25 +68,6 @@ def imported(result: ImportResult) -> ImportResult:
         [(f.refused_whole, f.problems.to_pylist() if f.problems else None) for f in result.files],
     )
     return result
-
-
-def table_texts(db_path: Path) -> dict[str, str]:
-    """Every table and view of the database as text."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "select table_name from duckdb_tables() where not internal "
-                "union all select view_name from duckdb_views() where not internal"
-            ).fetchall()
-        ]
-        return {
-            n: "\n".join(str(r) for r in con.execute(f'select * from "{n}"').fetchall())
-            for n in names
-        }
-    finally:
-        con.close()
 
 
 def leaks(texts: dict[str, str]) -> dict[str, list[str]]:

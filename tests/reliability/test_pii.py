@@ -24,6 +24,7 @@ import pytest
 from dashboard.cli import build_parser, main
 from tests.reliability.base import ACC_HEADER, LEAK_MARKERS, PERSONAL
 from tests.reliability.figures import record
+from tests.reliability.invariants import table_texts
 
 NAME, PHONE, ID_NO = PERSONAL["names"][0], PERSONAL["phones"][0], PERSONAL["ids"][0]
 
@@ -73,25 +74,6 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
         return out + err
 
     return go
-
-
-def table_texts(db_path: Path) -> dict[str, str]:
-    """Every table and view of the database as text, one entry per table."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "select table_name from duckdb_tables() where not internal "
-                "union all select view_name from duckdb_views() where not internal"
-            ).fetchall()
-        ]
-        return {
-            n: "\n".join(str(r) for r in con.execute(f'select * from "{n}"').fetchall())
-            for n in names
-        }
-    finally:
-        con.close()
 
 
 def report_commands(db_path: Path, plans: Path, out: Path) -> list[tuple[str, ...]]:
