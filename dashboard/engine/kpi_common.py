@@ -8,7 +8,6 @@ unknown portfolio, an empty database) live here once, so the CLI and the app say
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,27 +23,49 @@ class ReportError(ValueError):
     """The report cannot run on this input; ``str(exc)`` says why, for a person."""
 
 
+DIMENSION_FIELDS = ("portfolios", "teams", "agents")
+DATE_FIELDS = ("date_from", "date_to", "as_of")
+
+
 @dataclass(frozen=True)
 class Filters:
-    """The shared filter set; an empty tuple means no filter on that dimension."""
+    """What a report is asked about: its dates and the portfolio/team/agent filters.
 
+    Every report takes one of these. Which dates it reads (a window ``date_from`` ..
+    ``date_to``, only ``date_to``, or ``as_of``) and what they mean is the report's own
+    (README.md, Reports; the registry in ``dashboard/reports.py`` declares it); None is the
+    report's default. An empty tuple means no filter on that dimension; several values mean
+    any of them. Sequences are kept as tuples, so a Filters is hashable (a cache key).
+    """
+
+    date_from: date | None = None
+    date_to: date | None = None
+    as_of: date | None = None
     portfolios: tuple[str, ...] = ()
     teams: tuple[str, ...] = ()
     agents: tuple[str, ...] = ()
 
-    @classmethod
-    def of(
-        cls, portfolios: Sequence[str] = (), teams: Sequence[str] = (), agents: Sequence[str] = ()
-    ) -> Filters:
-        return cls(tuple(portfolios), tuple(teams), tuple(agents))
+    def __post_init__(self) -> None:
+        for name in DIMENSION_FIELDS:
+            values = getattr(self, name)
+            if isinstance(values, str):  # Filters(agents="G1") would filter on "G" and "1"
+                raise TypeError(f"Filters.{name} takes a sequence of values, not {values!r}")
+            object.__setattr__(self, name, tuple(values))
+
+    def dates_given(self) -> tuple[str, ...]:
+        """The names of the date fields that are set."""
+        return tuple(n for n in DATE_FIELDS if getattr(self, n) is not None)
 
     def params(self) -> dict[str, list[str]]:
-        """The bound parameters every KPI query takes."""
+        """The bound parameters every KPI query takes (the three dimensions)."""
         return {
             "portfolios": list(self.portfolios),
             "teams": list(self.teams),
             "agents": list(self.agents),
         }
+
+
+ALL = Filters()  # no date given, no dimension filtered
 
 
 def snapshot_dates(con: duckdb.DuckDBPyConnection) -> list[date]:
@@ -116,19 +137,13 @@ def previous_window(date_from: date, date_to: date) -> tuple[date, date]:
         ) from exc
 
 
-def prepare(
-    con: duckdb.DuckDBPyConnection,
-    portfolios: Sequence[str],
-    teams: Sequence[str],
-    agents: Sequence[str],
-) -> Filters:
-    """The checked filter set of a report.
+def prepare(con: duckdb.DuckDBPyConnection, filters: Filters) -> Filters:
+    """The filters of a report, checked (and returned as they are).
 
     Raises:
         ReportError: the database holds no snapshot, or a filter value is unknown.
     """
     latest_snapshot(con)  # raises on an empty database
-    filters = Filters.of(portfolios, teams, agents)
     check_filters(con, filters)
     return filters
 
