@@ -14,12 +14,12 @@ import streamlit as st
 
 from dashboard.engine.payout_run import PayoutInputError
 from dashboard.engine.plans import PlanFileError
-from dashboard.ui import choices, data, page, payouts, payouts_page, safe
+from dashboard.ui import choices, page, payouts, payouts_page, reads, safe
 from dashboard.ui.i18n import t
 
 f = page.begin("payouts")
 with page.guard():
-    months = data.report("activity_months")[::-1]
+    months = reads.get("activity_months")[::-1]
     if not months:
         st.info(t("pay.no_activity"))
         st.stop()
