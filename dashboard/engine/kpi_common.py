@@ -1,6 +1,6 @@
 """What every KPI report shares: the filter set, report windows, and input checks.
 
-Reports take the same filters (portfolios, teams, agents) and the same kinds of dates; the
+Reports take one ``Filters`` (their dates and the portfolio, team and agent filters); the
 checks that turn bad input into a clear message (a window that ends before it starts, an
 unknown portfolio, an empty database) live here once, so the CLI and the app say the same.
 """
