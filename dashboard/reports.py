@@ -2,7 +2,8 @@
 
 A report is a name (its spelling everywhere: ``python -m dashboard report NAME``, the app's
 ``reads.report(NAME, ...)``, the README section, the golden file), an engine function
-``run(con, filters, **options) -> pa.Table``, its parameters (the dates of its ``Filters`` it
+``run(con, filters, **options) -> pa.Table`` (or, for a report that is one query file, the
+query's name: no engine function needed), its parameters (the dates of its ``Filters`` it
 reads, then its own options, each with a kind and a help text), the columns it can return,
 and the anchor of its section in README.md. ``dashboard.cli.report`` builds each report's
 options from its parameters; ``dashboard.ui.reads`` caches ``run``; ``tests/test_kpi_docs.py``
@@ -13,9 +14,9 @@ A report whose command line does more than print one table (the payouts: notes o
 an xlsx file, ``--lang``) gives a ``runner``: the CLI still builds its options from its
 parameters and hands the runner the parsed ``Call`` instead of printing ``run``'s table.
 
-Adding a report: a query file under queries/, its engine function taking ``(con, filters,
-**options)``, one ``Report`` entry below, its README section, and a golden file
-(``KPI_GOLDEN_UPDATE=1 pytest tests/test_kpi_golden.py``).
+Adding a report: a query file under queries/ (or an engine function taking ``(con, filters,
+**options)`` when the report is more than one query), one ``Report`` entry below, its README
+section, and a golden file (``KPI_GOLDEN_UPDATE=1 pytest tests/test_kpi_golden.py``).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.engine import kpi_breakdowns, kpis
-from dashboard.engine.kpi_common import ALL, DATE_FIELDS, DIMENSION_FIELDS, Filters
-from dashboard.engine.settings import default_settings
+from dashboard.engine.kpi_common import ALL, DATE_FIELDS, DIMENSION_FIELDS, Filters, run_query
+from dashboard.engine.settings import KpiSettings, default_settings
 
 Kind = Literal["date", "choice", "choices", "flag", "value"]
 Text = str | Callable[[], str]  # a callable is read when the parser is built (from settings)
@@ -92,7 +93,7 @@ class Report:
 
     name: str
     help: str
-    run: Callable[..., pa.Table] | None
+    run: Callable[..., pa.Table] | None = None
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = ()  # every column it can return, in the order they come out
     doc: str = ""  # the anchor of its section in README.md, e.g. "#buckets"
@@ -100,10 +101,21 @@ class Report:
     formats: tuple[str, ...] = ("csv", "json", "table")
     runner: Runner | None = None  # None: the CLI opens the database read-only and prints run
     description: str = ""  # the ``report NAME --help`` text; default from help and name
+    # A report that is one query file needs no engine function: ``query`` names the file, run
+    # binds the declared dates (``default_window``: From/To default to the latest snapshot's
+    # month), the dimensions, its options and what ``bind`` takes from the settings.
+    query: str = ""
+    default_window: bool = False
+    bind: Callable[[KpiSettings], Mapping[str, Any]] | None = None
 
     def __post_init__(self) -> None:
+        if self.query:
+            if self.run is not None:
+                raise ValueError(f"report {self.name}: a run function or a query, not both")
+            run = _query_runner(self.query, self.dates, self.default_window, self.bind)
+            object.__setattr__(self, "run", run)
         if self.run is None and self.runner is None:
-            raise ValueError(f"report {self.name}: needs a run function or a runner")
+            raise ValueError(f"report {self.name}: needs a run function, a query or a runner")
         if not self.doc.startswith("#"):
             raise ValueError(f"report {self.name}: doc is a README anchor, e.g. '#{self.name}'")
         names = [p.name for p in self.params]
@@ -146,6 +158,20 @@ class Report:
             return self.description
         sentence = f"{self.help[0].upper()}{self.help[1:]}"
         return f"{sentence}. Definitions: README.md, Reports > {self.name}."
+
+
+def _query_runner(
+    query: str,
+    dates: tuple[str, ...],
+    window: bool,
+    bind: Callable[[KpiSettings], Mapping[str, Any]] | None,
+) -> Callable[..., pa.Table]:
+    def run(con: duckdb.DuckDBPyConnection, filters: Filters = ALL, **options: Any) -> pa.Table:
+        settings = dict(bind(default_settings())) if bind else {}
+        params = {**settings, **options}
+        return run_query(con, query, filters, dates, window=window, params=params)
+
+    return run
 
 
 def _registry(*reports: Report) -> dict[str, Report]:

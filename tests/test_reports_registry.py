@@ -17,7 +17,8 @@ import pytest
 
 from dashboard import db, reports
 from dashboard.cli.report import add_report, call_of
-from dashboard.engine.kpi_common import Filters
+from dashboard.engine import kpi_breakdowns, kpis
+from dashboard.engine.kpi_common import Filters, ReportError
 from dashboard.reports import REPORTS, Call, Param, Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +112,42 @@ def test_run_is_the_engine_function_with_the_declared_options(sample_db: Path) -
     assert region.column_names[0] == "region"
 
 
+def test_a_report_that_is_one_query_needs_no_engine_function(sample_db: Path) -> None:
+    # Declared as a new KPI would be: the query file and one entry. It must give what the
+    # hand-written engine functions of the same queries give.
+    mix = Report(
+        "mix",
+        "contacts per channel and outcome",
+        query="kpi/contact_mix",
+        params=reports.WINDOW,
+        default_window=True,
+        columns=REPORTS["contact-mix"].columns,
+        doc="#contact-mix",
+    )
+    agents = Report(
+        "board",
+        "agents",
+        query="kpi/agents",
+        params=reports.WINDOW,
+        default_window=True,
+        bind=lambda cfg: {"rpc_outcomes": list(cfg.right_party_outcomes)},
+        doc="#agents",
+    )
+    team = Filters(date_from=date(2026, 7, 1), date_to=date(2026, 9, 30), teams=("T1",))
+    assert mix.run is not None and agents.run is not None
+    with db.connect(sample_db, read_only=True) as con:
+        for f in (Filters(), OCTOBER, team):
+            assert mix.run(con, f) == kpi_breakdowns.contact_mix(con, f), f
+            assert agents.run(con, f) == kpis.agents(con, f), f
+        assert mix.run(con, Filters()).num_rows > 0
+        with pytest.raises(ReportError, match="unknown team T9"):
+            mix.run(con, Filters(teams=("T9",)))
+        with pytest.raises(ReportError, match="is after"):
+            mix.run(con, Filters(date_from=date(2026, 10, 2), date_to=date(2026, 10, 1)))
+    with pytest.raises(ValueError, match="not both"):
+        Report("x", "x", kpis.agents, query="kpi/agents", doc="#x")
+
+
 def _parser(*entries: Report) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="report", exit_on_error=False)
     names = parser.add_subparsers(dest="report", required=True)
@@ -178,7 +215,7 @@ def test_a_report_with_its_own_runner_gets_the_parsed_call(
     ("changes", "message"),
     [
         ({"doc": "buckets"}, "doc is a README anchor"),
-        ({"run": None}, "needs a run function or a runner"),
+        ({"run": None}, "needs a run function, a query or a runner"),
         ({"params": (Param("as_of", "choice", "x"),)}, "dates are"),
         ({"params": (Param("when", "date", "x"),)}, "dates are"),
         ({"params": (Param("by", "flag", "x"), Param("by", "flag", "y"))}, "declared twice"),

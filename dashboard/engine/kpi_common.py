@@ -8,11 +8,14 @@ unknown portfolio, an empty database) live here once, so the CLI and the app say
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from dashboard import db
 
@@ -146,6 +149,40 @@ def prepare(con: duckdb.DuckDBPyConnection, filters: Filters) -> Filters:
     latest_snapshot(con)  # raises on an empty database
     check_filters(con, filters)
     return filters
+
+
+def run_query(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    filters: Filters,
+    dates: Sequence[str],
+    *,
+    window: bool = False,
+    params: Mapping[str, Any] | None = None,
+) -> pa.Table:
+    """A report that is one query file: its filters checked, then the query run with the
+    ``dates`` it reads, the three dimensions and ``params`` bound.
+
+    Args:
+        query: the query file, e.g. ``"kpi/contact_mix"`` (``db.run``).
+        filters: what the report is asked about.
+        dates: the date fields of ``filters`` the query takes (as parameters of those names).
+        window: fill in ``date_from`` and ``date_to`` as ``default_window`` does (the
+            latest snapshot's month); otherwise a missing date is bound as NULL.
+        params: the query's other parameters (settings, options).
+
+    Raises:
+        ReportError: a window ending before it starts, an empty database or an unknown
+            filter value.
+    """
+    check_window(filters.date_from, filters.date_to)
+    prepare(con, filters)
+    bound: dict[str, Any] = {d: getattr(filters, d) for d in dates}
+    if window:
+        bound["date_from"], bound["date_to"] = default_window(
+            con, filters.date_from, filters.date_to
+        )
+    return db.run(con, query, {**bound, **(params or {}), **filters.params()})
 
 
 def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
