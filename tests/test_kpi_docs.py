@@ -1,7 +1,7 @@
 """README.md (its Reports chapter) documents every report of the CLI, every option and column the
-registry (``dashboard/reports.py``) declares for a report, and every setting of config/kpi.yaml:
-a report, option, column or setting added without its definition fails here. (That the
-declared columns are the ones a report returns is checked on the sample by
+registry (``dashboard/reports/catalogue.py``) declares for a report, and every setting of
+config/kpi.yaml: a report, option, column or setting added without its definition fails here.
+(That the declared columns are the ones a report returns is checked on the sample by
 ``tests/test_kpi_golden.py``.)"""
 
 from __future__ import annotations

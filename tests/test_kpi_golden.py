@@ -1,10 +1,10 @@
 """Golden outputs: every report of the registry on the committed sample data, pinned as CSV.
 
-Every report of ``dashboard/reports.py`` is run with its defaults (golden file ``NAME.csv``)
-unless ``CASES`` names other runs of it; ``CASES`` adds the variants. The columns of every
-run must be the report's declared columns, in their order, and every declared column must
-come out of some run. A changed golden file is a diff a person reads before accepting it. To
-write a new one or regenerate after an intended change: ``KPI_GOLDEN_UPDATE=1 pytest
+Every report of ``dashboard/reports/catalogue.py`` is run with its defaults (golden file
+``NAME.csv``) unless it is in ``NO_DEFAULT_RUN``; ``VARIANTS`` adds other runs. The columns of
+every run must be the report's declared columns, in their order, and every declared column
+must come out of some run. A changed golden file is a diff a person reads before accepting
+it. To write a new one or regenerate after an intended change: ``KPI_GOLDEN_UPDATE=1 pytest
 tests/test_kpi_golden.py``, then read the diff.
 """
 

@@ -1,4 +1,4 @@
-"""The report registry (``dashboard/reports.py``): one declaration per report, read by the CLI
+"""The report registry (``dashboard/reports/``): one declaration per report, read by the CLI
 and the app; a caller passing what a report does not read is refused, not ignored; a report
 can bring its own command-line runner (the seam the payout reports will use)."""
 

@@ -36,8 +36,8 @@ class Filters:
 
     Every report takes one of these. Which dates it reads (a window ``date_from`` ..
     ``date_to``, only ``date_to``, or ``as_of``) and what they mean is the report's own
-    (README.md, Reports; the registry in ``dashboard/reports.py`` declares it); None is the
-    report's default. An empty tuple means no filter on that dimension; several values mean
+    (README.md, Reports; ``dashboard/reports/catalogue.py`` declares it); None is the report's
+    default. An empty tuple means no filter on that dimension; several values mean
     any of them. Sequences are kept as tuples, so a Filters is hashable (a cache key).
     """
 

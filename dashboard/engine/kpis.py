@@ -1,10 +1,10 @@
 """The KPI reports of domain.md as typed functions: one per report, shared by app and CLI.
 
 Each function takes a connection and one ``Filters`` (the dates it reads and the portfolio,
-team and agent filters; ``dashboard/reports.py`` declares which dates and options each report
-takes and under which name), checks its input (ReportError with a message for a person),
-fills in the default dates, and runs one query file of queries/kpi/ with the settings of
-config/kpi.yaml bound as parameters. Results are exact Arrow tables: money sums are
+team and agent filters; ``dashboard/reports/catalogue.py`` declares which dates and options
+each report takes and under which name), checks its input (ReportError with a message for a
+person), fills in the default dates, and runs one query file of queries/kpi/ with the
+settings of config/kpi.yaml bound as parameters. Results are exact Arrow tables: money sums are
 DECIMAL(38,2) (wide enough for any sum of accepted values), rates DECIMAL(38,6). README.md
 (Reports) defines every column. The breakdowns the pages drill into (collections per month or
 group, contact mix, roll accounts, teams, roll summary) are in ``kpi_breakdowns``.

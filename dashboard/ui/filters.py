@@ -101,7 +101,7 @@ class ViewFilters:
         as_of: date | None = None,
     ) -> Filters:
         """The report filters of the portfolio/team/agent choices with the dates given (each
-        report reads its own dates: ``dashboard/reports.py``)."""
+        report reads its own dates: ``dashboard/reports/catalogue.py``)."""
         return Filters(date_from, date_to, as_of, self.portfolios, self.teams, self.agents)
 
     def window(self) -> Filters:

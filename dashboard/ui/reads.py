@@ -1,8 +1,8 @@
 """Every database read of the app: short-lived connections, a lock-free data version, a cache.
 
-Pages read a report of the registry with ``report(NAME, filters, **options)`` (NAME as on the
-command line, ``dashboard/reports.py``) and the app's own look-ups (snapshot dates, filter
-values, the import log ...) with ``get(NAME, ...)`` (``READS``).
+Pages read a report of the registry with ``report(NAME, filters, **options)`` (NAME as on
+the command line, ``dashboard/reports/catalogue.py``) and the app's own look-ups (snapshot
+dates, filter values, the import log ...) with ``get(NAME, ...)`` (``READS``).
 
 DuckDB lets one process hold the database file, and the command line imports into the same
 file while the app runs. So the app never keeps a connection: each read opens the file for the
