@@ -89,8 +89,8 @@ def payout_codes() -> set[str]:
     ``payout.credit_<rule>``): every kind of line, every statement figure, every credit rule
     a credited payment can have (queries/derived/payments_credited.sql; 'none' and
     'unmatched_reversal' credit nobody, so they are on no line)."""
-    from dashboard.engine.payout_statements import FIGURES
-    from dashboard.engine.payout_types import KINDS
+    from dashboard.payouts.statements import FIGURES
+    from dashboard.payouts.values import KINDS
 
     sql = (ROOT / "queries/derived/payments_credited.sql").read_text(encoding="utf-8")
     rules = set(re.findall(r"'([a-z_]+)'", sql)) - {"none", "unmatched_reversal"}

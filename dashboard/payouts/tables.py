@@ -13,8 +13,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from dashboard.engine.payout_types import AgentPayout, Period
 from dashboard.messages import Message, code_of
+from dashboard.payouts.values import AgentPayout, Period
 
 MONEY = pa.decimal128(38, 2)
 RATE = pa.decimal128(12, 6)
