@@ -187,14 +187,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "the disk holding the temporary folder {folder} is full: nothing was imported (the "
             "database is as it was); free some space and import again"
         ),
-        "临时文件夹 {folder} 所在的磁盘已满：未导入任何数据（数据库保持原样）；请释放空间后重新导入",
+        (
+            "临时文件夹 {folder} 所在的磁盘已满：未导入任何数据（数据库保持原样）；"
+            "请释放空间后重新导入"
+        ),
     ),
     "import.result_disk_full_database": (
         (
             "the disk holding the database {database} is full: nothing was imported (the "
             "database is as it was); free some space and import again"
         ),
-        "数据库 {database} 所在的磁盘已满：未导入任何数据（数据库保持原样）；请释放空间后重新导入",
+        (
+            "数据库 {database} 所在的磁盘已满：未导入任何数据（数据库保持原样）；"
+            "请释放空间后重新导入"
+        ),
     ),
     "import.result_upload_unwritable": (
         "the temporary folder {folder} refused the upload ({detail}): nothing was imported",

@@ -228,8 +228,12 @@ def test_the_settings_refuse_a_code_not_in_the_vocab() -> None:
     with pytest.raises(SettingsError, match="unknown closed"):
         parse({**data, "closed_statuses": ["closed"]})
     with pytest.raises(SettingsError, match="Closed or Missing"):
-        parse({**data, "buckets": [{"name": "Current", "min_dpd": 0}, {"name": "Closed",
-                                                                       "min_dpd": 1}]})
+        parse(
+            {
+                **data,
+                "buckets": [{"name": "Current", "min_dpd": 0}, {"name": "Closed", "min_dpd": 1}],
+            }
+        )
     us = data["compliance"]["presets"]["us"]
     wrong = {**us, "contact_hours": {**us["contact_hours"], "channels": ["fax"]}}
     with pytest.raises(SettingsError, match="unknown fax"):
