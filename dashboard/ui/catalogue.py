@@ -2,9 +2,14 @@
 
 Keys by prefix: ``nav``/``page`` navigation and titles; ``filters``; ``kpi``/``def`` headline
 KPIs and their exact definitions (domain.md); ``col`` column names; ``bucket``, ``rule``,
-``channel``, ``outcome``, ``status``, ``kind``, ``kindname``, ``direction``, ``preset``,
-``paychannel`` data values; ``err`` error messages; one prefix per page for the rest.
+``channel``, ``outcome``, ``status``, ``kind``, ``kindname``, ``direction``, ``credit_rule``,
+``preset`` data values; ``err`` error messages; one prefix per page for the rest.
 ``{name}`` fields are filled in by ``i18n.t``.
+
+Data values are labelled by their code: ``channel.<code>`` for the codes of
+``dashboard.vocab`` (the one definition of each list), and tests/test_vocab.py fails when a
+code has no label here or a label names a code the vocabulary does not have. The importer's
+and the engine's sentences are not here but in ``dashboard.messages``, by code.
 """
 
 from __future__ import annotations
@@ -660,7 +665,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.cured_accounts": ("Cured accounts", "治愈账户数"),
     "col.file_bytes": ("Bytes", "文件大小（字节）"),
     "col.file_sha256": ("SHA-256", "SHA-256"),
-    # Data values
+    # Data values, by their code (dashboard/vocab.py; the bucket names of config/kpi.yaml)
     "bucket.Current": ("Current", "正常"),
     "bucket.Closed": ("Closed", "已关闭"),
     "bucket.Missing": ("Missing", "缺失"),
