@@ -128,8 +128,9 @@ def apply_staged(
             f"""create or replace temp table known as
             select s.line, s.{key}, ({same}) as same,
                 p.import_id as prev_import, p.line as prev_line,
-                concat_ws('; ', {english}) as differences_en,
-                list_filter([{coded}], lambda d: d is not null) as differences
+                case when not ({same}) then concat_ws('; ', {english}) end as differences_en,
+                case when not ({same})
+                    then list_filter([{coded}], lambda d: d is not null) end as differences
             from read_parquet($accepted) as s
             inner join {table} as p on p.{key} = s.{key}""",
             {"accepted": params["accepted"], "blank": _BLANK_EN, **sql_params()},
