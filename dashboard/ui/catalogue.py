@@ -2,9 +2,14 @@
 
 Keys by prefix: ``nav``/``page`` navigation and titles; ``filters``; ``kpi``/``def`` headline
 KPIs and their exact definitions (domain.md); ``col`` column names; ``bucket``, ``rule``,
-``channel``, ``outcome``, ``status``, ``kind``, ``kindname``, ``direction``, ``preset``,
-``paychannel`` data values; ``err`` error messages; one prefix per page for the rest.
+``channel``, ``outcome``, ``status``, ``kind``, ``kindname``, ``direction``, ``credit_rule``,
+``preset`` data values; ``err`` error messages; one prefix per page for the rest.
 ``{name}`` fields are filled in by ``i18n.t``.
+
+Data values are labelled by their code: ``channel.<code>`` for the codes of
+``dashboard.vocab`` (the one definition of each list), and tests/test_vocab.py fails when a
+code has no label here or a label names a code the vocabulary does not have. The importer's
+and the engine's sentences are not here but in ``dashboard.messages``, by code.
 """
 
 from __future__ import annotations
@@ -544,7 +549,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no": ("no", "否"),
     # Column names (dashboard/columns.py: the CLI's files use them too)
     **{f"col.{name}": pair for name, pair in COLUMN_LABELS.items()},
-    # Data values
+    # Data values, by their code (dashboard/vocab.py; the bucket names of config/kpi.yaml)
     "bucket.Current": ("Current", "正常"),
     "bucket.Closed": ("Closed", "已关闭"),
     "bucket.Missing": ("Missing", "缺失"),

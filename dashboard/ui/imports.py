@@ -42,6 +42,7 @@ from dashboard.ingest.kinds import (
 )
 from dashboard.ingest.mappings import load_mappings_by_kind, save_mapping
 from dashboard.ingest.reader import FileRefused, read_header
+from dashboard.messages import Message
 from dashboard.paths import SAMPLE_DATA
 from dashboard.ui import data
 
@@ -123,9 +124,10 @@ def import_uploads(
             specs = stack.enter_context(on_disk(uploads))
         except OSError as exc:  # not even written (a full disk): nothing was imported
             reports = [FileReport(file_name=u.name, kind=u.kind) for u in uploads]
-            message = (
-                f"the temporary folder {scratch.base()} refused the upload "
-                f"({exc.strerror or exc}): nothing was imported"
+            message = Message(
+                "import.result_upload_unwritable",
+                folder=str(scratch.base()),
+                detail=str(exc.strerror or exc),
             )
             return ImportResult(reports, False, message), []
         result = run(
