@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from dashboard import vocab
@@ -431,6 +432,18 @@ def match_headers(
         else:
             found[match] = idx
     return found, unknown
+
+
+def missing_required(kind: Kind, found: Mapping[str, int], as_of: date | None) -> list[str]:
+    """The required columns of ``kind`` a file's header lacks (``found``: ``match_headers``).
+
+    A snapshot's date may come from ``--as-of`` (the app's "Snapshot date") instead of an
+    ``as_of_date`` column: the one place this rule is written.
+    """
+    missing = [c for c in kind.required if c not in found]
+    if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
+        missing.remove("as_of_date")
+    return missing
 
 
 def detect_kind(
