@@ -15,8 +15,6 @@ import pytest
 from dashboard import db
 from dashboard.engine import kpi_breakdowns, kpis
 from dashboard.engine.kpi_common import Filters
-from dashboard.engine.payout_report import REPORT_SCHEMA
-from dashboard.engine.payout_tables import LINE_SCHEMA
 from dashboard.ingest.mappings import (
     MappingRefused,
     forget_mapping,
@@ -25,6 +23,8 @@ from dashboard.ingest.mappings import (
     save_mapping,
 )
 from dashboard.messages import HELPER_COLUMNS
+from dashboard.payouts.report import REPORT_SCHEMA
+from dashboard.payouts.tables import LINE_SCHEMA
 from dashboard.reports import REPORTS
 from dashboard.ui import blocks, fmt
 from dashboard.ui.catalogue import CATALOGUE

@@ -27,7 +27,14 @@ from dashboard.ingest.encodings import (
     LOOKS_UTF8,
     NUL_CHARACTER,
 )
-from dashboard.ingest.kinds import Column, Kind, mapping_problem, match_headers, normalize_header
+from dashboard.ingest.kinds import (
+    Column,
+    Kind,
+    mapping_problem,
+    match_headers,
+    missing_required,
+    normalize_header,
+)
 from dashboard.ingest.reader import DELIMITER_NAMES, MAX_LINE_BYTES, FileRefused, SourceFile
 from dashboard.ingest.transcode import BLANK_MARK
 from dashboard.messages import MESSAGES, sql_params, sql_render
@@ -276,9 +283,7 @@ def _refuse_if_header_unusable(
                     "file.same_meaning", first=canon[target], second=header, column=target
                 )
             canon[target] = header
-    missing = [c for c in kind.required if c not in found]
-    if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
-        missing.remove("as_of_date")
+    missing = missing_required(kind, found, as_of)
     if missing:
         code = "file.missing_columns" if len(missing) > 1 else "file.missing_column"
         if len(source.headers) == 1 and source.delimiter == ",":
