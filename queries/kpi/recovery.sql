@@ -1,73 +1,62 @@
--- kpi/recovery: one row per portfolio with at least one account placed on or before $date_to:
--- accounts, placed_balance (sum over those accounts), collected (net payments on them dated on
--- or before $date_to; reversals negative; payments dated before placement included) and
--- recovery_rate = collected / placed_balance (6 places, half away from zero).
+-- kpi/recovery: one row per portfolio ($by 'portfolio') or per region ($by 'region': the
+-- account's region in rpt_accounts, the latest snapshot's that gives one; null when no
+-- snapshot does) with at least one account placed on or before $date_to: accounts,
+-- placed_balance (sum over those accounts), collected (net payments on them dated on or before
+-- $date_to; reversals negative; payments dated before placement included) and recovery_rate =
+-- collected / placed_balance (6 places, half away from zero). The column of the other grouping
+-- is null in every row (the engine drops it). Ordered by portfolio or region, null last.
 -- Static fields (portfolio, placement_date, placed_balance) are the account's latest snapshot's.
--- Parameters: $date_to (null: everything loaded), $portfolios, $teams, $agents (the agent the
--- account is assigned to in its latest snapshot, and that agent's team); empty: no filter.
+-- Parameters: $by, $date_to (null: everything loaded), $portfolios, $teams, $agents (the agent
+-- the account is assigned to in its latest snapshot, and that agent's team); empty: no filter.
 with accounts as (
     select
-        portfolio,
+        account_id,
+        case when $by = 'region' then region else portfolio end as group_value,
         placed_balance
     from rpt_accounts
-    where ($date_to is null or placement_date <= $date_to)
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
-        and (
-            len($teams) = 0
-            or agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, agent_id))
+    where in_range(placement_date, null, $date_to)
+        and dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
 payments as (
     select
-        portfolio,
+        account_id,
         amount
     from rpt_payments
-    where ($date_to is null or (payment_date <= $date_to and placement_date <= $date_to))
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
-        and (
-            len($teams) = 0
-            or account_agent_id in (
-                select agent_id from stg_agents where list_contains($teams, team)
-            )
-        )
-        and (len($agents) = 0 or list_contains($agents, account_agent_id))
+    where in_range(payment_date, null, $date_to)
+        and in_range(placement_date, null, $date_to)
+        and dims_ok(portfolio, account_agent_id, $portfolios, $teams, $agents)
 ),
 
-placed as (
+paid as (
     select
-        portfolio,
-        count(*) as accounts,
-        sum(placed_balance) as placed_balance
-    from accounts
-    group by portfolio
-),
-
-collected as (
-    select
-        portfolio,
+        account_id,
         sum(amount) as collected
     from payments
-    group by portfolio
+    group by account_id
+),
+
+grouped as (
+    select
+        a.group_value,
+        count(*) as accounts,
+        sum(a.placed_balance) as placed_balance,
+        coalesce(sum(p.collected), 0) as collected
+    from accounts as a
+    left join paid as p on p.account_id = a.account_id
+    group by a.group_value
 ),
 
 final as (
     select
-        p.portfolio,
-        p.accounts,
-        cast(p.placed_balance as decimal(38, 2)) as placed_balance,
-        cast(coalesce(c.collected, 0) as decimal(38, 2)) as collected,
-        cast(
-            cast(
-                cast(coalesce(c.collected, 0) * 100 as hugeint) * 10000000
-                // nullif(cast(p.placed_balance * 100 as hugeint), 0) as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as recovery_rate
-    from placed as p
-    left join collected as c on c.portfolio = p.portfolio
-    order by p.portfolio
+        case when $by = 'portfolio' then group_value end as portfolio,
+        case when $by = 'region' then group_value end as region,
+        accounts,
+        money(placed_balance) as placed_balance,
+        money(collected) as collected,
+        rate6(collected, placed_balance) as recovery_rate
+    from grouped
+    order by group_value nulls last
 )
 
 select * from final
