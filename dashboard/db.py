@@ -173,7 +173,9 @@ def build_order() -> tuple[str, ...]:
         if name in done:
             return
         if name in trail:
-            raise DatabaseError(f"queries/ objects depend on each other in a cycle: {(*trail, name)}")
+            raise DatabaseError(
+                f"queries/ objects depend on each other in a cycle: {(*trail, name)}"
+            )
         for other in sorted(depends[name]):
             visit(other, (*trail, name))
         done.append(name)
@@ -254,7 +256,7 @@ def schema_fingerprint() -> str:
     changes."""
     h = hashlib.sha256()
     macro_file = QUERIES / f"{MACRO_FILE}.sql"
-    for p in _schema_files() + [macro_file] + _view_files() + _derived_files():
+    for p in [*_schema_files(), macro_file, *_view_files(), *_derived_files()]:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
