@@ -10,7 +10,6 @@
 -- the account is assigned to in its latest snapshot, and that agent's team); empty: no filter.
 with accounts as (
     select
-        account_id,
         case when $by = 'region' then region else portfolio end as group_value,
         placed_balance
     from rpt_accounts
@@ -20,7 +19,7 @@ with accounts as (
 
 payments as (
     select
-        account_id,
+        case when $by = 'region' then region else portfolio end as group_value,
         amount
     from rpt_payments
     where in_range(payment_date, null, $date_to)
@@ -28,35 +27,34 @@ payments as (
         and dims_ok(portfolio, account_agent_id, $portfolios, $teams, $agents)
 ),
 
-paid as (
+placed as (
     select
-        account_id,
-        sum(amount) as collected
-    from payments
-    group by account_id
+        group_value,
+        count(*) as accounts,
+        sum(placed_balance) as placed_balance
+    from accounts
+    group by group_value
 ),
 
-grouped as (
+collected as (
     select
-        a.group_value,
-        count(*) as accounts,
-        sum(a.placed_balance) as placed_balance,
-        coalesce(sum(p.collected), 0) as collected
-    from accounts as a
-    left join paid as p on p.account_id = a.account_id
-    group by a.group_value
+        group_value,
+        sum(amount) as collected
+    from payments
+    group by group_value
 ),
 
 final as (
     select
-        case when $by = 'portfolio' then group_value end as portfolio,
-        case when $by = 'region' then group_value end as region,
-        accounts,
-        money(placed_balance) as placed_balance,
-        money(collected) as collected,
-        rate6(collected, placed_balance) as recovery_rate
-    from grouped
-    order by group_value nulls last
+        case when $by = 'portfolio' then p.group_value end as portfolio,
+        case when $by = 'region' then p.group_value end as region,
+        p.accounts,
+        money(p.placed_balance) as placed_balance,
+        money(coalesce(c.collected, 0)) as collected,
+        rate6(coalesce(c.collected, 0), p.placed_balance) as recovery_rate
+    from placed as p
+    left join collected as c on c.group_value is not distinct from p.group_value
+    order by p.group_value nulls last
 )
 
 select * from final
