@@ -139,8 +139,9 @@ def recovery(
     if by not in RECOVERY_GROUPS:
         raise ReportError(f"unknown grouping {by!r} (known: {', '.join(RECOVERY_GROUPS)})")
     prepare(con, filters)
-    query = "kpi/recovery" if by == "portfolio" else "kpi/recovery_by_region"
-    return db.run(con, query, {"date_to": filters.date_to, **filters.params()})
+    params = {"by": by, "date_to": filters.date_to, **filters.params()}
+    table = db.run(con, "kpi/recovery", params)
+    return table.drop_columns([g for g in RECOVERY_GROUPS if g != by])
 
 
 def vintage(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pa.Table:

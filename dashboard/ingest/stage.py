@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.db import query_text
+from dashboard.db import query_text, statements
 from dashboard.ingest.encodings import (
     CUT_CHARACTER,
     HALF_CHARACTER,
@@ -90,18 +90,9 @@ def scratch_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         ":memory:", config={"temp_directory": str(workdir / "spill"), "memory_limit": "4GB"}
     )
-    for statement in _statements(query_text("import/macros")):
+    for statement in statements(query_text("import/macros")):
         con.execute(statement)
     return con
-
-
-def _statements(text: str) -> list[str]:
-    out = []
-    for chunk in text.split(";\n"):
-        code = "\n".join(ln for ln in chunk.splitlines() if not ln.strip().startswith("--"))
-        if code.strip():
-            out.append(code)
-    return out
 
 
 def msg(code: str, **values: str) -> str:
