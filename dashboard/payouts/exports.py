@@ -58,12 +58,8 @@ RATE_COLUMNS = {"rate", "compliance_factor"}
 SUM_COLUMNS = MONEY_COLUMNS - {"level_min", "cap", "amount"}
 EXCEL_DIGITS = 15
 PAYROLL_COLUMNS = ("employee_no", "cost_center")  # optional columns of the agents extract
-# Columns whose values are codes, shown as words (a message per value: prefix + value).
-VALUE_WORDS = {
-    "kind": "payout.kind_",
-    "status": "payout.status_value_",
-    "credit_rule": "payout.credit_rule_",
-}
+# Columns whose values are codes, shown as words: the message ``payout.<family>_<value>``.
+VALUE_WORDS = {"kind": "kind", "status": "status_value", "credit_rule": "credit_rule"}
 A4, LANDSCAPE_MARGIN = 9, 0.4  # xlsxwriter's paper code for A4; margins in inches
 
 
@@ -76,10 +72,11 @@ def sheet_headers(lang: str) -> dict[str, str]:
 def value_word(column: str, value: Any, lang: str) -> Any:
     """A code in a column of ``VALUE_WORDS`` as its word in ``lang`` (other values as they
     are)."""
-    prefix = VALUE_WORDS.get(column)
-    if prefix is None or not isinstance(value, str) or f"{prefix}{value}" not in MESSAGES:
+    family = VALUE_WORDS.get(column)
+    code = f"payout.{family}_{value}"
+    if family is None or not isinstance(value, str) or code not in MESSAGES:
         return value
-    return Message(f"{prefix}{value}").text(lang)
+    return Message(code).text(lang)
 
 
 def with_payroll(
