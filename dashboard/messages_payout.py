@@ -357,18 +357,18 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
     "payout.about_plan_words": ("Plan {plan}", "方案 {plan}"),
     "payout.about_plan_words_team": ("Plan {plan}, team {team}", "方案 {plan}，团队 {team}"),
     "payout.status_value_not in the approval": ("not in the approval", "不在审批范围内"),
-    "payout.credit_rule_given": ("named on the payment", "文件指定"),
-    "payout.credit_rule_account_snapshot": ("account's agent in the snapshot", "按账户当期快照"),
-    "payout.credit_rule_account_earliest_snapshot": (
+    "payout.rule_word_given": ("named on the payment", "文件指定"),
+    "payout.rule_word_account_snapshot": ("account's agent in the snapshot", "按账户当期快照"),
+    "payout.rule_word_account_earliest_snapshot": (
         "account's agent in its earliest snapshot",
         "按账户最早快照",
     ),
-    "payout.credit_rule_reversed_payment_agent": (
+    "payout.rule_word_reversed_payment_agent": (
         "agent of the reversed payment",
         "随被冲正的还款",
     ),
-    "payout.credit_rule_none": ("no agent", "无归属"),
-    "payout.credit_rule_unmatched_reversal": ("unmatched reversal", "未匹配的冲正"),
+    "payout.rule_word_none": ("no agent", "无归属"),
+    "payout.rule_word_unmatched_reversal": ("unmatched reversal", "未匹配的冲正"),
     # --- The plan what-if (payouts/whatif.py) ---
     "payout.whatif_backwards": (
         "the range ends ({end}) before it starts ({start})",

@@ -59,7 +59,7 @@ SUM_COLUMNS = MONEY_COLUMNS - {"level_min", "cap", "amount"}
 EXCEL_DIGITS = 15
 PAYROLL_COLUMNS = ("employee_no", "cost_center")  # optional columns of the agents extract
 # Columns whose values are codes, shown as words: the message ``payout.<family>_<value>``.
-VALUE_WORDS = {"kind": "kind", "status": "status_value", "credit_rule": "credit_rule"}
+VALUE_WORDS = {"kind": "kind", "status": "status_value", "credit_rule": "rule_word"}
 A4, LANDSCAPE_MARGIN = 9, 0.4  # xlsxwriter's paper code for A4; margins in inches
 
 
