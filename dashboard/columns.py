@@ -128,6 +128,14 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "cured_accounts": ("Cured accounts", "治愈账户数"),
     "file_bytes": ("Bytes", "文件大小（字节）"),
     "file_sha256": ("SHA-256", "SHA-256"),
+    # Payroll and the plan what-if (issue 12)
+    "employee_no": ("Employee no.", "员工编号"),
+    "cost_center": ("Cost center", "成本中心"),
+    "row_kind": ("Row", "行类型"),
+    "candidate_plan": ("Candidate plan", "候选方案"),
+    "payout_current": ("Payout (plan in force)", "现行方案佣金"),
+    "payout_candidate": ("Payout (candidate)", "候选方案佣金"),
+    "difference": ("Difference (candidate − in force)", "差额（候选 − 现行）"),
 }
 
 

@@ -347,6 +347,40 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
     "payout.sheet_lines": ("Lines", "明细"),
     "payout.sheet_about": ("About", "说明"),
     "payout.sheet_total": ("Total", "合计"),
+    # --- Statements and the workbook handed out (issue 12: statements.py, exports.py) ---
+    "payout.page_of": ("page {n} of {total}", "第 {n} 页，共 {total} 页"),
+    "payout.stmt_fact": ("{label}: {value}", "{label}：{value}"),
+    "payout.stmt_period": ("Period", "期间"),
+    "payout.stmt_status": ("Status", "审批状态"),
+    "payout.stmt_employee_no": ("Employee no.", "员工编号"),
+    "payout.stmt_cost_center": ("Cost center", "成本中心"),
+    "payout.about_plan_words": ("Plan {plan}", "方案 {plan}"),
+    "payout.about_plan_words_team": ("Plan {plan}, team {team}", "方案 {plan}，团队 {team}"),
+    "payout.status_value_not in the approval": ("not in the approval", "不在审批范围内"),
+    "payout.rule_word_given": ("named on the payment", "文件指定"),
+    "payout.rule_word_account_snapshot": ("account's agent in the snapshot", "按账户当期快照"),
+    "payout.rule_word_account_earliest_snapshot": (
+        "account's agent in its earliest snapshot",
+        "按账户最早快照",
+    ),
+    "payout.rule_word_reversed_payment_agent": (
+        "agent of the reversed payment",
+        "随被冲正的还款",
+    ),
+    "payout.rule_word_none": ("no agent", "无归属"),
+    "payout.rule_word_unmatched_reversal": ("unmatched reversal", "未匹配的冲正"),
+    # --- The plan what-if (payouts/whatif.py) ---
+    "payout.whatif_backwards": (
+        "the range ends ({end}) before it starts ({start})",
+        "区间结束月份 {end} 早于开始月份 {start}",
+    ),
+    "payout.whatif_too_long": (
+        "{start} to {end} is more than {n} months: choose a shorter range",
+        "{start} 至 {end} 超过 {n} 个月：请缩短区间",
+    ),
+    "payout.whatif_total": ("Total", "合计"),
+    "payout.row_kind_agent": ("agent", "催收员"),
+    "payout.row_kind_total": ("total", "合计"),
     # --- The statement (payouts/statements.py) ---
     "payout.stmt_title": (
         "Commission statement {period}: {name} ({agent_id})",
@@ -393,10 +427,10 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
     "payout.kind_commission": ("commission", "提成"),
     "payout.kind_band": ("band", "分段"),
     "payout.kind_compliance": ("compliance", "合规"),
-    "payout.kind_team_pool": ("team_pool", "团队奖金"),
-    "payout.kind_early_bonus": ("early_bonus", "提前达标奖"),
-    "payout.kind_carry_in": ("carry_in", "上期结转"),
-    "payout.kind_carry_out": ("carry_out", "结转下期"),
+    "payout.kind_team_pool": ("team pool", "团队奖金"),
+    "payout.kind_early_bonus": ("early bonus", "提前达标奖"),
+    "payout.kind_carry_in": ("carried in", "上期结转"),
+    "payout.kind_carry_out": ("carried out", "结转下期"),
     "payout.kind_cap": ("cap", "封顶"),
     "payout.kind_payout": ("payout", "应发"),
 }

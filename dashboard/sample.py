@@ -45,7 +45,8 @@ ACCOUNT_COLUMNS = ("account_id", "as_of_date", "portfolio", "placement_date", "p
                    "customer_name", "phone", "id_number")  # fmt: skip
 PAYMENT_COLUMNS = ("payment_id", "account_id", "payment_date", "amount", "agent_id", "channel",
                    "reverses_payment_id")  # fmt: skip
-AGENT_COLUMNS = ("agent_id", "agent_name", "team", "plan", "hire_date", "active")
+AGENT_COLUMNS = ("agent_id", "agent_name", "team", "plan", "hire_date", "active", "employee_no",
+                 "cost_center")  # fmt: skip
 CONTACT_COLUMNS = ("contact_id", "account_id", "agent_id", "contacted_at", "channel", "outcome",
                    "promise_amount", "promise_date")  # fmt: skip
 _CSV = pacsv.WriteOptions(include_header=False, quoting_style="none")
@@ -408,6 +409,9 @@ def _agents_table(agents: Agents, ids: _Ids) -> pa.Table:
         "plan": _labels(PLAN_NAMES, agents.plan),
         "hire_date": _dates(agents.hire_day),
         "active": pa.array(np.where(agents.active, "true", "false")),
+        # Payroll ids: drawn from nothing, so the other files stay as they were.
+        "employee_no": pa.array([f"E{10001 + i}" for i in range(len(agents.team))]),
+        "cost_center": pa.array([f"CC-{team + 1}00" for team in agents.team]),
     })  # fmt: skip
 
 

@@ -1,10 +1,12 @@
 """The Payouts page through AppTest: draft figures, approval with a name (required), approved
-vs recomputed after new data arrives (an adjustment, never a silent edit), reopening.
+vs recomputed after new data arrives (an adjustment, never a silent edit), reopening; the plan
+what-if tab (a candidate uploaded in memory, never approved or stored).
 """
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -116,3 +118,51 @@ def test_an_uploaded_plan_file_with_mistakes_is_refused_with_every_problem(db_pa
     assert not at.exception
     message = next(e.value for e in at.error if "cannot be computed" in e.value)
     assert "my_plans.yaml refused" in message and message.count("\n") >= 2
+
+
+# --- the plan what-if tab (issue 12) ---
+
+# Every plan of the sample's plan file at rate 0, and no team pool: the candidate pays nothing.
+ZERO_RATE = b"""default_plan: standard
+plans:
+  standard: {rate: 0}
+  ladder: {rate: 0}
+  bigticket: {rate: 0}
+"""
+
+
+def whatif_tab(at: AppTest) -> AppTest:
+    at.session_state["pay_tab"] = next(tab.label for tab in at.tabs if "What-if" in tab.label)
+    return at.run()
+
+
+def test_whatif_tab_with_an_uploaded_zero_rate_candidate(db_path: Path) -> None:
+    at = whatif_tab(payouts_page())
+    assert not at.exception, [e.value for e in at.exception]
+    name = "zero_candidate_e2f4.yaml"
+    at.file_uploader(key="whatif_up").set_value((name, ZERO_RATE, "application/yaml")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    table = at.dataframe[0].value
+    assert {"payout_current", "payout_candidate", "difference"} <= set(table.columns)
+    agents = table[table["agent_id"].notna()]
+    assert len(agents) > 10 and (agents["payout_candidate"] == 0).all()
+    assert (agents["difference"] == -agents["payout_current"]).all()
+    total = table[table["agent_id"].isna()].iloc[0]
+    assert total["payout_current"] == pytest.approx(agents["payout_current"].sum())
+    assert total["difference"] == pytest.approx(-agents["payout_current"].sum())
+    assert metric(at, "Cost with the candidate") == "¥0.00"
+    assert at.get("plotly_chart"), "no chart of who gains and who loses"
+    # Read in memory: the upload is nowhere on disk, and nothing was approved.
+    leftovers = [p for p in Path(tempfile.gettempdir()).glob("dashboard-*/**/*") if p.name == name]
+    assert leftovers == [] and not (Path.cwd() / name).exists()
+    assert approvals(db_path) == []
+
+
+def test_whatif_tab_refuses_a_broken_candidate_with_every_problem(db_path: Path) -> None:
+    at = whatif_tab(payouts_page())
+    broken = (ROOT / "tests" / "data" / "plans" / "several_mistakes.yaml").read_bytes()
+    at.file_uploader(key="whatif_up").set_value(("broken.yaml", broken, "application/yaml")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    message = next(e.value for e in at.error if "what-if cannot be computed" in e.value)
+    assert "broken.yaml refused" in message and message.count("\n") >= 2

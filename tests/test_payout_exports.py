@@ -50,23 +50,23 @@ def test_xlsx_workbook(scenario: Path, cli: Cli, tmp_path: Path) -> None:
     assert wb.sheetnames == ["Payouts", "Lines", "About"]
     ws = wb["Payouts"]
     rows = list(ws.iter_rows(values_only=True))
-    head = rows[0]
-    by_agent = {row[head.index("agent_id")]: dict(zip(head, row, strict=True)) for row in rows[1:6]}
-    assert by_agent["A2"]["payout"] == pytest.approx(84.10)
-    assert by_agent["A2"]["compliance_factor"] == pytest.approx(0.7)
-    assert by_agent["A5"]["carry_out"] == pytest.approx(-20.0)
-    assert by_agent["A1"]["agent_name"] == "王小明"
+    head = rows[0]  # the English column labels (a workbook is read by people), never names
+    by_agent = {row[head.index("Agent")]: dict(zip(head, row, strict=True)) for row in rows[1:6]}
+    assert by_agent["A2"]["Payout"] == pytest.approx(84.10)
+    assert by_agent["A2"]["Compliance factor"] == pytest.approx(0.7)
+    assert by_agent["A5"]["Deficit carried out"] == pytest.approx(-20.0)
+    assert by_agent["A1"]["Name"] == "王小明"
     total = dict(zip(head, rows[6], strict=True))
-    assert total["period"] == "Total"
-    assert D(str(total["payout"])) == D("111.1")  # the stored result of =SUM(...)
-    assert ws.cell(2, head.index("payout") + 1).number_format == "#,##0.00"
+    assert total["Period"] == "Total"
+    assert D(str(total["Payout"])) == D("111.1")  # the stored result of =SUM(...)
+    assert ws.cell(2, head.index("Payout") + 1).number_format == "#,##0.00"
     # The total is a live formula; the formula-looking name is a text cell, not a formula.
     raw = openpyxl.load_workbook(out)["Payouts"]
-    assert str(raw.cell(7, head.index("payout") + 1).value).startswith("=SUM(")
-    a3 = raw.cell(4, head.index("agent_name") + 1)
+    assert str(raw.cell(7, head.index("Payout") + 1).value).startswith("=SUM(")
+    a3 = raw.cell(4, head.index("Name") + 1)
     assert (a3.value, a3.data_type) == ("=Carol+1", "s")
     lines = list(wb["Lines"].iter_rows(values_only=True))
-    assert lines[0][:5] == ("period", "agent_id", "agent_name", "line_no", "kind")
+    assert lines[0][:5] == ("Period", "Agent", "Name", "#", "Kind")
     assert any(row[5] == "P2" and row[8] == pytest.approx(-1000) for row in lines[1:])
     about = dict(wb["About"].iter_rows(values_only=True))
     assert about["Period"] == "2026-10" and about["Status"] == "draft"

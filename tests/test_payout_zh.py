@@ -244,3 +244,23 @@ def test_approved_lines_keep_their_codes(db_path: Path) -> None:
         con.close()
     assert rows[0][0] > 0 and rows[0][0] == rows[0][1]
     assert rules[0][0] > 0 and rules[0][0] == rules[0][1]
+
+
+def test_chinese_whatif_tab(db_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"lang": "中文"})
+    at.run()
+    at = at.switch_page("views/payouts.py").run()
+    assert [tab.label for tab in at.tabs] == ["月度佣金", "方案模拟"]
+    at.session_state["pay_tab"] = "方案模拟"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # The candidate shipped as an example (config/plans_candidate.yaml) is chosen by default.
+    assert at.selectbox(key="whatif_file").value.name == "plans_candidate.yaml"
+    labels = [m.label for m in at.metric]
+    assert labels == ["现行方案成本", "候选方案成本", "差额（候选 − 现行）"], labels
+    texts = [*(c.value for c in at.caption), *(e.value for e in (*at.info, *at.error))]
+    texts += [w.label for w in (*at.selectbox, *at.metric)]
+    assert not english(texts), english(texts)[:5]
+    table = at.dataframe[0].value
+    assert (table["difference"] != 0).any()  # the candidate changes someone's payout

@@ -33,7 +33,8 @@ ACCOUNT_HEADER = ["account_id", "as_of_date", "portfolio", "placement_date", "pl
                   "customer_name", "phone", "id_number"]  # fmt: skip
 PAYMENT_HEADER = ["payment_id", "account_id", "payment_date", "amount", "agent_id", "channel",
                   "reverses_payment_id"]  # fmt: skip
-AGENT_HEADER = ["agent_id", "agent_name", "team", "plan", "hire_date", "active"]
+AGENT_HEADER = ["agent_id", "agent_name", "team", "plan", "hire_date", "active", "employee_no",
+                "cost_center"]  # fmt: skip
 CONTACT_HEADER = ["contact_id", "account_id", "agent_id", "contacted_at", "channel", "outcome",
                   "promise_amount", "promise_date"]  # fmt: skip
 STATUSES = {"open", "payment_plan", "legal", "disputed", "settled", "paid_in_full", "recalled",

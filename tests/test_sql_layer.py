@@ -215,10 +215,6 @@ DUCKDB_ONLY = {
     "file readers": r"\bread_(?:csv|parquet|json)\w*\s*\(",
 }
 KEPT: dict[str, dict[str, str]] = {
-    "derived/payments_credited.sql": {
-        "asof join": "a join is no macro; its portable form (row_number over a range join of "
-        "payments and snapshots) is measured in the issue-11 notes, not worth its cost here",
-    },
     "checks/personal_data_in_clear.sql": {
         "integer division": "an invariant, not a report: it restates the masking rule "
         "independently of the importer's macros on purpose",

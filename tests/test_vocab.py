@@ -143,6 +143,10 @@ def test_the_engine_messages_of_credit_rules_are_the_crediting_rules() -> None:
 
     credit = {c.removeprefix("payout.credit_") for c in MESSAGES if c.startswith("payout.credit_")}
     assert credit == {*vocab.CREDITING_RULES, "other"}  # other: a rule the engine does not know
+    words = {
+        c.removeprefix("payout.rule_word_") for c in MESSAGES if c.startswith("payout.rule_word_")
+    }
+    assert words == set(vocab.CREDIT_RULES)  # the workbook's credit-rule column, in words
     rules = {c.removeprefix("compliance.") for c in MESSAGES if c.startswith("compliance.")}
     assert rules == set(vocab.COMPLIANCE_RULES)
 

@@ -1,13 +1,16 @@
 """Commission payouts on the command line: reports, approval, exports and statements.
 
 ``report payouts`` and ``report payout-lines`` print the period's payouts and their audit
-trail; ``approve`` freezes a period (``--reopen`` reopens it, with a reason); ``statements``
-writes one statement per agent. Mistakes in the input (a bad period, a broken plan file, an
-empty database) print a message and exit with status 2, never a traceback (the guard of
-``dashboard.cli``). The reports and statements open the database read-only; an approved
-period is shown and exported from the database alone, even without a readable plan file.
-``--lang zh`` writes the reports, files and statements in Chinese (messages, headers, the
-statement's texts); the default, English, is what these commands have always written. Every
+trail; ``report payout-whatif`` compares a candidate plan file with the plan in force over
+past months (approving and writing nothing); ``approve`` freezes a period (``--reopen``
+reopens it, with a reason); ``statements`` writes one statement per agent. Mistakes in the
+input (a bad period, a broken plan file, an empty database) print a message and exit with
+status 2, never a traceback (the guard of ``dashboard.cli``). The reports and statements open
+the database read-only; an approved period is shown and exported from the database alone,
+even without a readable plan file. ``--lang zh`` writes the reports, files and statements in
+Chinese (messages, headers, the statement's texts); the default, English, is what the CSV
+reports have always written (the workbook and the statements are documents: labels in both
+languages). Every
 figure, file and approval comes from ``dashboard.payouts.service``, as on the Payouts page;
 this module only parses arguments and prints.
 """
@@ -155,6 +158,30 @@ def register_reports(reports: argparse._SubParsersAction) -> None:  # type: igno
     _add_lang(p)
     p.set_defaults(func=_lines)
 
+    p = reports.add_parser(
+        "payout-whatif",
+        help="a candidate plan file against the plan in force, per month and agent",
+        description="Each month from --period to --to computed with the plan file in force "
+        "and with the candidate: per agent payout_current, payout_candidate and difference "
+        "(candidate - current), then a total row per month. Approves nothing, writes nothing "
+        "to the database.",
+    )
+    _common(p)
+    p.add_argument(
+        "--to", type=_period, metavar="YYYY-MM", help="the last month (default: --period)"
+    )
+    p.add_argument(
+        "--candidate",
+        type=path_arg,
+        required=True,
+        metavar="FILE",
+        help="the candidate plan file (the plan file format; checked the same way)",
+    )
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--out", type=output_file, metavar="FILE", help="write CSV to a file")
+    _add_lang(p)
+    p.set_defaults(func=_whatif)
+
     p = reports.add_parser("payout-log", help="approve and reopen events, newest first")
     add_db_option(p)
     p.add_argument("--period", type=_period, metavar="YYYY-MM", help="only this period")
@@ -228,6 +255,40 @@ def _lines(args: argparse.Namespace) -> int:
         print(f"wrote {args.out} ({table.num_rows} lines)")
     else:
         _print(table, args.format, args.lang, headers(args.lang))
+    return 0
+
+
+WHATIF_TABLE = (
+    "period",
+    "agent_id",
+    "agent_name",
+    "team",
+    "plan",
+    "payout_current",
+    "payout_candidate",
+    "difference",
+)
+
+
+def _whatif(args: argparse.Namespace) -> int:
+    book = service.load_plans(args.plans)
+    try:
+        candidate = service.load_plans(args.candidate)
+    except PlanFileError as exc:  # which of the two files it is
+        return _fail(f"error: --candidate: {exc}")
+    with db.connect(args.db, read_only=True) as con:
+        table = service.whatif(con, args.period, args.to, book, candidate, args.preset)
+    if args.out:
+        service.save_csv(table, args.out, args.lang)
+        print(f"wrote {args.out} ({table.num_rows} rows)")
+        return 0
+    if args.format != "table":
+        _print(table, args.format, args.lang, headers(args.lang))
+        return 0
+    total = Message("payout.whatif_total").text(args.lang)
+    names = [r["agent_name"] if r["row_kind"] == "agent" else total for r in table.to_pylist()]
+    shown = table.set_column(table.column_names.index("agent_name"), "agent_name", [names])
+    _print(shown.select(list(WHATIF_TABLE)), "table", args.lang, headers(args.lang))
     return 0
 
 

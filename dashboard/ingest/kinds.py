@@ -281,6 +281,8 @@ AGENTS = Kind(
         Column("plan", "text", False, ("佣金方案", "提成方案", "commission_plan")),
         Column("hire_date", "date", False, ("入职日期", "hired_on")),
         Column("active", "bool", False, ("在职", "是否在职", "is_active"), default="true"),
+        Column("employee_no", "text", False, ("员工编号", "人事编号", "员工号", "employee_id")),
+        Column("cost_center", "text", False, ("成本中心", "成本中心编码", "cost_centre")),
     ),
 )
 

@@ -6,12 +6,22 @@ Excel's quote prefix, never a formula), so a hostile agent name cannot run anyth
 stay numbers: money is written as a number with two decimals (as exact text beyond the 15
 digits a spreadsheet number holds), totals as SUM formulas whose stored result is the exact
 decimal total. Files are written whole or not at all (``output.output_file``).
+
+The workbook is a document finance hands out, in English or Chinese (``lang``): every header
+is a column label (``dashboard/columns.py``, never a snake_case name), codes such as a line's
+kind or a payment's credit rule are words, amounts are right-aligned with thousands
+separators, and each sheet prints on A4 landscape, one page wide, with its header row on every
+page, the period and the approval status at the top and "page N of M" at the bottom. The
+Payouts sheet carries the agents' payroll ids (``employee_no``, ``cost_center`` of the agents
+extract) next to their names; the About sheet adds each plan in words.
 """
 
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,8 +31,9 @@ import pyarrow as pa
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from dashboard.columns import COLUMN_LABELS
 from dashboard.engine.output import output_file, write_bytes
-from dashboard.messages import Message, localise
+from dashboard.messages import MESSAGES, Message, localise
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.report import PayoutReport
 from dashboard.spreadsheet import for_reader, formula_risk, write_csv
@@ -46,6 +57,46 @@ MONEY_COLUMNS = {
 RATE_COLUMNS = {"rate", "compliance_factor"}
 SUM_COLUMNS = MONEY_COLUMNS - {"level_min", "cap", "amount"}
 EXCEL_DIGITS = 15
+PAYROLL_COLUMNS = ("employee_no", "cost_center")  # optional columns of the agents extract
+# Columns whose values are codes, shown as words: the message ``payout.<family>_<value>``.
+VALUE_WORDS = {"kind": "kind", "status": "status_value", "credit_rule": "rule_word"}
+A4, LANDSCAPE_MARGIN = 9, 0.4  # xlsxwriter's paper code for A4; margins in inches
+
+
+def sheet_headers(lang: str) -> dict[str, str]:
+    """Column name -> its label in ``lang``, the workbook's headers (English labels too: a
+    workbook is read by people, the CSV by scripts)."""
+    return {name: pair[1] if lang == "zh" else pair[0] for name, pair in COLUMN_LABELS.items()}
+
+
+def value_word(column: str, value: Any, lang: str) -> Any:
+    """A code in a column of ``VALUE_WORDS`` as its word in ``lang`` (other values as they
+    are)."""
+    family = VALUE_WORDS.get(column)
+    code = f"payout.{family}_{value}"
+    if family is None or not isinstance(value, str) or code not in MESSAGES:
+        return value
+    return Message(code).text(lang)
+
+
+def with_payroll(
+    table: pa.Table, payroll: Mapping[str, tuple[str | None, str | None]] | None
+) -> pa.Table:
+    """The payouts table with the agents' ``employee_no`` and ``cost_center`` after their name
+    (``payroll``: agent_id -> both; blank for an agent the agents extract lacks)."""
+    if payroll is None or "agent_id" not in table.column_names:
+        return table
+    ids = table.column("agent_id").to_pylist()
+    at = table.column_names.index("agent_name") + 1 if "agent_name" in table.column_names else 1
+    for i, name in enumerate(PAYROLL_COLUMNS):
+        values = [(payroll.get(a) or (None, None))[i] for a in ids]
+        table = table.add_column(at + i, name, pa.array(values, pa.string()))
+    return table
+
+
+def _print_text(text: str) -> str:
+    """Text for a printed page header or footer: Excel's & codes escaped, within its limit."""
+    return text.replace("&", "&&")[:120]
 
 
 def fits_a_number(value: Decimal) -> bool:
@@ -74,16 +125,20 @@ class _Book:
     """The workbook's cell formats, and a writer that picks the right one per column."""
 
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        self.head = wb.add_format(
-            {"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}
-        )
-        self.money = wb.add_format({"num_format": "#,##0.00"})
-        self.rate = wb.add_format({"num_format": "0.00####"})
+        head = {"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}
+        self.head = wb.add_format(head | {"valign": "top"})
+        self.head_number = wb.add_format(head | {"valign": "top", "align": "right"})
+        self.money = wb.add_format({"num_format": "#,##0.00", "align": "right"})
+        self.rate = wb.add_format({"num_format": "0.00####", "align": "right"})
+        self.count = wb.add_format({"num_format": "#,##0", "align": "right"})
         self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
         self.stamp = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        self.total = wb.add_format({"bold": True, "num_format": "#,##0.00", "top": 2})
+        self.total = wb.add_format(
+            {"bold": True, "num_format": "#,##0.00", "align": "right", "top": 2}
+        )
         self.total_label = wb.add_format({"bold": True, "top": 2})
-        self.bold = wb.add_format({"bold": True})
+        self.bold = wb.add_format({"bold": True, "valign": "top"})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.exact = wb.add_format({"align": "right"})
         self.inert = wb.add_format({"quote_prefix": True})  # formula-like text, kept as text
         self.exact_total = wb.add_format({"bold": True, "align": "right", "top": 2})
@@ -99,7 +154,7 @@ class _Book:
             fmt = self.rate if name in RATE_COLUMNS else self.money
             ws.write_number(row, col, float(value), fmt)
         elif isinstance(value, int | float):
-            ws.write_number(row, col, value)
+            ws.write_number(row, col, value, self.count if isinstance(value, int) else None)
         elif isinstance(value, datetime):
             ws.write_datetime(row, col, value, self.stamp)
         elif isinstance(value, date):
@@ -112,6 +167,34 @@ class _Book:
         ws.write_string(row, col, value, self.inert if formula_risk(value) else fmt)
 
 
+def _width(text: str) -> int:
+    """Display width of a text in a spreadsheet column (a Chinese character counts 2)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _numeric(field: pa.Field) -> bool:
+    t = field.type
+    return pa.types.is_decimal(t) or pa.types.is_integer(t) or pa.types.is_floating(t)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every printed page of a sheet says: top left, top right, and "page N of M"."""
+
+    left: str = ""
+    right: str = ""
+    lang: str = "en"
+
+    def apply(self, ws: Any, title: str) -> None:
+        ws.set_landscape()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+        ws.set_margins(left=LANDSCAPE_MARGIN, right=LANDSCAPE_MARGIN)
+        left = _print_text(" · ".join(t for t in (title, self.left) if t))
+        ws.set_header(f"&L{left}&R{_print_text(self.right)}")
+        ws.set_footer("&C" + Message("payout.page_of", n="&P", total="&N").text(self.lang))
+
+
 def _sheet(
     wb: xlsxwriter.Workbook,
     fmt: _Book,
@@ -121,19 +204,24 @@ def _sheet(
     widths: Mapping[str, int],
     lang: str = "en",
     headers: Mapping[str, str] | None = None,
+    page: Page | None = None,
 ) -> None:
     ws = wb.add_worksheet(title)
     table, heads = for_reader(table, lang, headers)
     names = table.column_names
+    numeric = {n for n in names if _numeric(table.schema.field(n))}
     for c, (name, head) in enumerate(zip(names, heads, strict=True)):
-        fmt.text(ws, 0, c, head, fmt.head)
-        ws.set_column(c, c, widths.get(name, max(10, min(len(head) + 2, 18))))
+        fmt.text(ws, 0, c, head, fmt.head_number if name in numeric else fmt.head)
+        ws.set_column(c, c, widths.get(name, max(10, min(_width(head) + 2, 18))))
+    ws.set_row(0, 32)  # room for a label on two lines
     rows = table.to_pylist()
     for r, row in enumerate(rows, start=1):
         for c, name in enumerate(names):
-            fmt.cell(ws, r, c, name, row[name])
-    ws.freeze_panes(1, 2)
+            fmt.cell(ws, r, c, name, value_word(name, row[name], lang))
+    ws.freeze_panes(1, names.index("agent_name") + 1 if "agent_name" in names else 2)
     ws.autofilter(0, 0, max(len(rows), 1), len(names) - 1)
+    ws.repeat_rows(0)  # the header row on every printed page
+    (page or Page(lang=lang)).apply(ws, title)
     if totals and rows:
         last = len(rows) + 1
         ws.write_string(last, 0, Message("payout.sheet_total").text(lang), fmt.total_label)
@@ -187,6 +275,10 @@ def xlsx_bytes(
     about: Sequence[tuple[str, str]] = (),
     lang: str = "en",
     headers: Mapping[str, str] | None = None,
+    *,
+    payroll: Mapping[str, tuple[str | None, str | None]] | None = None,
+    plan_words: Sequence[tuple[str, Sequence[str]]] = (),
+    page: Page | None = None,
 ) -> bytes:
     """A workbook with a Payouts summary sheet, a Lines audit sheet, and an About sheet.
 
@@ -194,9 +286,17 @@ def xlsx_bytes(
         payouts: the payouts report table (one row per agent).
         lines: the audit lines (one row per payment, reversal or decision).
         about: (label, value) pairs: period, status, approval, plan file hash, notes.
-        lang: the language of the sheet names, the messages and the About sheet ("en", "zh").
-        headers: column name -> its header (default: the column names).
+        lang: the language of the sheet names, headers, words and the About sheet ("en",
+            "zh").
+        headers: column name -> its header (default: the column labels in ``lang``).
+        payroll: agent_id -> (employee_no, cost_center), carried into the Payouts sheet
+            (None: no payroll columns).
+        plan_words: (label, the plan in words) per plan, added to the About sheet.
+        page: what each printed page says at its top (period, status); its language is
+            ``lang``.
     """
+    headers = sheet_headers(lang) if headers is None else headers
+    page = Page(page.left, page.right, lang) if page else Page(lang=lang)
     # Built in memory: no temporary files of xlsxwriter's with the names in them.
     buf = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
@@ -204,16 +304,25 @@ def xlsx_bytes(
     try:
         fmt = _Book(wb)
         sheet = {k: Message(f"payout.sheet_{k}").text(lang) for k in ("payouts", "lines", "about")}
-        widths = {"agent_name": 16, "status": 12}
-        _sheet(wb, fmt, sheet["payouts"], payouts, True, widths, lang, headers)
-        widths = {"reason": 90, "kind": 12, "agent_name": 16}
-        _sheet(wb, fmt, sheet["lines"], lines, False, widths, lang, headers)
+        widths = {"agent_name": 16, "status": 12, "employee_no": 12, "cost_center": 12}
+        table = with_payroll(payouts, payroll)
+        _sheet(wb, fmt, sheet["payouts"], table, True, widths, lang, headers, page)
+        widths = {"reason": 90, "kind": 12, "agent_name": 16, "credit_rule": 24}
+        _sheet(wb, fmt, sheet["lines"], lines, False, widths, lang, headers, page)
         ws = wb.add_worksheet(sheet["about"])
-        ws.set_column(0, 0, 22)
+        ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 100)
+        r = 0
         for r, (label, value) in enumerate(about):
             ws.write_string(r, 0, localise(label, lang), fmt.bold)
             fmt.text(ws, r, 1, localise(value, lang))
+        for label, words in plan_words:
+            r += 2  # a blank row before each plan
+            ws.write_string(r, 0, localise(label, lang), fmt.bold)
+            for i, rule in enumerate(words):
+                fmt.text(ws, r + i, 1, localise(rule, lang), fmt.wrap)
+            r += max(len(words) - 1, 0)
+        page.apply(ws, sheet["about"])
     finally:
         wb.close()
     return buf.getvalue()
@@ -226,10 +335,12 @@ def save_xlsx(
     about: Sequence[tuple[str, str]] = (),
     lang: str = "en",
     headers: Mapping[str, str] | None = None,
+    **extra: Any,
 ) -> None:
-    """The workbook of ``xlsx_bytes`` written to ``path``, whole or not at all.
+    """The workbook of ``xlsx_bytes`` (``extra``: its keyword arguments) written to ``path``,
+    whole or not at all.
 
     Raises:
         OutputError: the file cannot be written (see ``output.output_file``).
     """
-    write_bytes(path, xlsx_bytes(payouts, lines, about, lang, headers))
+    write_bytes(path, xlsx_bytes(payouts, lines, about, lang, headers, **extra))

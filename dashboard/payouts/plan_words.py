@@ -87,3 +87,27 @@ def plan_rules(book: PlanBook, rows: Sequence[Mapping[str, Any]]) -> dict[str, t
         plan = book.plan_or_default(r.get("plan"))
         out[r["agent_id"]] = tuple(plan_in_words(plan, book.teams.get(r.get("team") or "")))
     return out
+
+
+def rules_by_plan(
+    rows: Sequence[Mapping[str, Any]], rules: Mapping[str, Sequence[str]]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Each plan in words once, for a document that lists the plans rather than the agents
+    (the workbook's About sheet): (label, sentences) per plan of ``rows`` (payout rows with
+    agent_id, plan, team), by plan name; a plan whose words differ by team (a team pool) once
+    per team. ``rules``: agent_id -> the plan in words (as shown or as approved)."""
+    by_plan: dict[str, dict[str, tuple[str, ...]]] = {}
+    for r in rows:
+        words = tuple(rules.get(r["agent_id"]) or ())
+        if words:
+            by_plan.setdefault(r.get("plan") or "", {}).setdefault(r.get("team") or "", words)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for plan in sorted(by_plan):
+        teams = by_plan[plan]
+        if len(set(teams.values())) == 1:
+            out.append((Message("payout.about_plan_words", plan=plan), next(iter(teams.values()))))
+            continue
+        for team in sorted(teams):
+            label = Message("payout.about_plan_words_team", plan=plan, team=team or "-")
+            out.append((label, teams[team]))
+    return out

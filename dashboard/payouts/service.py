@@ -10,10 +10,14 @@ page do it the same way:
   shows);
 - approve it (``approve_period``: computed now, frozen as computed) or reopen it
   (``reopen_period``), and read the approve/reopen log (``audit_log``);
-- export it (``save_xlsx``, ``xlsx_bytes``, ``save_csv``, ``csv_bytes``: in Chinese with the
-  column labels of ``dashboard/columns.py`` as headers) and write its statements
-  (``write_statements``, ``statement_html_bytes``, ``statement_pdf_bytes``,
+- export it (``save_xlsx``, ``xlsx_bytes``: the payroll workbook, headers the column labels of
+  ``dashboard/columns.py`` in its language, the agents' payroll ids, the plans in words;
+  ``save_csv``, ``csv_bytes``: canonical headers in English, the labels in Chinese) and write
+  its statements (``write_statements``, ``statement_html_bytes``, ``statement_pdf_bytes``,
   ``statements_zip``);
+- compare a candidate plan file with the plan in force over past months (``whatif``,
+  ``whatif_agents``; ``candidate_book`` reads an uploaded candidate from memory), approving
+  and writing nothing;
 - find the plan files (``default_plans_path``, ``plan_files``) and read one (``load_plans``,
   ``book_or_why``).
 
@@ -28,16 +32,18 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from dashboard import scratch
+from dashboard import db, scratch
 from dashboard.columns import headers
+from dashboard.messages import localise
 from dashboard.payouts import approvals, exports, statements
+from dashboard.payouts import whatif as what_if
 from dashboard.payouts.approvals import Approval
 from dashboard.payouts.facts import money_lines
 from dashboard.payouts.plan_book import PlanBook
@@ -47,12 +53,13 @@ from dashboard.payouts.plan_file import (
     load_plans,
     plan_files,
 )
-from dashboard.payouts.plan_words import plan_rules
+from dashboard.payouts.plan_words import plan_rules, rules_by_plan
 from dashboard.payouts.report import PayoutReport, payout_lines, payout_report
 from dashboard.payouts.run import compute_run
 from dashboard.payouts.statements import PdfUnavailable, Statement
 from dashboard.payouts.tables import lines_table
 from dashboard.payouts.values import Period
+from dashboard.payouts.whatif import candidate_book
 from dashboard.spreadsheet import write_csv
 
 __all__ = [
@@ -62,6 +69,7 @@ __all__ = [
     "approve_period",
     "audit_log",
     "book_or_why",
+    "candidate_book",
     "csv_bytes",
     "default_plans_path",
     "lines",
@@ -76,9 +84,13 @@ __all__ = [
     "statement_html_bytes",
     "statement_pdf_bytes",
     "statements_zip",
+    "whatif",
+    "whatif_agents",
     "write_statements",
     "xlsx_bytes",
 ]
+
+Payroll = dict[str, tuple[str | None, str | None]]  # agent_id -> (employee_no, cost_center)
 
 
 def book_or_why(path: str | Path | None) -> tuple[PlanBook | None, PlanFileError | None]:
@@ -132,6 +144,7 @@ class PayoutView:
     plans_source: str | None  # the plan file (None: an approved period shown without one)
     plans_sha256: str | None
     metrics: dict[str, str]  # plan name -> its tiers' metric (tasks, collected; "" none)
+    payroll: Payroll = field(default_factory=dict)  # the agents extract's payroll ids, today's
 
     @property
     def status(self) -> str:
@@ -179,7 +192,15 @@ def period_view(
         plans_source=book.source if book else None,
         plans_sha256=book.sha256 if book else None,
         metrics=book.metrics() if book else {},
+        payroll=payroll_ids(con),
     )
+
+
+def payroll_ids(con: duckdb.DuckDBPyConnection) -> Payroll:
+    """agent_id -> (employee_no, cost_center) from the agents extract (optional columns;
+    reference data, read as of today also for an approved period)."""
+    rows = db.run(con, "payouts/agent_payroll").to_pylist()
+    return {r["agent_id"]: (r["employee_no"], r["cost_center"]) for r in rows}
 
 
 def agent_rows(view: PayoutView, agent_id: str | None = None) -> list[dict[str, Any]]:
@@ -234,14 +255,27 @@ def audit_log(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> p
 # --- exports --------------------------------------------------------------------------
 
 
+def _workbook_extra(view: PayoutView, lang: str) -> dict[str, Any]:
+    return {
+        "payroll": view.payroll,
+        "plan_words": rules_by_plan(view.table.to_pylist(), view.rules),
+        "page": exports.Page(view.period, localise(view.status_line, lang), lang),
+    }
+
+
 def save_xlsx(view: PayoutView, path: Path, lang: str = "en") -> None:
-    """The payroll workbook (Payouts, Lines, About) in ``lang``, written whole or not at all."""
-    exports.save_xlsx(view.table, view.lines, path, view.about, lang, headers(lang))
+    """The payroll workbook (Payouts with the payroll ids, Lines, About with the plans in
+    words) in ``lang``, written whole or not at all."""
+    headers = exports.sheet_headers(lang)
+    extra = _workbook_extra(view, lang)
+    exports.save_xlsx(view.table, view.lines, path, view.about, lang, headers, **extra)
 
 
 def xlsx_bytes(view: PayoutView, lang: str = "en") -> bytes:
     """The payroll workbook of ``save_xlsx``, as bytes (a download)."""
-    return exports.xlsx_bytes(view.table, view.lines, view.about, lang, headers(lang))
+    headers = exports.sheet_headers(lang)
+    extra = _workbook_extra(view, lang)
+    return exports.xlsx_bytes(view.table, view.lines, view.about, lang, headers, **extra)
 
 
 def save_csv(table: pa.Table, path: Path, lang: str = "en") -> None:
@@ -263,7 +297,9 @@ def statement(view: PayoutView, agent_id: str, lang: str = "en") -> Statement:
     """One agent's statement: figures, audit lines, the plan in words, in ``lang``."""
     row = next(r for r in view.table.to_pylist() if r["agent_id"] == agent_id)
     trail = [ln for ln in view.lines.to_pylist() if ln["agent_id"] == agent_id]
-    return Statement(view.period, view.status_line, row, trail, view.rules.get(agent_id, ()), lang)
+    rules = view.rules.get(agent_id, ())
+    ids = view.payroll.get(agent_id, (None, None))
+    return Statement(view.period, view.status_line, row, trail, rules, lang, ids)
 
 
 def statement_html_bytes(view: PayoutView, agent_id: str, lang: str = "en") -> bytes:
@@ -299,8 +335,9 @@ def write_statements(
     rows = agent_rows(view, agent_id)
     trail = view.lines.to_pylist()
     return statements.write_statements(
-        view.period, view.status_line, rows, trail, view.rules, out_dir, formats, lang
-    )
+        view.period, view.status_line, rows, trail, view.rules, out_dir, formats, lang,
+        view.payroll,
+    )  # fmt: skip
 
 
 def statements_zip(view: PayoutView, lang: str = "en") -> bytes:
@@ -312,3 +349,30 @@ def statements_zip(view: PayoutView, lang: str = "en") -> bytes:
             for f in written:
                 z.write(f, f.name)
         return buf.getvalue()
+
+
+# --- plan what-if ---------------------------------------------------------------------
+
+
+def whatif(
+    con: duckdb.DuckDBPyConnection,
+    start: Period,
+    end: Period | None,
+    book: PlanBook,
+    candidate: PlanBook,
+    preset: str = "cn",
+) -> pa.Table:
+    """Each month from ``start`` to ``end`` computed with the plan in force (``book``) and with
+    the ``candidate``: per agent both payouts and the difference, a total row per month
+    (``whatif.compare``). Approves nothing and writes nothing.
+
+    Raises:
+        PayoutInputError: a bad range (backwards, too long), or a month that one of the plan
+            files cannot compute (an agent naming a plan the candidate lacks).
+    """
+    return what_if.compare(con, what_if.months(start, end), book, candidate, preset)
+
+
+def whatif_agents(table: pa.Table) -> pa.Table:
+    """A what-if's agents summed over its months, largest gain first (who gains, who loses)."""
+    return what_if.agent_totals(table)

@@ -2,9 +2,14 @@
 
 One document per agent and period: the figures that make up the payout, every payment,
 reversal and decision line behind them, and the plan's rules in words, so an agent (or an
-auditor) can check the payout without the dashboard. Chinese names need a CJK font in the PDF:
-Noto Sans CJK is used when installed (``$DASHBOARD_CJK_FONT`` may name another); without one,
-statements whose text Helvetica cannot draw are written as HTML only, with a message.
+auditor) can check the payout without the dashboard. It is handed out, so it reads like a
+finance document in the agent's language (``lang``, English or Chinese): words for every
+label and code, amounts right-aligned with thousands separators, the period, the approval
+status with the approver's name, the agent's payroll ids when the agents extract has them, and
+"page N of M" on every printed page (the PDF's footer; the HTML's print style). Chinese names
+need a CJK font in the PDF: Noto Sans CJK is used when installed (``$DASHBOARD_CJK_FONT`` may
+name another); without one, statements whose text Helvetica cannot draw are written as HTML
+only, with a message.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ FIGURES = (
     ("carry_out", "Deficit carried to next month"),
 )  # key, English label (the label in a language: ``payout.fig_<key>``)
 LINE_KEYS = ("line_no", "kind", "payment_date", "payment_id", "account_id", "amount")
+RIGHT_KEYS = {"line_no", "amount"}  # numbers: right-aligned
+LINE_WIDTHS = (9, 24, 21, 30, 24, 26, 143)  # mm, the PDF's lines table (277 mm: A4 landscape)
 
 
 def status_line(approval: Approval | None) -> Message:
@@ -85,6 +92,7 @@ class Statement:
     lines: Sequence[Mapping[str, Any]]  # the audit lines (reasons with their codes)
     rules: Sequence[str]
     lang: str = "en"  # "en" or "zh": the statement's own texts and the engine's messages
+    payroll: tuple[str | None, str | None] = (None, None)  # employee_no, cost_center
 
     @property
     def title(self) -> str:
@@ -124,6 +132,41 @@ class Statement:
         codes = ("kind", "date", "payment", "account", "amount", "reason")
         return ("#", *(self.word(f"payout.stmt_{c}") for c in codes))
 
+    def recomputed(self) -> tuple[str, str] | None:
+        """The recomputed payout of an approved period with an adjustment: (label, amount)."""
+        adjust = self.row.get("adjustment")
+        if not adjust:
+            return None
+        label = self.word("payout.stmt_recomputed", adjustment=money(adjust))
+        return label, money(self.row["recomputed_payout"])
+
+    def facts(self) -> list[tuple[str, str]]:
+        """The statement's heading facts: period, team, plan, the payroll ids it has."""
+        out = [
+            (self.word("payout.stmt_period"), self.period),
+            (self.word("payout.stmt_team"), self.row.get("team") or "-"),
+            (self.word("payout.stmt_plan"), str(self.row.get("plan") or "-")),
+        ]
+        for code, value in zip(("employee_no", "cost_center"), self.payroll, strict=True):
+            if value:
+                out.append((self.word(f"payout.stmt_{code}"), value))
+        return out
+
+    def fact(self, label: str, value: str) -> str:
+        """One heading fact: "Team: T3" (团队：T3)."""
+        return self.word("payout.stmt_fact", label=label, value=value)
+
+    def page_text(self, n: str, total: str) -> str:
+        """The page number: "page 1 of 3" (第 1 页，共 3 页)."""
+        return self.word("payout.page_of", n=n, total=total)
+
+
+def _page_css(s: Statement) -> str:
+    """The print style's page number in the statement's language, from CSS page counters:
+    ``"page " counter(page) " of " counter(pages) ""``."""
+    parts = s.page_text("\x00page\x00", "\x00pages\x00").split("\x00")
+    return " ".join(f'"{p}"' if i % 2 == 0 else f"counter({p})" for i, p in enumerate(parts))
+
 
 def statement_html(s: Statement) -> str:
     """A self-contained HTML statement (all values escaped), in the statement's language."""
@@ -131,19 +174,19 @@ def statement_html(s: Statement) -> str:
     figures = "".join(
         f"<tr><th>{e(label)}</th><td class=n>{e(value)}</td></tr>" for label, value in s.figures()
     )
-    adjust = s.row.get("adjustment")
-    if adjust:
-        label = s.word("payout.stmt_recomputed", adjustment=money(adjust))
-        figures += f"<tr><th>{e(label)}</th><td>{e(money(s.row['recomputed_payout']))}</td></tr>"
+    again = s.recomputed()
+    if again:
+        figures += f"<tr><th>{e(again[0])}</th><td class=n>{e(again[1])}</td></tr>"
     lines = "".join(
         "<tr>"
-        + "".join(f"<td>{e(s.cell(ln, k))}</td>" for k in LINE_KEYS)
+        + "".join(
+            f"<td{' class=n' if k in RIGHT_KEYS else ''}>{e(s.cell(ln, k))}</td>" for k in LINE_KEYS
+        )
         + f"<td class=r>{e(s.reason(ln))}</td></tr>"
         for ln in s.lines
     )
     rules = "".join(f"<li>{e(r)}</li>" for r in s.rule_texts)
-    team = s.row.get("team") or "-"
-    team_word, plan_word = s.word("payout.stmt_team"), s.word("payout.stmt_plan")
+    facts = " &middot; ".join(e(s.fact(label, value)) for label, value in s.facts())
     return f"""<!doctype html>
 <html lang="{e(s.lang)}"><head><meta charset="utf-8"><title>{e(s.title)}</title>
 <style>
@@ -151,23 +194,30 @@ body {{ font-family: "Noto Sans CJK SC", "Noto Sans", Arial, sans-serif; margin:
 table {{ border-collapse: collapse; margin-bottom: 1.5em; }}
 th, td {{ border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top; }}
 th {{ background: #eef2f7; }} td {{ font-variant-numeric: tabular-nums; }}
-td.r {{ max-width: 48em; }} td.n {{ text-align: right; }} .status {{ font-weight: bold; }}
+td.r {{ max-width: 48em; }} .n {{ text-align: right; white-space: nowrap; }}
+.status {{ font-weight: bold; }}
+@page {{ size: A4 landscape; margin: 12mm;
+  @bottom-center {{ content: {_page_css(s)}; font-size: 9pt; }} }}
+@media print {{ body {{ margin: 0; }} tr {{ break-inside: avoid; }} }}
 </style></head><body>
 <h1>{e(s.title)}</h1>
-<p>{e(team_word)}: {e(team)} &middot; {e(plan_word)}: {e(str(s.row.get("plan")))} &middot;
+<p>{facts} &middot;
 <span class="status">{e(s.status_text)}</span></p>
 <h2>{e(s.word("payout.stmt_payout"))}</h2><table>{figures}</table>
 <h2>{e(s.word("payout.stmt_lines"))}</h2>
-<table><tr>{_heads(s)}</tr>{lines}</table>
+<table><thead><tr>{_heads(s)}</tr></thead><tbody>{lines}</tbody></table>
 <h2>{e(s.word("payout.stmt_rules"), quote=False)}</h2><ul>{rules}</ul>
 </body></html>
 """
 
 
 def _heads(s: Statement) -> str:
-    """The lines table's heading cells, with the line break the English statement has always
-    had after the fifth (its golden file pins it)."""
-    cells = [f"<th>{html.escape(h)}</th>" for h in s.headings()]
+    """The lines table's heading cells (the amount's right-aligned, as its column), with the
+    line break the English statement has always had after the fifth."""
+    cells = [
+        f"<th{' class=n' if k in RIGHT_KEYS else ''}>{html.escape(h)}</th>"
+        for k, h in zip((*LINE_KEYS, "reason"), s.headings(), strict=True)
+    ]
     return "".join(cells[:5]) + "\n" + "".join(cells[5:])
 
 
@@ -202,8 +252,11 @@ def check_pdf_font(s: Statement, font: tuple[Path, int] | None) -> None:
     every = [
         s.title,
         s.status_text,
+        s.page_text("1", "1"),
         *s.rule_texts,
+        *(text for pair in s.facts() for text in pair),
         *(label for label, _ in s.figures()),
+        *(s.recomputed() or ()),
         *s.headings(),
         *(s.reason(ln) for ln in s.lines),
         *(str(v) for ln in s.lines for k, v in ln.items() if k not in ("reason", "reason_args")),
@@ -217,60 +270,112 @@ def check_pdf_font(s: Statement, font: tuple[Path, int] | None) -> None:
         ) from exc
 
 
+def _bold_of(font: tuple[Path, int]) -> tuple[Path, int] | None:
+    """The bold face next to a regular font file (Noto's ...-Bold.ttc), if installed."""
+    bold = font[0].with_name(font[0].name.replace("Regular", "Bold"))
+    return (bold, font[1]) if bold != font[0] and bold.is_file() else None
+
+
 def statement_pdf_bytes(s: Statement, font: tuple[Path, int] | None) -> bytes:
-    """The statement as PDF (A4 landscape).
+    """The statement as PDF (A4 landscape): heading facts and status, the figures, the lines
+    (their heading repeated on every page), the plan in words; "page N of M" at the foot of
+    every page and the title at the top of every page after the first.
 
     Raises:
         PdfUnavailable: the text needs a CJK font and ``font`` is None.
     """
     from fpdf import FPDF
+    from fpdf.enums import TableBordersLayout
     from fpdf.fonts import FontFace
 
-    pdf = FPDF(orientation="L", format="A4")
-    pdf.set_auto_page_break(True, margin=12)
     check_pdf_font(s, font)
+
+    class Pages(FPDF):
+        def header(self) -> None:
+            if self.page_no() > 1:
+                self.set_font(family, size=8)
+                self.set_text_color(90)
+                self.cell(0, 5, s.title, new_x="LMARGIN", new_y="NEXT")
+                self.set_text_color(0)
+                self.ln(1)
+
+        def footer(self) -> None:
+            self.set_y(-10)
+            self.set_font(family, size=8)
+            self.set_text_color(90)
+            self.cell(0, 5, s.page_text(str(self.page_no()), "{nb}"), align="C")
+            self.set_text_color(0)
+
+    pdf = Pages(orientation="L", format="A4")
+    pdf.set_margins(10, 10, 10)
+    pdf.set_auto_page_break(True, margin=14)
+    pdf.set_title(s.title)
+    bold = ""
     if font is not None:
         pdf.add_font("body", fname=str(font[0]), collection_font_number=font[1])
+        heavy = _bold_of(font)
+        if heavy is not None:
+            pdf.add_font("body", "B", fname=str(heavy[0]), collection_font_number=heavy[1])
+            bold = "B"
         family = "body"
     else:
-        family = "helvetica"
+        family, bold = "helvetica", "B"
     pdf.add_page()
-    pdf.set_font(family, size=14)
+    pdf.set_font(family, bold, size=14)
     pdf.multi_cell(0, 8, s.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=9)
-    team = s.row.get("team") or "-"
-    team_word, plan_word = s.word("payout.stmt_team"), s.word("payout.stmt_plan")
-    head_line = f"{team_word}: {team}  {plan_word}: {s.row.get('plan')}  {s.status_text}"
-    pdf.multi_cell(0, 5, head_line, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 5, "    ".join(s.fact(k, v) for k, v in s.facts()), new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font(family, bold, size=10)
+    pdf.multi_cell(0, 6, s.status_text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    head = FontFace(fill_color=(230, 235, 242))
+    head = FontFace(emphasis=bold or None, fill_color=(230, 235, 242))
+    pdf.set_font(family, bold, size=11)
+    pdf.cell(0, 6, s.word("payout.stmt_payout"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=9)
+    figures = s.figures()
+    again = s.recomputed()
     with pdf.table(
-        col_widths=(70, 40),
-        width=110,
+        col_widths=(80, 35),
+        width=115,
         align="LEFT",
-        headings_style=head,
         first_row_as_headings=False,
+        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+        line_height=5,
     ) as table:
-        for label, value in s.figures():
+        for label, value in [*figures, *([again] if again else [])]:
             row = table.row()
-            row.cell(label)
+            row.cell(label, align="LEFT")
             row.cell(value, align="RIGHT")
     pdf.ln(3)
-    with pdf.table(col_widths=(8, 24, 20, 28, 24, 22, 150), headings_style=head) as table:
+    pdf.set_font(family, bold, size=11)
+    pdf.cell(0, 6, s.word("payout.stmt_lines"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=8)
+    keys = (*LINE_KEYS, "reason")
+    with pdf.table(
+        col_widths=LINE_WIDTHS,
+        width=sum(LINE_WIDTHS),
+        headings_style=head,
+        line_height=4.5,
+        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+    ) as table:
         row = table.row()
-        for h in s.headings():
-            row.cell(h)
+        for k, h in zip(keys, s.headings(), strict=True):
+            row.cell(h, align="RIGHT" if k in RIGHT_KEYS else "LEFT")
         for ln in s.lines:
             row = table.row()
             for k in LINE_KEYS:
-                row.cell(s.cell(ln, k))
-            row.cell(s.reason(ln))
+                row.cell(s.cell(ln, k), align="RIGHT" if k in RIGHT_KEYS else "LEFT")
+            row.cell(s.reason(ln), align="LEFT")  # wrapped, never justified
     pdf.ln(3)
-    pdf.set_font(family, size=11)
+    pdf.set_font(family, bold, size=11)
     pdf.cell(0, 6, s.word("payout.stmt_rules"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=9)
-    for rule in s.rule_texts:
-        pdf.multi_cell(0, 5, f"- {rule}", new_x="LMARGIN", new_y="NEXT")
+    bullet = "\u2022" if font is not None else "-"  # Helvetica (Latin-1) has no bullet
+    for rule in s.rule_texts:  # the bullet apart, so that a wrapped line hangs under the text
+        pdf.cell(5, 5, bullet)
+        pdf.multi_cell(0, 5, rule, align="LEFT", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -288,6 +393,7 @@ def write_statements(
     out_dir: Path,
     formats: Sequence[str] = ("html", "pdf"),
     lang: str = "en",
+    payroll: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> tuple[list[Path], list[str]]:
     """Write one statement per agent row into ``out_dir``.
 
@@ -300,6 +406,7 @@ def write_statements(
         out_dir: folder to write to (created).
         formats: "html" and/or "pdf".
         lang: the statements' language, "en" or "zh".
+        payroll: agent_id -> (employee_no, cost_center), printed when known.
 
     Returns:
         (files written, messages about statements that could not be written as PDF).
@@ -332,6 +439,7 @@ def write_statements(
             by_agent.get(row["agent_id"], []),
             rules_for.get(row["agent_id"], ()),
             lang,
+            (payroll or {}).get(row["agent_id"], (None, None)),
         )
         if "html" in formats:
             documents.append((out_dir / f"{stem}.html", s, "html"))

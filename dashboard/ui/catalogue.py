@@ -638,6 +638,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pay.above_cap": ("Above the cap: not paid", "超出封顶：不发放"),
     "pay.deficit": ("Deficit carried to next month", "亏损结转下月"),
     "pay.level_tasks": ("{n} tasks", "{n} 户"),
+    # Payouts: the tabs and the plan what-if (issue 12)
+    "pay.tab_period": ("Payouts of a month", "月度佣金"),
+    "pay.tab_whatif": ("What-if: another plan", "方案模拟"),
+    "pay.whatif_help": (
+        (
+            "A candidate plan file against the plan in force, over past months: each month is "
+            "computed twice from today's data. Nothing is approved or saved."
+        ),
+        "用候选方案文件与现行方案对比过去各月：每月按当前数据分别计算两次，不审批、不保存任何内容。",
+    ),
+    "pay.whatif_from": ("From (month)", "开始月份"),
+    "pay.whatif_to": ("To (month)", "结束月份"),
+    "pay.whatif_plans": ("Plan file in force", "现行方案文件"),
+    "pay.whatif_candidate": ("Candidate plan file", "候选方案文件"),
+    "pay.whatif_upload": (
+        "Or upload a candidate plan file (read in memory, never saved)",
+        "或上传候选方案文件（仅在内存中读取，不会保存）",
+    ),
+    "pay.whatif_uploaded": ("Candidate: {name} (uploaded)", "候选方案：{name}（已上传）"),
+    "pay.whatif_cannot": ("The what-if cannot be computed: {detail}", "无法进行方案模拟：{detail}"),
+    "pay.whatif_current": ("Cost with the plan in force", "现行方案成本"),
+    "pay.whatif_candidate_cost": ("Cost with the candidate", "候选方案成本"),
+    "pay.whatif_difference": ("Difference (candidate − in force)", "差额（候选 − 现行）"),
+    "pay.whatif_counts": ("Agents who gain / lose", "收入增加 / 减少的催收员"),
+    "pay.whatif_chart": (
+        "Who gains and who loses with the candidate, {start} to {end}",
+        "候选方案下各催收员佣金的增减（{start} 至 {end}）",
+    ),
+    "pay.whatif_gains": ("gains", "增加"),
+    "pay.whatif_losses": ("loses", "减少"),
+    "pay.whatif_no_change": ("No agent's payout changes.", "所有催收员的佣金均无变化。"),
+    "pay.whatif_total": ("Total", "合计"),
+    "pay.whatif_table": ("Per month and agent", "按月份与催收员"),
     "delinq.click_hint": (
         "Click a cell of the matrix, or choose below, to list its accounts.",
         "点击矩阵中的格子，或在下方选择，即可列出对应账户。",

@@ -684,3 +684,54 @@ def payout_bars(table: pa.Table, title: str) -> go.Figure:
     fig.update_layout(barmode="relative")
     fig.update_xaxes(title=t("col.agent_id"), type="category")
     return style.layout(fig, title=title, money_axis="y")
+
+
+def gain_loss_bars(table: pa.Table, title: str) -> go.Figure:
+    """Who gains and who loses under a candidate plan (a what-if's agents, ``difference`` =
+    candidate - current): one horizontal bar per agent whose payout changes, gains and losses
+    in two colours, sorted from the largest gain (top) to the largest loss (bottom); the two
+    payouts in the hover. The largest changes when more than ``style.TOP_N`` agents change."""
+    rows = [r for r in table.to_pylist() if r["difference"]]
+    if not rows:
+        fig = _empty(title)
+        fig.update_annotations(text=t("pay.whatif_no_change"))
+        return fig
+    if len(rows) > style.TOP_N:
+        rows = sorted(rows, key=lambda r: abs(r["difference"]), reverse=True)
+    rows, title = _top(rows, style.TOP_N, title)
+    rows.sort(
+        key=lambda r: (r["difference"], r["agent_id"])
+    )  # Plotly draws the first at the bottom
+    fig = go.Figure()
+    for sign, key, colour in (
+        (1, "pay.whatif_gains", style.GOOD),
+        (-1, "pay.whatif_losses", style.BAD),
+    ):
+        part = [r for r in rows if (r["difference"] > 0) == (sign > 0)]
+        fig.add_bar(
+            y=[_name("", f"{r['agent_id']} {r['agent_name'] or ''}".strip()) for r in part],
+            x=[float(r["difference"]) for r in part],
+            orientation="h",
+            name=t(key),
+            marker_color=colour,
+            text=[fmt.money(r["difference"], sign=True) for r in part],
+            textposition="auto",
+            hovertext=[
+                "<br>".join(
+                    [
+                        f"<b>{_name('', r['agent_id'])}</b> {_name('', r['agent_name'] or '')}",
+                        f"{t('col.payout_current')}: {fmt.money(r['payout_current'])}",
+                        f"{t('col.payout_candidate')}: {fmt.money(r['payout_candidate'])}",
+                        f"<b>{t('col.difference')}: {fmt.money(r['difference'], sign=True)}</b>",
+                    ]
+                )
+                for r in part
+            ],
+            hovertemplate=HOVER,
+            meta="gains" if sign > 0 else "losses",
+        )
+    fig.update_layout(barmode="relative")  # one bar per agent: it is in one trace only
+    order = [_name("", f"{r['agent_id']} {r['agent_name'] or ''}".strip()) for r in rows]
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order)
+    fig.update_xaxes(title=t("col.difference"), zeroline=True)
+    return style.layout(fig, title=title, money_axis="x")

@@ -1,5 +1,5 @@
 """The Payouts page's view: its cached period, and its sections (status and totals, chart and
-table, downloads, statement, approval).
+table, downloads, statement, approval), and the plan what-if tab.
 
 Kept out of ``views/payouts.py`` so the page script stays a short layout. Every figure, file
 and approval comes from ``dashboard.payouts.service``, exactly as ``python -m dashboard
@@ -8,6 +8,10 @@ picklable ``PayoutView`` per (database version, period, plan file, preset), open
 connection for the service, and draws. The view holds the engine's texts as Messages, so one
 cached view serves both languages: the sections and the files render them in the session's
 language (``lang``), with the column labels as the files' headers in Chinese.
+
+The what-if tab (``whatif``) compares a candidate plan file with the plan in force over past
+months (``service.whatif``, as ``report payout-whatif``); an uploaded candidate is read from
+memory and never written to disk, and nothing is approved or stored.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from dashboard.messages import Message, localise
 from dashboard.paths import ROOT
 from dashboard.payouts import service
 from dashboard.payouts.approvals import Approval, ApprovalRefused
+from dashboard.payouts.plan_file import PlanFileError
+from dashboard.payouts.run import PayoutInputError
 from dashboard.payouts.service import PayoutView
 from dashboard.payouts.values import Period
 from dashboard.ui import blocks, charts, choices, fmt, reads, safe, tables
@@ -304,3 +310,122 @@ def approval(v: PayoutView, plans: Path) -> None:
                 st.error(safe.t("pay.refused", detail=refusal(exc)))
                 return
             st.rerun()
+
+
+# --- the plan what-if tab ---------------------------------------------------------------
+
+
+def tabs() -> tuple[Any, Any]:
+    """The Payouts page's tabs: a month's payouts, and the plan what-if. Only the open tab's
+    content runs (``.open``; the choice is kept in the session as ``pay_tab``)."""
+    period, whatif_tab = st.tabs(
+        [t("pay.tab_period"), t("pay.tab_whatif")], key="pay_tab", on_change="rerun"
+    )
+    return period, whatif_tab
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat() if path.exists() else None
+    return (stat.st_mtime_ns, stat.st_size) if stat else (0, 0)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _whatif(
+    db: str,
+    version: tuple[int, ...],
+    start: str,
+    end: str,
+    plans: str,
+    plans_stamp: tuple[int, int],
+    candidate: bytes,
+    candidate_name: str,
+    preset: str,
+) -> pa.Table:
+    book = service.load_plans(plans)
+    other = service.candidate_book(candidate, candidate_name)
+    with reads.connection(Path(db)) as con:
+        return service.whatif(con, Period.parse(start), Period.parse(end), book, other, preset)
+
+
+def compare(
+    start: str, end: str, plans: Path, candidate: tuple[bytes, str], preset: str = "cn"
+) -> pa.Table:
+    """The what-if of ``candidate`` (its bytes and name) against ``plans`` from ``start`` to
+    ``end`` (cached until the data, the plan file or the candidate changes).
+
+    Raises:
+        PlanFileError, PayoutInputError, DatabaseBusy: as the service raises them.
+    """
+    path = reads.db_path()
+    version = reads.data_version(path)
+    data_, name = candidate
+    return _whatif(str(path), version, start, end, str(plans), _stamp(plans), data_, name, preset)
+
+
+def candidate_file(files: Sequence[Path]) -> tuple[bytes, str] | None:
+    """The candidate plan file as (bytes, name): an upload, read in memory and never written
+    to disk, or else one of the plan files we ship (None: it cannot be read)."""
+    upload = st.file_uploader(t("pay.whatif_upload"), type=["yaml", "yml"], key="whatif_up")
+    if upload is not None:
+        name = Path(upload.name).name or "candidate.yaml"
+        st.caption(safe.t("pay.whatif_uploaded", name=name))
+        return upload.getvalue(), name
+    index = 1 if len(files) > 1 else 0  # another file than the one in force, when there is one
+    path = st.selectbox(
+        t("pay.whatif_candidate"), files, index=index, format_func=plan_label, key="whatif_file"
+    )
+    try:
+        return Path(path).read_bytes(), plan_label(Path(path))
+    except OSError as exc:
+        st.error(safe.t("pay.whatif_cannot", detail=f"{plan_label(Path(path))}: {exc}"))
+        return None
+
+
+def whatif(months: Sequence[str]) -> None:
+    """The what-if tab: months, the plan in force and a candidate; the costs, a chart of who
+    gains and who loses, and the side-by-side table (one row per month and agent, a total row
+    per month)."""
+    st.caption(t("pay.whatif_help"))
+    c1, c2, c3 = st.columns(3)
+    start = c1.selectbox(t("pay.whatif_from"), months, key="whatif_from")
+    end = c2.selectbox(t("pay.whatif_to"), months, key="whatif_to")
+    files = service.plan_files()
+    plans = c3.selectbox(t("pay.whatif_plans"), files, format_func=plan_label, key="whatif_plans")
+    candidate = candidate_file(files)
+    if candidate is None or start is None or end is None:
+        return
+    try:
+        table = compare(start, end, Path(plans), candidate)
+    except (PlanFileError, PayoutInputError) as exc:
+        st.error(safe.t("pay.whatif_cannot", detail=refusal(exc)))
+        return
+    agents = service.whatif_agents(table)
+    totals = blocks.sums(agents, ("payout_current", "payout_candidate", "difference"))
+    diffs = agents.column("difference").to_pylist()
+    gains, losses = sum(1 for d in diffs if d > 0), sum(1 for d in diffs if d < 0)
+    blocks.metric_row(
+        [
+            (t("pay.whatif_current"), totals["payout_current"], "money"),
+            (t("pay.whatif_candidate_cost"), totals["payout_candidate"], "money"),
+            (t("pay.whatif_difference"), totals["difference"], "money_change"),
+        ]
+    )
+    st.caption(f"{t('pay.whatif_counts')}: {gains} / {losses}")
+    title = t("pay.whatif_chart", start=safe.svg(start), end=safe.svg(end))
+    st.plotly_chart(charts.gain_loss_bars(agents, title), key="whatif_chart")
+    st.subheader(t("pay.whatif_table"))
+    total = t("pay.whatif_total")
+    names = [
+        r["agent_name"] if r["row_kind"] == "agent" else total
+        for r in table.select(["row_kind", "agent_name"]).to_pylist()
+    ]
+    shown = [c for c in table.column_names if c not in ("row_kind", "agents")]
+    key = ("payout_current", "payout_candidate", "difference")
+    tables.show(
+        table,
+        name=f"payout_whatif_{start}_{end}",
+        columns=shown,
+        key=key,
+        height=420,
+        texts={"agent_name": names},
+    )

@@ -1,5 +1,6 @@
 """Payouts (finance): a period's commission per agent with every component, statements with
-their audit lines, approval, approved vs recomputed, downloads.
+their audit lines, approval, approved vs recomputed, downloads; in a second tab, the plan
+what-if (a candidate plan file against the plan in force over past months).
 
 The period and the statement's agent are page-level choices kept in the URL; a click on a
 bar of the chart or a row of the table opens that agent's statement. The sidebar's team
@@ -18,7 +19,16 @@ from dashboard.ui import choices, page, payout_view, reads, safe
 from dashboard.ui.i18n import t
 
 f = page.begin("payouts")
-with page.guard():
+period_tab, whatif_tab = payout_view.tabs()
+if whatif_tab.open:  # only the open tab runs
+    with page.guard(), whatif_tab:
+        months = reads.get("activity_months")[::-1]
+        if not months:
+            st.info(t("pay.no_activity"))
+            st.stop()
+        payout_view.whatif(months)
+    st.stop()
+with page.guard(), period_tab:
     months = reads.get("activity_months")[::-1]
     if not months:
         st.info(t("pay.no_activity"))

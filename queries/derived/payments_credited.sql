@@ -29,6 +29,30 @@ earliest as (
     where snapshot_no = 1
 ),
 
+-- The latest snapshot on or before each blank payment's date: payments and snapshots in one
+-- sequence per account (a snapshot before a payment of the same day), the running maximum of
+-- the snapshot dates.
+latest_before as (
+    select payment_id, as_of_date
+    from (
+        select
+            payment_id,
+            max(snapshot_date) over (
+                partition by account_id order by event_date, is_payment
+                rows between unbounded preceding and current row
+            ) as as_of_date
+        from (
+            select account_id, as_of_date as event_date, 0 as is_payment,
+                as_of_date as snapshot_date, cast(null as varchar) as payment_id
+            from snapshots
+            union all
+            select account_id, payment_date, 1, null, payment_id
+            from blank
+        )
+    )
+    where payment_id is not null
+),
+
 account_rule as (
     select
         b.payment_id,
@@ -40,8 +64,8 @@ account_rule as (
         end as rule,
         coalesce(s.as_of_date, e.as_of_date) as snapshot_date
     from blank as b
-    asof left join snapshots as s
-        on b.account_id = s.account_id and b.payment_date >= s.as_of_date
+    left join latest_before as l on l.payment_id = b.payment_id
+    left join snapshots as s on s.account_id = b.account_id and s.as_of_date = l.as_of_date
     left join earliest as e on e.account_id = b.account_id
 ),
 

@@ -86,6 +86,9 @@ create table if not exists raw_agents (
     hire_date   date,
     active      boolean not null
 );
+-- Payroll ids (optional columns; databases made before them get them empty).
+alter table raw_agents add column if not exists employee_no varchar;
+alter table raw_agents add column if not exists cost_center varchar;
 
 create table if not exists raw_contacts (
     import_id       bigint not null,

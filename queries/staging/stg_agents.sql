@@ -15,6 +15,8 @@ select
     plan,
     hire_date,
     active,
+    employee_no,
+    cost_center,
     import_id
 from ranked
 where recency = 1

@@ -169,10 +169,14 @@ def test_payout_exports_neutralise_formulas(
     cli: Callable[..., str], db_copy: Path, formula_db: tuple[Path, Path, int], tmp_path: Path
 ) -> None:
     args = payout_args(db_copy, formula_db[1])
+    whatif = ("report", "payout-whatif", *args, "--candidate", formula_db[1])
     outputs = {
         "payouts csv stdout": cli("report", "payouts", *args, "--format", "csv"),
         "lines csv stdout": cli("report", "payout-lines", *args, "--format", "csv"),
+        "whatif csv stdout": cli(*whatif, "--format", "csv"),
     }
+    cli(*whatif, "--out", tmp_path / "w.csv")
+    outputs["whatif csv file"] = (tmp_path / "w.csv").read_text(encoding="utf-8-sig")
     cli("report", "payouts", *args, "--format", "csv", "--out", tmp_path / "p.csv")
     cli("report", "payout-lines", *args, "--out", tmp_path / "l.csv")
     outputs["payouts csv file"] = (tmp_path / "p.csv").read_text(encoding="utf-8-sig")
@@ -184,6 +188,8 @@ def test_payout_exports_neutralise_formulas(
     assert f"'{AGENT_NAME}" in outputs["payouts csv file"]
     assert f"'{TEAM}" in outputs["payouts csv file"] and f"'{PLAN}" in outputs["payouts csv file"]
     assert "'=P9" in outputs["lines csv file"]
+    assert f"'{AGENT_NAME}" in outputs["whatif csv file"]
+    assert f"'{PLAN}" in outputs["whatif csv file"]
 
     cli("report", "payouts", *args, "--format", "xlsx", "--out", tmp_path / "p.xlsx")
     formulas, texts = xlsx_formulas(tmp_path / "p.xlsx")
