@@ -32,7 +32,7 @@ import duckdb
 
 from dashboard import db
 from dashboard.engine import compliance, kpis
-from dashboard.engine.kpi_common import latest_snapshot
+from dashboard.engine.kpi_common import Filters, latest_snapshot
 from dashboard.ingest.importer import FileSpec, import_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,26 +158,28 @@ def cases(latest: date) -> list[tuple[str, str, Callable[[duckdb.DuckDBPyConnect
         else date(latest.year, 1, 1),
         latest,
     )  # the 12 months ending with the latest snapshot
+    year = Filters(date_from=y0, date_to=y1)
     return [
         ("buckets", "rpt_snapshots", lambda c: kpis.buckets(c)),
-        ("buckets --as-of latest", "rpt_snapshots", lambda c: kpis.buckets(c, as_of=latest)),
-        ("buckets --team T1", "rpt_snapshots", lambda c: kpis.buckets(c, teams=["T1"])),
+        ("buckets --as-of latest", "rpt_snapshots",
+         lambda c: kpis.buckets(c, Filters(as_of=latest))),
+        ("buckets --team T1", "rpt_snapshots", lambda c: kpis.buckets(c, Filters(teams=["T1"]))),
         ("roll-rates", "rpt_snapshots", lambda c: kpis.roll_rates(c)),
         ("recovery", "rpt_payments", lambda c: kpis.recovery(c)),
         ("vintage", "rpt_payments", lambda c: kpis.vintage(c)),
         ("agents (month)", "rpt_contacts", lambda c: kpis.agents(c)),
-        ("agents (12 months)", "rpt_contacts", lambda c: kpis.agents(c, date_from=y0, date_to=y1)),
+        ("agents (12 months)", "rpt_contacts", lambda c: kpis.agents(c, year)),
         ("kpis (month)", "rpt_snapshots", lambda c: kpis.headline(c)),
-        ("kpis (12 months)", "rpt_snapshots", lambda c: kpis.headline(c, date_from=y0, date_to=y1)),
+        ("kpis (12 months)", "rpt_snapshots", lambda c: kpis.headline(c, year)),
         ("compliance cn (month)", "rpt_contacts", lambda c: kpis.compliance_by_rule(c)),
         ("compliance us (month)", "rpt_contacts",
          lambda c: kpis.compliance_by_rule(c, preset="us")),
         ("compliance --detail cn (month)", "rpt_contacts", lambda c: kpis.compliance_detail(c)),
         ("compliance-agents cn (month)", "rpt_contacts", lambda c: kpis.compliance_agents(c)),
         ("compliance --detail cn (12 months)", "rpt_contacts",
-         lambda c: kpis.compliance_detail(c, date_from=y0, date_to=y1)),
+         lambda c: kpis.compliance_detail(c, year)),
         ("compliance --detail us (12 months)", "rpt_contacts",
-         lambda c: kpis.compliance_detail(c, preset="us", date_from=y0, date_to=y1)),
+         lambda c: kpis.compliance_detail(c, year, preset="us")),
         ("violation_counts cn (month, payouts)", "rpt_contacts",
          lambda c: compliance.violation_counts(c, latest.replace(day=1), latest)),
     ]  # fmt: skip

@@ -251,7 +251,8 @@ def test_a_capped_payout_bar_is_the_paid_amount_with_the_cut_above_it(on_sample:
 
 
 def test_contact_stages_are_rates_of_the_stage_before(on_sample: Path) -> None:
-    from dashboard.ui import charts, data
+    from dashboard.engine.kpi_common import Filters
+    from dashboard.ui import charts, reads
 
     window = ("--from", "2026-10-01", "--to", "2026-10-31")
     row = next(r for r in cli(on_sample, "agents", *window) if r["agent_id"] == "AG006")
@@ -259,7 +260,9 @@ def test_contact_stages_are_rates_of_the_stage_before(on_sample: Path) -> None:
     promises, kept = int(row["promises"]), int(row["promises_kept"])
     expected = [rpc / contacts, promises / rpc, kept / promises]
 
-    agents = data.report("agents", date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    agents = reads.report(
+        "agents", Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    )
     engine_row = next(r for r in agents.to_pylist() if r["agent_id"] == "AG006")
     fig = charts.stage_rates(engine_row, "t")
     stages = _trace(fig, "stages")
@@ -272,9 +275,10 @@ def test_contact_stages_are_rates_of_the_stage_before(on_sample: Path) -> None:
 
 
 def test_vintage_highlights_the_latest_and_the_best_and_worst(on_sample: Path) -> None:
-    from dashboard.ui import charts, data
+    from dashboard.engine.kpi_common import Filters
+    from dashboard.ui import charts, reads
 
-    vintage = data.report("vintage", as_of=date(2026, 10, 31))
+    vintage = reads.report("vintage", Filters(as_of=date(2026, 10, 31)))
     rows = vintage.to_pylist()
     cohorts = sorted({r["placement_month"] for r in rows})
     assert len(cohorts) >= 15

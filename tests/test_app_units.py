@@ -14,6 +14,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import kpi_breakdowns, kpis
+from dashboard.engine.kpi_common import Filters
 from dashboard.ingest.mappings import (
     MappingRefused,
     forget_mapping,
@@ -24,9 +25,10 @@ from dashboard.ingest.mappings import (
 from dashboard.messages import HELPER_COLUMNS
 from dashboard.payouts.report import REPORT_SCHEMA
 from dashboard.payouts.tables import LINE_SCHEMA
+from dashboard.reports import REPORTS
 from dashboard.ui import blocks, fmt
 from dashboard.ui.catalogue import CATALOGUE
-from dashboard.ui.data import REPORTS
+from dashboard.ui.reads import READS
 from tests.e2e.sample import build_sample_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,25 +75,26 @@ def test_every_text_key_used_exists_in_both_languages() -> None:
 def test_every_report_column_has_a_label(con: duckdb.DuckDBPyConnection) -> None:
     window = {"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
     tables = [
-        kpis.headline(con, **window),
+        kpis.headline(con, Filters(**window)),
         kpis.buckets(con),
         kpis.roll_rates(con),
         kpis.recovery(con),
         kpis.vintage(con),
-        kpis.agents(con, **window),
-        kpis.compliance_by_rule(con, **window),
-        kpis.compliance_detail(con, **window),
-        kpis.compliance_agents(con, **window),
+        kpis.agents(con, Filters(**window)),
+        kpis.compliance_by_rule(con, Filters(**window)),
+        kpis.compliance_detail(con, Filters(**window)),
+        kpis.compliance_agents(con, Filters(**window)),
         kpis.recovery(con, by="region"),
-        kpi_breakdowns.collections(con, **window, by=tuple(kpi_breakdowns.DIMENSIONS)),
-        kpi_breakdowns.contact_mix(con, **window),
+        kpi_breakdowns.collections(con, Filters(**window), by=tuple(kpi_breakdowns.DIMENSIONS)),
+        kpi_breakdowns.contact_mix(con, Filters(**window)),
         kpi_breakdowns.roll_accounts(con),
         kpi_breakdowns.roll_summary(con),
-        kpi_breakdowns.teams(con, **window),
+        kpi_breakdowns.teams(con, Filters(**window)),
         db.run(con, "checks/orphan_payments"),
         db.run(con, "import/import_log"),
     ]
     names = {n for t in tables for n in t.column_names}
+    names |= {c for r in REPORTS.values() for c in r.columns}  # as the registry declares them
     names |= set(REPORT_SCHEMA.names) | set(LINE_SCHEMA.names)
     # The code columns behind a message column are dropped before a table is drawn.
     names -= HELPER_COLUMNS
@@ -137,8 +140,10 @@ def test_header_mappings_are_remembered_and_forgotten(tmp_path: Path) -> None:
             save_mapping(c, "loans", "x", "account_id")
 
 
-def test_every_report_name_is_callable() -> None:
-    assert all(callable(f) for f in REPORTS.values())
+def test_every_read_of_the_app_is_callable() -> None:
+    assert all(callable(r.run) for r in REPORTS.values())
+    assert all(callable(f) for f in READS.values())
+    assert not set(READS) & set(REPORTS)  # one name, one read
 
 
 def test_pages_hold_no_sql_and_no_styling_literals() -> None:

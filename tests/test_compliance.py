@@ -32,6 +32,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import compliance, kpis
+from dashboard.engine.kpi_common import Filters
 from dashboard.engine.settings import default_settings
 from tests.kpi_fixtures import build_db, rows_of
 
@@ -161,9 +162,9 @@ def test_counts_per_agent(world: Path) -> None:
 
 def test_filters_choose_what_is_listed_not_what_counts(world: Path) -> None:
     with db.connect(world) as con:
-        g2 = compliance.violations(con, *MARCH, agents=["G2"])
-        p2 = compliance.violations(con, *MARCH, portfolios=["P2"])
-        t1 = compliance.violation_counts(con, *MARCH, teams=["T1"])
+        g2 = compliance.violations(con, *MARCH, filters=Filters(agents=["G2"]))
+        p2 = compliance.violations(con, *MARCH, filters=Filters(portfolios=["P2"]))
+        t1 = compliance.violation_counts(con, *MARCH, filters=Filters(teams=["T1"]))
     # U7 is a violation because of G1's six earlier calls, even when only G2 is shown.
     assert _pairs(g2) == {("H5", "G2", "contact_hours"), ("U7", "G2", "unanswered_calls_per_day")}
     assert {r["contact_id"] for r in p2.to_pylist()} == {"U7", "U9"}
@@ -181,8 +182,10 @@ def test_window_edges_and_lookback(world: Path) -> None:
 
 def test_by_rule_lists_every_rule_of_the_preset(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpis.compliance_by_rule(con, date_from=MARCH[0], date_to=MARCH[1])
-        us = kpis.compliance_by_rule(con, date_from=MARCH[0], date_to=MARCH[1], preset="us")
+        table = kpis.compliance_by_rule(con, Filters(date_from=MARCH[0], date_to=MARCH[1]))
+        us = kpis.compliance_by_rule(
+            con, Filters(date_from=MARCH[0], date_to=MARCH[1]), preset="us"
+        )
     assert rows_of(table, "agent_id", "rule", "contacts", "violations") == [
         ("G1", "contact_hours", 23, 2),
         ("G1", "unanswered_calls_per_day", 23, 1),
@@ -201,7 +204,7 @@ def test_by_rule_lists_every_rule_of_the_preset(world: Path) -> None:
 
 def test_agent_summary_rate(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpis.compliance_agents(con, date_from=MARCH[0], date_to=MARCH[1])
+        table = kpis.compliance_agents(con, Filters(date_from=MARCH[0], date_to=MARCH[1]))
     # G1: 3 of 23 = 0.1304347 -> 0.130435; G2: 2 of 15 = 0.1333333 -> 0.133333.
     assert rows_of(table, "agent_id", "agent_name", "team", "violation_rate") == [
         ("G1", "Gao", "T1", Decimal("0.130435")),

@@ -41,6 +41,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import kpis
+from dashboard.engine.kpi_common import Filters
 from tests.kpi_fixtures import build_db, rows_of
 
 S1, S2 = "2026-01-31", "2026-02-28"
@@ -102,7 +103,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_february_by_hand(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpis.agents(con, **FEB)
+        table = kpis.agents(con, Filters(**FEB))
     assert table.column_names == [
         "agent_id", "agent_name", "team", "accounts_assigned", "collected", "paying_accounts",
         "contacts", "right_party_contacts", "rpc_rate", "promises", "promises_kept",
@@ -126,7 +127,7 @@ def test_february_by_hand(world: Path) -> None:
 
 def test_january_and_empty_denominators(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpis.agents(con, date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+        table = kpis.agents(con, Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31)))
     # Assigned in S1: G1 C1, C2; G2 C3; G3 C4. R10 70 -> G1; R6 500 -> G2. K10 -> G1.
     # No contacts for G2 and G3, no promises for anyone: the rates are empty, not 0.
     assert rows_of(table, "agent_id", "accounts_assigned", "collected", "paying_accounts",
@@ -139,7 +140,7 @@ def test_january_and_empty_denominators(world: Path) -> None:
 
 def test_no_snapshot_in_the_window_leaves_assigned_empty(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpis.agents(con, date_from=date(2026, 2, 1), date_to=date(2026, 2, 15))
+        table = kpis.agents(con, Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 15)))
     assert {r["accounts_assigned"] for r in table.to_pylist()} == {None}
     # Up to Feb 15: G1 R1 300; G2 R5 150 - R7 500; G3 R3 200 (R4 is on Feb 20).
     assert rows_of(table, "agent_id", "collected") == [
@@ -151,9 +152,9 @@ def test_no_snapshot_in_the_window_leaves_assigned_empty(world: Path) -> None:
 
 def test_filters(world: Path) -> None:
     with db.connect(world) as con:
-        t2 = kpis.agents(con, teams=["T2"], **FEB)
-        g1 = kpis.agents(con, agents=["G1"], **FEB)
-        p1 = kpis.agents(con, portfolios=["P1"], **FEB)
+        t2 = kpis.agents(con, Filters(teams=["T2"], **FEB))
+        g1 = kpis.agents(con, Filters(agents=["G1"], **FEB))
+        p1 = kpis.agents(con, Filters(portfolios=["P1"], **FEB))
     assert rows_of(t2, "agent_id") == [("G3",)]
     assert rows_of(g1, "agent_id", "collected") == [("G1", Decimal("300.00"))]
     # P1 accounts only (C1, C2, C5): G1 R1 300, contacts K1 K2 K3 K9; G2 assigned C1, no
@@ -168,7 +169,7 @@ def test_filters(world: Path) -> None:
 
 def test_default_window_is_the_latest_snapshots_month(world: Path) -> None:
     with db.connect(world) as con:
-        assert kpis.agents(con) == kpis.agents(con, **FEB)
+        assert kpis.agents(con) == kpis.agents(con, Filters(**FEB))
 
 
 def test_payment_before_every_snapshot_whose_first_snapshot_has_no_agent(tmp_path: Path) -> None:
@@ -182,6 +183,6 @@ def test_payment_before_every_snapshot_whose_first_snapshot_has_no_agent(tmp_pat
         agents=AGENTS,
     )
     with db.connect(path) as con:
-        table = kpis.agents(con, date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+        table = kpis.agents(con, Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31)))
     # Before S1, so the earliest snapshot's agent is credited: there is none, so no one.
     assert rows_of(table, "agent_id", "collected") == []

@@ -45,7 +45,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import kpi_breakdowns, kpis
-from dashboard.engine.kpi_common import ReportError
+from dashboard.engine.kpi_common import Filters, ReportError
 from dashboard.ingest.importer import FileSpec, import_files
 from tests.kpi_fixtures import write_rows
 
@@ -147,7 +147,7 @@ def test_collections_per_month_and_portfolio_and_in_total(world: Path) -> None:
     with db.connect(world) as con:
         both = kpi_breakdowns.collections(con, by=("portfolio", "month"))
         total = kpi_breakdowns.collections(con, by=())
-        p1 = kpi_breakdowns.collections(con, by=("portfolio",), portfolios=["P1"])
+        p1 = kpi_breakdowns.collections(con, Filters(portfolios=["P1"]), by=("portfolio",))
     # P1 = C1, C2, C5; P2 = C3, C4. Columns come in the fixed order month, portfolio.
     assert both.column_names == ["month", "portfolio", "collected", "payments"]
     assert rows(both) == [
@@ -163,7 +163,7 @@ def test_collections_per_month_and_portfolio_and_in_total(world: Path) -> None:
 
 def test_collections_per_channel_in_a_window(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpi_breakdowns.collections(con, **FEB, by=("channel",))
+        table = kpi_breakdowns.collections(con, Filters(**FEB), by=("channel",))
     # Feb: Y3 bank_transfer 50, Y2 cash 200, Y6 wallet 70, Y4 without a channel -50 (last).
     assert rows(table) == [
         ("bank_transfer", m("50.00"), 1),
@@ -175,11 +175,15 @@ def test_collections_per_channel_in_a_window(world: Path) -> None:
 
 def test_collections_per_agent_and_team_current_or_credited(world: Path) -> None:
     with db.connect(world) as con:
-        current = kpi_breakdowns.collections(con, **FEB, by=("agent", "team"))
-        credited = kpi_breakdowns.collections(con, **FEB, by=("agent", "team"), credited=True)
-        t2 = kpi_breakdowns.collections(con, **FEB, by=(), teams=["T2"])
-        t2_credited = kpi_breakdowns.collections(con, **FEB, by=(), teams=["T2"], credited=True)
-        g1 = kpi_breakdowns.collections(con, by=(), agents=["G1"])
+        current = kpi_breakdowns.collections(con, Filters(**FEB), by=("agent", "team"))
+        credited = kpi_breakdowns.collections(
+            con, Filters(**FEB), by=("agent", "team"), credited=True
+        )
+        t2 = kpi_breakdowns.collections(con, Filters(**FEB, teams=["T2"]), by=())
+        t2_credited = kpi_breakdowns.collections(
+            con, Filters(**FEB, teams=["T2"]), by=(), credited=True
+        )
+        g1 = kpi_breakdowns.collections(con, Filters(agents=["G1"]), by=())
     # The account's current agent: Y2 on C1 -> G1; Y6 on C5 -> G2; Y3, Y4 on C2 -> G3.
     assert rows(current) == [
         ("G1", "T1", m("200.00"), 1),
@@ -199,9 +203,9 @@ def test_collections_refuses_bad_input(world: Path) -> None:
         with pytest.raises(ReportError, match="unknown dimension region"):
             kpi_breakdowns.collections(con, by=("month", "region"))
         with pytest.raises(ReportError, match="after"):
-            kpi_breakdowns.collections(con, date_from=D2, date_to=D1)
+            kpi_breakdowns.collections(con, Filters(date_from=D2, date_to=D1))
         with pytest.raises(ReportError, match="unknown portfolio P9"):
-            kpi_breakdowns.collections(con, portfolios=["P9"])
+            kpi_breakdowns.collections(con, Filters(portfolios=["P9"]))
 
 
 # -- recovery by region --------------------------------------------------------------------
@@ -210,8 +214,8 @@ def test_collections_refuses_bad_input(world: Path) -> None:
 def test_recovery_by_region(world: Path) -> None:
     with db.connect(world) as con:
         table = kpis.recovery(con, by="region")
-        jan = kpis.recovery(con, by="region", date_to=D1)
-        t1 = kpis.recovery(con, by="region", teams=["T1"])
+        jan = kpis.recovery(con, Filters(date_to=D1), by="region")
+        t1 = kpis.recovery(con, Filters(teams=["T1"]), by="region")
     # North: C1 (its region from S1, S2 gives none) + C3: placed 3000, collected C1 100 + 200,
     #   C3 2000 = 2300; 2300/3000 = 0.7666666 -> 0.766667.
     # South: C2 + C5: placed 1200, collected C2 50 - 50, C5 70 = 70; 70/1200 = 0.058333.
@@ -256,9 +260,9 @@ def test_recovery_by_portfolio_is_unchanged_and_by_is_checked(world: Path) -> No
 def test_contact_mix(world: Path) -> None:
     with db.connect(world) as con:
         default = kpi_breakdowns.contact_mix(con)  # the latest snapshot's month: February
-        jan = kpi_breakdowns.contact_mix(con, date_from=date(2026, 1, 1), date_to=D1)
-        p1 = kpi_breakdowns.contact_mix(con, **FEB, portfolios=["P1"])
-        t1 = kpi_breakdowns.contact_mix(con, **FEB, teams=["T1"])
+        jan = kpi_breakdowns.contact_mix(con, Filters(date_from=date(2026, 1, 1), date_to=D1))
+        p1 = kpi_breakdowns.contact_mix(con, Filters(**FEB, portfolios=["P1"]))
+        t1 = kpi_breakdowns.contact_mix(con, Filters(**FEB, teams=["T1"]))
     # February: K3, K4, K5 (21:00 on the window's last day counts), K6 (account in no
     # snapshot: counted without a portfolio filter). K7 is in March.
     assert rows(default) == [
@@ -299,7 +303,7 @@ C4 = (D1, D2, "C4", "P2", "G1", "T1", "M2", "Missing", 45, None, m("300.00"), No
 def test_roll_accounts_of_the_latest_pair(world: Path) -> None:
     with db.connect(world) as con:
         table = kpi_breakdowns.roll_accounts(con)
-        same = kpi_breakdowns.roll_accounts(con, as_of=date(2026, 3, 15))
+        same = kpi_breakdowns.roll_accounts(con, Filters(as_of=date(2026, 3, 15)))
     assert table.column_names == ROLL_COLUMNS
     assert rows(table) == [C1, C2, C3, C4]
     assert same.equals(table)
@@ -310,9 +314,9 @@ def test_roll_accounts_of_one_cell_and_filters(world: Path) -> None:
         cell = kpi_breakdowns.roll_accounts(con, from_bucket="M2", to_state="M3")
         m2 = kpi_breakdowns.roll_accounts(con, from_bucket="M2")
         missing = kpi_breakdowns.roll_accounts(con, to_state="Missing")
-        g2 = kpi_breakdowns.roll_accounts(con, agents=["G2"])  # the agent in S1
-        t2 = kpi_breakdowns.roll_accounts(con, teams=["T2"])
-        p2 = kpi_breakdowns.roll_accounts(con, portfolios=["P2"])
+        g2 = kpi_breakdowns.roll_accounts(con, Filters(agents=["G2"]))  # the agent in S1
+        t2 = kpi_breakdowns.roll_accounts(con, Filters(teams=["T2"]))
+        p2 = kpi_breakdowns.roll_accounts(con, Filters(portfolios=["P2"]))
         empty = kpi_breakdowns.roll_accounts(con, from_bucket="M7+", to_state="Closed")
     assert rows(cell) == [C2]
     assert rows(m2) == [C2, C4]
@@ -325,7 +329,7 @@ def test_roll_accounts_of_one_cell_and_filters(world: Path) -> None:
 
 def test_roll_accounts_add_up_to_the_roll_matrix(world: Path) -> None:
     with db.connect(world) as con:
-        matrix = kpis.roll_rates(con, date_from=D2, date_to=D2)
+        matrix = kpis.roll_rates(con, Filters(date_from=D2, date_to=D2))
         accounts = kpi_breakdowns.roll_accounts(con).to_pylist()
     cells = {(r["from_bucket"], r["to_state"]): r["accounts"] for r in matrix.to_pylist()}
     counted: dict[tuple[str, str], int] = {}
@@ -337,18 +341,20 @@ def test_roll_accounts_add_up_to_the_roll_matrix(world: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("filters", "options", "message"),
     [
-        ({"as_of": D1}, "no snapshot before 2026-01-31: no pair of snapshots ends there"),
-        ({"as_of": date(2025, 6, 30)}, "no snapshot on or before 2025-06-30"),
-        ({"from_bucket": "Closed"}, "unknown bucket Closed"),
-        ({"to_state": "Gone"}, "unknown state Gone"),
-        ({"agents": ["G9"]}, "unknown agent G9"),
+        (Filters(as_of=D1), {}, "no snapshot before 2026-01-31: no pair of snapshots ends there"),
+        (Filters(as_of=date(2025, 6, 30)), {}, "no snapshot on or before 2025-06-30"),
+        (Filters(), {"from_bucket": "Closed"}, "unknown bucket Closed"),
+        (Filters(), {"to_state": "Gone"}, "unknown state Gone"),
+        (Filters(agents=["G9"]), {}, "unknown agent G9"),
     ],
 )
-def test_roll_accounts_refuses_bad_input(world: Path, kwargs: dict, message: str) -> None:
+def test_roll_accounts_refuses_bad_input(
+    world: Path, filters: Filters, options: dict, message: str
+) -> None:
     with db.connect(world) as con, pytest.raises(ReportError, match=message):
-        kpi_breakdowns.roll_accounts(con, **kwargs)
+        kpi_breakdowns.roll_accounts(con, filters, **options)
 
 
 # -- teams ---------------------------------------------------------------------------------
@@ -356,8 +362,8 @@ def test_roll_accounts_refuses_bad_input(world: Path, kwargs: dict, message: str
 
 def test_teams_sum_the_agents_report(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpi_breakdowns.teams(con, **FEB)
-        t2 = kpi_breakdowns.teams(con, **FEB, teams=["T2"])
+        table = kpi_breakdowns.teams(con, Filters(**FEB))
+        t2 = kpi_breakdowns.teams(con, Filters(**FEB, teams=["T2"]))
     # Per agent in February (S2 is the window's latest snapshot):
     #   G1: assigned C1; credited nothing; contacts K5 (right-party).
     #   G2: assigned C5; credited Y3 50 + Y4 -50 (C2: net 0, not paying) + Y6 70 (C5 paying);

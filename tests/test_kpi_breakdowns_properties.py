@@ -17,6 +17,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import kpi_breakdowns, kpis
+from dashboard.engine.kpi_common import Filters
 from tests.kpi_fixtures import build_db, random_world
 from tests.test_kpi_properties import (
     FILTERS,
@@ -93,7 +94,10 @@ def test_collections(world: tuple, f: dict[str, list[str]]) -> None:
         for window in WINDOWS:
             for by, credited in BYS:
                 got = kpi_breakdowns.collections(
-                    con, date_from=window[0], date_to=window[1], by=by, credited=credited, **f
+                    con,
+                    Filters(date_from=window[0], date_to=window[1], **f),
+                    by=by,
+                    credited=credited,
                 )
                 expected = ref_collections(w, f, window, by, credited)
                 assert tuples(got) == expected, (window, by, credited)
@@ -106,10 +110,12 @@ def test_collections_add_up_to_the_headline_and_the_agents_report(
     path, _ = world
     window = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
     with db.connect(path) as con:
-        head = kpis.headline(con, **window, **f).to_pylist()[0]["collected"]
-        total = kpi_breakdowns.collections(con, **window, by=(), **f).to_pylist()
-        agents = kpis.agents(con, **window, **f).to_pylist()
-        per_agent = kpi_breakdowns.collections(con, **window, by=("agent",), credited=True, **f)
+        head = kpis.headline(con, Filters(**window, **f)).to_pylist()[0]["collected"]
+        total = kpi_breakdowns.collections(con, Filters(**window, **f), by=()).to_pylist()
+        agents = kpis.agents(con, Filters(**window, **f)).to_pylist()
+        per_agent = kpi_breakdowns.collections(
+            con, Filters(**window, **f), by=("agent",), credited=True
+        )
     assert (total[0]["collected"] if total else 0) == head
     expected = {r["agent_id"]: r["collected"] for r in agents if r["collected"]}
     got = {r["agent_id"]: r["collected"] for r in per_agent.to_pylist() if r["collected"]}
@@ -133,7 +139,7 @@ def ref_contact_mix(w: World, f: dict[str, list[str]], start: date, end: date) -
 def test_contact_mix(world: tuple, f: dict[str, list[str]], window: tuple[date, date]) -> None:
     path, w = world
     with db.connect(path) as con:
-        got = kpi_breakdowns.contact_mix(con, date_from=window[0], date_to=window[1], **f)
+        got = kpi_breakdowns.contact_mix(con, Filters(date_from=window[0], date_to=window[1], **f))
     assert tuples(got) == ref_contact_mix(w, f, *window)
 
 
@@ -159,10 +165,12 @@ def test_roll_accounts(world: tuple, f: dict[str, list[str]]) -> None:
     path, w = world
     with db.connect(path) as con:
         for s0, s1 in pairwise(w.dates):
-            got = kpi_breakdowns.roll_accounts(con, as_of=s1, **f)
+            got = kpi_breakdowns.roll_accounts(con, Filters(as_of=s1, **f))
             assert tuples(got) == ref_roll_accounts(w, f, s0, s1)
             expected = [r for r in ref_roll_accounts(w, f, s0, s1) if r[6:8] == ("M2", "M3")]
-            cell = kpi_breakdowns.roll_accounts(con, as_of=s1, from_bucket="M2", to_state="M3", **f)
+            cell = kpi_breakdowns.roll_accounts(
+                con, Filters(as_of=s1, **f), from_bucket="M2", to_state="M3"
+            )
             assert tuples(cell) == expected
 
 
@@ -182,7 +190,7 @@ def test_roll_summary(world: tuple, f: dict[str, list[str]]) -> None:
         )
     ]
     with db.connect(path) as con:
-        assert tuples(kpi_breakdowns.roll_summary(con, **f)) == expected
+        assert tuples(kpi_breakdowns.roll_summary(con, Filters(**f))) == expected
 
 
 @pytest.mark.parametrize("f", FEW_FILTERS)
@@ -217,7 +225,10 @@ def test_teams(world: tuple, f: dict[str, list[str]]) -> None:
         )
     ]  # fmt: skip
     with db.connect(path) as con:
-        assert tuples(kpi_breakdowns.teams(con, date_from=start, date_to=end, **f)) == expected
+        assert (
+            tuples(kpi_breakdowns.teams(con, Filters(date_from=start, date_to=end, **f)))
+            == expected
+        )
 
 
 @pytest.mark.parametrize("f", FEW_FILTERS)
@@ -225,7 +236,7 @@ def test_recovery_by_region_without_regions_is_one_row(world: tuple, f: dict[str
     path, w = world
     by_portfolio = ref_recovery(w, f, None)
     with db.connect(path) as con:
-        got = tuples(kpis.recovery(con, by="region", **f))
+        got = tuples(kpis.recovery(con, Filters(**f), by="region"))
     if not by_portfolio:
         assert got == []
         return

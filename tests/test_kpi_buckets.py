@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import kpis
-from dashboard.engine.kpi_common import ReportError
+from dashboard.engine.kpi_common import Filters, ReportError
 from tests.kpi_fixtures import (
     DELINQUENCY_AGENTS,
     S2,
@@ -36,7 +36,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_state_of_the_first_snapshot(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpis.buckets(con, as_of=date(2026, 1, 31))
+        table = kpis.buckets(con, Filters(as_of=date(2026, 1, 31)))
     # S1 has 12 accounts, balance 1000+500+300+400+120+200+100+150+0+250+50+75 = 3145.00.
     # Current: A01 (DPD 0). M1: A02 (DPD 1) + A03 (DPD 30) = 800. M2: A04 (DPD 31) + A13
     # (DPD 60) = 520. M6: A05 (DPD 180). M7+: A06 (DPD 181) + A09 (DPD 200, written_off is
@@ -85,18 +85,18 @@ def test_every_snapshot_by_default_and_closed_by_status_or_zero_balance(world: P
 
 def test_as_of_between_snapshots_takes_the_one_before(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpis.buckets(con, as_of=date(2026, 3, 30))
+        table = kpis.buckets(con, Filters(as_of=date(2026, 3, 30)))
     assert {r["as_of_date"] for r in table.to_pylist()} == {date.fromisoformat(S2)}
 
 
 def test_as_of_before_the_first_snapshot_is_refused(world: Path) -> None:
     with db.connect(world) as con, pytest.raises(ReportError, match="no snapshot on or before"):
-        kpis.buckets(con, as_of=date(2026, 1, 30))
+        kpis.buckets(con, Filters(as_of=date(2026, 1, 30)))
 
 
 def test_portfolio_filter_uses_the_latest_snapshots_portfolio(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpis.buckets(con, as_of=date(2026, 1, 31), portfolios=["P2"])
+        table = kpis.buckets(con, Filters(as_of=date(2026, 1, 31), portfolios=["P2"]))
     # P2 in S1: A03 (P1 in S1 but P2 in its latest snapshot S3) M1 300, A04 M2 400, A05 M6
     # 200, A06 + A09 M7+ 250, A11 Closed 75: 6 accounts, 1225.00.
     assert rows_of(table, "bucket", "accounts", "balance", "share_accounts") == [
@@ -110,9 +110,9 @@ def test_portfolio_filter_uses_the_latest_snapshots_portfolio(world: Path) -> No
 
 def test_agent_and_team_filters(world: Path) -> None:
     with db.connect(world) as con:
-        g3 = kpis.buckets(con, as_of=date(2026, 1, 31), agents=["G3"])
-        t1 = kpis.buckets(con, as_of=date(2026, 1, 31), teams=["T1"])
-        both = kpis.buckets(con, as_of=date(2026, 1, 31), agents=["G1", "G3"])
+        g3 = kpis.buckets(con, Filters(as_of=date(2026, 1, 31), agents=["G3"]))
+        t1 = kpis.buckets(con, Filters(as_of=date(2026, 1, 31), teams=["T1"]))
+        both = kpis.buckets(con, Filters(as_of=date(2026, 1, 31), agents=["G1", "G3"]))
     # G3 in S1: A06 M7+ 100, A09 M7+ 150, A07 Closed 0, A08 Closed 250: shares of 500.00.
     assert rows_of(g3, "bucket", "accounts", "balance", "share_balance") == [
         ("M7+", 2, Decimal("250.00"), q(250, 500)),
@@ -126,9 +126,9 @@ def test_agent_and_team_filters(world: Path) -> None:
 
 def test_unknown_filter_values_are_named(world: Path) -> None:
     with db.connect(world) as con, pytest.raises(ReportError, match="unknown portfolio P9"):
-        kpis.buckets(con, portfolios=["P1", "P9"])
+        kpis.buckets(con, Filters(portfolios=["P1", "P9"]))
     with db.connect(world) as con, pytest.raises(ReportError, match="unknown team T9"):
-        kpis.buckets(con, teams=["T9"])
+        kpis.buckets(con, Filters(teams=["T9"]))
 
 
 def test_an_empty_database_is_a_clear_error(tmp_path: Path) -> None:

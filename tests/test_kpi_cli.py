@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from dashboard import db
-from dashboard.cli.report_kpi import REPORTS
+from dashboard.reports import REPORTS
 from tests.kpi_fixtures import DELINQUENCY_AGENTS, build_db, delinquency_accounts
 
 PAYMENTS = [

@@ -23,7 +23,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import kpis
-from dashboard.engine.kpi_common import previous_window
+from dashboard.engine.kpi_common import Filters, previous_window
 from tests.kpi_fixtures import DELINQUENCY_AGENTS, build_db, delinquency_accounts
 
 PAYMENTS = [
@@ -57,7 +57,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_march_and_february_by_hand(world: Path) -> None:
     with db.connect(world) as con:
-        rows = kpis.headline(con, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+        rows = kpis.headline(con, Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31)))
     cur, prev = rows.to_pylist()
     m = Decimal
     expected_cur = {
@@ -116,7 +116,7 @@ def test_march_and_february_by_hand(world: Path) -> None:
 def test_default_window_and_filters(world: Path) -> None:
     with db.connect(world) as con:
         default = kpis.headline(con)
-        t2 = kpis.headline(con, teams=["T2"], date_from=date(2026, 3, 1))
+        t2 = kpis.headline(con, Filters(teams=["T2"], date_from=date(2026, 3, 1)))
     assert default["date_from"][0].as_py() == date(2026, 3, 1)
     assert default["date_to"][0].as_py() == date(2026, 3, 31)
     # Team T2 = G3: A06-A09, A12. In S3 open: A09 150 (DPD 261), A12 600 (DPD 36).
@@ -130,13 +130,13 @@ def test_default_window_and_filters(world: Path) -> None:
 
 def test_no_snapshot_before_the_previous_window(world: Path) -> None:
     with db.connect(world) as con:
-        rows = kpis.headline(con, date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+        rows = kpis.headline(con, Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28)))
     prev = rows.to_pylist()[1]
     # January's window ends on S1 (Jan 31); nothing rolls into January (no earlier snapshot).
     assert prev["snapshot_date"] == date(2026, 1, 31)
     assert (prev["delinquent_accounts_start"], prev["cure_rate"]) == (0, None)
     with db.connect(world) as con:
-        early = kpis.headline(con, date_from=date(2025, 12, 1), date_to=date(2025, 12, 31))
+        early = kpis.headline(con, Filters(date_from=date(2025, 12, 1), date_to=date(2025, 12, 31)))
     prev = early.to_pylist()[1]
     assert (prev["snapshot_date"], prev["open_accounts"], prev["delinquent_share"]) == (
         None,

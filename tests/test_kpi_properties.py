@@ -20,6 +20,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import compliance, kpis
+from dashboard.engine.kpi_common import Filters
 from tests.kpi_fixtures import (
     ACCOUNT_COLUMNS,
     CONTACT_COLUMNS,
@@ -385,20 +386,20 @@ def tuples(table: Any) -> list[tuple[Any, ...]]:
 def test_buckets_and_roll_rates(world: tuple, f: dict[str, list[str]]) -> None:
     path, w = world
     with db.connect(path) as con:
-        assert tuples(kpis.buckets(con, **f)) == ref_buckets(w, f)
-        assert tuples(kpis.roll_rates(con, **f)) == ref_roll_rates(w, f)
+        assert tuples(kpis.buckets(con, Filters(**f))) == ref_buckets(w, f)
+        assert tuples(kpis.roll_rates(con, Filters(**f))) == ref_roll_rates(w, f)
 
 
 @pytest.mark.parametrize("f", FILTERS)
 def test_recovery_and_vintage(world: tuple, f: dict[str, list[str]]) -> None:
     path, w = world
     with db.connect(path) as con:
-        assert tuples(kpis.recovery(con, **f)) == ref_recovery(w, f, None)
+        assert tuples(kpis.recovery(con, Filters(**f))) == ref_recovery(w, f, None)
         d = date(2026, 2, 20)
-        assert tuples(kpis.recovery(con, date_to=d, **f)) == ref_recovery(w, f, d)
-        assert tuples(kpis.vintage(con, **f)) == ref_vintage(w, f, w.dates[-1])
+        assert tuples(kpis.recovery(con, Filters(date_to=d, **f))) == ref_recovery(w, f, d)
+        assert tuples(kpis.vintage(con, Filters(**f))) == ref_vintage(w, f, w.dates[-1])
         d = date(2026, 3, 15)
-        assert tuples(kpis.vintage(con, as_of=d, **f)) == ref_vintage(w, f, d)
+        assert tuples(kpis.vintage(con, Filters(as_of=d, **f))) == ref_vintage(w, f, d)
 
 
 @pytest.mark.parametrize("f", FILTERS)
@@ -408,7 +409,7 @@ def test_recovery_and_vintage(world: tuple, f: dict[str, list[str]]) -> None:
 def test_agents(world: tuple, f: dict[str, list[str]], window: tuple[date, date]) -> None:
     path, w = world
     with db.connect(path) as con:
-        got = kpis.agents(con, date_from=window[0], date_to=window[1], **f)
+        got = kpis.agents(con, Filters(date_from=window[0], date_to=window[1], **f))
     assert tuples(got) == ref_agents(w, f, *window)
 
 
@@ -439,7 +440,7 @@ def test_compliance(world: tuple, preset: str, window: tuple[date, date]) -> Non
 def test_headline(world: tuple, f: dict[str, list[str]], window: tuple[date, date]) -> None:
     path, w = world
     with db.connect(path) as con:
-        got = kpis.headline(con, date_from=window[0], date_to=window[1], **f).to_pylist()
+        got = kpis.headline(con, Filters(date_from=window[0], date_to=window[1], **f)).to_pylist()
     days = (window[1] - window[0]).days + 1
     prev = (
         (date(2026, 2, 1), date(2026, 2, 28))

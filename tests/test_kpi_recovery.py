@@ -32,6 +32,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import kpis
+from dashboard.engine.kpi_common import Filters
 from tests.kpi_fixtures import build_db, rows_of
 
 S1, S2, S3 = "2026-01-31", "2026-02-28", "2026-03-31"
@@ -92,8 +93,8 @@ def test_recovery_of_everything_loaded(world: Path) -> None:
 
 def test_recovery_up_to_a_date(world: Path) -> None:
     with db.connect(world) as con:
-        feb = kpis.recovery(con, date_to=date(2026, 2, 28))
-        jan = kpis.recovery(con, date_to=date(2026, 1, 31))
+        feb = kpis.recovery(con, Filters(date_to=date(2026, 2, 28)))
+        jan = kpis.recovery(con, Filters(date_to=date(2026, 1, 31)))
     # To Feb 28: B5 (placed in March) is left out; the March reversal Q3 and Q7 are not yet.
     # P1: placed 1600; collected B1 100 + 200, B2 80 = 380; 380/1600 = 0.2375.
     # P2: placed 2400; collected B3 500 + B4 400 = 900; 900/2400 = 0.375.
@@ -110,9 +111,9 @@ def test_recovery_up_to_a_date(world: Path) -> None:
 
 def test_recovery_filters_use_the_accounts_current_agent(world: Path) -> None:
     with db.connect(world) as con:
-        g2 = kpis.recovery(con, agents=["G2"])
-        t1 = kpis.recovery(con, teams=["T1"])
-        p1 = kpis.recovery(con, portfolios=["P1"])
+        g2 = kpis.recovery(con, Filters(agents=["G2"]))
+        t1 = kpis.recovery(con, Filters(teams=["T1"]))
+        p1 = kpis.recovery(con, Filters(portfolios=["P1"]))
     assert rows_of(g2, "portfolio", "accounts", "collected") == [("P2", 2, m("1150.00"))]
     assert rows_of(t1, "portfolio", "accounts", "collected") == [("P1", 3, m("280.00"))]
     assert rows_of(p1, "portfolio") == [("P1",)]
@@ -144,7 +145,7 @@ def test_vintage_curves_by_hand(world: Path) -> None:
 
 def test_vintage_stops_at_the_as_of_month_and_date(world: Path) -> None:
     with db.connect(world) as con:
-        table = kpis.vintage(con, as_of=date(2026, 2, 15))
+        table = kpis.vintage(con, Filters(as_of=date(2026, 2, 15)))
     # Cohorts up to February; payments up to Feb 15 (Q6 on Feb 25 is not in yet).
     assert rows_of(table, "placement_month", "months_since_placement", "collected_cum") == [
         ("2025-12", 0, m("100.00")),

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import kpis
-from dashboard.engine.kpi_common import ReportError
+from dashboard.engine.kpi_common import Filters, ReportError
 from tests.kpi_fixtures import DELINQUENCY_AGENTS, build_db, delinquency_accounts, rows_of
 
 D1, D2, D3 = date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)
@@ -66,9 +66,9 @@ def test_both_pairs_by_hand(world: Path) -> None:
 
 def test_window_keeps_pairs_whose_later_snapshot_is_inside(world: Path) -> None:
     with db.connect(world) as con:
-        march = kpis.roll_rates(con, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
-        feb = kpis.roll_rates(con, date_to=date(2026, 2, 28))
-        none = kpis.roll_rates(con, date_to=date(2026, 1, 31))
+        march = kpis.roll_rates(con, Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31)))
+        feb = kpis.roll_rates(con, Filters(date_to=date(2026, 2, 28)))
+        none = kpis.roll_rates(con, Filters(date_to=date(2026, 1, 31)))
     assert {(r["from_date"], r["to_date"]) for r in march.to_pylist()} == {(D2, D3)}
     assert {(r["from_date"], r["to_date"]) for r in feb.to_pylist()} == {(D1, D2)}
     assert none.num_rows == 0
@@ -76,8 +76,8 @@ def test_window_keeps_pairs_whose_later_snapshot_is_inside(world: Path) -> None:
 
 def test_filters_apply_to_the_earlier_snapshot(world: Path) -> None:
     with db.connect(world) as con:
-        g2 = kpis.roll_rates(con, agents=["G2"], date_to=date(2026, 2, 28))
-        p2 = kpis.roll_rates(con, portfolios=["P2"], date_to=date(2026, 2, 28))
+        g2 = kpis.roll_rates(con, Filters(agents=["G2"], date_to=date(2026, 2, 28)))
+        p2 = kpis.roll_rates(con, Filters(portfolios=["P2"], date_to=date(2026, 2, 28)))
     # G2 in S1: A04 (M2 -> M3), A13 (M2 -> Closed), A05 (M6 -> Closed); A11 is Closed.
     assert rows_of(g2, "from_bucket", "to_state", "accounts", "share") == [
         ("M2", "M3", 1, q(1, 2)),
@@ -95,4 +95,4 @@ def test_filters_apply_to_the_earlier_snapshot(world: Path) -> None:
 
 def test_from_after_to_is_refused(world: Path) -> None:
     with db.connect(world) as con, pytest.raises(ReportError, match="after"):
-        kpis.roll_rates(con, date_from=date(2026, 3, 1), date_to=date(2026, 2, 1))
+        kpis.roll_rates(con, Filters(date_from=date(2026, 3, 1), date_to=date(2026, 2, 1)))

@@ -1,8 +1,16 @@
-"""``python -m dashboard report NAME ...``: every report, headless.
+"""``python -m dashboard report NAME ...``: every report of ``dashboard.reports``, headless.
 
-Report modules of this package contribute their reports by defining
-``register_reports(report_subparsers)``; each report is a nested subcommand with its own
-options, and its handler prints the report and returns the exit code.
+Each report is a nested subcommand whose options are built from the parameters its entry
+declares (dates, its own options, then ``--portfolio``/``--team``/``--agent`` and
+``--format``). The handler opens the database read-only, runs the report through the
+registry (the function the app calls, so the CLI and the pages cannot disagree) and prints
+the table; a report with a ``runner`` gets the parsed ``Call`` instead. Bad input (dates,
+unknown filter values, an empty or missing database) prints one line on stderr and exits
+with status 2 (the guard of ``dashboard.cli``).
+
+Command modules of this package may still contribute reports of their own by defining
+``register_reports(report_subparsers)`` (the payouts, until they are in the registry); they
+are added first.
 """
 
 from __future__ import annotations
@@ -10,8 +18,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+from collections.abc import Callable
+from typing import Any
 
 import dashboard.cli as cli_package
+from dashboard import db, reports
+from dashboard.cli.common import add_db_option, iso_date, write_table
+from dashboard.engine.kpi_common import Filters
+
+DIMENSIONS = (("portfolio", "portfolio"), ("team", "team"), ("agent", "agent id"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,9 +35,103 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="print a report (csv, json or a table) to stdout",
         description="Print a report to stdout. `report NAME --help` for each.",
     )
-    reports = p.add_subparsers(dest="report", required=True, metavar="NAME")
+    names = p.add_subparsers(dest="report", required=True, metavar="NAME")
     for info in sorted(pkgutil.iter_modules(cli_package.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{cli_package.__name__}.{info.name}")
         hook = getattr(module, "register_reports", None)
         if hook is not None:
-            hook(reports)
+            hook(names)
+    for report in reports.REPORTS.values():
+        add_report(names, report)
+
+
+def add_report(names: argparse._SubParsersAction, report: reports.Report) -> None:  # type: ignore[type-arg]
+    """Add one registry report as ``report NAME`` with the options its parameters declare."""
+    p = names.add_parser(report.name, help=report.help, description=report.cli_description())
+    add_db_option(p)
+    for param in report.params:
+        _add_param(p, param)
+    if report.dims:
+        for flag, what in DIMENSIONS:
+            p.add_argument(
+                f"--{flag}",
+                action="append",
+                default=[],
+                metavar=flag.upper()[0],
+                help=f"only this {what} (repeatable)",
+            )
+    p.add_argument("--format", choices=report.formats, default=report.formats[0])
+    p.set_defaults(func=_handler(report))
+
+
+def _add_param(p: argparse.ArgumentParser, param: reports.Param) -> None:
+    flag, dest, text = param.option, param.name, param.help_text()
+    if param.kind == "date":
+        p.add_argument(flag, dest=dest, type=iso_date, metavar=param.metavar, help=text)
+    elif param.kind == "flag":
+        p.add_argument(flag, dest=dest, action="store_true", help=text)
+    elif param.kind == "choice":
+        p.add_argument(
+            flag, dest=dest, choices=param.choice_list(), default=param.default, help=text
+        )
+    elif param.kind == "choices":
+        p.add_argument(
+            flag,
+            dest=dest,
+            action="append",
+            choices=param.choice_list(),
+            default=None,
+            help=text,
+        )
+    else:  # value
+        p.add_argument(
+            flag,
+            dest=dest,
+            type=_parser(param),
+            default=param.default,
+            required=param.required,
+            metavar=param.metavar,
+            help=text,
+        )
+
+
+def _parser(param: reports.Param) -> Callable[[str], Any]:
+    parse = param.parse or str
+
+    def parse_value(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
+
+    return parse_value
+
+
+def call_of(report: reports.Report, args: argparse.Namespace) -> reports.Call:
+    """The parsed arguments of ``report NAME``: its Filters, its options, db and format.
+
+    An option left out (None) is not passed, so the engine function's default applies.
+    """
+    given: dict[str, Any] = {name: getattr(args, name) for name in report.dates}
+    if report.dims:
+        given |= {f"{flag}s": tuple(getattr(args, flag)) for flag, _ in DIMENSIONS}
+    options: dict[str, Any] = {}
+    for param in report.options:
+        value = getattr(args, param.name)
+        if value is not None:
+            options[param.name] = tuple(value) if isinstance(value, list) else value
+    return reports.Call(report, args.db, Filters(**given), options, args.format)
+
+
+def _handler(report: reports.Report) -> Callable[[argparse.Namespace], int]:
+    def handle(args: argparse.Namespace) -> int:
+        call = call_of(report, args)
+        if report.runner is not None:
+            return report.runner(call)
+        # Read-only, never created; errors become messages in the guard of dashboard.cli.
+        with db.connect(call.db, read_only=True) as con:
+            table = reports.run(con, report.name, call.filters, **call.options)
+        write_table(table, call.format)
+        return 0
+
+    return handle

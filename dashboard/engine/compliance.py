@@ -31,7 +31,6 @@ are reported, never which contacts count towards a limit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -41,6 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import db
+from dashboard.engine.kpi_common import ALL, Filters
 from dashboard.engine.settings import CompliancePreset, KpiSettings, default_settings
 from dashboard.messages import render
 from dashboard.vocab import COMPLIANCE_RULES as RULES
@@ -66,12 +66,6 @@ def active_rules(preset: CompliancePreset) -> list[str]:
     return [r for r in RULES if on[r]]
 
 
-def _filters(
-    portfolios: Sequence[str], teams: Sequence[str], agents: Sequence[str]
-) -> dict[str, list[str]]:
-    return {"portfolios": list(portfolios), "teams": list(teams), "agents": list(agents)}
-
-
 def _rule_params(preset: CompliancePreset, settings: KpiSettings) -> dict[str, Any]:
     return {
         "hours_from": preset.hours_from,
@@ -92,9 +86,7 @@ def violations(
     date_to: date,
     preset: str | CompliancePreset = "cn",
     *,
-    portfolios: Sequence[str] = (),
-    teams: Sequence[str] = (),
-    agents: Sequence[str] = (),
+    filters: Filters = ALL,
     settings: KpiSettings | None = None,
 ) -> pa.Table:
     """Every contact dated in [date_from, date_to] that breaks a rule, once per rule broken.
@@ -104,9 +96,8 @@ def violations(
         date_from: first contact date of the window (inclusive).
         date_to: last contact date of the window (inclusive).
         preset: ``"cn"`` (default), ``"us"``, another configured preset, or a preset object.
-        portfolios: only contacts on accounts of these portfolios (empty: all).
-        teams: only contacts by agents of these teams (empty: all).
-        agents: only contacts by these agents (empty: all).
+        filters: only contacts on accounts of its portfolios, by agents of its teams, by its
+            agents (empty: all). Its dates are not read: the window is date_from..date_to.
         settings: the KPI settings (default: config/kpi.yaml).
 
     Returns:
@@ -120,7 +111,7 @@ def violations(
         "date_from": date_from,
         "date_to": date_to,
         **_rule_params(p, cfg),
-        **_filters(portfolios, teams, agents),
+        **filters.params(),
     }
     return with_details(db.run(con, "compliance/violations", params))
 
@@ -141,26 +132,15 @@ def _agent_summary(
     date_from: date,
     date_to: date,
     preset: str | CompliancePreset,
-    portfolios: Sequence[str],
-    teams: Sequence[str],
-    agents: Sequence[str],
+    filters: Filters,
     settings: KpiSettings | None,
 ) -> tuple[pa.Table, pa.Table]:
     per_agent = db.run(
         con,
         "compliance/agent_contacts",
-        {"date_from": date_from, "date_to": date_to, **_filters(portfolios, teams, agents)},
+        {"date_from": date_from, "date_to": date_to, **filters.params()},
     )
-    listed = violations(
-        con,
-        date_from,
-        date_to,
-        preset,
-        portfolios=portfolios,
-        teams=teams,
-        agents=agents,
-        settings=settings,
-    )
+    listed = violations(con, date_from, date_to, preset, filters=filters, settings=settings)
     return per_agent, listed
 
 
@@ -177,9 +157,7 @@ def violation_counts(
     date_to: date,
     preset: str | CompliancePreset = "cn",
     *,
-    portfolios: Sequence[str] = (),
-    teams: Sequence[str] = (),
-    agents: Sequence[str] = (),
+    filters: Filters = ALL,
     settings: KpiSettings | None = None,
 ) -> pa.Table:
     """Per agent with contacts dated in [date_from, date_to]: contacts and their violations.
@@ -191,9 +169,7 @@ def violation_counts(
         agent_id, contacts, violations (contacts that break at least one rule), complaints
         (contacts with outcome complaint), disputes (outcome dispute); all int64.
     """
-    per_agent, listed = _agent_summary(
-        con, date_from, date_to, preset, portfolios, teams, agents, settings
-    )
+    per_agent, listed = _agent_summary(con, date_from, date_to, preset, filters, settings)
     counts = _count_distinct_contacts(listed, ["agent_id"], "violations")
     joined = per_agent.join(counts, "agent_id", join_type="left outer")
     out = pa.table(
@@ -214,9 +190,7 @@ def agent_summary(
     date_to: date,
     preset: str | CompliancePreset = "cn",
     *,
-    portfolios: Sequence[str] = (),
-    teams: Sequence[str] = (),
-    agents: Sequence[str] = (),
+    filters: Filters = ALL,
     settings: KpiSettings | None = None,
 ) -> pa.Table:
     """``violation_counts`` with the agent's name and team, and violations per contact.
@@ -225,9 +199,7 @@ def agent_summary(
         agent_id, agent_name, team, contacts, violations, violation_rate (violations /
         contacts, 6 places), complaints, disputes; ordered by agent_id.
     """
-    per_agent, listed = _agent_summary(
-        con, date_from, date_to, preset, portfolios, teams, agents, settings
-    )
+    per_agent, listed = _agent_summary(con, date_from, date_to, preset, filters, settings)
     counts = _count_distinct_contacts(listed, ["agent_id"], "violations")
     joined = per_agent.join(counts, "agent_id", join_type="left outer").sort_by("agent_id")
     contacts = joined["contacts"].cast(pa.int64())
@@ -261,9 +233,7 @@ def by_rule(
     date_to: date,
     preset: str | CompliancePreset = "cn",
     *,
-    portfolios: Sequence[str] = (),
-    teams: Sequence[str] = (),
-    agents: Sequence[str] = (),
+    filters: Filters = ALL,
     settings: KpiSettings | None = None,
 ) -> pa.Table:
     """Violations per agent and rule, with a row (possibly 0) for every rule the preset uses.
@@ -275,7 +245,7 @@ def by_rule(
     """
     cfg = settings or default_settings()
     p = resolve_preset(preset, cfg)
-    per_agent, listed = _agent_summary(con, date_from, date_to, p, portfolios, teams, agents, cfg)
+    per_agent, listed = _agent_summary(con, date_from, date_to, p, filters, cfg)
     counted = {
         (r["agent_id"], r["rule"]): r["violations"]
         for r in _count_distinct_contacts(listed, ["agent_id", "rule"], "violations").to_pylist()

@@ -22,6 +22,8 @@ import pyarrow as pa
 from dashboard import db
 from dashboard.engine import kpis
 from dashboard.engine.kpi_common import (
+    ALL,
+    Filters,
     ReportError,
     check_window,
     default_window,
@@ -73,25 +75,21 @@ COUNTS = ("paying_accounts", "contacts", "right_party_contacts", "promises", "pr
 
 def collections(
     con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
     *,
-    date_from: date | None = None,
-    date_to: date | None = None,
     by: Sequence[str] = ("month",),
     credited: bool = False,
-    portfolios: Sequence[str] = (),
-    teams: Sequence[str] = (),
-    agents: Sequence[str] = (),
 ) -> pa.Table:
     """Net collected (payments minus reversals) per month and/or group, in a date window.
 
     Args:
         con: an open database connection.
-        date_from, date_to: payments dated in this window (default: unbounded).
+        filters: ``date_from``, ``date_to``: payments dated in this window (default:
+            unbounded); portfolios, teams, agents: payments on accounts of these portfolios
+            / whose agent (as ``credited`` says) is of these teams / is one of these.
         by: the dimensions, any of month, portfolio, channel, agent, team (none: one total).
         credited: the agent (and team) is the one each payment is credited to, as in the
             agents report; default: the account's current agent, as in the kpis report.
-        portfolios, teams, agents: payments on accounts of these portfolios / whose agent
-            (as ``credited`` says) is of these teams / is one of these (empty: all).
 
     Returns:
         The chosen dimensions' columns in the order month, portfolio, channel, agent_id,
@@ -105,11 +103,11 @@ def collections(
     if unknown:
         known = ", ".join(DIMENSIONS)
         raise ReportError(f"unknown dimension {', '.join(unknown)} (known: {known})")
-    check_window(date_from, date_to)
-    filters = prepare(con, portfolios, teams, agents)
+    check_window(filters.date_from, filters.date_to)
+    prepare(con, filters)
     params = {
-        "date_from": date_from,
-        "date_to": date_to,
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
         "by": list(dict.fromkeys(by)),
         "credited": credited,
         **filters.params(),
@@ -119,26 +117,19 @@ def collections(
     return table.select([*chosen, "collected", "payments"])
 
 
-def contact_mix(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    portfolios: Sequence[str] = (),
-    teams: Sequence[str] = (),
-    agents: Sequence[str] = (),
-) -> pa.Table:
-    """Contacts made in a window (default: the latest snapshot's month) per channel and outcome.
+def contact_mix(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pa.Table:
+    """Contacts made in a window (``date_from`` .. ``date_to``; default: the latest snapshot's
+    month) per channel and outcome.
 
     Args:
-        portfolios: contacts on accounts of these portfolios (empty: all).
-        teams, agents: contacts made by agents of these teams / by these agents (empty: all).
+        filters: the window; portfolios: contacts on accounts of these portfolios; teams,
+            agents: contacts made by agents of these teams / by these agents (empty: all).
 
     Returns:
         channel, outcome, contacts.
     """
-    filters = prepare(con, portfolios, teams, agents)
-    start, end = default_window(con, date_from, date_to)
+    prepare(con, filters)
+    start, end = default_window(con, filters.date_from, filters.date_to)
     params = {"date_from": start, "date_to": end, **filters.params()}
     return db.run(con, "kpi/contact_mix", params)
 
@@ -156,23 +147,20 @@ def _pair(con: duckdb.DuckDBPyConnection, as_of: date | None) -> date:
 
 def roll_accounts(
     con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
     *,
-    as_of: date | None = None,
     from_bucket: str | None = None,
     to_state: str | None = None,
-    portfolios: Sequence[str] = (),
-    teams: Sequence[str] = (),
-    agents: Sequence[str] = (),
     settings: KpiSettings | None = None,
 ) -> pa.Table:
     """The accounts behind the roll-rate matrix of one pair of consecutive snapshots.
 
     Args:
-        as_of: the pair whose later snapshot is the latest on or before this date (default:
-            the latest snapshot).
+        filters: ``as_of``: the pair whose later snapshot is the latest on or before this
+            date (default: the latest snapshot); the dimensions as for ``kpis.roll_rates``
+            (agent of the earlier snapshot).
         from_bucket: only accounts in this bucket in the earlier snapshot (default: any).
         to_state: only accounts in this state (a bucket, Closed or Missing) in the later one.
-        portfolios, teams, agents: as for ``kpis.roll_rates`` (agent of the earlier snapshot).
         settings: the KPI settings (default: config/kpi.yaml).
 
     Returns:
@@ -185,7 +173,7 @@ def roll_accounts(
             database or an unknown filter value.
     """
     cfg = settings or default_settings()
-    filters = prepare(con, portfolios, teams, agents)
+    prepare(con, filters)
     names = cfg.bucket_names
     if from_bucket is not None and from_bucket not in names:
         raise ReportError(f"unknown bucket {from_bucket} (known: {', '.join(names)})")
@@ -193,7 +181,7 @@ def roll_accounts(
     if to_state is not None and to_state not in states:
         raise ReportError(f"unknown state {to_state} (known: {', '.join(states)})")
     params = {
-        "from_date": _pair(con, as_of),
+        "from_date": _pair(con, filters.as_of),
         "from_bucket": from_bucket,
         "to_state": to_state,
         **cfg.bucket_params(),
@@ -240,21 +228,13 @@ def team_summary(agents: pa.Table) -> pa.Table:
 
 def teams(
     con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
     *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    portfolios: Sequence[str] = (),
-    teams: Sequence[str] = (),
-    agents: Sequence[str] = (),
     settings: KpiSettings | None = None,
 ) -> pa.Table:
     """Team performance over a window: ``team_summary`` of ``kpis.agents`` with the same
     arguments (default window: the latest snapshot's month)."""
-    rows = kpis.agents(
-        con, date_from=date_from, date_to=date_to, portfolios=portfolios, teams=teams,
-        agents=agents, settings=settings,
-    )  # fmt: skip
-    return team_summary(rows)
+    return team_summary(kpis.agents(con, filters, settings=settings))
 
 
 def roll_summary_of(roll: pa.Table, settings: KpiSettings | None = None) -> pa.Table:
@@ -295,19 +275,11 @@ def roll_summary_of(roll: pa.Table, settings: KpiSettings | None = None) -> pa.T
 
 def roll_summary(
     con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
     *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    portfolios: Sequence[str] = (),
-    teams: Sequence[str] = (),
-    agents: Sequence[str] = (),
     settings: KpiSettings | None = None,
 ) -> pa.Table:
     """Roll-forward and cure rate per pair of snapshots and bucket: ``roll_summary_of`` of
     ``kpis.roll_rates`` with the same arguments (pairs whose later snapshot is in the window).
     """
-    roll = kpis.roll_rates(
-        con, date_from=date_from, date_to=date_to, portfolios=portfolios, teams=teams,
-        agents=agents, settings=settings,
-    )  # fmt: skip
-    return roll_summary_of(roll, settings)
+    return roll_summary_of(kpis.roll_rates(con, filters, settings=settings), settings)

@@ -1,6 +1,6 @@
 """What every KPI report shares: the filter set, report windows, and input checks.
 
-Reports take the same filters (portfolios, teams, agents) and the same kinds of dates; the
+Reports take one ``Filters`` (their dates and the portfolio, team and agent filters); the
 checks that turn bad input into a clear message (a window that ends before it starts, an
 unknown portfolio, an empty database) live here once, so the CLI and the app say the same.
 """
@@ -8,12 +8,14 @@ unknown portfolio, an empty database) live here once, so the CLI and the app say
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from dashboard import db
 
@@ -24,27 +26,49 @@ class ReportError(ValueError):
     """The report cannot run on this input; ``str(exc)`` says why, for a person."""
 
 
+DIMENSION_FIELDS = ("portfolios", "teams", "agents")
+DATE_FIELDS = ("date_from", "date_to", "as_of")
+
+
 @dataclass(frozen=True)
 class Filters:
-    """The shared filter set; an empty tuple means no filter on that dimension."""
+    """What a report is asked about: its dates and the portfolio/team/agent filters.
 
+    Every report takes one of these. Which dates it reads (a window ``date_from`` ..
+    ``date_to``, only ``date_to``, or ``as_of``) and what they mean is the report's own
+    (README.md, Reports; ``dashboard/reports/catalogue.py`` declares it); None is the report's
+    default. An empty tuple means no filter on that dimension; several values mean
+    any of them. Sequences are kept as tuples, so a Filters is hashable (a cache key).
+    """
+
+    date_from: date | None = None
+    date_to: date | None = None
+    as_of: date | None = None
     portfolios: tuple[str, ...] = ()
     teams: tuple[str, ...] = ()
     agents: tuple[str, ...] = ()
 
-    @classmethod
-    def of(
-        cls, portfolios: Sequence[str] = (), teams: Sequence[str] = (), agents: Sequence[str] = ()
-    ) -> Filters:
-        return cls(tuple(portfolios), tuple(teams), tuple(agents))
+    def __post_init__(self) -> None:
+        for name in DIMENSION_FIELDS:
+            values = getattr(self, name)
+            if isinstance(values, str):  # Filters(agents="G1") would filter on "G" and "1"
+                raise TypeError(f"Filters.{name} takes a sequence of values, not {values!r}")
+            object.__setattr__(self, name, tuple(values))
+
+    def dates_given(self) -> tuple[str, ...]:
+        """The names of the date fields that are set."""
+        return tuple(n for n in DATE_FIELDS if getattr(self, n) is not None)
 
     def params(self) -> dict[str, list[str]]:
-        """The bound parameters every KPI query takes."""
+        """The bound parameters every KPI query takes (the three dimensions)."""
         return {
             "portfolios": list(self.portfolios),
             "teams": list(self.teams),
             "agents": list(self.agents),
         }
+
+
+ALL = Filters()  # no date given, no dimension filtered
 
 
 def snapshot_dates(con: duckdb.DuckDBPyConnection) -> list[date]:
@@ -116,21 +140,49 @@ def previous_window(date_from: date, date_to: date) -> tuple[date, date]:
         ) from exc
 
 
-def prepare(
-    con: duckdb.DuckDBPyConnection,
-    portfolios: Sequence[str],
-    teams: Sequence[str],
-    agents: Sequence[str],
-) -> Filters:
-    """The checked filter set of a report.
+def prepare(con: duckdb.DuckDBPyConnection, filters: Filters) -> Filters:
+    """The filters of a report, checked (and returned as they are).
 
     Raises:
         ReportError: the database holds no snapshot, or a filter value is unknown.
     """
     latest_snapshot(con)  # raises on an empty database
-    filters = Filters.of(portfolios, teams, agents)
     check_filters(con, filters)
     return filters
+
+
+def run_query(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    filters: Filters,
+    dates: Sequence[str],
+    *,
+    window: bool = False,
+    params: Mapping[str, Any] | None = None,
+) -> pa.Table:
+    """A report that is one query file: its filters checked, then the query run with the
+    ``dates`` it reads, the three dimensions and ``params`` bound.
+
+    Args:
+        query: the query file, e.g. ``"kpi/contact_mix"`` (``db.run``).
+        filters: what the report is asked about.
+        dates: the date fields of ``filters`` the query takes (as parameters of those names).
+        window: fill in ``date_from`` and ``date_to`` as ``default_window`` does (the
+            latest snapshot's month); otherwise a missing date is bound as NULL.
+        params: the query's other parameters (settings, options).
+
+    Raises:
+        ReportError: a window ending before it starts, an empty database or an unknown
+            filter value.
+    """
+    check_window(filters.date_from, filters.date_to)
+    prepare(con, filters)
+    bound: dict[str, Any] = {d: getattr(filters, d) for d in dates}
+    if window:
+        bound["date_from"], bound["date_to"] = default_window(
+            con, filters.date_from, filters.date_to
+        )
+    return db.run(con, query, {**bound, **(params or {}), **filters.params()})
 
 
 def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:

@@ -8,6 +8,7 @@ engine's exact tables and draws Streamlit elements with the house formats and tr
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard.ui import charts, choices, data, fmt, safe, tables
+from dashboard.ui import charts, choices, fmt, reads, safe, tables
 from dashboard.ui.filters import ViewFilters
 from dashboard.ui.i18n import label, t
 
@@ -270,9 +271,9 @@ def one_agent(agents: pa.Table, f: ViewFilters, agent: str | None) -> None:
         st.info(t("agents.none"))
         return
     row = tables.where(agents, agent_id=agent).to_pylist()[0]
-    one = {**f.window(), "portfolios": f.portfolios, "teams": f.teams, "agents": [agent]}
-    trend = data.report("collections", by=("month",), credited=True, **one)
-    mix = data.report("contact_mix", **one)
+    one = replace(f.window(), agents=(agent,))
+    trend = reads.report("collections", one, by=("month",), credited=True)
+    mix = reads.report("contact-mix", one)
     c1, c2, c3 = st.columns(3)
     trend_title = t("agents.trend", agent=safe.svg(agent))  # a Plotly title: HTML-escaped
     c1.plotly_chart(charts.collections_trend(trend, trend_title), key="at")

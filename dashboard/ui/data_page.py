@@ -22,7 +22,7 @@ from dashboard.ingest.kinds import KINDS
 from dashboard.ingest.mappings import forget_mapping, list_mappings
 from dashboard.ingest.refused import in_language, to_csv
 from dashboard.messages import code_of, localise
-from dashboard.ui import data, imports, safe, tables
+from dashboard.ui import imports, reads, safe, tables
 from dashboard.ui.i18n import engine_table, engine_text, label, lang, t
 
 STATE = "data_batch"  # {"uploads", "result", "needs", "as_of", "strict", "user"}
@@ -282,7 +282,7 @@ def mapping_section() -> None:
 
 def orphans_section() -> None:
     """Payments whose account is in no snapshot yet."""
-    orphans: pa.Table = data.report("orphan_payments")
+    orphans: pa.Table = reads.get("orphan_payments")
     st.subheader(t("data.orphans_title"))
     if orphans.num_rows == 0:
         st.caption(t("data.orphans_none"))
@@ -312,7 +312,7 @@ def history_section() -> None:
         st.success(safe.t(note[1], **note[2]))
     elif note:
         st.error(safe.t(note[1], **note[2]))
-    log: pa.Table = data.report("import_log")
+    log: pa.Table = reads.get("import_log")
     if log.num_rows == 0:
         st.caption(t("data.history_empty"))
         return
@@ -334,7 +334,7 @@ def history_section() -> None:
     tables.show(log, name="import_history", columns=cols, height=260)
     # Only imports an undo would change: one that delivered only rows already present holds
     # none (it stays in the history above for the audit trail).
-    active = data.report("undoable_imports").to_pylist()
+    active = reads.get("undoable_imports").to_pylist()
     st.markdown(f"**{t('data.undo_title')}**")
     if not active:
         st.caption(t("data.undo_none"))
@@ -375,12 +375,12 @@ def history_section() -> None:
             ),
         )
         if choice is not None:
-            tables.show(data.report("rejects", import_id=choice), name=f"rejects_import_{choice}")
+            tables.show(reads.get("rejects", import_id=choice), name=f"rejects_import_{choice}")
 
 
 def mappings_section() -> None:
     """The remembered header mappings, with a way to forget one."""
-    with data.connection() as con:
+    with reads.connection() as con:
         rows = list_mappings(con)
     if not rows:
         return
@@ -393,6 +393,6 @@ def mappings_section() -> None:
                 f"({safe.md(day)})"
             )
             if c2.button(t("data.forget"), key=f"forget_{kind}_{header}", type="tertiary"):
-                with data.connection() as con:
+                with reads.connection() as con:
                     forget_mapping(con, kind, header)
                 st.rerun()

@@ -37,7 +37,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.ui import choices, data, safe
+from dashboard.engine.kpi_common import Filters
+from dashboard.ui import choices, reads, safe
 from dashboard.ui.i18n import t
 
 FILTERS_KEY = "_view_filters"
@@ -92,13 +93,20 @@ class ViewFilters:
     def window_ok(self) -> bool:
         return self.window_error is None
 
-    def dims(self) -> dict[str, tuple[str, ...]]:
-        """The portfolio/team/agent filters as the engine's keyword arguments."""
-        return {"portfolios": self.portfolios, "teams": self.teams, "agents": self.agents}
+    def dims(
+        self,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        as_of: date | None = None,
+    ) -> Filters:
+        """The report filters of the portfolio/team/agent choices with the dates given (each
+        report reads its own dates: ``dashboard/reports/catalogue.py``)."""
+        return Filters(date_from, date_to, as_of, self.portfolios, self.teams, self.agents)
 
-    def window(self) -> dict[str, date]:
-        """The date window as the engine's keyword arguments."""
-        return {"date_from": self.date_from, "date_to": self.date_to}
+    def window(self) -> Filters:
+        """The report filters of the window (From .. To) and the dimension choices."""
+        return self.dims(date_from=self.date_from, date_to=self.date_to)
 
     def for_page(self, uses: Uses) -> ViewFilters:
         """These filters as a page that uses only ``uses`` sees them: an unused dimension is
@@ -237,12 +245,12 @@ def _window(latest: date) -> tuple[Any, Any, str]:
 def sidebar(page: str = "overview") -> None:
     """Draw the filters for ``page`` (call inside the sidebar) and store them for the page."""
     st.session_state[FILTERS_KEY] = None
-    if data.is_empty():
+    if reads.is_empty():
         st.caption(t("filters.none"))
         return
-    dates: list[date] = data.report("snapshot_dates")
-    values: dict[str, list[str]] = data.report("filter_values")
-    names: dict[str, str] = data.report("agent_names")
+    dates: list[date] = reads.get("snapshot_dates")
+    values: dict[str, list[str]] = reads.get("filter_values")
+    names: dict[str, str] = reads.get("agent_names")
     latest = dates[-1]
     uses = USES.get(page, Uses())
     snaps = [d.isoformat() for d in reversed(dates)]

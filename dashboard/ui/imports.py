@@ -45,7 +45,7 @@ from dashboard.ingest.mappings import load_mappings_by_kind, save_mapping
 from dashboard.ingest.reader import FileRefused, read_header
 from dashboard.messages import Message
 from dashboard.paths import SAMPLE_DATA
-from dashboard.ui import data
+from dashboard.ui import reads
 
 Progress = Callable[[float, str], None]
 IMPORT_LOCK_TIMEOUT_S = 60.0
@@ -140,13 +140,13 @@ def import_uploads(
 
 def remembered() -> dict[str, dict[str, str]]:
     """Every remembered header mapping, per kind: kind -> (header -> column)."""
-    with data.connection() as con:
+    with reads.connection() as con:
         return load_mappings_by_kind(con)
 
 
 def remember(kind: str, mapping: Mapping[str, str]) -> None:
     """Store confirmed header mappings of one kind (header -> canonical column)."""
-    with data.connection() as con:
+    with reads.connection() as con:
         for header, column in mapping.items():
             save_mapping(con, kind, header, column)
 
@@ -167,7 +167,7 @@ def run(
     """
     return import_files(
         specs,
-        db_path=data.db_path(),
+        db_path=reads.db_path(),
         as_of=as_of,
         strict=strict,
         user=user,
@@ -183,7 +183,7 @@ def load_sample(progress: Progress | None = None) -> ImportResult:
     files = [FileSpec(f) for f in sorted(SAMPLE_DATA.glob("*.csv"))]
     return import_files(
         files,
-        db_path=data.db_path(),
+        db_path=reads.db_path(),
         user="sample",
         progress=progress,
         lock_timeout=IMPORT_LOCK_TIMEOUT_S,
@@ -285,4 +285,4 @@ def shrinks(result: ImportResult) -> list[SnapshotShrink]:
 
 def undo(import_id: int, user: str | None = None) -> UndoResult:
     """Undo one import (see ``dashboard.ingest.importer.undo_import``)."""
-    return undo_import(import_id, db_path=data.db_path(), user=user)
+    return undo_import(import_id, db_path=reads.db_path(), user=user)

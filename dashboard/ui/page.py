@@ -20,7 +20,7 @@ import streamlit as st
 from dashboard import db
 from dashboard.engine.kpi_common import ReportError
 from dashboard.engine.settings import SettingsError
-from dashboard.ui import data, imports, safe
+from dashboard.ui import imports, reads, safe
 from dashboard.ui.catalogue import CATALOGUE
 from dashboard.ui.filters import USES, Uses, ViewFilters, current
 from dashboard.ui.i18n import t
@@ -30,7 +30,7 @@ DATA_PAGE = "views/data.py"
 
 def busy() -> None:
     """The database is held by another process (an import): say so, offer a retry."""
-    seconds = int(data.busy_timeout())
+    seconds = int(reads.busy_timeout())
     st.warning(safe.t("err.busy", seconds=seconds), icon=":material/hourglass_top:")
     st.button(t("action.retry"), key="retry_busy")
 
@@ -141,7 +141,7 @@ def begin(page: str) -> ViewFilters:
     st.title(t(f"page.{page}"))
     st.caption(t(f"page.{page}.about"))
     try:
-        empty = data.is_empty()
+        empty = reads.is_empty()
     except db.DatabaseBusy:
         busy()
         st.stop()

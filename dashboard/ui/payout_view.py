@@ -33,7 +33,7 @@ from dashboard.payouts.plan_file import PlanFileError
 from dashboard.payouts.run import PayoutInputError
 from dashboard.payouts.service import PayoutView
 from dashboard.payouts.values import Period
-from dashboard.ui import blocks, charts, choices, data, fmt, safe, tables
+from dashboard.ui import blocks, charts, choices, fmt, reads, safe, tables
 from dashboard.ui.i18n import lang, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +49,7 @@ def _view(
     preset: str,
 ) -> PayoutView:
     book = service.load_plans(plans)
-    with data.connection(Path(db)) as con:
+    with reads.connection(Path(db)) as con:
         return service.period_view(con, Period.parse(period), book, preset)
 
 
@@ -61,21 +61,21 @@ def view(period: str, plans: Path, preset: str = "cn") -> PayoutView:
     """
     stat = plans.stat() if plans.exists() else None
     stamp = (stat.st_mtime_ns, stat.st_size) if stat else (0, 0)
-    path = data.db_path()
-    return _view(str(path), data.data_version(path), period, str(plans), stamp, preset)
+    path = reads.db_path()
+    return _view(str(path), reads.data_version(path), period, str(plans), stamp, preset)
 
 
 def approve_period(period: str, plans: Path, by: str, preset: str = "cn") -> Approval:
     """Freeze the period's payouts as computed now (``service.approve_period``, as
     ``python -m dashboard approve``)."""
     book = service.load_plans(plans)
-    with data.connection() as con:
+    with reads.connection() as con:
         return service.approve_period(con, Period.parse(period), book, by, preset)
 
 
 def reopen_period(period: str, by: str, reason: str) -> Approval:
     """Reopen an approved period, with who and why (logged)."""
-    with data.connection() as con:
+    with reads.connection() as con:
         return service.reopen_period(con, Period.parse(period), by, reason)
 
 
@@ -343,7 +343,7 @@ def _whatif(
 ) -> pa.Table:
     book = service.load_plans(plans)
     other = service.candidate_book(candidate, candidate_name)
-    with data.connection(Path(db)) as con:
+    with reads.connection(Path(db)) as con:
         return service.whatif(con, Period.parse(start), Period.parse(end), book, other, preset)
 
 
@@ -356,8 +356,8 @@ def compare(
     Raises:
         PlanFileError, PayoutInputError, DatabaseBusy: as the service raises them.
     """
-    path = data.db_path()
-    version = data.data_version(path)
+    path = reads.db_path()
+    version = reads.data_version(path)
     data_, name = candidate
     return _whatif(str(path), version, start, end, str(plans), _stamp(plans), data_, name, preset)
 

@@ -5,7 +5,7 @@ a click on a leaderboard bar or row picks the agent."""
 import streamlit as st
 
 from dashboard.engine.kpi_breakdowns import team_summary
-from dashboard.ui import blocks, charts, choices, data, page, tables
+from dashboard.ui import blocks, charts, choices, page, reads, tables
 from dashboard.ui.i18n import t
 
 SORTABLE = (
@@ -21,7 +21,7 @@ KEY = ("collected", "paying_accounts", "contacts", "rpc_rate", "promises", "kept
 
 f = page.begin("agents")
 with page.guard():
-    agents = data.report("agents", **f.window(), **f.dims())
+    agents = reads.report("agents", f.window())
     c1, c2 = st.columns([3, 1])
     metric = choices.select(
         "agents_sort",

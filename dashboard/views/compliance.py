@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.engine.compliance import active_rules
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, choices, data, page, safe, tables
+from dashboard.ui import blocks, charts, choices, page, reads, safe, tables
 from dashboard.ui.i18n import label, t
 
 f = page.begin("compliance")
@@ -22,10 +22,9 @@ with page.guard():
         first=settings.default_preset,
     )
     st.caption(safe.label("preset_rules", preset))
-    args = {**f.window(), **f.dims(), "preset": preset}
-    per_agent = data.report("compliance_agents", **args)
-    by_rule = data.report("compliance_by_rule", **args)
-    detail = data.report("compliance_detail", **args)
+    per_agent = reads.report("compliance-agents", f.window(), preset=preset)
+    by_rule = reads.report("compliance", f.window(), preset=preset)
+    detail = reads.report("compliance", f.window(), preset=preset, detail=True)
     total = blocks.sums(per_agent, ("contacts", "violations", "complaints", "disputes"))
     blocks.metric_row([(t(f"col.{k}"), v, "count") for k, v in total.items()])
     rules = active_rules(settings.preset(preset))

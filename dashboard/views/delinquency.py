@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.engine.kpi_breakdowns import roll_summary_of
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, choices, data, page, safe, tables
+from dashboard.ui import blocks, charts, choices, page, reads, safe, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("delinquency")
@@ -21,8 +21,8 @@ with page.guard():
         format_func=lambda m: t(f"col.{m}"),
         spellings=choices.catalogue_spellings("col"),
     )
-    snap = data.report("buckets", as_of=f.snapshot, **f.dims())
-    history = data.report("buckets", **f.dims())
+    snap = reads.report("buckets", f.dims(as_of=f.snapshot))
+    history = reads.report("buckets", f.dims())
     share = "share_balance" if measure == "balance" else "share_accounts"
     left, right = st.columns(2)
     title = t("delinq.distribution", snapshot=f.snapshot)
@@ -32,12 +32,12 @@ with page.guard():
     tables.show(snap, name=f"buckets_{f.snapshot}", key=("bucket", measure, share))
 
     st.subheader(t("delinq.roll_title"))
-    earlier = [d for d in data.report("snapshot_dates") if d < f.snapshot]
+    earlier = [d for d in reads.get("snapshot_dates") if d < f.snapshot]
     if not earlier:
         st.info(safe.t("delinq.no_pair", snapshot=f.snapshot))
         st.stop()
     start = earlier[-1]
-    roll = data.report("roll_rates", date_from=f.snapshot, date_to=f.snapshot, **f.dims())
+    roll = reads.report("roll-rates", f.dims(date_from=f.snapshot, date_to=f.snapshot))
     matrix = st.container()  # drawn once the cell is known (the selectors below)
     summary = roll_summary_of(roll)
     tables.show(summary, name=f"roll_summary_{f.snapshot}", key=("from_bucket",))
@@ -60,8 +60,8 @@ with page.guard():
             pick=blocks.setter(drill_from="from_bucket", drill_to="to_state"),
             picked=blocks.row_of(roll, from_bucket=from_bucket, to_state=to_state),
         )
-    cell = data.report(
-        "roll_accounts", as_of=f.snapshot, from_bucket=from_bucket, to_state=to_state, **f.dims()
+    cell = reads.report(
+        "roll-accounts", f.dims(as_of=f.snapshot), from_bucket=from_bucket, to_state=to_state
     )
     st.caption(safe.t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
     tables.show(

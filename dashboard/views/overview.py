@@ -4,21 +4,21 @@ delinquency mix, top and bottom agents."""
 import streamlit as st
 
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, data, page
+from dashboard.ui import blocks, charts, page, reads
 from dashboard.ui.i18n import t
 
 f = page.begin("overview")
 with page.guard():
-    blocks.headline_metrics(data.report("headline", **f.window(), **f.dims()))
+    blocks.headline_metrics(reads.report("kpis", f.window()))
     blocks.definitions()
     left, right = st.columns([3, 2])
-    trend = data.report("collections", date_to=f.date_to, by=("month",), **f.dims())
+    trend = reads.report("collections", f.dims(date_to=f.date_to), by=("month",))
     window = (f.date_from, f.date_to)
     fig = charts.collections_trend(trend, t("overview.trend"), window)
     left.plotly_chart(fig, key="trend")
-    mix = data.report("buckets", as_of=f.snapshot, **f.dims())
+    mix = reads.report("buckets", f.dims(as_of=f.snapshot))
     buckets = default_settings().bucket_names
     right.plotly_chart(
         charts.bucket_donut(mix, buckets, t("overview.mix", snapshot=f.snapshot)), key="mix"
     )
-    blocks.top_bottom_agents(data.report("agents", **f.window(), **f.dims()))
+    blocks.top_bottom_agents(reads.report("agents", f.window()))

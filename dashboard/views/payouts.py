@@ -15,21 +15,21 @@ import streamlit as st
 
 from dashboard.payouts.plan_file import PlanFileError
 from dashboard.payouts.run import PayoutInputError
-from dashboard.ui import choices, data, page, payout_view, safe
+from dashboard.ui import choices, page, payout_view, reads, safe
 from dashboard.ui.i18n import t
 
 f = page.begin("payouts")
 period_tab, whatif_tab = payout_view.tabs()
 if whatif_tab.open:  # only the open tab runs
     with page.guard(), whatif_tab:
-        months = data.report("activity_months")[::-1]
+        months = reads.get("activity_months")[::-1]
         if not months:
             st.info(t("pay.no_activity"))
             st.stop()
         payout_view.whatif(months)
     st.stop()
 with page.guard(), period_tab:
-    months = data.report("activity_months")[::-1]
+    months = reads.get("activity_months")[::-1]
     if not months:
         st.info(t("pay.no_activity"))
         st.stop()

@@ -2,20 +2,20 @@
 
 import streamlit as st
 
-from dashboard.ui import charts, data, page, tables
+from dashboard.ui import charts, page, reads, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("recovery")
 with page.guard():
-    vintage = data.report("vintage", as_of=f.date_to, **f.dims())
+    vintage = reads.report("vintage", f.dims(as_of=f.date_to))
     title = t("recovery.vintage", as_of=f.date_to)
     st.plotly_chart(charts.vintage_curves(vintage, title), key="vintage")
     with st.expander(t("recovery.vintage_table")):
         tables.show(vintage, name=f"vintage_{f.date_to}", height=300)
 
-    portfolio = data.report("recovery", date_to=f.date_to, **f.dims())
-    region = data.report("recovery", date_to=f.date_to, by="region", **f.dims())
-    channel = data.report("collections", **f.window(), by=("channel",), **f.dims())
+    portfolio = reads.report("recovery", f.dims(date_to=f.date_to))
+    region = reads.report("recovery", f.dims(date_to=f.date_to), by="region")
+    channel = reads.report("collections", f.window(), by=("channel",))
     left, right = st.columns(2)
     with left:
         title = t("recovery.by_portfolio", date_to=f.date_to)
@@ -31,7 +31,7 @@ with page.guard():
     st.plotly_chart(charts.rate_bars(region, "region", "recovery_rate", title, "region"), key="rr")
     tables.show(region, name="recovery_by_region", key=("region", *key), height=250)
 
-    monthly = data.report("collections", date_to=f.date_to, by=("month", "portfolio"), **f.dims())
+    monthly = reads.report("collections", f.dims(date_to=f.date_to), by=("month", "portfolio"))
     fig = charts.collections_trend(monthly, t("recovery.over_time"), (f.date_from, f.date_to))
     st.plotly_chart(fig, key="over_time")
     tables.show(monthly, name="collections_by_month", height=300)

@@ -1,5 +1,9 @@
 """Every database read of the app: short-lived connections, a lock-free data version, a cache.
 
+Pages read a report of the registry with ``report(NAME, filters, **options)`` (NAME as on
+the command line, ``dashboard/reports/catalogue.py``) and the app's own look-ups (snapshot
+dates, filter values, the import log ...) with ``get(NAME, ...)`` (``READS``).
+
 DuckDB lets one process hold the database file, and the command line imports into the same
 file while the app runs. So the app never keeps a connection: each read opens the file for the
 duration of one report (``db.connect`` waits while another process holds it and raises
@@ -7,8 +11,8 @@ duration of one report (``db.connect`` waits while another process holds it and 
 DuckDB's database instance (same path, same configuration: always read-write, because DuckDB
 refuses a read-only and a read-write connection to one file in one process).
 
-Reports are cached with ``st.cache_data`` keyed by the database path, its *data version* and
-the report's arguments. The data version is the (mtime, size) of the database file and its
+Both are cached with ``st.cache_data`` keyed by the database path, its *data version* and
+the arguments. The data version is the (mtime, size) of the database file and its
 write-ahead log: cheap, needs no lock, and changes with every import, undo or approval, from
 this app or from the command line, so a cached report is never older than the data.
 """
@@ -26,9 +30,8 @@ import duckdb
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import db
-from dashboard.engine import kpi_breakdowns, kpis
-from dashboard.engine.kpi_common import snapshot_dates
+from dashboard import db, reports
+from dashboard.engine.kpi_common import ALL, Filters, snapshot_dates
 from dashboard.paths import default_db_path
 
 BUSY_ENV = "DASHBOARD_BUSY_TIMEOUT"
@@ -95,16 +98,7 @@ def _agent_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {r["agent_id"]: r.get("agent_name") or "" for r in rows}
 
 
-REPORTS: dict[str, Callable[..., Any]] = {
-    "headline": kpis.headline,
-    "buckets": kpis.buckets,
-    "roll_rates": kpis.roll_rates,
-    "recovery": kpis.recovery,
-    "vintage": kpis.vintage,
-    "agents": kpis.agents,
-    "compliance_by_rule": kpis.compliance_by_rule,
-    "compliance_detail": kpis.compliance_detail,
-    "compliance_agents": kpis.compliance_agents,
+READS: dict[str, Callable[..., Any]] = {
     "snapshot_dates": snapshot_dates,
     "filter_values": _filter_values,
     "agent_names": _agent_names,
@@ -115,40 +109,56 @@ REPORTS: dict[str, Callable[..., Any]] = {
         con, "import/rejects_of_import", {"import_id": import_id}
     ),
     "orphan_payments": lambda con: db.run(con, "checks/orphan_payments"),
-    "collections": kpi_breakdowns.collections,
-    "contact_mix": kpi_breakdowns.contact_mix,
-    "roll_accounts": kpi_breakdowns.roll_accounts,
 }
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(
-    path: str, version: tuple[int, ...], name: str, args: tuple[tuple[str, Any], ...]
+    path: str,
+    version: tuple[int, ...],
+    name: str,
+    filters: Filters | None,
+    args: tuple[tuple[str, Any], ...],
 ) -> Any:
     with connection(Path(path)) as con:
-        return REPORTS[name](con, **dict(args))
+        if filters is None:
+            return READS[name](con, **dict(args))
+        return reports.run(con, name, filters, **dict(args))
 
 
-def report(name: str, **kwargs: Any) -> Any:
-    """Run (or fetch from the cache) one report of ``REPORTS`` on the app's database.
+def _key(kwargs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+
+
+def report(name: str, filters: Filters = ALL, **options: Any) -> pa.Table:
+    """Run (or fetch from the cache) one report of the registry on the app's database: the
+    table ``python -m dashboard report NAME`` prints for the same filters and options.
 
     Raises:
         db.DatabaseBusy: another process held the database for ``busy_timeout()`` seconds.
         ReportError: the engine refused the input (e.g. an empty database).
+        TypeError: a date, filter or option the report does not take (a page's mistake).
     """
+    reports.get(name).check(filters, options)  # before the cache: a mistake is never cached
     path = db_path()
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
-    return _cached(str(path), data_version(path), name, key)
+    table: pa.Table = _cached(str(path), data_version(path), name, filters, _key(options))
+    return table
+
+
+def get(name: str, **kwargs: Any) -> Any:
+    """Run (or fetch from the cache) one of the app's own reads (``READS``)."""
+    path = db_path()
+    return _cached(str(path), data_version(path), name, None, _key(kwargs))
 
 
 def is_empty() -> bool:
     """True when no account snapshot is loaded: the KPI pages then show the welcome state."""
-    return not report("snapshot_dates")
+    return not get("snapshot_dates")
 
 
 def latest_snapshot() -> date | None:
     """The latest snapshot date, or None on an empty database."""
-    dates = report("snapshot_dates")
+    dates = get("snapshot_dates")
     return dates[-1] if dates else None
 
 

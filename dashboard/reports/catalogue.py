@@ -1,0 +1,290 @@
+"""The reports, each declared once (``Report``, ``dashboard/reports/spec.py``). A new report is
+one entry here; its name is its spelling everywhere (CLI, app, README, golden file).
+
+The order is the order of ``python -m dashboard report --help``. Parameters are declared in
+the order of their options; the help texts are those of ``report NAME --help``.
+"""
+
+from __future__ import annotations
+
+from dashboard.engine import kpi_breakdowns, kpis
+from dashboard.engine.settings import default_settings
+from dashboard.reports.spec import Param, Report
+
+
+def _registry(*reports: Report) -> dict[str, Report]:
+    out: dict[str, Report] = {}
+    for r in reports:
+        if r.name in out:
+            raise ValueError(f"report {r.name} is declared twice")
+        out[r.name] = r
+    return out
+
+
+def _date(name: str, help: str) -> Param:
+    flag = {"date_from": "--from", "date_to": "--to", "as_of": "--as-of"}[name]
+    return Param(name, "date", help, flag=flag, metavar="YYYY-MM-DD")
+
+
+WINDOW = (
+    _date("date_from", "first day of the window (default: the 1st of --to's month)"),
+    _date("date_to", "last day of the window (default: the latest snapshot's date)"),
+)
+PAIRS = (
+    _date("date_from", "only pairs whose later snapshot is on or after this date"),
+    _date("date_to", "only pairs whose later snapshot is on or before this date"),
+)
+RULES = Param(
+    "preset",
+    "choice",
+    lambda: f"compliance preset (default: {default_settings().default_preset})",
+    choices=lambda: default_settings().preset_names,
+    flag="--rules",
+)
+AGENT_COLUMNS = ("agent_id", "agent_name", "team")
+RATE_COLUMNS = ("accounts", "placed_balance", "collected", "recovery_rate")
+
+REPORTS: dict[str, Report] = _registry(
+    Report(
+        "buckets",
+        "accounts and balance per snapshot and delinquency bucket",
+        kpis.buckets,
+        params=(_date("as_of", "only the latest snapshot on or before this date (default: all)"),),
+        columns=("as_of_date", "bucket", "accounts", "balance", "share_accounts", "share_balance"),
+        doc="#buckets",
+    ),
+    Report(
+        "roll-rates",
+        "where each bucket's accounts are in the next snapshot",
+        kpis.roll_rates,
+        params=PAIRS,
+        columns=(
+            "from_date",
+            "to_date",
+            "from_bucket",
+            "to_state",
+            "accounts",
+            "balance",
+            "share",
+            "share_balance",
+            "direction",
+            "cured_accounts",
+        ),
+        doc="#roll-rates",
+    ),
+    Report(
+        "recovery",
+        "recovery rate per portfolio (or region): net collected / placed balance",
+        kpis.recovery,
+        params=(
+            _date("date_to", "accounts placed and payments dated up to this date (default: all)"),
+            Param(
+                "by",
+                "choice",
+                f"default: {kpis.RECOVERY_GROUPS[0]}",
+                choices=kpis.RECOVERY_GROUPS,
+                default=kpis.RECOVERY_GROUPS[0],
+            ),
+        ),
+        columns=("portfolio", "region", *RATE_COLUMNS),
+        doc="#recovery",
+    ),
+    Report(
+        "vintage",
+        "cumulative recovery by placement month and months since placement",
+        kpis.vintage,
+        params=(
+            _date(
+                "as_of",
+                "curves stop at this date's month, payments count up to this date "
+                "(default: the latest snapshot's date)",
+            ),
+        ),
+        columns=(
+            "placement_month",
+            "months_since_placement",
+            "accounts",
+            "placed_balance",
+            "collected_cum",
+            "recovery_rate",
+        ),
+        doc="#vintage",
+    ),
+    Report(
+        "agents",
+        "agent performance over a window",
+        kpis.agents,
+        params=WINDOW,
+        columns=(
+            *AGENT_COLUMNS,
+            "accounts_assigned",
+            "collected",
+            "paying_accounts",
+            "contacts",
+            "right_party_contacts",
+            "rpc_rate",
+            "promises",
+            "promises_kept",
+            "kept_rate",
+        ),
+        doc="#agents",
+    ),
+    Report(
+        "compliance",
+        "contact-rule violations per agent and rule (--detail: each violating contact)",
+        kpis.compliance_report,
+        params=(
+            *WINDOW,
+            RULES,
+            Param("detail", "flag", "list each violating contact and rule"),
+        ),
+        columns=(
+            "contact_id",
+            *AGENT_COLUMNS,
+            "account_id",
+            "portfolio",
+            "contacted_at",
+            "channel",
+            "outcome",
+            "rule",
+            "contacts",
+            "violations",
+            "detail",
+        ),
+        doc="#compliance",
+    ),
+    Report(
+        "compliance-agents",
+        "per agent: contacts, violating contacts, complaints, disputes",
+        kpis.compliance_agents,
+        params=(*WINDOW, RULES),
+        columns=(
+            *AGENT_COLUMNS,
+            "contacts",
+            "violations",
+            "violation_rate",
+            "complaints",
+            "disputes",
+        ),
+        doc="#compliance-agents",
+    ),
+    Report(
+        "kpis",
+        "headline numbers for a window and the window of equal length before it",
+        kpis.headline,
+        params=WINDOW,
+        columns=(
+            "period",
+            "date_from",
+            "date_to",
+            "placed_accounts",
+            "placed_balance",
+            "collected",
+            "placed_balance_to_date",
+            "collected_to_date",
+            "recovery_rate",
+            "snapshot_date",
+            "open_accounts",
+            "open_balance",
+            "delinquent_accounts",
+            "delinquent_share",
+            "delinquent_accounts_start",
+            "cured_accounts",
+            "cure_rate",
+            "promises",
+            "promises_kept",
+            "kept_rate",
+        ),
+        doc="#kpis",
+    ),
+    Report(
+        "collections",
+        "net collected per month, portfolio, channel, agent or team",
+        kpi_breakdowns.collections,
+        params=(
+            _date("date_from", "first payment date counted (default: the first loaded)"),
+            _date("date_to", "last payment date counted (default: the last loaded)"),
+            Param(
+                "by",
+                "choices",
+                "a dimension, repeatable (default: month; --by portfolio alone: one row per "
+                "portfolio over the whole window)",
+                choices=tuple(kpi_breakdowns.DIMENSIONS),
+            ),
+            Param(
+                "credited",
+                "flag",
+                "agent and team of the payment's credited agent (default: the account's "
+                "current agent)",
+            ),
+        ),
+        columns=(*kpi_breakdowns.DIMENSIONS.values(), "collected", "payments"),
+        doc="#collections",
+    ),
+    Report(
+        "contact-mix",
+        "contacts made in a window per channel and outcome",
+        kpi_breakdowns.contact_mix,
+        params=WINDOW,
+        columns=("channel", "outcome", "contacts"),
+        doc="#contact-mix",
+    ),
+    Report(
+        "roll-accounts",
+        "the accounts behind the roll-rate matrix of a pair of snapshots (masked data)",
+        kpi_breakdowns.roll_accounts,
+        params=(
+            _date(
+                "as_of",
+                "the pair whose later snapshot is the latest on or before this date "
+                "(default: the latest snapshot)",
+            ),
+            Param(
+                "from_bucket",
+                "choice",
+                "only accounts in this bucket in the earlier snapshot",
+                choices=lambda: default_settings().bucket_names,
+            ),
+            Param(
+                "to_state",
+                "choice",
+                "only accounts in this state in the later snapshot",
+                choices=lambda: [*default_settings().bucket_names, "Closed", "Missing"],
+            ),
+        ),
+        columns=(
+            "from_date",
+            "to_date",
+            "account_id",
+            "portfolio",
+            "agent_id",
+            "team",
+            "from_bucket",
+            "to_state",
+            "days_past_due",
+            "next_days_past_due",
+            "current_balance",
+            "next_current_balance",
+            "next_status",
+            "customer_name",
+            "phone",
+        ),
+        doc="#roll-accounts",
+    ),
+    Report(
+        "roll-summary",
+        "roll-forward and cure rate per pair of snapshots and bucket",
+        kpi_breakdowns.roll_summary,
+        params=PAIRS,
+        columns=tuple(kpi_breakdowns.ROLL_SUMMARY_SCHEMA.names),
+        doc="#roll-summary",
+    ),
+    Report(
+        "teams",
+        "the agents report summed per team over a window",
+        kpi_breakdowns.teams,
+        params=WINDOW,
+        columns=tuple(kpi_breakdowns.TEAM_SCHEMA.names),
+        doc="#teams",
+    ),
+)
