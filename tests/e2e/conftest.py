@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browse import INIT
 from tests.e2e.sample import build_sample_db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,6 +110,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)  # type: ignore[attr-defined]
+    context.add_init_script(INIT)  # what the tables paint (browse.py)
     pg = context.new_page()
     yield pg
     context.close()

@@ -31,6 +31,7 @@ from tests.e2e.sample import (
     CLOSED,
     accounts,
     compact,
+    credited_payments,
     latest_portfolio,
     money,
     net_collected,
@@ -189,36 +190,6 @@ def agent_of(text: str) -> str:
 
 
 # ----------------------------------------------------------------------- independent numbers
-
-
-def credited_payments() -> pd.DataFrame:
-    """Every payment on an account in some snapshot, with the agent it is credited to by
-    domain.md: its agent_id; if blank, for a reversal the agent of the payment it reverses,
-    otherwise the account's agent in the latest snapshot on or before the payment date (else
-    the earliest snapshot); and the account's portfolio (latest snapshot holding it)."""
-    pay = pd.read_csv(SAMPLE_DATA / "payments.csv", dtype=str, keep_default_na=False)
-    pay["payment_date"] = pd.to_datetime(pay["payment_date"]).dt.date
-    history: dict[str, list[tuple[date, str]]] = {}
-    for r in accounts().sort_values("as_of_date").itertuples():
-        history.setdefault(r.account_id, []).append(
-            (r.as_of_date, r.agent_id if isinstance(r.agent_id, str) else "")
-        )
-    pay = pay[pay["account_id"].isin(history)].copy()
-    credited: dict[str, str] = {}
-    reversals_last = pay.sort_values("reverses_payment_id", key=lambda s: s != "")
-    for row in reversals_last.itertuples():
-        if row.agent_id:
-            agent = row.agent_id
-        elif row.reverses_payment_id:
-            agent = credited.get(row.reverses_payment_id, "")
-        else:
-            seen = history[row.account_id]
-            before = [a for d, a in seen if d <= row.payment_date]
-            agent = before[-1] if before else seen[0][1]
-        credited[row.payment_id] = agent
-    pay["agent"] = pay["payment_id"].map(credited)
-    pay["portfolio"] = pay["account_id"].map(latest_portfolio())
-    return pay
 
 
 def collected_by(agent: str, start: date, end: date, portfolio: str | None = None) -> Decimal:
