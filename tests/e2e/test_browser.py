@@ -6,6 +6,8 @@ download, and two sessions work at once while one of them imports.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import time
 import zipfile
@@ -121,14 +123,28 @@ def test_a_filter_changes_the_url_and_the_number(page: Any, app_url: str) -> Non
     again.close()
 
 
-def test_upload_with_a_bad_row_shows_its_reason(
+HEADER = ["payment_id", "account_id", "payment_date", "amount", "agent_id", "channel",
+          "reverses_payment_id"]  # fmt: skip
+
+
+def refused_download(page: Any, button: str, folder: Path) -> list[list[str]]:
+    """The refused rows file the Data page offers, as CSV records (header first)."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name=button).first.click()
+    saved = folder / download.value.suggested_filename
+    download.value.save_as(saved)
+    return list(csv.reader(io.StringIO(saved.read_bytes().decode("utf-8-sig"))))
+
+
+def test_upload_with_bad_rows_shows_their_reasons_and_gives_them_back_to_fix(
     page: Any, app_url: str, tmp_path: Path, artifacts: Path
 ) -> None:
     upload = tmp_path / "payments_fix.csv"
-    upload.write_text(  # row 2 repeats a loaded payment (a no-op); row 3 is refused
-        "payment_id,account_id,payment_date,amount,agent_id,channel,reverses_payment_id\n"
+    upload.write_text(  # row 2 repeats a loaded payment (a no-op); rows 3 and 4 are refused
+        ",".join(HEADER) + "\n"
         "P0000003-001,A0000003,2025-05-21,2130.00,AG007,bank_transfer,\n"
-        "PBAD-1,A0000003,2026-10-05,abc,AG007,cash,\n",
+        "PBAD-1,A0000003,2026-10-05,abc,AG007,cash,\n"
+        "PBAD-2,A0000003,2026-02-30,15.00,AG007,wallet,P0000003-001\n",
         encoding="utf-8",
     )
     open_page(page, f"{app_url}/data")
@@ -142,6 +158,46 @@ def test_upload_with_a_bad_row_shows_its_reason(
     page.get_by_text("line 3: amount 'abc' is not", exact=False).first.wait_for(timeout=30_000)
     assert_no_exception(page)
     screenshot(page, artifacts / "data_after_upload.png")
+
+    # The refused rows as they were in the file, with their line and reason: fix, re-upload.
+    rows = refused_download(page, "Download the refused rows to fix (2)", tmp_path)
+    assert rows[0] == [*HEADER, "line", "reason"]
+    assert [r[:8] for r in rows[1:]] == [
+        ["PBAD-1", "A0000003", "2026-10-05", "abc", "AG007", "cash", "", "3"],
+        ["PBAD-2", "A0000003", "2026-02-30", "15.00", "AG007", "wallet", "P0000003-001", "4"],
+    ]
+    assert "amount 'abc' is not" in rows[1][8], rows[1]
+    assert rows[2][8] == (  # both of its faults, in one reason
+        "payment_date 2026-02-30 is not a date; amount 15.00 is positive but "
+        "reverses_payment_id is set: a reversal is negative"
+    ), rows[2]
+
+
+def test_a_file_missing_a_required_column_names_it(page: Any, app_url: str, tmp_path: Path) -> None:
+    upload = tmp_path / "no_amount.csv"  # a payments extract without its amount column
+    upload.write_text(
+        "payment_id,account_id,payment_date,agent_id\nPNA-1,A0000003,2026-10-01,AG007\n",
+        encoding="utf-8",
+    )
+    for lang, button, said in (
+        ("English", "Import", "no_amount.csv was refused: missing required column amount"),
+        ("中文", "导入", "no_amount.csv 被拒收："),
+    ):
+        open_page(page, f"{app_url}/data?lang={lang}")
+        with page.expect_file_chooser() as chooser:
+            page.locator('[data-testid="stFileUploaderDropzone"]').click()
+        chooser.value.set_files(str(upload))
+        page.get_by_text(upload.name).first.wait_for()
+        page.get_by_role("button", name=button, exact=True).click()
+        page.get_by_text(said, exact=False).first.wait_for(timeout=60_000)
+        settle(page)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert "cannot tell what kind" not in text and "无法判断" not in text, text
+        if lang == "中文":  # the catalogue's Chinese text, written out by hand
+            refusal = next(s for s in text.splitlines() if said in s)
+            assert refusal.endswith("数据文件缺少必填列 amount"), refusal
+            assert "missing required" not in text, text
+        assert_no_exception(page)
 
 
 def test_a_chinese_upload_gives_reasons_in_chinese_and_a_reimport_adds_nothing(
@@ -172,6 +228,10 @@ def test_a_chinese_upload_gives_reasons_in_chinese_and_a_reimport_adds_nothing(
         timeout=30_000
     )
     assert page.get_by_text("has more than two decimal places", exact=False).count() == 0
+    rows = refused_download(page, "下载被拒收的行以便修改（1）", tmp_path)
+    assert rows[0] == [*HEADER, "line", "reason"]
+    assert rows[1][:8] == ["PBAD-ZH", "A0000101", "2026-10-06", "12.345", "AG007", "现金", "", "3"]
+    assert "amount 的值 '12.345' 超过两位小数" in rows[1][8], rows[1]  # in the page's language
     import_it()
     page.get_by_text("导入过：没有新数据", exact=False).first.wait_for(timeout=60_000)
     settle(page)

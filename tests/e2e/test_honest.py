@@ -65,6 +65,7 @@ def shown(browser: Any, app_url: str) -> Iterator[Callable[[str], Any]]:
         if path not in pages:
             pages[path] = context.new_page()
             open_page(pages[path], app_url + path)
+        pages[path].bring_to_front()  # a page in the background paints nothing
         return pages[path]
 
     yield get
@@ -115,23 +116,23 @@ def grid_with(page: Any, header: str) -> Any:
     raise AssertionError(f"no table with a column {header!r}")
 
 
-def row_cells(page: Any, grid: Any, first: str) -> dict[str, str]:
-    """Header -> value of the table's row whose first cell is ``first``, every column: the
-    grid scrolled across by half its width at a time (pinned columns stay), its
-    accessibility table read at each step (the values as the grid holds them: a text
-    column's own text)."""
+def table_cells(page: Any, grid: Any) -> dict[str, dict[str, str]]:
+    """First cell -> (header -> value) of every row in view, every column: the grid scrolled
+    across by half its width at a time (pinned columns stay), its accessibility table read
+    at each step (the values as the grid holds them: a text column's own text)."""
     width, view = grid.evaluate(
         "d => [d.querySelector('.dvn-scroller').scrollWidth,"
         " d.querySelector('.dvn-scroller').clientWidth]"
     )
-    cells: dict[str, str] = {}
+    cells: dict[str, dict[str, str]] = {}
     for left in range(0, int(width) + 1, max(int(view / 2), 1)):
         browse.scroll_grid(page, grid, left, 0)
         rows = grid.evaluate(
             "d => [...d.querySelectorAll('tr')].map(r => [...r.children].map(c => c.textContent))"
         )
-        row = next(r for r in rows[1:] if r and r[0] == first)
-        cells |= dict(zip(rows[0], row, strict=False))
+        for row in rows[1:]:
+            if row:
+                cells.setdefault(row[0], {}).update(zip(rows[0], row, strict=False))
     return cells
 
 
@@ -178,7 +179,8 @@ def test_rates_have_one_decimal_everywhere(shown: Any) -> None:
 def test_a_task_level_is_a_count_of_tasks(shown: Any, app_db: Path) -> None:
     page = shown(PAYOUTS)
     board = grid_with(page, "Payout (¥)")
-    levels = {a: row_cells(page, board, a).get("Level from") for a in ("AG002", "AG006", "AG001")}
+    cells = table_cells(page, board)
+    levels = {a: cells[a].get("Level from") for a in ("AG002", "AG006", "AG001")}
     rows = cli_payouts(app_db, "2026-10")
     # the ladder plan's levels start at 0, 10 and 20 tasks (plans.yaml)
     assert int(rows["AG006"]["tasks"]) >= 20 and 20 <= int(rows["AG002"]["tasks"]) < 30
