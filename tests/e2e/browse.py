@@ -1,7 +1,17 @@
 """What the browser tests do to a page and read from it, in one place.
 
-When is a page done (ecosystem-notes.md): the app's script state is "notRunning" and every
-Plotly chart holds its SVG, with no skeleton left. What the user sees is read from the page:
+When is a page done: when the script runs that the last actions asked for have finished, the
+app's script state is "notRunning" and every Plotly chart holds its SVG, with no skeleton left
+(ecosystem-notes.md). The runs are followed on the session's WebSocket (``Session``): the
+browser sends a ``rerun_script`` message for every run it asks for (the page's first run,
+every widget change), and the server answers each run with ``new_session`` when it starts and
+``script_finished`` when it ends (``FINISHED_EARLY_FOR_RERUN`` when a newer request cut it
+short). ``settle`` waits for those messages, not for a fixed time: the app's own status
+attribute says "notRunning" until the server has started the run a click asked for, so a
+check of it alone may pass before the run has begun (and a fixed pause only makes that less
+likely). A page must be watched from its start (``new_page``, conftest's ``page``).
+
+What the user sees is read from the page:
 its visible text (``innerText``: a collapsed expander's content is not in it), the Plotly
 figures as drawn (``_fullData``/``_fullLayout`` of each ``.js-plotly-plot``: the values, not
 pixels), and the tables' cells as the grid painted them. Streamlit's table is a canvas
@@ -14,8 +24,13 @@ values, "1512.3500000000001").
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"]')
@@ -65,19 +80,117 @@ PLOTS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .j
 PERCENT = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%")
 
 
-def settle(page: Any) -> None:
-    """Wait until the last action's script run has finished and every chart is painted."""
-    page.wait_for_timeout(400)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.wait_for_function(DRAWN, timeout=60_000)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.wait_for_timeout(300)
+# An action that asks for no run (a click that only opens a list) is told apart from one whose
+# request is still on its way by this long a wait for a request; only such actions pay it.
+GRACE_S = 2.0
+SMALL = 4096  # script_finished and new_session are a few bytes; deltas can be megabytes
 
 
-def open_page(page: Any, url: str) -> None:
+class Session:
+    """The script runs of one page's Streamlit session, from its WebSocket frames."""
+
+    def __init__(self) -> None:
+        self.requests = 0  # rerun_script messages sent
+        self.settled = 0  # requests when the last settle returned
+        self.pending = False  # a request whose run has not finished yet
+        self.started = False  # a run started after the last request
+
+    def websocket(self, ws: Any) -> None:
+        if "_stcore/stream" in ws.url:
+            ws.on("framesent", self.sent)
+            ws.on("framereceived", self.received)
+
+    def sent(self, payload: str | bytes) -> None:
+        if isinstance(payload, bytes):
+            msg = BackMsg()
+            msg.ParseFromString(payload)
+            if msg.WhichOneof("type") == "rerun_script":
+                self.requests += 1
+                self.pending, self.started = True, False
+
+    def received(self, payload: str | bytes) -> None:
+        if isinstance(payload, str) or len(payload) > SMALL:
+            return
+        msg = ForwardMsg()
+        msg.ParseFromString(payload)
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.started = True
+        elif kind == "script_finished" and self.started:
+            self.pending = msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
+
+
+SESSIONS: WeakKeyDictionary[Any, Session] = WeakKeyDictionary()
+
+
+def watch(page: Any) -> Any:
+    """Follow a page's script runs (before its first ``goto``); the page."""
+    if page not in SESSIONS:
+        SESSIONS[page] = Session()
+        page.on("websocket", SESSIONS[page].websocket)
+    return page
+
+
+def new_context(browser: Any, **options: Any) -> Any:
+    """A browser context whose pages record what they paint on canvases (``INIT``)."""
+    context = browser.new_context(**options)
+    context.add_init_script(INIT)
+    return context
+
+
+def new_page(context: Any) -> Any:
+    """A page of ``context``, watched (``watch``)."""
+    return watch(context.new_page())
+
+
+def _until(page: Any, done: Any, timeout_s: float) -> bool:
+    """Let Playwright deliver the page's events until ``done()``; False after the time-out."""
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(25)
+    return True
+
+
+def settle(page: Any, timeout: float = 60_000) -> None:
+    """Wait until the runs that the actions since the last ``settle`` asked for have
+    finished, the app says so and every chart is painted (module doc)."""
+    session = SESSIONS.get(page)
+    assert session is not None, "a page must be watched from its start (browse.new_page)"
+    while True:
+        _until(page, lambda: session.requests > session.settled, GRACE_S)
+        if not _until(page, lambda: not session.pending, timeout / 1000):
+            raise TimeoutError(f"the script run did not finish in {timeout / 1000:.0f} s")
+        page.wait_for_selector(IDLE, timeout=timeout)
+        page.wait_for_function(DRAWN, timeout=timeout)
+        frames(page)  # what the last run sent is laid out and drawn
+        if not session.pending and page.locator(IDLE).count():
+            break
+    session.settled = session.requests
+
+
+def open_page(page: Any, url: str, timeout: float = 60_000) -> float:
+    """Go to a page and wait until it is done; the seconds that took."""
+    started = time.perf_counter()
     page.goto(url)
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
-    settle(page)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+    settle(page, timeout)
+    return time.perf_counter() - started
+
+
+def screenshot(page: Any, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside stMain, so the viewport grows to fit it for
+    the picture (the grids now in view paint), then goes back."""
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size(
+        {"width": size["width"], "height": max(size["height"], int(height) + 40)}
+    )
+    page.wait_for_function(DRAWN)
+    frames(page, 6)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
 
 
 def main(page: Any) -> Any:
@@ -210,7 +323,8 @@ def expand(page: Any, summary: str) -> None:
     details = box.first.locator("details")
     if details.get_attribute("open") is None:
         box.first.locator("summary").click()
-        page.wait_for_timeout(300)
+        details.and_(page.locator("details[open]")).wait_for()
+        frames(page)
 
 
 def download(page: Any, button: str, folder: Path, where: Any = None) -> Path:

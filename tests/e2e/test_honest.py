@@ -36,7 +36,7 @@ import pytest
 
 from dashboard.paths import SAMPLE_DATA
 from tests.e2e import browse
-from tests.e2e.browse import INIT, main, open_page, plot, trace
+from tests.e2e.browse import main, open_page, plot, trace
 from tests.e2e.sample import (
     compact,
     contact_stages,
@@ -57,13 +57,12 @@ GREY = "rgba(127, 140, 141"  # the colour of what is not highlighted (ui/style.p
 @pytest.fixture(scope="module")
 def shown(browser: Any, app_url: str) -> Iterator[Callable[[str], Any]]:
     """A page of the app opened once for this module's tests, which only read it."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    context.add_init_script(INIT)
+    context = browse.new_context(browser, viewport={"width": 1440, "height": 900})
     pages: dict[str, Any] = {}
 
     def get(path: str) -> Any:
         if path not in pages:
-            pages[path] = context.new_page()
+            pages[path] = browse.new_page(context)
             open_page(pages[path], app_url + path)
         pages[path].bring_to_front()  # a page in the background paints nothing
         return pages[path]
