@@ -257,7 +257,10 @@ def painted(page: Any, grid: Any) -> list[str]:
 
 
 def headers(grid: Any) -> list[str]:
-    """The headers of the columns a table draws (its accessibility table), in order."""
+    """The headers of the columns a table draws (its accessibility table, which the grid
+    fills once it is in view), in order."""
+    grid.scroll_into_view_if_needed()
+    grid.locator("[role=columnheader]").first.wait_for(state="attached")
     return [
         str(h).strip()
         for h in grid.evaluate(
