@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browse import new_context, new_page
 from tests.e2e.sample import build_sample_db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,7 +109,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)  # type: ignore[attr-defined]
-    pg = context.new_page()
+    context = new_context(browser, viewport=VIEWPORT, accept_downloads=True)
+    pg = new_page(context)
     yield pg
     context.close()

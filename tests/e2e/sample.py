@@ -4,7 +4,7 @@ CSV files with plain pandas (never through the engine), to check what the pages 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -53,6 +53,59 @@ def net_collected(start: date, end: date, portfolio: str | None = None) -> Decim
     return sum((Decimal(a) for a in keep["amount"]), Decimal("0.00"))
 
 
+def credited_payments() -> pd.DataFrame:
+    """Every payment on an account in some snapshot, with the agent it is credited to and the
+    rule that credits it, by domain.md (queries/derived/payments_credited.sql's header): a
+    reversal naming a payment that is not loaded, is on another account or is itself a
+    reversal credits nobody (unmatched_reversal); else the agent given on the row (given); if
+    blank, for a reversal the agent of the payment it reverses (reversed_payment_agent),
+    otherwise the account's agent in the latest snapshot on or before the payment date
+    (account_snapshot), else in its earliest snapshot (account_earliest_snapshot). Also the
+    account's portfolio (latest snapshot holding it)."""
+    pay = pd.read_csv(SAMPLE_DATA / "payments.csv", dtype=str, keep_default_na=False)
+    pay["payment_date"] = pd.to_datetime(pay["payment_date"]).dt.date
+    history: dict[str, list[tuple[date, str]]] = {}
+    for r in accounts().sort_values("as_of_date").itertuples():
+        history.setdefault(r.account_id, []).append(
+            (r.as_of_date, r.agent_id if isinstance(r.agent_id, str) else "")
+        )
+    pay = pay[pay["account_id"].isin(history)].copy()
+    by_id = {r.payment_id: r for r in pay.itertuples()}
+    credited: dict[str, tuple[str, str]] = {}
+    reversals_last = pay.sort_values("reverses_payment_id", key=lambda s: s != "")
+    for row in reversals_last.itertuples():
+        original = by_id.get(row.reverses_payment_id) if row.reverses_payment_id else None
+        if row.reverses_payment_id and (
+            original is None
+            or original.account_id != row.account_id
+            or Decimal(original.amount) < 0
+        ):
+            credited[row.payment_id] = ("", "unmatched_reversal")
+        elif row.agent_id:
+            credited[row.payment_id] = (row.agent_id, "given")
+        elif row.reverses_payment_id:
+            agent = credited.get(row.reverses_payment_id, ("", ""))[0]
+            credited[row.payment_id] = (agent, "reversed_payment_agent")
+        else:
+            seen = history[row.account_id]
+            before = [a for d, a in seen if d <= row.payment_date]
+            if before:
+                credited[row.payment_id] = (before[-1], "account_snapshot")
+            else:
+                credited[row.payment_id] = (seen[0][1], "account_earliest_snapshot")
+    pay["agent"] = pay["payment_id"].map(lambda p: credited[p][0])
+    pay["rule"] = pay["payment_id"].map(lambda p: credited[p][1])
+    pay["portfolio"] = pay["account_id"].map(latest_portfolio())
+    return pay
+
+
+def credit_rules(agent: str, start: date, end: date) -> set[str]:
+    """The rules that credit ``agent`` with payments dated in [start, end]."""
+    pay = credited_payments()
+    keep = pay[(pay["agent"] == agent) & (pay["payment_date"] >= start)]
+    return set(keep[keep["payment_date"] <= end]["rule"])
+
+
 def bucket_counts(as_of: date, portfolio: str | None = None) -> dict[str, int]:
     """Accounts per delinquency bucket (and Closed) in one snapshot, by domain.md's rules."""
     df = accounts()
@@ -90,3 +143,41 @@ def money(value: Decimal) -> str:
     """As the app shows money with the default currency: ¥1,234.50."""
     sign = "-" if value < 0 else ""
     return f"{sign}¥{abs(value):,.2f}"
+
+
+RIGHT_PARTY = {"right_party", "promise_to_pay", "refused", "dispute", "complaint"}
+
+
+def contact_stages(agent: str, start: date, end: date) -> tuple[int, int, int, int]:
+    """(contacts, right-party contacts, promises, promises kept) of an agent's contacts dated
+    in [start, end], by domain.md: right party = outcome in RIGHT_PARTY, a promise =
+    promise_to_pay, kept when the net payments on its account from the contact date through
+    promise_date + 3 days reach promise_amount."""
+    con = pd.read_csv(SAMPLE_DATA / "contacts.csv", dtype=str, keep_default_na=False)
+    con["day"] = pd.to_datetime(con["contacted_at"]).dt.date
+    mine = con[(con["agent_id"] == agent) & (con["day"] >= start) & (con["day"] <= end)]
+    promises = mine[mine["outcome"] == "promise_to_pay"]
+    pay = pd.read_csv(SAMPLE_DATA / "payments.csv", dtype=str, keep_default_na=False)
+    pay["day"] = pd.to_datetime(pay["payment_date"]).dt.date
+    kept = 0
+    for p in promises.itertuples():
+        until = date.fromisoformat(p.promise_date) + timedelta(days=3)
+        on = pay[(pay["account_id"] == p.account_id) & (pay["day"] >= p.day)]
+        paid = sum((Decimal(a) for a in on[on["day"] <= until]["amount"]), Decimal(0))
+        kept += paid >= Decimal(p.promise_amount)
+    right_party = int(mine["outcome"].isin(RIGHT_PARTY).sum())
+    return len(mine), right_party, len(promises), kept
+
+
+def placement_months(as_of: date) -> list[str]:
+    """The vintage cohorts: placement months (YYYY-MM) of the accounts in the snapshots up to
+    ``as_of``."""
+    df = accounts()
+    held = df[df["as_of_date"] <= as_of]
+    return sorted({str(d)[:7] for d in held["placement_date"]})
+
+
+def percent(part: int, whole: int) -> str:
+    """A rate as the app writes it (domain.md, ui/fmt.py's rule): one decimal, half up."""
+    value = (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{value}%"

@@ -1,13 +1,15 @@
-"""The app in a real browser (Debian's chromium, Playwright): every page renders in English and
-Chinese (screenshots in tests/artifacts/, page-load times measured), a filter changes the URL
-and a number, an upload with a bad row shows its reason, a period is approved and its files
-download, and two sessions work at once while one of them imports.
+"""The app in a real browser (Debian's chromium, Playwright): the Chinese switch follows every
+page, a filter changes the URL and a number, an upload with bad rows shows their reasons and
+gives them back to fix (in English and Chinese), a file missing a required column names it, a
+period is approved and its files download, and two sessions work at once while one of them
+imports. (Every page rendering in both languages, with timings and screenshots:
+test_screen.py's tour.)
 """
 
 from __future__ import annotations
 
-import json
-import time
+import csv
+import io
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -16,49 +18,27 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.e2e.browse import (
+    assert_no_exception,
+    new_context,
+    new_page,
+    open_page,
+    screenshot,
+    settle,
+)
 from tests.e2e.sample import compact, net_collected
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-PAGES = {  # url path -> (English title, Chinese title)
-    "": ("Overview", "总览"),
-    "delinquency": ("Delinquency", "逾期分析"),
-    "recovery": ("Recovery", "回收分析"),
-    "agents": ("Agents", "催收员"),
-    "compliance": ("Compliance", "合规"),
-    "payouts": ("Payouts", "佣金"),
-    "data": ("Data", "数据"),
+TITLES = {  # url path -> Chinese title
+    "": "总览",
+    "delinquency": "逾期分析",
+    "recovery": "回收分析",
+    "agents": "催收员",
+    "compliance": "合规",
+    "payouts": "佣金",
+    "data": "数据",
 }
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def settle(page: Any, timeout: float = 60_000) -> None:
-    """Wait until the script run that the last action started has finished."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
-
-
-def open_page(page: Any, url: str) -> float:
-    """Go to a page; seconds from navigation to its content shown and the script idle."""
-    started = time.perf_counter()
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    return time.perf_counter() - started
-
-
-def screenshot(page: Any, path: Path) -> None:
-    """The whole page: Streamlit scrolls inside stMain, so grow the viewport to fit it."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1500, "height": max(1000, int(height) + 40)})
-    page.wait_for_timeout(800)  # let Plotly redraw at the new size
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 1500, "height": 1000})
-
-
-def assert_no_exception(page: Any) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def metric_value(page: Any, label: str) -> str:
@@ -66,34 +46,17 @@ def metric_value(page: Any, label: str) -> str:
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def test_every_page_renders_with_timings_and_screenshots(
-    page: Any, app_url: str, artifacts: Path
-) -> None:
-    timings: dict[str, dict[str, float]] = {}
-    for path, (title, _) in PAGES.items():
-        cold = open_page(page, f"{app_url}/{path}")
-        assert page.locator('[data-testid="stMain"] h1').first.inner_text() == title
-        assert_no_exception(page)
-        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
-        screenshot(page, artifacts / f"{path or 'overview'}.png")
-        warm = open_page(page, f"{app_url}/{path}")
-        timings[path or "overview"] = {"first_s": round(cold, 2), "again_s": round(warm, 2)}
-    (artifacts / "page_load_times.json").write_text(json.dumps(timings, indent=2))
-    assert all(t["again_s"] < 15 for t in timings.values()), timings
-
-
-def test_chinese_labels_everywhere(page: Any, app_url: str, artifacts: Path) -> None:
+def test_the_chinese_switch_follows_every_page(page: Any, app_url: str) -> None:
     open_page(page, app_url)
     page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
     settle(page)
     assert "lang=" in page.url
-    for path, (_, title) in PAGES.items():
+    for title in TITLES.values():
         page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
         settle(page)
         assert page.locator('[data-testid="stMain"] h1').first.inner_text() == title
         assert "lang=" in page.url  # the language (like the filters) follows every page
         assert_no_exception(page)
-        screenshot(page, artifacts / f"{path or 'overview'}_zh.png")
     assert page.get_by_text("日期范围", exact=True).count() >= 1  # the date range control
 
 
@@ -115,20 +78,34 @@ def test_a_filter_changes_the_url_and_the_number(page: Any, app_url: str) -> Non
     )
     assert parse_qs(urlparse(page.url).query)["portfolio"] == ["BANK_B_CARD"]
     # The URL is the view: opening it in a new page shows the same number.
-    again = page.context.new_page()
+    again = new_page(page.context)
     open_page(again, page.url)
     assert metric_value(again, "Net collected") == compact(expected)
     again.close()
 
 
-def test_upload_with_a_bad_row_shows_its_reason(
+HEADER = ["payment_id", "account_id", "payment_date", "amount", "agent_id", "channel",
+          "reverses_payment_id"]  # fmt: skip
+
+
+def refused_download(page: Any, button: str, folder: Path) -> list[list[str]]:
+    """The refused rows file the Data page offers, as CSV records (header first)."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name=button).first.click()
+    saved = folder / download.value.suggested_filename
+    download.value.save_as(saved)
+    return list(csv.reader(io.StringIO(saved.read_bytes().decode("utf-8-sig"))))
+
+
+def test_upload_with_bad_rows_shows_their_reasons_and_gives_them_back_to_fix(
     page: Any, app_url: str, tmp_path: Path, artifacts: Path
 ) -> None:
     upload = tmp_path / "payments_fix.csv"
-    upload.write_text(  # row 2 repeats a loaded payment (a no-op); row 3 is refused
-        "payment_id,account_id,payment_date,amount,agent_id,channel,reverses_payment_id\n"
+    upload.write_text(  # row 2 repeats a loaded payment (a no-op); rows 3 and 4 are refused
+        ",".join(HEADER) + "\n"
         "P0000003-001,A0000003,2025-05-21,2130.00,AG007,bank_transfer,\n"
-        "PBAD-1,A0000003,2026-10-05,abc,AG007,cash,\n",
+        "PBAD-1,A0000003,2026-10-05,abc,AG007,cash,\n"
+        "PBAD-2,A0000003,2026-02-30,15.00,AG007,wallet,P0000003-001\n",
         encoding="utf-8",
     )
     open_page(page, f"{app_url}/data")
@@ -142,6 +119,76 @@ def test_upload_with_a_bad_row_shows_its_reason(
     page.get_by_text("line 3: amount 'abc' is not", exact=False).first.wait_for(timeout=30_000)
     assert_no_exception(page)
     screenshot(page, artifacts / "data_after_upload.png")
+
+    # The refused rows as they were in the file, with their line and reason: fix, re-upload.
+    rows = refused_download(page, "Download the refused rows to fix (2)", tmp_path)
+    assert rows[0] == [*HEADER, "line", "reason"]
+    assert [r[:8] for r in rows[1:]] == [
+        ["PBAD-1", "A0000003", "2026-10-05", "abc", "AG007", "cash", "", "3"],
+        ["PBAD-2", "A0000003", "2026-02-30", "15.00", "AG007", "wallet", "P0000003-001", "4"],
+    ]
+    assert "amount 'abc' is not" in rows[1][8], rows[1]
+    assert rows[2][8] == (  # both of its faults, in one reason
+        "payment_date 2026-02-30 is not a date; amount 15.00 is positive but "
+        "reverses_payment_id is set: a reversal is negative"
+    ), rows[2]
+
+
+def test_a_file_missing_a_required_column_names_it(page: Any, app_url: str, tmp_path: Path) -> None:
+    upload = tmp_path / "no_amount.csv"  # a payments extract without its amount column
+    upload.write_text(
+        "payment_id,account_id,payment_date,agent_id\nPNA-1,A0000003,2026-10-01,AG007\n",
+        encoding="utf-8",
+    )
+    for lang, button, said in (
+        ("English", "Import", "no_amount.csv was refused: missing required column amount"),
+        ("中文", "导入", "no_amount.csv 被拒收："),
+    ):
+        open_page(page, f"{app_url}/data?lang={lang}")
+        with page.expect_file_chooser() as chooser:
+            page.locator('[data-testid="stFileUploaderDropzone"]').click()
+        chooser.value.set_files(str(upload))
+        page.get_by_text(upload.name).first.wait_for()
+        page.get_by_role("button", name=button, exact=True).click()
+        page.get_by_text(said, exact=False).first.wait_for(timeout=60_000)
+        settle(page)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert "cannot tell what kind" not in text and "无法判断" not in text, text
+        if lang == "中文":  # the catalogue's Chinese text, written out by hand
+            refusal = next(s for s in text.splitlines() if said in s)
+            assert refusal.endswith("数据文件缺少必填列 amount"), refusal
+            assert "missing required" not in text, text
+        assert_no_exception(page)
+
+
+@pytest.mark.xfail(strict=True, reason="Streamlit's own uploader texts are English (issue 10)")
+def test_the_chinese_uploader_speaks_chinese(page: Any, app_url: str) -> None:
+    open_page(page, f"{app_url}/data?lang=中文")
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]').first.inner_text()
+    words = [w for w in zone.split() if w.isascii() and w.isalpha() and w.lower() != "upload"]
+    assert "Upload" not in zone.split() and "per file" not in zone, zone  # the button, the limit
+    assert words in ([], ["CSV", "TXT", "TSV"]), zone
+
+
+@pytest.mark.xfail(strict=True, reason="the kind of extract is written as its code (issue 10)")
+def test_a_chinese_refusal_names_the_kind_in_chinese(
+    page: Any, app_url: str, tmp_path: Path
+) -> None:
+    upload = tmp_path / "缺金额.csv"
+    upload.write_text(
+        "payment_id,account_id,payment_date,agent_id\nPNA-2,A0000003,2026-10-01,AG007\n",
+        encoding="utf-8",
+    )
+    open_page(page, f"{app_url}/data?lang=中文")
+    with page.expect_file_chooser() as chooser:
+        page.locator('[data-testid="stFileUploaderDropzone"]').click()
+    chooser.value.set_files(str(upload))
+    page.get_by_text(upload.name).first.wait_for()
+    page.get_by_role("button", name="导入", exact=True).click()
+    page.get_by_text("被拒收：", exact=False).first.wait_for(timeout=60_000)
+    settle(page)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert f"{upload.name} 被拒收：还款数据文件缺少必填列 amount" in text.replace(" 数据", "数据")
 
 
 def test_a_chinese_upload_gives_reasons_in_chinese_and_a_reimport_adds_nothing(
@@ -172,6 +219,10 @@ def test_a_chinese_upload_gives_reasons_in_chinese_and_a_reimport_adds_nothing(
         timeout=30_000
     )
     assert page.get_by_text("has more than two decimal places", exact=False).count() == 0
+    rows = refused_download(page, "下载被拒收的行以便修改（1）", tmp_path)
+    assert rows[0] == [*HEADER, "line", "reason"]
+    assert rows[1][:8] == ["PBAD-ZH", "A0000101", "2026-10-06", "12.345", "AG007", "现金", "", "3"]
+    assert "amount 的值 '12.345' 超过两位小数" in rows[1][8], rows[1]  # in the page's language
     import_it()
     page.get_by_text("导入过：没有新数据", exact=False).first.wait_for(timeout=60_000)
     settle(page)
@@ -222,8 +273,8 @@ def test_two_sessions_one_importing_while_the_other_browses(
         f.write("contact_id,account_id,agent_id,contacted_at,channel,outcome\n")
         for n in range(2_000_000):
             f.write(f"CX{n:07d},A0000004,AG016,2027-03-{n % 28 + 1:02d} 10:00:00,sms,no_answer\n")
-    importer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
-    viewer = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    importer = new_page(new_context(browser, viewport={"width": 1500, "height": 1000}))
+    viewer = new_page(new_context(browser, viewport={"width": 1500, "height": 1000}))
     open_page(importer, f"{app_url}/data")
     with importer.expect_file_chooser() as chooser:
         importer.locator('[data-testid="stFileUploaderDropzone"]').click()

@@ -26,11 +26,14 @@ import pandas as pd
 import pytest
 
 from dashboard.paths import SAMPLE_DATA
+from tests.e2e import browse
+from tests.e2e.browse import open_page, settle
 from tests.e2e.sample import (
     BUCKET_MIN,
     CLOSED,
     accounts,
     compact,
+    credited_payments,
     latest_portfolio,
     money,
     net_collected,
@@ -39,10 +42,6 @@ from tests.e2e.sample import (
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ROOT = Path(__file__).resolve().parents[2]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"]')
-  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-       .every(c => c.querySelector('.main-svg'))"""
 CHARTS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
   .map(g => ({
     title: (g.layout && g.layout.title && g.layout.title.text || '').replace(/<[^>]*>/g, ''),
@@ -56,21 +55,6 @@ WARNING = "created with a default value but also had its value set"
 
 
 # ----------------------------------------------------------------------------- the browser
-
-
-def settle(page: Any) -> None:
-    """Wait until the last action's script run has finished and every chart is painted."""
-    page.wait_for_timeout(400)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.wait_for_function(DRAWN, timeout=60_000)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.wait_for_timeout(300)
-
-
-def open_page(page: Any, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
-    settle(page)
 
 
 def area(page: Any, where: str) -> Any:
@@ -122,9 +106,7 @@ def type_date(page: Any, label: str, day: date) -> None:
     page.get_by_role("spinbutton", name=f"year, {label}").click()
     page.keyboard.type(f"{day:%Y%m%d}")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(200)
     area(page, "stMain").locator("h1").first.click()
-    page.wait_for_timeout(1_000)
     settle(page)
 
 
@@ -159,7 +141,6 @@ def invalidate_window(page: Any, where: str | None = None) -> None:
 
 def reset(page: Any) -> None:
     area(page, "stSidebar").get_by_role("button", name="Reset filters").click()
-    page.wait_for_timeout(1_000)
     settle(page)
 
 
@@ -189,36 +170,6 @@ def agent_of(text: str) -> str:
 
 
 # ----------------------------------------------------------------------- independent numbers
-
-
-def credited_payments() -> pd.DataFrame:
-    """Every payment on an account in some snapshot, with the agent it is credited to by
-    domain.md: its agent_id; if blank, for a reversal the agent of the payment it reverses,
-    otherwise the account's agent in the latest snapshot on or before the payment date (else
-    the earliest snapshot); and the account's portfolio (latest snapshot holding it)."""
-    pay = pd.read_csv(SAMPLE_DATA / "payments.csv", dtype=str, keep_default_na=False)
-    pay["payment_date"] = pd.to_datetime(pay["payment_date"]).dt.date
-    history: dict[str, list[tuple[date, str]]] = {}
-    for r in accounts().sort_values("as_of_date").itertuples():
-        history.setdefault(r.account_id, []).append(
-            (r.as_of_date, r.agent_id if isinstance(r.agent_id, str) else "")
-        )
-    pay = pay[pay["account_id"].isin(history)].copy()
-    credited: dict[str, str] = {}
-    reversals_last = pay.sort_values("reverses_payment_id", key=lambda s: s != "")
-    for row in reversals_last.itertuples():
-        if row.agent_id:
-            agent = row.agent_id
-        elif row.reverses_payment_id:
-            agent = credited.get(row.reverses_payment_id, "")
-        else:
-            seen = history[row.account_id]
-            before = [a for d, a in seen if d <= row.payment_date]
-            agent = before[-1] if before else seen[0][1]
-        credited[row.payment_id] = agent
-    pay["agent"] = pay["payment_id"].map(credited)
-    pay["portfolio"] = pay["account_id"].map(latest_portfolio())
-    return pay
 
 
 def collected_by(agent: str, start: date, end: date, portfolio: str | None = None) -> Decimal:
@@ -424,7 +375,7 @@ def test_payouts_follow_the_agent_filter_it_shows(page: Any, app_url: str) -> No
     )
     assert opacity < 0.6, opacity
     portfolio.first.click(force=True)
-    page.wait_for_timeout(500)
+    browse.frames(page, 10)  # a list that opens is drawn in the next frame
     assert page.get_by_role("option", name="BANK_B_CARD", exact=True).count() == 0
 
 
@@ -433,9 +384,9 @@ def test_a_shared_link_restores_the_page_choices(page: Any, app_url: str) -> Non
     choose(page, "Sort by", "Kept rate")
     choose(page, "Agent", "AG006")
     link = str(page.url)
-    other = page.context.browser.new_context(viewport={"width": 1440, "height": 900})
+    other = browse.new_context(page.context.browser, viewport={"width": 1440, "height": 900})
     try:
-        again = other.new_page()
+        again = browse.new_page(other)
         open_page(again, link)
         assert shown(again, "Agent").startswith("AG006")
         assert chart(again, "Net collected per month")["title"].endswith("AG006")
@@ -448,9 +399,9 @@ def test_a_shared_link_restores_the_page_choices(page: Any, app_url: str) -> Non
     choose(page, "Period (month)", "2026-08")
     choose(page, "Agent", "AG006")
     link = str(page.url)
-    other = page.context.browser.new_context(viewport={"width": 1440, "height": 900})
+    other = browse.new_context(page.context.browser, viewport={"width": 1440, "height": 900})
     try:
-        again = other.new_page()
+        again = browse.new_page(other)
         open_page(again, link)
         assert shown(again, "Period (month)") == "2026-08"
         assert shown(again, "Agent").startswith("AG006")
@@ -469,9 +420,9 @@ def test_a_custom_range_starts_from_the_preset_and_travels_in_the_link(
     assert metric_value(page, "Net collected") == september
     link = str(page.url)
     assert "from=2026-09-01" in link and "to=2026-09-30" in link, link
-    other = page.context.browser.new_context(viewport={"width": 1440, "height": 900})
+    other = browse.new_context(page.context.browser, viewport={"width": 1440, "height": 900})
     try:
-        again = other.new_page()
+        again = browse.new_page(other)
         open_page(again, link)
         assert metric_value(again, "Net collected") == september
     finally:
