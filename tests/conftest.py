@@ -1,4 +1,15 @@
-"""Shared fixtures: a fresh database per test, CSV writing, and the CLI run in-process."""
+"""Shared fixtures: a fresh database per test, CSV writing, and the CLI run in-process; and
+which tests are slow.
+
+``make test-fast`` (``pytest -m "not browser and not slow"``) runs in under a minute on two
+workers; ``make test`` runs everything. ``SLOW`` marks tests ``slow`` by where they are: a
+folder (ending in ``/``), a module, or one test function of a module (all its parameters); the
+most specific entry wins, and ``FAST`` takes a module or test back out of a slow folder. What
+is slow is what its kind makes slow (fault injection, fuzzing and property tests, big files,
+concurrency, many CLI child processes) or what measured above a second or so of CPU per test
+beside cheaper tests of the same area that stay fast (tests/test_markers.py checks that every
+entry names a test that exists).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +26,50 @@ import pytest
 from dashboard.cli import main
 
 os.environ.setdefault("DASHBOARD_USER", "tester")
+
+ROOT = Path(__file__).resolve().parent.parent
+SLOW = {
+    "tests/reliability/": "hostile corpora, fault injection (SIGKILL, full disks), fuzzing, "
+    "concurrency, big files, CLI child processes: about 10 minutes on two workers",
+    "tests/test_import_atomic.py": "SIGKILL of real imports at each phase",
+    "tests/test_import_concurrency.py": "child processes holding the database file",
+    "tests/test_import_roundtrip.py": "the whole sample, committed and generated, imported",
+    "tests/test_kpi_properties.py": "hypothesis",
+    "tests/test_kpi_breakdowns_properties.py": "hypothesis",
+    "tests/test_payout_properties.py": "hypothesis",
+    "tests/reliability/test_security_sql.py::test_injection_through_report_filters": "40 reports",
+    "tests/test_app_pages.py::test_page_renders_in_chinese": "every page again, in Chinese",
+    "tests/test_app_selection.py::test_filters_a_page_does_not_use_say_so": "every page",
+    "tests/test_app_selection.py::test_page_choices_in_a_link_are_what_the_pages_use": "CLI",
+    "tests/test_app_selection.py::test_payouts_show_the_agents_of_the_team_filter": "CLI",
+    "tests/test_app_selection.py::test_reset_puts_every_control_and_every_choice_back": "pages",
+    "tests/test_app_selection.py::test_a_link_made_in_the_other_language_opens_the_same_view": (
+        "pages"
+    ),
+    "tests/test_payout_exports.py::test_statements_html_and_pdf": "PDF with fonts",
+    "tests/test_payout_exports.py::test_pdf_with_chinese_needs_a_font": "PDF with fonts",
+    "tests/test_payout_zh.py::test_cli_xlsx_in_chinese": "workbook written and read back",
+    "tests/test_payout_zh.py::test_cli_csv_and_statements_in_chinese": "statements",
+}
+# Fast modules of a slow folder: each area keeps some tests in `make test-fast`.
+FAST = {"tests/reliability/test_exports.py", "tests/reliability/test_security_sql.py"}
+
+
+def is_slow(path: str, function: str) -> bool:
+    """Whether the test ``function`` of the module at ``path`` (from the repository) is slow."""
+    if f"{path}::{function}" in SLOW:
+        return True
+    if path in FAST or path in SLOW:
+        return path in SLOW
+    return any(key.endswith("/") and path.startswith(key) for key in SLOW)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path.resolve().relative_to(ROOT).as_posix()
+        function = getattr(item, "originalname", item.name)
+        if is_slow(path, function):
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass
