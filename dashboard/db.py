@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ import pyarrow as pa
 from dashboard.paths import DB_ENV, QUERIES, default_db_path
 
 SCHEMA_DIRS = ("schema",)
+MACRO_FILE = "macros"  # queries/macros.sql: the rules every query shares
 VIEW_DIRS = ("staging",)
 DERIVED_DIR = "derived"
 DEFAULT_TIMEOUT_S = 120.0
@@ -97,13 +99,128 @@ def _derived_files() -> list[Path]:
     return sorted((QUERIES / DERIVED_DIR).glob("*.sql"))
 
 
+def statements(text: str) -> list[str]:
+    """The statements of a SQL file: split at a ``;`` that ends a line, comment lines dropped."""
+    out = []
+    for chunk in text.split(";\n"):
+        code = "\n".join(ln for ln in chunk.splitlines() if not ln.strip().startswith("--"))
+        if code.strip():
+            out.append(code.strip().removesuffix(";"))
+    return out
+
+
+@cache
+def macros() -> dict[str, str]:
+    """Name -> ``create or replace macro`` statement of each macro in queries/macros.sql."""
+    out: dict[str, str] = {}
+    for statement in statements(query_text(MACRO_FILE)):
+        m = re.match(r"create or replace macro (\w+)\(", statement)
+        if not m:
+            raise DatabaseError(f"{MACRO_FILE}.sql: not a macro: {statement[:60]!r}")
+        out[m.group(1)] = statement
+    return out
+
+
+@dataclass(frozen=True)
+class _Object:
+    kind: str  # macro, view or derived
+    body: str  # the macro's create statement; the view's or derived table's query
+
+
+@cache
+def _objects() -> dict[str, _Object]:
+    """Every macro, staging view and derived table that queries/ defines, by name."""
+    out = {name: _Object("macro", body) for name, body in macros().items()}
+    out |= {p.stem: _Object("view", p.read_text(encoding="utf-8")) for p in _view_files()}
+    out |= {p.stem: _Object("derived", p.read_text(encoding="utf-8")) for p in _derived_files()}
+    return out
+
+
+def _mentions(body: str, names: Iterable[str], called: Iterable[str] = ()) -> set[str]:
+    """Which of ``names`` (tables, views) and ``called`` (macros, as calls) ``body`` reads,
+    outside its comments."""
+    code = re.sub(r"--[^\n]*", "", body)
+    found = {n for n in names if re.search(rf"\b{n}\b", code)}
+    return found | {n for n in called if re.search(rf"\b{n}\s*\(", code)}
+
+
+@cache
+def _depends() -> dict[str, frozenset[str]]:
+    """The other macros, views and derived tables each object's body reads directly."""
+    objects = _objects()
+    called = [n for n, o in objects.items() if o.kind == "macro"]
+    named = [n for n, o in objects.items() if o.kind != "macro"]
+    return {
+        name: frozenset(_mentions(o.body, named, called) - {name}) for name, o in objects.items()
+    }
+
+
+@cache
+def build_order() -> tuple[str, ...]:
+    """Every macro, view and derived table of queries/, each after everything it reads.
+
+    DuckDB binds a view's and a macro's body when it is created, so what it reads must
+    exist by then: the macros read the roster and the derived account table, the staging
+    views and derived tables call the macros. Ties are broken by name.
+
+    Raises:
+        DatabaseError: two of them read each other (directly or not).
+    """
+    depends = _depends()
+    done: list[str] = []
+
+    def visit(name: str, trail: tuple[str, ...] = ()) -> None:
+        if name in done:
+            return
+        if name in trail:
+            raise DatabaseError(
+                f"queries/ objects depend on each other in a cycle: {(*trail, name)}"
+            )
+        for other in sorted(depends[name]):
+            visit(other, (*trail, name))
+        done.append(name)
+
+    kinds = ("macro", "view", "derived")
+    for name in sorted(depends, key=lambda n: (kinds.index(_objects()[n].kind), n)):
+        visit(name)
+    return tuple(done)
+
+
+def _reads(name: str) -> set[str]:
+    """Every name ``name`` reads, through the macros and views it uses (not through
+    derived tables, which ``refresh_derived`` follows itself)."""
+    objects, depends = _objects(), _depends()
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        for other in depends[todo.pop()]:
+            if other not in seen:
+                seen.add(other)
+                if objects[other].kind != "derived":
+                    todo.append(other)
+    return seen
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, *, temporary: bool) -> None:
+    obj = _objects()[name]
+    if obj.kind == "macro":
+        kind = "temp macro" if temporary else "macro"
+        con.execute(obj.body.replace("create or replace macro", f"create or replace {kind}", 1))
+    elif obj.kind == "view":
+        kind = "temp view" if temporary else "view"
+        con.execute(f"create or replace {kind} {name} as {obj.body}")
+    else:
+        kind = "temp table" if temporary else "table"
+        con.execute(f"create or replace {kind} {name} as {obj.body}")
+
+
 def refresh_derived(
     con: duckdb.DuckDBPyConnection,
     changed_kinds: Iterable[str] | None = None,
     *,
     temporary: bool = False,
 ) -> list[str]:
-    """Rebuild the derived tables (``queries/derived/*.sql``, in name order) from staging.
+    """Rebuild the derived tables (``queries/derived/*.sql``, in ``build_order``) from staging.
 
     Derived tables hold results that are costly to compute on every query (e.g. the agent each
     payment is credited to); imports and undos call this inside their transaction, so a
@@ -112,61 +229,44 @@ def refresh_derived(
     Args:
         con: an open read-write connection (inside the caller's transaction).
         changed_kinds: the extract kinds whose rows changed (accounts, payments, ...); only
-            derived tables that read them, directly or through another derived table, are
-            rebuilt. ``None`` rebuilds every one.
+            derived tables that read them (their staging view, directly, through a macro or
+            view, or through another derived table) are rebuilt. ``None`` rebuilds every one.
         temporary: build them as temporary tables of this connection (a read-only file).
 
     Returns:
         The names of the tables rebuilt.
     """
-    touched: set[str] | None = None
-    if changed_kinds is not None:
-        touched = {f"stg_{kind}" for kind in changed_kinds}
-        if "stg_accounts" in touched:
-            touched.add("stg_account_latest")
+    touched = None if changed_kinds is None else {f"stg_{kind}" for kind in changed_kinds}
     rebuilt: list[str] = []
-    for path in _derived_files():
-        body = path.read_text(encoding="utf-8")
-        if touched is not None and not any(re.search(rf"\b{n}\b", body) for n in touched):
+    for name in build_order():
+        if _objects()[name].kind != "derived":
             continue
-        kind = "temp table" if temporary else "table"
-        con.execute(f"create or replace {kind} {path.stem} as {body}")
-        rebuilt.append(path.stem)
+        if touched is not None and not touched & _reads(name):
+            continue
+        _create(con, name, temporary=temporary)
+        rebuilt.append(name)
         if touched is not None:
-            touched.add(path.stem)
+            touched.add(name)
     return rebuilt
 
 
 @cache
 def schema_fingerprint() -> str:
-    """Hash of every schema and view file: the schema is rebuilt when this changes."""
+    """Hash of every schema, macro, view and derived file: the schema is rebuilt when it
+    changes."""
     h = hashlib.sha256()
-    for p in _schema_files() + _view_files() + _derived_files():
+    macro_file = QUERIES / f"{MACRO_FILE}.sql"
+    for p in [*_schema_files(), macro_file, *_view_files(), *_derived_files()]:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
-def _create_views(con: duckdb.DuckDBPyConnection, *, temporary: bool = False) -> None:
-    # Views bind at creation, so a view over another view must come after it: order them by
-    # the view names each body mentions (a failed statement would abort the transaction).
-    bodies = {p.stem: p.read_text(encoding="utf-8") for p in _view_files()}
-    done: set[str] = set()
-
-    def create(name: str, trail: tuple[str, ...] = ()) -> None:
-        if name in done:
-            return
-        if name in trail:
-            raise DatabaseError(f"views depend on each other in a cycle: {(*trail, name)}")
-        for other in bodies:
-            if other != name and re.search(rf"\b{other}\b", bodies[name]):
-                create(other, (*trail, name))
-        kind = "temp view" if temporary else "view"
-        con.execute(f"create or replace {kind} {name} as {bodies[name]}")
-        done.add(name)
-
-    for name in sorted(bodies):
-        create(name)
+def _create_objects(con: duckdb.DuckDBPyConnection, *, temporary: bool = False) -> None:
+    """Create every macro, staging view and derived table, in ``build_order`` (a failed
+    statement aborts the caller's transaction)."""
+    for name in build_order():
+        _create(con, name, temporary=temporary)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -181,8 +281,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     try:
         for p in _schema_files():
             con.execute(p.read_text(encoding="utf-8"))
-        _create_views(con)
-        refresh_derived(con)
+        _create_objects(con)
         con.execute("insert or replace into meta values ('schema', $fp)", {"fp": fingerprint})
         con.execute("commit")
     except BaseException:
@@ -452,8 +551,7 @@ def _temporary_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(
                 f"create temp view {table} as select *, {', '.join(missing)} from main.{table}"
             )
-    _create_views(con, temporary=True)
-    refresh_derived(con, temporary=True)
+    _create_objects(con, temporary=True)
 
 
 @contextmanager

@@ -162,6 +162,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "第 {line} 行：{differences}）；已拒收，未覆盖"
         ),
     ),
+    # One difference between a loaded row and the file's (apply.py): the loaded value, then
+    # the file's; a blank value is the message import.blank.
+    "import.differs": ("{column} {before} (now {now})", "{column} 原为 {before}，现为 {now}"),
+    "import.blank": ("blank", "空"),
+    # --- Imports that wrote nothing, and undos refused (importer.ImportResult, UndoRefused) ---
+    "import.result_refused_whole": (
+        "a file was refused whole: nothing was imported",
+        "有文件被整体拒收：未导入任何数据",
+    ),
+    "import.result_strict": (
+        "strict: rows were refused, nothing was imported",
+        "全部成功才导入：有行被拒收，未导入任何数据",
+    ),
+    "import.result_shrink": (
+        (
+            "a snapshot replacement would remove more than 10 % of the snapshot's accounts: "
+            "nothing was imported"
+        ),
+        "替换快照将移除该快照 10% 以上的账户：未导入任何数据",
+    ),
+    "import.result_disk_full_folder": (
+        (
+            "the disk holding the temporary folder {folder} is full: nothing was imported (the "
+            "database is as it was); free some space and import again"
+        ),
+        (
+            "临时文件夹 {folder} 所在的磁盘已满：未导入任何数据（数据库保持原样）；"
+            "请释放空间后重新导入"
+        ),
+    ),
+    "import.result_disk_full_database": (
+        (
+            "the disk holding the database {database} is full: nothing was imported (the "
+            "database is as it was); free some space and import again"
+        ),
+        (
+            "数据库 {database} 所在的磁盘已满：未导入任何数据（数据库保持原样）；"
+            "请释放空间后重新导入"
+        ),
+    ),
+    "import.result_upload_unwritable": (
+        "the temporary folder {folder} refused the upload ({detail}): nothing was imported",
+        "临时文件夹 {folder} 无法写入上传的文件（{detail}）：未导入任何数据",
+    ),
+    "import.undo_unknown": ("there is no import #{id}", "不存在导入 #{id}"),
+    "import.undo_undone": ("import #{id} was already undone", "导入 #{id} 已经撤销过"),
+    "import.undo_disk_full": (
+        (
+            "the disk holding the database is full: import #{id} was not undone (the database "
+            "is as it was); free some space and try again"
+        ),
+        "数据库所在的磁盘已满：导入 #{id} 未撤销（数据库保持原样）；请释放空间后重试",
+    ),
     # --- Rows the CSV reader cannot split into the header's columns (stage.STRUCTURAL) ---
     "row.fewer_fields": (
         "the row has fewer fields than the header ({found} where the header has {expected})",
@@ -256,6 +309,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.mapping_refused": (
         "the column mapping {header} -> {column} is refused: {problem}",
         "列映射 {header} -> {column} 被拒绝：{problem}",
+    ),
+    "file.mapping_known": (
+        "'{header}' already means {known} in {kind} extracts: a mapping cannot make it {column}",
+        "'{header}' 在 {kind} 数据文件中已表示 {known}：映射不能把它改为 {column}",
+    ),
+    "file.mapping_personal": (
+        (
+            "'{header}' names personal data ({personal}): it can be mapped only onto a personal "
+            "column (customer_name, phone, id_number of accounts, masked at import), never onto "
+            "{column}"
+        ),
+        (
+            "'{header}' 表示个人信息（{personal}）：只能映射到个人信息列（accounts 的 "
+            "customer_name、phone、id_number，导入时脱敏），不能映射到 {column}"
+        ),
+    ),
+    "file.kind_data_row": (
+        (
+            "cannot tell what kind of extract this is: its first line holds numbers or dates, "
+            "like a data row; a CSV extract starts with a header row naming its columns "
+            "(accounts, payments, agents or contacts)"
+        ),
+        (
+            "无法判断这是哪一类数据文件：第一行是数字或日期，像是数据行；CSV 数据文件应以"
+            "列名表头行开始（账户、还款、催收员或催收记录）"
+        ),
+    ),
+    "file.kind_unknown": (
+        (
+            "cannot tell what kind of extract this is from its header ({headers}); expected "
+            "accounts, payments, agents or contacts"
+        ),
+        "无法根据表头（{headers}）判断这是哪一类数据文件；应为账户、还款、催收员或催收记录",
+    ),
+    "file.kind_other": (
+        "this looks like a {detected} extract, not {kind} (no {columns} column)",
+        "这看起来是 {detected} 数据文件，而不是 {kind}（没有 {columns} 列）",
     ),
     "file.same_meaning": (
         "columns '{first}' and '{second}' both mean {column}: keep one of them",

@@ -18,7 +18,7 @@ with "; " in English, "；" in Chinese).
 from __future__ import annotations
 
 PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
-    # --- Commission decisions (payouts.py) ---
+    # --- Commission decisions (payouts/rules.py) ---
     "payout.fixed_rate": (
         "fixed rate {rate} x basis {basis} = {amount}",
         "固定提成比例 {rate} × 计提基数 {basis} = {amount}",
@@ -123,7 +123,7 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
             "{carried} = {total}；应发佣金 {payout}"
         ),
     ),
-    # --- Why a payment is credited to an agent (payout_tables.money_line_reason) ---
+    # --- Why a payment is credited to an agent (payouts/tables.py money_line_reason) ---
     "payout.credit_given": (
         "credited to the agent named on the payment row",
         "计入还款记录上填写的催收员",
@@ -161,7 +161,7 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
         ),
         "冲正 {paid} 支付的 {original}{earlier}，冲正日期在本期：{why}；扣减本期计提基数（追回）",
     ),
-    # --- Notes beside a report (payout_report, payout_run) ---
+    # --- Notes beside a report (payouts/report.py, payouts/run.py) ---
     "payout.note_plan_changed": (
         "the plan file changed since the approval (approved with sha256 {approved}, now {now})",
         "审批后方案文件已变更（审批时 sha256 {approved}，现为 {now}）",
@@ -226,7 +226,7 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
         "the database holds no agents and no payments: import data first",
         "数据库中没有催收员也没有还款：请先导入数据",
     ),
-    # --- The plan in words (payout_statements.plan_in_words) ---
+    # --- The plan in words (payouts/plan_words.py plan_in_words) ---
     "payout.rule_description": ("Plan {plan}: {description}", "方案 {plan}：{description}"),
     "payout.rule_basis": (
         "the basis (net amount credited to you in the month; reversals reduce it)",
@@ -297,7 +297,7 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
             "亏损结转至下月。所有金额四舍五入到分。"
         ),
     ),
-    # --- Approvals and reopenings refused (approvals.py) ---
+    # --- Approvals and reopenings refused (payouts/approvals.py) ---
     "payout.refuse_no_approver": ("say who approves (--by NAME)", "请填写审批人（--by NAME）"),
     "payout.refuse_nothing": (
         "{period} has no agents to pay: nothing to approve",
@@ -319,10 +319,10 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
         "{period} is not approved: nothing to reopen",
         "{period} 尚未审批：无需重开",
     ),
-    # --- The statement's status line (approvals.status_line) ---
+    # --- The statement's status line (payouts/statements.py status_line) ---
     "payout.status_draft": ("DRAFT: not approved", "草稿：未审批"),
     "payout.status_approved": ("approved by {by} on {at}", "已由 {by} 于 {at} 审批"),
-    # --- The workbook (exports.py) ---
+    # --- The workbook (payouts/exports.py) ---
     "payout.about_period": ("Period", "期间"),
     "payout.about_status": ("Status", "状态"),
     "payout.about_plan_file": ("Plan file", "方案文件"),
@@ -347,7 +347,7 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
     "payout.sheet_lines": ("Lines", "明细"),
     "payout.sheet_about": ("About", "说明"),
     "payout.sheet_total": ("Total", "合计"),
-    # --- The statement (payout_statements.py) ---
+    # --- The statement (payouts/statements.py) ---
     "payout.stmt_title": (
         "Commission statement {period}: {name} ({agent_id})",
         "佣金对账单 {period}：{name}（{agent_id}）",

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dashboard import vocab
+
 if TYPE_CHECKING:
     from dashboard.sample import Agents, Calendar
 
@@ -39,9 +41,9 @@ REGIONS = (
     ("Anhui", "340", 0.05), ("Chongqing", "500", 0.04), ("Shaanxi", "610", 0.04),
 )  # fmt: skip
 
-STATUSES = ("open", "payment_plan", "legal", "disputed",
-            "paid_in_full", "settled", "recalled", "written_off")  # fmt: skip
-OPEN, PLAN_ST, LEGAL_ST, DISPUTED_ST, PAID, SETTLED, RECALLED, WRITTEN_OFF = range(8)
+# A status is its index in the domain's list (dashboard.vocab); the first four are still worked.
+STATUSES = vocab.STATUSES
+OPEN, PLAN_ST, LEGAL_ST, DISPUTED_ST, SETTLED, PAID, RECALLED, WRITTEN_OFF = range(len(STATUSES))
 ACTIVE_STATUSES = 4  # statuses below this one are still being worked
 
 # Monthly events. ROLL (no event: DPD grows by the month's days) takes the leftover probability.
@@ -78,8 +80,10 @@ _EVENT_P: dict[int, dict[int, list[float]]] = {
 LINGER_P = {PAYOFF: [0.15, 0.45, 0.40], SETTLE: [0.15, 0.45, 0.40],
             RECALL: [0.60, 0.40, 0.00], WRITEOFF: [0.30, 0.40, 0.30]}  # fmt: skip
 
-PAY_CHANNELS = ("bank_transfer", "wallet", "card", "cash")
-PAY_CHANNEL_P = np.array([0.45, 0.30, 0.15, 0.10])
+# Share of payments by channel (codes of dashboard.vocab), drawn in this order.
+PAY_CHANNEL_MIX = {"bank_transfer": 0.45, "wallet": 0.30, "card": 0.15, "cash": 0.10}
+PAY_CHANNELS = tuple(PAY_CHANNEL_MIX)
+PAY_CHANNEL_P = np.array(list(PAY_CHANNEL_MIX.values()))
 PAYMENT_AGENT_BLANK = 0.12
 REVERSAL_P = 0.025
 
@@ -165,12 +169,13 @@ def round_to(cents: np.ndarray, unit: int) -> np.ndarray:
 
 
 # Contacts ------------------------------------------------------------------------------------
-CONTACT_CHANNELS = ("call", "sms", "email", "letter", "visit")
-CALL = 0
-OUTCOMES = ("no_answer", "wrong_party", "right_party", "promise_to_pay", "refused", "dispute",
-            "complaint")  # fmt: skip
-PROMISE = 3
-RIGHT_PARTY_FROM = 2  # outcomes from right_party on are right-party conversations
+# Channels and outcomes are their index in the domain's lists (dashboard.vocab): the mixes
+# below have one column per code, in that order.
+CONTACT_CHANNELS = vocab.CONTACT_CHANNELS
+CALL = CONTACT_CHANNELS.index("call")
+OUTCOMES = vocab.OUTCOMES
+PROMISE = OUTCOMES.index("promise_to_pay")
+RIGHT_PARTY_FROM = OUTCOMES.index(vocab.RIGHT_PARTY_OUTCOMES[0])  # from it on: right party
 MAX_CONTACTS = 8
 # Mean contacts per account-month, per status, per bucket.
 CONTACT_MEAN = np.array([

@@ -219,8 +219,8 @@ def _trace(fig: Any, meta: str) -> Any:
 
 
 def test_a_capped_payout_bar_is_the_paid_amount_with_the_cut_above_it(on_sample: Path) -> None:
-    from dashboard.engine.plans import load_plans
-    from dashboard.ui import charts, payouts
+    from dashboard.payouts.plan_file import load_plans
+    from dashboard.ui import charts, payout_view
 
     rows = {r["agent_id"]: r for r in cli(on_sample, "payouts", "--period", "2026-10")}
     ag006 = rows["AG006"]
@@ -228,7 +228,7 @@ def test_a_capped_payout_bar_is_the_paid_amount_with_the_cut_above_it(on_sample:
     assert ag006["cap_applied"] == "true" and D(ag006["payout"]) == cap == D("5000")
     assert D(ag006["total"]) > cap  # the "~9,100 under a 5,000 payout"
 
-    view = payouts.view("2026-10", ROOT / "sample_data" / "plans.yaml")
+    view = payout_view.view("2026-10", ROOT / "sample_data" / "plans.yaml")
     fig = charts.payout_bars(view.table, "t")
     paid = _trace(fig, "paid")
     cut = _trace(fig, "cut")

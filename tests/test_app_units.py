@@ -14,8 +14,6 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import kpi_breakdowns, kpis
-from dashboard.engine.payout_report import REPORT_SCHEMA
-from dashboard.engine.payout_tables import LINE_SCHEMA
 from dashboard.ingest.mappings import (
     MappingRefused,
     forget_mapping,
@@ -24,6 +22,8 @@ from dashboard.ingest.mappings import (
     save_mapping,
 )
 from dashboard.messages import HELPER_COLUMNS
+from dashboard.payouts.report import REPORT_SCHEMA
+from dashboard.payouts.tables import LINE_SCHEMA
 from dashboard.ui import blocks, fmt
 from dashboard.ui.catalogue import CATALOGUE
 from dashboard.ui.data import REPORTS

@@ -89,8 +89,8 @@ def payout_codes() -> set[str]:
     ``payout.credit_<rule>``): every kind of line, every statement figure, every credit rule
     a credited payment can have (queries/derived/payments_credited.sql; 'none' and
     'unmatched_reversal' credit nobody, so they are on no line)."""
-    from dashboard.engine.payout_statements import FIGURES
-    from dashboard.engine.payout_types import KINDS
+    from dashboard.payouts.statements import FIGURES
+    from dashboard.payouts.values import KINDS
 
     sql = (ROOT / "queries/derived/payments_credited.sql").read_text(encoding="utf-8")
     rules = set(re.findall(r"'([a-z_]+)'", sql)) - {"none", "unmatched_reversal"}
@@ -138,3 +138,42 @@ def test_chinese_compliance_page_shows_details_in_chinese(on_sample: Path) -> No
     details = column_texts(at, "detail")
     assert details, "the sample has violations"
     assert not english_in(details), english_in(details)[:5]
+
+
+def test_chinese_data_page_says_a_conflict_and_a_refused_file_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: the differences of a row already imported with other content, and a file of no
+    known kind, are said in Chinese (they were English fragments inside a Chinese sentence)."""
+    from dashboard.ingest.importer import FileSpec, import_files
+
+    db = tmp_path / "data.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    header = PAYMENTS.splitlines()[0] + "\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + "P1,A1,2026-01-10,100.00,G1,card,\n", encoding="utf-8")
+    assert import_files([FileSpec(first)], db_path=db, user="tester").committed
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"lang": "中文"})
+    at.run()
+    at.switch_page("views/data.py").run()
+    changed = header + "P1,A1,2026-01-10,120.00,G1,,\n"
+    at.file_uploader[0].set_value([("pay.csv", changed.encode(), "text/csv")]).run()
+    next(b for b in at.button if b.label == "导入").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    reasons = column_texts(at, "reason")
+    expected = (
+        "payment_id P1 已以不同内容导入过（第 #1 次导入，第 2 行：amount 原为 100.00，现为 "
+        "120.00；channel 原为 card，现为 空）；已拒收，未覆盖"
+    )
+    assert reasons == [expected]
+    shown = " ".join([*reasons, *(m.value for m in at.markdown)])
+    assert "(now" not in shown and "blank" not in shown, shown
+
+    odd = b"Buchung,Konto\nQ1,Z1\n"
+    at.file_uploader[0].set_value([("odd.csv", odd, "text/csv")]).run()
+    next(b for b in at.button if b.label == "导入").click().run()
+    errors = [e.value for e in at.error]
+    assert any("无法根据表头（Buchung, Konto）判断这是哪一类数据文件" in e for e in errors), errors
+    assert any("有文件被整体拒收：本次未导入任何数据。" in e for e in errors), errors
+    assert not english_in(errors), errors

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_core_and_cli_load_without_streamlit() -> None:
     code = (
         "import importlib, pkgutil, sys\n"
-        "import dashboard, dashboard.ingest, dashboard.engine, dashboard.cli\n"
-        "for pkg in (dashboard.ingest, dashboard.engine):\n"
+        "import dashboard, dashboard.ingest, dashboard.engine, dashboard.payouts, dashboard.cli\n"
+        "for pkg in (dashboard.ingest, dashboard.engine, dashboard.payouts):\n"
         "    for m in pkgutil.iter_modules(pkg.__path__):\n"
         "        importlib.import_module(f'{pkg.__name__}.{m.name}')\n"
         "dashboard.cli.build_parser()\n"

@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from dashboard import db
-from dashboard.engine.payout_report import payout_lines, payout_report
-from dashboard.engine.payout_run import PayoutInputError, compute_run
-from dashboard.engine.payout_types import Period
-from dashboard.engine.plans import load_plans
+from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.report import payout_lines, payout_report
+from dashboard.payouts.run import PayoutInputError, compute_run
+from dashboard.payouts.values import Period
 from tests.conftest import CliResult
 from tests.payout_fixtures import PLANS_DIR, SCENARIO_PLANS, build_scenario
 

@@ -16,17 +16,17 @@ import openpyxl
 import pyarrow as pa
 import pytest
 
-from dashboard.engine import payout_statements
-from dashboard.engine.exports import neutralise, write_csv
-from dashboard.engine.payout_statements import (
+from dashboard.payouts import statements as payout_statements
+from dashboard.payouts.plan_file import parse_plans
+from dashboard.payouts.plan_words import plan_in_words
+from dashboard.payouts.statements import (
     PdfUnavailable,
     Statement,
     find_cjk_font,
-    plan_in_words,
     statement_html,
     statement_pdf,
 )
-from dashboard.engine.plans import parse_plans
+from dashboard.spreadsheet import neutralise, write_csv
 from tests.conftest import CliResult
 from tests.payout_fixtures import SCENARIO_PLANS, build_scenario
 

@@ -13,8 +13,9 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.engine.payouts import Agent, AgentFacts, Period, compute_period, split_pool
-from dashboard.engine.plans import parse_plans
+from dashboard.payouts.plan_file import parse_plans
+from dashboard.payouts.rules import compute_period, split_pool
+from dashboard.payouts.values import Agent, AgentFacts, Period
 
 BOOK = parse_plans(
     """

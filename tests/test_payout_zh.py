@@ -20,10 +20,10 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.engine.approvals import approve_period
-from dashboard.engine.payout_types import Period
-from dashboard.engine.plans import load_plans
 from dashboard.paths import SAMPLE_DATA
+from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.service import approve_period
+from dashboard.payouts.values import Period
 from tests.test_app_zh_engine import ENGLISH_RUN
 
 ROOT = Path(__file__).resolve().parent.parent

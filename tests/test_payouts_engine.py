@@ -13,17 +13,15 @@ from decimal import Decimal as D
 
 import pytest
 
-from dashboard.engine.payouts import (
-    Agent,
-    AgentFacts,
-    Period,
+from dashboard.payouts.plan_file import parse_plans
+from dashboard.payouts.rules import (
     base_commission,
     compliance_factor,
     compute_period,
     split_pool,
     target_held_since,
 )
-from dashboard.engine.plans import parse_plans
+from dashboard.payouts.values import Agent, AgentFacts, Period
 
 BOOK = parse_plans(
     """

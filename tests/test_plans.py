@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.engine.plans import (
+from dashboard.paths import SAMPLE_DATA
+from dashboard.payouts.plan_file import (
     PlanFileError,
     check_agent_plans,
     default_plans_path,
     load_plans,
     parse_plans,
 )
-from dashboard.paths import SAMPLE_DATA
 from tests.payout_fixtures import PLANS_DIR
 
 DOMAIN_EXAMPLE = """
@@ -203,7 +203,7 @@ def test_file_hash_is_of_the_bytes(tmp_path: Path) -> None:
 
 def test_docs_cover_every_plan_key_and_command() -> None:
     """README (Commission payouts) documents every plan-file key and every payout command."""
-    from dashboard.engine.plans import PLAN_KEYS, TOP_KEYS
+    from dashboard.payouts.plan_file import PLAN_KEYS, TOP_KEYS
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     docs = readme[readme.index("\n## Commission payouts\n") :]

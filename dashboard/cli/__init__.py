@@ -25,12 +25,12 @@ import duckdb
 
 from dashboard import __version__, db
 from dashboard.cli.common import CommandError
-from dashboard.engine.approvals import ApprovalRefused
 from dashboard.engine.kpi_common import ReportError
 from dashboard.engine.output import OutputError
-from dashboard.engine.payout_run import PayoutInputError
-from dashboard.engine.plans import PlanFileError
 from dashboard.engine.settings import SettingsError
+from dashboard.payouts.approvals import ApprovalRefused
+from dashboard.payouts.plan_file import PlanFileError
+from dashboard.payouts.run import PayoutInputError
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE
 # Errors whose message is written for a person: printed as they are.

@@ -22,11 +22,11 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
-from dashboard.engine.exports import write_csv
 from dashboard.engine.output import OutputError, check_folder, check_target
 from dashboard.engine.settings import default_settings
 from dashboard.messages import render_table
 from dashboard.paths import DB_ENV, default_db_path
+from dashboard.spreadsheet import write_csv
 
 
 class CommandError(Exception):

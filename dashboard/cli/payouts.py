@@ -7,7 +7,9 @@ empty database) print a message and exit with status 2, never a traceback (the g
 ``dashboard.cli``). The reports and statements open the database read-only; an approved
 period is shown and exported from the database alone, even without a readable plan file.
 ``--lang zh`` writes the reports, files and statements in Chinese (messages, headers, the
-statement's texts); the default, English, is what these commands have always written.
+statement's texts); the default, English, is what these commands have always written. Every
+figure, file and approval comes from ``dashboard.payouts.service``, as on the Payouts page;
+this module only parses arguments and prints.
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ from dashboard.cli.common import (
     preset,
     write_table,
 )
-from dashboard.engine.approvals import approve_period, audit_log, reopen, status_line
-from dashboard.engine.exports import about_sheet, save_csv, save_xlsx, write_csv
-from dashboard.engine.payout_report import payout_lines, payout_report
-from dashboard.engine.payout_statements import write_statements
-from dashboard.engine.payout_types import Period
-from dashboard.engine.plans import PlanBook, PlanFileError, default_plans_path, load_plans
+from dashboard.columns import headers
 from dashboard.messages import Message, localise, render_table
+from dashboard.payouts import service
+from dashboard.payouts.plan_book import PlanBook
+from dashboard.payouts.plan_file import PlanFileError
+from dashboard.payouts.values import Period
+from dashboard.spreadsheet import write_csv
 
 TABLE_COLUMNS = (
     "agent_id",
@@ -65,16 +67,6 @@ def _add_lang(p: argparse.ArgumentParser) -> None:
     )
 
 
-def headers(lang: str) -> dict[str, str] | None:
-    """Column name -> header in ``lang``: the app's column labels (``col.*`` of
-    ``ui/catalogue.py``, plain data) in Chinese; None (the column names) in English."""
-    if lang != "zh":
-        return None
-    from dashboard.ui.catalogue import CATALOGUE
-
-    return {k.removeprefix("col."): zh for k, (_, zh) in CATALOGUE.items() if k.startswith("col.")}
-
-
 def _period(text: str) -> Period:
     try:
         return Period.parse(text)
@@ -93,7 +85,7 @@ def _common(p: argparse.ArgumentParser, plans: bool = True) -> None:
             type=path_arg,
             default=None,
             metavar="FILE",
-            help=f"plan file (default: $DASHBOARD_PLANS or {default_plans_path()}); an "
+            help=f"plan file (default: $DASHBOARD_PLANS or {service.default_plans_path()}); an "
             "approved period is shown without one",
         )
         p.add_argument(
@@ -175,18 +167,6 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _book(args: argparse.Namespace) -> PlanBook:
-    return load_plans(args.plans)
-
-
-def _book_or_why(args: argparse.Namespace) -> tuple[PlanBook | None, PlanFileError | None]:
-    """The plan book, or why there is none (an approved period is shown without one)."""
-    try:
-        return load_plans(args.plans), None
-    except PlanFileError as exc:
-        return None, exc
-
-
 def _notes(notes: tuple[str, ...] | list[str], lang: str = "en") -> None:
     prefix = "注：" if lang == "zh" else "note: "
     for n in notes:
@@ -207,18 +187,15 @@ def _print(table: pa.Table, fmt: str, lang: str, names: Mapping[str, str] | None
 def _payouts(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and not args.out:
         return _fail("error: --format xlsx needs --out FILE")
-    book, why = _book_or_why(args)
+    book, why = service.book_or_why(args.plans)
+    if args.format == "xlsx":
+        return _workbook(args, book, why)
     with db.connect(args.db, read_only=True) as con:
-        report = payout_report(con, args.period, book, args.preset, why)
-        if args.format == "xlsx":
-            lines = payout_lines(con, args.period, book, None, args.preset, report.run, why)[0]
+        report = service.report(con, args.period, book, args.preset, why)
     _notes(report.notes, args.lang)
     table, names = report.table, headers(args.lang)
-    if args.format == "xlsx":
-        save_xlsx(table, lines, args.out, about_sheet(report, book), args.lang, names)
-        print(f"wrote {args.out} ({table.num_rows} agents, {lines.num_rows} lines)")
-    elif args.format == "csv" and args.out:
-        save_csv(table, args.out, args.lang, names)
+    if args.format == "csv" and args.out:
+        service.save_csv(table, args.out, args.lang)
         print(f"wrote {args.out} ({table.num_rows} agents)")
     elif args.format == "table":
         cols = TABLE_COLUMNS + (APPROVED_COLUMNS if report.approval else ())
@@ -232,13 +209,22 @@ def _payouts(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lines(args: argparse.Namespace) -> int:
-    book, why = _book_or_why(args)
+def _workbook(args: argparse.Namespace, book: PlanBook | None, why: PlanFileError | None) -> int:
     with db.connect(args.db, read_only=True) as con:
-        table, notes = payout_lines(con, args.period, book, args.agent, args.preset, None, why)
+        view = service.period_view(con, args.period, book, args.preset, why)
+    _notes(view.notes, args.lang)
+    service.save_xlsx(view, args.out, args.lang)
+    print(f"wrote {args.out} ({view.table.num_rows} agents, {view.lines.num_rows} lines)")
+    return 0
+
+
+def _lines(args: argparse.Namespace) -> int:
+    book, why = service.book_or_why(args.plans)
+    with db.connect(args.db, read_only=True) as con:
+        table, notes = service.lines(con, args.period, book, args.agent, args.preset, why)
     _notes(notes, args.lang)
     if args.out:
-        save_csv(table, args.out, args.lang, headers(args.lang))
+        service.save_csv(table, args.out, args.lang)
         print(f"wrote {args.out} ({table.num_rows} lines)")
     else:
         _print(table, args.format, args.lang, headers(args.lang))
@@ -247,21 +233,21 @@ def _lines(args: argparse.Namespace) -> int:
 
 def _log(args: argparse.Namespace) -> int:
     with db.connect(args.db, read_only=True) as con:
-        write_table(audit_log(con, args.period), args.format)
+        write_table(service.audit_log(con, args.period), args.format)
     return 0
 
 
 def _approve(args: argparse.Namespace) -> int:
     if args.reason and not args.reopen:
         return _fail("error: --reason goes with --reopen")
-    book = None if args.reopen else _book(args)  # reopening needs no plan file
+    book = None if args.reopen else service.load_plans(args.plans)  # reopening needs none
     with db.connect(args.db, create=False) as con:
         if args.reopen:
-            a = reopen(con, args.period, args.by, args.reason)
+            a = service.reopen_period(con, args.period, args.by, args.reason)
             print(f"{args.period} reopened by {a.reopened_by}: {a.reopen_reason}")
             return 0
         assert book is not None
-        a = approve_period(con, args.period, book, args.by, args.preset)
+        a = service.approve_period(con, args.period, book, args.by, args.preset)
     print(
         f"{a.period} approved by {a.approved_by} at {a.approved_at:%Y-%m-%d %H:%M}: "
         f"{a.agents} agent(s), total payout {a.total_payout:,.2f} "
@@ -271,26 +257,14 @@ def _approve(args: argparse.Namespace) -> int:
 
 
 def _statements(args: argparse.Namespace) -> int:
-    book, why = _book_or_why(args)
+    book, why = service.book_or_why(args.plans)
     with db.connect(args.db, read_only=True) as con:
-        report = payout_report(con, args.period, book, args.preset, why)
-        lines, _ = payout_lines(con, args.period, book, args.agent, args.preset, report.run, why)
-    _notes(report.notes, args.lang)
-    rows = [r for r in report.table.to_pylist() if not args.agent or r["agent_id"] == args.agent]
-    if not rows:
+        view = service.period_view(con, args.period, book, args.preset, why, args.agent)
+    _notes(view.notes, args.lang)
+    if not service.agent_rows(view, args.agent):
         return _fail(f"error: no payout for agent {args.agent} in {args.period}")
-    status = status_line(report.approval)
     formats = ("html", "pdf") if args.format == "both" else (args.format,)
-    written, messages = write_statements(
-        str(args.period),
-        status,
-        rows,
-        lines.to_pylist(),
-        report.rules,
-        args.out,
-        formats,
-        args.lang,
-    )
+    written, messages = service.write_statements(view, args.out, formats, args.lang, args.agent)
     _notes(messages)
     print(f"wrote {len(written)} file(s) to {args.out}")
     return 0

@@ -43,8 +43,7 @@ import pyarrow.compute as pc
 from dashboard import db
 from dashboard.engine.settings import CompliancePreset, KpiSettings, default_settings
 from dashboard.messages import render
-
-RULES = ("contact_hours", "unanswered_calls_per_day", "calls_per_window", "call_after_conversation")
+from dashboard.vocab import COMPLIANCE_RULES as RULES
 
 
 def resolve_preset(

@@ -145,8 +145,8 @@ def recovery(
     if by not in RECOVERY_GROUPS:
         raise ReportError(f"unknown grouping {by!r} (known: {', '.join(RECOVERY_GROUPS)})")
     filters = prepare(con, portfolios, teams, agents)
-    query = "kpi/recovery" if by == "portfolio" else "kpi/recovery_by_region"
-    return db.run(con, query, {"date_to": date_to, **filters.params()})
+    table = db.run(con, "kpi/recovery", {"by": by, "date_to": date_to, **filters.params()})
+    return table.drop_columns([g for g in RECOVERY_GROUPS if g != by])
 
 
 def vintage(

@@ -18,28 +18,16 @@ from typing import Any
 import yaml
 
 from dashboard.paths import CONFIG
+from dashboard.vocab import (
+    BUCKET_STATES,
+    CONTACT_CHANNELS,
+    CURE_STATUSES,
+    OUTCOMES,
+    RIGHT_PARTY_OUTCOMES,
+    STATUSES,
+)
 
 KPI_CONFIG = CONFIG / "kpi.yaml"
-CHANNELS = ("call", "sms", "email", "letter", "visit")
-STATUSES = (
-    "open",
-    "payment_plan",
-    "legal",
-    "disputed",
-    "settled",
-    "paid_in_full",
-    "recalled",
-    "written_off",
-)
-OUTCOMES = (
-    "no_answer",
-    "wrong_party",
-    "right_party",
-    "promise_to_pay",
-    "refused",
-    "dispute",
-    "complaint",
-)
 
 
 class SettingsError(ValueError):
@@ -163,9 +151,9 @@ def _buckets(raw: Any) -> tuple[Bucket, ...]:
         raise SettingsError("buckets: the first bucket must start at min_dpd 0")
     if any(b <= a for a, b in pairwise(mins)):
         raise SettingsError("buckets: min_dpd must increase from one bucket to the next")
-    reserved = {"Closed", "Missing"} & set(names)
+    reserved = set(BUCKET_STATES) & set(names)
     if reserved or len(set(names)) != len(names):
-        raise SettingsError("buckets: names must be unique and not Closed or Missing")
+        raise SettingsError(f"buckets: names must be unique and not {' or '.join(BUCKET_STATES)}")
     ends: list[int | None] = [m - 1 for m in mins[1:]] + [None]
     return tuple(Bucket(n, lo, hi) for n, lo, hi in zip(names, mins, ends, strict=True))
 
@@ -184,7 +172,7 @@ def _preset(name: str, raw: Any) -> CompliancePreset:
         hours_from=_time(_need(hours, "from", hw), f"{hw}.from"),
         hours_until=_time(_need(hours, "until", hw), f"{hw}.until"),
         hours_until_inclusive=bool(hours.get("until_inclusive", False)),
-        hours_channels=_choices(hours.get("channels", "all"), CHANNELS, f"{hw}.channels"),
+        hours_channels=_choices(hours.get("channels", "all"), CONTACT_CHANNELS, f"{hw}.channels"),
         max_unanswered_calls_per_day=_int(
             raw.get("max_unanswered_calls_per_day"),
             f"{where}.max_unanswered_calls_per_day",
@@ -230,13 +218,10 @@ def parse(data: Any) -> KpiSettings:
             _need(data, "closed_statuses", "settings"), STATUSES, "closed_statuses"
         ),
         cure_statuses=_choices(
-            data.get("cure_statuses", ["paid_in_full", "settled"]), STATUSES, "cure_statuses"
+            data.get("cure_statuses", list(CURE_STATUSES)), STATUSES, "cure_statuses"
         ),
         right_party_outcomes=_choices(
-            data.get(
-                "right_party_outcomes",
-                ["right_party", "promise_to_pay", "refused", "dispute", "complaint"],
-            ),
+            data.get("right_party_outcomes", list(RIGHT_PARTY_OUTCOMES)),
             OUTCOMES,
             "right_party_outcomes",
         ),

@@ -23,19 +23,23 @@ from dashboard.ingest.stage import (
     CODE_OF_REASON,
     REVERSAL_REASON,
     Staged,
-    msg,
 )
-from dashboard.messages import sql_params, sql_render
+from dashboard.messages import MESSAGES, sql_params, sql_render
 
-# The reason of a row already loaded with other content (a message, dashboard/messages.py).
-_ALREADY = msg(
-    "import.already_imported",
-    column="$key",
-    id="id",
-    import_id="prev_import",
-    line="prev_line",
-    differences="differences",
+# The reason of a row already loaded with other content (a message, dashboard/messages.py):
+# the English text, rendered in SQL with the differences in English, and the values, which
+# hold each difference as a message of its own (``import.differs``, a blank value as
+# ``import.blank``), so that the reason reads whole in any language.
+_ALREADY_CODE = "'import.already_imported'"
+_ALREADY_ARGS = (
+    "json_object('column', $key, 'id', id, 'import_id', cast(prev_import as varchar), "
+    "'line', cast(prev_line as varchar), 'differences', {differences})"
 )
+_ALREADY = ", ".join((
+    sql_render(_ALREADY_CODE, _ALREADY_ARGS.format(differences="differences_en")),
+    _ALREADY_CODE,
+    f"cast({_ALREADY_ARGS.format(differences='to_json(differences)')} as varchar)",
+))  # fmt: skip
 
 # For kinds with an identity, the columns compared when the id is already loaded.
 CONTENT = {
@@ -48,6 +52,32 @@ ID_COLUMN = {"payments": "payment_id", "contacts": "contact_id"}
 REJECT_COLUMNS = "import_id, file_name, line, column_name, value, reason, reason_code, reason_args"
 # A reason column (JSON text of a message) as the rejects store keeps it: English, code, values.
 _RENDERED = f"{sql_render(CODE_OF_REASON, 'reason')}, {CODE_OF_REASON}, {ARGS_OF_REASON}"
+
+
+_BLANK_EN = MESSAGES["import.blank"][0]  # a blank value in an English difference
+
+
+def _difference_en(column: str) -> str:
+    """SQL for one difference in English: ``amount 100.00 (now 120.00)``, from its template."""
+    args = (
+        f"json_object('column', '{column}', "
+        f"'before', coalesce(cast(p.{column} as varchar), $blank), "
+        f"'now', coalesce(cast(s.{column} as varchar), $blank))"
+    )
+    return sql_render("'import.differs'", args)
+
+
+def _difference(column: str) -> str:
+    """SQL for one difference as a message (JSON): its code, the column, the loaded value and
+    the file's, a blank value as the message ``import.blank``."""
+
+    def value(expr: str) -> str:
+        return f"coalesce(to_json(cast({expr} as varchar)), json_object('code', 'import.blank'))"
+
+    return (
+        f"json_object('code', 'import.differs', 'args', json_object('column', '{column}', "
+        f"'before', {value(f'p.{column}')}, 'now', {value(f's.{column}')}))"
+    )
 
 
 @dataclass
@@ -90,21 +120,20 @@ def apply_staged(
     if kind.name in CONTENT:
         table, key = kind.table, ID_COLUMN[kind.name]
         same = " and ".join(f"p.{c} is not distinct from s.{c}" for c in CONTENT[kind.name])
-        differs = ", ".join(
-            f"case when p.{c} is distinct from s.{c} then format('{c} {{}} (now {{}})', "
-            f"coalesce(cast(p.{c} as varchar), 'blank'), coalesce(cast(s.{c} as varchar), "
-            f"'blank')) end"
-            for c in CONTENT[kind.name]
-        )
+        differs = [(f"p.{c} is distinct from s.{c}", c) for c in CONTENT[kind.name]]
+        english = ", ".join(f"case when {d} then {_difference_en(c)} end" for d, c in differs)
+        coded = ", ".join(f"case when {d} then {_difference(c)} end" for d, c in differs)
         # Rows whose id is already loaded: usually few, so only they are materialised.
         con.execute(
             f"""create or replace temp table known as
             select s.line, s.{key}, ({same}) as same,
                 p.import_id as prev_import, p.line as prev_line,
-                concat_ws('; ', {differs}) as differences
+                case when not ({same}) then concat_ws('; ', {english}) end as differences_en,
+                case when not ({same})
+                    then list_filter([{coded}], lambda d: d is not null) end as differences
             from read_parquet($accepted) as s
             inner join {table} as p on p.{key} = s.{key}""",
-            {"accepted": params["accepted"]},
+            {"accepted": params["accepted"], "blank": _BLANK_EN, **sql_params()},
         )
         # Reversals of a loaded payment of another account, or of a loaded reversal.
         con.execute(
@@ -131,8 +160,8 @@ def apply_staged(
         )
         con.execute(
             f"""insert into rejects ({REJECT_COLUMNS})
-            select $import_id, $file_name, line, $key, id, {_RENDERED}
-            from (select line, {key} as id, cast({_ALREADY} as varchar) as reason
+            select $import_id, $file_name, line, $key, id, {_ALREADY}
+            from (select line, {key} as id, prev_import, prev_line, differences_en, differences
                   from known where not same) order by line""",
             {"import_id": import_id, "file_name": staged.source.name, "key": key, **sql_params()},
         )

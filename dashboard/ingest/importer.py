@@ -45,6 +45,7 @@ from dashboard.ingest.kinds import (
 from dashboard.ingest.reader import FileRefused, open_source
 from dashboard.ingest.refused import refused_rows
 from dashboard.ingest.stage import Staged, scratch_connection, stage
+from dashboard.messages import Message
 from dashboard.paths import default_db_path
 
 Progress = Callable[[float, str], None]
@@ -55,10 +56,7 @@ DATA_LIKE = re.compile(r"[\s.,:/+\-¥$年月日]*[0-9][0-9\s.,:/+\-¥$年月日X
 # A replacement may remove at most this share of the accounts of the snapshot it replaces
 # without a confirmation (domain.md, accounts).
 SHRINK_LIMIT = 0.10
-SHRINK_MESSAGE = (
-    "a snapshot replacement would remove more than 10 % of the snapshot's accounts: nothing was "
-    "imported"
-)
+SHRINK_MESSAGE = Message("import.result_shrink")
 
 
 @dataclass(frozen=True)
@@ -131,6 +129,8 @@ class ImportResult:
 
     files: list[FileReport]
     committed: bool
+    # Why nothing was written: a ``Message`` (its English is what the CLI prints; its code
+    # is what the app translates); "imported" when committed.
     message: str = ""
 
     @property
@@ -171,24 +171,16 @@ def _resolve_kind(
         if detected is None and any(DATA_LIKE.fullmatch(h) for h in headers):
             # A data row where the header should be: never echo it (it may hold a debtor's
             # phone or id number).
-            raise FileRefused(
-                "cannot tell what kind of extract this is: its first line holds numbers or "
-                "dates, like a data row; a CSV extract starts with a header row naming its "
-                "columns (accounts, payments, agents or contacts)"
-            )
+            raise FileRefused.coded("file.kind_data_row")
         if detected is None:
-            raise FileRefused(
-                "cannot tell what kind of extract this is from its header "
-                f"({', '.join(headers[:8])}); expected accounts, payments, agents or contacts"
-            )
+            raise FileRefused.coded("file.kind_unknown", headers=", ".join(headers[:8]))
         return detected
     kind = KINDS[spec.kind]
     found, _ = match_headers(kind, headers, kind_map(kind.name, user_map, saved_maps))
     lacking = [c for c in kind.required if c not in found and c != "as_of_date"]
     if lacking and detected is not None and detected.name != kind.name:
-        raise FileRefused(
-            f"this looks like a {detected.name} extract, not {kind.name} "
-            f"(no {', '.join(lacking)} column)"
+        raise FileRefused.coded(
+            "file.kind_other", detected=detected.name, kind=kind.name, columns=", ".join(lacking)
         )
     return kind
 
@@ -244,9 +236,7 @@ def import_files(
     except OSError as exc:
         if not db.is_disk_full(exc):
             raise
-        return ImportResult(
-            reports, False, _full_message(f"temporary folder {tempfile.gettempdir()}")
-        )
+        return ImportResult(reports, False, _full_folder(tempfile.gettempdir()))
     try:
         scratch = scratch_connection(workdir)
         try:
@@ -279,17 +269,16 @@ def import_files(
         except (OSError, duckdb.Error) as exc:
             if not db.is_disk_full(exc):
                 raise
-            where = f"temporary folder {workdir.parent}"
-            return ImportResult(reports, False, _full_message(where))
+            return ImportResult(reports, False, _full_folder(workdir.parent))
         finally:
             scratch.close()
         if any(f.refused_whole for f in reports):
-            return ImportResult(reports, False, "a file was refused whole: nothing was imported")
+            return ImportResult(reports, False, Message("import.result_refused_whole"))
         if strict and any(st.rows_refused for st, _ in staged):
             for st, fr in staged:
                 fr.rows_refused, fr.problems = st.rows_refused, _problems(st)
             _attach_refused(staged, workdir, mapping, saved)
-            return ImportResult(reports, False, "strict: rows were refused, nothing was imported")
+            return ImportResult(reports, False, Message("import.result_strict"))
         report(0.75, "waiting for the database")
         try:
             result = _write(
@@ -307,8 +296,9 @@ def import_files(
                 raise
             for fr in reports:
                 fr.import_id = None
+            database = str(db_path or default_db_path())
             return ImportResult(
-                reports, False, _full_message(f"database {db_path or default_db_path()}")
+                reports, False, Message("import.result_disk_full_database", database=database)
             )
         _attach_refused(staged, workdir, mapping, saved)
         return result
@@ -334,11 +324,8 @@ def _attach_refused(
             fr.refused_rows = None  # the reasons are there; only the rows to fix are not
 
 
-def _full_message(where: str) -> str:
-    return (
-        f"the disk holding the {where} is full: nothing was imported (the database is as "
-        "it was); free some space and import again"
-    )
+def _full_folder(folder: str | Path) -> Message:
+    return Message("import.result_disk_full_folder", folder=str(folder))
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -438,7 +425,7 @@ def _write(
                 con.execute("rollback")
                 for _, fr in order:
                     fr.import_id = None
-                return ImportResult(reports, False, "strict: rows were refused, nothing imported")
+                return ImportResult(reports, False, Message("import.result_strict"))
             report(0.9, "refreshing derived tables")
             db.refresh_derived(con, {st.kind.name for st, fr in order if not fr.nothing_new})
             con.execute("commit")
@@ -496,7 +483,12 @@ class UndoResult:
 
 
 class UndoRefused(Exception):
-    """The import cannot be undone (unknown, already undone, disk full); ``str(exc)`` says why."""
+    """The import cannot be undone (unknown, already undone, disk full); ``str(exc)`` says why
+    in English, ``message`` is that text as a ``Message`` (code and values) for the app."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def undo_import(
@@ -521,10 +513,10 @@ def undo_import(
         ).fetchall()
         row = rows[0] if rows else None
         if row is None:
-            raise UndoRefused(f"there is no import #{import_id}")
+            raise UndoRefused(Message("import.undo_unknown", id=import_id))
         kind, status = row
         if status != "active":
-            raise UndoRefused(f"import #{import_id} was already undone")
+            raise UndoRefused(Message("import.undo_undone", id=import_id))
         table = KINDS[kind].table
         con.execute("begin transaction")
         try:
@@ -551,10 +543,7 @@ def undo_import(
         except BaseException as exc:
             _rollback(con)
             if isinstance(exc, duckdb.Error) and db.is_disk_full(exc):
-                raise UndoRefused(
-                    f"the disk holding the database is full: import #{import_id} was not "
-                    "undone (the database is as it was); free some space and try again"
-                ) from exc
+                raise UndoRefused(Message("import.undo_disk_full", id=import_id)) from exc
             raise
     return UndoResult(import_id, kind, int(counted[0]) if counted else 0, kept)
 

@@ -1,7 +1,8 @@
 """The four extract kinds of the data contract (domain.md): columns, types, header synonyms.
 
 Everything the importer knows about a kind lives here as data, so the header mapping, the
-validation SQL and the documentation are all generated from one description.
+validation SQL and the documentation are all generated from one description. The codes an
+enumerated column takes, and their accepted spellings, are the domain's (``dashboard.vocab``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
+
+from dashboard import vocab
+from dashboard.messages import Message
 
 ColumnType = Literal["id", "text", "date", "timestamp", "money", "int", "bool", "enum"]
 
@@ -75,125 +80,6 @@ AGENT_ID = (
     "collector",
     "agent_no",
 )
-
-STATUSES = (
-    "open",
-    "payment_plan",
-    "legal",
-    "disputed",
-    "settled",
-    "paid_in_full",
-    "recalled",
-    "written_off",
-)
-STATUS_ALIASES = {
-    "正常": "open",
-    "催收中": "open",
-    "在催": "open",
-    "active": "open",
-    "分期": "payment_plan",
-    "还款计划": "payment_plan",
-    "协商分期": "payment_plan",
-    "plan": "payment_plan",
-    "诉讼": "legal",
-    "法诉": "legal",
-    "法律诉讼": "legal",
-    "争议": "disputed",
-    "dispute": "disputed",
-    "和解": "settled",
-    "协商结清": "settled",
-    "settlement": "settled",
-    "结清": "paid_in_full",
-    "已结清": "paid_in_full",
-    "全额还款": "paid_in_full",
-    "paid": "paid_in_full",
-    "撤案": "recalled",
-    "退案": "recalled",
-    "召回": "recalled",
-    "recall": "recalled",
-    "核销": "written_off",
-    "已核销": "written_off",
-    "writeoff": "written_off",
-    "write_off": "written_off",
-}
-CONTACT_CHANNELS = ("call", "sms", "email", "letter", "visit")
-CONTACT_CHANNEL_ALIASES = {
-    "电话": "call",
-    "外呼": "call",
-    "phone": "call",
-    "phone_call": "call",
-    "短信": "sms",
-    "text": "sms",
-    "邮件": "email",
-    "电子邮件": "email",
-    "e_mail": "email",
-    "mail": "email",
-    "信函": "letter",
-    "律师函": "letter",
-    "外访": "visit",
-    "上门": "visit",
-    "field_visit": "visit",
-}
-# Payment channels are open text (domain.md: "bank_transfer, card, cash, wallet, ..."): the
-# spellings below become the canonical value, any other text is kept as written.
-PAYMENT_CHANNELS = ("bank_transfer", "card", "cash", "wallet")
-PAYMENT_CHANNEL_ALIASES = {
-    "银行转账": "bank_transfer",
-    "转账": "bank_transfer",
-    "银行汇款": "bank_transfer",
-    "网银": "bank_transfer",
-    "网银转账": "bank_transfer",
-    "对公转账": "bank_transfer",
-    "bank": "bank_transfer",
-    "transfer": "bank_transfer",
-    "wire": "bank_transfer",
-    "wire_transfer": "bank_transfer",
-    "银行卡": "card",
-    "刷卡": "card",
-    "pos": "card",
-    "debit_card": "card",
-    "现金": "cash",
-    "微信": "wallet",
-    "微信支付": "wallet",
-    "支付宝": "wallet",
-    "电子钱包": "wallet",
-    "wechat": "wallet",
-    "wechat_pay": "wallet",
-    "weixin": "wallet",
-    "alipay": "wallet",
-}
-OUTCOMES = (
-    "no_answer",
-    "wrong_party",
-    "right_party",
-    "promise_to_pay",
-    "refused",
-    "dispute",
-    "complaint",
-)
-OUTCOME_ALIASES = {
-    "未接通": "no_answer",
-    "无人接听": "no_answer",
-    "未接": "no_answer",
-    "no_contact": "no_answer",
-    "非本人": "wrong_party",
-    "第三方": "wrong_party",
-    "wrong_number": "wrong_party",
-    "本人": "right_party",
-    "本人接听": "right_party",
-    "rpc": "right_party",
-    "承诺还款": "promise_to_pay",
-    "ptp": "promise_to_pay",
-    "promise": "promise_to_pay",
-    "拒绝还款": "refused",
-    "拒付": "refused",
-    "拒绝": "refused",
-    "refusal": "refused",
-    "争议": "dispute",
-    "异议": "dispute",
-    "disputed": "dispute",
-    "投诉": "complaint",
-}
 
 ACCOUNTS = Kind(
     "accounts",
@@ -278,9 +164,9 @@ ACCOUNTS = Kind(
             "enum",
             False,
             ("状态", "账户状态", "account_status"),
-            choices=STATUSES,
-            aliases=STATUS_ALIASES,
-            default="open",
+            choices=vocab.STATUSES,
+            aliases=vocab.STATUS_ALIASES,
+            default=vocab.STATUS_DEFAULT,
         ),
         Column(
             "region",
@@ -367,8 +253,8 @@ PAYMENTS = Kind(
             "text",
             False,
             ("渠道", "还款渠道", "还款方式", "payment_channel", "method"),
-            choices=PAYMENT_CHANNELS,
-            aliases=PAYMENT_CHANNEL_ALIASES,
+            choices=vocab.PAYMENT_CHANNELS,
+            aliases=vocab.PAYMENT_CHANNEL_ALIASES,
         ),
         Column(
             "reverses_payment_id",
@@ -421,16 +307,16 @@ CONTACTS = Kind(
             "enum",
             True,
             ("联系方式", "渠道", "方式", "contact_channel"),
-            choices=CONTACT_CHANNELS,
-            aliases=CONTACT_CHANNEL_ALIASES,
+            choices=vocab.CONTACT_CHANNELS,
+            aliases=vocab.CONTACT_CHANNEL_ALIASES,
         ),
         Column(
             "outcome",
             "enum",
             True,
             ("结果", "联系结果", "催收结果", "result"),
-            choices=OUTCOMES,
-            aliases=OUTCOME_ALIASES,
+            choices=vocab.OUTCOMES,
+            aliases=vocab.OUTCOME_ALIASES,
         ),
         Column(
             "promise_amount",
@@ -475,8 +361,9 @@ PERSONAL_HEADERS: dict[str, str] = {
 }
 
 
-def mapping_problem(kind: Kind, header: str, column: str) -> str | None:
-    """Why a user's mapping ``header`` -> ``column`` cannot be used in ``kind`` extracts.
+def mapping_problem(kind: Kind, header: str, column: str) -> Message | None:
+    """Why a user's mapping ``header`` -> ``column`` cannot be used in ``kind`` extracts (a
+    message: its English for the command line, its code for the app).
 
     Built-in names win: a header the kind already knows keeps its meaning. A header that names
     personal data (a synonym of customer_name, phone or id_number) can be mapped only onto a
@@ -488,16 +375,13 @@ def mapping_problem(kind: Kind, header: str, column: str) -> str | None:
     if known == column:
         return None
     if known is not None:
-        return (
-            f"'{header}' already means {known} in {kind.name} extracts: a mapping cannot make it "
-            f"{column}"
+        return Message(
+            "file.mapping_known", header=header, known=known, kind=kind.name, column=column
         )
     target = next((c for c in kind.columns if c.name == column), None)
     if key in PERSONAL_HEADERS and (target is None or not target.personal):
-        return (
-            f"'{header}' names personal data ({PERSONAL_HEADERS[key]}): it can be mapped only "
-            f"onto a personal column (customer_name, phone, id_number of accounts, masked at "
-            f"import), never onto {column}"
+        return Message(
+            "file.mapping_personal", header=header, personal=PERSONAL_HEADERS[key], column=column
         )
     return None
 
@@ -548,6 +432,18 @@ def match_headers(
         else:
             found[match] = idx
     return found, unknown
+
+
+def missing_required(kind: Kind, found: Mapping[str, int], as_of: date | None) -> list[str]:
+    """The required columns of ``kind`` a file's header lacks (``found``: ``match_headers``).
+
+    A snapshot's date may come from ``--as-of`` (the app's "Snapshot date") instead of an
+    ``as_of_date`` column: the one place this rule is written.
+    """
+    missing = [c for c in kind.required if c not in found]
+    if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
+        missing.remove("as_of_date")
+    return missing
 
 
 def detect_kind(

@@ -14,7 +14,7 @@ queries/import/macros.sql), a cell of a column the importer does not read too (i
 personal data under a name we do not know: its content is never needed to re-import), and in a
 row whose fields do not line up with the header every cell from the first personal column on
 (its values may have shifted). A cell a spreadsheet could run as a formula is made inert as in
-the payout exports (``exports.neutralise``); a number such as -200.00 is left as it is (a
+every CSV we write (``spreadsheet.neutralise``); a number such as -200.00 is left as it is (a
 spreadsheet reads it as a number, and the importer needs it so).
 """
 
@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from dashboard.engine.exports import neutralise
 from dashboard.ingest.kinds import Kind, match_headers
 from dashboard.ingest.reader import MAX_LINE_BYTES, SourceFile
 from dashboard.ingest.stage import scratch_connection
 from dashboard.messages import render_table
+from dashboard.spreadsheet import neutralise
 
 PLAIN_NUMBER = re.compile(r"\s*[-+]?[0-9][0-9,]*(\.[0-9]+)?\s*")
 LINE, REASON = "line", "reason"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.db import query_text
+from dashboard.db import query_text, statements
 from dashboard.ingest.encodings import (
     CUT_CHARACTER,
     HALF_CHARACTER,
@@ -27,7 +27,14 @@ from dashboard.ingest.encodings import (
     LOOKS_UTF8,
     NUL_CHARACTER,
 )
-from dashboard.ingest.kinds import Column, Kind, mapping_problem, match_headers, normalize_header
+from dashboard.ingest.kinds import (
+    Column,
+    Kind,
+    mapping_problem,
+    match_headers,
+    missing_required,
+    normalize_header,
+)
 from dashboard.ingest.reader import DELIMITER_NAMES, MAX_LINE_BYTES, FileRefused, SourceFile
 from dashboard.ingest.transcode import BLANK_MARK
 from dashboard.messages import MESSAGES, sql_params, sql_render
@@ -83,18 +90,9 @@ def scratch_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         ":memory:", config={"temp_directory": str(workdir / "spill"), "memory_limit": "4GB"}
     )
-    for statement in _statements(query_text("import/macros")):
+    for statement in statements(query_text("import/macros")):
         con.execute(statement)
     return con
-
-
-def _statements(text: str) -> list[str]:
-    out = []
-    for chunk in text.split(";\n"):
-        code = "\n".join(ln for ln in chunk.splitlines() if not ln.strip().startswith("--"))
-        if code.strip():
-            out.append(code)
-    return out
 
 
 def msg(code: str, **values: str) -> str:
@@ -276,9 +274,7 @@ def _refuse_if_header_unusable(
                     "file.same_meaning", first=canon[target], second=header, column=target
                 )
             canon[target] = header
-    missing = [c for c in kind.required if c not in found]
-    if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
-        missing.remove("as_of_date")
+    missing = missing_required(kind, found, as_of)
     if missing:
         code = "file.missing_columns" if len(missing) > 1 else "file.missing_column"
         if len(source.headers) == 1 and source.delimiter == ",":

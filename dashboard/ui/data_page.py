@@ -17,10 +17,11 @@ from typing import Any
 import pyarrow as pa
 import streamlit as st
 
-from dashboard.ingest.importer import SHRINK_MESSAGE, ImportResult, UndoRefused
+from dashboard.ingest.importer import ImportResult, UndoRefused
 from dashboard.ingest.kinds import KINDS
 from dashboard.ingest.mappings import forget_mapping, list_mappings
 from dashboard.ingest.refused import in_language, to_csv
+from dashboard.messages import code_of, localise
 from dashboard.ui import data, imports, safe, tables
 from dashboard.ui.i18n import engine_table, engine_text, label, lang, t
 
@@ -29,11 +30,12 @@ GEN = "uploader_gen"
 USER = "data_imported_by"  # who is importing: typed once, kept for the session
 USER_KEPT = "data_imported_by_kept"  # a widget's value is dropped on a page switch; this is not
 IGNORE = ""
-KNOWN_MESSAGES = {
-    "a file was refused whole: nothing was imported": "data.msg_refused_whole",
-    "strict: rows were refused, nothing was imported": "data.msg_strict",
-    "strict: rows were refused, nothing imported": "data.msg_strict",
-    SHRINK_MESSAGE: "data.msg_shrink",
+# The importer's reasons for writing nothing (message codes) that the page words its own way;
+# any other is shown in the page's language from its code (``messages.localise``).
+PAGE_MESSAGES = {
+    "import.result_refused_whole": "data.msg_refused_whole",
+    "import.result_strict": "data.msg_strict",
+    "import.result_shrink": "data.msg_shrink",
 }
 
 
@@ -149,8 +151,9 @@ def result_section() -> None:
     elif result.committed:
         st.success(t("data.msg_imported"), icon=":material/check_circle:")
     else:
-        known = KNOWN_MESSAGES.get(result.message)
-        detail = t(known) if known else result.message
+        code, _ = code_of(result.message)
+        own = PAGE_MESSAGES.get(code or "")
+        detail = t(own) if own else localise(result.message, lang())
         st.error(safe.t("data.nothing_written", detail=detail), icon=":material/block:")
     _confirm_replace(result, batch)
     st.subheader(t("data.report"))
@@ -297,7 +300,8 @@ def _undo(import_id: int) -> None:
             {"id": done.import_id, "rows": done.rows_removed},
         )
     except UndoRefused as exc:
-        st.session_state["undo_message"] = ("error", "data.undo_refused", {"detail": str(exc)})
+        detail = localise(exc.message, lang())
+        st.session_state["undo_message"] = ("error", "data.undo_refused", {"detail": detail})
 
 
 def history_section() -> None:

@@ -39,9 +39,11 @@ from dashboard.ingest.kinds import (
     kind_map,
     mapping_problem,
     match_headers,
+    missing_required,
 )
 from dashboard.ingest.mappings import load_mappings_by_kind, save_mapping
 from dashboard.ingest.reader import FileRefused, read_header
+from dashboard.messages import Message
 from dashboard.paths import SAMPLE_DATA
 from dashboard.ui import data
 
@@ -123,9 +125,10 @@ def import_uploads(
             specs = stack.enter_context(on_disk(uploads))
         except OSError as exc:  # not even written (a full disk): nothing was imported
             reports = [FileReport(file_name=u.name, kind=u.kind) for u in uploads]
-            message = (
-                f"the temporary folder {scratch.base()} refused the upload "
-                f"({exc.strerror or exc}): nothing was imported"
+            message = Message(
+                "import.result_upload_unwritable",
+                folder=str(scratch.base()),
+                detail=str(exc.strerror or exc),
             )
             return ImportResult(reports, False, message), []
         result = run(
@@ -224,9 +227,7 @@ def analyse(
         else (detect_kind(headers, saved_maps=saved) or _best_guess(headers, saved))
     )
     found, unknown = match_headers(kind, headers, kind_map(kind.name, None, saved))
-    missing = [c for c in kind.required if c not in found]
-    if kind.name == "accounts" and as_of is not None and "as_of_date" in missing:
-        missing.remove("as_of_date")
+    missing = missing_required(kind, found, as_of)
     detected = detect_kind(headers, saved_maps=saved)
     if not missing and kind_name is None and detected is not None:
         return None

@@ -15,7 +15,7 @@ drill-down control: a click on a row calls the page's ``pick`` with that row, an
 the current choice is shown selected (the choice itself lives in the URL, ``ui.choices``).
 
 The CSV download writes the exact Arrow table with canonical column names, UTF-8 with a BOM
-(Excel then reads Chinese correctly) and formula-like text neutralised (engine.exports).
+(Excel then reads Chinese correctly) and formula-like text neutralised (dashboard/spreadsheet.py).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard.engine.exports import write_csv
+from dashboard.spreadsheet import write_csv
 from dashboard.ui import fmt, safe
 from dashboard.ui.i18n import engine_table, label, lang
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.engine.payout_run import PayoutInputError
-from dashboard.engine.plans import PlanFileError
-from dashboard.ui import choices, data, page, payouts, payouts_page, safe
+from dashboard.payouts.plan_file import PlanFileError
+from dashboard.payouts.run import PayoutInputError
+from dashboard.ui import choices, data, page, payout_view, safe
 from dashboard.ui.i18n import t
 
 f = page.begin("payouts")
@@ -27,23 +27,23 @@ with page.guard():
     period = choices.select("pay_period", t("pay.period"), months, container=c1) or months[0]
     plans = c2.selectbox(
         t("pay.plans"),
-        payouts_page.plan_choices(),
-        format_func=payouts_page.plan_label,
+        payout_view.plan_choices(),
+        format_func=payout_view.plan_label,
         key="pay_plans",
     )
     try:
-        view = payouts.view(period, Path(plans))
+        view = payout_view.view(period, Path(plans))
     except (PlanFileError, PayoutInputError) as exc:
-        st.error(safe.t("pay.cannot", detail=payouts_page.refusal(exc)))
+        st.error(safe.t("pay.cannot", detail=payout_view.refusal(exc)))
         st.stop()
-    shown = payouts_page.rows_for(view.table, teams=f.teams, agents=f.agents)
-    payouts_page.summary(view, shown)
+    shown = payout_view.rows_for(view.table, teams=f.teams, agents=f.agents)
+    payout_view.summary(view, shown)
     top = st.container()  # drawn once the statement's agent is known (the selector below)
-    payouts_page.downloads(view)
+    payout_view.downloads(view)
     st.subheader(t("pay.statement"))
-    agent = payouts_page.pick_agent(shown)
-    payouts_page.statement(view, agent)
+    agent = payout_view.pick_agent(shown)
+    payout_view.statement(view, agent)
     with top:
-        payouts_page.payouts_chart_and_table(view, shown, Path(plans), agent)
+        payout_view.payouts_chart_and_table(view, shown, agent)
     st.subheader(t("pay.approval"))
-    payouts_page.approval(view, Path(plans))
+    payout_view.approval(view, Path(plans))

@@ -9,7 +9,7 @@ with contacts as (
         agent_id,
         outcome
     from rpt_contacts
-    where contacted_at >= $date_from and contacted_at < $date_to + 1
+    where on_days(contacted_at, $date_from, $date_to)
 ),
 
 agents as (
@@ -19,17 +19,7 @@ agents as (
 filtered as (
     select c.*
     from contacts as c
-    where (
-        len($portfolios) = 0
-        or c.account_id in (
-            select account_id from rpt_accounts where list_contains($portfolios, portfolio)
-        )
-    )
-        and (
-            len($teams) = 0
-            or c.agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, c.agent_id))
+    where account_dims_ok(c.account_id, c.agent_id, $portfolios, $teams, $agents)
 ),
 
 per_agent as (

@@ -45,10 +45,12 @@ calls as (
         contact_id,
         contacted_at,
         contact_date,
-        lag(contact_date, coalesce($max_calls_per_window, 1)) over by_account
-            as limit_call_date,
-        max(case when list_contains($rpc_outcomes, outcome) then contacted_at end) over (
-            by_account rows between unbounded preceding and current row exclude current row
+        lag(contact_date, coalesce($max_calls_per_window, 1)) over (
+            partition by account_id order by contacted_at, contact_id
+        ) as limit_call_date,
+        max(case when one_of(outcome, $rpc_outcomes) then contacted_at end) over (
+            partition by account_id order by contacted_at, contact_id
+            rows between unbounded preceding and 1 preceding
         ) as last_conversation_at
     from (
         select *, cast(contacted_at as date) as contact_date
@@ -56,7 +58,6 @@ calls as (
         where channel = 'call'
             and ($max_calls_per_window is not null or $conversation_days is not null)
     )
-    window by_account as (partition by account_id order by contacted_at, contact_id)
 ),
 
 unanswered as (
@@ -78,15 +79,15 @@ broken as (
     select
         contact_id,
         'contact_hours' as rule,
-        json_object('time', strftime(contacted_at, '%H:%M:%S'),
+        json3('time', clock_text(contacted_at),
             'hours_from', cast($hours_from as varchar),
             'hours_until', cast($hours_until as varchar)) as detail_args
     from contacts
-    where list_contains($hours_channels, channel)
+    where one_of(channel, $hours_channels)
         and (
-            cast(contacted_at as time) < $hours_from
-            or cast(contacted_at as time) > $hours_until
-            or (cast(contacted_at as time) = $hours_until and not $hours_until_inclusive)
+            time_of_day(contacted_at) < $hours_from
+            or time_of_day(contacted_at) > $hours_until
+            or (time_of_day(contacted_at) = $hours_until and not $hours_until_inclusive)
         )
 
     union all
@@ -94,7 +95,7 @@ broken as (
     select
         contact_id,
         'unanswered_calls_per_day' as rule,
-        json_object('limit', cast($max_unanswered_per_day as varchar)) as detail_args
+        json1('limit', cast($max_unanswered_per_day as varchar)) as detail_args
     from unanswered
     where limit_call_date = contact_date
 
@@ -103,7 +104,7 @@ broken as (
     select
         contact_id,
         'calls_per_window' as rule,
-        json_object('limit', cast($max_calls_per_window as varchar),
+        json2('limit', cast($max_calls_per_window as varchar),
             'days', cast($call_window_days as varchar)) as detail_args
     from calls
     where $max_calls_per_window is not null
@@ -114,11 +115,13 @@ broken as (
     select
         contact_id,
         'call_after_conversation' as rule,
-        json_object('days', cast(contact_date - cast(last_conversation_at as date) as varchar),
-            'at', strftime(last_conversation_at, '%Y-%m-%d %H:%M:%S')) as detail_args
+        json2(
+            'days', cast(days_between(cast(last_conversation_at as date), contact_date) as varchar),
+            'at', timestamp_text(last_conversation_at)
+        ) as detail_args
     from calls
     where $conversation_days is not null
-        and contact_date - cast(last_conversation_at as date) < $conversation_days
+        and days_between(cast(last_conversation_at as date), contact_date) < $conversation_days
 ),
 
 listed as (
@@ -138,9 +141,9 @@ listed as (
     left join accounts as a on a.account_id = c.account_id
     left join agents as g on g.agent_id = c.agent_id
     where c.contacted_at >= $date_from
-        and (len($portfolios) = 0 or list_contains($portfolios, a.portfolio))
-        and (len($teams) = 0 or list_contains($teams, g.team))
-        and (len($agents) = 0 or list_contains($agents, c.agent_id))
+        and filter_ok(a.portfolio, $portfolios)
+        and filter_ok(g.team, $teams)
+        and filter_ok(c.agent_id, $agents)
 ),
 
 ordered as (

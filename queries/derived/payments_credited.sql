@@ -8,24 +8,25 @@
 -- from no agent's basis until its payment arrives (checks/unmatched_reversals lists them).
 -- Only rows with a blank agent need the snapshots, so only they are joined to them.
 -- Materialised at every import and undo (see db.refresh_derived). Parameters: none.
-with recursive payments as not materialized (
-    select * from stg_payments
-),
-
-blank as (
-    select payment_id, account_id, payment_date from payments where agent_id is null
+with recursive blank as (
+    select payment_id, account_id, payment_date from stg_payments where agent_id is null
 ),
 
 snapshots as (
     select a.account_id, a.as_of_date, a.agent_id
     from stg_accounts as a
-    semi join blank as b on b.account_id = a.account_id
+    where a.account_id in (select b.account_id from blank as b)
 ),
 
 earliest as (
     select account_id, agent_id, as_of_date
-    from snapshots
-    qualify row_number() over (partition by account_id order by as_of_date) = 1
+    from (
+        select
+            *,
+            row_number() over (partition by account_id order by as_of_date) as snapshot_no
+        from snapshots
+    )
+    where snapshot_no = 1
 ),
 
 account_rule as (
@@ -47,7 +48,7 @@ account_rule as (
 -- Blank-agent reversals, walked back to the first payment that is not one (at most 20 hops).
 blank_reversals as (
     select payment_id, reverses_payment_id
-    from payments
+    from stg_payments
     where agent_id is null and reverses_payment_id is not null
 ),
 
@@ -62,20 +63,20 @@ walk as (
 ),
 
 sources as (
-    select payment_id, arg_max(hop, depth) as source_id from walk group by payment_id
+    select payment_id, latest_given(hop, depth) as source_id from walk group by payment_id
 ),
 
 reversed as (
     select s.payment_id, coalesce(p.agent_id, r.agent_id) as agent_id
     from sources as s
-    inner join payments as p on p.payment_id = s.source_id
+    inner join stg_payments as p on p.payment_id = s.source_id
     left join account_rule as r on r.payment_id = p.payment_id
 ),
 
 unmatched as (
     select r.payment_id
-    from payments as r
-    left join payments as o on o.payment_id = r.reverses_payment_id
+    from stg_payments as r
+    left join stg_payments as o on o.payment_id = r.reverses_payment_id
     where r.reverses_payment_id is not null
         and (o.payment_id is null or o.account_id <> r.account_id or o.amount < 0)
 ),
@@ -94,7 +95,7 @@ credited as (
         'given' as credit_rule,
         cast(null as date) as credit_snapshot_date,
         import_id
-    from payments
+    from stg_payments
     where agent_id is not null
     union all
     select
@@ -111,7 +112,7 @@ credited as (
             as credit_rule,
         case when v.payment_id is null then r.snapshot_date end as credit_snapshot_date,
         p.import_id
-    from payments as p
+    from stg_payments as p
     left join account_rule as r on r.payment_id = p.payment_id
     left join reversed as v on v.payment_id = p.payment_id
     where p.agent_id is null
@@ -119,13 +120,18 @@ credited as (
 
 final as (
     select
-        c.* replace (
-            case when u.payment_id is null then c.credited_agent_id end as credited_agent_id,
-            case when u.payment_id is null then c.credit_rule else 'unmatched_reversal' end
-                as credit_rule,
-            case when u.payment_id is null then c.credit_snapshot_date end
-                as credit_snapshot_date
-        )
+        c.payment_id,
+        c.account_id,
+        c.payment_date,
+        c.amount,
+        c.channel,
+        c.reverses_payment_id,
+        c.given_agent_id,
+        case when u.payment_id is null then c.credited_agent_id end as credited_agent_id,
+        case when u.payment_id is null then c.credit_rule else 'unmatched_reversal' end
+            as credit_rule,
+        case when u.payment_id is null then c.credit_snapshot_date end as credit_snapshot_date,
+        c.import_id
     from credited as c
     left join unmatched as u on u.payment_id = c.payment_id
 )

@@ -8,11 +8,11 @@
 with latest as (
     select
         account_id,
-        arg_max(portfolio, as_of_date) as portfolio,
-        arg_max(placement_date, as_of_date) as placement_date,
-        arg_max(placed_balance, as_of_date) as placed_balance,
-        arg_max(region, as_of_date) as region,
-        arg_max_null(agent_id, as_of_date) as agent_id,
+        latest_given(portfolio, as_of_date) as portfolio,
+        latest_given(placement_date, as_of_date) as placement_date,
+        latest_given(placed_balance, as_of_date) as placed_balance,
+        latest_given(region, as_of_date) as region,
+        latest_of(agent_id, as_of_date) as agent_id,
         min(as_of_date) as first_as_of_date,
         max(as_of_date) as last_as_of_date
     from stg_accounts
@@ -24,7 +24,7 @@ static as (
         l.account_id,
         l.portfolio,
         l.placement_date,
-        date_trunc('month', l.placement_date) as placement_month,
+        month_start(l.placement_date) as placement_month,
         l.placed_balance,
         l.region,
         l.agent_id,

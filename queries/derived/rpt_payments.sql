@@ -1,6 +1,6 @@
 -- rpt_payments: one row per payment or reversal on an account that is in some snapshot
 -- (orphan payments count only once their account arrives, domain.md), with the agent it is
--- credited to (payments_credited), and the account's static fields and current agent
+-- credited to (payments_credited), and the account's static fields, current agent and region
 -- (rpt_accounts). Recovery, vintage and agent reports read this table:
 -- materialised when accounts or payments change, ordered by payment_date. Parameters: none.
 with credited as (
@@ -19,7 +19,8 @@ static as (
         portfolio,
         placement_date,
         placement_month,
-        agent_id
+        agent_id,
+        region
     from rpt_accounts
 ),
 
@@ -33,7 +34,8 @@ joined as (
         s.portfolio,
         s.placement_date,
         s.placement_month,
-        s.agent_id as account_agent_id
+        s.agent_id as account_agent_id,
+        s.region
     from credited as c
     inner join static as s on s.account_id = c.account_id
 ),

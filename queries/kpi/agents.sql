@@ -24,7 +24,7 @@ payments as (
     from rpt_payments
     where payment_date between $date_from and $date_to
         and credited_agent_id is not null
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
+        and filter_ok(portfolio, $portfolios)
 ),
 
 snapshot as (
@@ -37,7 +37,7 @@ snapshot as (
         where as_of_date between $date_from and $date_to
     )
         and agent_id is not null
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
+        and filter_ok(portfolio, $portfolios)
 ),
 
 contacts as (
@@ -45,13 +45,8 @@ contacts as (
         c.agent_id,
         c.outcome
     from rpt_contacts as c
-    where c.contacted_at >= $date_from and c.contacted_at < $date_to + 1
-        and (
-            len($portfolios) = 0
-            or c.account_id in (
-                select account_id from rpt_accounts where list_contains($portfolios, portfolio)
-            )
-        )
+    where on_days(c.contacted_at, $date_from, $date_to)
+        and account_filter_ok(c.account_id, $portfolios)
 ),
 
 promises as (
@@ -60,12 +55,7 @@ promises as (
         p.kept
     from rpt_promises as p
     where p.contact_date between $date_from and $date_to
-        and (
-            len($portfolios) = 0
-            or p.account_id in (
-                select account_id from rpt_accounts where list_contains($portfolios, portfolio)
-            )
-        )
+        and account_filter_ok(p.account_id, $portfolios)
 ),
 
 per_account as (
@@ -98,7 +88,7 @@ contacted as (
     select
         agent_id,
         count(*) as contacts,
-        count(*) filter (where list_contains($rpc_outcomes, outcome)) as right_party_contacts
+        count(*) filter (where one_of(outcome, $rpc_outcomes)) as right_party_contacts
     from contacts
     group by agent_id
 ),
@@ -131,7 +121,7 @@ joined as (
                 where as_of_date between $date_from and $date_to
             ) then coalesce(s.accounts_assigned, 0)
         end as accounts_assigned,
-        cast(coalesce(p.collected, 0) as decimal(38, 2)) as collected,
+        money(coalesce(p.collected, 0)) as collected,
         coalesce(p.paying_accounts, 0) as paying_accounts,
         coalesce(c.contacts, 0) as contacts,
         coalesce(c.right_party_contacts, 0) as right_party_contacts,
@@ -143,8 +133,7 @@ joined as (
     left join assigned as s on s.agent_id = a.agent_id
     left join contacted as c on c.agent_id = a.agent_id
     left join promised as m on m.agent_id = a.agent_id
-    where (len($teams) = 0 or list_contains($teams, r.team))
-        and (len($agents) = 0 or list_contains($agents, a.agent_id))
+    where filter_ok(r.team, $teams) and filter_ok(a.agent_id, $agents)
 ),
 
 final as (
@@ -157,22 +146,10 @@ final as (
         paying_accounts,
         contacts,
         right_party_contacts,
-        cast(
-            cast(
-                cast(right_party_contacts as hugeint) * 10000000 // nullif(contacts, 0)
-                as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as rpc_rate,
+        rate6(right_party_contacts, contacts) as rpc_rate,
         promises,
         promises_kept,
-        cast(
-            cast(
-                cast(promises_kept as hugeint) * 10000000 // nullif(promises, 0)
-                as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as kept_rate
+        rate6(promises_kept, promises) as kept_rate
     from joined
     order by agent_id
 )

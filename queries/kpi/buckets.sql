@@ -18,18 +18,13 @@ with snapshots as (
         $as_of is null
         or as_of_date = (select max(as_of_date) from rpt_snapshots where as_of_date <= $as_of)
     )
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
-        and (
-            len($teams) = 0
-            or agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, agent_id))
+        and dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
 by_dpd as (
     select
         as_of_date,
-        list_contains($closed_statuses, status) or current_balance = 0 as closed,
+        is_closed(status, current_balance, $closed_statuses) as closed,
         days_past_due,
         count(*) as accounts,
         sum(current_balance) as balance
@@ -41,8 +36,8 @@ stated as (
     select
         as_of_date,
         case
-            when closed then len($bucket_names) + 1
-            else len(list_filter($bucket_min_dpd, lambda m: m <= days_past_due))
+            when closed then closed_no($bucket_names)
+            else bucket_no(days_past_due, $bucket_min_dpd)
         end as state_no,
         accounts,
         balance
@@ -54,7 +49,7 @@ by_state as (
         as_of_date,
         state_no,
         sum(accounts) as accounts,
-        cast(sum(balance) as decimal(38, 2)) as balance
+        money(sum(balance)) as balance
     from stated
     group by all
 ),
@@ -70,20 +65,11 @@ with_totals as (
 final as (
     select
         as_of_date,
-        coalesce($bucket_names[state_no], 'Closed') as bucket,
+        coalesce(bucket_name(state_no, $bucket_names), 'Closed') as bucket,
         accounts,
         balance,
-        cast(
-            cast(cast(accounts as hugeint) * 10000000 // total_accounts as decimal(38, 0))
-            * 0.0000001 as decimal(38, 6)
-        ) as share_accounts,
-        cast(
-            cast(
-                cast(balance * 100 as hugeint) * 10000000
-                // nullif(cast(total_balance * 100 as hugeint), 0) as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as share_balance
+        rate6(accounts, total_accounts) as share_accounts,
+        rate6(balance, total_balance) as share_balance
     from with_totals
     order by as_of_date, state_no
 )

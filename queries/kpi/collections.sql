@@ -20,19 +20,13 @@ with payments as (
         portfolio,
         case when $credited then credited_agent_id else account_agent_id end as agent_id
     from rpt_payments
-    where ($date_from is null or payment_date >= $date_from)
-        and ($date_to is null or payment_date <= $date_to)
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
+    where in_range(payment_date, $date_from, $date_to)
 ),
 
 filtered as (
     select *
     from payments
-    where (
-        len($teams) = 0
-        or agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-    )
-        and (len($agents) = 0 or list_contains($agents, agent_id))
+    where dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
 channels as (
@@ -40,17 +34,16 @@ channels as (
         payment_id,
         channel
     from payments_credited
-    where list_contains($by, 'channel')
+    where one_of('channel', $by)
 ),
 
 grouped as (
     select
-        case when list_contains($by, 'month') then date_trunc('month', f.payment_date) end
-            as month,
-        case when list_contains($by, 'portfolio') then f.portfolio end as portfolio,
+        case when one_of('month', $by) then month_start(f.payment_date) end as month,
+        case when one_of('portfolio', $by) then f.portfolio end as portfolio,
         c.channel,
-        case when list_contains($by, 'agent') then f.agent_id end as agent_id,
-        case when list_contains($by, 'team') then g.team end as team,
+        case when one_of('agent', $by) then f.agent_id end as agent_id,
+        case when one_of('team', $by) then g.team end as team,
         sum(f.amount) as collected,
         count(*) as payments
     from filtered as f
@@ -66,7 +59,7 @@ final as (
         channel,
         agent_id,
         team,
-        cast(collected as decimal(38, 2)) as collected,
+        money(collected) as collected,
         payments
     from grouped
     order by month, portfolio, channel, agent_id, team

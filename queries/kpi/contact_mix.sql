@@ -9,18 +9,8 @@ with contacts as (
         c.channel,
         c.outcome
     from rpt_contacts as c
-    where c.contacted_at >= $date_from and c.contacted_at < $date_to + 1
-        and (
-            len($portfolios) = 0
-            or c.account_id in (
-                select account_id from rpt_accounts where list_contains($portfolios, portfolio)
-            )
-        )
-        and (
-            len($teams) = 0
-            or c.agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, c.agent_id))
+    where on_days(c.contacted_at, $date_from, $date_to)
+        and account_dims_ok(c.account_id, c.agent_id, $portfolios, $teams, $agents)
 ),
 
 final as (

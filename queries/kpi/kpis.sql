@@ -24,12 +24,7 @@ with static as (
         placement_date,
         placed_balance
     from rpt_accounts
-    where (len($portfolios) = 0 or list_contains($portfolios, portfolio))
-        and (
-            len($teams) = 0
-            or agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, agent_id))
+    where dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
 payments as (
@@ -38,14 +33,7 @@ payments as (
         placement_date,
         amount
     from rpt_payments
-    where (len($portfolios) = 0 or list_contains($portfolios, portfolio))
-        and (
-            len($teams) = 0
-            or account_agent_id in (
-                select agent_id from stg_agents where list_contains($teams, team)
-            )
-        )
-        and (len($agents) = 0 or list_contains($agents, account_agent_id))
+    where dims_ok(portfolio, account_agent_id, $portfolios, $teams, $agents)
 ),
 
 snapshot_dates as (
@@ -62,19 +50,13 @@ snapshots as (
         s.next_as_of_date,
         s.current_balance,
         s.days_past_due,
-        list_contains($closed_statuses, s.status) or s.current_balance = 0 as closed,
+        is_closed(s.status, s.current_balance, $closed_statuses) as closed,
         s.next_present,
         s.next_days_past_due,
-        list_contains($closed_statuses, s.next_status) or s.next_current_balance = 0
-            as next_closed,
+        is_closed(s.next_status, s.next_current_balance, $closed_statuses) as next_closed,
         s.next_status
     from rpt_snapshots as s
-    where (len($portfolios) = 0 or list_contains($portfolios, s.portfolio))
-        and (
-            len($teams) = 0
-            or s.agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, s.agent_id))
+    where dims_ok(s.portfolio, s.agent_id, $portfolios, $teams, $agents)
         and (
             s.as_of_date in (select cur_snapshot from snapshot_dates)
             or s.as_of_date in (select prev_snapshot from snapshot_dates)
@@ -90,17 +72,7 @@ promises as (
     from rpt_promises as p
     where (p.contact_date between $date_from and $date_to
         or p.contact_date between $prev_from and $prev_to)
-        and (
-            len($portfolios) = 0
-            or p.account_id in (
-                select account_id from rpt_accounts where list_contains($portfolios, portfolio)
-            )
-        )
-        and (
-            len($teams) = 0
-            or p.agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, p.agent_id))
+        and account_dims_ok(p.account_id, p.agent_id, $portfolios, $teams, $agents)
 ),
 
 placed as (
@@ -137,14 +109,14 @@ snapshot_state as (
             as cur_open_balance,
         count(*) filter (
             where s.as_of_date = d.cur_snapshot and not s.closed
-            and s.days_past_due >= $bucket_min_dpd[2]
+            and delinquent(s.days_past_due, $bucket_min_dpd)
         ) as cur_delinquent,
         count(*) filter (where s.as_of_date = d.prev_snapshot and not s.closed) as prev_open,
         sum(s.current_balance) filter (where s.as_of_date = d.prev_snapshot and not s.closed)
             as prev_open_balance,
         count(*) filter (
             where s.as_of_date = d.prev_snapshot and not s.closed
-            and s.days_past_due >= $bucket_min_dpd[2]
+            and delinquent(s.days_past_due, $bucket_min_dpd)
         ) as prev_delinquent
     from snapshot_dates as d
     left join snapshots as s on true
@@ -156,11 +128,11 @@ cures as (
         case when next_as_of_date between $date_from and $date_to then 'current' end as cur,
         case when next_as_of_date between $prev_from and $prev_to then 'previous' end as prev,
         next_present and (
-            (not next_closed and next_days_past_due < $bucket_min_dpd[2])
-            or (next_closed and list_contains($cure_statuses, next_status))
+            (not next_closed and not delinquent(next_days_past_due, $bucket_min_dpd))
+            or (next_closed and one_of(next_status, $cure_statuses))
         ) as cured
     from snapshots
-    where not closed and days_past_due >= $bucket_min_dpd[2]
+    where not closed and delinquent(days_past_due, $bucket_min_dpd)
 ),
 
 cure_counts as (
@@ -231,46 +203,22 @@ final as (
         date_from,
         date_to,
         placed_accounts,
-        cast(placed_balance as decimal(38, 2)) as placed_balance,
-        cast(collected as decimal(38, 2)) as collected,
-        cast(placed_to_date as decimal(38, 2)) as placed_balance_to_date,
-        cast(collected_to_date as decimal(38, 2)) as collected_to_date,
-        cast(
-            cast(
-                cast(collected_to_date * 100 as hugeint) * 10000000
-                // nullif(cast(placed_to_date * 100 as hugeint), 0) as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as recovery_rate,
+        money(placed_balance) as placed_balance,
+        money(collected) as collected,
+        money(placed_to_date) as placed_balance_to_date,
+        money(collected_to_date) as collected_to_date,
+        rate6(collected_to_date, placed_to_date) as recovery_rate,
         snapshot_date,
         open_accounts,
-        cast(open_balance as decimal(38, 2)) as open_balance,
+        money(open_balance) as open_balance,
         delinquent_accounts,
-        cast(
-            cast(
-                cast(delinquent_accounts as hugeint) * 10000000 // nullif(open_accounts, 0)
-                as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as delinquent_share,
+        rate6(delinquent_accounts, open_accounts) as delinquent_share,
         delinquent_accounts_start,
         cured_accounts,
-        cast(
-            cast(
-                cast(cured_accounts as hugeint) * 10000000 // nullif(delinquent_accounts_start, 0)
-                as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as cure_rate,
+        rate6(cured_accounts, delinquent_accounts_start) as cure_rate,
         promises,
         promises_kept,
-        cast(
-            cast(
-                cast(promises_kept as hugeint) * 10000000 // nullif(promises, 0)
-                as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as kept_rate
+        rate6(promises_kept, promises) as kept_rate
     from periods
     order by period
 )

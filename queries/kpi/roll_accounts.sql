@@ -20,31 +20,22 @@ with pairs as (
         next_current_balance,
         next_status,
         next_present,
-        list_contains($closed_statuses, next_status) or next_current_balance = 0 as next_closed
+        is_closed(next_status, next_current_balance, $closed_statuses) as next_closed
     from rpt_snapshots
     where as_of_date = $from_date
         and next_as_of_date is not null
-        and not list_contains($closed_statuses, status)
-        and current_balance <> 0
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
-        and (
-            len($teams) = 0
-            or agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, agent_id))
+        and not is_closed(status, current_balance, $closed_statuses)
+        and dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
 stated as (
     select
         *,
-        $bucket_names[len(list_filter($bucket_min_dpd, lambda m: m <= days_past_due))]
-            as from_bucket,
+        bucket_name(bucket_no(days_past_due, $bucket_min_dpd), $bucket_names) as from_bucket,
         case
             when not next_present then 'Missing'
             when next_closed then 'Closed'
-            else $bucket_names[
-                len(list_filter($bucket_min_dpd, lambda m: m <= next_days_past_due))
-            ]
+            else bucket_name(bucket_no(next_days_past_due, $bucket_min_dpd), $bucket_names)
         end as to_state
     from pairs
 ),

@@ -19,20 +19,13 @@ with pairs as (
         days_past_due,
         next_present,
         next_days_past_due,
-        list_contains($closed_statuses, next_status) or next_current_balance = 0 as next_closed,
-        list_contains($cure_statuses, next_status) as next_cure_status
+        is_closed(next_status, next_current_balance, $closed_statuses) as next_closed,
+        one_of(next_status, $cure_statuses) as next_cure_status
     from rpt_snapshots
     where next_as_of_date is not null
-        and ($date_from is null or next_as_of_date >= $date_from)
-        and ($date_to is null or next_as_of_date <= $date_to)
-        and not list_contains($closed_statuses, status)
-        and current_balance <> 0
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
-        and (
-            len($teams) = 0
-            or agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, agent_id))
+        and in_range(next_as_of_date, $date_from, $date_to)
+        and not is_closed(status, current_balance, $closed_statuses)
+        and dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
 by_dpd as (
@@ -41,8 +34,8 @@ by_dpd as (
         to_date,
         days_past_due as from_dpd,
         case
-            when not next_present then len($bucket_names) + 2
-            when next_closed then len($bucket_names) + 1
+            when not next_present then missing_no($bucket_names)
+            when next_closed then closed_no($bucket_names)
         end as to_special,
         case when next_present and not next_closed then next_days_past_due end as to_dpd,
         next_present and next_closed and next_cure_status as closed_cured,
@@ -56,8 +49,8 @@ stated as (
     select
         from_date,
         to_date,
-        len(list_filter($bucket_min_dpd, lambda m: m <= from_dpd)) as from_no,
-        coalesce(to_special, len(list_filter($bucket_min_dpd, lambda m: m <= to_dpd))) as to_no,
+        bucket_no(from_dpd, $bucket_min_dpd) as from_no,
+        coalesce(to_special, bucket_no(to_dpd, $bucket_min_dpd)) as to_no,
         closed_cured,
         accounts,
         balance
@@ -71,7 +64,7 @@ by_state as (
         from_no,
         to_no,
         sum(accounts) as accounts,
-        cast(sum(balance) as decimal(38, 2)) as balance,
+        money(sum(balance)) as balance,
         coalesce(
             sum(accounts) filter (where from_no > 1 and (to_no = 1 or closed_cured)), 0
         ) as cured_accounts
@@ -91,28 +84,19 @@ final as (
     select
         from_date,
         to_date,
-        $bucket_names[from_no] as from_bucket,
+        bucket_name(from_no, $bucket_names) as from_bucket,
         case
-            when to_no = len($bucket_names) + 2 then 'Missing'
-            when to_no = len($bucket_names) + 1 then 'Closed'
-            else $bucket_names[to_no]
+            when to_no = missing_no($bucket_names) then 'Missing'
+            when to_no = closed_no($bucket_names) then 'Closed'
+            else bucket_name(to_no, $bucket_names)
         end as to_state,
         accounts,
         balance,
-        cast(
-            cast(cast(accounts as hugeint) * 10000000 // from_accounts as decimal(38, 0))
-            * 0.0000001 as decimal(38, 6)
-        ) as share,
-        cast(
-            cast(
-                cast(balance * 100 as hugeint) * 10000000
-                // nullif(cast(from_balance * 100 as hugeint), 0) as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as share_balance,
+        rate6(accounts, from_accounts) as share,
+        rate6(balance, from_balance) as share_balance,
         case
-            when to_no = len($bucket_names) + 2 then 'missing'
-            when to_no = len($bucket_names) + 1 then 'closed'
+            when to_no = missing_no($bucket_names) then 'missing'
+            when to_no = closed_no($bucket_names) then 'closed'
             when to_no > from_no then 'worse'
             when to_no < from_no then 'better'
             else 'same'

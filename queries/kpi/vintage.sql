@@ -11,31 +11,19 @@ with accounts as (
         placement_month,
         placed_balance
     from rpt_accounts
-    where placement_month <= date_trunc('month', cast($as_of as date))
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
-        and (
-            len($teams) = 0
-            or agent_id in (select agent_id from stg_agents where list_contains($teams, team))
-        )
-        and (len($agents) = 0 or list_contains($agents, agent_id))
+    where placement_month <= month_start(cast($as_of as date))
+        and dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
 payments as (
     select
         placement_month,
-        date_trunc('month', payment_date) as payment_month,
+        month_start(payment_date) as payment_month,
         amount
     from rpt_payments
     where payment_date <= $as_of
-        and placement_month <= date_trunc('month', cast($as_of as date))
-        and (len($portfolios) = 0 or list_contains($portfolios, portfolio))
-        and (
-            len($teams) = 0
-            or account_agent_id in (
-                select agent_id from stg_agents where list_contains($teams, team)
-            )
-        )
-        and (len($agents) = 0 or list_contains($agents, account_agent_id))
+        and placement_month <= month_start(cast($as_of as date))
+        and dims_ok(portfolio, account_agent_id, $portfolios, $teams, $agents)
 ),
 
 cohorts as (
@@ -59,11 +47,8 @@ paid as (
 grid as (
     select
         placement_month,
-        unnest(
-            generate_series(
-                0, datediff('month', placement_month, date_trunc('month', cast($as_of as date)))
-            )
-        ) as months_since_placement,
+        each_of_0_to(months_between(placement_month, month_start(cast($as_of as date))))
+            as months_since_placement,
         accounts,
         placed_balance
     from cohorts
@@ -79,25 +64,18 @@ cumulated as (
     from grid as g
     left join paid as p
         on p.placement_month = g.placement_month
-        and p.payment_month
-        <= g.placement_month + to_months(cast(g.months_since_placement as integer))
+        and p.payment_month <= plus_months(g.placement_month, g.months_since_placement)
     group by all
 ),
 
 final as (
     select
-        strftime(placement_month, '%Y-%m') as placement_month,
+        month_text(placement_month) as placement_month,
         months_since_placement,
         accounts,
-        cast(placed_balance as decimal(38, 2)) as placed_balance,
-        cast(collected_cum as decimal(38, 2)) as collected_cum,
-        cast(
-            cast(
-                cast(collected_cum * 100 as hugeint) * 10000000
-                // nullif(cast(placed_balance * 100 as hugeint), 0) as decimal(38, 0)
-            )
-            * 0.0000001 as decimal(38, 6)
-        ) as recovery_rate
+        money(placed_balance) as placed_balance,
+        money(collected_cum) as collected_cum,
+        rate6(collected_cum, placed_balance) as recovery_rate
     from cumulated
     order by placement_month, months_since_placement
 )

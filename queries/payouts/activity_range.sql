@@ -3,8 +3,7 @@
 with credited as (
     select p.payment_date
     from payments_credited as p
-    where p.credited_agent_id is not null
-        and p.account_id in (select a.account_id from stg_account_latest as a)
+    where in_basis(p.credited_agent_id, p.account_id)
 )
 
 select

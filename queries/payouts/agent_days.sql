@@ -9,16 +9,15 @@ with credited as (
         p.payment_date,
         p.amount
     from payments_credited as p
-    where p.credited_agent_id is not null
+    where in_basis(p.credited_agent_id, p.account_id)
         and p.payment_date between $date_from and $date_to
-        and p.account_id in (select a.account_id from stg_account_latest as a)
 ),
 
 per_day as (
     select
         agent_id,
         payment_date,
-        cast(sum(amount) as decimal(38, 2)) as net_amount
+        money(sum(amount)) as net_amount
     from credited
     group by agent_id, payment_date
 )

@@ -11,28 +11,27 @@ with credited as (
         p.payment_date,
         p.amount
     from payments_credited as p
-    where p.credited_agent_id is not null
+    where in_basis(p.credited_agent_id, p.account_id)
         and p.payment_date <= $date_to
-        and p.account_id in (select a.account_id from stg_account_latest as a)
 ),
 
 per_account as (
     select
         agent_id,
-        cast(date_trunc('month', payment_date) as date) as period_start,
+        cast(month_start(payment_date) as date) as period_start,
         account_id,
         sum(amount) as net_amount,
         count(*) filter (where amount > 0) as payment_rows,
         count(*) filter (where amount < 0) as reversal_rows
     from credited
-    group by agent_id, cast(date_trunc('month', payment_date) as date), account_id
+    group by agent_id, cast(month_start(payment_date) as date), account_id
 ),
 
 per_agent as (
     select
         agent_id,
         period_start,
-        cast(sum(net_amount) as decimal(38, 2)) as basis_amount,
+        money(sum(net_amount)) as basis_amount,
         count(*) filter (where net_amount > 0) as tasks,
         cast(sum(payment_rows) as bigint) as payment_rows,
         cast(sum(reversal_rows) as bigint) as reversal_rows

@@ -5,10 +5,9 @@
 with credited as (
     select p.*
     from payments_credited as p
-    where p.credited_agent_id is not null
+    where in_basis(p.credited_agent_id, p.account_id)
         and p.payment_date between $date_from and $date_to
         and ($agent_id is null or p.credited_agent_id = $agent_id)
-        and p.account_id in (select a.account_id from stg_account_latest as a)
 ),
 
 with_original as (

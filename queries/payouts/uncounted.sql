@@ -11,7 +11,7 @@ with period_payments as (
         p.amount,
         p.credited_agent_id,
         p.credit_rule,
-        p.account_id in (select a.account_id from stg_account_latest as a) as account_known
+        known_account(p.account_id) as account_known
     from payments_credited as p
     where p.payment_date between $date_from and $date_to
 ),

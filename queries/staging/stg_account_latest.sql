@@ -3,10 +3,10 @@
 -- Parameters: none.
 select
     account_id,
-    arg_max(portfolio, as_of_date) as portfolio,
-    arg_max(placement_date, as_of_date) as placement_date,
-    arg_max(placed_balance, as_of_date) as placed_balance,
-    arg_max(region, as_of_date) as region,
+    latest_given(portfolio, as_of_date) as portfolio,
+    latest_given(placement_date, as_of_date) as placement_date,
+    latest_given(placed_balance, as_of_date) as placed_balance,
+    latest_given(region, as_of_date) as region,
     max(as_of_date) as last_seen_as_of_date,
     min(as_of_date) as first_seen_as_of_date
 from stg_accounts

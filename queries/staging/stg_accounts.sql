@@ -6,8 +6,7 @@ with snapshot_in_force as (
         sl.as_of_date,
         max(sl.import_id) as import_id
     from snapshot_loads as sl
-    inner join imports as i on i.import_id = sl.import_id
-    where i.status = 'active'
+    where import_in_force(sl.import_id)
     group by sl.as_of_date
 ),
 

@@ -5,7 +5,7 @@ with ranked as (
         a.*,
         row_number() over (partition by a.agent_id order by a.import_id desc) as recency
     from raw_agents as a
-    where a.import_id in (select import_id from imports where status = 'active')
+    where import_in_force(a.import_id)
 )
 
 select

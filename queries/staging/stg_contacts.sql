@@ -10,4 +10,4 @@ select
     c.promise_date,
     c.import_id
 from raw_contacts as c
-where c.import_id in (select import_id from imports where status = 'active')
+where import_in_force(c.import_id)

@@ -10,4 +10,4 @@ select
     p.reverses_payment_id,
     p.import_id
 from raw_payments as p
-where p.import_id in (select import_id from imports where status = 'active')
+where import_in_force(p.import_id)

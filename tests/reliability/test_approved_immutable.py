@@ -29,8 +29,8 @@ import duckdb
 import pytest
 
 from dashboard.cli import main
-from dashboard.engine.payout_tables import PAYOUT_SCHEMA
 from dashboard.paths import SAMPLE_DATA
+from dashboard.payouts.tables import PAYOUT_SCHEMA
 from tests.reliability.base import ACC_HEADER, PAY_HEADER
 from tests.reliability.figures import record
 from tests.reliability.invariants import assert_invariants

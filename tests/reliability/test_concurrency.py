@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 
 from dashboard import db
-from dashboard.engine import approvals
-from dashboard.engine.payout_types import Period
-from dashboard.engine.plans import load_plans
 from dashboard.ingest.importer import FileSpec, import_files, undo_import
 from dashboard.paths import SAMPLE_DATA
+from dashboard.payouts import approvals, service
+from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.values import Period
 from tests.reliability.base import PAY_HEADER
 from tests.reliability.figures import record
 from tests.reliability.invariants import assert_invariants, state
@@ -80,7 +80,7 @@ def test_imports_and_an_undo_from_threads_take_turns(base_db: Path, tmp_path: Pa
     strict=True,
     reason="BUG (payout approvals): two approvals of one period started at once (two app "
     "sessions) both pass the 'already approved?' check and both commit: two approvals in "
-    "force. dashboard/engine/approvals.py::approve needs the same per-database writer lock "
+    "force. dashboard/payouts/approvals.py::approve needs the same per-database writer lock "
     "(or a unique constraint) the importer uses.",
 )
 def test_two_approvals_of_one_period_at_once_leave_one(
@@ -109,7 +109,7 @@ def test_two_approvals_of_one_period_at_once_leave_one(
 
     def approve_once(who: str) -> Any:
         with db.connect(base_db) as con:
-            return approvals.approve_period(con, period, book, who)
+            return service.approve_period(con, period, book, who)
 
     results = together([lambda: approve_once("Li Na"), lambda: approve_once("Wang Wei")])
     refused = [r for r in results if isinstance(r, approvals.ApprovalRefused | db.DatabaseBusy)]

@@ -217,7 +217,7 @@ def test_app_download_helpers_neutralise_formulas() -> None:
 def test_csv_exports_keep_line_breaks_inside_values_quoted() -> None:
     """A CR inside a value is quoted (a spreadsheet would start a new row there), and the
     formula after it is neutralised too (issue 9 item 21)."""
-    from dashboard.engine.exports import write_csv
+    from dashboard.spreadsheet import write_csv
 
     buf = io.StringIO()
     write_csv(pa.table({"agent_name": ["Bob\r" + LINK, "\r=1+1"]}), buf)

@@ -32,11 +32,12 @@ import duckdb
 import pytest
 
 from dashboard import db
-from dashboard.engine.approvals import approve_period, current_approval, reopen
-from dashboard.engine.payout_types import Period
-from dashboard.engine.plans import load_plans
 from dashboard.ingest.importer import FileSpec, import_files, undo_import
 from dashboard.paths import SAMPLE_DATA
+from dashboard.payouts.approvals import current_approval, reopen
+from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.service import approve_period
+from dashboard.payouts.values import Period
 from tests.reliability.conftest import ROOT, SOAK, child_env, run_cli, soak_or
 from tests.reliability.figures import record
 from tests.reliability.invariants import assert_invariants, content, state

@@ -25,18 +25,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import db
-from dashboard.engine.approvals import (
-    approve_period,
-    approved_lines,
-    current_approval,
-    reopen,
-)
-from dashboard.engine.payout_report import payout_lines, payout_report
-from dashboard.engine.payout_run import compute_run, money_lines
-from dashboard.engine.payout_tables import PAYOUT_SCHEMA, lines_table, payouts_table
-from dashboard.engine.payouts import Agent, AgentFacts, Period, compute_period
-from dashboard.engine.plans import PlanBook, parse_plans
 from dashboard.ingest.importer import FileSpec, import_files
+from dashboard.payouts.approvals import approved_lines, current_approval, reopen
+from dashboard.payouts.facts import money_lines
+from dashboard.payouts.plan_book import PlanBook
+from dashboard.payouts.plan_file import parse_plans
+from dashboard.payouts.report import payout_lines, payout_report
+from dashboard.payouts.rules import compute_period
+from dashboard.payouts.run import compute_run
+from dashboard.payouts.service import approve_period
+from dashboard.payouts.tables import PAYOUT_SCHEMA, lines_table, payouts_table
+from dashboard.payouts.values import Agent, AgentFacts, Period
 from tests.reliability.conftest import SOAK, soak_or
 from tests.reliability.figures import record
 from tests.reliability.invariants import assert_invariants

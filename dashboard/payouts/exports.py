@@ -1,43 +1,32 @@
 """Payout exports for payroll: CSV and a formatted Excel workbook finance can work in.
 
-Both are safe to open in a spreadsheet. ``formula_risk`` is the one rule that says which text
-a spreadsheet could run: text that starts with a tab or CR, or any of whose lines starts,
-after leading whitespace or control characters, with = + - @ (a CR or LF inside a value
-starts a new row in a reader that splits lines before quotes). Such a cell is prefixed with
-an apostrophe in CSV (and so is each such line inside it), and written as a text cell with
-Excel's quote prefix (never a formula) in the workbook, so a hostile agent name cannot run
-anything. CSV fields holding a CR or LF are always quoted. Numbers stay numbers: money is
-written as a number with two decimals (as exact text beyond the 15 digits a spreadsheet
-number holds), totals as SUM formulas whose stored result is the exact decimal total. Files
-are written whole or not at all (``output.output_file``).
+Both are safe to open in a spreadsheet: text a spreadsheet could run is made inert by the
+rule of ``dashboard/spreadsheet.py`` (an apostrophe in CSV; in the workbook a text cell with
+Excel's quote prefix, never a formula), so a hostile agent name cannot run anything. Numbers
+stay numbers: money is written as a number with two decimals (as exact text beyond the 15
+digits a spreadsheet number holds), totals as SUM formulas whose stored result is the exact
+decimal total. Files are written whole or not at all (``output.output_file``).
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any
 
 import pyarrow as pa
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from dashboard.engine.output import output_file, write_bytes
-from dashboard.messages import Message, localise, render_table
+from dashboard.messages import Message, localise
+from dashboard.payouts.plan_book import PlanBook
+from dashboard.payouts.report import PayoutReport
+from dashboard.spreadsheet import for_reader, formula_risk, write_csv
 
-if TYPE_CHECKING:
-    from dashboard.engine.payout_report import PayoutReport
-    from dashboard.engine.plans import PlanBook
-
-FORMULA_CHARS = ("=", "+", "-", "@")
-FORMULA_START = (*FORMULA_CHARS, "\t", "\r")
-_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 MONEY_COLUMNS = {
     "basis",
     "level_min",
@@ -66,91 +55,6 @@ def fits_a_number(value: Decimal) -> bool:
     workbook gets the exact decimal as text instead of a number that is off by some cents.
     """
     return len(value.as_tuple().digits) <= EXCEL_DIGITS
-
-
-def _risky_line(line: str) -> bool:
-    for i, ch in enumerate(line):
-        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"):
-            continue
-        return line.startswith(FORMULA_CHARS, i)
-    return False
-
-
-def formula_risk(text: str) -> bool:
-    """Whether a spreadsheet could run ``text`` as a formula (the module docstring's rule)."""
-    if text.startswith(FORMULA_START):
-        return True
-    return any(_risky_line(line) for line in _LINE_BREAK.split(text)[::2])
-
-
-def neutralise(value: Any) -> Any:
-    """A text value that a spreadsheet could run as a formula, made inert: an apostrophe
-    before it and before each of its lines that starts like a formula. Other values as they
-    are."""
-    if not isinstance(value, str) or not formula_risk(value):
-        return value
-    parts = _LINE_BREAK.split(value)  # line, break, line, break, ...
-    out = ["'" + parts[0]]
-    for brk, line in zip(parts[1::2], parts[2::2], strict=True):
-        out.append(brk + ("'" + line if _risky_line(line) else line))
-    return "".join(out)
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(neutralise(value)) if isinstance(value, str) else str(value)
-
-
-class _LfRows:
-    """Rows written by a csv.writer whose line terminator is CRLF, ended with LF instead.
-
-    The csv module quotes a field holding a character of the line terminator: with CRLF
-    that is every field with a CR or an LF (with LF alone, a CR would go out unquoted and a
-    spreadsheet would start a new row there). The writer hands over one whole row at a time.
-    """
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-
-    def write(self, row: str) -> int:
-        return self.out.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
-
-
-def for_reader(
-    table: pa.Table, lang: str = "en", headers: Mapping[str, str] | None = None
-) -> tuple[pa.Table, list[str]]:
-    """The table as a file holds it for a reader in ``lang``: engine messages rendered, their
-    code columns dropped (``messages.render_table``), and the header of each column
-    (``headers``: column name -> header; a column it lacks keeps its name)."""
-    table = render_table(table, lang)
-    return table, [(headers or {}).get(n, n) for n in table.column_names]
-
-
-def write_csv(
-    table: pa.Table,
-    out: TextIO,
-    lang: str = "en",
-    headers: Mapping[str, str] | None = None,
-) -> None:
-    """Write a table as CSV with formula-like text neutralised (the caller picks the encoding).
-
-    Rows end with LF; a field holding a CR or LF is quoted. Messages are written in ``lang``
-    with their code columns dropped; ``headers`` names the columns (default: their names).
-    """
-    table, names = for_reader(table, lang, headers)
-    writer = csv.writer(_LfRows(out), lineterminator="\r\n")
-    writer.writerow([_csv_cell(n) for n in names])
-    for row in table.to_pylist():
-        writer.writerow([_csv_cell(row[n]) for n in table.column_names])
 
 
 def save_csv(
@@ -277,29 +181,23 @@ def about_sheet(
     return tuple(about + [(m("payout.about_note"), n) for n in report.notes])
 
 
-def save_xlsx(
+def xlsx_bytes(
     payouts: pa.Table,
     lines: pa.Table,
-    path: Path,
     about: Sequence[tuple[str, str]] = (),
     lang: str = "en",
     headers: Mapping[str, str] | None = None,
-) -> None:
+) -> bytes:
     """A workbook with a Payouts summary sheet, a Lines audit sheet, and an About sheet.
 
     Args:
         payouts: the payouts report table (one row per agent).
         lines: the audit lines (one row per payment, reversal or decision).
-        path: the .xlsx file to write (whole or not at all).
         about: (label, value) pairs: period, status, approval, plan file hash, notes.
         lang: the language of the sheet names, the messages and the About sheet ("en", "zh").
         headers: column name -> its header (default: the column names).
-
-    Raises:
-        OutputError: the file cannot be written (see ``output.output_file``).
     """
-    # Built in memory (no temporary files of xlsxwriter's with the names in them), then
-    # written whole or not at all.
+    # Built in memory: no temporary files of xlsxwriter's with the names in them.
     buf = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
     wb = xlsxwriter.Workbook(buf, options)
@@ -318,4 +216,20 @@ def save_xlsx(
             fmt.text(ws, r, 1, localise(value, lang))
     finally:
         wb.close()
-    write_bytes(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def save_xlsx(
+    payouts: pa.Table,
+    lines: pa.Table,
+    path: Path,
+    about: Sequence[tuple[str, str]] = (),
+    lang: str = "en",
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """The workbook of ``xlsx_bytes`` written to ``path``, whole or not at all.
+
+    Raises:
+        OutputError: the file cannot be written (see ``output.output_file``).
+    """
+    write_bytes(path, xlsx_bytes(payouts, lines, about, lang, headers))

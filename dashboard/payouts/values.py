@@ -1,6 +1,6 @@
 """The value types of a payout run: a period, an agent, its facts, its payout, and money text.
 
-Kept apart from the rules (payouts.py) so the reports, approvals and exports can share the
+Kept apart from the rules (``rules.py``) so the reports, approvals and exports can share the
 types without importing the rules, and every module stays readable in one sitting.
 """
 

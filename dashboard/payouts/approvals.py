@@ -1,4 +1,4 @@
-"""Approving a period's payouts: frozen figures, reopening with a reason, and the audit log.
+"""Approvals in the database: frozen figures, reopening with a reason, and the audit log.
 
 Finance approves a period once; its payouts (every component, and the audit trail) are then
 written to their own tables and never updated. Imports, undos or plan edits after that change
@@ -10,28 +10,26 @@ statements from the database alone, even once its plan file is gone or broken.
 
 A write that fails (a full disk) leaves the database as it was: the transaction is rolled
 back without hiding the error (``db.rollback``), and the error says so (``db.DiskFull``).
+This module only stores and reads: what is approved (the run, its lines, its plan in words)
+is computed by the caller (``service.approve_period``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
 from dashboard import db
-from dashboard.engine.payout_statements import plan_rules
-from dashboard.engine.payout_tables import CODED_LINE_SCHEMA, PAYOUT_SCHEMA, payouts_table
-from dashboard.engine.payout_types import Period
 from dashboard.messages import Message, code_of
-
-if TYPE_CHECKING:
-    from dashboard.engine.payout_run import PayoutRun
-    from dashboard.engine.plans import PlanBook
+from dashboard.payouts.run import PayoutRun
+from dashboard.payouts.tables import CODED_LINE_SCHEMA, PAYOUT_SCHEMA, payouts_table
+from dashboard.payouts.values import Period
 
 
 class ApprovalRefused(Exception):
@@ -63,16 +61,6 @@ def current_approval(con: duckdb.DuckDBPyConnection, period: Period) -> Approval
     """The approval in force for the period, if any."""
     rows = db.run(con, "payouts/approval_current", {"period": str(period)}).to_pylist()
     return Approval(**rows[0]) if rows else None
-
-
-def frozen_carry_before(
-    con: duckdb.DuckDBPyConnection, period: Period
-) -> tuple[Period, dict[str, Decimal]] | None:
-    """The latest approved period before ``period`` and its frozen carry_out per agent."""
-    rows = db.run(con, "payouts/approved_carry", {"period": str(period)}).to_pylist()
-    if not rows:
-        return None
-    return Period.parse(rows[0]["period"]), {r["agent_id"]: r["carry_out"] for r in rows}
 
 
 def approved_rows(con: duckdb.DuckDBPyConnection, approval: Approval) -> pa.Table:
@@ -145,13 +133,20 @@ def _log(
     )
 
 
-def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by: str) -> Approval:
+def approve(
+    con: duckdb.DuckDBPyConnection,
+    run: PayoutRun,
+    lines: pa.Table,
+    rules: Mapping[str, Sequence[str]],
+    by: str,
+) -> Approval:
     """Freeze a computed period as approved, in one transaction.
 
     Args:
         con: an open read-write connection.
         run: the computed payouts of the period.
         lines: their audit trail (LINE_SCHEMA), stored with them.
+        rules: agent_id -> the plan in words each agent is paid by (Messages), stored too.
         by: who approves.
 
     Raises:
@@ -164,9 +159,6 @@ def approve(con: duckdb.DuckDBPyConnection, run: PayoutRun, lines: pa.Table, by:
         raise ApprovalRefused(Message("payout.refuse_nothing", period=str(run.period)))
     payouts = payouts_table(run.payouts)
     total = sum((p.payout for p in run.payouts), Decimal("0.00"))
-    rules = plan_rules(
-        run.book, [{"agent_id": p.agent_id, "plan": p.plan, "team": p.team} for p in run.payouts]
-    )
     rule_rows = pa.table(
         {
             "agent_id": [a for a, lines in rules.items() for _ in lines],
@@ -270,45 +262,6 @@ def _refuse_if_disk_full(con: duckdb.DuckDBPyConnection, exc: BaseException) -> 
     raise db.disk_full(
         Path(rows[0][0]) if rows and rows[0][0] else Path("(this database)")
     ) from exc
-
-
-def approve_period(
-    con: duckdb.DuckDBPyConnection, period: Period, book: PlanBook, by: str, preset: str = "cn"
-) -> Approval:
-    """Compute the period's payouts and their audit trail now, and approve them (``approve``).
-
-    The one way the front ends approve a period (``python -m dashboard approve`` and the
-    Payouts page), so both freeze exactly what ``payout_report`` shows as the draft.
-
-    Args:
-        con: an open read-write connection.
-        period: the month to approve.
-        book: the plan book to compute with (its file and hash are recorded).
-        by: who approves.
-        preset: the compliance preset counting violations for the compliance factor.
-
-    Raises:
-        PayoutInputError: the period cannot be computed (as ``compute_run``).
-        ApprovalRefused: as ``approve``.
-    """
-    # payout_run imports this module (frozen carries), so it is imported here, not on top.
-    from dashboard.engine.payout_run import compute_run, money_lines
-    from dashboard.engine.payout_tables import lines_table
-
-    run = compute_run(con, period, book, preset)
-    lines = lines_table(period, run.payouts, money_lines(con, period))
-    return approve(con, run, lines, by)
-
-
-def status_line(approval: Approval | None) -> Message:
-    """The approval status printed on statements: who approved and when, or DRAFT."""
-    if approval is None:
-        return Message("payout.status_draft")
-    return Message(
-        "payout.status_approved",
-        by=approval.approved_by,
-        at=f"{approval.approved_at:%Y-%m-%d %H:%M}",
-    )
 
 
 def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str) -> Approval:

@@ -1,12 +1,18 @@
-"""The sections of the Payouts page: status and totals, downloads, statement, approval.
+"""The Payouts page's view: its cached period, and its sections (status and totals, chart and
+table, downloads, statement, approval).
 
-Kept out of ``views/payouts.py`` so the page script stays a short layout; every figure, file
-and approval comes from the payout engine through ``ui.payouts``.
+Kept out of ``views/payouts.py`` so the page script stays a short layout. Every figure, file
+and approval comes from ``dashboard.payouts.service``, exactly as ``python -m dashboard
+report payouts`` / ``approve`` / ``statements`` produce them; this module caches one
+picklable ``PayoutView`` per (database version, period, plan file, preset), opens the app's
+connection for the service, and draws. The view holds the engine's texts as Messages, so one
+cached view serves both languages: the sections and the files render them in the session's
+language (``lang``), with the column labels as the files' headers in Chinese.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +21,56 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from dashboard import scratch
-from dashboard.engine.approvals import ApprovalRefused
-from dashboard.engine.plans import load_plans
 from dashboard.messages import Message, localise
 from dashboard.paths import ROOT
-from dashboard.ui import blocks, charts, choices, fmt, payouts, safe, tables
+from dashboard.payouts import service
+from dashboard.payouts.approvals import Approval, ApprovalRefused
+from dashboard.payouts.service import PayoutView
+from dashboard.payouts.values import Period
+from dashboard.ui import blocks, charts, choices, data, fmt, safe, tables
 from dashboard.ui.i18n import lang, t
-from dashboard.ui.payouts import PayoutView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _view(
+    db: str,
+    version: tuple[int, ...],
+    period: str,
+    plans: str,
+    plans_stamp: tuple[int, int],
+    preset: str,
+) -> PayoutView:
+    book = service.load_plans(plans)
+    with data.connection(Path(db)) as con:
+        return service.period_view(con, Period.parse(period), book, preset)
+
+
+def view(period: str, plans: Path, preset: str = "cn") -> PayoutView:
+    """The period's payouts (cached until the data or the plan file changes).
+
+    Raises:
+        PlanFileError, PayoutInputError, DatabaseBusy: as the service raises them.
+    """
+    stat = plans.stat() if plans.exists() else None
+    stamp = (stat.st_mtime_ns, stat.st_size) if stat else (0, 0)
+    path = data.db_path()
+    return _view(str(path), data.data_version(path), period, str(plans), stamp, preset)
+
+
+def approve_period(period: str, plans: Path, by: str, preset: str = "cn") -> Approval:
+    """Freeze the period's payouts as computed now (``service.approve_period``, as
+    ``python -m dashboard approve``)."""
+    book = service.load_plans(plans)
+    with data.connection() as con:
+        return service.approve_period(con, Period.parse(period), book, by, preset)
+
+
+def reopen_period(period: str, by: str, reason: str) -> Approval:
+    """Reopen an approved period, with who and why (logged)."""
+    with data.connection() as con:
+        return service.reopen_period(con, Period.parse(period), by, reason)
 
 
 def plan_label(path: Path) -> str:
@@ -44,7 +91,7 @@ def plan_file_name(name: str, limit: int = 200) -> str:
 def plan_choices() -> list[Path]:
     """The plan files we ship, plus one the user uploaded in this session (kept in a private
     folder of this process, ``dashboard.scratch``: the engine reads plans from a file)."""
-    files = payouts.plan_files()
+    files = service.plan_files()
     with st.expander(t("pay.plans_upload")):
         upload = st.file_uploader(t("pay.plans_upload_help"), type=["yaml", "yml"], key="plan_up")
         if upload is not None:
@@ -94,7 +141,8 @@ def summary(v: PayoutView, rows: pa.Table | None = None) -> None:
     blocks.metric_row(items)
     with st.expander(safe.t("pay.notes", n=len(v.notes)), expanded=a is not None):
         st.markdown(safe.bullets([localise(n, lang()) for n in v.notes]))
-        st.caption(safe.t("pay.plan_file", source=v.plans_source, sha=v.plans_sha256[:12]))
+        sha = (v.plans_sha256 or "")[:12]
+        st.caption(safe.t("pay.plan_file", source=v.plans_source, sha=sha))
 
 
 def downloads(v: PayoutView) -> None:
@@ -104,7 +152,7 @@ def downloads(v: PayoutView) -> None:
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         t("pay.xlsx"),
-        data=lambda: payouts.xlsx_bytes(v, language),
+        data=lambda: service.xlsx_bytes(v, language),
         file_name=f"payouts_{p}.xlsx",
         mime=XLSX,
         on_click="ignore",
@@ -113,7 +161,7 @@ def downloads(v: PayoutView) -> None:
     )
     c2.download_button(
         t("pay.csv"),
-        data=lambda: payouts.csv_bytes(v, language),
+        data=lambda: service.csv_bytes(v.table, language),
         file_name=f"payouts_{p}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -122,7 +170,7 @@ def downloads(v: PayoutView) -> None:
     )
     c3.download_button(
         t("pay.zip"),
-        data=lambda: payouts.statements_zip(v, language),
+        data=lambda: service.statements_zip(v, language),
         file_name=f"statements_{p}.zip",
         mime="application/zip",
         on_click="ignore",
@@ -134,20 +182,13 @@ def downloads(v: PayoutView) -> None:
 KEY = ("payout", "total", "cap_applied", "status", "basis", "base_commission", "team_bonus")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _metrics(plans: str, stamp: tuple[int, int]) -> dict[str, str]:
-    book = load_plans(plans)
-    return {name: (p.tiers.metric if p.tiers else "") for name, p in book.plans.items()}
-
-
-def level_texts(table: pa.Table, plans: Path) -> list[str]:
+def level_texts(table: pa.Table, metrics: Mapping[str, str]) -> list[str]:
     """The tier level reached, as its kind of number: a count of tasks (``20 tasks``) or money
-    (``¥50,000.00``), by the plan's metric; a dash for a plan without tiers."""
-    stat = plans.stat() if plans.exists() else None
-    metric = _metrics(str(plans), (stat.st_mtime_ns, stat.st_size) if stat else (0, 0))
+    (``¥50,000.00``), by the plan's metric (``metrics``: plan name -> metric, the view's); a
+    dash for a plan without tiers."""
     out = []
     for r in table.select(["plan", "level_min"]).to_pylist():
-        kind, level = metric.get(r["plan"] or ""), r["level_min"]
+        kind, level = metrics.get(r["plan"] or ""), r["level_min"]
         if level is None or not kind:
             out.append(fmt.MISSING)
         elif kind == "tasks":
@@ -157,7 +198,7 @@ def level_texts(table: pa.Table, plans: Path) -> list[str]:
     return out
 
 
-def payouts_chart_and_table(v: PayoutView, rows: pa.Table, plans: Path, agent: str | None) -> None:
+def payouts_chart_and_table(v: PayoutView, rows: pa.Table, agent: str | None) -> None:
     """The payout bars and the payout table of the agents shown; a click on a bar or a row
     opens that agent's statement (the page-level choice ``pay_agent``)."""
     fig = charts.payout_bars(rows, t("pay.chart", period=v.period))
@@ -168,7 +209,7 @@ def payouts_chart_and_table(v: PayoutView, rows: pa.Table, plans: Path, agent: s
         key=KEY,
         height=360,
         download=False,
-        texts={"level_min": level_texts(rows, plans)},
+        texts={"level_min": level_texts(rows, v.metrics)},
         pick=blocks.setter(pay_agent="agent_id"),
         picked=blocks.row_of(rows, agent_id=agent),
     )
@@ -201,7 +242,7 @@ def statement(v: PayoutView, agent: str | None) -> None:
         blocks.statement_figures(tables.where(v.table, agent_id=agent).to_pylist()[0])
         st.download_button(
             t("pay.html"),
-            data=lambda: payouts.statement_html_bytes(v, agent, language),
+            data=lambda: service.statement_html_bytes(v, agent, language),
             file_name=f"{stem}.html",
             mime="text/html",
             on_click="ignore",
@@ -210,7 +251,7 @@ def statement(v: PayoutView, agent: str | None) -> None:
         )
         st.download_button(
             t("pay.pdf"),
-            data=lambda: payouts.statement_pdf_bytes(v, agent, language) or b"",
+            data=lambda: service.statement_pdf_bytes(v, agent, language) or b"",
             file_name=f"{stem}.pdf",
             mime="application/pdf",
             on_click="ignore",
@@ -218,7 +259,7 @@ def statement(v: PayoutView, agent: str | None) -> None:
             key="dl_pdf",
         )
     with right:
-        lines = payouts.agent_lines(v, agent)
+        lines = service.agent_lines(v, agent)
         key = ("line_no", "kind", "payment_date", "amount", "account_id")
         tables.show(lines, name=f"payout_lines_{v.period}_{agent}", key=key, height=360)
         with st.expander(t("pay.rules")):
@@ -241,7 +282,7 @@ def approval(v: PayoutView, plans: Path) -> None:
                     st.error(t("pay.by_required"))
                     return
                 try:
-                    payouts.approve_period(v.period, plans, by)
+                    approve_period(v.period, plans, by)
                 except ApprovalRefused as exc:
                     st.error(safe.t("pay.refused", detail=refusal(exc)))
                     return
@@ -258,7 +299,7 @@ def approval(v: PayoutView, plans: Path) -> None:
         reason = st.text_input(t("pay.reason"), key="reopen_reason")
         if st.form_submit_button(safe.t("pay.reopen", period=v.period)):
             try:
-                payouts.reopen_period(v.period, by, reason)
+                reopen_period(v.period, by, reason)
             except ApprovalRefused as exc:
                 st.error(safe.t("pay.refused", detail=refusal(exc)))
                 return

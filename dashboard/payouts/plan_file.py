@@ -1,4 +1,5 @@
-"""Commission plans: the YAML plan file read into typed, frozen objects, or refused whole.
+"""The plan file: its YAML read into a ``PlanBook`` (plan_book.py), or refused whole; and
+where plan files are found.
 
 Finance signs payouts computed from this file, so a file with a single mistake computes
 nothing: every problem is collected (plan, key, what is wrong) and the whole list is raised
@@ -7,6 +8,9 @@ decimals straight from the YAML text (never through binary floats), so ``rate: 0
 exactly 0.015.
 
 The format is domain.md's "Commission payouts" file; see README.md, "Commission payouts".
+The plan file in use is ``$DASHBOARD_PLANS`` or the sample's (``default_plans_path``); the
+files a person may choose from are that one and the plan files shipped in sample_data/ and
+config/ (``plan_files``).
 """
 
 from __future__ import annotations
@@ -14,36 +18,35 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from dashboard.engine.payout_yaml import CENT, Checker, PlanFileError, Problem, number, parse_yaml
-from dashboard.paths import SAMPLE_DATA
+from dashboard.paths import CONFIG, SAMPLE_DATA
+from dashboard.payouts.plan_book import (
+    ComplianceRule,
+    EarlyBonus,
+    Level,
+    Plan,
+    PlanBook,
+    TeamPool,
+    Tiers,
+)
+from dashboard.payouts.plan_yaml import CENT, Checker, PlanFileError, Problem, number, parse_yaml
 
 __all__ = [
-    "ComplianceRule",
-    "EarlyBonus",
-    "Level",
-    "Plan",
-    "PlanBook",
     "PlanFileError",
     "Problem",
-    "TeamPool",
-    "Tiers",
     "check_agent_plans",
     "default_plans_path",
     "load_plans",
     "parse_plans",
+    "plan_files",
 ]
 
 PLANS_ENV = "DASHBOARD_PLANS"
 PLAN_KEYS = ("rate", "tiers", "early_bonus", "cap", "compliance", "description")
 TOP_KEYS = ("default_plan", "plans", "teams")
-
-Metric = Literal["tasks", "collected"]
-Mode = Literal["retroactive", "marginal"]
 
 
 def default_plans_path() -> Path:
@@ -52,76 +55,23 @@ def default_plans_path() -> Path:
     return Path(env) if env else SAMPLE_DATA / "plans.yaml"
 
 
-@dataclass(frozen=True)
-class Level:
-    """A tier level: from ``min`` (tasks or money) upwards, ``rate`` applies."""
-
-    min: Decimal
-    rate: Decimal
-
-
-@dataclass(frozen=True)
-class Tiers:
-    """Tiered rates by a metric; ``levels`` sorted by ``min``, the first at 0."""
-
-    metric: Metric
-    mode: Mode
-    levels: tuple[Level, ...]
+def plan_files() -> list[Path]:
+    """Plan files to choose from: the one in use first, then the other plan files we ship
+    (YAML files of sample_data/ and config/ with a top-level ``plans:`` key)."""
+    default = default_plans_path()
+    found = [default]
+    for folder in (SAMPLE_DATA, CONFIG):
+        for p in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            if p.resolve() != default.resolve() and _looks_like_plans(p):
+                found.append(p)
+    return found
 
 
-@dataclass(frozen=True)
-class EarlyBonus:
-    """``amount`` if the target is reached ``days_before_end`` days before the month's end."""
-
-    target: Decimal
-    days_before_end: int
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class ComplianceRule:
-    """Base commission x max(floor, 1 - per_violation x violations - per_complaint x complaints)."""
-
-    per_violation: Decimal
-    per_complaint: Decimal
-    floor: Decimal
-
-
-@dataclass(frozen=True)
-class Plan:
-    """One commission plan: a fixed ``rate`` or ``tiers``, plus optional bonus, cap, compliance."""
-
-    name: str
-    rate: Decimal | None = None
-    tiers: Tiers | None = None
-    early_bonus: EarlyBonus | None = None
-    cap: Decimal | None = None
-    compliance: ComplianceRule | None = None
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class TeamPool:
-    """A team pool: ``pool_rate`` x the team's net collected, when it reaches ``target``."""
-
-    team: str
-    pool_rate: Decimal
-    target: Decimal
-
-
-@dataclass(frozen=True)
-class PlanBook:
-    """A valid plan file: its plans, its team pools, and the file's identity for approvals."""
-
-    default_plan: str
-    plans: Mapping[str, Plan]
-    teams: Mapping[str, TeamPool]
-    source: str = "<memory>"
-    sha256: str = ""
-
-    def plan_for(self, plan_name: str | None) -> Plan:
-        """The plan named on an agent row (blank: the default plan)."""
-        return self.plans[(plan_name or "").strip() or self.default_plan]
+def _looks_like_plans(path: Path) -> bool:
+    try:
+        return "\nplans:" in "\n" + path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _levels(c: Checker, value: Any, metric: str | None) -> tuple[Level, ...]:

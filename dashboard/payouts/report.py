@@ -1,4 +1,4 @@
-"""The payout reports the front ends show: draft or approved figures, adjustments, audit lines.
+"""A period's payouts as shown: draft or approved figures, adjustments, audit lines, notes.
 
 For a period nobody approved, the report is the computation. For an approved period it is the
 approved figures, unchanged, with the payout recomputed from today's data and plan file next
@@ -16,25 +16,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dashboard.engine.approvals import (
+from dashboard.messages import Message
+from dashboard.payouts.approvals import (
     Approval,
     approved_lines,
     approved_rows,
     approved_rules,
     current_approval,
 )
-from dashboard.engine.payout_run import (
-    PayoutInputError,
-    PayoutRun,
-    compute_run,
-    money_lines,
-    uncounted,
-)
-from dashboard.engine.payout_statements import plan_rules
-from dashboard.engine.payout_tables import MONEY, PAYOUT_SCHEMA, lines_table, payouts_table
-from dashboard.engine.payout_types import Period, money
-from dashboard.engine.plans import PlanBook
-from dashboard.messages import Message
+from dashboard.payouts.facts import money_lines, uncounted
+from dashboard.payouts.plan_book import PlanBook
+from dashboard.payouts.plan_words import plan_rules
+from dashboard.payouts.run import PayoutInputError, PayoutRun, compute_run
+from dashboard.payouts.tables import MONEY, PAYOUT_SCHEMA, lines_table, payouts_table
+from dashboard.payouts.values import Period, money
 
 REPORT_SCHEMA = pa.schema(
     [

@@ -1,4 +1,4 @@
-"""Commission payouts: pure functions from one period's facts and a plan book to payouts.
+"""The payout rules: pure functions from one period's facts and a plan book to payouts.
 
 Every rule of domain.md "Commission payouts" lives here, and nothing else does: no SQL, no
 files. Inputs are frozen facts (an agent's basis, tasks, net collected per day, violations),
@@ -16,7 +16,9 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal, localcontext
 from fractions import Fraction
 
-from dashboard.engine.payout_types import (
+from dashboard.messages import Message
+from dashboard.payouts.plan_book import ComplianceRule, EarlyBonus, Plan, PlanBook, Tiers
+from dashboard.payouts.values import (
     CENT,
     ZERO,
     Agent,
@@ -28,15 +30,10 @@ from dashboard.engine.payout_types import (
     money,
     pct,
 )
-from dashboard.engine.plans import ComplianceRule, EarlyBonus, Plan, PlanBook, Tiers
-from dashboard.messages import Message
 
 __all__ = [
-    "Agent",
-    "AgentFacts",
-    "AgentPayout",
-    "Decision",
-    "Period",
+    "agent_payout",
+    "band_span",
     "base_commission",
     "compliance_factor",
     "compute_period",

@@ -13,8 +13,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from dashboard.engine.payout_types import AgentPayout, Period
 from dashboard.messages import Message, code_of
+from dashboard.payouts.values import AgentPayout, Period
+from dashboard.vocab import CREDITING_RULES
 
 MONEY = pa.decimal128(38, 2)
 RATE = pa.decimal128(12, 6)
@@ -69,7 +70,6 @@ LINE_SCHEMA = pa.schema(
 CODED_LINE_SCHEMA = pa.schema(
     [*LINE_SCHEMA, ("reason_code", pa.string()), ("reason_args", pa.string())]
 )
-CREDIT_RULES = ("given", "account_snapshot", "account_earliest_snapshot", "reversed_payment_agent")
 
 
 def payouts_table(payouts: Iterable[AgentPayout]) -> pa.Table:
@@ -86,7 +86,7 @@ def money_line_reason(row: dict[str, Any], period: Period) -> Message:
     """Why a payment or reversal is in this agent's basis this period, in words."""
     snapshot = row.get("credit_snapshot_date")
     rule = row["credit_rule"]
-    if rule in CREDIT_RULES:
+    if rule in CREDITING_RULES:
         why = Message(f"payout.credit_{rule}", snapshot=snapshot.isoformat() if snapshot else "?")
     else:
         why = Message("payout.credit_other", rule=rule)

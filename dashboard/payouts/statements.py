@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.engine.output import OutputError, check_folder, output_files, write_bytes
-from dashboard.engine.payout_types import KINDS, money, pct
-from dashboard.engine.payouts import band_span
-from dashboard.engine.plans import Plan, PlanBook, TeamPool
 from dashboard.messages import Message, localise, render_or
+from dashboard.payouts.approvals import Approval
+from dashboard.payouts.values import KINDS, money, pct
 
 CJK_FONTS = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # 2 = Simplified Chinese
@@ -47,77 +46,15 @@ FIGURES = (
 LINE_KEYS = ("line_no", "kind", "payment_date", "payment_id", "account_id", "amount")
 
 
-def plan_in_words(plan: Plan, pool: TeamPool | None) -> list[str]:
-    """The plan's rules as sentences a finance reviewer (or the agent) reads (Messages)."""
-    out: list[str] = []
-    if plan.description:
-        out.append(Message("payout.rule_description", plan=plan.name, description=plan.description))
-    basis = Message("payout.rule_basis")
-    if plan.tiers is None:
-        out.append(Message("payout.rule_fixed", rate=pct(plan.rate or Decimal(0)), basis=basis))
-    else:
-        t = plan.tiers
-
-        def at(v: Decimal) -> str:
-            return Message("payout.rule_tasks", n=int(v)) if t.metric == "tasks" else money(v)
-
-        if t.mode == "retroactive":
-            steps = [
-                Message("payout.rule_step", at=at(lv.min), rate=pct(lv.rate)) for lv in t.levels
-            ]
-            what = Message(f"payout.rule_what_{t.metric}")
-            out.append(Message("payout.rule_retroactive", what=what, basis=basis, steps=steps))
-        else:
-            bands = []
-            for i, lv in enumerate(t.levels):
-                nxt = t.levels[i + 1].min if i + 1 < len(t.levels) else None
-                span = band_span(lv.min, nxt or None)
-                bands.append(Message("payout.rule_band", span=span, rate=pct(lv.rate)))
-            out.append(Message("payout.rule_marginal", basis=basis, bands=bands))
-    if plan.compliance:
-        c = plan.compliance
-        out.append(
-            Message(
-                "payout.rule_compliance",
-                per_violation=pct(c.per_violation),
-                per_complaint=pct(c.per_complaint),
-                floor=pct(c.floor),
-            )
-        )
-    if pool:
-        out.append(
-            Message(
-                "payout.rule_team_pool",
-                team=pool.team,
-                target=money(pool.target),
-                rate=pct(pool.pool_rate),
-            )
-        )
-    if plan.early_bonus:
-        b = plan.early_bonus
-        out.append(
-            Message(
-                "payout.rule_early_bonus",
-                amount=money(b.amount),
-                target=money(b.target),
-                days=b.days_before_end,
-            )
-        )
-    if plan.cap is not None:
-        out.append(Message("payout.rule_cap", cap=money(plan.cap)))
-    out.append(Message("payout.rule_total"))
-    return out
-
-
-def plan_rules(book: PlanBook, rows: Sequence[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
-    """agent_id -> the plan in words, for payout rows (agent_id, plan, team): the agent's
-    plan (the default plan for a blank or unknown one) and the team's pool."""
-    out = {}
-    for r in rows:
-        plan = book.plans.get(r["plan"]) if r.get("plan") else None
-        plan = plan or book.plan_for(None)
-        out[r["agent_id"]] = tuple(plan_in_words(plan, book.teams.get(r.get("team") or "")))
-    return out
+def status_line(approval: Approval | None) -> Message:
+    """The approval status printed on statements: who approved and when, or DRAFT."""
+    if approval is None:
+        return Message("payout.status_draft")
+    return Message(
+        "payout.status_approved",
+        by=approval.approved_by,
+        at=f"{approval.approved_at:%Y-%m-%d %H:%M}",
+    )
 
 
 def _text(value: Any, key: str = "", lang: str = "en") -> str:

@@ -1,0 +1,314 @@
+"""The payouts service: the one place the command line and the app call.
+
+Everything a front end does with commission payouts goes through here, so ``python -m
+dashboard report payouts`` / ``payout-lines`` / ``approve`` / ``statements`` and the Payouts
+page do it the same way:
+
+- compute a period: ``report`` (the figures: draft, or approved with today's recomputation
+  and the adjustment), ``lines`` (the audit trail), ``period_view`` (both, with the notes, the
+  plan in words, the About sheet and each plan's tier metric: what a page or a set of files
+  shows);
+- approve it (``approve_period``: computed now, frozen as computed) or reopen it
+  (``reopen_period``), and read the approve/reopen log (``audit_log``);
+- export it (``save_xlsx``, ``xlsx_bytes``, ``save_csv``, ``csv_bytes``: in Chinese with the
+  column labels of ``dashboard/columns.py`` as headers) and write its statements
+  (``write_statements``, ``statement_html_bytes``, ``statement_pdf_bytes``,
+  ``statements_zip``);
+- find the plan files (``default_plans_path``, ``plan_files``) and read one (``load_plans``,
+  ``book_or_why``).
+
+Which plan an agent is paid by is the plan book's ``plan_for`` / ``plan_or_default``
+(plan_book.py), used by the rules, the plan in words and the metrics below, never by a front
+end. A view is plain data (the app caches it); its texts are Messages, rendered in the
+reader's language by whoever shows them.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from dashboard import scratch
+from dashboard.columns import headers
+from dashboard.payouts import approvals, exports, statements
+from dashboard.payouts.approvals import Approval
+from dashboard.payouts.facts import money_lines
+from dashboard.payouts.plan_book import PlanBook
+from dashboard.payouts.plan_file import (
+    PlanFileError,
+    default_plans_path,
+    load_plans,
+    plan_files,
+)
+from dashboard.payouts.plan_words import plan_rules
+from dashboard.payouts.report import PayoutReport, payout_lines, payout_report
+from dashboard.payouts.run import compute_run
+from dashboard.payouts.statements import PdfUnavailable, Statement
+from dashboard.payouts.tables import lines_table
+from dashboard.payouts.values import Period
+from dashboard.spreadsheet import write_csv
+
+__all__ = [
+    "PayoutView",
+    "agent_lines",
+    "agent_rows",
+    "approve_period",
+    "audit_log",
+    "book_or_why",
+    "csv_bytes",
+    "default_plans_path",
+    "lines",
+    "load_plans",
+    "period_view",
+    "plan_files",
+    "reopen_period",
+    "report",
+    "save_csv",
+    "save_xlsx",
+    "statement",
+    "statement_html_bytes",
+    "statement_pdf_bytes",
+    "statements_zip",
+    "write_statements",
+    "xlsx_bytes",
+]
+
+
+def book_or_why(path: str | Path | None) -> tuple[PlanBook | None, PlanFileError | None]:
+    """The plan book of ``path`` (None: the one in use), or why there is none (an approved
+    period is shown without one)."""
+    try:
+        return load_plans(path), None
+    except PlanFileError as exc:
+        return None, exc
+
+
+# --- computing a period ---------------------------------------------------------------
+
+
+def report(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    book: PlanBook | None,
+    preset: str = "cn",
+    book_error: Exception | None = None,
+) -> PayoutReport:
+    """The period's payouts: approved figures plus adjustments, or the draft computation
+    (``report.payout_report``: its arguments and errors)."""
+    return payout_report(con, period, book, preset, book_error)
+
+
+def lines(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    book: PlanBook | None,
+    agent_id: str | None = None,
+    preset: str = "cn",
+    book_error: Exception | None = None,
+) -> tuple[pa.Table, tuple[str, ...]]:
+    """The period's audit trail (as approved, if it is) and notes for the reader
+    (``report.payout_lines``)."""
+    return payout_lines(con, period, book, agent_id, preset, None, book_error)
+
+
+@dataclass(frozen=True)
+class PayoutView:
+    """One period's payouts as a page or a set of files shows them (plain, picklable data)."""
+
+    period: str
+    approval: Approval | None
+    table: pa.Table  # report.REPORT_SCHEMA: one row per agent
+    lines: pa.Table  # the audit trail (as approved, when approved)
+    notes: tuple[str, ...]  # Messages
+    about: tuple[tuple[str, str], ...]  # the workbook's About sheet: Messages and values
+    rules: dict[str, tuple[str, ...]]  # agent_id -> the plan in words (Messages)
+    plans_source: str | None  # the plan file (None: an approved period shown without one)
+    plans_sha256: str | None
+    metrics: dict[str, str]  # plan name -> its tiers' metric (tasks, collected; "" none)
+
+    @property
+    def status(self) -> str:
+        return "approved" if self.approval else "draft"
+
+    @property
+    def status_line(self) -> str:
+        """The status printed on statements (a Message: who approved and when, or DRAFT)."""
+        return statements.status_line(self.approval)
+
+
+def period_view(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    book: PlanBook | None,
+    preset: str = "cn",
+    book_error: Exception | None = None,
+    agent_id: str | None = None,
+) -> PayoutView:
+    """The period's payouts with their audit lines, notes, plan in words and About sheet.
+
+    Args:
+        con: an open connection.
+        period: the month.
+        book: the plan book, or None when the plan file cannot be read (fine for an approved
+            period: it is shown from the database).
+        preset: the compliance preset counting violations for the compliance factor.
+        book_error: why there is no plan book (raised for a draft period).
+        agent_id: only this agent's audit lines (None: every agent's).
+
+    Raises:
+        PayoutInputError: the period cannot be computed (draft periods only).
+        PlanFileError: ``book_error``, for a draft period without a plan book.
+    """
+    rep = payout_report(con, period, book, preset, book_error)
+    trail, _ = payout_lines(con, period, book, agent_id, preset, rep.run, book_error)
+    return PayoutView(
+        period=str(period),
+        approval=rep.approval,
+        table=rep.table,
+        lines=trail,
+        notes=rep.notes,
+        about=exports.about_sheet(rep, book),
+        rules=rep.rules,  # as approved, for an approved period
+        plans_source=book.source if book else None,
+        plans_sha256=book.sha256 if book else None,
+        metrics=book.metrics() if book else {},
+    )
+
+
+def agent_rows(view: PayoutView, agent_id: str | None = None) -> list[dict[str, Any]]:
+    """The view's payout rows (of one agent, or all)."""
+    return [r for r in view.table.to_pylist() if not agent_id or r["agent_id"] == agent_id]
+
+
+def agent_lines(view: PayoutView, agent_id: str) -> pa.Table:
+    """The audit lines of one agent."""
+    mask = [a == agent_id for a in view.lines.column("agent_id").to_pylist()]
+    return view.lines.filter(pa.array(mask, pa.bool_()))
+
+
+# --- approving and reopening ----------------------------------------------------------
+
+
+def approve_period(
+    con: duckdb.DuckDBPyConnection, period: Period, book: PlanBook, by: str, preset: str = "cn"
+) -> Approval:
+    """Compute the period's payouts, their audit trail and plan in words now, and freeze them
+    as approved (``approvals.approve``): exactly what ``report`` shows as the draft.
+
+    Args:
+        con: an open read-write connection.
+        period: the month to approve.
+        book: the plan book to compute with (its file and hash are recorded).
+        by: who approves.
+        preset: the compliance preset counting violations for the compliance factor.
+
+    Raises:
+        PayoutInputError: the period cannot be computed (as ``run.compute_run``).
+        ApprovalRefused: already approved, nothing to approve, or ``by`` blank.
+    """
+    run = compute_run(con, period, book, preset)
+    trail = lines_table(period, run.payouts, money_lines(con, period))
+    rules = plan_rules(
+        book, [{"agent_id": p.agent_id, "plan": p.plan, "team": p.team} for p in run.payouts]
+    )
+    return approvals.approve(con, run, trail, rules, by)
+
+
+def reopen_period(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str) -> Approval:
+    """Reopen an approved period, with who and why (logged; ``approvals.reopen``)."""
+    return approvals.reopen(con, period, by, reason)
+
+
+def audit_log(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> pa.Table:
+    """Every approve and reopen event (of one period, or all), newest first."""
+    return approvals.audit_log(con, period)
+
+
+# --- exports --------------------------------------------------------------------------
+
+
+def save_xlsx(view: PayoutView, path: Path, lang: str = "en") -> None:
+    """The payroll workbook (Payouts, Lines, About) in ``lang``, written whole or not at all."""
+    exports.save_xlsx(view.table, view.lines, path, view.about, lang, headers(lang))
+
+
+def xlsx_bytes(view: PayoutView, lang: str = "en") -> bytes:
+    """The payroll workbook of ``save_xlsx``, as bytes (a download)."""
+    return exports.xlsx_bytes(view.table, view.lines, view.about, lang, headers(lang))
+
+
+def save_csv(table: pa.Table, path: Path, lang: str = "en") -> None:
+    """A payouts or lines table as CSV for Excel (UTF-8 with BOM), headers in ``lang``."""
+    exports.save_csv(table, path, lang, headers(lang))
+
+
+def csv_bytes(table: pa.Table, lang: str = "en") -> bytes:
+    """The CSV of ``save_csv``, as bytes (a download)."""
+    buf = io.StringIO()
+    write_csv(table, buf, lang, headers(lang))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+# --- statements -----------------------------------------------------------------------
+
+
+def statement(view: PayoutView, agent_id: str, lang: str = "en") -> Statement:
+    """One agent's statement: figures, audit lines, the plan in words, in ``lang``."""
+    row = next(r for r in view.table.to_pylist() if r["agent_id"] == agent_id)
+    trail = [ln for ln in view.lines.to_pylist() if ln["agent_id"] == agent_id]
+    return Statement(view.period, view.status_line, row, trail, view.rules.get(agent_id, ()), lang)
+
+
+def statement_html_bytes(view: PayoutView, agent_id: str, lang: str = "en") -> bytes:
+    """The agent's statement as a self-contained HTML file."""
+    return statements.statement_html(statement(view, agent_id, lang)).encode("utf-8")
+
+
+def statement_pdf_bytes(view: PayoutView, agent_id: str, lang: str = "en") -> bytes | None:
+    """The agent's statement as PDF, or None when no font can draw its text."""
+    try:
+        return statements.statement_pdf_bytes(
+            statement(view, agent_id, lang), statements.find_cjk_font()
+        )
+    except PdfUnavailable:
+        return None
+
+
+def write_statements(
+    view: PayoutView,
+    out_dir: Path,
+    formats: Sequence[str] = ("html", "pdf"),
+    lang: str = "en",
+    agent_id: str | None = None,
+) -> tuple[list[Path], list[str]]:
+    """One statement per agent of the view (or only ``agent_id``'s) into ``out_dir``.
+
+    Returns:
+        (files written, messages about statements that could not be written as PDF).
+
+    Raises:
+        OutputError: the files cannot be written; then none of them is.
+    """
+    rows = agent_rows(view, agent_id)
+    trail = view.lines.to_pylist()
+    return statements.write_statements(
+        view.period, view.status_line, rows, trail, view.rules, out_dir, formats, lang
+    )
+
+
+def statements_zip(view: PayoutView, lang: str = "en") -> bytes:
+    """Every agent's statement (HTML and, where possible, PDF) in one zip file, in ``lang``."""
+    with scratch.folder("statements") as tmp:
+        written, _ = write_statements(view, tmp, lang=lang)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in written:
+                z.write(f, f.name)
+        return buf.getvalue()

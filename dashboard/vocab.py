@@ -1,0 +1,198 @@
+"""The domain's vocabularies, each defined once: the codes and the spellings the importer accepts.
+
+Account statuses, payment and contact channels, contact outcomes (domain.md, "The extracts"),
+the compliance rules, the credit rules of a payment, the roll-rate states and directions, the
+statuses of an import and of a payout row. Everything that needs one of these lists imports it
+from here: the importer (``ingest.kinds``: choices and aliases), the settings check
+(``engine.settings``), the compliance engine, the sample generator. The display labels stay in
+the app's catalogue (``ui/catalogue.py``), keyed ``<prefix>.<code>``, and the queries name a
+code only where a rule needs that one code; ``tests/test_vocab.py`` fails when a list is written
+again somewhere else, or when the catalogue, the sample or a query disagrees with this file.
+
+This module imports nothing of the project: every layer may import it.
+"""
+
+from __future__ import annotations
+
+# --- Accounts (accounts.status; blank means open) ----------------------------------------------
+STATUSES = (
+    "open",
+    "payment_plan",
+    "legal",
+    "disputed",
+    "settled",
+    "paid_in_full",
+    "recalled",
+    "written_off",
+)
+STATUS_DEFAULT = "open"
+# domain.md: a delinquent account closed with one of these is cured (config/kpi.yaml may say
+# otherwise).
+CURE_STATUSES = ("paid_in_full", "settled")
+# Accepted spelling (compared lower case, words joined by '_') -> status.
+STATUS_ALIASES = {
+    "正常": "open",
+    "催收中": "open",
+    "在催": "open",
+    "active": "open",
+    "分期": "payment_plan",
+    "还款计划": "payment_plan",
+    "协商分期": "payment_plan",
+    "plan": "payment_plan",
+    "诉讼": "legal",
+    "法诉": "legal",
+    "法律诉讼": "legal",
+    "争议": "disputed",
+    "dispute": "disputed",
+    "和解": "settled",
+    "协商结清": "settled",
+    "settlement": "settled",
+    "结清": "paid_in_full",
+    "已结清": "paid_in_full",
+    "全额还款": "paid_in_full",
+    "paid": "paid_in_full",
+    "撤案": "recalled",
+    "退案": "recalled",
+    "召回": "recalled",
+    "recall": "recalled",
+    "核销": "written_off",
+    "已核销": "written_off",
+    "writeoff": "written_off",
+    "write_off": "written_off",
+}
+
+# --- Payments (payments.channel) ---------------------------------------------------------------
+# An open list (domain.md: "bank_transfer, card, cash, wallet, ..."): the spellings below become
+# the canonical code, any other text is kept as written.
+PAYMENT_CHANNELS = ("bank_transfer", "card", "cash", "wallet")
+PAYMENT_CHANNEL_ALIASES = {
+    "银行转账": "bank_transfer",
+    "转账": "bank_transfer",
+    "银行汇款": "bank_transfer",
+    "网银": "bank_transfer",
+    "网银转账": "bank_transfer",
+    "对公转账": "bank_transfer",
+    "bank": "bank_transfer",
+    "transfer": "bank_transfer",
+    "wire": "bank_transfer",
+    "wire_transfer": "bank_transfer",
+    "银行卡": "card",
+    "刷卡": "card",
+    "pos": "card",
+    "debit_card": "card",
+    "现金": "cash",
+    "微信": "wallet",
+    "微信支付": "wallet",
+    "支付宝": "wallet",
+    "电子钱包": "wallet",
+    "wechat": "wallet",
+    "wechat_pay": "wallet",
+    "weixin": "wallet",
+    "alipay": "wallet",
+}
+
+# --- Contacts (contacts.channel, contacts.outcome) ---------------------------------------------
+CONTACT_CHANNELS = ("call", "sms", "email", "letter", "visit")
+CONTACT_CHANNEL_ALIASES = {
+    "电话": "call",
+    "外呼": "call",
+    "phone": "call",
+    "phone_call": "call",
+    "短信": "sms",
+    "text": "sms",
+    "邮件": "email",
+    "电子邮件": "email",
+    "e_mail": "email",
+    "mail": "email",
+    "信函": "letter",
+    "律师函": "letter",
+    "外访": "visit",
+    "上门": "visit",
+    "field_visit": "visit",
+}
+OUTCOMES = (
+    "no_answer",
+    "wrong_party",
+    "right_party",
+    "promise_to_pay",
+    "refused",
+    "dispute",
+    "complaint",
+)
+# domain.md: a right-party contact has one of these outcomes (config/kpi.yaml may say otherwise).
+RIGHT_PARTY_OUTCOMES = OUTCOMES[OUTCOMES.index("right_party") :]
+OUTCOME_ALIASES = {
+    "未接通": "no_answer",
+    "无人接听": "no_answer",
+    "未接": "no_answer",
+    "no_contact": "no_answer",
+    "非本人": "wrong_party",
+    "第三方": "wrong_party",
+    "wrong_number": "wrong_party",
+    "本人": "right_party",
+    "本人接听": "right_party",
+    "rpc": "right_party",
+    "承诺还款": "promise_to_pay",
+    "ptp": "promise_to_pay",
+    "promise": "promise_to_pay",
+    "拒绝还款": "refused",
+    "拒付": "refused",
+    "拒绝": "refused",
+    "refusal": "refused",
+    "争议": "dispute",
+    "异议": "dispute",
+    "disputed": "dispute",
+    "投诉": "complaint",
+}
+
+# --- Compliance (queries/compliance/violations.sql: the rule of a violation) --------------------
+COMPLIANCE_RULES = (
+    "contact_hours",
+    "unanswered_calls_per_day",
+    "calls_per_window",
+    "call_after_conversation",
+)
+
+# --- Why a payment counts for an agent (queries/derived/payments_credited.sql) ------------------
+# The first four credit an agent; the last two credit nobody.
+CREDIT_RULES = (
+    "given",
+    "account_snapshot",
+    "account_earliest_snapshot",
+    "reversed_payment_agent",
+    "none",
+    "unmatched_reversal",
+)
+CREDITING_RULES = CREDIT_RULES[:4]
+
+# --- Roll rates: the states beyond the configured buckets, and the direction of a move ----------
+CLOSED = "Closed"  # the account is closed in the later snapshot (config: closed_statuses)
+MISSING = "Missing"  # the account is not in the later snapshot
+BUCKET_STATES = (CLOSED, MISSING)
+ROLL_DIRECTIONS = ("worse", "same", "better", "closed", "missing")
+
+# --- Imports and payouts ----------------------------------------------------------------------
+IMPORT_STATUSES = ("active", "undone")
+APPROVAL_STATUSES = ("approved", "reopened")  # a payout approval (queries/schema/010_payouts.sql)
+PAYOUT_STATUSES = ("draft", "approved", "not in the approval")  # a payout row on the page
+
+# Every vocabulary by name, for the checks (tests/test_vocab.py).
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "status": STATUSES,
+    "payment_channel": PAYMENT_CHANNELS,
+    "contact_channel": CONTACT_CHANNELS,
+    "outcome": OUTCOMES,
+    "compliance_rule": COMPLIANCE_RULES,
+    "credit_rule": CREDIT_RULES,
+    "bucket_state": BUCKET_STATES,
+    "roll_direction": ROLL_DIRECTIONS,
+    "import_status": IMPORT_STATUSES,
+    "approval_status": APPROVAL_STATUSES,
+    "payout_status": PAYOUT_STATUSES,
+}
+ALIASES: dict[str, dict[str, str]] = {
+    "status": STATUS_ALIASES,
+    "payment_channel": PAYMENT_CHANNEL_ALIASES,
+    "contact_channel": CONTACT_CHANNEL_ALIASES,
+    "outcome": OUTCOME_ALIASES,
+}

@@ -1,0 +1,140 @@
+-- The rules every report shares, each written once, and every DuckDB-only construct the
+-- report queries use: lists and lambdas, HUGEINT, 1-based list indexing, arg_max, time-of-day
+-- casts, strftime, json_object, month arithmetic. The queries of queries/ call these macros
+-- instead of restating a rule (tests/test_sql_layer.py fails on a rule pasted into more than
+-- two query files), so a second SQL engine means writing this one file again (issue 16).
+-- Created by db.ensure_schema as macros of the database, before the staging views and
+-- derived tables that use them (as temporary macros, with temporary views, for a read-only
+-- database whose schema is older than the query files). Every macro takes the row's values
+-- first, then the report's settings. A parameter never shares a name with a column its body
+-- reads: DuckDB would put the argument in the column's place.
+
+-- Lists --------------------------------------------------------------------------------------
+
+-- v is one of the values of a list parameter.
+create or replace macro one_of(v, choices) as list_contains(choices, v);
+
+-- A report filter (--portfolio, --team, --agent) that is not set: an empty list.
+create or replace macro unfiltered(choices) as len(choices) = 0;
+
+-- Report filters (README, Reports) -----------------------------------------------------------
+
+-- v passes a filter: the filter is not set, or v is one of its values.
+create or replace macro filter_ok(v, choices) as unfiltered(choices) or one_of(v, choices);
+
+-- The team filter on an agent: not set, or the agent is on the roster in one of the teams
+-- (an agent on no roster passes no team filter).
+create or replace macro team_filter_ok(agent, teams) as
+    unfiltered(teams) or agent in (select agent_id from stg_agents where one_of(team, teams));
+
+-- The portfolio filter on an account: not set, or its static portfolio (rpt_accounts) is one
+-- of the portfolios (an account in no snapshot passes only when the filter is not set).
+create or replace macro account_filter_ok(account, portfolios) as
+    unfiltered(portfolios)
+    or account in (select account_id from rpt_accounts where one_of(portfolio, portfolios));
+
+-- The three filters on a row that has its portfolio and its agent.
+create or replace macro dims_ok(portfolio, agent, portfolios, teams, agents) as
+    filter_ok(portfolio, portfolios) and team_filter_ok(agent, teams) and filter_ok(agent, agents);
+
+-- The three filters on a row that has its account (portfolio looked up) and its agent.
+create or replace macro account_dims_ok(account, agent, portfolios, teams, agents) as
+    account_filter_ok(account, portfolios)
+    and team_filter_ok(agent, teams)
+    and filter_ok(agent, agents);
+
+-- Numbers ------------------------------------------------------------------------------------
+
+-- A sum of money: DECIMAL(38,2), wide enough for any sum of accepted values (never a float).
+create or replace macro money(amount) as cast(amount as decimal(38, 2));
+
+-- A rate num / den to 6 places, half away from zero; null when den is 0. Exact: both are
+-- scaled to whole hundredths (money has 2 places, counts none) and divided as integers to 7
+-- places (truncated), and the cast to 6 places rounds the 7th half away from zero.
+create or replace macro rate6(num, den) as
+    cast(
+        cast(
+            cast(num * 100 as hugeint) * 10000000 // nullif(cast(den * 100 as hugeint), 0)
+            as decimal(38, 0)
+        )
+        * 0.0000001 as decimal(38, 6)
+    );
+
+-- Delinquency buckets (config/kpi.yaml: names and minimum DPD, ascending, the first 0) -------
+
+-- The number (1, 2, ...) of the bucket of a DPD: the last bucket whose minimum is <= dpd.
+create or replace macro bucket_no(dpd, min_dpd) as len(list_filter(min_dpd, lambda m: m <= dpd));
+
+-- The name of bucket number no (1-based); null past the last bucket.
+create or replace macro bucket_name(no, names) as names[no];
+
+-- The state numbers after the buckets: Closed, then Missing (absent from a snapshot).
+create or replace macro closed_no(names) as len(names) + 1;
+
+create or replace macro missing_no(names) as len(names) + 2;
+
+-- Delinquent: past the first bucket.
+create or replace macro delinquent(dpd, min_dpd) as dpd >= min_dpd[2];
+
+-- Closed (domain.md): a status of $closed_statuses, or nothing left to collect.
+create or replace macro is_closed(status, balance, closed_statuses) as
+    one_of(status, closed_statuses) or balance = 0;
+
+-- Dates and times ----------------------------------------------------------------------------
+
+-- d in [lo, hi]; a null bound is open.
+create or replace macro in_range(d, lo, hi) as (lo is null or d >= lo) and (hi is null or d <= hi);
+
+-- A timestamp on one of the days lo .. hi (dates, inclusive).
+create or replace macro on_days(ts, lo, hi) as ts >= lo and ts < hi + 1;
+
+-- Whole days from date d0 to date d1.
+create or replace macro days_between(d0, d1) as d1 - d0;
+
+create or replace macro time_of_day(ts) as cast(ts as time);
+
+create or replace macro clock_text(ts) as strftime(ts, '%H:%M:%S');
+
+create or replace macro timestamp_text(ts) as strftime(ts, '%Y-%m-%d %H:%M:%S');
+
+-- The first day of d's month (a TIMESTAMP, as DuckDB's date_trunc gives it).
+create or replace macro month_start(d) as date_trunc('month', d);
+
+create or replace macro month_text(d) as strftime(d, '%Y-%m');
+
+-- Whole months from the month of d0 to the month of d1.
+create or replace macro months_between(d0, d1) as datediff('month', d0, d1);
+
+create or replace macro plus_months(d, n) as d + to_months(cast(n as integer));
+
+-- One row for each whole number 0 .. n (in a select list).
+create or replace macro each_of_0_to(n) as unnest(generate_series(0, n));
+
+-- Aggregates ---------------------------------------------------------------------------------
+
+-- v of the row where w is greatest, among the rows that give a v (not null).
+create or replace macro latest_given(v, w) as arg_max(v, w);
+
+-- v of the row where w is greatest, null or not.
+create or replace macro latest_of(v, w) as arg_max_null(v, w);
+
+-- JSON text of named values: {"k1": v1, ...}.
+create or replace macro json1(k1, v1) as json_object(k1::varchar, v1);
+
+create or replace macro json2(k1, v1, k2, v2) as json_object(k1::varchar, v1, k2::varchar, v2);
+
+create or replace macro json3(k1, v1, k2, v2, k3, v3) as
+    json_object(k1::varchar, v1, k2::varchar, v2, k3::varchar, v3);
+
+-- Imports and the payout basis ---------------------------------------------------------------
+
+-- An import in force (active, not undone): staging reads only its rows.
+create or replace macro import_in_force(id) as
+    id in (select import_id from imports where status = 'active');
+
+-- An account in some loaded snapshot: payments on any other (orphans) count nowhere.
+create or replace macro known_account(account) as
+    account in (select account_id from stg_account_latest);
+
+-- A payment or reversal in an agent's payout basis: credited to an agent, on a known account.
+create or replace macro in_basis(agent, account) as agent is not null and known_account(account);
