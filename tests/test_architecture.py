@@ -20,10 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / "pyproject.toml")
 CONTRACTS = [c["id"] for c in api.read_configuration(CONFIG)["contracts_options"]]
 
-# Issue 11: approvals imports payout_run inside a function (to recompute a period) and
-# payout_run imports approvals (frozen carries). The payouts package being built removes it.
-KNOWN_CYCLE = frozenset({"dashboard.engine.approvals", "dashboard.engine.payout_run"})
-
 
 def import_cycles(graph: Mapping[str, Set[str]]) -> list[frozenset[str]]:
     """The strongly connected components of more than one module (Tarjan, iterative), and
@@ -79,25 +75,9 @@ def dashboard_imports() -> dict[str, set[str]]:
     return {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
 
 
-class KnownCycle(Exception):
-    """The one cycle issue 11 names, and no other."""
-
-
-_KNOWN_CYCLE_PRESENT = KNOWN_CYCLE in import_cycles(dashboard_imports())
-
-
-@pytest.mark.xfail(
-    _KNOWN_CYCLE_PRESENT,
-    raises=KnownCycle,
-    strict=True,
-    reason="issue 11: engine.approvals <-> engine.payout_run, gone with dashboard/payouts/",
-)
 def test_no_import_cycle() -> None:
-    cycles = import_cycles(dashboard_imports())
-    others = [sorted(c) for c in cycles if c != KNOWN_CYCLE]
-    assert not others, f"import cycles: {others}"
-    if cycles:
-        raise KnownCycle(sorted(KNOWN_CYCLE))
+    cycles = [sorted(c) for c in import_cycles(dashboard_imports())]
+    assert not cycles, f"modules that import one another: {cycles}"
 
 
 @pytest.mark.parametrize(
@@ -132,6 +112,7 @@ def test_the_issue_s_contracts_are_configured() -> None:
     assert ingest["source_modules"] == ["dashboard.ingest"]
     assert "dashboard.engine" in ingest["forbidden_modules"]
     core = contracts["core-without-front-ends"]
-    assert {"dashboard.ingest", "dashboard.engine"} <= set(core["source_modules"])
-    assert any(m.startswith("dashboard.payouts") for m in core["source_modules"])
+    assert {"dashboard.ingest", "dashboard.engine", "dashboard.payouts"} <= set(
+        core["source_modules"]
+    )
     assert {"dashboard.ui", "dashboard.cli", "streamlit"} <= set(core["forbidden_modules"])
