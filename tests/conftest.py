@@ -38,6 +38,17 @@ SLOW = {
     "tests/test_kpi_breakdowns_properties.py": "hypothesis",
     "tests/test_payout_properties.py": "hypothesis",
     "tests/reliability/test_security_sql.py::test_injection_through_report_filters": "40 reports",
+    "tests/reliability/test_security_sql.py::test_hostile_names_in_the_plan_file_and_the_roster": (
+        "payouts computed, approved and exported"
+    ),
+    "tests/reliability/test_exports.py::test_payout_exports_neutralise_formulas": "every export",
+    "tests/reliability/test_exports.py::test_approved_period_exports_neutralise_formulas": (
+        "approval, then every export"
+    ),
+    "tests/test_app_data.py::test_the_welcome_state_loads_the_sample": "the whole sample imported",
+    "tests/test_app_payouts.py::test_approve_then_new_data_shows_an_adjustment": (
+        "approve, import, recompute in the app (test_payout_approval checks the rule fast)"
+    ),
     "tests/test_app_pages.py::test_page_renders_in_chinese": "every page again, in Chinese",
     "tests/test_app_selection.py::test_filters_a_page_does_not_use_say_so": "every page",
     "tests/test_app_selection.py::test_page_choices_in_a_link_are_what_the_pages_use": "CLI",
@@ -46,6 +57,12 @@ SLOW = {
     "tests/test_app_selection.py::test_a_link_made_in_the_other_language_opens_the_same_view": (
         "pages"
     ),
+    "tests/test_app_selection.py::test_an_invalid_window_stops_only_the_pages_that_need_it": (
+        "every page"
+    ),
+    "tests/test_app_selection.py::test_the_snapshot_follows_the_window_end_unless_pinned": "pages",
+    "tests/test_app_selection.py::test_one_agent_adds_up_to_the_leaderboard": "pages and CLI",
+    "tests/test_app_selection.py::test_an_agent_who_left_the_leaderboard_is_not_kept": "pages",
     "tests/test_payout_exports.py::test_statements_html_and_pdf": "PDF with fonts",
     "tests/test_payout_exports.py::test_pdf_with_chinese_needs_a_font": "PDF with fonts",
     "tests/test_payout_zh.py::test_cli_xlsx_in_chinese": "workbook written and read back",
