@@ -46,6 +46,18 @@ SLOW = {
         "approval, then every export"
     ),
     "tests/test_app_data.py::test_the_welcome_state_loads_the_sample": "the whole sample imported",
+    "tests/test_app_data.py::test_unknown_headers_are_mapped_remembered_and_imported": (
+        "two uploads and a remembered mapping"
+    ),
+    "tests/test_app_pages.py::test_page_on_an_empty_database_offers_the_welcome": "every page",
+    "tests/test_app_screen.py::test_a_capped_payout_bar_is_the_paid_amount_with_the_cut_above_it": (
+        "CLI child"
+    ),
+    "tests/test_app_screen.py::test_cards_show_compact_money_with_the_exact_value_on_hover": (
+        "CLI child"
+    ),
+    "tests/test_app_zh_engine.py::"
+    "test_chinese_data_page_says_a_conflict_and_a_refused_file_in_chinese": "two uploads",
     "tests/test_app_payouts.py::test_approve_then_new_data_shows_an_adjustment": (
         "approve, import, recompute in the app (test_payout_approval checks the rule fast)"
     ),
