@@ -7,6 +7,12 @@ PORT   ?= 8501
 
 .PHONY: setup setup-dev run db test test-fast test-browser lint format check sample bench soak clean browser
 
+# Bytecode files are written (and .gitignore'd) even where the environment says not to: the
+# tests start hundreds of `python -m dashboard` children and two pytest workers, each of which
+# would otherwise compile the package and the test modules again (collection alone: 8 s of CPU
+# instead of 4 per worker).
+unexport PYTHONDONTWRITEBYTECODE
+
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
@@ -47,6 +53,7 @@ test: setup-dev browser
 test-browser: setup-dev browser
 	$(PY) -m pytest -q -m browser tests/e2e
 
+## test-fast: every test but the slow and browser ones (tests/conftest.py: SLOW), under a minute
 test-fast: setup-dev
 	$(PY) -m pytest -q -n 2 --dist loadgroup -m "not browser and not slow"
 
@@ -65,6 +72,7 @@ format: setup-dev
 
 check: lint
 	$(PY) -m mypy dashboard
+	$(VENV)/bin/lint-imports --no-cache
 
 ## sample: regenerate the committed sample data
 sample: setup

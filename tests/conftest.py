@@ -1,4 +1,15 @@
-"""Shared fixtures: a fresh database per test, CSV writing, and the CLI run in-process."""
+"""Shared fixtures: a fresh database per test, CSV writing, and the CLI run in-process; and
+which tests are slow.
+
+``make test-fast`` (``pytest -m "not browser and not slow"``) runs in under a minute on two
+workers; ``make test`` runs everything. ``SLOW`` marks tests ``slow`` by where they are: a
+folder (ending in ``/``), a module, or one test function of a module (all its parameters); the
+most specific entry wins, and ``FAST`` takes a module or test back out of a slow folder. What
+is slow is what its kind makes slow (fault injection, fuzzing and property tests, big files,
+concurrency, many CLI child processes) or what measured above a second or so of CPU per test
+beside cheaper tests of the same area that stay fast (tests/test_markers.py checks that every
+entry names a test that exists).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +26,79 @@ import pytest
 from dashboard.cli import main
 
 os.environ.setdefault("DASHBOARD_USER", "tester")
+
+ROOT = Path(__file__).resolve().parent.parent
+SLOW = {
+    "tests/reliability/": "hostile corpora, fault injection (SIGKILL, full disks), fuzzing, "
+    "concurrency, big files, CLI child processes: about 10 minutes on two workers",
+    "tests/test_import_atomic.py": "SIGKILL of real imports at each phase",
+    "tests/test_import_concurrency.py": "child processes holding the database file",
+    "tests/test_import_roundtrip.py": "the whole sample, committed and generated, imported",
+    "tests/test_kpi_properties.py": "hypothesis",
+    "tests/test_kpi_breakdowns_properties.py": "hypothesis",
+    "tests/test_payout_properties.py": "hypothesis",
+    "tests/reliability/test_security_sql.py::test_injection_through_report_filters": "40 reports",
+    "tests/reliability/test_security_sql.py::test_hostile_names_in_the_plan_file_and_the_roster": (
+        "payouts computed, approved and exported"
+    ),
+    "tests/reliability/test_exports.py::test_payout_exports_neutralise_formulas": "every export",
+    "tests/reliability/test_exports.py::test_approved_period_exports_neutralise_formulas": (
+        "approval, then every export"
+    ),
+    "tests/test_app_data.py::test_the_welcome_state_loads_the_sample": "the whole sample imported",
+    "tests/test_app_data.py::test_unknown_headers_are_mapped_remembered_and_imported": (
+        "two uploads and a remembered mapping"
+    ),
+    "tests/test_app_pages.py::test_page_on_an_empty_database_offers_the_welcome": "every page",
+    "tests/test_app_screen.py::test_a_capped_payout_bar_is_the_paid_amount_with_the_cut_above_it": (
+        "CLI child"
+    ),
+    "tests/test_app_screen.py::test_cards_show_compact_money_with_the_exact_value_on_hover": (
+        "CLI child"
+    ),
+    "tests/test_app_zh_engine.py::"
+    "test_chinese_data_page_says_a_conflict_and_a_refused_file_in_chinese": "two uploads",
+    "tests/test_app_payouts.py::test_approve_then_new_data_shows_an_adjustment": (
+        "approve, import, recompute in the app (test_payout_approval checks the rule fast)"
+    ),
+    "tests/test_app_pages.py::test_page_renders_in_chinese": "every page again, in Chinese",
+    "tests/test_app_selection.py::test_filters_a_page_does_not_use_say_so": "every page",
+    "tests/test_app_selection.py::test_page_choices_in_a_link_are_what_the_pages_use": "CLI",
+    "tests/test_app_selection.py::test_payouts_show_the_agents_of_the_team_filter": "CLI",
+    "tests/test_app_selection.py::test_reset_puts_every_control_and_every_choice_back": "pages",
+    "tests/test_app_selection.py::test_a_link_made_in_the_other_language_opens_the_same_view": (
+        "pages"
+    ),
+    "tests/test_app_selection.py::test_an_invalid_window_stops_only_the_pages_that_need_it": (
+        "every page"
+    ),
+    "tests/test_app_selection.py::test_the_snapshot_follows_the_window_end_unless_pinned": "pages",
+    "tests/test_app_selection.py::test_one_agent_adds_up_to_the_leaderboard": "pages and CLI",
+    "tests/test_app_selection.py::test_an_agent_who_left_the_leaderboard_is_not_kept": "pages",
+    "tests/test_payout_exports.py::test_statements_html_and_pdf": "PDF with fonts",
+    "tests/test_payout_exports.py::test_pdf_with_chinese_needs_a_font": "PDF with fonts",
+    "tests/test_payout_zh.py::test_cli_xlsx_in_chinese": "workbook written and read back",
+    "tests/test_payout_zh.py::test_cli_csv_and_statements_in_chinese": "statements",
+}
+# Fast modules of a slow folder: each area keeps some tests in `make test-fast`.
+FAST = {"tests/reliability/test_exports.py", "tests/reliability/test_security_sql.py"}
+
+
+def is_slow(path: str, function: str) -> bool:
+    """Whether the test ``function`` of the module at ``path`` (from the repository) is slow."""
+    if f"{path}::{function}" in SLOW:
+        return True
+    if path in FAST or path in SLOW:
+        return path in SLOW
+    return any(key.endswith("/") and path.startswith(key) for key in SLOW)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path.resolve().relative_to(ROOT).as_posix()
+        function = getattr(item, "originalname", item.name)
+        if is_slow(path, function):
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass
