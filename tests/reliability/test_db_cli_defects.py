@@ -43,6 +43,7 @@ import pytest
 import yaml
 
 from dashboard import db
+from dashboard.columns import COLUMN_LABELS
 from dashboard.paths import SAMPLE_DATA
 from tests.reliability.base import PAY_HEADER
 from tests.reliability.conftest import SOAK, run_cli
@@ -205,11 +206,13 @@ def test_sums_beyond_decimal_18_2_in_payouts_approval_statements_exports(
     ok("report", "payouts", *args, "--format", "xlsx", "--out", tmp_path / "p.xlsx")
     # data_only: the stored result of the total's SUM formula
     sheet = openpyxl.load_workbook(tmp_path / "p.xlsx", data_only=True)["Payouts"]
+    # The workbook's headers are the columns' English labels (dashboard/columns.py)
     head = [c.value for c in sheet[1]]
+    col = {name: head.index(COLUMN_LABELS[name][0]) for name in ("agent_id", "basis", "payout")}
     values = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
-    got = {r[head.index("agent_id")]: Decimal(str(r[head.index("basis")])) for r in values[:-1]}
+    got = {r[col["agent_id"]]: Decimal(str(r[col["basis"]])) for r in values[:-1]}
     assert got == basis  # exact: money beyond a double's digits is written as exact text
-    assert Decimal(str(values[-1][head.index("payout")])) == sum(payout.values())
+    assert Decimal(str(values[-1][col["payout"]])) == sum(payout.values())
     ok("statements", *args, "--out", tmp_path / "st", "--format", "html")
     html = (tmp_path / "st" / "statement_2026-10_G1.html").read_text(encoding="utf-8")
     assert f"{payout['G1']:,.2f}" in html and f"{basis['G1']:,.2f}" in html
