@@ -661,7 +661,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pay.whatif_current": ("Cost with the plan in force", "现行方案成本"),
     "pay.whatif_candidate_cost": ("Cost with the candidate", "候选方案成本"),
     "pay.whatif_difference": ("Difference (candidate − in force)", "差额（候选 − 现行）"),
-    "pay.whatif_counts": ("Agents who gain / lose", "收入增加 / 减少的催收员"),
+    "pay.whatif_counts": (
+        "Agents who gain / lose: {gains} / {losses}",
+        "收入增加 / 减少的催收员：{gains} / {losses}",
+    ),
     "pay.whatif_chart": (
         "Who gains and who loses with the candidate, {start} to {end}",
         "候选方案下各催收员佣金的增减（{start} 至 {end}）",

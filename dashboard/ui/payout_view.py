@@ -410,7 +410,7 @@ def whatif(months: Sequence[str]) -> None:
             (t("pay.whatif_difference"), totals["difference"], "money_change"),
         ]
     )
-    st.caption(f"{t('pay.whatif_counts')}: {gains} / {losses}")
+    st.caption(safe.t("pay.whatif_counts", gains=gains, losses=losses))
     title = t("pay.whatif_chart", start=safe.svg(start), end=safe.svg(end))
     st.plotly_chart(charts.gain_loss_bars(agents, title), key="whatif_chart")
     st.subheader(t("pay.whatif_table"))
