@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e import browse
 from tests.e2e.browse import main, open_page, settle
@@ -144,6 +145,10 @@ MEASURE = """(d) => {
 }"""
 
 
+HEADER_PAINTED = (
+    f"(d) => {{ const m = ({MEASURE})(d); return m.lines.length || m.sw <= m.cw + 1; }}"
+)
+
 # ----------------------------------------------------------------------------- the browser
 
 
@@ -179,14 +184,14 @@ def tables(page: Any) -> list[dict[str, Any]]:
             continue  # in a closed expander
         frame.scroll_into_view_if_needed()
         frame.locator("canvas").first.wait_for(timeout=20_000)
-        frame.evaluate(  # the grid has painted its cells (browse.INIT sees them)
-            """d => new Promise(done => { const c = d.querySelector('canvas');
-                 const t0 = performance.now();
-                 const check = () => window.__drawnTexts(c).length || performance.now() - t0 > 5000
-                   ? done() : requestAnimationFrame(check);
-                 check(); })"""
-        )
-        browse.frames(page)
+        try:  # the grid has painted its header: the column borders are on the canvas
+            page.wait_for_function(
+                HEADER_PAINTED,
+                arg=frame.element_handle(),
+                timeout=15_000,
+            )
+        except PlaywrightTimeout:
+            pass  # measured as it is: the test says which table shows no whole column
         out.append(frame.evaluate(MEASURE))
     return out
 
