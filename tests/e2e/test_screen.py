@@ -145,9 +145,10 @@ MEASURE = """(d) => {
 }"""
 
 
-HEADER_PAINTED = (
-    f"(d) => {{ const m = ({MEASURE})(d); return m.lines.length || m.sw <= m.cw + 1; }}"
-)
+# A grid is ready to measure when its accessibility table lists its headers and the canvas shows
+# their borders (or every column fits): a pickable grid is drawn again once its selection is set.
+HEADER_PAINTED = f"""(d) => {{ const m = ({MEASURE})(d);
+  return m.heads.length > 0 && (m.lines.length > 0 || m.sw <= m.cw + 1); }}"""
 
 # ----------------------------------------------------------------------------- the browser
 
