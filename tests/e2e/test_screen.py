@@ -275,7 +275,7 @@ class Tour:
     requests: list[str]  # every URL the browser asked for, WebSockets included
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # per worker: modules of other files may run between its tests
 def tour(browser: Any, app_url: str, artifacts: Path) -> Iterator[Callable[[int], Tour]]:
     """The tour at a screen width (module doc), made once per width when first asked for."""
     done: dict[int, Tour] = {}
