@@ -1,8 +1,11 @@
 """Browser fixtures: the app started with `streamlit run` on a free port over a copy of a
 sample-loaded database, and Debian's chromium driven by Playwright (headless, no sandbox).
 
-Every browser test is marked ``browser`` and runs in one xdist group, so one worker starts one
-server and one browser for all of them.
+Every browser test is marked ``browser`` and put in one xdist group, meant to have one worker
+start one server and one browser for all of them. With pytest 9.2 and pytest-xdist 3.8,
+``--dist loadgroup`` no longer groups (pytest-dev/pytest-xdist#1386: the group suffix of the
+node id is lost), so each worker that gets a browser test starts its own server and browser;
+the fixtures here are per worker (session scope) and hold either way.
 """
 
 from __future__ import annotations

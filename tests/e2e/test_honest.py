@@ -54,7 +54,7 @@ PAYOUTS = "/payouts?pay_period=2026-10&pay_agent=AG006"
 GREY = "rgba(127, 140, 141"  # the colour of what is not highlighted (ui/style.py's OTHER)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # per worker: modules of other files may run between its tests
 def shown(browser: Any, app_url: str) -> Iterator[Callable[[str], Any]]:
     """A page of the app opened once for this module's tests, which only read it."""
     context = browse.new_context(browser, viewport={"width": 1440, "height": 900})
