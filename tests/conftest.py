@@ -34,6 +34,8 @@ SLOW = {
     "tests/test_import_atomic.py": "SIGKILL of real imports at each phase",
     "tests/test_import_concurrency.py": "child processes holding the database file",
     "tests/test_import_roundtrip.py": "the whole sample, committed and generated, imported",
+    "tests/test_kpi_golden.py": "every report on the whole sample (test_kpi_* check by hand)",
+    "tests/test_payout_golden.py": "payouts of five months on the whole sample",
     "tests/test_kpi_properties.py": "hypothesis",
     "tests/test_kpi_breakdowns_properties.py": "hypothesis",
     "tests/test_payout_properties.py": "hypothesis",
@@ -59,9 +61,21 @@ SLOW = {
     "tests/test_app_zh_engine.py::"
     "test_chinese_data_page_says_a_conflict_and_a_refused_file_in_chinese": "two uploads",
     "tests/test_app_payouts.py::test_approve_then_new_data_shows_an_adjustment": (
-        "approve, import, recompute in the app (test_payout_approval checks the rule fast)"
+        "approve, import, recompute in the app"
     ),
+    "tests/test_app_pages.py::test_page_renders_on_the_sample": "every page on the whole sample",
     "tests/test_app_pages.py::test_page_renders_in_chinese": "every page again, in Chinese",
+    "tests/test_app_pages.py::test_headline_collected_matches_the_csv_and_follows_the_filters": (
+        "pages on the whole sample"
+    ),
+    "tests/test_app_pages.py::test_bucket_table_follows_snapshot_and_portfolio": "pages",
+    "tests/test_payout_approval.py::test_approve_then_new_data_shows_an_adjustment": (
+        "approve, import, recompute"
+    ),
+    "tests/test_payout_approval.py::test_approving_twice_is_refused_and_reopen_needs_a_reason": (
+        "approve, reopen, approve again"
+    ),
+    "tests/test_payout_zh.py::test_chinese_payouts_page": "the Payouts page on the whole sample",
     "tests/test_app_selection.py::test_filters_a_page_does_not_use_say_so": "every page",
     "tests/test_app_selection.py::test_page_choices_in_a_link_are_what_the_pages_use": "CLI",
     "tests/test_app_selection.py::test_payouts_show_the_agents_of_the_team_filter": "CLI",

@@ -33,5 +33,5 @@ def test_the_most_specific_entry_wins() -> None:
     assert not is_slow("tests/reliability/test_security_sql.py", "test_import_options_are_data")
     assert is_slow("tests/test_kpi_properties.py", "test_anything")  # a module
     assert is_slow("tests/test_app_pages.py", "test_page_renders_in_chinese")
-    assert not is_slow("tests/test_app_pages.py", "test_page_renders_on_the_sample")
+    assert not is_slow("tests/test_app_pages.py", "test_a_busy_database_shows_a_message")
     assert not is_slow("tests/test_kpi_buckets.py", "test_anything")
