@@ -313,7 +313,7 @@ def test_periods_are_approved_in_order(scenario: Path, cli: Cli) -> None:
     before = content(scenario)
     r = step(cli, scenario, "prepare", "2026-10", MAKER)
     assert r.code == 2
-    assert "earlier periods with payouts are not approved: 2026-08, 2026-09" in r.err, r.err
+    assert "earlier periods with payouts are not approved: 2026-08; 2026-09" in r.err, r.err
     assert content(scenario) == before
     close(cli, scenario, "2026-08")
     assert step(cli, scenario, "prepare", "2026-09", MAKER).code == 0
