@@ -70,6 +70,7 @@ class Approval:
     prepared_at: datetime | None = None
     plans_book: str | None = None  # the plan book frozen with the figures (plan_json)
     preset: str | None = None
+    facts_digest: str | None = None  # of the data the figures were computed from
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Frozen:
     lines: pa.Table  # LINE_SCHEMA (or CODED_LINE_SCHEMA)
     rules: Mapping[str, Sequence[str]]  # agent_id -> the plan in words (Messages)
     preset: str = "cn"
+    digest: str | None = None  # facts.facts_digest of the data computed from
 
 
 def current_approval(con: duckdb.DuckDBPyConnection, period: Period) -> Approval | None:
@@ -349,9 +351,9 @@ def _store(
     con.execute(
         """insert into payout_approvals (approval_id, period, status, approved_by, approved_at,
         plans_file, plans_sha256, data_fingerprint, carry_from, agents, total_payout,
-        prepared_by, prepared_at, plans_book, preset)
+        prepared_by, prepared_at, plans_book, preset, facts_digest)
         values ($id, $period, 'prepared', null, null, $file, $sha, $fp, $carry, $agents, $total,
-        $by, $at, $book, $preset)""",
+        $by, $at, $book, $preset, $digest)""",
         {
             "id": approval_id,
             "period": str(run.period),
@@ -365,6 +367,7 @@ def _store(
             "at": at,
             "book": book_json(run.book),
             "preset": frozen.preset,
+            "digest": frozen.digest,
         },
     )
     con.register("approving_payouts", payouts)

@@ -12,6 +12,7 @@ Python values (exact decimals).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -119,3 +120,34 @@ def uncounted(con: duckdb.DuckDBPyConnection, period: Period) -> pa.Table:
     """Payments dated in the period that are in no agent's basis, with the reason."""
     params = {"date_from": period.first_day, "date_to": period.last_day}
     return db.run(con, "payouts/uncounted", params)
+
+
+def month_digests(con: duckdb.DuckDBPyConnection) -> dict[Period, tuple[str, str, str]]:
+    """month -> digests of its credited payments, its contacts, and of the agents."""
+    rows = db.run(con, "payouts/month_digests").to_pylist()
+    return {
+        Period.of(r["period_start"]): (r["payments_hash"], r["contacts_hash"], r["agents_hash"])
+        for r in rows
+    }
+
+
+def facts_digest(
+    period: Period,
+    digests: dict[Period, tuple[str, str, str]],
+    first: Period | None,
+) -> str:
+    """A digest of what a period's payouts are computed from, besides what is frozen (the
+    carry in, the plan, the preset, the adjustments booked into it): the agents, the first
+    month with a payment (where a chain without a frozen start begins), the period's credited
+    payments and the contacts of the period and the month before (conduct rules look back).
+    """
+    empty = ("0", "0", next(iter(digests.values()))[2] if digests else "0")
+    prev = Period(period.year - (period.month == 1), (period.month - 2) % 12 + 1)
+    parts = (
+        empty[2],
+        str(first),
+        digests.get(period, empty)[0],
+        digests.get(prev, empty)[1],
+        digests.get(period, empty)[1],
+    )
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -240,8 +240,17 @@ def open_bookings(
         already[key] = already.get(key, ZERO) + r["amount"]
     out: Bookings = {}
     notes: list[str] = []
+    digests, first = facts.month_digests(con), facts.first_activity(con)
     for period, r in rounds.items():
         if r["status"] != "approved":
+            continue
+        if r.get("facts_digest") == facts.facts_digest(period, digests, first):
+            # Nothing it was computed from changed: recomputed, it is its frozen figures, so
+            # only what was booked for it meanwhile (data changed, then changed back) returns.
+            for (p, agent_id), amount in sorted(already.items()):
+                if p == period and amount:
+                    was = facts.approved_positions(con, r["approval_id"]).get(agent_id, ZERO)
+                    out.setdefault(agent_id, []).append(Booking(period, -amount, was, was))
             continue
         try:
             book = frozen_book(r, today)

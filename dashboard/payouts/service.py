@@ -40,7 +40,14 @@ from dashboard import scratch
 from dashboard.columns import headers
 from dashboard.payouts import approvals, exports, statements
 from dashboard.payouts.approvals import Approval
-from dashboard.payouts.facts import money_lines, payment_months, rounds_in_force
+from dashboard.payouts.facts import (
+    facts_digest,
+    first_activity,
+    money_lines,
+    month_digests,
+    payment_months,
+    rounds_in_force,
+)
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_file import (
     PlanFileError,
@@ -223,7 +230,8 @@ def prepare_period(
         run = compute_run(con, period, book, preset)
         trail = lines_table(period, run.payouts, money_lines(con, period))
         rows = [{"agent_id": p.agent_id, "plan": p.plan, "team": p.team} for p in run.payouts]
-        return approvals.Frozen(run, trail, plan_rules(book, rows), preset)
+        digest = facts_digest(period, month_digests(con), first_activity(con))
+        return approvals.Frozen(run, trail, plan_rules(book, rows), preset, digest)
 
     return approvals.prepare(con, period, by, compute)
 
