@@ -347,7 +347,10 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
             "{period} has not ended in the data: its last day {last_day} is after the latest "
             "snapshot ({as_of}); load a snapshot of {last_day} or later first"
         ),
-        "{period} 在数据中尚未结束：其最后一天 {last_day} 晚于最新快照（{as_of}）；请先导入 {last_day} 或之后的快照",
+        (
+            "{period} 在数据中尚未结束：其最后一天 {last_day} 晚于最新快照（{as_of}）；"
+            "请先导入 {last_day} 或之后的快照"
+        ),
     ),
     "payout.refuse_no_snapshot": (
         "{period} has not ended in the data: no accounts snapshot is loaded",
@@ -387,7 +390,10 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
             "adjustment for {period}: recomputed today {recomputed} - approved {approved} "
             "(payout plus deficit carried out of {period}) = {amount}, added after the cap"
         ),
-        "{period} 调整：今日重算 {recomputed} - 已审批 {approved}（{period} 应发佣金加结转亏损）= {amount}，在封顶之后计入",
+        (
+            "{period} 调整：今日重算 {recomputed} - 已审批 {approved}"
+            "（{period} 应发佣金加结转亏损）= {amount}，在封顶之后计入"
+        ),
     ),
     "payout.adjustment_for_rest": (
         (
@@ -433,7 +439,10 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
             "approved figures stand; what is not booked yet is booked into {into} as adjustment "
             "lines."
         ),
-        "按今日数据重算，{n} 名催收员的佣金会不同：调整额合计 {total}。已审批的数字不变；尚未入账的差额将作为调整行计入 {into}。",
+        (
+            "按今日数据重算，{n} 名催收员的佣金会不同：调整额合计 {total}。已审批的数字不变；"
+            "尚未入账的差额将作为调整行计入 {into}。"
+        ),
     ),
     "payout.note_adjusted_prepared": (
         (
@@ -441,7 +450,10 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
             "prepared figures stand: approve them (the differences are then booked into the "
             "next period) or reopen the period and prepare it again."
         ),
-        "按今日数据重算，{n} 名催收员的佣金会不同：调整额合计 {total}。编制的数字不变：可审批（差额随后计入下一期间），或重开后重新编制。",
+        (
+            "按今日数据重算，{n} 名催收员的佣金会不同：调整额合计 {total}。编制的数字不变："
+            "可审批（差额随后计入下一期间），或重开后重新编制。"
+        ),
     ),
     "payout.note_booked": (
         "{n} adjustment line(s) for approved periods are booked into {period}: total {total}",

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.ingest.importer import list_imports, undo_import
-from tests.conftest import CliResult, query
 from dashboard.payouts.plan_file import load_plans
 from dashboard.payouts.values import Period
+from tests.conftest import CliResult, query
 from tests.payout_fixtures import (
     OWNERS_SEP,
     SCENARIO_PLANS,

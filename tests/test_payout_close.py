@@ -233,7 +233,8 @@ def test_booked_lines_are_on_the_statement_and_in_the_exports(
     assert r.code == 0, r.err
     head, *rows = (tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()
     assert "adjustment_in" in head.split(",")
-    a2 = dict(zip(head.split(","), next(x for x in rows if x.startswith("2026-11,A2,")).split(",")))
+    row = next(x for x in rows if x.startswith("2026-11,A2,"))
+    a2 = dict(zip(head.split(","), row.split(","), strict=True))
     assert (a2["adjustment_in"], a2["payout"], a2["carry_out"]) == ("-72.90", "0.00", "-72.90")
     r = cli("report", "payout-lines", *common, "--agent", "A2", "--out", tmp_path / "l.csv")
     assert r.code == 0, r.err
@@ -304,8 +305,11 @@ def test_an_unfinished_month_cannot_be_prepared(scenario: Path, cli: Cli) -> Non
     for period, last_day in (("2026-11", "2026-11-30"), ("2030-01", "2030-01-31")):
         r = step(cli, scenario, "prepare", period, MAKER)
         assert r.code == 2, r.out
-        assert f"{period} has not ended in the data: its last day {last_day} is after the " \
-            "latest snapshot (2026-10-31)" in r.err, r.err  # fmt: skip
+        words = (
+            f"{period} has not ended in the data: its last day {last_day} is after the "
+            "latest snapshot (2026-10-31)"
+        )
+        assert words in r.err, r.err
     assert content(scenario) == before
 
 
@@ -350,9 +354,7 @@ def test_prepare_with_an_unknown_preset_or_plan_file(
     assert content(scenario) == before
 
 
-def test_prepare_with_an_agent_on_an_unknown_plan(
-    scenario: Path, cli: Cli, tmp_path: Path
-) -> None:
+def test_prepare_with_an_agent_on_an_unknown_plan(scenario: Path, cli: Cli, tmp_path: Path) -> None:
     agents = "agent_id,agent_name,team,plan\nA2,Bob,T1,gold\n"
     import_texts(scenario, tmp_path / "agents", {"agents.csv": ("agents", agents)})
     before = content(scenario)

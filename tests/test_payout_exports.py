@@ -17,7 +17,7 @@ import pyarrow as pa
 import pytest
 
 from dashboard.payouts import statements as payout_statements
-from dashboard.payouts.plan_file import parse_plans
+from dashboard.payouts.plan_file import load_plans, parse_plans
 from dashboard.payouts.plan_words import plan_in_words
 from dashboard.payouts.statements import (
     PdfUnavailable,
@@ -26,10 +26,9 @@ from dashboard.payouts.statements import (
     statement_html,
     statement_pdf,
 )
+from dashboard.payouts.values import Period
 from dashboard.spreadsheet import neutralise, write_csv
 from tests.conftest import CliResult
-from dashboard.payouts.plan_file import load_plans
-from dashboard.payouts.values import Period
 from tests.payout_fixtures import (
     OWNERS_SEP,
     SCENARIO_PLANS,

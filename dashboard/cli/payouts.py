@@ -1,16 +1,17 @@
-"""Commission payouts on the command line: reports, approval, exports and statements.
+"""Commission payouts on the command line: reports, closing the books, exports, statements.
 
 ``report payouts`` and ``report payout-lines`` print the period's payouts and their audit
 trail; ``prepare`` freezes a period's figures (one person) and ``approve`` approves them
 (another person; ``--reopen`` reopens a prepared or approved period, with a reason);
-``statements`` writes one statement per agent. Mistakes in the input (a bad period, a broken plan file, an
-empty database) print a message and exit with status 2, never a traceback (the guard of
-``dashboard.cli``). The reports and statements open the database read-only; an approved
-period is shown and exported from the database alone, even without a readable plan file.
-``--lang zh`` writes the reports, files and statements in Chinese (messages, headers, the
-statement's texts); the default, English, is what these commands have always written. Every
-figure, file and approval comes from ``dashboard.payouts.service``, as on the Payouts page;
-this module only parses arguments and prints.
+``statements`` writes one statement per agent. Mistakes in the input (a bad period, a broken
+plan file, an empty database, a step the rules refuse) print a message and exit with status
+2, never a traceback (the guard of ``dashboard.cli``). The reports and statements open the
+database read-only; an approved period is shown and exported from the database alone, even
+without a readable plan file. ``--lang zh`` writes the reports, files and statements in
+Chinese (messages, headers, the statement's texts); the default, English, is what these
+commands have always written. Every figure, file and approval comes from
+``dashboard.payouts.service``, as on the Payouts page; this module only parses arguments and
+prints.
 """
 
 from __future__ import annotations

@@ -26,9 +26,9 @@ it was built from has changed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Iterable
 from typing import Any
 
 import duckdb
@@ -125,7 +125,8 @@ def compute_run(
         )
     rounds = facts.rounds_in_force(con)
     booked: dict[Period, Bookings] = {}
-    into, notes = None, []
+    into: Period | None = None
+    notes: list[str] = []
     if period in rounds:  # a frozen period recomputed: with the adjustments frozen with it
         booked[period] = _frozen_bookings(con, rounds[period]["approval_id"])
     elif rounds and start <= max(rounds).next() <= period:
@@ -149,8 +150,7 @@ def compute_run(
         # figures matter here only through a deficit, so they need it only when one carries
         # (or an adjustment may make one).
         if last or (
-            needs_conduct
-            and (month_bookings or any(carry.get(a.agent_id) for a in roster))
+            needs_conduct and (month_bookings or any(carry.get(a.agent_id) for a in roster))
         ):
             conduct = facts.conduct(con, current, preset)
         month_facts = {}
@@ -168,7 +168,8 @@ def compute_run(
         fingerprint.update(f"{current}|{sorted(month_facts.items())!r}".encode())
         payouts = compute_period(book, current, roster, month_facts, carry, month_bookings)
         if last:
-            lines = tuple((a, b) for a, bs in sorted(booked.get(into, {}).items()) for b in bs)
+            into_bookings = booked.get(into, {}) if into is not None else {}
+            lines = tuple((a, b) for a, bs in sorted(into_bookings.items()) for b in bs)
             return PayoutRun(
                 period,
                 book,
@@ -186,7 +187,9 @@ def compute_run(
 def _booking_key(booked: dict[Period, Bookings]) -> list[Any]:
     """What the fingerprint takes from the bookings: each one's month, agent, period, amount."""
     return sorted(
-        (str(m), a, str(b.corrects), b.amount) for m, v in booked.items() for a, bs in v.items()
+        (str(m), a, str(b.corrects), b.amount)
+        for m, v in booked.items()
+        for a, bs in v.items()
         for b in bs
     )
 
@@ -203,14 +206,16 @@ def _frozen_bookings(con: duckdb.DuckDBPyConnection, approval_id: int) -> Bookin
     return out
 
 
-def frozen_book(round_row: dict[str, Any], today: PlanBook) -> PlanBook:
+def frozen_book(round_row: dict[str, Any], today: PlanBook | None) -> PlanBook:
     """The plan book frozen with a round (today's for approvals made before it was stored).
 
     Raises:
-        PayoutInputError: the stored book cannot be read.
+        PayoutInputError: the stored book cannot be read (or there is none, nor today's).
     """
     text = round_row.get("plans_book")
     if not text:
+        if today is None:
+            raise PayoutInputError(Message("payout.note_no_plan_file"))
         return today
     try:
         return book_from_json(text)
@@ -256,8 +261,8 @@ def open_bookings(
             book = frozen_book(r, today)
             run = compute_run(con, period, book, r["preset"] or preset)
         except PayoutInputError as exc:
-            first = exc.args[0] if exc.args else str(exc)
-            notes.append(Message("payout.note_not_booked", period=str(period), why=first))
+            why = exc.args[0] if exc.args else str(exc)
+            notes.append(Message("payout.note_not_booked", period=str(period), why=why))
             continue
         approved = facts.approved_positions(con, r["approval_id"])
         now = {p.agent_id: p.payout + p.carry_out for p in run.payouts}

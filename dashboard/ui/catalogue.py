@@ -432,8 +432,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已由 {by} 于 {at} 审批（编制人 {prepared_by}）：金额已冻结。",
     ),
     "pay.four_eyes_help": (
-        "Two steps, two people: one prepares the period (its figures are frozen), another "
-        "approves exactly those figures.",
+        (
+            "Two steps, two people: one prepares the period (its figures are frozen), another "
+            "approves exactly those figures."
+        ),
         "两步、两人：一人编制本期（金额冻结），另一人审批这些金额。",
     ),
     "pay.prepare": ("Prepare {period}", "编制 {period}"),

@@ -109,7 +109,9 @@ class World:
         return self.folder / f"{self.n:03d}_{name}"
 
     def draw(self) -> Op:
-        choice = self.rng.choice(["payments", "payments", "accounts", "multi", "undo", "approve"])
+        choice = self.rng.choice(
+            ["payments", "payments", "accounts", "multi", "undo", "approve", "approve"]
+        )
         seed = self.rng.randrange(1000)
         if choice == "payments":
             f = self._file("payments.csv")
@@ -259,8 +261,12 @@ def test_sigkill_at_random_points_keeps_exactly_the_completed_operations(
     world = World(tmp_path, base_db, rng)
     durations: dict[str, float] = {}
     completed = killed = 0
+    closing: dict[str, int] = {}  # closing steps drawn, and "<name> done" for the completed
     for i in range(KILLS):
         op = world.draw()
+        if op.name in CLOSING:
+            closing[op.name] = closing.get(op.name, 0) + 1
+            record("kill_closing_steps")
         if op.name not in durations:
             durations[op.name] = measure(op, world) * 1.1
         before = content(world.victim)
@@ -285,11 +291,15 @@ def test_sigkill_at_random_points_keeps_exactly_the_completed_operations(
         op.apply(world.reference)
         assert after == content(world.reference), f"{op.name}: half-written state"
         completed += 1
+        if op.name in CLOSING:
+            closing[f"{op.name} done"] = closing.get(f"{op.name} done", 0) + 1
         record("kill_runs_completed")
     assert content(world.victim) == content(world.reference)
     assert state(world.victim) == state(world.reference)
     # Both outcomes really happened: kills before the commit and completed operations.
     assert killed >= KILLS // 4 and completed >= KILLS // 10, (killed, completed)
+    print("closing steps drawn (and completed):", closing)
+    assert sum(closing.get(n, 0) for n in CLOSING) >= 2, closing
 
 
 # --- disk full --------------------------------------------------------------------------
