@@ -68,11 +68,27 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
     return run
 
 
-def report(cli: Callable[..., tuple[int, str, str]], db_path: Path, plans: Path) -> dict:
-    code, out, err = cli("report", "payouts", "--db", db_path, "--period", "2026-10",
+def report(
+    cli: Callable[..., tuple[int, str, str]], db_path: Path, plans: Path, period: str = "2026-10"
+) -> dict:
+    code, out, err = cli("report", "payouts", "--db", db_path, "--period", period,
                          "--plans", plans, "--format", "json")  # fmt: skip
     assert code == 0, err
     return {r["agent_id"]: r for r in json.loads(out)}
+
+
+def booked(cli: Callable[..., tuple[int, str, str]], db_path: Path, plans: Path) -> dict:
+    """(corrected period, agent) -> the adjustment lines booked into November (the open
+    period), summed."""
+    code, out, err = cli("report", "payout-lines", "--db", db_path, "--period", "2026-11",
+                         "--plans", plans, "--format", "json")  # fmt: skip
+    assert code == 0, err
+    out_: dict[tuple[str, str], Decimal] = {}
+    for r in json.loads(out):
+        if r["kind"] == "adjustment":
+            key = (r["corrects_period"], r["agent_id"])
+            out_[key] = out_.get(key, Decimal(0)) + Decimal(r["amount"])
+    return out_
 
 
 def changes(folder: Path, plans: Path) -> list[tuple[str, list[str]]]:
@@ -168,6 +184,15 @@ def test_approved_period_only_ever_shows_an_adjustment(
                                  plans, "--by", "someone else")  # fmt: skip
             assert code == 2 and "already approved" in err, (what, step)
         assert frozen(base_db) == kept
+        # Every difference of an approved period is booked once into November, the open
+        # period: exactly the adjustment shown next to that period's approved figures.
+        shown = {
+            (period, agent_id): Decimal(r["adjustment"])
+            for period in ("2026-09", "2026-10")
+            for agent_id, r in report(cli, base_db, plans, period).items()
+            if Decimal(r["adjustment"])
+        }
+        assert booked(cli, base_db, plans) == shown, what
         assert_invariants(base_db)
     # Something really changed: the last state pays differently from the approval.
     assert any(Decimal(r["adjustment"]) != 0 for r in now.values())
