@@ -9,13 +9,13 @@ into the next open period as an adjustment (``run.py``), never a silent edit. Re
 nothing either: the round is marked reopened, the audit log says who, when and why, and the
 period can be prepared again.
 
-The rules (refused with the reason otherwise): a period is prepared or approved only once it
-has ended in the data (its last day on or before the latest snapshot's as_of_date), only when
-every earlier period with payouts is approved, and never while a later period is frozen;
-reopening goes the other way (the latest period first). Two steps of one round started at the
-same instant (two approvals, two preparations, two reopenings): ``payout_steps`` has one row
-per (period, round, step), so one commits and the other fails on the key, whatever was checked
-before; it is refused with a message. A write that fails (a full disk, a kill) leaves the
+The rules (``close_rules.py``; refused with the reason otherwise): a period is prepared or
+approved only once it has ended in the data, only when every earlier period with payouts is
+approved, and never while a later period is frozen; reopening goes the other way (the latest
+period first). Two steps of one round started at the same instant (two approvals, two
+preparations, two reopenings): ``payout_steps`` has one row per (period, round, step), so one
+commits and the other fails on the key, whatever was checked before; it is refused with a
+message. A write that fails (a full disk, a kill) leaves the
 database as it was: each step is one transaction, rolled back without hiding the error
 (``db.rollback``; ``db.DiskFull`` for a full disk).
 
@@ -36,16 +36,18 @@ import pyarrow as pa
 
 from dashboard import db
 from dashboard.messages import Message, code_of
-from dashboard.payouts import facts
+from dashboard.payouts.close_rules import (
+    ApprovalRefused,
+    check_earlier,
+    check_ended,
+    later_frozen,
+    refuse_if_conflict,
+    same_person,
+)
 from dashboard.payouts.plan_json import book_json
 from dashboard.payouts.run import PayoutRun
 from dashboard.payouts.tables import CODED_LINE_SCHEMA, PAYOUT_SCHEMA, payouts_table
 from dashboard.payouts.values import Period
-
-
-class ApprovalRefused(Exception):
-    """The step is not allowed; ``str(exc)`` says why (in English; ``exc.args[0]`` is the
-    Message, to be shown in another language)."""
 
 
 @dataclass(frozen=True)
@@ -139,11 +141,6 @@ def _at(when: datetime | None) -> str:
     return f"{when:%Y-%m-%d %H:%M}" if when else "?"
 
 
-def same_person(a: str | None, b: str | None) -> bool:
-    """Whether two names are one person's (case and spacing aside: ``Li Na`` = `` li  na``)."""
-    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
-
-
 def _log(
     con: duckdb.DuckDBPyConnection,
     period: Period,
@@ -188,59 +185,6 @@ def _step(
     return approval_id
 
 
-# --- the rules ------------------------------------------------------------------------
-
-
-def _check_ended(con: duckdb.DuckDBPyConnection, period: Period) -> None:
-    end = facts.data_end(con)
-    if end is None:
-        raise ApprovalRefused(Message("payout.refuse_no_snapshot", period=str(period)))
-    if period.last_day > end:
-        raise ApprovalRefused(
-            Message(
-                "payout.refuse_not_ended",
-                period=str(period),
-                last_day=period.last_day.isoformat(),
-                as_of=end.isoformat(),
-            )
-        )
-
-
-def _check_earlier(
-    con: duckdb.DuckDBPyConnection, period: Period, booked_before: Period | None = None
-) -> None:
-    """Every earlier period with payouts approved (``booked_before``: an earlier open period
-    that has adjustments booked, so payouts too)."""
-    rounds = facts.rounds_in_force(con)
-    months = set(facts.payment_months(con, period))
-    months |= {m for m, r in rounds.items() if m < period and r["status"] == "prepared"}
-    if booked_before is not None:
-        months.add(booked_before)
-    items: list[str] = []
-    for m in sorted(months):
-        r = rounds.get(m)
-        if r is None:
-            booked = booked_before == m
-            items.append(Message("payout.earlier_booked", period=str(m)) if booked else str(m))
-        elif r["status"] == "prepared":
-            items.append(Message("payout.earlier_prepared", period=str(m), by=r["prepared_by"]))
-    if items:
-        raise ApprovalRefused(
-            Message("payout.refuse_earlier_open", period=str(period), periods=_joined(items))
-        )
-
-
-def _joined(items: list[str]) -> list[str]:
-    """The periods to name (a list value: joined in the reader's language), at most 12."""
-    more = [Message("payout.earlier_more", n=len(items) - 12)] if len(items) > 12 else []
-    return items[:12] + more
-
-
-def _later_frozen(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[Period, str] | None:
-    later = [(m, r["status"]) for m, r in facts.rounds_in_force(con).items() if m > period]
-    return later[-1] if later else None
-
-
 # --- the steps ------------------------------------------------------------------------
 
 
@@ -269,7 +213,7 @@ def prepare(
     con.execute("begin transaction")
     try:
         _refuse_if_frozen(current_approval(con, period), period)
-        later = _later_frozen(con, period)
+        later = later_frozen(con, period)
         if later is not None:
             status = Message(f"payout.status_value_{later[1]}")
             raise ApprovalRefused(
@@ -280,12 +224,12 @@ def prepare(
                     status=status,
                 )
             )
-        _check_ended(con, period)
-        _check_earlier(con, period)
+        check_ended(con, period)
+        check_earlier(con, period)
         frozen = compute()
         run = frozen.run
         if run.booked_into is not None and run.booked_into < period and run.bookings:
-            _check_earlier(con, period, run.booked_into)
+            check_earlier(con, period, run.booked_into)
         if not run.payouts:
             raise ApprovalRefused(Message("payout.refuse_nothing", period=str(period)))
         approval_id = _step(con, period, "prepare", None)
@@ -295,7 +239,7 @@ def prepare(
     except BaseException as exc:
         db.rollback(con)
         _refuse_if_disk_full(con, exc)
-        _refuse_if_conflict(exc, period, "prepare")
+        refuse_if_conflict(exc, period, "prepare")
         raise
     approval = current_approval(con, period)
     assert approval is not None
@@ -418,8 +362,8 @@ def approve(con: duckdb.DuckDBPyConnection, period: Period, by: str) -> Approval
             raise ApprovalRefused(
                 Message("payout.refuse_same_person", by=existing.prepared_by, period=str(period))
             )
-        _check_ended(con, period)
-        _check_earlier(con, period)
+        check_ended(con, period)
+        check_earlier(con, period)
         _step(con, period, "approve", existing.approval_id)
         con.execute(
             """update payout_approvals set status = 'approved', approved_by = $by,
@@ -431,7 +375,7 @@ def approve(con: duckdb.DuckDBPyConnection, period: Period, by: str) -> Approval
     except BaseException as exc:
         db.rollback(con)
         _refuse_if_disk_full(con, exc)
-        _refuse_if_conflict(exc, period, "approve")
+        refuse_if_conflict(exc, period, "approve")
         raise
     approval = current_approval(con, period)
     assert approval is not None
@@ -462,21 +406,6 @@ def _refuse_if_disk_full(con: duckdb.DuckDBPyConnection, exc: BaseException) -> 
     ) from exc
 
 
-_CONFLICT_WORDS = ("conflict", "duplicate key", "constraint violation")
-
-
-def _refuse_if_conflict(exc: BaseException, period: Period, step: str) -> None:
-    """Refuse a step that lost to another one of the same round saved at the same instant
-    (the database refused the second: a write-write conflict or ``payout_steps``' key)."""
-    if not isinstance(exc, duckdb.TransactionException | duckdb.ConstraintException):
-        return
-    if not any(w in str(exc).lower() for w in _CONFLICT_WORDS):
-        return
-    raise ApprovalRefused(
-        Message("payout.refuse_concurrent", step=Message(f"payout.step_{step}"), period=str(period))
-    ) from exc
-
-
 def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str) -> Approval:
     """Reopen a prepared or approved period (it can then be prepared again); the reason is
     logged.
@@ -495,7 +424,7 @@ def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str)
         existing = current_approval(con, period)
         if existing is None:
             raise ApprovalRefused(Message("payout.refuse_not_approved", period=str(period)))
-        later = _later_frozen(con, period)
+        later = later_frozen(con, period)
         if later is not None:
             status = Message(f"payout.status_value_{later[1]}")
             raise ApprovalRefused(
@@ -517,7 +446,7 @@ def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str)
     except BaseException as exc:
         db.rollback(con)
         _refuse_if_disk_full(con, exc)
-        _refuse_if_conflict(exc, period, "reopen")
+        refuse_if_conflict(exc, period, "reopen")
         raise
     return Approval(
         **{
