@@ -142,12 +142,12 @@ def summary(v: PayoutView, rows: pa.Table | None = None) -> None:
         st.warning(safe.t("pay.prepared", by=a.prepared_by, at=at), icon=":material/pending:")
     else:
         at = f"{a.approved_at:%Y-%m-%d %H:%M}" if a.approved_at else "?"
-        text = (
+        st.success(
             safe.t("pay.approved_four_eyes", by=a.approved_by, at=at, prepared_by=a.prepared_by)
             if a.prepared_by
-            else safe.t("pay.approved", by=a.approved_by, at=at)
+            else safe.t("pay.approved", by=a.approved_by, at=at),
+            icon=":material/verified:",
         )
-        st.success(text, icon=":material/verified:")
     shown = v.table if rows is None else rows
     if shown.num_rows != v.table.num_rows:
         st.caption(safe.t("pay.shown", n=shown.num_rows, total=v.table.num_rows))
@@ -344,7 +344,8 @@ def _step_form(step: str, period: str, act: Callable[[str], Approval]) -> None:
         by = st.text_input(t(f"pay.{step}_by"), key=f"{step}_by")
         if st.form_submit_button(safe.t(f"pay.{step}", period=period), type="primary"):
             if not by.strip():
-                st.error(t("pay.by_required" if step == "approve" else "pay.prepare_by_required"))
+                approving = step == "approve"
+                st.error(t("pay.by_required") if approving else t("pay.prepare_by_required"))
                 return
             try:
                 act(by)
