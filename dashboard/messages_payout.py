@@ -319,6 +319,177 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
         "{period} is not approved: nothing to reopen",
         "{period} 尚未审批：无需重开",
     ),
+    # --- Closing the books: four eyes, approval rules (payouts/approvals.py, service.py) ---
+    "payout.refuse_no_preparer": ("say who prepares (--by NAME)", "请填写编制人（--by NAME）"),
+    "payout.refuse_already_prepared": (
+        (
+            "{period} was already prepared by {by} on {at}: another person approves it "
+            "(approve --period {period} --by NAME), or reopen it (approve --reopen --reason TEXT)"
+        ),
+        (
+            "{period} 已由 {by} 于 {at} 编制：请由另一人审批（approve --period {period} --by "
+            "NAME），或重开（approve --reopen --reason TEXT）"
+        ),
+    ),
+    "payout.refuse_not_prepared": (
+        (
+            "{period} is not prepared: prepare it first (prepare --period {period} --by NAME); "
+            "another person then approves it"
+        ),
+        "{period} 尚未编制：请先编制（prepare --period {period} --by NAME），再由另一人审批",
+    ),
+    "payout.refuse_same_person": (
+        "{by} prepared {period}: another person must approve it (four eyes)",
+        "{period} 由 {by} 编制：须由另一人审批（双人复核）",
+    ),
+    "payout.refuse_not_ended": (
+        (
+            "{period} has not ended in the data: its last day {last_day} is after the latest "
+            "snapshot ({as_of}); load a snapshot of {last_day} or later first"
+        ),
+        (
+            "{period} 在数据中尚未结束：其最后一天 {last_day} 晚于最新快照（{as_of}）；"
+            "请先导入 {last_day} 或之后的快照"
+        ),
+    ),
+    "payout.refuse_no_snapshot": (
+        "{period} has not ended in the data: no accounts snapshot is loaded",
+        "{period} 在数据中尚未结束：尚未导入任何账户快照",
+    ),
+    "payout.refuse_earlier_open": (
+        (
+            "{period}: earlier periods with payouts are not approved: {periods}; approve them "
+            "first, in order"
+        ),
+        "{period}：之前有佣金的期间尚未审批：{periods}；请按顺序先审批",
+    ),
+    "payout.earlier_prepared": ("{period} (prepared by {by})", "{period}（{by} 已编制）"),
+    "payout.earlier_booked": ("{period} (adjustments booked)", "{period}（已入账调整）"),
+    "payout.earlier_more": ("and {n} more", "另有 {n} 个"),
+    "payout.refuse_later_frozen": (
+        "cannot reopen {period}: {later} is {status}: reopen it first (the latest period first)",
+        "无法重开 {period}：{later} 为{status}状态：请先重开它（从最近的期间开始）",
+    ),
+    "payout.refuse_later_frozen_prepare": (
+        "{period} cannot be prepared: a later period, {later}, is already {status}",
+        "{period} 无法编制：之后的期间 {later} 已为{status}状态",
+    ),
+    "payout.refuse_concurrent": (
+        (
+            "another {step} of {period} was saved at the same moment and was kept: nothing "
+            "was changed here; look at the period again"
+        ),
+        "{period} 的另一项{step}在同一时刻已保存并生效：此处未做任何更改；请重新查看该期间",
+    ),
+    "payout.step_prepare": ("preparation", "编制"),
+    "payout.step_approve": ("approval", "审批"),
+    "payout.step_reopen": ("reopening", "重开"),
+    # --- Adjustments booked (payouts/rules.py, report.py) ---
+    "payout.adjustment_for": (
+        (
+            "adjustment for {period}: recomputed today {recomputed} - approved {approved} "
+            "(payout plus deficit carried out of {period}) = {amount}, added after the cap"
+        ),
+        (
+            "{period} 调整：今日重算 {recomputed} - 已审批 {approved}"
+            "（{period} 应发佣金加结转亏损）= {amount}，在封顶之后计入"
+        ),
+    ),
+    "payout.adjustment_for_rest": (
+        (
+            "adjustment for {period}: recomputed today {recomputed} - approved {approved} - "
+            "booked before {booked} (payout plus deficit carried out of {period}) = {amount}, "
+            "added after the cap"
+        ),
+        (
+            "{period} 调整：今日重算 {recomputed} - 已审批 {approved} - 此前已入账 {booked}"
+            "（{period} 应发佣金加结转亏损）= {amount}，在封顶之后计入"
+        ),
+    ),
+    "payout.carry_out_adjusted": (
+        "after the adjustments {result} is below zero: pays 0.00; the deficit is carried to {next}",
+        "计入调整后 {result} 小于零：本期发放 0.00；亏损结转至 {next}",
+    ),
+    "payout.payout_adjusted": (
+        (
+            "total = commission {after} + team share {share} + early bonus {bonus} + carried "
+            "in {carried} = {total}; after the cap {capped} + adjustments {adjustments} = "
+            "{result}; payout {payout}"
+        ),
+        (
+            "合计 = 提成 {after} + 团队奖金 {share} + 提前达标奖 {bonus} + 上期结转 {carried} = "
+            "{total}；封顶后 {capped} + 调整 {adjustments} = {result}；应发佣金 {payout}"
+        ),
+    ),
+    "payout.kind_adjustment": ("adjustment", "调整"),
+    "payout.note_lines_prepared": (
+        "{period} is prepared: these are the lines as prepared",
+        "{period} 已编制：以下为编制时的明细",
+    ),
+    "payout.note_prepared": (
+        (
+            "{period} was prepared by {by} on {at} and awaits approval by another person: the "
+            "figures are the prepared ones"
+        ),
+        "{period} 已由 {by} 于 {at} 编制，待另一人审批：以下为编制时的数字",
+    ),
+    "payout.note_adjusted_approved": (
+        (
+            "{n} agent(s) would be paid differently today: adjustments total {total}. The "
+            "approved figures stand; what is not booked yet is booked into {into} as adjustment "
+            "lines."
+        ),
+        (
+            "按今日数据重算，{n} 名催收员的佣金会不同：调整额合计 {total}。已审批的数字不变；"
+            "尚未入账的差额将作为调整行计入 {into}。"
+        ),
+    ),
+    "payout.note_adjusted_prepared": (
+        (
+            "{n} agent(s) would be paid differently today: adjustments total {total}. The "
+            "prepared figures stand: approve them (the differences are then booked into the "
+            "next period) or reopen the period and prepare it again."
+        ),
+        (
+            "按今日数据重算，{n} 名催收员的佣金会不同：调整额合计 {total}。编制的数字不变："
+            "可审批（差额随后计入下一期间），或重开后重新编制。"
+        ),
+    ),
+    "payout.note_booked": (
+        "{n} adjustment line(s) for approved periods are booked into {period}: total {total}",
+        "{n} 条已审批期间的调整计入 {period}：合计 {total}",
+    ),
+    "payout.note_not_booked": (
+        "the adjustments for {period} cannot be booked today: {why}",
+        "{period} 的调整今日无法入账：{why}",
+    ),
+    "payout.note_plan_as_approved": (
+        (
+            "the recomputation uses the plan as approved; the plan file in use now (sha256 "
+            "{now}) applies from the first period not yet prepared"
+        ),
+        "重算使用审批时的方案；当前方案文件（sha256 {now}）自第一个尚未编制的期间起适用",
+    ),
+    "payout.note_plan_not_stored": (
+        "this approval did not store its plan: the recomputation uses today's plan file",
+        "本次审批未保存方案：重算使用当前方案文件",
+    ),
+    "payout.carry_frozen_prepared": (
+        "carry_out frozen by the preparation of {period} (not approved yet)",
+        "{period} 编制时锁定的结转额（尚未审批）",
+    ),
+    "payout.status_prepared": (
+        "PREPARED by {by} on {at}: awaiting approval by another person",
+        "已由 {by} 于 {at} 编制：待另一人审批",
+    ),
+    "payout.status_four_eyes": (
+        "prepared by {prepared_by} on {prepared_at}, approved by {by} on {at}",
+        "由 {prepared_by} 于 {prepared_at} 编制，{by} 于 {at} 审批",
+    ),
+    "payout.status_value_prepared": ("prepared", "已编制"),
+    "payout.fig_adjustment_in": ("Adjustments of approved periods", "已审批期间的调整"),
+    "payout.about_prepared_by": ("Prepared by", "编制人"),
+    "payout.about_prepared_at": ("Prepared at", "编制时间"),
     # --- The statement's status line (payouts/statements.py status_line) ---
     "payout.status_draft": ("DRAFT: not approved", "草稿：未审批"),
     "payout.status_approved": ("approved by {by} on {at}", "已由 {by} 于 {at} 审批"),

@@ -131,6 +131,23 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
 
 
+@pytest.fixture(scope="session")
+def sample_closed(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with every month up to 2026-09 closed, as finance closes the books: each
+    prepared by 王伟 and approved by 李娜, oldest first (built once per test process; copy it
+    before writing). 2026-10 is the open period."""
+    from dashboard.paths import SAMPLE_DATA
+    from dashboard.payouts.plan_file import load_plans
+    from dashboard.payouts.values import Period
+    from tests.payout_fixtures import close_through
+
+    path = tmp_path_factory.mktemp("closed") / "closed.duckdb"
+    shutil.copy(sample_db, path)
+    book = load_plans(SAMPLE_DATA / "plans.yaml")
+    close_through(path, Period(2026, 9), book, preparer="王伟", approver="李娜")
+    return path
+
+
 @pytest.fixture
 def on_sample(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the sample database, which the app (``DASHBOARD_DB``) opens."""

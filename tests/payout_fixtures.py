@@ -40,6 +40,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard.ingest.importer import FileSpec, import_files
+from dashboard.payouts.plan_book import PlanBook
+from dashboard.payouts.values import Period
 
 PLANS_DIR = Path(__file__).resolve().parent / "data" / "plans"
 SCENARIO_PLANS = PLANS_DIR / "scenario.yaml"
@@ -135,3 +137,25 @@ def build_scenario(folder: Path) -> Path:
         },
     )
     return db_path
+
+
+def close_through(
+    db_path: Path,
+    period: Period,
+    book: PlanBook,
+    *,
+    preparer: str = "Wang Wei",
+    approver: str = "Li Na",
+    preset: str = "cn",
+) -> list[Period]:
+    """Prepare (``preparer``) and approve (``approver``) every period with payouts up to
+    ``period``, oldest first, as finance closes the books (four eyes, in order); returns them."""
+    from dashboard import db
+    from dashboard.payouts import service
+
+    with db.connect(db_path) as con:
+        todo = service.periods_to_approve(con, period)
+        for p in todo:
+            service.prepare_period(con, p, book, preparer, preset)
+            service.approve_period(con, p, approver)
+    return todo

@@ -1,6 +1,8 @@
-"""The Payouts page through AppTest: draft figures, approval with a name (required), approved
-vs recomputed after new data arrives (an adjustment, never a silent edit), reopening; the plan
-what-if tab (a candidate uploaded in memory, never approved or stored).
+"""The Payouts page through AppTest: draft figures, closing a period in two steps with two
+names (prepare, then approve; a name required, the same name refused), approved vs recomputed
+after new data arrives (an adjustment, never a silent edit, booked into the next period),
+reopening; the plan what-if tab (a candidate uploaded in memory, never approved or stored).
+The months before 2026-10 are closed beforehand (``sample_closed``).
 """
 
 from __future__ import annotations
@@ -41,10 +43,22 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def approvals(path: Path) -> list[tuple[str, str, str]]:
+@pytest.fixture
+def closed_path(sample_closed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "closed.duckdb"
+    shutil.copy(sample_closed, path)
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return path
+
+
+def approvals(path: Path) -> list[tuple[str, str, str | None, str | None]]:
+    """The rounds of 2026-10: status, who prepared, who approved."""
     con = duckdb.connect(str(path))
     try:
-        rows = con.execute("select period, status, approved_by from payout_approvals").fetchall()
+        rows = con.execute(
+            "select period, status, prepared_by, approved_by from payout_approvals "
+            "where period = '2026-10' order by approval_id"
+        ).fetchall()
         return [tuple(r) for r in rows]
     finally:
         con.close()
@@ -73,20 +87,41 @@ def test_draft_shows_every_component(db_path: Path) -> None:
     assert {"Download payouts (XLSX)", "Download payouts (CSV)", "Statement (PDF)"} <= set(labels)
 
 
-def test_approve_needs_a_name(db_path: Path) -> None:
+def test_prepare_needs_a_name_and_earlier_periods_approved(db_path: Path) -> None:
     at = payouts_page()
-    submit(at, "Approve 2026-10")
-    assert any("Enter your name" in e.value for e in at.error)
+    submit(at, "Prepare 2026-10")
+    assert any("Enter your name to prepare" in e.value for e in at.error)
+    assert approvals(db_path) == []
+    # On the sample as loaded nothing is approved: the months before 2026-10 come first.
+    assert any("Approve the earlier periods with payouts first" in i.value for i in at.info)
+    at.text_input(key="prepare_by").input("Wang Wei")
+    submit(at, "Prepare 2026-10")
+    shown = [e.value.replace("\\", "") for e in at.error]  # markdown escapes dropped
+    assert any("earlier periods with payouts are not approved: 2025-05; 2025-06" in e
+               for e in shown), shown  # fmt: skip
     assert approvals(db_path) == []
 
 
-def test_approve_then_new_data_shows_an_adjustment(db_path: Path, tmp_path: Path) -> None:
+def test_prepare_approve_then_new_data_shows_an_adjustment(
+    closed_path: Path, tmp_path: Path
+) -> None:
+    db_path = closed_path
     at = payouts_page()
+    at.text_input(key="prepare_by").input("Wang Wei")
+    submit(at, "Prepare 2026-10")
+    assert not at.exception
+    assert approvals(db_path) == [("2026-10", "prepared", "Wang Wei", None)]
+    assert any("Prepared by Wang Wei" in w.value for w in at.warning)
+    # The preparer cannot approve (four eyes); another name can.
+    at.text_input(key="approve_by").input("wang wei")
+    submit(at, "Approve 2026-10")
+    assert any("another person must approve it" in e.value for e in at.error)
+    assert approvals(db_path) == [("2026-10", "prepared", "Wang Wei", None)]
     at.text_input(key="approve_by").input("Li Na")
     submit(at, "Approve 2026-10")
     assert not at.exception
-    assert approvals(db_path) == [("2026-10", "approved", "Li Na")]
-    assert any("Approved by Li Na" in s.value for s in at.success)
+    assert approvals(db_path) == [("2026-10", "approved", "Wang Wei", "Li Na")]
+    assert any("Approved by Li Na" in s.value and "Wang Wei" in s.value for s in at.success)
     assert metric(at, "Adjustments (recomputed − approved)") == "¥0.00"
 
     # A late payment for AG012 (team T3 stays below its pool target; default plan 2%),
@@ -100,13 +135,12 @@ def test_approve_then_new_data_shows_an_adjustment(db_path: Path, tmp_path: Path
     assert metric(at, "Adjustments (recomputed − approved)") == "+¥20.00"
     rows = at.dataframe[0].value.set_index("agent_id")
     assert rows.loc["AG012", "adjustment"] == pytest.approx(20.0)
-    assert any("AG012" in str(a) for a in rows.index)
 
     at.text_input(key="reopen_by").input("Li Na")
     at.text_input(key="reopen_reason").input("late payment PLATE-1")
     submit(at, "Reopen 2026-10")
     assert not at.exception
-    assert ("2026-10", "reopened", "Li Na") in approvals(db_path)
+    assert ("2026-10", "reopened", "Wang Wei", "Li Na") in approvals(db_path)
     assert any("Draft" in i.value for i in at.info)
 
 

@@ -24,7 +24,16 @@ import pytest
 from dashboard.payouts import statements as payout_statements
 from dashboard.payouts.statements import find_cjk_font
 from tests.conftest import CliResult
-from tests.payout_fixtures import SCENARIO_PLANS, build_scenario, import_texts
+from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.values import Period
+from tests.payout_fixtures import (
+    OWNERS_SEP,
+    SCENARIO_PLANS,
+    accounts,
+    build_scenario,
+    close_through,
+    import_texts,
+)
 from tests.pdf_text import pdf_pages
 
 Cli = Callable[..., CliResult]
@@ -45,9 +54,9 @@ PAYOUT_HEADS = {
 }  # fmt: skip
 LINE_HEADS = {
     "en": ["Period", "Agent", "Name", "#", "Kind", "Payment", "Account", "Payment date", "Amount",
-           "Credit rule", "Reverses", "Reason"],
+           "Credit rule", "Reverses", "Reason", "Corrects period"],
     "zh": ["期间", "催收员编号", "姓名", "序号", "类型", "还款流水号", "账号", "还款日期", "金额",
-           "归属规则", "冲正原流水", "原因"],
+           "归属规则", "冲正原流水", "原因", "调整所属期间"],
 }  # fmt: skip
 
 
@@ -141,17 +150,26 @@ def test_workbook_about_sheet_has_the_plans_in_words(
     assert not any("团队奖金（团队" in t for t in block)  # T2 has no pool
 
 
-def test_workbook_of_an_approved_period_names_the_approver(
+def test_workbook_of_an_approved_period_names_preparer_and_approver(
     scenario: Path, cli: Cli, tmp_path: Path
 ) -> None:
     copy = tmp_path / "copy.duckdb"
     shutil.copy(scenario, copy)
-    assert cli("approve", *args(copy), "--by", "李娜").code == 0
+    # October ends in the data with a snapshot of 10-31 (the owners of 09-30); the months
+    # before it are closed first, in order, then October by two people (four eyes).
+    import_texts(
+        copy, tmp_path / "oct", {"acc.csv": ("accounts", accounts("2026-10-31", OWNERS_SEP))}
+    )
+    close_through(copy, Period.parse("2026-09"), load_plans(SCENARIO_PLANS))
+    r = cli("prepare", *args(copy), "--by", "王伟")
+    assert r.code == 0, r.err
+    r = cli("approve", *args(copy), "--by", "李娜")
+    assert r.code == 0, r.err
     wb = workbook(cli, copy, tmp_path / "a.xlsx", "zh")
     header = wb.worksheets[0].oddHeader.right.text
-    assert header.startswith("已由 李娜 于 ") and header.endswith(" 审批"), header
+    assert re.fullmatch(r"由 王伟 于 \S+ \S+ 编制，李娜 于 \S+ \S+ 审批", header), header
     about = {r[0].value: r[1].value for r in wb.worksheets[2].iter_rows() if r[0].value}
-    assert about["审批人"] == "李娜" and about["状态"] == "已审批"
+    assert (about["编制人"], about["审批人"], about["状态"]) == ("王伟", "李娜", "已审批")
 
 
 def _pdftotext(path: Path) -> str | None:

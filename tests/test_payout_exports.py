@@ -17,7 +17,7 @@ import pyarrow as pa
 import pytest
 
 from dashboard.payouts import statements as payout_statements
-from dashboard.payouts.plan_file import parse_plans
+from dashboard.payouts.plan_file import load_plans, parse_plans
 from dashboard.payouts.plan_words import plan_in_words
 from dashboard.payouts.statements import (
     PdfUnavailable,
@@ -26,9 +26,17 @@ from dashboard.payouts.statements import (
     statement_html,
     statement_pdf,
 )
+from dashboard.payouts.values import Period
 from dashboard.spreadsheet import neutralise, write_csv
 from tests.conftest import CliResult
-from tests.payout_fixtures import SCENARIO_PLANS, build_scenario
+from tests.payout_fixtures import (
+    OWNERS_SEP,
+    SCENARIO_PLANS,
+    accounts,
+    build_scenario,
+    close_through,
+    import_texts,
+)
 
 Cli = Callable[..., CliResult]
 
@@ -126,12 +134,18 @@ def test_statements_html_and_pdf(
 def test_statement_for_one_agent_of_an_approved_period(scenario: Path, cli: Cli, tmp_path: Path):
     db_copy = tmp_path / "copy.duckdb"
     db_copy.write_bytes(scenario.read_bytes())
+    # October ended (a 10-31 snapshot, same owners) and the months before it approved: then
+    # October can be prepared (Wang Wei) and approved (Li Na).
+    snapshot = {"acc.csv": ("accounts", accounts("2026-10-31", OWNERS_SEP))}
+    import_texts(db_copy, tmp_path / "oct", snapshot)
+    close_through(db_copy, Period(2026, 9), load_plans(SCENARIO_PLANS))
+    assert cli("prepare", *args(db_copy), "--by", "Wang Wei").code == 0
     assert cli("approve", *args(db_copy), "--by", "Li Na").code == 0
     out = tmp_path / "st"
     r = cli("statements", *args(db_copy), "--out", out, "--agent", "A3", "--format", "html")
     assert r.code == 0, r.err
     page = (out / "statement_2026-10_A3.html").read_text("utf-8")
-    assert "approved by Li Na" in page
+    assert "prepared by Wang Wei on" in page and "approved by Li Na" in page
     assert "=Carol+1" in page
     missing = cli("statements", *args(db_copy), "--out", out, "--agent", "ZZ")
     assert missing.code == 2

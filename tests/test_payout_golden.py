@@ -192,6 +192,8 @@ def _expected(
             "team_bonus": shares[i], "early_bonus": bonus, "carried_in": carried.get(i, ZERO),
             "total": total, "cap_applied": cap is not None and total > cap, "payout": payout,
             "carry_out": min(total, ZERO),
+            # Nothing is approved on the sample: no correction is booked into any month.
+            "adjustment_in": ZERO,
         }  # fmt: skip
     return out
 

@@ -22,8 +22,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.paths import SAMPLE_DATA
 from dashboard.payouts.plan_file import load_plans
-from dashboard.payouts.service import approve_period
 from dashboard.payouts.values import Period
+from tests.payout_fixtures import close_through
 from tests.test_app_zh_engine import ENGLISH_RUN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,11 +68,19 @@ def db_path(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     return path
 
 
-def approve(path: Path, period: str, by: str = "李娜") -> None:
-    from dashboard import db
+@pytest.fixture
+def closed_db(sample_closed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample closed up to 2026-09 (``sample_closed``), a private copy the app opens."""
+    path = tmp_path / "closed.duckdb"
+    shutil.copy(sample_closed, path)
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return path
 
-    with db.connect(path) as con:
-        approve_period(con, Period.parse(period), load_plans(SAMPLE_DATA / "plans.yaml"), by)
+
+def approve(path: Path, period: str, by: str = "李娜") -> None:
+    """Prepare (王伟) and approve (``by``) every period up to ``period`` not yet approved."""
+    book = load_plans(SAMPLE_DATA / "plans.yaml")
+    close_through(path, Period.parse(period), book, preparer="王伟", approver=by)
 
 
 # --- English: byte for byte what the CLI wrote before the texts had codes ---
@@ -122,7 +130,8 @@ def _header(ws: Any) -> list[str]:
     return [c.value for c in next(ws.iter_rows(min_row=1, max_row=1))]
 
 
-def test_cli_xlsx_in_chinese(db_path: Path, cli: Callable[..., Any], tmp_path: Path) -> None:
+def test_cli_xlsx_in_chinese(closed_db: Path, cli: Callable[..., Any], tmp_path: Path) -> None:
+    db_path = closed_db
     approve(db_path, "2026-10")
     out = tmp_path / "payouts.xlsx"
     r = cli(
@@ -204,8 +213,7 @@ def _texts(at: AppTest) -> list[str]:
     return out
 
 
-def test_chinese_payouts_page(db_path: Path) -> None:
-    approve(db_path, "2026-09")
+def test_chinese_payouts_page(closed_db: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params.update({"lang": "中文"})
     at.run()
@@ -230,7 +238,8 @@ def test_chinese_payouts_page(db_path: Path) -> None:
     assert not english(texts), english(texts)[:5]
 
 
-def test_approved_lines_keep_their_codes(db_path: Path) -> None:
+def test_approved_lines_keep_their_codes(closed_db: Path) -> None:
+    db_path = closed_db
     approve(db_path, "2026-10")
     con = duckdb.connect(str(db_path), read_only=True)
     try:

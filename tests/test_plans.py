@@ -211,6 +211,7 @@ def test_docs_cover_every_plan_key_and_command() -> None:
     keys += ["amount", "per_violation", "per_complaint", "floor", "pool_rate", "DASHBOARD_PLANS"]
     for key in keys:
         assert f"`{key}`" in docs or f"{key}:" in docs, key
-    for command in ("report payouts", "report payout-lines", "approve", "--reopen",
-                    "report payout-log", "statements", "--format xlsx"):  # fmt: skip
+    for command in ("report payouts", "report payout-lines", "prepare", "approve", "--reopen",
+                    "report payout-log", "statements", "--format xlsx", "`adjustment_in`",
+                    "`corrects_period`", "`prepared_by`"):  # fmt: skip
         assert command in docs, command

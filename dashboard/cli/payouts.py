@@ -1,18 +1,19 @@
-"""Commission payouts on the command line: reports, approval, exports and statements.
+"""Commission payouts on the command line: reports, closing the books, exports, statements.
 
 ``report payouts`` and ``report payout-lines`` print the period's payouts and their audit
 trail; ``report payout-whatif`` compares a candidate plan file with the plan in force over
-past months (approving and writing nothing); ``approve`` freezes a period (``--reopen``
-reopens it, with a reason); ``statements`` writes one statement per agent. Mistakes in the
-input (a bad period, a broken plan file, an empty database) print a message and exit with
-status 2, never a traceback (the guard of ``dashboard.cli``). The reports and statements open
-the database read-only; an approved period is shown and exported from the database alone,
-even without a readable plan file. ``--lang zh`` writes the reports, files and statements in
-Chinese (messages, headers, the statement's texts); the default, English, is what the CSV
-reports have always written (the workbook and the statements are documents: labels in both
-languages). Every
-figure, file and approval comes from ``dashboard.payouts.service``, as on the Payouts page;
-this module only parses arguments and prints.
+past months (approving and writing nothing); ``prepare`` freezes a period's figures (one
+person) and ``approve`` approves them (another person; ``--reopen`` reopens a prepared or
+approved period, with a reason); ``statements`` writes one statement per agent. Mistakes in
+the input (a bad period, a broken plan file, an empty database, a step the rules refuse)
+print a message and exit with status 2, never a traceback (the guard of ``dashboard.cli``).
+The reports and statements open the database read-only; an approved period is shown and
+exported from the database alone, even without a readable plan file. ``--lang zh`` writes
+the reports, files and statements in Chinese (messages, headers, the statement's texts); the
+default, English, is what the CSV reports have always written (the workbook and the
+statements are documents: labels in both languages). Every figure, file and approval comes
+from ``dashboard.payouts.service``, as on the Payouts page; this module only parses arguments
+and prints.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ TABLE_COLUMNS = (
     "carry_out",
 )
 APPROVED_COLUMNS = ("status", "recomputed_payout", "adjustment")
+BOOKED_COLUMNS = ("adjustment_in",)  # shown when a period has adjustments booked
 LANGS = ("en", "zh")
 
 
@@ -102,14 +104,27 @@ def _common(p: argparse.ArgumentParser, plans: bool = True) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
+        "prepare",
+        help="prepare a period's commission payouts (freeze them for a second person to approve)",
+        description="Compute the period's payouts now (with the adjustments booked into it) and "
+        "freeze them as prepared by NAME; another person then approves them (approve). Refused "
+        "when the period has not ended in the data, an earlier period with payouts is not "
+        "approved, or it is already prepared or approved.",
+    )
+    _common(p)
+    p.add_argument("--by", required=True, metavar="NAME", help="who prepares")
+    p.set_defaults(func=_prepare)
+
+    p = sub.add_parser(
         "approve",
-        help="approve (freeze) a period's commission payouts, or reopen it",
-        description="Freeze the period's payouts as approved (who, when, plan file hash). "
-        "Approving an approved period is refused; --reopen --reason TEXT reopens it.",
+        help="approve a prepared period's commission payouts (a second person), or reopen it",
+        description="Approve the figures prepared for the period (prepare), as NAME, who did "
+        "not prepare them (four eyes). --reopen --reason TEXT reopens a prepared or approved "
+        "period (the latest first). No plan file is needed: the prepared figures are approved.",
     )
     _common(p)
     p.add_argument("--by", required=True, metavar="NAME", help="who approves or reopens")
-    p.add_argument("--reopen", action="store_true", help="reopen an approved period")
+    p.add_argument("--reopen", action="store_true", help="reopen a prepared or approved period")
     p.add_argument("--reason", default="", metavar="TEXT", help="why (required with --reopen)")
     p.set_defaults(func=_approve)
 
@@ -182,7 +197,7 @@ def register_reports(reports: argparse._SubParsersAction) -> None:  # type: igno
     _add_lang(p)
     p.set_defaults(func=_whatif)
 
-    p = reports.add_parser("payout-log", help="approve and reopen events, newest first")
+    p = reports.add_parser("payout-log", help="prepare, approve and reopen events, newest first")
     add_db_option(p)
     p.add_argument("--period", type=_period, metavar="YYYY-MM", help="only this period")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -225,7 +240,13 @@ def _payouts(args: argparse.Namespace) -> int:
         service.save_csv(table, args.out, args.lang)
         print(f"wrote {args.out} ({table.num_rows} agents)")
     elif args.format == "table":
-        cols = TABLE_COLUMNS + (APPROVED_COLUMNS if report.approval else ())
+        booked = any(table.column("adjustment_in").to_pylist())
+        cols = (
+            TABLE_COLUMNS[:-2]
+            + (BOOKED_COLUMNS if booked else ())
+            + TABLE_COLUMNS[-2:]
+            + (APPROVED_COLUMNS if report.approval else ())
+        )
         _print(table.select(list(cols)), "table", args.lang, names)
         total = sum(r for r in table.column("payout").to_pylist() if r is not None)
         status = Message(f"payout.status_value_{report.status}")
@@ -298,21 +319,36 @@ def _log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at(when: object) -> str:
+    return f"{when:%Y-%m-%d %H:%M}" if when else "?"
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    book = service.load_plans(args.plans)
+    with db.connect(args.db, create=False) as con:
+        a = service.prepare_period(con, args.period, book, args.by, args.preset)
+    print(
+        f"{a.period} prepared by {a.prepared_by} at {_at(a.prepared_at)}: {a.agents} agent(s), "
+        f"total payout {a.total_payout:,.2f} (plan file sha256 {a.plans_sha256[:12]}); "
+        f"another person approves it: approve --period {a.period} --by NAME"
+    )
+    return 0
+
+
 def _approve(args: argparse.Namespace) -> int:
     if args.reason and not args.reopen:
         return _fail("error: --reason goes with --reopen")
-    book = None if args.reopen else service.load_plans(args.plans)  # reopening needs none
     with db.connect(args.db, create=False) as con:
         if args.reopen:
             a = service.reopen_period(con, args.period, args.by, args.reason)
             print(f"{args.period} reopened by {a.reopened_by}: {a.reopen_reason}")
             return 0
-        assert book is not None
-        a = service.approve_period(con, args.period, book, args.by, args.preset)
+        a = service.approve_period(con, args.period, args.by)
+    prepared = f"prepared by {a.prepared_by} at {_at(a.prepared_at)}; " if a.prepared_by else ""
     print(
-        f"{a.period} approved by {a.approved_by} at {a.approved_at:%Y-%m-%d %H:%M}: "
+        f"{a.period} approved by {a.approved_by} at {_at(a.approved_at)}: "
         f"{a.agents} agent(s), total payout {a.total_payout:,.2f} "
-        f"(plan file sha256 {a.plans_sha256[:12]})"
+        f"({prepared}plan file sha256 {a.plans_sha256[:12]})"
     )
     return 0
 

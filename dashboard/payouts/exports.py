@@ -48,10 +48,12 @@ MONEY_COLUMNS = {
     "carried_in",
     "total",
     "cap",
+    "adjustment_in",
     "payout",
     "carry_out",
     "recomputed_payout",
     "adjustment",
+    "adjustment_booked",
     "amount",
 }
 RATE_COLUMNS = {"rate", "compliance_factor"}
@@ -260,12 +262,18 @@ def about_sheet(
         (m("payout.about_carry_from"), report.run.carry_from if report.run else "-"),
         (m("payout.about_generated"), f"{now or datetime.now():%Y-%m-%d %H:%M}"),
     ]
-    if a is not None:
+    if a is not None and a.prepared_by:  # four eyes: who prepared, then who approved
+        about += [
+            (m("payout.about_prepared_by"), a.prepared_by),
+            (m("payout.about_prepared_at"), f"{a.prepared_at:%Y-%m-%d %H:%M}"),
+        ]
+    if a is not None and a.approved_by:
         about += [
             (m("payout.about_approved_by"), a.approved_by),
             (m("payout.about_approved_at"), f"{a.approved_at:%Y-%m-%d %H:%M}"),
-            (m("payout.about_approved_sha"), a.plans_sha256),
         ]
+    if a is not None:
+        about.append((m("payout.about_approved_sha"), a.plans_sha256))
     return tuple(about + [(m("payout.about_note"), n) for n in report.notes])
 
 

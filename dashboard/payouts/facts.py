@@ -4,11 +4,15 @@ Every SQL read the payout rules' inputs come from, and nothing else: the agents 
 team and plan, each agent's basis and tasks per month, net collected per day, conduct
 (contacts, violations, complaints, through the compliance engine's counts), the first month
 with a payment, the carry frozen by the latest approval before a period, and the payments
-and reversals behind each basis. Rows come back as plain Python values (exact decimals).
+and reversals behind each basis. For closing the books: the rounds in force (prepared or
+approved periods), the adjustments already booked, each agent's approved position, the date
+the data ends (the latest snapshot) and the months with payouts. Rows come back as plain
+Python values (exact decimals).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -63,12 +67,45 @@ def first_activity(con: duckdb.DuckDBPyConnection) -> Period | None:
 
 def frozen_carry_before(
     con: duckdb.DuckDBPyConnection, period: Period
-) -> tuple[Period, dict[str, Decimal]] | None:
-    """The latest approved period before ``period`` and its frozen carry_out per agent."""
+) -> tuple[Period, dict[str, Decimal], str] | None:
+    """The latest frozen (prepared or approved) period before ``period``, its frozen
+    carry_out per agent, and its status."""
     rows = db.run(con, "payouts/approved_carry", {"period": str(period)}).to_pylist()
     if not rows:
         return None
-    return Period.parse(rows[0]["period"]), {r["agent_id"]: r["carry_out"] for r in rows}
+    carry = {r["agent_id"]: r["carry_out"] for r in rows}
+    return Period.parse(rows[0]["period"]), carry, rows[0]["status"]
+
+
+def rounds_in_force(con: duckdb.DuckDBPyConnection) -> dict[Period, dict[str, Any]]:
+    """period -> its round in force (prepared or approved), oldest period first."""
+    rows = db.run(con, "payouts/rounds_in_force").to_pylist()
+    return {Period.parse(r["period"]): r for r in rows}
+
+
+def booked_adjustments(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every adjustment line frozen with a round in force (approval_id, period booked into,
+    corrects_period, agent_id, amount)."""
+    return db.run(con, "payouts/booked_adjustments").to_pylist()
+
+
+def approved_positions(con: duckdb.DuckDBPyConnection, approval_id: int) -> dict[str, Decimal]:
+    """agent_id -> payout + carry_out as frozen by the approval (the agent's position at the
+    end of the period: what was paid, less the deficit carried on)."""
+    rows = db.run(con, "payouts/approved_rows", {"approval_id": approval_id}).to_pylist()
+    return {r["agent_id"]: r["payout"] + r["carry_out"] for r in rows}
+
+
+def data_end(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The as_of_date of the latest loaded snapshot (None: no snapshot)."""
+    rows = db.run(con, "payouts/data_end").to_pylist()
+    return rows[0]["as_of_date"] if rows else None
+
+
+def payment_months(con: duckdb.DuckDBPyConnection, period: Period) -> list[Period]:
+    """The months before ``period`` with a payment or reversal in some agent's basis."""
+    rows = db.run(con, "payouts/payment_months", {"period_start": period.first_day})
+    return [Period.of(r["period_start"]) for r in rows.to_pylist()]
 
 
 def money_lines(
@@ -83,3 +120,34 @@ def uncounted(con: duckdb.DuckDBPyConnection, period: Period) -> pa.Table:
     """Payments dated in the period that are in no agent's basis, with the reason."""
     params = {"date_from": period.first_day, "date_to": period.last_day}
     return db.run(con, "payouts/uncounted", params)
+
+
+def month_digests(con: duckdb.DuckDBPyConnection) -> dict[Period, tuple[str, str, str]]:
+    """month -> digests of its credited payments, its contacts, and of the agents."""
+    rows = db.run(con, "payouts/month_digests").to_pylist()
+    return {
+        Period.of(r["period_start"]): (r["payments_hash"], r["contacts_hash"], r["agents_hash"])
+        for r in rows
+    }
+
+
+def facts_digest(
+    period: Period,
+    digests: dict[Period, tuple[str, str, str]],
+    first: Period | None,
+) -> str:
+    """A digest of what a period's payouts are computed from, besides what is frozen (the
+    carry in, the plan, the preset, the adjustments booked into it): the agents, the first
+    month with a payment (where a chain without a frozen start begins), the period's credited
+    payments and the contacts of the period and the month before (conduct rules look back).
+    """
+    empty = ("0", "0", next(iter(digests.values()))[2] if digests else "0")
+    prev = Period(period.year - (period.month == 1), (period.month - 2) % 12 + 1)
+    parts = (
+        empty[2],
+        str(first),
+        digests.get(period, empty)[0],
+        digests.get(prev, empty)[1],
+        digests.get(period, empty)[1],
+    )
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -1,10 +1,15 @@
-"""A period's payouts as shown: draft or approved figures, adjustments, audit lines, notes.
+"""A period's payouts as shown: draft, prepared or approved figures, adjustments, audit lines,
+notes.
 
-For a period nobody approved, the report is the computation. For an approved period it is the
-approved figures, unchanged, with the payout recomputed from today's data and plan file next
-to them and the difference as an adjustment: finance sees what changed, never a silent edit.
-An approved period needs no plan file: its figures, lines and plan in words are read from the
-database (without a readable plan file there is just no recomputation, and a note says why).
+For a period nobody prepared, the report is the computation (with the adjustments booked into
+it, for the open period: ``run.py``). For a prepared or approved period it is the frozen
+figures, unchanged, with the payout recomputed from today's data (and the plan book frozen
+with it) next to them and the difference as an adjustment: finance sees what changed, never a
+silent edit. The adjustment is the change in the agent's position at the period's end (payout
+plus deficit carried out): what an approved period's difference books into the open period;
+``adjustment_booked`` is how much of it later frozen periods already booked. A frozen period
+needs no plan file: its figures, lines and plan in words are read from the database (without a
+readable plan there is just no recomputation, and a note says why).
 """
 
 from __future__ import annotations
@@ -24,10 +29,10 @@ from dashboard.payouts.approvals import (
     approved_rules,
     current_approval,
 )
-from dashboard.payouts.facts import money_lines, uncounted
+from dashboard.payouts.facts import booked_adjustments, money_lines, rounds_in_force, uncounted
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_words import plan_rules
-from dashboard.payouts.run import PayoutInputError, PayoutRun, compute_run
+from dashboard.payouts.run import PayoutInputError, PayoutRun, compute_run, frozen_book
 from dashboard.payouts.tables import MONEY, PAYOUT_SCHEMA, lines_table, payouts_table
 from dashboard.payouts.values import Period, money
 
@@ -35,11 +40,24 @@ REPORT_SCHEMA = pa.schema(
     [
         *PAYOUT_SCHEMA,
         ("status", pa.string()),
+        ("prepared_by", pa.string()),
+        ("prepared_at", pa.timestamp("s")),
         ("approved_by", pa.string()),
         ("approved_at", pa.timestamp("s")),
         ("recomputed_payout", MONEY),
-        ("adjustment", MONEY),
+        ("adjustment", MONEY),  # recomputed - frozen (payout + carry_out)
+        ("adjustment_booked", MONEY),  # of it, already booked into later frozen periods
     ]
+)
+STATUS_COLUMNS = (
+    "status",
+    "prepared_by",
+    "prepared_at",
+    "approved_by",
+    "approved_at",
+    "recomputed_payout",
+    "adjustment",
+    "adjustment_booked",
 )
 ZERO = Decimal("0.00")
 
@@ -57,12 +75,13 @@ class PayoutReport:
 
     @property
     def status(self) -> str:
-        return "approved" if self.approval else "draft"
+        """draft, prepared or approved."""
+        return self.approval.status if self.approval else "draft"
 
 
-def _changes(approval: Approval, run: PayoutRun) -> list[str]:
+def _changes(approval: Approval, run: PayoutRun, today: PlanBook | None) -> list[str]:
     notes: list[str] = []
-    if approval.plans_sha256 != run.book.sha256:
+    if approval.plans_book is None and approval.plans_sha256 != run.book.sha256:
         notes.append(
             Message(
                 "payout.note_plan_changed",
@@ -70,29 +89,62 @@ def _changes(approval: Approval, run: PayoutRun) -> list[str]:
                 now=run.book.sha256[:12],
             )
         )
+    elif today is not None and approval.plans_sha256 != today.sha256:
+        notes.append(Message("payout.note_plan_as_approved", now=today.sha256[:12]))
     if approval.data_fingerprint != run.fingerprint:
         notes.append(Message("payout.note_data_changed"))
     return notes
 
 
-def _merge(
-    approval: Approval, approved: pa.Table, run: PayoutRun | None
-) -> tuple[pa.Table, list[str]]:
-    stamp = {
-        "status": "approved",
+def _stamp(approval: Approval) -> dict[str, Any]:
+    return {
+        "status": approval.status,
+        "prepared_by": approval.prepared_by,
+        "prepared_at": approval.prepared_at,
         "approved_by": approval.approved_by,
         "approved_at": approval.approved_at,
     }
-    if run is None:  # today's inputs cannot be computed: the approved figures alone
-        alone = [r | stamp for r in approved.to_pylist()]
+
+
+def _booked_for(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, Decimal]:
+    """agent_id -> the corrections of ``period`` frozen with later rounds in force."""
+    out: dict[str, Decimal] = {}
+    for r in booked_adjustments(con):
+        if r["corrects_period"] == str(period):
+            out[r["agent_id"]] = out.get(r["agent_id"], ZERO) + r["amount"]
+    return out
+
+
+def _merge(
+    approval: Approval,
+    approved: pa.Table,
+    run: PayoutRun | None,
+    booked: dict[str, Decimal],
+    into: Period | None,
+) -> tuple[pa.Table, list[str]]:
+    stamp = _stamp(approval)
+    if run is None:  # today's inputs cannot be computed: the frozen figures alone
+        alone = [
+            r | stamp | {"adjustment_booked": booked.get(r["agent_id"], ZERO)}
+            for r in approved.to_pylist()
+        ]
         return pa.Table.from_pylist(alone, schema=REPORT_SCHEMA), []
     fresh = {p.agent_id: p for p in run.payouts}
     rows: list[dict[str, Any]] = []
     seen = set()
     for r in approved.to_pylist():
         seen.add(r["agent_id"])
-        new = fresh[r["agent_id"]].payout if r["agent_id"] in fresh else ZERO
-        rows.append(r | stamp | {"recomputed_payout": new, "adjustment": new - r["payout"]})
+        p = fresh.get(r["agent_id"])
+        new, position = (p.payout, p.payout + p.carry_out) if p else (ZERO, ZERO)
+        rows.append(
+            r
+            | stamp
+            | {
+                "recomputed_payout": new,
+                "adjustment": position - (r["payout"] + r["carry_out"]),
+                "adjustment_booked": booked.get(r["agent_id"], ZERO),
+            }
+        )
     for agent_id in sorted(set(fresh) - seen):
         p = fresh[agent_id]
         rows.append(
@@ -103,17 +155,24 @@ def _merge(
                 "team": p.team,
                 "plan": p.plan,
                 "payout": ZERO,
+                "carry_out": ZERO,
+                **stamp,
                 "status": "not in the approval",
                 "recomputed_payout": p.payout,
-                "adjustment": p.payout,
+                "adjustment": p.payout + p.carry_out,
+                "adjustment_booked": booked.get(agent_id, ZERO),
             }
         )
     rows.sort(key=lambda r: r["agent_id"])
     adjusted = [r for r in rows if r["adjustment"]]
     notes: list[str] = []
     if adjusted:
-        total = sum((r["adjustment"] for r in adjusted), ZERO)
-        notes.append(Message("payout.note_adjusted", n=len(adjusted), total=money(total)))
+        n, total = len(adjusted), money(sum((r["adjustment"] for r in adjusted), ZERO))
+        if approval.status == "approved":
+            where = str(into) if into else "?"
+            notes.append(Message("payout.note_adjusted_approved", n=n, total=total, into=where))
+        else:
+            notes.append(Message("payout.note_adjusted_prepared", n=n, total=total))
     return pa.Table.from_pylist(rows, schema=REPORT_SCHEMA), notes
 
 
@@ -155,25 +214,19 @@ def payout_report(
     if approval is None:
         assert run is not None and book is not None
         draft = payouts_table(run.payouts)
-        extra = {
-            "status": pa.array(["draft"] * draft.num_rows, pa.string()),
-            "approved_by": pa.nulls(draft.num_rows, pa.string()),
-            "approved_at": pa.nulls(draft.num_rows, pa.timestamp("s")),
-            "recomputed_payout": pa.nulls(draft.num_rows, MONEY),
-            "adjustment": pa.nulls(draft.num_rows, MONEY),
-        }
-        for name, column in extra.items():
-            draft = draft.append_column(name, column)
+        for name in STATUS_COLUMNS:
+            value = "draft" if name == "status" else None
+            kind = REPORT_SCHEMA.field(name).type
+            draft = draft.append_column(name, pa.array([value] * draft.num_rows, kind))
         rules = plan_rules(book, draft.to_pylist())
-        return PayoutReport(period, run, None, draft, tuple(notes), rules)
-    table, adjust_notes = _merge(approval, approved_rows(con, approval), run)
-    head = Message(
-        "payout.note_approved",
-        period=str(period),
-        by=approval.approved_by,
-        at=f"{approval.approved_at:%Y-%m-%d %H:%M}",
+        return PayoutReport(period, run, None, draft, (*_booking_notes(run), *notes), rules)
+    rounds = rounds_in_force(con)
+    into = max(rounds).next() if rounds else None
+    table, adjust_notes = _merge(
+        approval, approved_rows(con, approval), run, _booked_for(con, period), into
     )
-    changes = _changes(approval, run) if run else []
+    head = _head(approval, period)
+    changes = _changes(approval, run, book) if run else []
     rules, rule_notes = _approved_rules(con, approval, table, book)
     return PayoutReport(
         period,
@@ -183,6 +236,30 @@ def payout_report(
         (head, *failed, *changes, *adjust_notes, *rule_notes, *notes),
         rules,
     )
+
+
+def _head(approval: Approval, period: Period) -> str:
+    if approval.status == "prepared":
+        at = f"{approval.prepared_at:%Y-%m-%d %H:%M}" if approval.prepared_at else "?"
+        return Message("payout.note_prepared", period=str(period), by=approval.prepared_by, at=at)
+    at = f"{approval.approved_at:%Y-%m-%d %H:%M}" if approval.approved_at else "?"
+    return Message("payout.note_approved", period=str(period), by=approval.approved_by, at=at)
+
+
+def _booking_notes(run: PayoutRun) -> list[str]:
+    """The adjustments booked into a draft period, and those that could not be computed."""
+    notes = list(run.notes)
+    if run.bookings and run.booked_into == run.period:
+        notes.insert(
+            0,
+            Message(
+                "payout.note_booked",
+                n=len(run.bookings),
+                period=str(run.period),
+                total=money(run.booked_total),
+            ),
+        )
+    return notes
 
 
 NO_RULES = Message("payout.note_no_rules")
@@ -210,13 +287,23 @@ def _try_run(
     approval: Approval | None,
     book_error: Exception | None = None,
 ) -> tuple[PayoutRun | None, list[str]]:
+    notes: list[str] = []
+    if approval is not None and approval.plans_book is not None:
+        try:  # a frozen period is recomputed with the plan and preset frozen with it
+            return compute_run(
+                con, period, frozen_book(approval.__dict__, book), approval.preset or preset
+            ), []
+        except PayoutInputError as exc:
+            return None, [Message("payout.note_cannot_recompute", why=_why(exc))]
+    if approval is not None:
+        notes.append(Message("payout.note_plan_not_stored"))
     if book is None:
         if approval is None:
             raise book_error or PayoutInputError("no plan file: give one with --plans")
         why = _why(book_error) if book_error else Message("payout.note_no_plan_file")
         return None, [Message("payout.note_cannot_recompute", why=why)]
     try:
-        return compute_run(con, period, book, preset), []
+        return compute_run(con, period, book, preset), notes
     except PayoutInputError as exc:
         if approval is None:
             raise
@@ -254,8 +341,9 @@ def payout_lines(
     if run is None:
         run, failed = _try_run(con, period, book, preset, approval, book_error)
     if approval is not None:
-        notes = [Message("payout.note_lines_approved", period=str(period)), *failed]
-        notes += _changes(approval, run) if run else []
+        code = f"payout.note_lines_{approval.status}"
+        notes = [Message(code, period=str(period)), *failed]
+        notes += _changes(approval, run, book) if run else []
         return approved_lines(con, approval, agent_id), tuple(notes)
     assert run is not None
     payouts = [p for p in run.payouts if agent_id is None or p.agent_id == agent_id]

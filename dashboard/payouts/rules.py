@@ -6,12 +6,14 @@ outputs are frozen payouts with every component rounded half-up to the cent and 
 decisions that say, in words, why each component is what it is (the audit trail).
 
 Order (domain.md): total = base (after the compliance factor) + team share + early bonus +
-deficit carried in; a negative total pays 0 and carries out; otherwise the cap applies.
+deficit carried in; a negative total pays 0 and carries out; otherwise the cap applies. Then
+the corrections of approved periods booked into this one (domain.md "closing the loop") are
+added: a negative result pays 0 and carries out like any deficit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal, localcontext
 from fractions import Fraction
@@ -24,6 +26,7 @@ from dashboard.payouts.values import (
     Agent,
     AgentFacts,
     AgentPayout,
+    Booking,
     Decision,
     Period,
     cents,
@@ -232,6 +235,22 @@ def early_bonus(bonus: EarlyBonus | None, period: Period, facts: AgentFacts) -> 
     return Decision("early_bonus", ZERO, Message("payout.early_too_late", **reached))
 
 
+def _booking_decision(b: Booking) -> Decision:
+    booked = b.recomputed - b.approved - b.amount
+    values = {
+        "period": str(b.corrects),
+        "recomputed": money(b.recomputed),
+        "approved": money(b.approved),
+        "amount": money(b.amount),
+    }
+    why = (
+        Message("payout.adjustment_for_rest", **values, booked=money(booked))
+        if booked
+        else Message("payout.adjustment_for", **values)
+    )
+    return Decision("adjustment", b.amount, why, corrects=str(b.corrects))
+
+
 def agent_payout(
     period: Period,
     agent: Agent,
@@ -239,8 +258,10 @@ def agent_payout(
     facts: AgentFacts,
     team_share: tuple[Decimal, Decision],
     carried_in: Decimal = ZERO,
+    bookings: Sequence[Booking] = (),
 ) -> AgentPayout:
-    """One agent's payout from its facts, its team share and the deficit carried in."""
+    """One agent's payout from its facts, its team share, the deficit carried in and the
+    corrections of approved periods booked into this one (added after the cap)."""
     base, rate, level_min, decisions = base_commission(plan, facts.basis, facts.tasks)
     factor = compliance_factor(plan.compliance, facts.violations, facts.complaints)
     if plan.compliance is None:
@@ -279,50 +300,47 @@ def agent_payout(
             Decision("carry_in", carried, Message("payout.carry_in", amount=money(carried)))
         )
     total = after + share + bonus + carried
-    cap_applied = False
-    if total < 0:
-        payout, carry_out = ZERO, total
-        decisions.append(
-            Decision(
-                "carry_out",
-                total,
-                Message("payout.carry_out", total=money(total), next=str(period.next())),
-            )
+    capped, cap_applied = total, False
+    if total >= 0 and plan.cap is not None:
+        if total > plan.cap:
+            capped, cap_applied = plan.cap, True
+            why = Message("payout.capped", total=money(total), cap=money(plan.cap))
+            decisions.append(Decision("cap", plan.cap - total, why))
+        else:
+            why = Message("payout.within_cap", total=money(total), cap=money(plan.cap))
+            decisions.append(Decision("cap", ZERO, why))
+    # Corrections of approved periods come after the cap: they are not new commission.
+    adjustment = sum((b.amount for b in bookings), ZERO)
+    decisions += [_booking_decision(b) for b in bookings]
+    result = capped + adjustment
+    payout, carry_out = (ZERO, result) if result < 0 else (result, ZERO)
+    if result < 0:
+        nxt = str(period.next())
+        why = (
+            Message("payout.carry_out_adjusted", result=money(result), next=nxt)
+            if bookings
+            else Message("payout.carry_out", total=money(total), next=nxt)
+        )
+        decisions.append(Decision("carry_out", result, why))
+    parts = {
+        "after": money(after),
+        "share": money(share),
+        "bonus": money(bonus),
+        "carried": money(carried),
+        "total": money(total),
+        "payout": money(payout),
+    }
+    if bookings:
+        why = Message(
+            "payout.payout_adjusted",
+            **parts,
+            capped=money(capped),
+            adjustments=money(adjustment),
+            result=money(result),
         )
     else:
-        payout, carry_out = total, ZERO
-        if plan.cap is not None and total > plan.cap:
-            payout, cap_applied = plan.cap, True
-            decisions.append(
-                Decision(
-                    "cap",
-                    plan.cap - total,
-                    Message("payout.capped", total=money(total), cap=money(plan.cap)),
-                )
-            )
-        elif plan.cap is not None:
-            decisions.append(
-                Decision(
-                    "cap",
-                    ZERO,
-                    Message("payout.within_cap", total=money(total), cap=money(plan.cap)),
-                )
-            )
-    decisions.append(
-        Decision(
-            "payout",
-            payout,
-            Message(
-                "payout.payout",
-                after=money(after),
-                share=money(share),
-                bonus=money(bonus),
-                carried=money(carried),
-                total=money(total),
-                payout=money(payout),
-            ),
-        )
-    )
+        why = Message("payout.payout", **parts)
+    decisions.append(Decision("payout", payout, why))
     return AgentPayout(
         period=period,
         agent_id=agent.agent_id,
@@ -345,6 +363,7 @@ def agent_payout(
         total=total,
         cap=plan.cap,
         cap_applied=cap_applied,
+        adjustment_in=adjustment,
         payout=payout,
         carry_out=carry_out,
         decisions=tuple(decisions),
@@ -357,6 +376,7 @@ def compute_period(
     agents: Iterable[Agent],
     facts: Mapping[str, AgentFacts],
     carried_in: Mapping[str, Decimal] | None = None,
+    bookings: Mapping[str, Sequence[Booking]] | None = None,
 ) -> list[AgentPayout]:
     """Every agent's payout for one period, ordered by agent_id.
 
@@ -366,9 +386,11 @@ def compute_period(
         agents: the agents to pay (team members share the team pool).
         facts: agent_id -> the period's facts; an agent without facts had no activity.
         carried_in: agent_id -> deficit (<= 0) carried in from the previous period.
+        bookings: agent_id -> corrections of approved periods booked into this one.
     """
     roster = sorted(agents, key=lambda a: a.agent_id)
     carry = carried_in or {}
+    booked = bookings or {}
     # Exact products: a basis is a sum of payments (up to DECIMAL(38,2)) and a rate has up to
     # 6 places, more digits than the default context's 28.
     with localcontext(prec=EXACT_DIGITS):
@@ -383,6 +405,7 @@ def compute_period(
                 facts.get(a.agent_id, AgentFacts()),
                 shares.get(a.agent_id, no_team),
                 carry.get(a.agent_id, ZERO),
+                booked.get(a.agent_id, ()),
             )
             for a in roster
         ]

@@ -1,17 +1,32 @@
-"""Computing a period's payouts: the deficit chain, month by month, and its fingerprint.
+"""Computing a period's payouts: the deficit chain, month by month, the adjustments booked
+into it, and its fingerprint.
 
 A period's payout depends on earlier periods (a deficit carries into the next month), so the
 run computes every month in order and keeps only the asked period's payouts. The chain starts
-at the month after the latest *approved* period before the asked one, from that approval's
-frozen carry_out (what finance signed is what was carried); without an earlier approval it
-starts at the month of the first payment in any basis. The facts come from ``facts.py``, the
-rules are the pure functions of ``rules.py``; this module only chains them and fingerprints
-what it used, so an approval can tell later whether anything it was built from has changed.
+at the month after the latest *frozen* (prepared or approved) period before the asked one, from
+its frozen carry_out (what finance signed is what was carried); without one it starts at the
+month of the first payment in any basis.
+
+Adjustments (domain.md "closing the loop"): the first period after the latest frozen one (the
+open period) books, per agent, the corrections of every approved period: what the agent's
+position at the end of that period (payout + deficit carried out) is when recomputed today,
+less what was approved, less what later frozen periods already booked for it. Nothing is
+stored for this: the amount is derived each time, so reading it twice books nothing twice,
+and reopening and approving the earlier period again (its approval then holds today's figures)
+leaves nothing to book. Once the open period is prepared, its adjustment lines are frozen with
+it and count as booked. An approved period is recomputed with the plan book and compliance
+preset frozen with it (a plan edit applies from the open period on, never retroactively); a
+frozen period's own recomputation uses the adjustments frozen with it.
+
+The facts come from ``facts.py``, the rules are the pure functions of ``rules.py``; this module
+only chains them and fingerprints what it used, so an approval can tell later whether anything
+it was built from has changed.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,8 +37,11 @@ from dashboard.messages import Message
 from dashboard.payouts import facts
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_file import check_agent_plans
+from dashboard.payouts.plan_json import book_from_json
 from dashboard.payouts.rules import compute_period
-from dashboard.payouts.values import ZERO, Agent, AgentFacts, AgentPayout, Period
+from dashboard.payouts.values import ZERO, Agent, AgentFacts, AgentPayout, Booking, Period
+
+Bookings = dict[str, list[Booking]]  # agent_id -> the corrections booked into one month
 
 
 class PayoutInputError(ValueError):
@@ -39,6 +57,14 @@ class PayoutRun:
     payouts: tuple[AgentPayout, ...]
     fingerprint: str  # hash of every fact used (agents, bases, days, conduct, carry start)
     carry_from: str  # where the deficit chain started, in words (a Message)
+    booked_into: Period | None = None  # the open period, when the chain books adjustments
+    bookings: tuple[tuple[str, Booking], ...] = ()  # (agent_id, booking) in booked_into
+    notes: tuple[str, ...] = ()  # Messages: corrections that could not be computed
+
+    @property
+    def booked_total(self) -> Decimal:
+        """The sum of the adjustments booked into ``booked_into``."""
+        return sum((b.amount for _, b in self.bookings), ZERO)
 
 
 def _roster(
@@ -46,9 +72,11 @@ def _roster(
     agents: dict[str, dict[str, Any]],
     active_ids: set[str],
     carry: dict[str, Decimal],
+    booked: Iterable[str] = (),
 ) -> list[Agent]:
-    """Who is paid in a period: active agents (hired by its end), the credited, the indebted."""
-    ids = set(active_ids) | {k for k, v in carry.items() if v}
+    """Who is paid in a period: active agents (hired by its end), the credited, the indebted,
+    and those with an adjustment booked."""
+    ids = set(active_ids) | {k for k, v in carry.items() if v} | set(booked)
     for agent_id, a in agents.items():
         hired = a.get("hire_date")
         if a.get("active") and (hired is None or hired <= period.last_day):
@@ -85,7 +113,8 @@ def compute_run(
     frozen = facts.frozen_carry_before(con, period)
     if frozen is not None:
         start, carry = frozen[0].next(), dict(frozen[1])
-        carry_from: str = Message("payout.carry_frozen", period=str(frozen[0]))
+        code = "payout.carry_frozen" if frozen[2] == "approved" else "payout.carry_frozen_prepared"
+        carry_from: str = Message(code, period=str(frozen[0]))
     else:
         start = min(first, period) if first else period
         carry = {}
@@ -94,21 +123,35 @@ def compute_run(
             if first and first <= period
             else Message("payout.carry_none")
         )
+    rounds = facts.rounds_in_force(con)
+    booked: dict[Period, Bookings] = {}
+    into: Period | None = None
+    notes: list[str] = []
+    if period in rounds:  # a frozen period recomputed: with the adjustments frozen with it
+        booked[period] = _frozen_bookings(con, rounds[period]["approval_id"])
+    elif rounds and start <= max(rounds).next() <= period:
+        into = max(rounds).next()
+        booked[into], notes = open_bookings(con, rounds, book, preset)
     months = facts.months(con, period)
     days = facts.days(con, start, period)
     fingerprint = hashlib.sha256(preset.encode())
     fingerprint.update(repr(sorted(agents.items())).encode())
     fingerprint.update(repr(sorted(carry.items())).encode())
+    fingerprint.update(repr(_booking_key(booked)).encode())
     needs_conduct = any(p.compliance is not None for p in book.plans.values())
     current = start
     while True:
         facts_rows = months.get(current, {})
         last = current == period
-        roster = _roster(current, agents, set(facts_rows), carry)
+        month_bookings = booked.get(current, {})
+        roster = _roster(current, agents, set(facts_rows), carry, month_bookings)
         conduct: dict[str, dict] = {}
         # Conduct changes a payout only through the compliance factor; an earlier month's
-        # figures matter here only through a deficit, so they need it only when one carries.
-        if last or (needs_conduct and any(carry.get(a.agent_id) for a in roster)):
+        # figures matter here only through a deficit, so they need it only when one carries
+        # (or an adjustment may make one).
+        if last or (
+            needs_conduct and (month_bookings or any(carry.get(a.agent_id) for a in roster))
+        ):
             conduct = facts.conduct(con, current, preset)
         month_facts = {}
         for a in roster:
@@ -123,8 +166,109 @@ def compute_run(
                 complaints=int(c.get("complaints") or 0),
             )
         fingerprint.update(f"{current}|{sorted(month_facts.items())!r}".encode())
-        payouts = compute_period(book, current, roster, month_facts, carry)
+        payouts = compute_period(book, current, roster, month_facts, carry, month_bookings)
         if last:
-            return PayoutRun(period, book, tuple(payouts), fingerprint.hexdigest(), carry_from)
+            into_bookings = booked.get(into, {}) if into is not None else {}
+            lines = tuple((a, b) for a, bs in sorted(into_bookings.items()) for b in bs)
+            return PayoutRun(
+                period,
+                book,
+                tuple(payouts),
+                fingerprint.hexdigest(),
+                carry_from,
+                into,
+                lines if into is not None else (),
+                tuple(notes),
+            )
         carry = {p.agent_id: p.carry_out for p in payouts if p.carry_out}
         current = current.next()
+
+
+def _booking_key(booked: dict[Period, Bookings]) -> list[Any]:
+    """What the fingerprint takes from the bookings: each one's month, agent, period, amount."""
+    return sorted(
+        (str(m), a, str(b.corrects), b.amount)
+        for m, v in booked.items()
+        for a, bs in v.items()
+        for b in bs
+    )
+
+
+def _frozen_bookings(con: duckdb.DuckDBPyConnection, approval_id: int) -> Bookings:
+    """The adjustments frozen with a round (its adjustment lines), per agent."""
+    out: Bookings = {}
+    for r in facts.booked_adjustments(con):
+        if r["approval_id"] == approval_id:
+            # The figures the line was computed from are in its reason; the amount is what
+            # counts (approved and recomputed are kept only for the words).
+            b = Booking(Period.parse(r["corrects_period"]), r["amount"], ZERO, r["amount"])
+            out.setdefault(r["agent_id"], []).append(b)
+    return out
+
+
+def frozen_book(round_row: dict[str, Any], today: PlanBook | None) -> PlanBook:
+    """The plan book frozen with a round (today's for approvals made before it was stored).
+
+    Raises:
+        PayoutInputError: the stored book cannot be read (or there is none, nor today's).
+    """
+    text = round_row.get("plans_book")
+    if not text:
+        if today is None:
+            raise PayoutInputError(Message("payout.note_no_plan_file"))
+        return today
+    try:
+        return book_from_json(text)
+    except ValueError as exc:
+        raise PayoutInputError(str(exc)) from exc
+
+
+def open_bookings(
+    con: duckdb.DuckDBPyConnection,
+    rounds: dict[Period, dict[str, Any]],
+    today: PlanBook,
+    preset: str = "cn",
+) -> tuple[Bookings, list[str]]:
+    """The corrections of every approved period not yet booked, per agent, for the open
+    period (the month after the latest frozen one), and notes on periods that could not be
+    recomputed (their corrections wait until they can).
+
+    Args:
+        con: an open connection.
+        rounds: the rounds in force (``facts.rounds_in_force``).
+        today: the plan book for approvals that did not store theirs.
+        preset: the compliance preset for approvals that did not store theirs.
+    """
+    already: dict[tuple[Period, str], Decimal] = {}
+    for r in facts.booked_adjustments(con):
+        key = (Period.parse(r["corrects_period"]), r["agent_id"])
+        already[key] = already.get(key, ZERO) + r["amount"]
+    out: Bookings = {}
+    notes: list[str] = []
+    digests, first = facts.month_digests(con), facts.first_activity(con)
+    for period, r in rounds.items():
+        if r["status"] != "approved":
+            continue
+        if r.get("facts_digest") == facts.facts_digest(period, digests, first):
+            # Nothing it was computed from changed: recomputed, it is its frozen figures, so
+            # only what was booked for it meanwhile (data changed, then changed back) returns.
+            for (p, agent_id), amount in sorted(already.items()):
+                if p == period and amount:
+                    was = facts.approved_positions(con, r["approval_id"]).get(agent_id, ZERO)
+                    out.setdefault(agent_id, []).append(Booking(period, -amount, was, was))
+            continue
+        try:
+            book = frozen_book(r, today)
+            run = compute_run(con, period, book, r["preset"] or preset)
+        except PayoutInputError as exc:
+            why = exc.args[0] if exc.args else str(exc)
+            notes.append(Message("payout.note_not_booked", period=str(period), why=why))
+            continue
+        approved = facts.approved_positions(con, r["approval_id"])
+        now = {p.agent_id: p.payout + p.carry_out for p in run.payouts}
+        for agent_id in sorted(set(approved) | set(now)):
+            was, is_ = approved.get(agent_id, ZERO), now.get(agent_id, ZERO)
+            amount = is_ - was - already.get((period, agent_id), ZERO)
+            if amount:
+                out.setdefault(agent_id, []).append(Booking(period, amount, was, is_))
+    return out, notes

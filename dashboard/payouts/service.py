@@ -8,8 +8,9 @@ page do it the same way:
   and the adjustment), ``lines`` (the audit trail), ``period_view`` (both, with the notes, the
   plan in words, the About sheet and each plan's tier metric: what a page or a set of files
   shows);
-- approve it (``approve_period``: computed now, frozen as computed) or reopen it
-  (``reopen_period``), and read the approve/reopen log (``audit_log``);
+- close it, four eyes: ``prepare_period`` (computed now, frozen as computed, by one name),
+  ``approve_period`` (the prepared figures, by another name), ``reopen_period``; the periods
+  still to approve (``periods_to_approve``) and the prepare/approve/reopen log (``audit_log``);
 - export it (``save_xlsx``, ``xlsx_bytes``: the payroll workbook, headers the column labels of
   ``dashboard/columns.py`` in its language, the agents' payroll ids, the plans in words;
   ``save_csv``, ``csv_bytes``: canonical headers in English, the labels in Chinese) and write
@@ -45,7 +46,14 @@ from dashboard.messages import localise
 from dashboard.payouts import approvals, exports, statements
 from dashboard.payouts import whatif as what_if
 from dashboard.payouts.approvals import Approval
-from dashboard.payouts.facts import money_lines
+from dashboard.payouts.facts import (
+    facts_digest,
+    first_activity,
+    money_lines,
+    month_digests,
+    payment_months,
+    rounds_in_force,
+)
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_file import (
     PlanFileError,
@@ -75,7 +83,9 @@ __all__ = [
     "lines",
     "load_plans",
     "period_view",
+    "periods_to_approve",
     "plan_files",
+    "prepare_period",
     "reopen_period",
     "report",
     "save_csv",
@@ -148,7 +158,8 @@ class PayoutView:
 
     @property
     def status(self) -> str:
-        return "approved" if self.approval else "draft"
+        """draft, prepared or approved."""
+        return self.approval.status if self.approval else "draft"
 
     @property
     def status_line(self) -> str:
@@ -217,38 +228,56 @@ def agent_lines(view: PayoutView, agent_id: str) -> pa.Table:
 # --- approving and reopening ----------------------------------------------------------
 
 
-def approve_period(
+def prepare_period(
     con: duckdb.DuckDBPyConnection, period: Period, book: PlanBook, by: str, preset: str = "cn"
 ) -> Approval:
-    """Compute the period's payouts, their audit trail and plan in words now, and freeze them
-    as approved (``approvals.approve``): exactly what ``report`` shows as the draft.
+    """Compute the period's payouts (with the adjustments booked into it), their audit trail
+    and plan in words now, and freeze them as prepared by ``by`` (``approvals.prepare``):
+    exactly what ``report`` shows as the draft. Another person then approves them.
 
     Args:
         con: an open read-write connection.
-        period: the month to approve.
-        book: the plan book to compute with (its file and hash are recorded).
-        by: who approves.
+        period: the month to prepare.
+        book: the plan book to compute with (frozen with the figures).
+        by: who prepares.
         preset: the compliance preset counting violations for the compliance factor.
 
     Raises:
         PayoutInputError: the period cannot be computed (as ``run.compute_run``).
-        ApprovalRefused: already approved, nothing to approve, or ``by`` blank.
+        ApprovalRefused: see ``approvals.prepare`` (the reason is in the message).
     """
-    run = compute_run(con, period, book, preset)
-    trail = lines_table(period, run.payouts, money_lines(con, period))
-    rules = plan_rules(
-        book, [{"agent_id": p.agent_id, "plan": p.plan, "team": p.team} for p in run.payouts]
-    )
-    return approvals.approve(con, run, trail, rules, by)
+
+    def compute() -> approvals.Frozen:
+        run = compute_run(con, period, book, preset)
+        trail = lines_table(period, run.payouts, money_lines(con, period))
+        rows = [{"agent_id": p.agent_id, "plan": p.plan, "team": p.team} for p in run.payouts]
+        digest = facts_digest(period, month_digests(con), first_activity(con))
+        return approvals.Frozen(run, trail, plan_rules(book, rows), preset, digest)
+
+    return approvals.prepare(con, period, by, compute)
+
+
+def approve_period(con: duckdb.DuckDBPyConnection, period: Period, by: str) -> Approval:
+    """Approve the period's prepared figures as ``by``, who did not prepare them
+    (``approvals.approve``: refused with the reason otherwise)."""
+    return approvals.approve(con, period, by)
+
+
+def periods_to_approve(con: duckdb.DuckDBPyConnection, upto: Period) -> list[Period]:
+    """The months up to ``upto`` (included) with payments in some basis that are not
+    approved, oldest first: what must be prepared and approved, in this order."""
+    rounds = rounds_in_force(con)
+    months = payment_months(con, upto.next())
+    return [m for m in months if rounds.get(m, {}).get("status") != "approved"]
 
 
 def reopen_period(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str) -> Approval:
-    """Reopen an approved period, with who and why (logged; ``approvals.reopen``)."""
+    """Reopen a prepared or approved period, with who and why (logged; ``approvals.reopen``)."""
     return approvals.reopen(con, period, by, reason)
 
 
 def audit_log(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> pa.Table:
-    """Every approve and reopen event (of one period, or all), newest first."""
+    """Every prepare, approve and reopen event (of one period, or all), newest first."""
     return approvals.audit_log(con, period)
 
 

@@ -45,6 +45,7 @@ FIGURES = (
     ("carried_in", "Deficit carried in"),
     ("total", "Total"),
     ("cap_applied", "Cap applied"),
+    ("adjustment_in", "Adjustments of approved periods"),
     ("payout", "Payout"),
     ("carry_out", "Deficit carried to next month"),
 )  # key, English label (the label in a language: ``payout.fig_<key>``)
@@ -57,11 +58,20 @@ def status_line(approval: Approval | None) -> Message:
     """The approval status printed on statements: who approved and when, or DRAFT."""
     if approval is None:
         return Message("payout.status_draft")
-    return Message(
-        "payout.status_approved",
-        by=approval.approved_by,
-        at=f"{approval.approved_at:%Y-%m-%d %H:%M}",
-    )
+    if approval.status == "prepared":  # four eyes: prepared, awaiting the second person
+        at = f"{approval.prepared_at:%Y-%m-%d %H:%M}" if approval.prepared_at else "?"
+        return Message("payout.status_prepared", by=approval.prepared_by, at=at)
+    approved = f"{approval.approved_at:%Y-%m-%d %H:%M}" if approval.approved_at else "?"
+    if approval.prepared_by:
+        prepared = f"{approval.prepared_at:%Y-%m-%d %H:%M}" if approval.prepared_at else "?"
+        return Message(
+            "payout.status_four_eyes",
+            prepared_by=approval.prepared_by,
+            prepared_at=prepared,
+            by=approval.approved_by,
+            at=approved,
+        )
+    return Message("payout.status_approved", by=approval.approved_by, at=approved)
 
 
 def _text(value: Any, key: str = "", lang: str = "en") -> str:
@@ -121,10 +131,11 @@ class Statement:
         return _text(line.get(key), key, self.lang)
 
     def figures(self) -> list[tuple[str, str]]:
-        """(label, value) of every payout figure."""
+        """(label, value) of every payout figure (adjustments only when there are some)."""
         return [
             (self.word(f"payout.fig_{key}"), _text(self.row.get(key), key, self.lang))
             for key, _ in FIGURES
+            if key != "adjustment_in" or self.row.get(key)
         ]
 
     def headings(self) -> tuple[str, ...]:

@@ -43,6 +43,7 @@ PAYOUT_SCHEMA = pa.schema(
         ("total", MONEY),
         ("cap", MONEY),
         ("cap_applied", pa.bool_()),
+        ("adjustment_in", MONEY),
         ("payout", MONEY),
         ("carry_out", MONEY),
     ]
@@ -62,6 +63,7 @@ LINE_SCHEMA = pa.schema(
         ("credit_rule", pa.string()),
         ("reverses_payment_id", pa.string()),
         ("reason", pa.string()),
+        ("corrects_period", pa.string()),  # an adjustment line: the period it corrects
     ]
 )
 
@@ -133,7 +135,13 @@ def lines_table(period: Period, payouts: Sequence[AgentPayout], money_lines: pa.
             )
         for d in p.decisions:
             n += 1
-            decision = {"line_no": n, "kind": d.kind, "amount": d.amount, **_reason(d.reason)}
+            decision = {
+                "line_no": n,
+                "kind": d.kind,
+                "amount": d.amount,
+                "corrects_period": d.corrects,
+                **_reason(d.reason),
+            }
             out.append(base | decision)
     return pa.Table.from_pylist(out, schema=CODED_LINE_SCHEMA)
 

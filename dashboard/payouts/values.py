@@ -114,6 +114,7 @@ KINDS = (
     "carry_in",
     "carry_out",
     "cap",
+    "adjustment",
     "payout",
 )
 
@@ -123,9 +124,22 @@ class Decision:
     """One line of the audit trail that is not a payment: a rule applied, and why."""
 
     kind: str  # commission, band, compliance, team_pool, early_bonus, carry_in, carry_out,
-    # cap, payout
+    # cap, adjustment, payout
     amount: Decimal | None
     reason: str  # a dashboard.messages.Message: English, with its code for other languages
+    corrects: str | None = None  # an adjustment: the period (YYYY-MM) it corrects
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A correction of an approved period booked into a later one (an ``adjustment`` line):
+    what the agent's position at the end of ``corrects`` (payout + deficit carried out) is
+    today, less what was approved and what earlier bookings already corrected."""
+
+    corrects: Period
+    amount: Decimal  # recomputed - approved - already booked
+    approved: Decimal  # the approved payout + carry_out of ``corrects``
+    recomputed: Decimal  # the same, recomputed today
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,7 @@ class AgentPayout:
     total: Decimal
     cap: Decimal | None
     cap_applied: bool
+    adjustment_in: Decimal  # corrections of approved periods booked here (after the cap)
     payout: Decimal
     carry_out: Decimal
     decisions: tuple[Decision, ...]

@@ -158,6 +158,7 @@ FIGURES = (
     "carried_in",
     "total",
     "cap_applied",
+    "adjustment_in",
     "payout",
     "carry_out",
     "recomputed_payout",
@@ -171,6 +172,8 @@ def statement_figures(row: dict[str, Any]) -> None:
     for key in FIGURES:
         value = row.get(key)
         if key in ("recomputed_payout", "adjustment") and value is None:
+            continue
+        if key == "adjustment_in" and not value:  # only when adjustments are booked here
             continue
         if isinstance(value, bool):
             shown = t("yes") if value else t("no")

@@ -427,6 +427,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "pay.reason": ("Reason", "原因"),
     "pay.reopen": ("Reopen {period}", "重新打开 {period}"),
+    # Payouts page: closing the books, four eyes (issue 12)
+    "pay.prepared": (
+        "Prepared by {by} on {at}: the figures are frozen and await approval by another person.",
+        "已由 {by} 于 {at} 编制：金额已冻结，待另一人审批。",
+    ),
+    "pay.approved_four_eyes": (
+        "Approved by {by} on {at} (prepared by {prepared_by}): the figures are frozen.",
+        "已由 {by} 于 {at} 审批（编制人 {prepared_by}）：金额已冻结。",
+    ),
+    "pay.four_eyes_help": (
+        (
+            "Two steps, two people: one prepares the period (its figures are frozen), another "
+            "approves exactly those figures."
+        ),
+        "两步、两人：一人编制本期（金额冻结），另一人审批这些金额。",
+    ),
+    "pay.prepare": ("Prepare {period}", "编制 {period}"),
+    "pay.prepare_by": ("Your name (prepares)", "编制人姓名"),
+    "pay.prepare_by_required": ("Enter your name to prepare.", "请填写编制人姓名。"),
+    "pay.approve_by": ("Your name (approves; not the preparer)", "审批人姓名（不得为编制人）"),
+    "pay.to_approve_first": (
+        "Approve the earlier periods with payouts first, in order: {periods}",
+        "请先按顺序审批之前有佣金的期间：{periods}",
+    ),
+    "pay.booked": ("Adjustments of approved periods", "已审批期间的调整"),
     # Data page
     "data.upload": ("Upload extracts (CSV)", "上传数据文件（CSV）"),
     "data.upload_help": (

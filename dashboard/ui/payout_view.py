@@ -16,7 +16,7 @@ memory and never written to disk, and nothing is approved or stored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,16 +65,30 @@ def view(period: str, plans: Path, preset: str = "cn") -> PayoutView:
     return _view(str(path), reads.data_version(path), period, str(plans), stamp, preset)
 
 
-def approve_period(period: str, plans: Path, by: str, preset: str = "cn") -> Approval:
-    """Freeze the period's payouts as computed now (``service.approve_period``, as
-    ``python -m dashboard approve``)."""
+def prepare_period(period: str, plans: Path, by: str, preset: str = "cn") -> Approval:
+    """Freeze the period's payouts as computed now, prepared by ``by``
+    (``service.prepare_period``, as ``python -m dashboard prepare``)."""
     book = service.load_plans(plans)
     with reads.connection() as con:
-        return service.approve_period(con, Period.parse(period), book, by, preset)
+        return service.prepare_period(con, Period.parse(period), book, by, preset)
+
+
+def approve_period(period: str, by: str) -> Approval:
+    """Approve the period's prepared figures as ``by`` (``service.approve_period``, as
+    ``python -m dashboard approve``)."""
+    with reads.connection() as con:
+        return service.approve_period(con, Period.parse(period), by)
+
+
+def periods_to_approve(period: str) -> list[str]:
+    """The months before ``period`` with payouts that are not approved, oldest first."""
+    with reads.connection() as con:
+        todo = service.periods_to_approve(con, Period.parse(period))
+    return [str(p) for p in todo if str(p) < period]
 
 
 def reopen_period(period: str, by: str, reason: str) -> Approval:
-    """Reopen an approved period, with who and why (logged)."""
+    """Reopen a prepared or approved period, with who and why (logged)."""
     with reads.connection() as con:
         return service.reopen_period(con, Period.parse(period), by, reason)
 
@@ -129,9 +143,17 @@ def summary(v: PayoutView, rows: pa.Table | None = None) -> None:
     a = v.approval
     if a is None:
         st.info(t("pay.draft"), icon=":material/edit_note:")
+    elif a.status == "prepared":
+        at = f"{a.prepared_at:%Y-%m-%d %H:%M}" if a.prepared_at else "?"
+        st.warning(safe.t("pay.prepared", by=a.prepared_by, at=at), icon=":material/pending:")
     else:
-        at = f"{a.approved_at:%Y-%m-%d %H:%M}"
-        st.success(safe.t("pay.approved", by=a.approved_by, at=at), icon=":material/verified:")
+        at = f"{a.approved_at:%Y-%m-%d %H:%M}" if a.approved_at else "?"
+        st.success(
+            safe.t("pay.approved_four_eyes", by=a.approved_by, at=at, prepared_by=a.prepared_by)
+            if a.prepared_by
+            else safe.t("pay.approved", by=a.approved_by, at=at),
+            icon=":material/verified:",
+        )
     shown = v.table if rows is None else rows
     if shown.num_rows != v.table.num_rows:
         st.caption(safe.t("pay.shown", n=shown.num_rows, total=v.table.num_rows))
@@ -144,6 +166,9 @@ def summary(v: PayoutView, rows: pa.Table | None = None) -> None:
     if a is not None:
         adjust = blocks.sums(shown, ("adjustment",))["adjustment"]
         items.append((t("pay.adjustments"), adjust, "money_change"))
+    booked = blocks.sums(shown, ("adjustment_in",))["adjustment_in"]
+    if booked:
+        items.append((t("pay.booked"), booked, "money_change"))
     blocks.metric_row(items)
     with st.expander(safe.t("pay.notes", n=len(v.notes)), expanded=a is not None):
         st.markdown(safe.bullets([localise(n, lang()) for n in v.notes]))
@@ -279,26 +304,33 @@ def refusal(exc: Exception) -> str:
 
 
 def approval(v: PayoutView, plans: Path) -> None:
-    """Approve the period with a name, or (approved) compare and reopen with a reason."""
-    if v.approval is None:
-        with st.form("approve"):
-            by = st.text_input(t("pay.by"), key="approve_by")
-            if st.form_submit_button(safe.t("pay.approve", period=v.period), type="primary"):
-                if not by.strip():
-                    st.error(t("pay.by_required"))
-                    return
-                try:
-                    approve_period(v.period, plans, by)
-                except ApprovalRefused as exc:
-                    st.error(safe.t("pay.refused", detail=refusal(exc)))
-                    return
-                st.rerun()
+    """Close the period, four eyes: prepare it with a name; (prepared) approve it with another
+    name; (prepared or approved) compare with today's recomputation and reopen with a reason."""
+    st.caption(t("pay.four_eyes_help"))
+    a = v.approval
+    if a is None:
+        earlier = periods_to_approve(v.period)
+        if earlier:
+            shown = ", ".join(earlier[:12]) + (" …" if len(earlier) > 12 else "")
+            st.info(safe.t("pay.to_approve_first", periods=shown))
+        _step_form("prepare", v.period, lambda by: prepare_period(v.period, plans, by))
         return
-    cols = ("agent_id", "agent_name", "team", "payout", "recomputed_payout", "adjustment", "status")
+    cols = (
+        "agent_id",
+        "agent_name",
+        "team",
+        "payout",
+        "recomputed_payout",
+        "adjustment",
+        "adjustment_booked",
+        "status",
+    )
     key = ("payout", "recomputed_payout", "adjustment", "status")
     tables.show(
         v.table, name=f"approved_vs_recomputed_{v.period}", columns=cols, key=key, height=300
     )
+    if a.status == "prepared":
+        _step_form("approve", v.period, lambda by: approve_period(v.period, by))
     with st.form("reopen"):
         st.caption(t("pay.reopen_help"))
         by = st.text_input(t("pay.by"), key="reopen_by")
@@ -306,6 +338,23 @@ def approval(v: PayoutView, plans: Path) -> None:
         if st.form_submit_button(safe.t("pay.reopen", period=v.period)):
             try:
                 reopen_period(v.period, by, reason)
+            except ApprovalRefused as exc:
+                st.error(safe.t("pay.refused", detail=refusal(exc)))
+                return
+            st.rerun()
+
+
+def _step_form(step: str, period: str, act: Callable[[str], Approval]) -> None:
+    """One step of closing a period (prepare, approve): a name and a button."""
+    with st.form(step):
+        by = st.text_input(t(f"pay.{step}_by"), key=f"{step}_by")
+        if st.form_submit_button(safe.t(f"pay.{step}", period=period), type="primary"):
+            if not by.strip():
+                approving = step == "approve"
+                st.error(t("pay.by_required") if approving else t("pay.prepare_by_required"))
+                return
+            try:
+                act(by)
             except ApprovalRefused as exc:
                 st.error(safe.t("pay.refused", detail=refusal(exc)))
                 return

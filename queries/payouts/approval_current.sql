@@ -1,9 +1,11 @@
--- payouts/approval_current: the approval in force for a period (none, or one row).
+-- payouts/approval_current: the round in force for a period (none, or one row): prepared by
+-- one person (its figures frozen), or prepared and approved by another. A reopened round is
+-- no longer in force.
 -- Parameters: $period (YYYY-MM).
 with approvals as (
     select *
     from payout_approvals
-    where period = $period and status = 'approved'
+    where period = $period and status in ('prepared', 'approved')
 )
 
 select * from approvals

@@ -1,12 +1,14 @@
--- payouts/approved_carry: one row per agent of the latest approved period before $period,
--- with the carry_out frozen by that approval (the start of the next period's deficit chain).
+-- payouts/approved_carry: one row per agent of the latest frozen (prepared or approved) period
+-- before $period, with the carry_out frozen with it (the start of the next period's deficit
+-- chain) and the round's status.
 -- Parameters: $period (YYYY-MM).
 with latest as (
     select
         approval_id,
-        period
+        period,
+        status
     from payout_approvals
-    where status = 'approved' and period < $period
+    where status in ('prepared', 'approved') and period < $period
     order by period desc, approval_id desc
     limit 1
 ),
@@ -14,6 +16,7 @@ with latest as (
 carry as (
     select
         l.period,
+        l.status,
         a.agent_id,
         a.carry_out
     from latest as l

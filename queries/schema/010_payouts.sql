@@ -110,3 +110,43 @@ alter table payout_approved_lines add column if not exists reason_code varchar;
 alter table payout_approved_lines add column if not exists reason_args varchar;
 alter table payout_approved_rules add column if not exists rule_code varchar;
 alter table payout_approved_rules add column if not exists rule_args varchar;
+
+-- Four eyes (domain.md "closing the loop"): a period is first prepared by one person, which
+-- freezes its figures as approval used to (status 'prepared': no approver yet), then approved
+-- by another (status 'approved'). Approvals made before that have no preparer. The plan book
+-- and compliance preset are frozen with the figures, so a later recomputation of the period
+-- (the adjustment booked into the next period) uses the plan it was approved with.
+alter table payout_approvals alter column approved_by drop not null;
+alter table payout_approvals alter column approved_at drop not null;
+alter table payout_approvals add column if not exists prepared_by varchar;
+alter table payout_approvals add column if not exists prepared_at timestamp;
+alter table payout_approvals add column if not exists plans_book varchar;
+alter table payout_approvals add column if not exists preset varchar;
+-- A digest of the data the figures were computed from (payouts/month_digests): while it is
+-- unchanged, the period's recomputation is its frozen figures.
+alter table payout_approvals add column if not exists facts_digest varchar;
+-- Corrections of approved periods booked into this one (after the cap), and on an adjustment
+-- line the period it corrects.
+alter table payout_approved add column if not exists adjustment_in decimal(38, 2);
+alter table payout_approved_lines add column if not exists corrects_period varchar;
+
+-- One row per step of a round (the nth preparation) of a period: the key makes two
+-- preparations, two approvals or two reopenings of one round at the same instant impossible
+-- (one commits, the other fails on the key), whatever the code above it checked.
+create table if not exists payout_steps (
+    period       varchar not null,
+    round        bigint not null,
+    step         varchar not null,           -- prepare | approve | reopen
+    approval_id  bigint not null,
+    primary key (period, round, step)
+);
+
+-- Approvals made before the steps were kept: one round each, in the order they were made.
+insert into payout_steps (period, round, step, approval_id)
+select
+    period,
+    row_number() over (partition by period order by approval_id) as round,
+    unnest(case when status = 'reopened' then ['approve', 'reopen'] else ['approve'] end),
+    approval_id
+from payout_approvals
+where approval_id not in (select s.approval_id from payout_steps as s);

@@ -18,6 +18,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from dashboard.paths import SAMPLE_DATA
+from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.values import Period
 from tests.e2e.browse import (
     assert_no_exception,
     new_context,
@@ -27,6 +30,7 @@ from tests.e2e.browse import (
     settle,
 )
 from tests.e2e.sample import compact, net_collected
+from tests.payout_fixtures import close_through
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -230,13 +234,23 @@ def test_a_chinese_upload_gives_reasons_in_chinese_and_a_reimport_adds_nothing(
     assert_no_exception(page)
 
 
-def test_approve_a_period_and_download_its_files(page: Any, app_url: str, tmp_path: Path) -> None:
+def test_approve_a_period_and_download_its_files(
+    page: Any, app_url: str, app_db: Path, tmp_path: Path
+) -> None:
+    # The months before 2026-09 with payments are closed first (as finance would have), then
+    # 2026-09 is closed in the page: prepared by one name, approved by another.
+    book = load_plans(SAMPLE_DATA / "plans.yaml")
+    close_through(app_db, Period(2026, 8), book, preparer="Zhao Lei", approver="Wang Wei")
     open_page(page, f"{app_url}/payouts")
     period = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first
     period.click()
     page.get_by_role("option", name="2026-09", exact=True).click()
     settle(page)
-    page.get_by_label("Your name").fill("Li Na")
+    page.get_by_label("Your name (prepares)").fill("Wang Wei")
+    page.get_by_role("button", name="Prepare 2026-09").click()
+    page.get_by_text("Prepared by Wang Wei", exact=False).first.wait_for(timeout=60_000)
+    settle(page)
+    page.get_by_label("Your name (approves").fill("Li Na")
     page.get_by_role("button", name="Approve 2026-09").click()
     page.get_by_text("Approved by Li Na", exact=False).first.wait_for(timeout=60_000)
     settle(page)
@@ -256,7 +270,7 @@ def test_approve_a_period_and_download_its_files(page: Any, app_url: str, tmp_pa
     download.value.save_as(csv)
     text = csv.read_bytes().decode("utf-8-sig")
     assert text.startswith("period,agent_id,agent_name")
-    assert ",approved,Li Na," in text
+    assert ",approved,Wang Wei," in text and ",Li Na," in text  # prepared by, approved by
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Statement (PDF)").click()

@@ -140,8 +140,12 @@ def import_ids(db_path: Path) -> list[int]:
 CONTENT_SQL = {
     "imports": "select import_id, kind, file_name, file_sha256, rows_in_file, rows_accepted, "
     "rows_duplicate, rows_refused, snapshot_dates, status from imports",
-    "payout_approvals": "select approval_id, period, status, approved_by, plans_sha256, "
-    "data_fingerprint, carry_from, agents, total_payout, reopen_reason from payout_approvals",
+    "payout_approvals": "select approval_id, period, status, prepared_by, approved_by, "
+    "plans_sha256, data_fingerprint, carry_from, agents, total_payout, reopen_reason, "
+    "plans_book, preset, facts_digest from payout_approvals",
+    "payout_steps": "select * from payout_steps",
+    "payout_audit_log": "select event_id, period, event, approval_id, by_user, plans_sha256, "
+    "reason from payout_audit_log",
     **{t: f"select * from {t}" for t in (*RAW_TABLES, "rejects", "snapshot_loads")},
     "payments_credited": "select * from payments_credited",
     "payout_approved": "select * from payout_approved",

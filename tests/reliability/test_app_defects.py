@@ -46,6 +46,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ingest.importer import FileSpec, import_files
+from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.values import Period
+from tests.payout_fixtures import close_through
 from tests.reliability.app_server import CHROMIUM, LAUNCH_ARGS, ROOT, open_page, serve, settle
 from tests.reliability.base import ACC_HEADER, PERSONAL, SEP
 from tests.reliability.conftest import child_env
@@ -386,6 +389,8 @@ def test_hostile_file_names_values_and_headers_on_the_data_page(hostile_db: Path
 def test_hostile_agent_name_plan_note_and_approver_on_the_payouts_page(
     hostile_db: Path, tmp_path: Path
 ) -> None:
+    # September (the month before with payments) is closed first: October can be prepared.
+    close_through(hostile_db, Period(2026, 9), load_plans(ROOT / "sample_data" / "plans.yaml"))
     at = app("payouts")
     assert not at.exception, [e.message for e in at.exception]
     assert_shown_literally(at, AGENT_NAME, "Zed")  # the agent filter's help lists the names
@@ -399,10 +404,15 @@ def test_hostile_agent_name_plan_note_and_approver_on_the_payouts_page(
     assert at.selectbox(key="pay_agent").value == "G1"  # default plan: its rules show the note
     assert_shown_literally(at, PLAN_NOTE, "Rulebook")
     assert_shown_literally(at, PLAN_FILE, "plans")  # the caption names the plan file
-    at.text_input(key="approve_by").input(APPROVER)
+    at.text_input(key="prepare_by").input(APPROVER)  # four eyes: a hostile preparer, then
+    next(b for b in at.button if b.label.startswith("Prepare 2026-")).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert_shown_literally(at, APPROVER, "Boss")  # "Prepared by ..."
+    at.text_input(key="approve_by").input("Li Na")  # another person approves
     next(b for b in at.button if b.label.startswith("Approve 2026-")).click().run()
     assert not at.exception, [e.message for e in at.exception]
-    assert_shown_literally(at, APPROVER, "Boss")
+    assert any("Approved by Li Na" in s.value for s in at.success)
+    assert_shown_literally(at, APPROVER, "Boss")  # "... (prepared by ...)"
     assert_invariants(hostile_db)
 
 

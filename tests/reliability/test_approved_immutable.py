@@ -1,16 +1,19 @@
 """An approved period never changes: imports, undo and plan edits only add an adjustment.
 
-October 2026 of the base data is approved through the CLI with the sample plan file. Then,
-one after the other: a new payment and a reversal (of B3) dated in October are imported; the
-September snapshot is replaced (the crediting of October payments changes); the base payments
-import is undone; the roster moves agents between teams and plans; the plan file's rates are
-doubled. After every change:
+October 2026 of the base data is closed through the CLI with the sample plan file (September,
+the month before with payments, first; each prepared by one name and approved by another).
+Then, one after the other: a new payment and a reversal (of B3) dated in October are imported;
+the September snapshot is replaced (the crediting of October payments changes); the base
+payments import is undone; the roster moves agents between teams and plans; the plan file's
+rates are doubled. After every change:
 
 - the approved figures (every column), the frozen rows and the frozen audit lines are exactly
-  those of the approval, and a second approval is refused;
-- the report shows the change only as ``recomputed_payout`` and ``adjustment`` =
-  recomputed - approved, and the recomputation equals the draft of a twin database that went
-  through the same changes without an approval.
+  those of the approval, and a second approval or preparation is refused;
+- the report shows the change only as ``recomputed_payout`` and ``adjustment`` = recomputed -
+  approved (payout plus deficit carried out), and the recomputation equals the draft of a twin
+  database that went through the same changes without an approval, computed with the plan
+  file as approved: a plan edit is not retroactive, it never changes the recomputation of an
+  approved period.
 
 Hand-computed anchor (standard plan 2%, T1's pool target 500,000 not reached): agent G1's
 October basis is B4 500.00 - B6 200.00 (the reversal of B2, credited to B2's agent G1) =
@@ -23,6 +26,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -64,11 +68,27 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
     return run
 
 
-def report(cli: Callable[..., tuple[int, str, str]], db_path: Path, plans: Path) -> dict:
-    code, out, err = cli("report", "payouts", "--db", db_path, "--period", "2026-10",
+def report(
+    cli: Callable[..., tuple[int, str, str]], db_path: Path, plans: Path, period: str = "2026-10"
+) -> dict:
+    code, out, err = cli("report", "payouts", "--db", db_path, "--period", period,
                          "--plans", plans, "--format", "json")  # fmt: skip
     assert code == 0, err
     return {r["agent_id"]: r for r in json.loads(out)}
+
+
+def booked(cli: Callable[..., tuple[int, str, str]], db_path: Path, plans: Path) -> dict:
+    """(corrected period, agent) -> the adjustment lines booked into November (the open
+    period), summed."""
+    code, out, err = cli("report", "payout-lines", "--db", db_path, "--period", "2026-11",
+                         "--plans", plans, "--format", "json")  # fmt: skip
+    assert code == 0, err
+    out_: dict[tuple[str, str], Decimal] = {}
+    for r in json.loads(out):
+        if r["kind"] == "adjustment":
+            key = (r["corrects_period"], r["agent_id"])
+            out_[key] = out_.get(key, Decimal(0)) + Decimal(r["amount"])
+    return out_
 
 
 def changes(folder: Path, plans: Path) -> list[tuple[str, list[str]]]:
@@ -118,9 +138,13 @@ def test_approved_period_only_ever_shows_an_adjustment(
     twin = tmp_path / "twin.duckdb"  # the same changes, never approved
     shutil.copyfile(base_db, twin)
 
-    code, out, err = cli("approve", "--db", base_db, "--period", "2026-10", "--plans", plans,
-                         "--by", "finance")  # fmt: skip
-    assert code == 0, err
+    approved_plans = tmp_path / "plans_as_approved.yaml"
+    shutil.copyfile(SAMPLE_DATA / "plans.yaml", approved_plans)
+    for period in ("2026-09", "2026-10"):
+        for step, who in (("prepare", "controller"), ("approve", "finance")):
+            code, out, err = cli(step, "--db", base_db, "--period", period, "--plans", plans,
+                                 "--by", who)  # fmt: skip
+            assert code == 0, (step, period, err)
     approved = report(cli, base_db, plans)
     assert approved["G1"]["payout"] == "6.00" and approved["G1"]["adjustment"] == "0.00"
     assert all(r["status"] == "approved" for r in approved.values())
@@ -136,17 +160,18 @@ def test_approved_period_only_ever_shows_an_adjustment(
         record("immutability_changes")
 
         now = report(cli, base_db, plans)
-        draft = report(cli, twin, plans)
+        draft = report(cli, twin, approved_plans)
         assert frozen(base_db) == kept, what
         for agent_id, row in approved.items():
             for column in PAYOUT_SCHEMA.names:
                 assert now[agent_id][column] == row[column], (what, agent_id, column)
             assert now[agent_id]["status"] == "approved"
         for agent_id, row in now.items():
-            recomputed = draft[agent_id]["payout"] if agent_id in draft else "0.00"
-            assert row["recomputed_payout"] == recomputed, (what, agent_id)
-            adjustment = float(row["recomputed_payout"]) - float(row["payout"])
-            assert float(row["adjustment"]) == pytest.approx(adjustment, abs=0.001)
+            twin_row = draft.get(agent_id, {"payout": "0.00", "carry_out": "0.00"})
+            assert row["recomputed_payout"] == twin_row["payout"], (what, agent_id)
+            position = Decimal(twin_row["payout"]) + Decimal(twin_row["carry_out"])
+            frozen_position = Decimal(row["payout"]) + Decimal(row["carry_out"])
+            assert Decimal(row["adjustment"]) == position - frozen_position, (what, agent_id)
         if what.startswith("payments"):
             g1 = now["G1"]
             assert (g1["payout"], g1["recomputed_payout"], g1["adjustment"]) == (
@@ -154,10 +179,20 @@ def test_approved_period_only_ever_shows_an_adjustment(
                 "46.00",
                 "40.00",
             )
-        code, out, err = cli("approve", "--db", base_db, "--period", "2026-10", "--plans",
-                             plans, "--by", "someone else")  # fmt: skip
-        assert code == 2 and "already approved" in err, what
+        for step in ("approve", "prepare"):
+            code, out, err = cli(step, "--db", base_db, "--period", "2026-10", "--plans",
+                                 plans, "--by", "someone else")  # fmt: skip
+            assert code == 2 and "already approved" in err, (what, step)
         assert frozen(base_db) == kept
+        # Every difference of an approved period is booked once into November, the open
+        # period: exactly the adjustment shown next to that period's approved figures.
+        shown = {
+            (period, agent_id): Decimal(r["adjustment"])
+            for period in ("2026-09", "2026-10")
+            for agent_id, r in report(cli, base_db, plans, period).items()
+            if Decimal(r["adjustment"])
+        }
+        assert booked(cli, base_db, plans) == shown, what
         assert_invariants(base_db)
     # Something really changed: the last state pays differently from the approval.
-    assert any(float(r["adjustment"]) != 0 for r in now.values())
+    assert any(Decimal(r["adjustment"]) != 0 for r in now.values())

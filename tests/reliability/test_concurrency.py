@@ -3,8 +3,9 @@
 DuckDB's file lock keeps other processes out while one holds the file, but threads of one
 process may all open it. Imports and undos started from several threads at once must take
 turns and all land (found by the two-session browser test: two uploads at once failed with a
-write-write conflict on a derived table); two approvals of one period at once must leave one
-approval, not two. (Several processes at once: tests/test_import_concurrency.py.)
+write-write conflict on a derived table); two preparations, or two approvals, of one period at
+once must leave one, not two (a key in the database, not a check in Python). (Several
+processes at once: tests/test_import_concurrency.py.)
 """
 
 from __future__ import annotations
@@ -76,21 +77,13 @@ def test_imports_and_an_undo_from_threads_take_turns(base_db: Path, tmp_path: Pa
     assert_invariants(base_db)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (payout approvals): two approvals of one period started at once (two app "
-    "sessions) both pass the 'already approved?' check and both commit: two approvals in "
-    "force. dashboard/payouts/approvals.py::approve needs the same per-database writer lock "
-    "(or a unique constraint) the importer uses.",
-)
-def test_two_approvals_of_one_period_at_once_leave_one(
-    base_db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    book, period = load_plans(SAMPLE_DATA / "plans.yaml"), Period(2026, 10)
-    # Make the race certain: each approval, once it has looked for an approval in force,
-    # waits (up to 5 s) for the other to have looked too. An approve() that takes turns
-    # never lets the second one look before the first has committed: the wait then just
-    # times out and the second sees the first.
+def _race_after_the_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the race certain: each step, once it has looked for the period's round in force
+    (inside its transaction), waits (up to 5 s) for the other to have looked too. Only the
+    database can then keep them apart: ``payout_steps``' key (period, round, step) and the
+    write-write conflict on the round's row. (A step that takes turns never lets the second
+    look before the first has committed: the wait then just times out and the second sees
+    the first.)"""
     met = threading.Barrier(2, timeout=5)
     looked = threading.local()
     real = approvals.current_approval
@@ -107,13 +100,55 @@ def test_two_approvals_of_one_period_at_once_leave_one(
 
     monkeypatch.setattr(approvals, "current_approval", current_approval)
 
+
+def _rounds(db_path: Path) -> list[tuple[Any, ...]]:
+    with db.connect(db_path, read_only=True) as con:
+        return con.execute(
+            "select status, prepared_by, approved_by from payout_approvals order by approval_id"
+        ).fetchall()
+
+
+def test_two_preparations_of_one_period_at_once_leave_one(
+    base_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book, period = load_plans(SAMPLE_DATA / "plans.yaml"), Period(2026, 9)
+    _race_after_the_look(monkeypatch)
+
+    def prepare_once(who: str) -> Any:
+        with db.connect(base_db) as con:
+            return service.prepare_period(con, period, book, who)
+
+    results = together([lambda: prepare_once("Li Na"), lambda: prepare_once("Wang Wei")])
+    refused = [r for r in results if isinstance(r, approvals.ApprovalRefused | db.DatabaseBusy)]
+    assert len(refused) == 1, results
+    # Both had looked: the second was refused by the key, not by a look at the first's round.
+    assert "at the same moment" in str(refused[0]) or isinstance(refused[0], db.DatabaseBusy)
+    kept = next(r for r in results if not isinstance(r, Exception))
+    assert _rounds(base_db) == [("prepared", kept.prepared_by, None)]
+    assert_invariants(base_db)
+
+
+def test_two_approvals_of_one_period_at_once_leave_one(
+    base_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book, period = load_plans(SAMPLE_DATA / "plans.yaml"), Period(2026, 9)
+    with db.connect(base_db) as con:
+        service.prepare_period(con, period, book, "Zhao Lei")
+    _race_after_the_look(monkeypatch)
+
     def approve_once(who: str) -> Any:
         with db.connect(base_db) as con:
-            return service.approve_period(con, period, book, who)
+            return service.approve_period(con, period, who)
 
     results = together([lambda: approve_once("Li Na"), lambda: approve_once("Wang Wei")])
     refused = [r for r in results if isinstance(r, approvals.ApprovalRefused | db.DatabaseBusy)]
     assert len(refused) == 1, results
+    assert "at the same moment" in str(refused[0]) or isinstance(refused[0], db.DatabaseBusy)
+    kept = next(r for r in results if not isinstance(r, Exception))
+    assert _rounds(base_db) == [("approved", "Zhao Lei", kept.approved_by)]
+    with db.connect(base_db, read_only=True) as con:
+        events = con.execute("select event from payout_audit_log order by event_id").fetchall()
+    assert events == [("prepare",), ("approve",)]
     assert_invariants(base_db)
 
 

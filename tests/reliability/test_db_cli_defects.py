@@ -45,6 +45,9 @@ import yaml
 from dashboard import db
 from dashboard.columns import COLUMN_LABELS
 from dashboard.paths import SAMPLE_DATA
+from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.values import Period
+from tests.payout_fixtures import close_through
 from tests.reliability.base import PAY_HEADER
 from tests.reliability.conftest import SOAK, run_cli
 from tests.reliability.figures import record
@@ -196,6 +199,8 @@ def test_sums_beyond_decimal_18_2_in_payouts_approval_statements_exports(
     money = [r for r in lines if r["kind"] in ("payment", "reversal")]
     for agent, b in basis.items():
         assert sum(dec(r["amount"]) for r in money if r["agent_id"] == agent) == b
+    close_through(db_path, Period(2026, 9), load_plans(plans))  # the month before, first
+    ok("prepare", *args, "--by", "Wang Wei")
     out = ok("approve", *args, "--by", "Li Na")
     assert f"total payout {sum(payout.values()):,.2f}" in out, out
     check(json.loads(ok("report", "payouts", *args, "--format", "json")))  # as approved
@@ -283,10 +288,13 @@ READS: list[tuple[tuple[str, ...], tuple[str | Path, ...]]] = [
     (("report", "payout-log"), ()),
     (("statements",), (*PERIOD, "--out", "{out}", "--format", "html")),
 ]
+# September: ended in the base data, and no earlier month has payments (prepared, approved).
+SEPTEMBER = ("--period", "2026-09", "--plans", PLANS)
 WRITES: list[tuple[tuple[str, ...], tuple[str | Path, ...]]] = [
     (("undo",), ("4",)),
-    (("approve",), (*PERIOD, "--by", "Li Na")),
-    (("approve",), (*PERIOD, "--by", "Li Na", "--reopen", "--reason", "test")),
+    (("prepare",), (*SEPTEMBER, "--by", "Wang Wei")),
+    (("approve",), (*SEPTEMBER, "--by", "Li Na")),
+    (("approve",), (*SEPTEMBER, "--by", "Li Na", "--reopen", "--reason", "test")),
     (("import",), ("--payments", "{payments}")),
     (("init",), ()),
 ]
@@ -372,20 +380,25 @@ def test_damaged_database_files_give_a_message_for_every_command(
     make(base_db, victim)
     before = file_state(victim)
     refused = 0
-    approve_refused = False
+    step_refused: set[str] = set()
     for words, rest in READS + WRITES:
         r = run_cli(*command(words, rest, victim, tmp_path / "work"))
         assert "Traceback" not in r.stderr, (words, r.stderr)
-        reopen = "--reopen" in rest
-        if kind == "corrupt" and reopen and approve_refused and "is not approved" in r.stderr:
-            # the approval before it was refused (damage): nothing to reopen is the truth
+        step = words[0] if words[0] == "prepare" else "reopen" if "--reopen" in rest else "approve"
+        # The step before was refused (damage): "not prepared" / "not approved" is the truth.
+        after_refusal = (step == "approve" and "prepare" in step_refused and "is not prepared"
+                         in r.stderr) or (step == "reopen" and "approve" in step_refused
+                                          and "is not approved" in r.stderr)  # fmt: skip
+        if kind == "corrupt" and words[0] in ("prepare", "approve") and after_refusal:
             assert r.returncode == 2 and file_state(victim) == before, r.stderr
+            step_refused.add(step)
         elif kind != "corrupt" or r.returncode != 0:
             assert r.returncode == 2, (words, r.returncode, r.stdout, r.stderr)
             assert message in r.stderr and str(victim) in r.stderr, (words, r.stderr)
             assert file_state(victim) == before, words  # not repaired, replaced or written
             refused += 1
-            approve_refused = words == ("approve",) and not reopen
+            if words[0] in ("prepare", "approve"):
+                step_refused.add(step)
         before = file_state(victim)
         record("damaged_db_runs")
     assert refused >= 1
@@ -394,7 +407,7 @@ def test_damaged_database_files_give_a_message_for_every_command(
 def test_missing_database_is_refused_and_nothing_is_created(tmp_path: Path) -> None:
     """A mistyped --db: every command but init and import says so and creates nothing."""
     typo = tmp_path / "typo" / "dashbaord.duckdb"
-    for words, rest in READS + WRITES[:3]:
+    for words, rest in READS + WRITES[:4]:
         r = run_cli(*command(words, rest, typo, tmp_path / "work"))
         assert "Traceback" not in r.stderr, (words, r.stderr)
         assert r.returncode == 2, (words, r.returncode, r.stdout, r.stderr)
@@ -652,28 +665,26 @@ def fill(folder: Path) -> Path:
     return filler
 
 
-def test_disk_full_during_approve_and_reopen(small_disk: Path, base_db: Path) -> None:
+def test_disk_full_during_prepare_approve_and_reopen(small_disk: Path, base_db: Path) -> None:
     victim = small_disk / "dashboard.duckdb"
     shutil.copyfile(base_db, victim)
-    approve = ("approve", "--db", victim, *PERIOD, "--by", "Li Na")
-    filler = fill(small_disk)
-    before = content(victim)
-    r = run_cli(*approve)
-    assert "Traceback" not in r.stderr, r.stderr
-    assert r.returncode == 2, r.stdout + r.stderr
-    assert "is full: nothing was changed" in r.stderr, r.stderr
-    assert content(victim) == before
-    record("disk_full")
-    filler.unlink()
-    ok(*approve)  # with room again
-    filler = fill(small_disk)
-    before = content(victim)
-    r = run_cli(*approve, "--reopen", "--reason", "wrong plan")
-    assert "Traceback" not in r.stderr, r.stderr
-    assert r.returncode == 2 and "is full: nothing was changed" in r.stderr, r.stderr
-    assert content(victim) == before
-    record("disk_full")
-    filler.unlink()
+    common = ("--db", victim, *SEPTEMBER)
+    steps = (
+        ("prepare", *common, "--by", "Wang Wei"),
+        ("approve", *common, "--by", "Li Na"),
+        ("approve", *common, "--by", "Li Na", "--reopen", "--reason", "wrong plan"),
+    )
+    for step in steps:
+        filler = fill(small_disk)
+        before = content(victim)
+        r = run_cli(*step)
+        assert "Traceback" not in r.stderr, r.stderr
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert "is full: nothing was changed" in r.stderr, r.stderr
+        assert content(victim) == before
+        record("disk_full")
+        filler.unlink()
+        ok(*step)  # with room again
     assert_invariants(victim)
 
 
@@ -715,6 +726,8 @@ def test_approved_period_is_shown_and_exported_without_its_plan_file(
     plans = tmp_path / "plans.yaml"
     shutil.copyfile(PLANS, plans)
     common = ("--db", base_db, "--period", "2026-10", "--plans", plans)
+    close_through(base_db, Period(2026, 9), load_plans(plans))
+    ok("prepare", *common, "--by", "Wang Wei")
     ok("approve", *common, "--by", "Li Na")
     approved = json.loads(ok("report", "payouts", *common, "--format", "json"))
     lines = rows(ok("report", "payout-lines", *common, "--format", "csv"))
@@ -733,12 +746,11 @@ def test_approved_period_is_shown_and_exported_without_its_plan_file(
         r = run_cli("report", "payouts", *common, "--format", "json")
         assert r.returncode == 0 and "Traceback" not in r.stderr, (broken, r.stderr)
         shown = json.loads(r.stdout)
-        # The approved figures, every column, exactly; no recomputation without a plan file.
-        keep = [k for k in approved[0] if k not in ("recomputed_payout", "adjustment")]
-        assert [{k: x[k] for k in keep} for x in shown] == [
-            {k: x[k] for k in keep} for x in approved
-        ]
-        assert "cannot recompute today" in r.stderr, r.stderr
+        # The approved figures, every column, exactly; and recomputed all the same, with the
+        # plan frozen with the approval (the file is not needed): nothing to adjust.
+        assert shown == approved
+        assert all(x["adjustment"] == "0.00" for x in shown)
+        assert "cannot recompute today" not in r.stderr, r.stderr
         assert rows(ok("report", "payout-lines", *common, "--format", "csv")) == lines
         out = tmp_path / broken.replace(" ", "_")
         ok("statements", *common, "--out", out, "--format", "html")
@@ -750,7 +762,7 @@ def test_approved_period_is_shown_and_exported_without_its_plan_file(
         )
         assert about["Status"] == "approved" and about["Approved by"] == "Li Na"
         # A period nobody approved still needs the plan file: a message, exit 2.
-        r = run_cli("report", "payouts", "--db", base_db, "--period", "2026-09", "--plans", plans)
+        r = run_cli("report", "payouts", "--db", base_db, "--period", "2026-11", "--plans", plans)
         assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
         assert content(base_db) == frozen
         record("export_files", 3)
@@ -852,6 +864,7 @@ def valid_args(words: tuple[str, ...], folder: Path, db_path: Path) -> list[str]
         ("rejects",): ["4"],
         ("init",): ["--no-sample"],
         ("sample",): ["--out", str(folder / "sample"), "--accounts", "5", "--months", "1"],
+        ("prepare",): [*period, "--by", "Wang Wei"],
         ("approve",): [*period, "--by", "Li Na"],
         ("statements",): [*period, "--out", str(folder / "st"), "--format", "html"],
         ("report", "payouts"): period,
@@ -905,7 +918,7 @@ def test_every_option_of_every_command_refuses_hostile_values_without_a_tracebac
     shared = tmp_path / "shared.duckdb"
     shutil.copyfile(base_db, shared)
     before = content(shared)
-    writes = {("import",), ("undo",), ("init",), ("approve",)}
+    writes = {("import",), ("undo",), ("init",), ("prepare",), ("approve",)}
     runs, options, problems = 0, 0, []
     for words, parser in sorted(leaf_parsers(build_parser()).items()):
         actions = [

@@ -27,6 +27,9 @@ import yaml
 
 from dashboard.cli import main
 from dashboard.ingest.importer import FileSpec, import_files
+from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.values import Period
+from tests.payout_fixtures import close_through
 from tests.reliability.figures import record
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -202,6 +205,8 @@ def test_approved_period_exports_neutralise_formulas(
     cli: Callable[..., str], db_copy: Path, formula_db: tuple[Path, Path, int], tmp_path: Path
 ) -> None:
     args = payout_args(db_copy, formula_db[1])
+    close_through(db_copy, Period(2026, 9), load_plans(formula_db[1]))  # September first
+    cli("prepare", *args, "--by", "=preparer")
     cli("approve", *args, "--by", "=approver")
     cli("report", "payouts", *args, "--format", "xlsx", "--out", tmp_path / "a.xlsx")
     formulas, texts = xlsx_formulas(tmp_path / "a.xlsx")

@@ -1,7 +1,8 @@
 """Fault injection: imports, undos and approvals killed at random points; a disk that fills up.
 
 Kills: a seeded sequence of operations (payments and accounts imports, a multi-file import,
-undo, approve and reopen) runs through the real command line in a child process, which is
+undo, and closing the books: prepare, approve and reopen of September and October, in the
+order the rules allow) runs through the real command line in a child process, which is
 sent SIGKILL at a random moment of its run (uniform over the operation's measured duration).
 A reference database receives the same operations, uninterrupted, but only those that
 completed in the victim. After every kill the victim must open, pass every invariant, and
@@ -36,14 +37,15 @@ from dashboard.ingest.importer import FileSpec, import_files, undo_import
 from dashboard.paths import SAMPLE_DATA
 from dashboard.payouts.approvals import current_approval, reopen
 from dashboard.payouts.plan_file import load_plans
-from dashboard.payouts.service import approve_period
+from dashboard.payouts.service import approve_period, prepare_period
 from dashboard.payouts.values import Period
 from tests.reliability.conftest import ROOT, SOAK, child_env, run_cli, soak_or
 from tests.reliability.figures import record
 from tests.reliability.invariants import assert_invariants, content, state
 
 PLANS = SAMPLE_DATA / "plans.yaml"
-PERIOD = "2026-10"
+PERIODS = ("2026-09", "2026-10")  # closed in this order, reopened the other way
+CLOSING = ("prepare", "approve", "reopen")
 KILLS = soak_or(20, 200)
 
 
@@ -107,7 +109,9 @@ class World:
         return self.folder / f"{self.n:03d}_{name}"
 
     def draw(self) -> Op:
-        choice = self.rng.choice(["payments", "payments", "accounts", "multi", "undo", "approve"])
+        choice = self.rng.choice(
+            ["payments", "payments", "accounts", "multi", "undo", "approve", "approve"]
+        )
         seed = self.rng.randrange(1000)
         if choice == "payments":
             f = self._file("payments.csv")
@@ -153,23 +157,41 @@ class World:
         return Op("undo", ["undo", str(target)], apply, progress=False)
 
     def _approve(self) -> Op:
-        period = Period.parse(PERIOD)
+        """The next step of closing the books the rules allow (on the reference): approve a
+        prepared period (another name), else prepare the next open one, else (now and then,
+        or when both are approved) reopen the latest."""
         with db.connect(self.reference) as con:
-            approved = current_approval(con, period) is not None
-        common = ["approve", "--period", PERIOD, "--plans", str(PLANS), "--by", "tester"]
-        if approved:
+            status = {
+                p: (a.status if (a := current_approval(con, Period.parse(p))) else None)
+                for p in PERIODS
+            }
+        prepared = [p for p in PERIODS if status[p] == "prepared"]
+        frozen = [p for p in PERIODS if status[p]]
+        open_ = [p for p in PERIODS if not status[p]]
+        if prepared:
+            return self._step("approve", prepared[0], "checker")
+        if open_ and (not frozen or self.rng.random() < 0.7):
+            return self._step("prepare", open_[0], "maker")
+        return self._step("reopen", frozen[-1], "tester")
 
-            def apply_reopen(db_path: Path) -> None:
-                with db.connect(db_path) as con:
-                    reopen(con, period, "tester", "kill test")
-
-            return Op("reopen", [*common, "--reopen", "--reason", "kill test"], apply_reopen, False)
+    def _step(self, name: str, period_text: str, by: str) -> Op:
+        period = Period.parse(period_text)
+        common = ["--period", period_text, "--plans", str(PLANS), "--by", by]
 
         def apply(db_path: Path) -> None:
             with db.connect(db_path) as con:
-                approve_period(con, period, self.book, "tester")
+                if name == "prepare":
+                    prepare_period(con, period, self.book, by)
+                elif name == "approve":
+                    approve_period(con, period, by)
+                else:
+                    reopen(con, period, by, "kill test")
 
-        return Op("approve", common, apply, progress=False)
+        if name == "prepare":
+            return Op(name, ["prepare", *common], apply, progress=False)
+        if name == "approve":
+            return Op(name, ["approve", *common], apply, progress=False)
+        return Op(name, ["approve", *common, "--reopen", "--reason", "kill test"], apply, False)
 
 
 def start(op: Op, db_path: Path) -> subprocess.Popen[str]:
@@ -239,8 +261,12 @@ def test_sigkill_at_random_points_keeps_exactly_the_completed_operations(
     world = World(tmp_path, base_db, rng)
     durations: dict[str, float] = {}
     completed = killed = 0
+    closing: dict[str, int] = {}  # closing steps drawn, and "<name> done" for the completed
     for i in range(KILLS):
         op = world.draw()
+        if op.name in CLOSING:
+            closing[op.name] = closing.get(op.name, 0) + 1
+            record("kill_closing_steps")
         if op.name not in durations:
             durations[op.name] = measure(op, world) * 1.1
         before = content(world.victim)
@@ -249,8 +275,8 @@ def test_sigkill_at_random_points_keeps_exactly_the_completed_operations(
         # committed by then, so the path "committed, then killed" is exercised as well.
         fraction = rng.random() if i % 5 else 1.3
         status = run_killed(op, world.victim, fraction, durations)
-        # 2: an approval refused (nothing to approve, e.g. after the agents were undone).
-        assert status in (None, 0, 1) or (status == 2 and op.name == "approve"), op.name
+        # 2: a step refused (nothing to prepare, e.g. after the agents were undone).
+        assert status in (None, 0, 1) or (status == 2 and op.name in CLOSING), op.name
         # The victim opens read-write, as the next user would (replaying its WAL).
         with db.connect(world.victim):
             pass
@@ -265,11 +291,15 @@ def test_sigkill_at_random_points_keeps_exactly_the_completed_operations(
         op.apply(world.reference)
         assert after == content(world.reference), f"{op.name}: half-written state"
         completed += 1
+        if op.name in CLOSING:
+            closing[f"{op.name} done"] = closing.get(f"{op.name} done", 0) + 1
         record("kill_runs_completed")
     assert content(world.victim) == content(world.reference)
     assert state(world.victim) == state(world.reference)
     # Both outcomes really happened: kills before the commit and completed operations.
     assert killed >= KILLS // 4 and completed >= KILLS // 10, (killed, completed)
+    print("closing steps drawn (and completed):", closing)
+    assert sum(closing.get(n, 0) for n in CLOSING) >= 2, closing
 
 
 # --- disk full --------------------------------------------------------------------------

@@ -7,9 +7,10 @@ month to month. In every month: no payout is negative, a deficit only comes from
 total, every component is whole cents, the cap holds, and each team's shares add up to its
 pool exactly (or there is no pool). Computing twice gives the same payouts.
 
-Through the database: a generated month of payments is imported, computed, approved, and read
-back (report and audit lines, in a new connection): the approved figures are the computed
-ones, unchanged; reopening and approving again gives the same figures.
+Through the database: a generated month of payments is imported, computed, prepared and
+approved (two names), and read back (report and audit lines, in a new connection): the approved
+figures are the computed ones, unchanged; reopening, preparing and approving again gives the
+same figures.
 (tests/test_payout_properties.py fuzzes one fixed plan file; these add generated plan files,
 the month-to-month chain and the approval round trip.)
 """
@@ -33,7 +34,7 @@ from dashboard.payouts.plan_file import parse_plans
 from dashboard.payouts.report import payout_lines, payout_report
 from dashboard.payouts.rules import compute_period
 from dashboard.payouts.run import compute_run
-from dashboard.payouts.service import approve_period
+from dashboard.payouts.service import approve_period, prepare_period
 from dashboard.payouts.tables import PAYOUT_SCHEMA, lines_table, payouts_table
 from dashboard.payouts.values import Agent, AgentFacts, Period
 from tests.reliability.conftest import SOAK, soak_or
@@ -208,8 +209,11 @@ def months_of_payments(draw: st.DrawFn) -> tuple[str, str, str, str]:
     ]
     n_accounts = draw(st.integers(1, 12))
     owners = [draw(st.integers(0, n_agents - 1)) for _ in range(n_accounts)]
+    # Two snapshots with the same owners: 09-30 credits October's payments, 10-31 ends October
+    # in the data (a period is prepared only once it has ended).
     account_rows = [
-        f"C{j},2026-09-30,BANK_A,2026-01-10,9000.00,8000.00,40,G{owners[j]}"
+        f"C{j},{as_of},BANK_A,2026-01-10,9000.00,8000.00,40,G{owners[j]}"
+        for as_of in ("2026-09-30", "2026-10-31")
         for j in range(n_accounts)
     ]
     payment_rows: list[str] = []
@@ -262,7 +266,8 @@ def test_approve_then_read_back_is_identical(
         run = compute_run(con, period, book)
         computed = payouts_table(run.payouts)
         lines = lines_table(period, run.payouts, money_lines(con, period))
-        approve_period(con, period, book, "fuzz")  # as the CLI and the app approve
+        prepare_period(con, period, book, "fuzz")  # as the CLI and the app prepare
+        approve_period(con, period, "checker")  # and another person approves
     with db.connect(db_path) as con:  # a new connection, as the next reader
         report = payout_report(con, period, book)
         approval = current_approval(con, period)
@@ -274,7 +279,8 @@ def test_approve_then_read_back_is_identical(
         assert payout_lines(con, period, book)[0].equals(lines)
         assert all(p >= 0 for p in computed.column("payout").to_pylist())
         reopen(con, period, "fuzz", "fuzz round trip")
-        approve_period(con, period, book, "fuzz")
+        prepare_period(con, period, book, "fuzz")
+        approve_period(con, period, "checker")
         assert payout_report(con, period, book).table.select(PAYOUT_SCHEMA.names).equals(computed)
     assert_invariants(db_path)
     record("fuzz_approvals")

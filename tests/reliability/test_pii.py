@@ -81,6 +81,7 @@ def report_commands(db_path: Path, plans: Path, out: Path) -> list[tuple[str, ..
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     reports = next(a for a in sub.choices["report"]._actions if a.dest == "report")  # type: ignore[union-attr]
     payout = ("--period", "2026-10", "--plans", str(plans))
+    september = ("--period", "2026-09", "--plans", str(plans))  # ended, nothing before it
     window = ("--from", "2026-09-01", "--to", "2026-11-30")
     commands: list[tuple[str, ...]] = []
     for name, parser in reports.choices.items():  # type: ignore[union-attr]
@@ -106,7 +107,8 @@ def report_commands(db_path: Path, plans: Path, out: Path) -> list[tuple[str, ..
          "--out", str(out / "payouts.csv")),
         ("report", "payout-lines", "--db", str(db_path), *payout, "--out", str(out / "l.csv")),
         ("statements", "--db", str(db_path), *payout, "--out", str(out / "st"), "--format", "html"),
-        ("approve", "--db", str(db_path), *payout, "--by", "finance"),
+        ("prepare", "--db", str(db_path), *september, "--by", "finance"),
+        ("approve", "--db", str(db_path), *september, "--by", "controller"),
         ("report", "payouts", "--db", str(db_path), *payout, "--format", "json"),
     ]  # fmt: skip
     return commands

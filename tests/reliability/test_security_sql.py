@@ -160,14 +160,15 @@ def test_hostile_names_in_the_plan_file_and_the_roster(
 def test_hostile_approver_and_reason_are_stored_as_written(
     run: Run, hostile_db: Path, plans: Path
 ) -> None:
-    common = ("--db", hostile_db, "--period", "2026-10", "--plans", plans)
-    who, why = hostile.INJECTIONS[0], hostile.INJECTIONS[3]
+    common = ("--db", hostile_db, "--period", "2026-09", "--plans", plans)
+    maker, who, why = hostile.INJECTIONS[1], hostile.INJECTIONS[0], hostile.INJECTIONS[3]
+    assert run("prepare", *common, "--by", maker)[0] == 0
     assert run("approve", *common, "--by", who)[0] == 0
     assert run("approve", *common, "--by", who, "--reopen", "--reason", why)[0] == 0
     code, out, err = run("report", "payout-log", "--db", hostile_db, "--format", "json")
     assert code == 0, err
     events = [(e["event"], e["by_user"], e["reason"]) for e in json.loads(out)]
-    assert events == [("reopen", who, why), ("approve", who, None)]
+    assert events == [("reopen", who, why), ("approve", who, None), ("prepare", maker, None)]
     assert_invariants(hostile_db)
 
 
