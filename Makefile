@@ -55,7 +55,9 @@ test-browser: setup-dev browser
 
 ## test-fast: every test but the slow and browser ones (tests/conftest.py: SLOW), under a minute
 test-fast: setup-dev
-	$(PY) -m pytest -q -n 2 --dist loadgroup -m "not browser and not slow"
+	# By file: a module's fixture database (tests/kpi_fixtures.py) is then built on one worker,
+	# not on both (by test, --dist load, each worker builds it: 30 % more CPU).
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not browser and not slow"
 
 ## soak: the reliability suite with more of everything (2 GB line, more kills, fresh fuzz)
 soak: setup-dev browser

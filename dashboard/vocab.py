@@ -14,6 +14,8 @@ This module imports nothing of the project: every layer may import it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # --- Accounts (accounts.status; blank means open) ----------------------------------------------
 STATUSES = (
     "open",
@@ -175,6 +177,14 @@ ROLL_DIRECTIONS = ("worse", "same", "better", "closed", "missing")
 IMPORT_STATUSES = ("active", "undone")
 APPROVAL_STATUSES = ("approved", "reopened")  # a payout approval (queries/schema/010_payouts.sql)
 PAYOUT_STATUSES = ("draft", "approved", "not in the approval")  # a payout row on the page
+
+
+def bucket_states(buckets: Iterable[str]) -> tuple[str, ...]:
+    """Every state of an account at a snapshot, in order: the configured buckets
+    (``KpiSettings.bucket_names``), then Closed and Missing (a snapshot's own bucket table has
+    no Missing: only a roll from one snapshot to the next does)."""
+    return (*buckets, *BUCKET_STATES)
+
 
 # Every vocabulary by name, for the checks (tests/test_vocab.py).
 VOCABULARIES: dict[str, tuple[str, ...]] = {

@@ -91,6 +91,7 @@ SLOW = {
     "tests/test_app_selection.py::test_an_agent_who_left_the_leaderboard_is_not_kept": "pages",
     "tests/test_payout_exports.py::test_statements_html_and_pdf": "PDF with fonts",
     "tests/test_payout_exports.py::test_pdf_with_chinese_needs_a_font": "PDF with fonts",
+    "tests/test_payout_documents.py::test_chinese_statement_pdf": "PDF with fonts, several pages",
     "tests/test_payout_zh.py::test_cli_xlsx_in_chinese": "workbook written and read back",
     "tests/test_payout_zh.py::test_cli_csv_and_statements_in_chinese": "statements",
 }

@@ -115,6 +115,32 @@ def test_the_welcome_state_loads_the_sample(empty_db: Path) -> None:
     assert exact in card.proto.help, card.proto.help
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("English", "The sample data could not be loaded: a file was refused whole"),
+        ("中文", "示例数据加载失败：有文件被整体拒收：未导入任何数据"),
+    ],
+)
+def test_a_sample_that_fails_to_load_says_why_in_the_readers_language(
+    empty_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    (folder / "notes.csv").write_text("what,when\nlunch,noon\n", encoding="utf-8")  # no kind
+    monkeypatch.setattr("dashboard.ui.imports.SAMPLE_DATA", folder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"lang": lang})
+    at.run()
+    load = {"English": "Load sample data", "中文": "加载示例数据"}[lang]
+    next(b for b in at.button if b.label == load).click().run()
+    assert not at.exception
+    assert [e.value for e in at.error if said in e.value], [e.value for e in at.error]
+    assert duckdb.connect(str(empty_db)).execute("select count(*) from imports").fetchall() == [
+        (0,)
+    ]
+
+
 def test_imported_by_is_required_and_remembered_for_the_session(
     empty_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

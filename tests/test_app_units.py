@@ -29,7 +29,6 @@ from dashboard.reports import REPORTS
 from dashboard.ui import blocks, fmt
 from dashboard.ui.catalogue import CATALOGUE
 from dashboard.ui.reads import READS
-from tests.e2e.sample import build_sample_db
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_SOURCES = [
@@ -39,14 +38,10 @@ UI_SOURCES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("units") / "sample.duckdb")
-
-
 @pytest.fixture
-def con(sample: Path):  # type: ignore[no-untyped-def]
-    with db.connect(sample) as c:
+def con(sample_db: Path):  # type: ignore[no-untyped-def]
+    """The session's sample database (tests/conftest.py), read only."""
+    with db.connect(sample_db, read_only=True) as c:
         yield c
 
 

@@ -17,8 +17,6 @@ from typing import Any
 
 import pytest
 
-from dashboard.ingest.importer import FileSpec, import_files
-from dashboard.paths import SAMPLE_DATA
 from dashboard.reports import REPORTS
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "kpi"
@@ -42,16 +40,6 @@ VARIANTS = {
 # latest pair (1,763 rows on the sample), one cell of the matrix is enough.
 NO_DEFAULT_RUN = {"roll-accounts"}
 CASES = {name: [name] for name in REPORTS if name not in NO_DEFAULT_RUN} | VARIANTS
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    files = sorted(SAMPLE_DATA.glob("*.csv"))
-    assert files, "sample_data/ is empty: python -m dashboard sample --out sample_data"
-    path = tmp_path_factory.mktemp("golden") / "sample.duckdb"
-    result = import_files([FileSpec(f) for f in files], db_path=path)
-    assert result.committed, result.message
-    return path
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

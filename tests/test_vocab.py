@@ -55,9 +55,20 @@ def _code_owner() -> dict[str, set[str]]:
     return owner
 
 
+def _named(vocab_name: str, hits: set[str], starred: bool) -> bool:
+    """Whether a literal naming ``hits`` of a vocabulary restates it: three codes or more, every
+    code of a shorter vocabulary (``["Closed", "Missing"]``), or a bucket state added to
+    another list (``[*buckets, "Closed"]``: the states are ``vocab.bucket_states``)."""
+    codes = vocab.VOCABULARIES[vocab_name]
+    if len(hits) >= min(3, len(codes)) and len(hits) > 1:
+        return True
+    return starred and bool(hits) and vocab_name == "bucket_state"
+
+
 def restated_lists(path: Path) -> list[tuple[str, int, str]]:
     """(name assigned or "", line, vocabulary) of each tuple, list or set literal in a Python
-    file that names three or more codes of one vocabulary."""
+    file that restates a vocabulary (``_named``). A dict keyed by codes (a value per code, as
+    ``engine.compliance.active_rules`` has) is no list."""
     owner = _code_owner()
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: dict[int, str] = {}
@@ -72,11 +83,12 @@ def restated_lists(path: Path) -> list[tuple[str, int, str]]:
         if not isinstance(node, ast.Tuple | ast.List | ast.Set):
             continue
         strings = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+        starred = any(isinstance(e, ast.Starred) for e in node.elts)
         for name in vocab.VOCABULARIES:
             hits = {s for s in strings if isinstance(s, str) and name in owner.get(s, ())}
-            if len(hits) >= 3:
+            if _named(name, hits, starred):
                 found.append((names.get(id(node), ""), node.lineno, name))
-    return found
+    return sorted(found, key=lambda f: f[1])
 
 
 def test_no_module_writes_a_list_of_codes_again() -> None:
@@ -96,10 +108,20 @@ def test_the_restated_list_check_finds_a_restated_list(tmp_path: Path) -> None:
     bad.write_text(
         'CHANNELS = ("call", "sms", "email", "letter", "visit")\n'
         'OK = ("call",)\n'
-        'ALSO = [x for x in ["no_answer", "refused", "complaint"]]\n',
+        'ALSO = [x for x in ["no_answer", "refused", "complaint"]]\n'
+        'STATES = [*buckets, "Closed", "Missing"]\n'
+        'SHOWN = [b for b in [*buckets, "Closed"] if b in rows]\n'
+        'COLOURS = {"Closed": "grey", "Missing": "white"}\n'
+        'ONE = x == "Closed" or ("Missing",)\n'
+        'UNDONE = ("undone",)\n',
         encoding="utf-8",
     )
-    assert restated_lists(bad) == [("CHANNELS", 1, "contact_channel"), ("", 3, "outcome")]
+    assert restated_lists(bad) == [
+        ("CHANNELS", 1, "contact_channel"),
+        ("", 3, "outcome"),
+        ("STATES", 4, "bucket_state"),
+        ("", 5, "bucket_state"),
+    ]
 
 
 # --- The app's catalogue: a label for every code, none for an unknown code ----------------------

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dashboard import db
+from dashboard import db, vocab
 from dashboard.engine import kpis
 from dashboard.engine.kpi_common import (
     ALL,
@@ -177,7 +177,7 @@ def roll_accounts(
     names = cfg.bucket_names
     if from_bucket is not None and from_bucket not in names:
         raise ReportError(f"unknown bucket {from_bucket} (known: {', '.join(names)})")
-    states = [*names, "Closed", "Missing"]
+    states = vocab.bucket_states(names)
     if to_state is not None and to_state not in states:
         raise ReportError(f"unknown state {to_state} (known: {', '.join(states)})")
     params = {

@@ -7,6 +7,7 @@ the order of their options; the help texts are those of ``report NAME --help``.
 
 from __future__ import annotations
 
+from dashboard import vocab
 from dashboard.engine import kpi_breakdowns, kpis
 from dashboard.engine.settings import default_settings
 from dashboard.reports.spec import Param, Report
@@ -249,7 +250,7 @@ REPORTS: dict[str, Report] = _registry(
                 "to_state",
                 "choice",
                 "only accounts in this state in the later snapshot",
-                choices=lambda: [*default_settings().bucket_names, "Closed", "Missing"],
+                choices=lambda: list(vocab.bucket_states(default_settings().bucket_names)),
             ),
         ),
         columns=(

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
+from dashboard import vocab
 from dashboard.ui import charts, choices, fmt, reads, safe, tables
 from dashboard.ui.filters import ViewFilters
 from dashboard.ui.i18n import label, t
@@ -192,7 +193,7 @@ def statement_figures(row: dict[str, Any]) -> None:
 def roll_cell(roll: pa.Table, buckets: list[str]) -> tuple[str | None, str | None]:
     """Pick a cell of the roll-rate matrix (from bucket, to state) among those it has; both
     are page-level choices in the URL (``choices``)."""
-    order = [*buckets, "Closed", "Missing"]
+    order = vocab.bucket_states(buckets)
     present_from = set(roll.column("from_bucket").to_pylist())
     present_to = set(roll.column("to_state").to_pylist())
     c1, c2 = st.columns(2)

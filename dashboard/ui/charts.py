@@ -25,6 +25,7 @@ from typing import Any
 import plotly.graph_objects as go
 import pyarrow as pa
 
+from dashboard import vocab
 from dashboard.ui import fmt, safe, style
 from dashboard.ui.i18n import label, t
 
@@ -137,7 +138,7 @@ def bucket_bars(table: pa.Table, buckets: Sequence[str], measure: str, title: st
         return _empty(title)
     colours = style.bucket_colour_map(list(buckets))
     rows = {r["bucket"]: r for r in table.to_pylist()}
-    order = [b for b in [*buckets, "Closed"] if b in rows]
+    order = [b for b in vocab.bucket_states(buckets) if b in rows]
     share = "share_balance" if measure == "balance" else "share_accounts"
     kind = "money" if measure == "balance" else "count"
     fig = go.Figure(
@@ -171,7 +172,7 @@ def bucket_mix_over_time(
     rows = table.to_pylist()
     colours = style.bucket_colour_map(list(buckets))
     fig = go.Figure()
-    for b in [*buckets, "Closed"]:
+    for b in vocab.bucket_states(buckets):
         part = [r for r in rows if r["bucket"] == b]
         if not part:
             continue
@@ -196,7 +197,7 @@ def bucket_donut(table: pa.Table, buckets: Sequence[str], title: str) -> go.Figu
         return _empty(title)
     colours = style.bucket_colour_map(list(buckets))
     rows = {r["bucket"]: r for r in table.to_pylist()}
-    order = [b for b in [*buckets, "Closed"] if b in rows]
+    order = [b for b in vocab.bucket_states(buckets) if b in rows]
     fig = go.Figure(
         go.Pie(
             labels=[_name("bucket", b) for b in order],
@@ -235,9 +236,8 @@ def roll_heatmap(
     if table.num_rows == 0:
         return _empty(title)
     rows = [b for b in buckets if b in set(table.column("from_bucket").to_pylist())]
-    cols = [
-        s for s in [*buckets, "Closed", "Missing"] if s in set(table.column("to_state").to_pylist())
-    ]
+    present = set(table.column("to_state").to_pylist())
+    cols = [s for s in vocab.bucket_states(buckets) if s in present]
     cell = {(r["from_bucket"], r["to_state"]): r for r in table.to_pylist()}
     z = [[float(cell[(a, b)][measure]) if (a, b) in cell else 0.0 for b in cols] for a in rows]
     text = [[fmt.rate(cell[(a, b)][measure]) if (a, b) in cell else "" for b in cols] for a in rows]

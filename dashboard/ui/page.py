@@ -20,10 +20,11 @@ import streamlit as st
 from dashboard import db
 from dashboard.engine.kpi_common import ReportError
 from dashboard.engine.settings import SettingsError
+from dashboard.messages import localise
 from dashboard.ui import imports, reads, safe
 from dashboard.ui.catalogue import CATALOGUE
 from dashboard.ui.filters import USES, Uses, ViewFilters, current
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import lang, t
 
 DATA_PAGE = "views/data.py"
 
@@ -68,7 +69,7 @@ def welcome() -> None:
                 st.success(t("welcome.loaded"))
                 st.rerun()
             else:
-                st.error(safe.t("welcome.failed", detail=result.message))
+                st.error(safe.t("welcome.failed", detail=localise(result.message, lang())))
     with c2:
         st.page_link(DATA_PAGE, label=t("welcome.upload"), icon=":material/upload_file:")
 

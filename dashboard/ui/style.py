@@ -12,6 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard import vocab
 from dashboard.ui import fmt
 from dashboard.ui.fmt import count, currency, money
 
@@ -62,7 +63,7 @@ def highlight_colours(n: int) -> list[str]:
 def bucket_colour_map(buckets: list[str]) -> dict[str, str]:
     """Colour per delinquency state: configured buckets in order, then Closed and Missing."""
     colours = {b: BUCKET_COLOURS[min(i, len(BUCKET_COLOURS) - 1)] for i, b in enumerate(buckets)}
-    return colours | {"Closed": CLOSED_COLOUR, "Missing": MISSING_COLOUR}
+    return colours | {vocab.CLOSED: CLOSED_COLOUR, vocab.MISSING: MISSING_COLOUR}
 
 
 def _has_top_legend(fig: go.Figure) -> bool:
