@@ -22,10 +22,10 @@ import openpyxl
 import pytest
 
 from dashboard.payouts import statements as payout_statements
-from dashboard.payouts.statements import find_cjk_font
-from tests.conftest import CliResult
 from dashboard.payouts.plan_file import load_plans
+from dashboard.payouts.statements import find_cjk_font
 from dashboard.payouts.values import Period
+from tests.conftest import CliResult
 from tests.payout_fixtures import (
     OWNERS_SEP,
     SCENARIO_PLANS,
