@@ -175,8 +175,17 @@ ROLL_DIRECTIONS = ("worse", "same", "better", "closed", "missing")
 
 # --- Imports and payouts ----------------------------------------------------------------------
 IMPORT_STATUSES = ("active", "undone")
-APPROVAL_STATUSES = ("approved", "reopened")  # a payout approval (queries/schema/010_payouts.sql)
-PAYOUT_STATUSES = ("draft", "approved", "not in the approval")  # a payout row on the page
+APPROVAL_STATUSES = (
+    "prepared",
+    "approved",
+    "reopened",
+)  # a payout round (queries/schema/010_payouts.sql)
+PAYOUT_STATUSES = (
+    "draft",
+    "prepared",
+    "approved",
+    "not in the approval",
+)  # a payout row on the page
 
 
 def bucket_states(buckets: Iterable[str]) -> tuple[str, ...]:

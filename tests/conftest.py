@@ -60,7 +60,7 @@ SLOW = {
     ),
     "tests/test_app_zh_engine.py::"
     "test_chinese_data_page_says_a_conflict_and_a_refused_file_in_chinese": "two uploads",
-    "tests/test_app_payouts.py::test_approve_then_new_data_shows_an_adjustment": (
+    "tests/test_app_payouts.py::test_prepare_approve_then_new_data_shows_an_adjustment": (
         "approve, import, recompute in the app"
     ),
     "tests/test_app_pages.py::test_page_renders_on_the_sample": "every page on the whole sample",

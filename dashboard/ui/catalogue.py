@@ -612,6 +612,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.undone": ("undone", "已撤销"),
     "status.draft": ("draft", "草稿"),
     "status.approved": ("approved", "已审批"),
+    "status.prepared": ("prepared", "已编制"),
     "kind.payment": ("payment", "还款"),
     "kind.reversal": ("reversal", "冲正"),
     "kind.commission": ("commission", "佣金"),

@@ -11,7 +11,7 @@ create sequence if not exists payout_event_id_seq start 1;
 create table if not exists payout_approvals (
     approval_id       bigint primary key,
     period            varchar not null,       -- YYYY-MM
-    status            varchar not null,       -- approved | reopened
+    status            varchar not null,       -- prepared | approved | reopened
     approved_by       varchar not null,
     approved_at       timestamp not null,
     plans_file        varchar not null,
