@@ -15,6 +15,7 @@ and the engine's sentences are not here but in ``dashboard.messages``, by code.
 from __future__ import annotations
 
 from dashboard.columns import COLUMN_LABELS
+from dashboard.messages import MESSAGES
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # Navigation and page titles
@@ -610,10 +611,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "credit_rule.none": ("none", "无归属"),
     "credit_rule.reversed_payment_agent": ("reversed_payment_agent", "随被冲正的还款"),
     "credit_rule.unmatched_reversal": ("unmatched_reversal", "未匹配的冲正"),
-    "kindname.accounts": ("accounts", "账户"),
-    "kindname.payments": ("payments", "还款"),
-    "kindname.agents": ("agents", "催收员"),
-    "kindname.contacts": ("contacts", "催收记录"),
+    # The kinds of extract: the engine's own names (its refusals name a kind by these codes)
+    **{k: v for k, v in MESSAGES.items() if k.startswith("kindname.")},
     # What is on screen (issue 10): cards, chart notes, drill-down hints
     "card.exact": ("Exact: {value}", "精确值：{value}"),
     "card.exact_change": ("Exact: {value} (change {delta})", "精确值：{value}（变化 {delta}）"),

@@ -110,7 +110,7 @@ def _files_table(result: ImportResult) -> pa.Table:
             "unmatched_reversals": f.unmatched_reversals,
             "encoding": f.encoding,
             "import_id": f.import_id,
-            "refused_whole": f.refused_whole,
+            "refused_whole": engine_text(f.refused_whole, f.refused_code, f.refused_values),
             "ignored_columns": ", ".join(f.ignored_columns),
             "already_imported_as": ", ".join(f"#{i}" for i in f.already_imported_as),
         }

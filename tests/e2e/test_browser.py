@@ -170,7 +170,6 @@ def test_the_chinese_uploader_speaks_chinese(page: Any, app_url: str) -> None:
     assert words in ([], ["CSV", "TXT", "TSV"]), zone
 
 
-@pytest.mark.xfail(strict=True, reason="the kind of extract is written as its code (issue 10)")
 def test_a_chinese_refusal_names_the_kind_in_chinese(
     page: Any, app_url: str, tmp_path: Path
 ) -> None:
