@@ -114,7 +114,8 @@ def test_a_mapping_refused_is_said_in_the_readers_language(db_path, write_csv):
     )
     assert render(report.refused_code, report.refused_values, "zh") == (
         "列映射 客户姓名 -> channel 被拒绝：'客户姓名' 表示个人信息（customer_name）：只能映射到"
-        "个人信息列（账户数据文件的 customer_name、phone、id_number，导入时脱敏），不能映射到 channel"
+        "个人信息列（账户数据文件的 customer_name、phone、id_number，导入时脱敏），"
+        "不能映射到 channel"
     )
 
 
