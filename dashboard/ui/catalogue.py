@@ -430,6 +430,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pay.reopen": ("Reopen {period}", "重新打开 {period}"),
     # Data page
     "data.upload": ("Upload extracts (CSV)", "上传数据文件（CSV）"),
+    # Streamlit's own texts of a file uploader, drawn in Chinese over its English (ui/uploader.py)
+    "upload.button": ("Upload", "选择文件"),
+    "upload.limit": ("{mb}MB per file", "每个文件不超过 {mb} MB"),
+    "upload.drop_files": ("Drag and drop files here", "将文件拖放到此处"),
+    "upload.drop_file": ("Drag and drop a file here", "将文件拖放到此处"),
     "data.upload_help": (
         (
             "Accounts, payments, agents or contacts; English or Chinese headers; UTF-8 or GBK. "
