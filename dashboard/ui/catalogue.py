@@ -299,9 +299,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # Recovery
     "recovery.vintage": (
         "Vintage curves: cumulative recovery by months since placement (as of {as_of})",
-        "Vintage 曲线：按委案后月数的累计回收率（截至 {as_of}）",
+        "各委案月份的回收曲线：按委案后月数的累计回收率（截至 {as_of}）",
     ),
-    "recovery.vintage_table": ("Vintage table", "Vintage 明细表"),
+    "recovery.vintage_table": ("Vintage table", "各委案月份回收明细表"),
     "recovery.by_portfolio": (
         "Recovery rate by portfolio (to {date_to})",
         "各资产包回收率（截至 {date_to}）",
