@@ -30,7 +30,7 @@ from dashboard.messages_payout import PAYOUT_MESSAGES
 
 # code -> (English, Simplified Chinese). Codes by prefix: ``import`` refused rows and files,
 # ``row`` rows the CSV reader cannot split, ``compliance`` contact-rule details, ``payout``
-# payout lines, notes and statement texts.
+# payout lines, notes and statement texts, ``kindname`` the kinds of extract (values of others).
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- Values of one column (queries/import/macros.sql, stage._checks) ---
     "import.money_decimals": (
@@ -283,6 +283,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the row cannot be read as CSV",
         "该行无法按 CSV 读取",
     ),
+    # --- The kind of an extract, as a value of the messages below (``Kind.title``): a refusal
+    # names it by code, so the Chinese says 还款 where the English says payments. The app's
+    # labels of the kinds (ui/catalogue.py ``kindname``) are these.
+    "kindname.accounts": ("accounts", "账户"),
+    "kindname.payments": ("payments", "还款"),
+    "kindname.agents": ("agents", "催收员"),
+    "kindname.contacts": ("contacts", "催收记录"),
     # --- Files refused whole (ingest.reader, ingest.stage: FileRefused.coded) ---
     "file.not_text": (
         "the file is not text in UTF-8 or GBK/GB18030 (is it a spreadsheet or a zip?)",
@@ -312,7 +319,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "file.mapping_known": (
         "'{header}' already means {known} in {kind} extracts: a mapping cannot make it {column}",
-        "'{header}' 在 {kind} 数据文件中已表示 {known}：映射不能把它改为 {column}",
+        "'{header}' 在{kind}数据文件中已表示 {known}：映射不能把它改为 {column}",
     ),
     "file.mapping_personal": (
         (
@@ -321,7 +328,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "{column}"
         ),
         (
-            "'{header}' 表示个人信息（{personal}）：只能映射到个人信息列（accounts 的 "
+            "'{header}' 表示个人信息（{personal}）：只能映射到个人信息列（账户数据文件的 "
             "customer_name、phone、id_number，导入时脱敏），不能映射到 {column}"
         ),
     ),
@@ -345,7 +352,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "file.kind_other": (
         "this looks like a {detected} extract, not {kind} (no {columns} column)",
-        "这看起来是 {detected} 数据文件，而不是 {kind}（没有 {columns} 列）",
+        "这看起来是{detected}数据文件，而不是{kind}数据文件（没有 {columns} 列）",
     ),
     "file.same_meaning": (
         "columns '{first}' and '{second}' both mean {column}: keep one of them",
@@ -353,32 +360,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "file.missing_column": (
         "missing required column {columns} for a {kind} extract",
-        "{kind} 数据文件缺少必填列 {columns}",
+        "{kind}数据文件缺少必填列 {columns}",
     ),
     "file.missing_columns": (
         "missing required columns {columns} for a {kind} extract",
-        "{kind} 数据文件缺少必填列 {columns}",
+        "{kind}数据文件缺少必填列 {columns}",
     ),
     "file.missing_column_delimiter": (
         (
             "missing required column {columns} for a {kind} extract "
             "(is the file separated by something other than commas?)"
         ),
-        "{kind} 数据文件缺少必填列 {columns}（文件是否用逗号以外的符号分隔？）",
+        "{kind}数据文件缺少必填列 {columns}（文件是否用逗号以外的符号分隔？）",
     ),
     "file.missing_columns_delimiter": (
         (
             "missing required columns {columns} for a {kind} extract "
             "(is the file separated by something other than commas?)"
         ),
-        "{kind} 数据文件缺少必填列 {columns}（文件是否用逗号以外的符号分隔？）",
+        "{kind}数据文件缺少必填列 {columns}（文件是否用逗号以外的符号分隔？）",
     ),
     "file.missing_column_as_of": (
         (
             "missing required column {columns} for a {kind} extract "
             "(or give the snapshot date with --as-of)"
         ),
-        "{kind} 数据文件缺少必填列 {columns}（或用 --as-of 指定快照日期）",
+        "{kind}数据文件缺少必填列 {columns}（或用 --as-of 指定快照日期）",
     ),
     "file.no_rows": (
         "the file has a header but no data rows",

@@ -157,3 +157,17 @@ def test_a_busy_database_shows_a_message(on_sample: Path, monkeypatch: pytest.Mo
     at.run()
     assert_clean(at)
     assert at.metric
+
+
+def test_compliance_tables_list_the_agents_with_violations_first(on_sample: Path) -> None:
+    """Issue 10's screenshots: the per-agent table listed AG001.. by id, all with 0 violations,
+    and the three agents who broke a rule sat below the table's fold. Violations first, most
+    first (ties by agent id): the order is checked on the rows, whatever the counts are."""
+    at = open_page("compliance")
+    assert_clean(at)
+    frames = [d.value for d in at.dataframe if "violations" in d.value.columns]
+    assert len(frames) >= 2, [list(d.value.columns) for d in at.dataframe]
+    for frame in frames[:2]:  # per agent, then per agent and rule
+        rows = list(zip(frame["violations"], frame["agent_id"], strict=True))
+        assert rows[0][0] > 0, rows[:3]  # the sample has violations in its last month
+        assert rows == sorted(rows, key=lambda r: (-r[0], r[1])), rows

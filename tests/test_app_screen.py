@@ -162,6 +162,27 @@ def test_money_ticks_are_round_and_formatted_like_the_cards() -> None:
     assert rates[:3] == ["0%", "10%", "20%"]
 
 
+def test_shares_stacked_to_100_percent_end_on_the_100_percent_tick() -> None:
+    """Six states of 1/6 each, each share rounded to six places (queries' rate6): 0.166667 x 6
+    = 1.000002. The axis of a chart stacked to 100 % ends at 100 %, not at 125 % (seen on the
+    Delinquency page, issue 10)."""
+    import pyarrow as pa
+
+    from dashboard.ui import charts
+
+    buckets = ["Current", "M1", "M2", "M3", "M4", "M5"]
+    table = pa.table(
+        {
+            "as_of_date": [date(2026, 10, 31)] * 6,
+            "bucket": buckets,
+            "share_accounts": pa.array([Decimal("0.166667")] * 6, pa.decimal128(9, 6)),
+        }
+    )
+    fig = charts.bucket_mix_over_time(table, buckets, "share_accounts", "t")
+    assert list(fig.layout.yaxis.range) == [0, 1]
+    assert fig.layout.yaxis.ticktext[-1] == "100%"
+
+
 # ------------------------------------------------------------------------------ tables
 
 

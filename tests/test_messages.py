@@ -114,7 +114,8 @@ def test_a_mapping_refused_is_said_in_the_readers_language(db_path, write_csv):
     )
     assert render(report.refused_code, report.refused_values, "zh") == (
         "列映射 客户姓名 -> channel 被拒绝：'客户姓名' 表示个人信息（customer_name）：只能映射到"
-        "个人信息列（accounts 的 customer_name、phone、id_number，导入时脱敏），不能映射到 channel"
+        "个人信息列（账户数据文件的 customer_name、phone、id_number，导入时脱敏），"
+        "不能映射到 channel"
     )
 
 
@@ -173,3 +174,60 @@ def test_the_ui_matches_no_engine_text() -> None:
         if piece in text
     ]
     assert not found, found
+
+
+# --- A refusal names the kind of extract as a coded value (issue 10): the Chinese says 还款, not
+# "payments". Expected Chinese written by hand from the catalogue's kind names (domain.md's
+# extracts: 账户, 还款, 催收员, 催收记录); column names stay as the header must spell them.
+def test_a_missing_column_names_the_kind_in_the_readers_language(db_path, write_csv):
+    from dashboard.messages import render
+
+    f = write_csv(
+        "no_amount.csv", "payment_id,account_id,payment_date,agent_id\nP1,A1,2026-10-01,G1\n"
+    )
+    (report,) = _import(db_path, f).files
+    assert report.refused_whole == "missing required column amount for a payments extract"
+    assert render(report.refused_code or "", report.refused_values, "zh") == (
+        "还款数据文件缺少必填列 amount"
+    )
+
+
+def test_a_file_of_another_kind_names_both_kinds_in_the_readers_language(db_path, write_csv):
+    from dashboard.ingest.importer import FileSpec, import_files
+    from dashboard.messages import render
+
+    f = write_csv(
+        "acc.csv",
+        "account_id,as_of_date,portfolio,placement_date,placed_balance,current_balance,dpd,"
+        "agent_id,status\nA1,2026-10-31,BANK_A,2026-01-05,1000.00,900.00,3,G1,open\n",
+    )
+    result = import_files([FileSpec(f, kind="payments")], db_path=db_path, user="tester")
+    (report,) = result.files
+    assert report.refused_whole == (
+        "this looks like a accounts extract, not payments (no payment_id, payment_date, "
+        "amount column)"
+    )
+    assert render(report.refused_code or "", report.refused_values, "zh") == (
+        "这看起来是账户数据文件，而不是还款数据文件（没有 payment_id, payment_date, amount 列）"
+    )
+
+
+def test_a_mapping_onto_a_known_header_names_the_kind_in_the_readers_language() -> None:
+    from dashboard.ingest.kinds import PAYMENTS, mapping_problem
+
+    problem = mapping_problem(PAYMENTS, "amount", "channel")
+    assert problem is not None
+    assert (
+        problem
+        == "'amount' already means amount in payments extracts: a mapping cannot make it channel"
+    )
+    assert problem.text("zh") == "'amount' 在还款数据文件中已表示 amount：映射不能把它改为 channel"
+
+
+def test_a_personal_mapping_names_the_accounts_extract_in_chinese() -> None:
+    from dashboard.ingest.kinds import PAYMENTS, mapping_problem
+
+    problem = mapping_problem(PAYMENTS, "手机号", "channel")
+    assert problem is not None
+    assert "accounts" not in problem.text("zh"), problem.text("zh")
+    assert "账户数据文件的 customer_name、phone、id_number" in problem.text("zh")

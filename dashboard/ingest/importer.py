@@ -180,7 +180,7 @@ def _resolve_kind(
     lacking = [c for c in kind.required if c not in found and c != "as_of_date"]
     if lacking and detected is not None and detected.name != kind.name:
         raise FileRefused.coded(
-            "file.kind_other", detected=detected.name, kind=kind.name, columns=", ".join(lacking)
+            "file.kind_other", detected=detected.title, kind=kind.title, columns=", ".join(lacking)
         )
     return kind
 

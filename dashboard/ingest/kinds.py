@@ -53,6 +53,11 @@ class Kind:
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
 
+    @property
+    def title(self) -> Message:
+        """The kind's name as a message value: "payments" in English, 还款 in Chinese."""
+        return Message(f"kindname.{self.name}")
+
 
 ACCOUNT_ID = (
     "账号",
@@ -378,7 +383,7 @@ def mapping_problem(kind: Kind, header: str, column: str) -> Message | None:
         return None
     if known is not None:
         return Message(
-            "file.mapping_known", header=header, known=known, kind=kind.name, column=column
+            "file.mapping_known", header=header, known=known, kind=kind.title, column=column
         )
     target = next((c for c in kind.columns if c.name == column), None)
     if key in PERSONAL_HEADERS and (target is None or not target.personal):

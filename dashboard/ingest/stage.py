@@ -281,7 +281,7 @@ def _refuse_if_header_unusable(
             code += "_delimiter"
         elif kind.name == "accounts" and missing == ["as_of_date"]:
             code += "_as_of"
-        raise FileRefused.coded(code, columns=", ".join(missing), kind=kind.name)
+        raise FileRefused.coded(code, columns=", ".join(missing), kind=kind.title)
 
 
 def stage(

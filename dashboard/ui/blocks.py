@@ -288,9 +288,17 @@ def one_agent(agents: pa.Table, f: ViewFilters, agent: str | None) -> None:
     )
 
 
+def _most_violations_first(table: pa.Table, *ties: str) -> pa.Table:
+    """The rows with violations first, most first (the report's order is by agent id: the few
+    agents who broke a rule sat below the table's fold)."""
+    keys = [("violations", "descending"), *((c, "ascending") for c in ties)]
+    return table.sort_by(keys) if table.num_rows else table
+
+
 def violations_per_agent(per_agent: pa.Table, preset: str, agent: str | None) -> None:
     """Compliance per agent; a click on a row chooses that agent's violating contacts."""
     st.markdown(f"**{t('compliance.per_agent')}**")
+    per_agent = _most_violations_first(per_agent, "agent_id")
     tables.show(
         per_agent,
         name=f"compliance_agents_{preset}",
@@ -306,6 +314,7 @@ def violations_per_rule(
 ) -> None:
     """Compliance per agent and rule; a click on a row chooses that agent and rule."""
     st.markdown(f"**{t('compliance.per_rule')}**")
+    by_rule = _most_violations_first(by_rule, "agent_id", "rule")
     tables.show(
         by_rule,
         name=f"compliance_by_rule_{preset}",

@@ -15,6 +15,7 @@ and the engine's sentences are not here but in ``dashboard.messages``, by code.
 from __future__ import annotations
 
 from dashboard.columns import COLUMN_LABELS
+from dashboard.messages import MESSAGES
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # Navigation and page titles
@@ -298,9 +299,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # Recovery
     "recovery.vintage": (
         "Vintage curves: cumulative recovery by months since placement (as of {as_of})",
-        "Vintage 曲线：按委案后月数的累计回收率（截至 {as_of}）",
+        "各委案月份的回收曲线：按委案后月数的累计回收率（截至 {as_of}）",
     ),
-    "recovery.vintage_table": ("Vintage table", "Vintage 明细表"),
+    "recovery.vintage_table": ("Vintage table", "各委案月份回收明细表"),
     "recovery.by_portfolio": (
         "Recovery rate by portfolio (to {date_to})",
         "各资产包回收率（截至 {date_to}）",
@@ -454,6 +455,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pay.booked": ("Adjustments of approved periods", "已审批期间的调整"),
     # Data page
     "data.upload": ("Upload extracts (CSV)", "上传数据文件（CSV）"),
+    # Streamlit's own texts of a file uploader, drawn in Chinese over its English (ui/uploader.py)
+    "upload.button": ("Upload", "选择文件"),
+    "upload.limit": ("{mb}MB per file", "每个文件不超过 {mb} MB"),
+    "upload.drop_files": ("Drag and drop files here", "将文件拖放到此处"),
+    "upload.drop_file": ("Drag and drop a file here", "将文件拖放到此处"),
     "data.upload_help": (
         (
             "Accounts, payments, agents or contacts; English or Chinese headers; UTF-8 or GBK. "
@@ -636,10 +642,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "credit_rule.none": ("none", "无归属"),
     "credit_rule.reversed_payment_agent": ("reversed_payment_agent", "随被冲正的还款"),
     "credit_rule.unmatched_reversal": ("unmatched_reversal", "未匹配的冲正"),
-    "kindname.accounts": ("accounts", "账户"),
-    "kindname.payments": ("payments", "还款"),
-    "kindname.agents": ("agents", "催收员"),
-    "kindname.contacts": ("contacts", "催收记录"),
+    # The kinds of extract: the engine's own names (its refusals name a kind by these codes)
+    **{k: v for k, v in MESSAGES.items() if k.startswith("kindname.")},
     # What is on screen (issue 10): cards, chart notes, drill-down hints
     "card.exact": ("Exact: {value}", "精确值：{value}"),
     "card.exact_change": ("Exact: {value} (change {delta})", "精确值：{value}（变化 {delta}）"),

@@ -22,7 +22,7 @@ from dashboard.ingest.kinds import KINDS
 from dashboard.ingest.mappings import forget_mapping, list_mappings
 from dashboard.ingest.refused import in_language, to_csv
 from dashboard.messages import code_of, localise
-from dashboard.ui import imports, reads, safe, tables
+from dashboard.ui import imports, reads, safe, tables, uploader
 from dashboard.ui.i18n import engine_table, engine_text, label, lang, t
 
 STATE = "data_batch"  # {"uploads", "result", "needs", "as_of", "strict", "user"}
@@ -71,11 +71,11 @@ def _import(uploads: list[imports.HeldUpload], batch: dict[str, Any]) -> None:
 
 def upload_section() -> None:
     """File chooser, import options and the Import button."""
-    files = st.file_uploader(
+    files = uploader.file_uploader(
         t("data.upload"),
-        type=["csv", "txt", "tsv"],
-        accept_multiple_files=True,
         key=f"uploader_{st.session_state.get(GEN, 0)}",
+        types=("csv", "txt", "tsv"),
+        multiple=True,
         help=t("data.upload_help"),
     )
     with st.expander(t("data.options")):
@@ -110,7 +110,7 @@ def _files_table(result: ImportResult) -> pa.Table:
             "unmatched_reversals": f.unmatched_reversals,
             "encoding": f.encoding,
             "import_id": f.import_id,
-            "refused_whole": f.refused_whole,
+            "refused_whole": engine_text(f.refused_whole, f.refused_code, f.refused_values),
             "ignored_columns": ", ".join(f.ignored_columns),
             "already_imported_as": ", ".join(f"#{i}" for i in f.already_imported_as),
         }

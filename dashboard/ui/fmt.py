@@ -171,6 +171,9 @@ def _nice_step(span: float, target: int) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
+HAIR = 1e-3  # of a tick step: a value this close past a tick ends the axis there (``ticks``)
+
+
 def ticks(
     low: float, high: float, kind: str, *, lang: str | None = None, target: int = 5
 ) -> tuple[list[float], list[str]]:
@@ -188,8 +191,10 @@ def ticks(
     step = _nice_step(high - low, target)
     if -step * 0.1 < low < 0:  # a hair below zero (a deficit of a few cents): no tick for it
         low = 0.0
-    first = math.floor(low / step + 1e-9)
-    last = math.ceil(high / step - 1e-9)
+    # A hair past a tick is no reason for another: shares rounded to six places and stacked
+    # to 100 % add up to 1.000002 (the bar's tip past the axis is less than a pixel).
+    first = math.floor(low / step + HAIR)
+    last = math.ceil(high / step - HAIR)
     values = [round(i * step, 10) for i in range(first, last + 1)]
     if kind == "money":
         return values, [money_tick(v, lang=lang) for v in values]
