@@ -33,7 +33,7 @@ from dashboard.payouts.plan_file import PlanFileError
 from dashboard.payouts.run import PayoutInputError
 from dashboard.payouts.service import PayoutView
 from dashboard.payouts.values import Period
-from dashboard.ui import blocks, charts, choices, fmt, reads, safe, tables
+from dashboard.ui import blocks, charts, choices, fmt, reads, safe, tables, uploader
 from dashboard.ui.i18n import lang, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,7 +113,9 @@ def plan_choices() -> list[Path]:
     folder of this process, ``dashboard.scratch``: the engine reads plans from a file)."""
     files = service.plan_files()
     with st.expander(t("pay.plans_upload")):
-        upload = st.file_uploader(t("pay.plans_upload_help"), type=["yaml", "yml"], key="plan_up")
+        upload = uploader.file_uploader(
+            t("pay.plans_upload_help"), types=("yaml", "yml"), key="plan_up"
+        )
         if upload is not None:
             folder = st.session_state.get("plan_dir")
             if folder is None or not Path(folder).is_dir():
@@ -414,7 +416,7 @@ def compare(
 def candidate_file(files: Sequence[Path]) -> tuple[bytes, str] | None:
     """The candidate plan file as (bytes, name): an upload, read in memory and never written
     to disk, or else one of the plan files we ship (None: it cannot be read)."""
-    upload = st.file_uploader(t("pay.whatif_upload"), type=["yaml", "yml"], key="whatif_up")
+    upload = uploader.file_uploader(t("pay.whatif_upload"), types=("yaml", "yml"), key="whatif_up")
     if upload is not None:
         name = Path(upload.name).name or "candidate.yaml"
         st.caption(safe.t("pay.whatif_uploaded", name=name))
