@@ -138,3 +138,9 @@ create or replace macro known_account(account) as
 
 -- A payment or reversal in an agent's payout basis: credited to an agent, on a known account.
 create or replace macro in_basis(agent, account) as agent is not null and known_account(account);
+
+-- A payout round in force: prepared or approved (a reopened one is history).
+create or replace macro round_in_force(status) as status in ('prepared', 'approved');
+
+-- An order-free digest of many row hashes (their sum, wide enough not to overflow).
+create or replace macro hash_sum(h) as sum(cast(h as hugeint));

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import db
 from dashboard.messages import Message, code_of
@@ -40,7 +41,7 @@ from dashboard.payouts.close_rules import (
     ApprovalRefused,
     check_earlier,
     check_ended,
-    later_frozen,
+    check_no_later_frozen,
     refuse_if_conflict,
     same_person,
 )
@@ -95,7 +96,12 @@ def current_approval(con: duckdb.DuckDBPyConnection, period: Period) -> Approval
 def approved_rows(con: duckdb.DuckDBPyConnection, approval: Approval) -> pa.Table:
     """The payouts as frozen (PAYOUT_SCHEMA columns)."""
     table = db.run(con, "payouts/approved_rows", {"approval_id": approval.approval_id})
-    return table.select(PAYOUT_SCHEMA.names).cast(PAYOUT_SCHEMA)
+    table = table.select(PAYOUT_SCHEMA.names).cast(PAYOUT_SCHEMA)
+    # Approvals made before adjustments were booked have none: 0.00.
+    i = table.schema.get_field_index("adjustment_in")
+    field = table.schema.field(i)
+    filled = pc.fill_null(table.column(i), pa.scalar(Decimal("0.00"), field.type))
+    return table.set_column(i, field, filled)
 
 
 def approved_lines(
@@ -213,17 +219,7 @@ def prepare(
     con.execute("begin transaction")
     try:
         _refuse_if_frozen(current_approval(con, period), period)
-        later = later_frozen(con, period)
-        if later is not None:
-            status = Message(f"payout.status_value_{later[1]}")
-            raise ApprovalRefused(
-                Message(
-                    "payout.refuse_later_frozen_prepare",
-                    period=str(period),
-                    later=str(later[0]),
-                    status=status,
-                )
-            )
+        check_no_later_frozen(con, period, "payout.refuse_later_frozen_prepare")
         check_ended(con, period)
         check_earlier(con, period)
         frozen = compute()
@@ -424,17 +420,7 @@ def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str)
         existing = current_approval(con, period)
         if existing is None:
             raise ApprovalRefused(Message("payout.refuse_not_approved", period=str(period)))
-        later = later_frozen(con, period)
-        if later is not None:
-            status = Message(f"payout.status_value_{later[1]}")
-            raise ApprovalRefused(
-                Message(
-                    "payout.refuse_later_frozen",
-                    period=str(period),
-                    later=str(later[0]),
-                    status=status,
-                )
-            )
+        check_no_later_frozen(con, period, "payout.refuse_later_frozen")
         _step(con, period, "reopen", existing.approval_id)
         con.execute(
             """update payout_approvals set status = 'reopened', reopened_by = $by,

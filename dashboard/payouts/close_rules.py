@@ -74,10 +74,20 @@ def _joined(items: list[str]) -> list[str]:
     return items[:12] + more
 
 
-def later_frozen(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[Period, str] | None:
-    """The latest period after ``period`` that is prepared or approved, and its status."""
+def check_no_later_frozen(con: duckdb.DuckDBPyConnection, period: Period, code: str) -> None:
+    """Refuse (message ``code``) when a period after ``period`` is prepared or approved,
+    naming the latest such period and its status."""
     later = [(m, r["status"]) for m, r in facts.rounds_in_force(con).items() if m > period]
-    return later[-1] if later else None
+    if later:
+        month, status = later[-1]
+        raise ApprovalRefused(
+            Message(
+                code,
+                period=str(period),
+                later=str(month),
+                status=Message(f"payout.status_value_{status}"),
+            )
+        )
 
 
 _CONFLICT_WORDS = ("conflict", "duplicate key", "constraint violation")

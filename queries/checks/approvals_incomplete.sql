@@ -67,7 +67,7 @@ periods_in_force as (
         'in force' as status,
         'more than one round in force' as problem
     from payout_approvals
-    where status in ('prepared', 'approved')
+    where round_in_force(status)
     group by period
     having count(*) > 1
 ),

@@ -5,7 +5,7 @@
 with approvals as (
     select *
     from payout_approvals
-    where period = $period and status in ('prepared', 'approved')
+    where period = $period and round_in_force(status)
 )
 
 select * from approvals

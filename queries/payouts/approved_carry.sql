@@ -8,7 +8,7 @@ with latest as (
         period,
         status
     from payout_approvals
-    where status in ('prepared', 'approved') and period < $period
+    where round_in_force(status) and period < $period
     order by period desc, approval_id desc
     limit 1
 ),

@@ -1,8 +1,9 @@
 -- payouts/approved_rows: one row per agent of an approval, the figures as approved
--- (adjustment_in 0.00 for approvals made before adjustments were booked).
+-- (adjustment_in is null for approvals made before adjustments were booked: the caller reads
+-- it as 0.00).
 -- Parameters: $approval_id.
 with approved as (
-    select * replace (coalesce(adjustment_in, 0) as adjustment_in)
+    select *
     from payout_approved
     where approval_id = $approval_id
 )

@@ -5,7 +5,7 @@
 with rounds as (
     select approval_id, period
     from payout_approvals
-    where status in ('prepared', 'approved')
+    where round_in_force(status)
 ),
 
 booked as (

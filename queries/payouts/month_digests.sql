@@ -10,12 +10,12 @@ with latest_accounts as (
 
 payments as (
     select
-        cast(date_trunc('month', p.payment_date) as date) as period_start,
-        sum(cast(hash(
+        cast(month_start(p.payment_date) as date) as period_start,
+        hash_sum(hash(
             p.payment_id, p.account_id, p.payment_date, p.amount, p.reverses_payment_id,
             p.credited_agent_id, p.credit_rule, p.credit_snapshot_date,
             l.account_id is not null
-        ) as hugeint)) as payments_hash
+        )) as payments_hash
     from payments_credited as p
     left join latest_accounts as l on l.account_id = p.account_id
     group by 1
@@ -23,14 +23,14 @@ payments as (
 
 contacts as (
     select
-        cast(date_trunc('month', c.contacted_at) as date) as period_start,
-        sum(cast(hash(c) as hugeint)) as contacts_hash
+        cast(month_start(c.contacted_at) as date) as period_start,
+        hash_sum(hash(c)) as contacts_hash
     from rpt_contacts as c
     group by 1
 ),
 
 agents as (
-    select coalesce(sum(cast(hash(a) as hugeint)), 0) as agents_hash
+    select coalesce(hash_sum(hash(a)), 0) as agents_hash
     from stg_agents as a
 ),
 

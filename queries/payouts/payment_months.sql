@@ -2,7 +2,7 @@
 -- reversal in some agent's basis (the months that have payouts to approve), oldest first.
 -- Parameters: $period_start (date: the first day of the period).
 with credited as (
-    select cast(date_trunc('month', p.payment_date) as date) as period_start
+    select cast(month_start(p.payment_date) as date) as period_start
     from payments_credited as p
     where p.credited_agent_id is not null
         and p.payment_date < $period_start

