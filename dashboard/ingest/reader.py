@@ -101,6 +101,9 @@ class SourceFile:
     # Blank lines of the file that are rows of ``csv_path`` (transcode.blank_row), for stage.py
     # to count as lines and drop.
     blank_lines: int = 0
+    # The line (a spreadsheet's row number) of the header: 1 but in a sheet whose first rows
+    # are empty (dashboard/ingest/workbook.py); a row's line counts from it.
+    header_line: int = 1
 
 
 def _known_names() -> set[str]:
@@ -468,7 +471,7 @@ def _after_cuts(notes: Notes, cuts: list[tuple[int, int]]) -> Notes:
     return out
 
 
-def _own_name(workdir: Path, suffix: str) -> Path:
+def own_name(workdir: Path, suffix: str) -> Path:
     """A new file name of our own in ``workdir``: never derived from the user's file name,
     which may be longer than a file system allows or shared by two files of one import."""
     fd, name = tempfile.mkstemp(suffix=suffix, dir=workdir)
@@ -488,15 +491,18 @@ class Header:
     size: int = 0
 
 
-def read_header(path: Path, name: str | None = None) -> Header:
+def read_header(path: Path, name: str | None = None, sheet: str | None = None) -> Header:
     """A file's encoding, delimiter and header cells, read from its first megabyte only.
 
     The same rules as ``open_source`` (which calls it), without scanning or copying the rest
-    of the file: for the Data page's mapping step, which needs only the header.
+    of the file: for the Data page's mapping step, which needs only the header. A workbook's
+    (.xlsx) header is the first row of the sheet ``sheet`` (default: the first sheet) that
+    holds a value.
 
     Raises:
         FileRefused: missing, empty, NUL bytes in the first megabyte (not text), not UTF-8 or
-            GBK text, a blank first line, or a first line too long to be a header.
+            GBK text, a blank first line, or a first line too long to be a header; a workbook
+            that cannot be read, or has no such sheet.
     """
     display = name or path.name
     if not path.is_file():
@@ -504,6 +510,10 @@ def read_header(path: Path, name: str | None = None) -> Header:
     size = path.stat().st_size
     if size == 0:
         raise FileRefused.coded("file.empty")
+    from dashboard.ingest import workbook  # it builds on this module
+
+    if workbook.is_workbook(path):
+        return workbook.read_workbook_header(path, sheet)
     with path.open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -529,20 +539,29 @@ def read_header(path: Path, name: str | None = None) -> Header:
     )
 
 
-def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFile:
+def open_source(
+    path: Path, workdir: Path, name: str | None = None, sheet: str | None = None
+) -> SourceFile:
     """Read a file's encoding, delimiter and header; transcode it to UTF-8 when needed.
 
     Args:
         path: the uploaded file.
         workdir: the import's private folder for a transcoded copy.
         name: the name to show (default: the file's name).
+        sheet: for a workbook (.xlsx), the sheet to read (default: the first); a CSV file
+            has none and ignores it.
 
     Raises:
         FileRefused: empty, not text (NUL bytes anywhere, or most lines in no encoding we
-            read), no header line, or a header too long to be one.
+            read), no header line, or a header too long to be one; a workbook that cannot be
+            read, has no such sheet, or an empty one.
     """
     display = name or path.name
-    head = read_header(path, display)
+    head = read_header(path, display, sheet)
+    if head.encoding == "xlsx":
+        from dashboard.ingest import workbook
+
+        return workbook.open_workbook(path, workdir, display, sheet)
     encoding, delimiter, headers, text, size = (
         head.encoding,
         head.delimiter,
@@ -554,7 +573,7 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
     scan = _scan(path, refuse_nul=not utf16, encoding=encoding)
     csv_path, notes, long_lines, blank_lines = path, [], scan.long_lines, 0
     if encoding in (GBK, "utf-16") or scan.foreign or scan.make_ends or scan.blank:
-        csv_path = _own_name(workdir, ".utf8.csv")
+        csv_path = own_name(workdir, ".utf8.csv")
         with csv_path.open("wb") as f:
             # A UTF-16 file's line ends are seen once decoded: the kind most of its first
             # megabyte has, and any other kind is made that one; its blank lines too.
@@ -573,7 +592,7 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
         if long_lines:  # where they are in the UTF-8 copy
             long_lines = _scan(csv_path, refuse_nul=False, encoding="").long_lines
     if long_lines:
-        cut = _own_name(workdir, ".cut.csv")
+        cut = own_name(workdir, ".cut.csv")
         notes = _after_cuts(notes, _cut_long_lines(csv_path, long_lines, delimiter, cut))
         csv_path = cut
     return SourceFile(
