@@ -140,7 +140,18 @@ def _labelled(prefix: str) -> set[str]:
         ("rule", set(vocab.COMPLIANCE_RULES)),
         ("credit_rule", set(vocab.CREDIT_RULES)),
         ("direction", set(vocab.ROLL_DIRECTIONS)),
-        ("kindname", {"accounts", "payments", "agents", "contacts"}),  # domain.md's extracts
+        (
+            "kindname",
+            {
+                "accounts",
+                "payments",
+                "agents",
+                "contacts",
+                "repayment_plans",
+                "agencies",
+                "complaints",
+            },
+        ),  # domain.md's extracts, with its "Case management" ones
     ],
 )
 def test_the_catalogue_labels_every_code_and_no_other(prefix: str, codes: set[str]) -> None:

@@ -42,8 +42,9 @@ from dashboard.ingest.kinds import (
     looks_like,
     match_headers,
 )
-from dashboard.ingest.reader import FileRefused, open_source
+from dashboard.ingest.reader import FileRefused
 from dashboard.ingest.refused import refused_rows
+from dashboard.ingest.sources import open_file
 from dashboard.ingest.stage import Staged, scratch_connection, stage
 from dashboard.messages import Message
 from dashboard.paths import default_db_path
@@ -248,7 +249,7 @@ def import_files(
                 reports.append(fr)
                 share = 0.7 / max(len(files), 1)
                 try:
-                    source = open_source(spec.path, workdir, name, spec.sheet)
+                    source = open_file(spec.path, workdir, name, spec.sheet)
                     fr.encoding, fr.delimiter = source.encoding, source.delimiter
                     kind = _resolve_kind(spec, source.headers, mapping, saved)
                     fr.kind = kind.name

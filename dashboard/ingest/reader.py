@@ -491,18 +491,15 @@ class Header:
     size: int = 0
 
 
-def read_header(path: Path, name: str | None = None, sheet: str | None = None) -> Header:
+def read_header(path: Path, name: str | None = None) -> Header:
     """A file's encoding, delimiter and header cells, read from its first megabyte only.
 
     The same rules as ``open_source`` (which calls it), without scanning or copying the rest
-    of the file: for the Data page's mapping step, which needs only the header. A workbook's
-    (.xlsx) header is the first row of the sheet ``sheet`` (default: the first sheet) that
-    holds a value.
+    of the file: for the Data page's mapping step, which needs only the header.
 
     Raises:
         FileRefused: missing, empty, NUL bytes in the first megabyte (not text), not UTF-8 or
-            GBK text, a blank first line, or a first line too long to be a header; a workbook
-            that cannot be read, or has no such sheet.
+            GBK text, a blank first line, or a first line too long to be a header.
     """
     display = name or path.name
     if not path.is_file():
@@ -510,10 +507,6 @@ def read_header(path: Path, name: str | None = None, sheet: str | None = None) -
     size = path.stat().st_size
     if size == 0:
         raise FileRefused.coded("file.empty")
-    from dashboard.ingest import workbook  # it builds on this module
-
-    if workbook.is_workbook(path):
-        return workbook.read_workbook_header(path, sheet)
     with path.open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -539,29 +532,20 @@ def read_header(path: Path, name: str | None = None, sheet: str | None = None) -
     )
 
 
-def open_source(
-    path: Path, workdir: Path, name: str | None = None, sheet: str | None = None
-) -> SourceFile:
+def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFile:
     """Read a file's encoding, delimiter and header; transcode it to UTF-8 when needed.
 
     Args:
         path: the uploaded file.
         workdir: the import's private folder for a transcoded copy.
         name: the name to show (default: the file's name).
-        sheet: for a workbook (.xlsx), the sheet to read (default: the first); a CSV file
-            has none and ignores it.
 
     Raises:
         FileRefused: empty, not text (NUL bytes anywhere, or most lines in no encoding we
-            read), no header line, or a header too long to be one; a workbook that cannot be
-            read, has no such sheet, or an empty one.
+            read), no header line, or a header too long to be one.
     """
     display = name or path.name
-    head = read_header(path, display, sheet)
-    if head.encoding == "xlsx":
-        from dashboard.ingest import workbook
-
-        return workbook.open_workbook(path, workdir, display, sheet)
+    head = read_header(path, display)
     encoding, delimiter, headers, text, size = (
         head.encoding,
         head.delimiter,

@@ -454,7 +454,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "pay.booked": ("Adjustments of approved periods", "已审批期间的调整"),
     # Data page
-    "data.upload": ("Upload extracts (CSV)", "上传数据文件（CSV）"),
+    "data.upload": ("Upload extracts (CSV or Excel .xlsx)", "上传数据文件（CSV 或 Excel .xlsx）"),
     # Streamlit's own texts of a file uploader, drawn in Chinese over its English (ui/uploader.py)
     "upload.button": ("Upload", "选择文件"),
     "upload.limit": ("{mb}MB per file", "每个文件不超过 {mb} MB"),
@@ -462,10 +462,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "upload.drop_file": ("Drag and drop a file here", "将文件拖放到此处"),
     "data.upload_help": (
         (
-            "Accounts, payments, agents or contacts; English or Chinese headers; UTF-8 or GBK. "
-            "The kind of each file is detected from its header."
+            "Accounts, payments, agents, contacts, repayment plans, agencies or complaints; "
+            "English or Chinese headers; CSV in UTF-8 or GBK, or an Excel workbook (.xlsx, its "
+            "first sheet). The kind of each file is detected from its header."
         ),
-        "账户、还款、催收员或催收记录；中英文表头均可；UTF-8 或 GBK 编码。文件类型按表头自动识别。",
+        (
+            "账户、还款、催收员、催收记录、还款计划、委外机构或投诉；中英文表头均可；"
+            "UTF-8 或 GBK 编码的 CSV，或 Excel 工作簿（.xlsx，读取第一个工作表）。"
+            "文件类型按表头自动识别。"
+        ),
     ),
     "data.options": ("Import options", "导入选项"),
     "data.as_of": (
