@@ -13,7 +13,7 @@ extracts hold are exactly what they were, so every report on them is too; only n
 - Three outside agencies hold part of the late book (120+ days past due), fixed per account.
 - A complaint is filed for each contact whose outcome is complaint; most are resolved within
   weeks, some upheld.
-- Right-party contacts carry a note, in Chinese or English (no commas: the sample's CSV is
+- Some right-party contacts carry a note, in Chinese or English (no commas: the sample's CSV is
   written unquoted); a few hold a phone number or an e-mail address in clear, which the
   importer masks.
 """
@@ -43,7 +43,7 @@ AGENCY_SHARE = 450  # per mille of those accounts placed with an agency
 COMPLAINT = OUTCOMES.index("complaint")
 CATEGORY_P = np.array([0.30, 0.15, 0.12, 0.10, 0.18, 0.10, 0.05])  # vocab.COMPLAINT_CATEGORIES
 PLAN_TYPE_P = np.array([0.75, 0.12, 0.13])  # vocab.PLAN_TYPES
-INSTALLMENTS = np.array([3, 6, 6, 9, 12])
+INSTALLMENTS = np.array([3, 4, 6, 6, 9])
 OVERPROMISE_P = 0.22  # the plan asks 1.6x what the debtor pays: it breaks
 RENEGOTIATE_P = 0.12  # a second plan two months on supersedes the first
 
@@ -67,6 +67,7 @@ NOTES_EN = (
 )
 CONTACT_ZH = ("客户更换了新号码 {phone}，请更新", "客户要求改用邮箱联系：{email}")
 CONTACT_EN = ("Debtor gave a new mobile number {phone}", "Send the statement to {email}")
+NOTE_P = 0.4  # right-party contacts with a note (the sample stays under 5 MB)
 NOTE_CONTACT_P = 0.10  # a note that holds a phone number or an e-mail address
 NOTE_EN_P = 0.3
 
@@ -93,7 +94,7 @@ def agency_ids(number: np.ndarray, dpd: np.ndarray) -> pa.Array:
 def note_texts(rng: np.random.Generator, outcome: np.ndarray) -> pa.Array:
     """A note for each right-party contact (blank for the others), some with contact data."""
     n = len(outcome)
-    has = outcome >= RIGHT_PARTY_FROM
+    has = (outcome >= RIGHT_PARTY_FROM) & (rng.random(n) < NOTE_P)
     english = rng.random(n) < NOTE_EN_P
     pick = rng.integers(0, 1 << 30, n)
     contact = rng.random(n) < NOTE_CONTACT_P
