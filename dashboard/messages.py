@@ -429,6 +429,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ),
         "该文件看起来是电子表格（.xlsx），但无法读取（文件损坏，或是其他压缩包？）",
     ),
+    "file.xls_old": (
+        (
+            "the file is an Excel 97-2003 workbook (.xls), which is not read: save it as .xlsx "
+            "(or CSV) and import again"
+        ),
+        "该文件是 Excel 97-2003 工作簿（.xls），无法读取：请另存为 .xlsx（或 CSV）后重新导入",
+    ),
     "file.xlsx_password": (
         "the spreadsheet is protected by a password: save it without one and import again",
         "该电子表格设置了密码保护：请去掉密码另存后重新导入",

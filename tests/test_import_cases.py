@@ -473,6 +473,15 @@ def test_a_zip_that_is_no_workbook_is_refused_whole(cli, db_path, write_csv):
     )
 
 
+def test_an_old_xls_workbook_is_refused_with_a_hint(cli, db_path, write_csv):
+    f = write_csv("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    r = cli("import", "--db", db_path, f)
+    assert r.code == 2
+    assert "old.xls: REFUSED: the file is an Excel 97-2003 workbook (.xls), which is not read" in (
+        r.out
+    )
+
+
 def test_the_app_uploads_an_xlsx_like_a_csv(db_path, tmp_path, monkeypatch):
     from dashboard.ui import imports
 
