@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             type=path_arg,
             default=[],
             metavar="FILE",
-            help=f"a {kind} extract, CSV or .xlsx (repeatable)",
+            help=f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} extract, CSV or .xlsx (repeatable)",
         )
     p.add_argument(
         "files",
