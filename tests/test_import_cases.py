@@ -486,6 +486,9 @@ def test_the_app_uploads_an_xlsx_like_a_csv(db_path, tmp_path, monkeypatch):
     from dashboard.ui import imports
 
     monkeypatch.setenv("DASHBOARD_DB", str(db_path))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # the upload's private folder
     f = _workbook(
         tmp_path / "x.xlsx",
         {"S": [(0, PLAN_CELLS), (1, ["P1", "A1", "G1", "延期", "2026-10-01", 1, "2026-12-01", 5])]},
@@ -497,6 +500,7 @@ def test_the_app_uploads_an_xlsx_like_a_csv(db_path, tmp_path, monkeypatch):
     assert result.files[0].kind == "repayment_plans"
     assert plans(db_path) == [("P1", 1, date(2026, 12, 1), Decimal("5.00"))]
     assert query(db_path, "select file_name from imports") == [("计划 10月.xlsx",)]
+    assert _files_under(temp) == []  # the upload written for the import, and its copy: gone
 
 
 @pytest.mark.parametrize(
