@@ -115,6 +115,9 @@ create or replace macro each_of_0_to(n) as unnest(generate_series(0, n));
 -- v of the row where w is greatest, among the rows that give a v (not null).
 create or replace macro latest_given(v, w) as arg_max(v, w);
 
+-- v of the row where w is least, among the rows that give a v (not null).
+create or replace macro earliest_given(v, w) as arg_min(v, w);
+
 -- v of the row where w is greatest, null or not.
 create or replace macro latest_of(v, w) as arg_max_null(v, w);
 
