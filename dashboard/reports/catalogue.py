@@ -8,7 +8,7 @@ the order of their options; the help texts are those of ``report NAME --help``.
 from __future__ import annotations
 
 from dashboard import vocab
-from dashboard.engine import kpi_breakdowns, kpis
+from dashboard.engine import cases, kpi_breakdowns, kpis
 from dashboard.engine.settings import default_settings
 from dashboard.reports.spec import Param, Report
 
@@ -287,5 +287,27 @@ REPORTS: dict[str, Report] = _registry(
         params=WINDOW,
         columns=tuple(kpi_breakdowns.TEAM_SCHEMA.names),
         doc="#teams",
+    ),
+    Report(
+        "legal",
+        "accounts entering legal per month: balance at entry, still in legal, paid back since",
+        cases.legal,
+        params=(
+            _date(
+                "as_of",
+                "snapshots and payments up to this date (default: the latest snapshot's date)",
+            ),
+        ),
+        columns=(
+            "entry_month",
+            "stays",
+            "balance_at_entry",
+            "in_legal_now",
+            "avg_months_in_legal",
+            "collected_in_legal",
+            "collected_after_entry",
+            "recovery_rate",
+        ),
+        doc="#legal",
     ),
 )
