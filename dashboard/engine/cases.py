@@ -10,7 +10,15 @@ import duckdb
 import pyarrow as pa
 
 from dashboard import db
-from dashboard.engine.kpi_common import ALL, Filters, check_as_of, latest_snapshot, prepare
+from dashboard.engine.kpi_common import (
+    ALL,
+    Filters,
+    ReportError,
+    check_as_of,
+    latest_snapshot,
+    prepare,
+)
+from dashboard.engine.settings import KpiSettings, default_settings
 
 
 def legal(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pa.Table:
@@ -33,3 +41,52 @@ def legal(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pa.Table:
     check_as_of(con, filters.as_of)
     when = filters.as_of or latest_snapshot(con)
     return db.run(con, "kpi/legal", {"as_of": when, **filters.params()})
+
+
+def match_account(con: duckdb.DuckDBPyConnection, typed: str) -> str:
+    """The account a person means by ``typed``: its id, or a masked id as a table shows it
+    (each ``*`` stands for one hidden character), matching exactly one account.
+
+    Raises:
+        ReportError: no account, or several, match.
+    """
+    text = typed.strip()
+    if not text:
+        raise ReportError("give an account id")
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = escaped.replace("*", "_")
+    found = [r["account_id"] for r in db.run(con, "kpi/account_match", {
+        "account": text, "pattern": pattern}).to_pylist()]  # fmt: skip
+    if not found:
+        raise ReportError(f"no account {text} in any loaded snapshot")
+    if len(found) > 1:
+        more = "more than 10" if len(found) > 10 else str(len(found))
+        shown = ", ".join(found[:10])
+        raise ReportError(f"{more} accounts match {text} ({shown}): give more of the id")
+    return str(found[0])
+
+
+def account_history(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    account: str,
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """One account's story in date order: snapshots, payments and reversals, contacts with
+    their promises (domain.md, "account history"). Personal data as stored (masked).
+
+    Args:
+        account: an account id, or a masked one that matches exactly one account.
+
+    Returns:
+        account_id, event_date, event_time, event, ref, agent_id, amount, balance,
+        days_past_due, state, status, channel, outcome, promise_date, promise_kept.
+
+    Raises:
+        ReportError: empty database, or no single account matches.
+    """
+    cfg = settings or default_settings()
+    prepare(con, filters)
+    found = match_account(con, account)
+    return db.run(con, "kpi/account_history", {"account": found, **cfg.bucket_params()})

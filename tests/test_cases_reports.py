@@ -1,6 +1,6 @@
-"""The legal report (README.md, Reports, "legal"; domain.md, "legal escalation"): a hand-made
-portfolio whose figures are worked out below, and seeded random portfolios against an
-independent computation in pandas."""
+"""The case reports legal and account-history (README.md, Reports; domain.md, "Case
+management"): hand-made portfolios whose figures are worked out below, and seeded random
+portfolios against an independent computation in pandas."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from dashboard import db
 from dashboard.engine import cases
 from dashboard.engine.kpi_common import Filters, ReportError
+from dashboard.reports import REPORTS
 from tests.kpi_fixtures import build_db, random_world
 from tests.test_kpi_properties import FILTERS, SEEDS, World, tuples
 
@@ -153,3 +154,74 @@ def test_legal_against_pandas(world: tuple, f: dict[str, list[str]]) -> None:
             expected = ref_legal(w, f, as_of)
             assert f or any(r[1] for r in expected), "a world with accounts in legal"
             assert tuples(cases.legal(con, Filters(as_of=as_of, **f))) == expected
+
+
+# -- account history --------------------------------------------------------------------------
+
+HISTORY_CONTACTS = [
+    ("K1", "L2", "G1", "2026-03-01T09:30:00", "call", "promise_to_pay", "100.00", "2026-03-05"),
+    ("K2", "L2", "G2", "2026-03-01T08:00:00", "sms", "no_answer"),
+    ("K3", "L2", "G1", "2026-04-01T10:00:00", "call", "promise_to_pay", "500.00", "2026-04-02"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_db(
+        tmp_path_factory.mktemp("history"),
+        accounts=ACCOUNTS,
+        payments=PAYMENTS,
+        agents=AGENTS,
+        contacts=HISTORY_CONTACTS,
+    )
+
+
+def test_account_history_by_hand(story: Path) -> None:
+    with db.connect(story) as con:
+        got = cases.account_history(con, account="L2").to_pylist()
+    row = dict.fromkeys(REPORTS["account-history"].columns)
+
+    def ev(day: date, event: str, **values: Any) -> dict[str, Any]:
+        return {**row, "account_id": "L2", "event_date": day, "event": event, **values}
+
+    def snapshot(day: date, balance: str, status: str) -> dict[str, Any]:
+        return ev(day, "snapshot", agent_id="G1", balance=m(balance), days_past_due=200,
+                  state="M7+", status=status)  # fmt: skip
+
+    # L2: the snapshots S1 (open, dpd 200: bucket M7+ by default settings), S2..S4 (legal);
+    # P5 on 03-01 after the two contacts of that day (08:00 before 09:30); P6 and its
+    # reversal P7; K1 promised 100 by 03-05: P5 (100 on 03-01) keeps it; K3 promised 500 by
+    # 04-02: P6 400 - P7 100 = 300 through 04-05 does not.
+    mar1, apr1 = date(2026, 3, 1), date(2026, 4, 1)
+    expected = [
+        snapshot(S1, "2000.00", "open"),
+        snapshot(S2, "2000.00", "legal"),
+        ev(mar1, "contact", event_time="08:00:00", ref="K2", agent_id="G2", channel="sms",
+           outcome="no_answer"),
+        ev(mar1, "contact", event_time="09:30:00", ref="K1", agent_id="G1", amount=m("100.00"),
+           channel="call", outcome="promise_to_pay", promise_date=date(2026, 3, 5),
+           promise_kept=True),
+        ev(mar1, "payment", ref="P5", agent_id="G1", amount=m("100.00")),
+        snapshot(S3, "1900.00", "legal"),
+        ev(apr1, "contact", event_time="10:00:00", ref="K3", agent_id="G1", amount=m("500.00"),
+           channel="call", outcome="promise_to_pay", promise_date=date(2026, 4, 2),
+           promise_kept=False),
+        ev(apr1, "payment", ref="P6", agent_id="G1", amount=m("400.00")),
+        ev(date(2026, 4, 2), "reversal", ref="P7", agent_id="G1", amount=m("-100.00")),
+        snapshot(S4, "1500.00", "legal"),
+    ]  # fmt: skip
+    assert got == expected
+
+
+def test_account_history_takes_a_masked_id_that_matches_one_account(story: Path) -> None:
+    with db.connect(story) as con:
+        with pytest.raises(ReportError, match="4 accounts match L\\*"):
+            cases.match_account(con, "L*")
+        with pytest.raises(ReportError, match="no account L5"):
+            cases.match_account(con, "L5")
+        with pytest.raises(ReportError, match="no account L_"):  # _ is no wildcard
+            cases.match_account(con, "L_")
+        assert cases.match_account(con, " *4 ") == "L4"
+        assert (
+            cases.account_history(con, account="*3").column("account_id").to_pylist() == ["L3"] * 3
+        )  # S1, S3 and P8
