@@ -60,6 +60,13 @@ create or replace macro rate6(num, den) as
         * 0.0000001 as decimal(38, 6)
     );
 
+-- A ratio num / den of whole numbers >= 0 to 1 place, half up (an average of months, days);
+-- null when den is 0.
+create or replace macro tenths(num, den) as
+    cast(
+        cast((num * 20 + den) // nullif(den * 2, 0) as decimal(38, 0)) * 0.1 as decimal(38, 1)
+    );
+
 -- Delinquency buckets (config/kpi.yaml: names and minimum DPD, ascending, the first 0) -------
 
 -- The number (1, 2, ...) of the bucket of a DPD: the last bucket whose minimum is <= dpd.

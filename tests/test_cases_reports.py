@@ -69,19 +69,19 @@ def test_legal_by_hand(hand: Path) -> None:
     # entry P2+P3+P4 = 270) and L3 (300.00, absent from S2, which ends the stay: 1 month; P8
     # is dated before S2: 30 in legal and after entry). 2 stays, 1300.00, none still in legal,
     # (2 + 1) / 2 = 1.5 months, in legal 230, recovery 300 / 1300 = 0.2307692 -> 0.230769.
-    jan = ("2026-01", 2, m("1300.00"), 0, m("1.500000"), m("230.00"), m("300.00"), m("0.230769"))
+    jan = ("2026-01", 2, m("1300.00"), 0, m("1.5"), m("230.00"), m("300.00"), m("0.230769"))
     # 2026-02: L2 (2000.00, still in legal: S2 -> S4 = 2 months; P5 + P6 + P7 = 400 in legal).
-    feb = ("2026-02", 1, m("2000.00"), 1, m("2.000000"), m("400.00"), m("400.00"), m("0.200000"))
+    feb = ("2026-02", 1, m("2000.00"), 1, m("2.0"), m("400.00"), m("400.00"), m("0.200000"))
     # 2026-03: L4 (4000.00, G2, still in legal, 1 month, nothing paid).
-    mar = ("2026-03", 1, m("4000.00"), 1, m("1.000000"), m("0.00"), m("0.00"), m("0.000000"))
+    mar = ("2026-03", 1, m("4000.00"), 1, m("1.0"), m("0.00"), m("0.00"), m("0.000000"))
     # 2026-04: L1's second stay (700.00, 0 months; nothing paid after 2026-04-30).
-    apr = ("2026-04", 1, m("700.00"), 1, m("0.000000"), m("0.00"), m("0.00"), m("0.000000"))
+    apr = ("2026-04", 1, m("700.00"), 1, m("0.0"), m("0.00"), m("0.00"), m("0.000000"))
     assert got == [jan, feb, mar, apr]
     # Up to 2026-03-15: snapshots S1, S2; L1's stay is not over (2026-02 is the latest), L3's
     # is; payments up to 2026-03-15: P2 for L1 (1 month S1 -> S2), P8 for L3, P5 for L2.
     assert before_s3 == [
-        ("2026-01", 2, m("1300.00"), 1, m("1.000000"), m("130.00"), m("130.00"), m("0.100000")),
-        ("2026-02", 1, m("2000.00"), 1, m("0.000000"), m("100.00"), m("100.00"), m("0.050000")),
+        ("2026-01", 2, m("1300.00"), 1, m("1.0"), m("130.00"), m("130.00"), m("0.100000")),
+        ("2026-02", 1, m("2000.00"), 1, m("0.0"), m("100.00"), m("100.00"), m("0.050000")),
     ]
     assert g2 == [mar]
     assert p1 == [jan, feb, apr]
@@ -135,12 +135,12 @@ def ref_legal(w: World, f: dict[str, list[str]], as_of: date) -> list[tuple[Any,
             acc[3] += months
             acc[4] += sum(inside["amount"], m(0))
             acc[5] += sum(after["amount"], m(0))
-    six = m("0.000001")
+    six, tenth = m("0.000001"), m("0.1")
     out = []
     for month, (n, bal, now, months, inside, after) in sorted(per.items()):
         recovery = None if bal == 0 else (after / bal).quantize(six, "ROUND_HALF_UP")
         out.append((
-            month.strftime("%Y-%m"), n, bal, now, (m(months) / n).quantize(six, "ROUND_HALF_UP"),
+            month.strftime("%Y-%m"), n, bal, now, (m(months) / n).quantize(tenth, "ROUND_HALF_UP"),
             inside, after, recovery,
         ))  # fmt: skip
     return out

@@ -6,7 +6,7 @@
 -- Per entry month: stays (entries), balance_at_entry (current_balance in the entry snapshot),
 -- in_legal_now (stays still in legal in the latest snapshot up to $as_of),
 -- avg_months_in_legal (whole months from the entry snapshot to the exit snapshot, or to the
--- latest snapshot, averaged over the stays, 6 places), collected_in_legal (net payments dated after the entry snapshot's date, up to the
+-- latest snapshot, averaged over the stays, 1 place, half up), collected_in_legal (net payments dated after the entry snapshot's date, up to the
 -- exit snapshot's date), collected_after_entry (net payments dated after the entry snapshot's
 -- date, whether in legal or not), recovery_rate = collected_after_entry / balance_at_entry
 -- (6 places, half away from zero). Payments count up to $as_of. Ordered by entry_month.
@@ -101,7 +101,7 @@ final as (
         stays,
         money(balance_at_entry) as balance_at_entry,
         in_legal_now,
-        rate6(months_in_legal, stays) as avg_months_in_legal,
+        tenths(months_in_legal, stays) as avg_months_in_legal,
         money(collected_in_legal) as collected_in_legal,
         money(collected_after_entry) as collected_after_entry,
         rate6(collected_after_entry, balance_at_entry) as recovery_rate
