@@ -141,6 +141,21 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "payout_current": ("Payout (plan in force)", "现行方案佣金"),
     "payout_candidate": ("Payout (candidate)", "候选方案佣金"),
     "difference": ("Difference (candidate − in force)", "差额（候选 − 现行）"),
+    # Case management (issue 13)
+    "entry_month": ("Entered legal", "进入诉讼月份"),
+    "stays": ("Entries", "进入诉讼次数"),
+    "balance_at_entry": ("Balance at entry", "进入时余额"),
+    "in_legal_now": ("Still in legal", "仍在诉讼"),
+    "avg_months_in_legal": ("Months in legal (avg.)", "平均诉讼月数"),
+    "collected_in_legal": ("Collected in legal", "诉讼期间回收"),
+    "collected_after_entry": ("Collected since entry", "进入后累计回收"),
+    "event_date": ("Date", "日期"),
+    "event_time": ("Time", "时间"),
+    "event": ("Event", "事件"),
+    "ref": ("Reference", "编号"),
+    "state": ("State", "阶段"),
+    "promise_date": ("Promised by", "承诺还款日"),
+    "promise_kept": ("Promise kept", "承诺已兑现"),
 }
 
 

@@ -19,6 +19,7 @@ from dashboard.engine.kpi_common import (
     prepare,
 )
 from dashboard.engine.settings import KpiSettings, default_settings
+from dashboard.messages import Message
 
 
 def legal(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pa.Table:
@@ -52,17 +53,21 @@ def match_account(con: duckdb.DuckDBPyConnection, typed: str) -> str:
     """
     text = typed.strip()
     if not text:
-        raise ReportError("give an account id")
+        raise ReportError(Message("report.account_missing"))
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = escaped.replace("*", "_")
-    found = [r["account_id"] for r in db.run(con, "kpi/account_match", {
-        "account": text, "pattern": pattern}).to_pylist()]  # fmt: skip
+    params = {"account": text, "pattern": pattern}
+    found = [r["account_id"] for r in db.run(con, "kpi/account_match", params).to_pylist()]
     if not found:
-        raise ReportError(f"no account {text} in any loaded snapshot")
-    if len(found) > 1:
-        more = "more than 10" if len(found) > 10 else str(len(found))
+        raise ReportError(Message("report.account_unknown", account=text))
+    if len(found) > 10:
         shown = ", ".join(found[:10])
-        raise ReportError(f"{more} accounts match {text} ({shown}): give more of the id")
+        raise ReportError(Message("report.account_ambiguous_many", account=text, accounts=shown))
+    if len(found) > 1:
+        shown = ", ".join(found)
+        raise ReportError(
+            Message("report.account_ambiguous", count=len(found), account=text, accounts=shown)
+        )
     return str(found[0])
 
 

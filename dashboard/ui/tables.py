@@ -38,6 +38,8 @@ VALUE_LABELS = {
     "bucket": "bucket",
     "from_bucket": "bucket",
     "to_state": "bucket",
+    "state": "bucket",
+    "event": "event",
     "rule": "rule",
     "channel": "channel",
     "outcome": "outcome",
