@@ -338,11 +338,11 @@ def test_a_link_opens_one_accounts_history(on_sample: Path) -> None:
 def test_an_unknown_or_ambiguous_account_says_why_in_the_pages_language(on_sample: Path) -> None:
     at = open_page("cases", {"case_account": "NOPE1", "lang": "中文"})
     assert not at.exception
-    assert any("已导入的快照中没有账号 NOPE1" in i.value for i in at.info), [i.value for i in at.info]
+    infos = [i.value for i in at.info]
+    assert any("已导入的快照中没有账号 NOPE1" in i for i in infos), infos
     at.text_input(key="case_account").set_value("A000000*").run()
-    assert any("有 9 个账号与 A000000\\* 匹配" in i.value for i in at.info), [
-        i.value for i in at.info
-    ]
+    infos = [i.value for i in at.info]
+    assert any("有 9 个账号与 A000000\\* 匹配" in i for i in infos), infos
 
 
 def test_reset_also_clears_a_linked_choice_whose_page_was_not_opened_yet(on_sample: Path) -> None:
