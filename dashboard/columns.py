@@ -141,6 +141,10 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "payout_current": ("Payout (plan in force)", "现行方案佣金"),
     "payout_candidate": ("Payout (candidate)", "候选方案佣金"),
     "difference": ("Difference (candidate − in force)", "差额（候选 − 现行）"),
+    # Contact timing (issue 15)
+    "weekday": ("Weekday", "星期"),
+    "hour": ("Hour", "时段"),
+    "promise_rate": ("Promise rate (of conversations)", "承诺率（占本人接通）"),
     # Case management (issue 13)
     "entry_month": ("Entered legal", "进入诉讼月份"),
     "stays": ("Entries", "进入诉讼次数"),

@@ -102,6 +102,12 @@ create or replace macro time_of_day(ts) as cast(ts as time);
 
 create or replace macro clock_text(ts) as strftime(ts, '%H:%M:%S');
 
+-- The day of the week of a date or timestamp: 1 = Monday .. 7 = Sunday (ISO 8601).
+create or replace macro weekday_no(ts) as isodow(ts);
+
+-- The hour of the day of a timestamp, 0 .. 23.
+create or replace macro hour_no(ts) as hour(ts);
+
 create or replace macro timestamp_text(ts) as strftime(ts, '%Y-%m-%d %H:%M:%S');
 
 -- The first day of d's month (a TIMESTAMP, as DuckDB's date_trunc gives it).
