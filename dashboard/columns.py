@@ -141,6 +141,18 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "payout_current": ("Payout (plan in force)", "现行方案佣金"),
     "payout_candidate": ("Payout (candidate)", "候选方案佣金"),
     "difference": ("Difference (candidate − in force)", "差额（候选 − 现行）"),
+    # Forecasts (issue 15)
+    "is_projection": ("Forecast", "预测值"),
+    "development_factor": ("Development factor", "发展因子"),
+    "expected_in_month": ("Expected in month", "当月预计回收"),
+    "expected_future": ("Expected from now", "预计未来回收"),
+    "method": ("Method", "方法"),
+    "cut_off": ("Cut-off", "截止月份"),
+    "horizon": ("Months ahead", "预测月数"),
+    "segment": ("Cohort", "分组"),
+    "forecast": ("Forecast", "预测"),
+    "actual": ("Actual", "实际"),
+    "abs_pct_error": ("Error (abs. %)", "绝对误差率"),
     # Contact timing (issue 15)
     "weekday": ("Weekday", "星期"),
     "hour": ("Hour", "时段"),

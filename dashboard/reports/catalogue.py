@@ -8,7 +8,7 @@ the order of their options; the help texts are those of ``report NAME --help``.
 from __future__ import annotations
 
 from dashboard import vocab
-from dashboard.engine import cases, kpi_breakdowns, kpis
+from dashboard.engine import cases, forecasts, kpi_breakdowns, kpis
 from dashboard.engine.settings import default_settings
 from dashboard.reports.spec import Param, Report
 
@@ -306,6 +306,34 @@ REPORTS: dict[str, Report] = _registry(
         params=WINDOW,
         columns=tuple(kpi_breakdowns.TEAM_SCHEMA.names),
         doc="#teams",
+    ),
+    Report(
+        "forecast-recovery",
+        "the vintage curves projected by the chain ladder: what each cohort will still pay",
+        forecasts.recovery_forecast,
+        params=(
+            _date(
+                "as_of",
+                "the triangle as of this date, projected beyond its month "
+                "(default: the latest snapshot's date)",
+            ),
+        ),
+        columns=tuple(forecasts.RECOVERY_SCHEMA.names),
+        doc="#forecast-recovery",
+    ),
+    Report(
+        "forecast-backtest",
+        "the recovery forecast run on the data cut months earlier, against what was paid since",
+        forecasts.recovery_backtest,
+        params=(
+            _date(
+                "as_of",
+                "the cut-off is backtest_months months before this date's month "
+                "(default: the latest snapshot's date)",
+            ),
+        ),
+        columns=tuple(forecasts.BACKTEST_SCHEMA.names),
+        doc="#forecast-backtest",
     ),
     Report(
         "legal",
