@@ -143,6 +143,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "difference": ("Difference (candidate − in force)", "差额（候选 − 现行）"),
     # Forecasts (issue 15)
     "is_projection": ("Forecast", "预测值"),
+    "inflow": ("Rolling in", "转入余额"),
     "development_factor": ("Development factor", "发展因子"),
     "expected_in_month": ("Expected in month", "当月预计回收"),
     "expected_future": ("Expected from now", "预计未来回收"),

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from dashboard import db
@@ -20,7 +22,15 @@ from dashboard.engine.forecasts import Cohort
 from dashboard.engine.kpi_common import Filters, ReportError
 from dashboard.engine.settings import default_settings
 from tests.kpi_fixtures import build_db, random_world
-from tests.test_kpi_properties import FILTERS, SEEDS, World, ref_vintage
+from tests.test_kpi_properties import (
+    FILTERS,
+    NAMES,
+    SEEDS,
+    World,
+    ref_buckets,
+    ref_roll_rates,
+    ref_vintage,
+)
 
 m = Decimal
 
@@ -96,6 +106,7 @@ def test_recovery_backtest_on_a_small_book(small: Path) -> None:
     cfg = replace(default_settings(), backtest_months=2)
     with db.connect(small) as con:
         rows = forecasts.recovery_backtest(con, settings=cfg).to_pylist()
+        assert {r["method"] for r in rows} == {"chain_ladder"}  # one snapshot: no roll_rate
         too_early = replace(default_settings(), backtest_months=4)
         with pytest.raises(ReportError, match="no cohort was placed by 2025-12"):
             forecasts.recovery_backtest(con, settings=too_early)
@@ -192,5 +203,113 @@ def test_recovery_backtest_against_pandas(world: tuple, f: dict[str, list[str]])
         expected.append((h, "total", total_f, total_a))
     with db.connect(path) as con:
         rows = forecasts.recovery_backtest(con, Filters(**f), settings=cfg).to_pylist()
+    rows = [r for r in rows if r["method"] == "chain_ladder"]
     assert {r["cut_off"] for r in rows} == {cut_end.strftime("%Y-%m")}
+    assert [(r["horizon"], r["segment"], r["forecast"], r["actual"]) for r in rows] == expected
+
+
+# -- the balance forecast ---------------------------------------------------------------------
+
+D1, D2, D3 = date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)
+
+
+def test_roll_matrix_and_roll_forward_by_hand() -> None:
+    roll = pa.Table.from_pylist([
+        {"to_date": D2, "from_bucket": "Current", "to_state": "Current", "balance": m("600.00")},
+        {"to_date": D2, "from_bucket": "Current", "to_state": "M1", "balance": m("400.00")},
+        {"to_date": D2, "from_bucket": "M1", "to_state": "M2", "balance": m("100.00")},
+        {"to_date": D2, "from_bucket": "M1", "to_state": "Closed", "balance": m("100.00")},
+        {"to_date": D3, "from_bucket": "Current", "to_state": "Current", "balance": m("1000.00")},
+        {"to_date": D3, "from_bucket": "M1", "to_state": "Current", "balance": m("200.00")},
+        {"to_date": D1, "from_bucket": "M2", "to_state": "M1", "balance": m("999.00")},  # older
+    ])  # fmt: skip
+    p = forecasts.roll_matrix(roll, [D2, D3], ["Current", "M1", "M2"])
+    # Current: 1,600 stayed of 2,000 (0.8), 400 to M1 (0.2). M1: 400 in all: 100 to M2, 100
+    # closed, 200 cured. M2: in no pair of the window: stays.
+    assert p == {
+        "Current": {"Current": m("0.8"), "M1": m("0.2")},
+        "M1": {"M2": m("0.25"), "Closed": m("0.25"), "Current": m("0.5")},
+        "M2": {"M2": m(1)},
+    }
+    steps = forecasts.roll_forward({"Current": m(1000), "M1": m(100), "M2": m(50)}, p, 2)
+    # Step 1: Current 800 + 50 (M1 cured) = 850; M1 200; M2 25 + 50 = 75; Closed 25.
+    # Step 2: Current 680 + 100 = 780; M1 170; M2 50 + 75 = 125; Closed 25 + 50 = 75 (absorbs).
+    assert steps[0] == (
+        {"Current": m(850), "M1": m(200), "M2": m(75), "Closed": m(25)},
+        {"Current": m(50), "M1": m(200), "M2": m(25), "Closed": m(25)},
+    )
+    assert steps[1][0] == {"Current": m(780), "M1": m(170), "M2": m(125), "Closed": m(75)}
+
+
+def fraction_forecast(
+    w: World, f: dict[str, list[str]], upto: date, window: int, steps: int
+) -> list[dict[str, Fraction]]:
+    """The balance forecast in exact fractions, from the pandas references of roll-rates and
+    buckets (tests/test_kpi_properties.py)."""
+    dates = [d for d in w.dates if d <= upto]
+    pairs = set(dates[1:][-window:])
+    moved: dict[str, dict[str, Fraction]] = {b: {} for b in NAMES}
+    for _s0, s1, b0, to, _n, bal, *_ in ref_roll_rates(w, f):
+        if s1 in pairs:
+            moved[b0][to] = moved[b0].get(to, Fraction(0)) + Fraction(bal)
+    p = {}
+    for b in NAMES:
+        total = sum(moved[b].values(), Fraction(0))
+        p[b] = {s: v / total for s, v in moved[b].items()} if total else {b: Fraction(1)}
+    vec = {b: Fraction(bal) for d, b, _n, bal, *_ in ref_buckets(w, f) if d == dates[-1]
+           and b in NAMES}  # fmt: skip
+    out = []
+    for _ in range(steps):
+        nxt: dict[str, Fraction] = {}
+        for state, value in vec.items():
+            for to, share in p.get(state, {state: Fraction(1)}).items():
+                nxt[to] = nxt.get(to, Fraction(0)) + value * share
+        vec = nxt
+        out.append(vec)
+    return out
+
+
+def cents(x: Fraction) -> Decimal:
+    return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(m("0.01"), ROUND_HALF_UP)
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_balance_forecast_against_exact_fractions(world: tuple, f: dict[str, list[str]]) -> None:
+    path, w = world
+    cfg = replace(default_settings(), forecast_months=3, roll_window=2)
+    expected = fraction_forecast(w, f, w.dates[-1], 2, 3)
+    with db.connect(path) as con:
+        rows = forecasts.balance_forecast(con, Filters(**f), settings=cfg).to_pylist()
+    actual = [r for r in rows if not r["is_projection"]]
+    want = {(d, b): bal for d, b, _n, bal, *_ in ref_buckets(w, f) if b in NAMES}
+    assert {(r["as_of_date"], r["bucket"]): r["balance"] for r in actual} == {
+        (d, b): want.get((d, b), m("0.00")) for d in w.dates for b in NAMES
+    }
+    projected = [r for r in rows if r["is_projection"]]
+    ends = sorted({r["as_of_date"] for r in projected})
+    assert ends[0] > w.dates[-1] and len(ends) == 3
+    for step, when in enumerate(ends):
+        got = {r["bucket"]: r["balance"] for r in projected if r["as_of_date"] == when}
+        assert got == {b: cents(expected[step].get(b, Fraction(0))) for b in NAMES}, step
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_balance_backtest_against_exact_fractions(world: tuple, f: dict[str, list[str]]) -> None:
+    path, w = world
+    months = 2
+    cfg = replace(default_settings(), backtest_months=months, roll_window=2)
+    cut = w.dates[-1 - months]
+    expected_steps = fraction_forecast(w, f, cut, 2, months)
+    open_balance = {(d, b): bal for d, b, _n, bal, *_ in ref_buckets(w, f) if b in NAMES}
+    expected = []
+    for h in range(1, months + 1):
+        later = w.dates[-1 - months + h]
+        forecast = {b: cents(expected_steps[h - 1].get(b, Fraction(0))) for b in NAMES}
+        actual = {b: open_balance.get((later, b), m("0.00")) for b in NAMES}
+        expected += [(h, b, forecast[b], actual[b]) for b in NAMES]
+        expected.append((h, "total", sum(forecast.values()), sum(actual.values())))
+    with db.connect(path) as con:
+        rows = forecasts.recovery_backtest(con, Filters(**f), settings=cfg).to_pylist()
+    rows = [r for r in rows if r["method"] == "roll_rate"]
+    assert {r["cut_off"] for r in rows} == {cut.strftime("%Y-%m")}
     assert [(r["horizon"], r["segment"], r["forecast"], r["actual"]) for r in rows] == expected

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import duckdb
 import pyarrow as pa
@@ -24,9 +24,11 @@ from dashboard.engine.kpi_common import (
     ALL,
     Filters,
     ReportError,
+    check_as_of,
     latest_snapshot,
     prepare,
     ratio,
+    snapshot_dates,
 )
 from dashboard.engine.settings import KpiSettings, default_settings
 
@@ -35,8 +37,10 @@ CENT = Decimal("0.01")
 ONE = Decimal(1)
 MONEY = pa.decimal128(38, 2)
 RATE = pa.decimal128(38, 6)
-METHOD = "chain_ladder"
+METHOD = "chain_ladder"  # the recovery forecast's
+ROLL_METHOD = "roll_rate"  # the balance forecast's
 TOTAL = "total"
+PRECISION = 40  # digits of the balance forecast's intermediate decimals (rounded at the end)
 RECOVERY_SCHEMA = pa.schema(
     [
         ("placement_month", pa.string()),
@@ -50,6 +54,15 @@ RECOVERY_SCHEMA = pa.schema(
         ("development_factor", RATE),
         ("expected_in_month", MONEY),
         ("expected_future", MONEY),
+    ]
+)
+BALANCE_SCHEMA = pa.schema(
+    [
+        ("as_of_date", pa.date32()),
+        ("bucket", pa.string()),
+        ("balance", MONEY),
+        ("is_projection", pa.bool_()),
+        ("inflow", MONEY),
     ]
 )
 BACKTEST_SCHEMA = pa.schema(
@@ -192,16 +205,26 @@ def recovery_backtest(
     *,
     settings: KpiSettings | None = None,
 ) -> pa.Table:
-    """The chain ladder run on the triangle as it stood ``backtest_months`` months before the
-    as-of month, against what the cohorts then paid: per cohort and in total, for each month
-    ahead (horizon 1 .. backtest_months), collections since the cut-off forecast and actual.
+    """Both forecasts run on the data as it stood ``backtest_months`` months before the as-of
+    date, against what then happened, for each month ahead (horizon 1 .. backtest_months):
+    the chain ladder's collections since the cut-off per cohort and in total, then the roll
+    rates' balance per bucket and in total (``balance_backtest``).
 
     Raises:
-        ReportError: no cohort was placed by the cut-off month.
+        ReportError: no cohort was placed by the cut-off month, or too few snapshots.
     """
     cfg = settings or default_settings()
     prepare(con, filters)
     as_of = filters.as_of or latest_snapshot(con)
+    check_as_of(con, filters.as_of)
+    rows = _recovery_backtest(con, filters, as_of, cfg)
+    rows += balance_backtest(con, filters, as_of, cfg)
+    return pa.Table.from_pylist(rows, schema=BACKTEST_SCHEMA)
+
+
+def _recovery_backtest(
+    con: duckdb.DuckDBPyConnection, filters: Filters, as_of: date, cfg: KpiSettings
+) -> list[dict]:
     months = cfg.backtest_months
     cut = _month_end(as_of, months)
     dims = _dims(filters)
@@ -223,16 +246,18 @@ def recovery_backtest(
             paid = later[seen + h] - later[seen]
             totals[h][0] += forecast
             totals[h][1] += paid
-            rows.append(_backtest_row(cut, h, c.month, forecast, paid))
+            rows.append(_backtest_row(METHOD, cut, h, c.month, forecast, paid))
     for h, (forecast, paid) in totals.items():
-        rows.append(_backtest_row(cut, h, TOTAL, forecast, paid))
+        rows.append(_backtest_row(METHOD, cut, h, TOTAL, forecast, paid))
     rows.sort(key=lambda r: (r["horizon"], r["segment"] == TOTAL, r["segment"]))
-    return pa.Table.from_pylist(rows, schema=BACKTEST_SCHEMA)
+    return rows
 
 
-def _backtest_row(cut: date, h: int, segment: str, forecast: Decimal, paid: Decimal) -> dict:
+def _backtest_row(
+    method: str, cut: date, h: int, segment: str, forecast: Decimal, paid: Decimal
+) -> dict:
     return {
-        "method": METHOD,
+        "method": method,
         "cut_off": f"{cut:%Y-%m}",
         "horizon": h,
         "segment": segment,
@@ -240,3 +265,142 @@ def _backtest_row(cut: date, h: int, segment: str, forecast: Decimal, paid: Deci
         "actual": paid,
         "abs_pct_error": ratio(abs(forecast - paid), abs(paid)) if paid else None,
     }
+
+
+# -- the balance forecast (roll-rate chain) ------------------------------------------------------
+
+
+def roll_matrix(
+    roll: pa.Table, to_dates: Sequence[date], buckets: Sequence[str]
+) -> dict[str, dict[str, Decimal]]:
+    """The roll-rate matrix by share of balance, pooled over the pairs whose later snapshot is
+    in ``to_dates``: P(b -> s) = the balance moving from bucket b to state s in those pairs
+    over b's balance in them (each pair's balance weighs in: a balance-weighted average of
+    the pairs' matrices). A bucket no pair has stays where it is (P(b -> b) = 1)."""
+    moved: dict[str, dict[str, Decimal]] = {b: {} for b in buckets}
+    for r in roll.to_pylist():
+        if r["to_date"] in to_dates:
+            row = moved[r["from_bucket"]]
+            row[r["to_state"]] = row.get(r["to_state"], Decimal(0)) + Decimal(r["balance"])
+    out: dict[str, dict[str, Decimal]] = {}
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        for b in buckets:
+            total = sum(moved[b].values(), Decimal(0))
+            out[b] = {s: v / total for s, v in moved[b].items()} if total else {b: ONE}
+    return out
+
+
+def roll_forward(
+    start: Mapping[str, Decimal], matrix: Mapping[str, Mapping[str, Decimal]], steps: int
+) -> list[tuple[dict[str, Decimal], dict[str, Decimal]]]:
+    """The balance per state after each of ``steps`` snapshots, and what flowed into each
+    state from another one in that step; Closed and Missing absorb (what reaches them stays).
+    Intermediate values keep PRECISION digits; the caller rounds what it shows."""
+    out = []
+    vec = dict(start)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        for _ in range(steps):
+            nxt: dict[str, Decimal] = {}
+            inflow: dict[str, Decimal] = {}
+            for state, value in vec.items():
+                targets = matrix.get(state, {state: ONE})  # Closed, Missing: absorbing
+                for to, share in targets.items():
+                    part = value * share
+                    nxt[to] = nxt.get(to, Decimal(0)) + part
+                    if to != state:
+                        inflow[to] = inflow.get(to, Decimal(0)) + part
+            vec = nxt
+            out.append((dict(vec), inflow))
+    return out
+
+
+def _cent(value: Decimal) -> Decimal:
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def _open_balances(con: duckdb.DuckDBPyConnection, filters: Filters, cfg: KpiSettings) -> dict:
+    """as_of_date -> bucket -> balance of the open accounts, every snapshot up to as_of."""
+    out: dict[date, dict[str, Decimal]] = {}
+    for r in kpis.buckets(con, filters, settings=cfg).to_pylist():
+        if r["bucket"] in cfg.bucket_names:
+            out.setdefault(r["as_of_date"], {})[r["bucket"]] = Decimal(r["balance"])
+    return out
+
+
+def _month_ends_after(d: date, n: int) -> list[date]:
+    return [_month_end(d, -j) for j in range(1, n + 1)]
+
+
+def balance_forecast(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """The open balance per bucket in every snapshot up to ``as_of``, then projected over the
+    next ``forecast_months`` month ends by the roll-rate matrix of the last ``roll_window``
+    pairs (``roll_matrix``, ``roll_forward``).
+
+    Returns:
+        as_of_date, bucket, balance, is_projection, inflow (BALANCE_SCHEMA).
+
+    Raises:
+        ReportError: fewer than two snapshots up to as_of (no pair to roll).
+    """
+    cfg = settings or default_settings()
+    prepare(con, filters)
+    check_as_of(con, filters.as_of)
+    dates = [d for d in snapshot_dates(con) if filters.as_of is None or d <= filters.as_of]
+    if len(dates) < 2:
+        raise ReportError(f"only one snapshot up to {dates[-1]}: no pair to roll from")
+    latest = dates[-1]
+    dims = _dims(filters)
+    actual = _open_balances(con, Filters(**dims, date_to=None), cfg)
+    roll = kpis.roll_rates(con, Filters(**dims, date_to=latest), settings=cfg)
+    matrix = roll_matrix(roll, dates[1:][-cfg.roll_window :], cfg.bucket_names)
+    rows = [
+        {"as_of_date": d, "bucket": b, "balance": actual.get(d, {}).get(b, Decimal(0)),
+         "is_projection": False, "inflow": None}
+        for d in dates for b in cfg.bucket_names
+    ]  # fmt: skip
+    start = actual.get(latest, {})
+    steps = roll_forward(start, matrix, cfg.forecast_months)
+    for when, (vec, inflow) in zip(_month_ends_after(latest, len(steps)), steps, strict=True):
+        for b in cfg.bucket_names:
+            rows.append({
+                "as_of_date": when, "bucket": b, "balance": _cent(vec.get(b, Decimal(0))),
+                "is_projection": True, "inflow": _cent(inflow.get(b, Decimal(0))),
+            })  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=BALANCE_SCHEMA)
+
+
+def balance_backtest(
+    con: duckdb.DuckDBPyConnection, filters: Filters, as_of: date, cfg: KpiSettings
+) -> list[dict]:
+    """The balance forecast run from the snapshot ``backtest_months`` snapshots before the
+    latest one up to as_of (the pairs up to it only), against the open balance per bucket of
+    the later snapshots: per bucket and in total (new placements and payments, which the roll
+    rates do not model, are part of the error). No rows with too few snapshots."""
+    dates = [d for d in snapshot_dates(con) if d <= as_of]
+    months = cfg.backtest_months
+    if len(dates) < months + 2:
+        return []
+    cut = dates[-1 - months]
+    dims = _dims(filters)
+    actual = _open_balances(con, Filters(**dims), cfg)
+    roll = kpis.roll_rates(con, Filters(**dims, date_to=cut), settings=cfg)
+    pairs = [d for d in dates[1:] if d <= cut][-cfg.roll_window :]
+    matrix = roll_matrix(roll, pairs, cfg.bucket_names)
+    steps = roll_forward(actual.get(cut, {}), matrix, months)
+    rows = []
+    for h, (vec, _inflow) in enumerate(steps, start=1):
+        later = actual.get(dates[-1 - months + h], {})
+        total_f, total_a = Decimal(0), Decimal(0)
+        for b in cfg.bucket_names:
+            forecast, paid = _cent(vec.get(b, Decimal(0))), later.get(b, Decimal(0))
+            total_f, total_a = total_f + forecast, total_a + paid
+            rows.append(_backtest_row(ROLL_METHOD, cut, h, b, forecast, paid))
+        rows.append(_backtest_row(ROLL_METHOD, cut, h, TOTAL, total_f, total_a))
+    return rows

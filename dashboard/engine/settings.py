@@ -71,6 +71,7 @@ class KpiSettings:
     presets: tuple[CompliancePreset, ...]
     forecast_months: int = 24  # months a forecast projects beyond its as-of month
     backtest_months: int = 3  # how far before the as-of month a backtest cuts the data
+    roll_window: int = 3  # snapshot pairs averaged into the balance forecast's roll matrix
 
     @property
     def bucket_names(self) -> list[str]:
@@ -231,6 +232,7 @@ def parse(data: Any) -> KpiSettings:
         presets=presets,
         forecast_months=_months(data, "forecast_months", 24),
         backtest_months=_months(data, "backtest_months", 3),
+        roll_window=_months(data, "roll_window", 3),
     )
 
 

@@ -322,8 +322,22 @@ REPORTS: dict[str, Report] = _registry(
         doc="#forecast-recovery",
     ),
     Report(
+        "forecast-balance",
+        "the open balance per bucket projected by the roll rates of the latest snapshot pairs",
+        forecasts.balance_forecast,
+        params=(
+            _date(
+                "as_of",
+                "snapshots up to this date, projected beyond the latest of them "
+                "(default: the latest snapshot's date)",
+            ),
+        ),
+        columns=tuple(forecasts.BALANCE_SCHEMA.names),
+        doc="#forecast-balance",
+    ),
+    Report(
         "forecast-backtest",
-        "the recovery forecast run on the data cut months earlier, against what was paid since",
+        "both forecasts run on the data cut months earlier, against what then happened",
         forecasts.recovery_backtest,
         params=(
             _date(
