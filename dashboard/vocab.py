@@ -170,6 +170,10 @@ PLAN_TYPE_ALIASES = {
     "settle": "settlement",
 }
 # complaints.category (Chinese names accepted).
+# --- Repayment plans: a plan's status and an installment's state (queries/kpi/plan_states.sql)
+PLAN_STATUSES = ("active", "completed", "broken", "superseded")
+INSTALLMENT_STATES = ("kept", "missed", "pending", "superseded")
+
 COMPLAINT_CATEGORIES = (
     "harassment",
     "contact_time",
@@ -279,6 +283,8 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "plan_type": PLAN_TYPES,
     "complaint_category": COMPLAINT_CATEGORIES,
     "history_event": HISTORY_EVENTS,
+    "plan_status": PLAN_STATUSES,
+    "installment_state": INSTALLMENT_STATES,
 }
 ALIASES: dict[str, dict[str, str]] = {
     "status": STATUS_ALIASES,

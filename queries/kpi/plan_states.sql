@@ -37,15 +37,21 @@ plans as (
     group by plan_id
 ),
 
-snapshot_agents as (
+snapshot_before as (
     select
         p.plan_id,
-        latest_given(a.agent_id, a.as_of_date) filter (where a.as_of_date <= p.created_date)
-            as agent_before,
-        earliest_given(a.agent_id, a.as_of_date) as agent_first,
-        latest_given(a.current_balance, a.as_of_date) filter (
-            where a.as_of_date <= p.created_date
-        ) as balance_before
+        latest_given(a.agent_id, a.as_of_date) as agent_before,
+        latest_given(a.current_balance, a.as_of_date) as balance_before
+    from plans as p
+    inner join stg_accounts as a
+        on a.account_id = p.account_id and a.as_of_date <= p.created_date
+    group by p.plan_id
+),
+
+snapshot_first as (
+    select
+        p.plan_id,
+        earliest_given(a.agent_id, a.as_of_date) as agent_first
     from plans as p
     inner join stg_accounts as a on a.account_id = p.account_id
     group by p.plan_id
@@ -63,12 +69,13 @@ later as (
 ended as (
     select
         p.*,
-        coalesce(p.given_agent_id, s.agent_before, s.agent_first) as agent_id,
-        s.balance_before,
+        coalesce(p.given_agent_id, b.agent_before, f.agent_first) as agent_id,
+        b.balance_before,
         l.superseded_on,
         coalesce(l.superseded_on - 1, cast($as_of as date)) as eval_date
     from plans as p
-    left join snapshot_agents as s on s.plan_id = p.plan_id
+    left join snapshot_before as b on b.plan_id = p.plan_id
+    left join snapshot_first as f on f.plan_id = p.plan_id
     left join later as l on l.plan_id = p.plan_id
 ),
 
