@@ -141,6 +141,37 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "payout_current": ("Payout (plan in force)", "现行方案佣金"),
     "payout_candidate": ("Payout (candidate)", "候选方案佣金"),
     "difference": ("Difference (candidate − in force)", "差额（候选 − 现行）"),
+    # Forecasts (issue 15)
+    "is_projection": ("Forecast", "预测值"),
+    "development_factor": ("Development factor", "发展因子"),
+    "expected_in_month": ("Expected in month", "当月预计回收"),
+    "expected_future": ("Expected from now", "预计未来回收"),
+    "method": ("Method", "方法"),
+    "cut_off": ("Cut-off", "截止月份"),
+    "horizon": ("Months ahead", "预测月数"),
+    "segment": ("Cohort", "分组"),
+    "forecast": ("Forecast", "预测"),
+    "actual": ("Actual", "实际"),
+    "abs_pct_error": ("Error (abs. %)", "绝对误差率"),
+    # Contact timing (issue 15)
+    "weekday": ("Weekday", "星期"),
+    "hour": ("Hour", "时段"),
+    "promise_rate": ("Promise rate (of conversations)", "承诺率（占本人接通）"),
+    # Case management (issue 13)
+    "entry_month": ("Entered legal", "进入诉讼月份"),
+    "stays": ("Entries", "进入诉讼次数"),
+    "balance_at_entry": ("Balance at entry", "进入时余额"),
+    "in_legal_now": ("Still in legal", "仍在诉讼"),
+    "avg_months_in_legal": ("Months in legal (avg.)", "平均诉讼月数"),
+    "collected_in_legal": ("Collected in legal", "诉讼期间回收"),
+    "collected_after_entry": ("Collected since entry", "进入后累计回收"),
+    "event_date": ("Date", "日期"),
+    "event_time": ("Time", "时间"),
+    "event": ("Event", "事件"),
+    "ref": ("Reference", "编号"),
+    "state": ("State", "阶段"),
+    "promise_date": ("Promised by", "承诺还款日"),
+    "promise_kept": ("Promise kept", "承诺已兑现"),
 }
 
 

@@ -30,7 +30,8 @@ from dashboard.messages_payout import PAYOUT_MESSAGES
 
 # code -> (English, Simplified Chinese). Codes by prefix: ``import`` refused rows and files,
 # ``row`` rows the CSV reader cannot split, ``compliance`` contact-rule details, ``payout``
-# payout lines, notes and statement texts, ``kindname`` the kinds of extract (values of others).
+# payout lines, notes and statement texts, ``kindname`` the kinds of extract (values of others),
+# ``report`` the reasons a report refuses what it was asked (``ReportError(Message(...))``).
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- Values of one column (queries/import/macros.sql, stage._checks) ---
     "import.money_decimals": (
@@ -516,6 +517,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compliance.call_after_conversation": (
         "call {days} day(s) after a right-party conversation at {at}",
         "在 {at} 与本人通话后第 {days} 天再次呼叫",
+    ),
+    # --- Reports: why a report cannot run on what was asked (engine/cases.py) ---
+    "report.account_missing": ("give an account id", "请输入账号"),
+    "report.account_unknown": (
+        "no account {account} in any loaded snapshot",
+        "已导入的快照中没有账号 {account}",
+    ),
+    "report.account_ambiguous": (
+        "{count} accounts match {account} ({accounts}): give more of the id",
+        "有 {count} 个账号与 {account} 匹配（{accounts}）：请输入更完整的账号",
+    ),
+    "report.account_ambiguous_many": (
+        "more than 10 accounts match {account} ({accounts}, ...): give more of the id",
+        "超过 10 个账号与 {account} 匹配（{accounts} 等）：请输入更完整的账号",
     ),
 }
 

@@ -238,6 +238,9 @@ MISSING = "Missing"  # the account is not in the later snapshot
 BUCKET_STATES = (CLOSED, MISSING)
 ROLL_DIRECTIONS = ("worse", "same", "better", "closed", "missing")
 
+# --- Case management: the events of an account's history (queries/kpi/account_history.sql) ---
+HISTORY_EVENTS = ("snapshot", "payment", "reversal", "contact")
+
 # --- Imports and payouts ----------------------------------------------------------------------
 IMPORT_STATUSES = ("active", "undone")
 APPROVAL_STATUSES = (
@@ -273,6 +276,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "import_status": IMPORT_STATUSES,
     "approval_status": APPROVAL_STATUSES,
     "payout_status": PAYOUT_STATUSES,
+    "history_event": HISTORY_EVENTS,
     "plan_type": PLAN_TYPES,
     "complaint_category": COMPLAINT_CATEGORIES,
 }

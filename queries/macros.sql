@@ -60,6 +60,13 @@ create or replace macro rate6(num, den) as
         * 0.0000001 as decimal(38, 6)
     );
 
+-- A ratio num / den of whole numbers >= 0 to 1 place, half up (an average of months, days);
+-- null when den is 0.
+create or replace macro tenths(num, den) as
+    cast(
+        cast((num * 20 + den) // nullif(den * 2, 0) as decimal(38, 0)) * 0.1 as decimal(38, 1)
+    );
+
 -- Delinquency buckets (config/kpi.yaml: names and minimum DPD, ascending, the first 0) -------
 
 -- The number (1, 2, ...) of the bucket of a DPD: the last bucket whose minimum is <= dpd.
@@ -94,6 +101,12 @@ create or replace macro days_between(d0, d1) as d1 - d0;
 create or replace macro time_of_day(ts) as cast(ts as time);
 
 create or replace macro clock_text(ts) as strftime(ts, '%H:%M:%S');
+
+-- The day of the week of a date or timestamp: 1 = Monday .. 7 = Sunday (ISO 8601).
+create or replace macro weekday_no(ts) as isodow(ts);
+
+-- The hour of the day of a timestamp, 0 .. 23.
+create or replace macro hour_no(ts) as hour(ts);
 
 create or replace macro timestamp_text(ts) as strftime(ts, '%Y-%m-%d %H:%M:%S');
 

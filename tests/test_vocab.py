@@ -140,6 +140,7 @@ def _labelled(prefix: str) -> set[str]:
         ("rule", set(vocab.COMPLIANCE_RULES)),
         ("credit_rule", set(vocab.CREDIT_RULES)),
         ("direction", set(vocab.ROLL_DIRECTIONS)),
+        ("event", set(vocab.HISTORY_EVENTS)),
         (
             "kindname",
             {

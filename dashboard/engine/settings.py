@@ -69,6 +69,8 @@ class KpiSettings:
     right_party_outcomes: tuple[str, ...]
     default_preset: str
     presets: tuple[CompliancePreset, ...]
+    forecast_months: int = 24  # months a forecast projects beyond its as-of month
+    backtest_months: int = 3  # how far before the as-of month a backtest cuts the data
 
     @property
     def bucket_names(self) -> list[str]:
@@ -227,7 +229,19 @@ def parse(data: Any) -> KpiSettings:
         ),
         default_preset=default,
         presets=presets,
+        forecast_months=_months(data, "forecast_months", 24),
+        backtest_months=_months(data, "backtest_months", 3),
     )
+
+
+def _months(data: dict[str, Any], key: str, default: int) -> int:
+    """A whole number of months, 1 .. 120."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+        raise SettingsError(
+            f"{key}: expected a whole number of months from 1 to 120, got {value!r}"
+        )
+    return value
 
 
 def load(path: str | Path | None = None) -> KpiSettings:

@@ -8,7 +8,7 @@ the order of their options; the help texts are those of ``report NAME --help``.
 from __future__ import annotations
 
 from dashboard import vocab
-from dashboard.engine import kpi_breakdowns, kpis
+from dashboard.engine import cases, forecasts, kpi_breakdowns, kpis
 from dashboard.engine.settings import default_settings
 from dashboard.reports.spec import Param, Report
 
@@ -231,6 +231,25 @@ REPORTS: dict[str, Report] = _registry(
         doc="#contact-mix",
     ),
     Report(
+        "contact-timing",
+        "right-party and promise rates per day of the week, hour of the day and channel",
+        query="kpi/contact_timing",
+        params=WINDOW,
+        default_window=True,
+        bind=lambda s: {"rpc_outcomes": list(s.right_party_outcomes)},
+        columns=(
+            "weekday",
+            "hour",
+            "channel",
+            "contacts",
+            "right_party_contacts",
+            "rpc_rate",
+            "promises",
+            "promise_rate",
+        ),
+        doc="#contact-timing",
+    ),
+    Report(
         "roll-accounts",
         "the accounts behind the roll-rate matrix of a pair of snapshots (masked data)",
         kpi_breakdowns.roll_accounts,
@@ -287,5 +306,88 @@ REPORTS: dict[str, Report] = _registry(
         params=WINDOW,
         columns=tuple(kpi_breakdowns.TEAM_SCHEMA.names),
         doc="#teams",
+    ),
+    Report(
+        "forecast-recovery",
+        "the vintage curves projected by the chain ladder: what each cohort will still pay",
+        forecasts.recovery_forecast,
+        params=(
+            _date(
+                "as_of",
+                "the triangle as of this date, projected beyond its month "
+                "(default: the latest snapshot's date)",
+            ),
+        ),
+        columns=tuple(forecasts.RECOVERY_SCHEMA.names),
+        doc="#forecast-recovery",
+    ),
+    Report(
+        "forecast-backtest",
+        "the recovery forecast run on the data cut months earlier, against what was paid since",
+        forecasts.recovery_backtest,
+        params=(
+            _date(
+                "as_of",
+                "the cut-off is backtest_months months before this date's month "
+                "(default: the latest snapshot's date)",
+            ),
+        ),
+        columns=tuple(forecasts.BACKTEST_SCHEMA.names),
+        doc="#forecast-backtest",
+    ),
+    Report(
+        "legal",
+        "accounts entering legal per month: balance at entry, still in legal, paid back since",
+        cases.legal,
+        params=(
+            _date(
+                "as_of",
+                "snapshots and payments up to this date (default: the latest snapshot's date)",
+            ),
+        ),
+        columns=(
+            "entry_month",
+            "stays",
+            "balance_at_entry",
+            "in_legal_now",
+            "avg_months_in_legal",
+            "collected_in_legal",
+            "collected_after_entry",
+            "recovery_rate",
+        ),
+        doc="#legal",
+    ),
+    Report(
+        "account-history",
+        "one account's story in date order: snapshots, payments, contacts and promises",
+        cases.account_history,
+        params=(
+            Param(
+                "account",
+                "value",
+                "the account id, or a masked id as a table shows it (* = one hidden character)",
+                metavar="ACCOUNT_ID",
+                positional=True,
+            ),
+        ),
+        columns=(
+            "account_id",
+            "event_date",
+            "event_time",
+            "event",
+            "ref",
+            "agent_id",
+            "amount",
+            "balance",
+            "days_past_due",
+            "state",
+            "status",
+            "channel",
+            "outcome",
+            "promise_date",
+            "promise_kept",
+        ),
+        doc="#account-history",
+        dims=False,
     ),
 )

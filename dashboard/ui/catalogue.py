@@ -52,6 +52,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Commission per agent for a month, with every component and its audit trail; approval.",
         "按月计算的催收员佣金，含每个组成部分及审计明细；审批与导出。",
     ),
+    "page.cases": ("Cases", "案件"),
+    "page.cases.about": (
+        "One account's whole story, and the accounts escalated to legal action.",
+        "单个账户的完整经过，以及转入诉讼的账户。",
+    ),
     "page.data": ("Data", "数据"),
     "page.data.about": (
         "Upload extracts, see every accepted and refused row, undo an import.",
@@ -315,6 +320,36 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各还款渠道净回收金额（{date_from} 至 {date_to}）",
     ),
     "recovery.over_time": ("Collections over time, by portfolio", "各资产包每月回收金额"),
+    # Cases
+    "cases.history_title": ("Account history", "账户历史"),
+    "cases.search": ("Account", "账号"),
+    "cases.search_hint": ("an account id, e.g. A0000006", "账号，例如 A0000006"),
+    "cases.search_help": (
+        (
+            "Type an account id to see its snapshots, payments, contacts and promises in date "
+            "order. A masked id works as a table shows it: each * stands for one hidden character."
+        ),
+        (
+            "输入账号，按日期顺序查看其快照、还款、联系记录与还款承诺。"
+            "也可按表格中显示的脱敏账号输入：每个 * 代表一个隐藏的字符。"
+        ),
+    ),
+    "cases.history_caption": (
+        "{account}: {n} events, oldest first",
+        "{account}：共 {n} 条记录，按时间先后",
+    ),
+    "cases.legal_title": ("Legal escalation", "诉讼"),
+    "cases.legal_caption": (
+        (
+            "Accounts that entered legal, by month of entry, up to the snapshot of {snapshot}; "
+            "{now} are in legal now."
+        ),
+        "截至 {snapshot} 快照，按进入诉讼的月份统计；目前仍在诉讼中的有 {now} 户。",
+    ),
+    "cases.legal_chart": (
+        "Recovery since entering legal, by month of entry (as of {snapshot})",
+        "进入诉讼后的回收率，按进入月份（截至 {snapshot}）",
+    ),
     # Agents
     "agents.window": ("Window {date_from} to {date_to}.", "时间窗 {date_from} 至 {date_to}。"),
     "agents.sort_by": ("Sort by", "排序依据"),
@@ -589,6 +624,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bucket.Current": ("Current", "正常"),
     "bucket.Closed": ("Closed", "已关闭"),
     "bucket.Missing": ("Missing", "缺失"),
+    "event.snapshot": ("snapshot", "快照"),
+    "event.payment": ("payment", "还款"),
+    "event.reversal": ("reversal", "冲正"),
+    "event.contact": ("contact", "联系"),
     "direction.worse": ("worse", "恶化"),
     "direction.same": ("same", "不变"),
     "direction.better": ("better", "好转"),
