@@ -143,6 +143,8 @@ def _labelled(prefix: str) -> set[str]:
         ("event", set(vocab.HISTORY_EVENTS)),
         ("plan_status", set(vocab.PLAN_STATUSES)),
         ("installment_state", set(vocab.INSTALLMENT_STATES)),
+        ("plan_type", set(vocab.PLAN_TYPES)),
+        ("category", set(vocab.COMPLAINT_CATEGORIES)),
         (
             "kindname",
             {
