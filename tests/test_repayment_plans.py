@@ -27,8 +27,10 @@ def snap(acct: str, as_of: str, balance: str, agent: str) -> tuple:
 
 
 ACCOUNTS = [
-    snap("B1", S1, "1000.00", "G1"), snap("B1", S2, "900.00", "G1"), snap("B1", S3, "800.00", "G1"),
-    snap("B2", S1, "2000.00", "G1"), snap("B2", S2, "1500.00", "G2"), snap("B2", S3, "700.00", "G2"),
+    snap("B1", S1, "1000.00", "G1"), snap("B1", S2, "900.00", "G1"),
+    snap("B1", S3, "800.00", "G1"),
+    snap("B2", S1, "2000.00", "G1"), snap("B2", S2, "1500.00", "G2"),
+    snap("B2", S3, "700.00", "G2"),
     snap("B3", S3, "300.00", "G2"),
     snap("B4", S3, "400.00", "G1"),
 ]  # fmt: skip
