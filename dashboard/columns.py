@@ -174,7 +174,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "decided": ("Decided", "已到期"),
     "kept": ("Kept", "已履约"),
     "missed": ("Missed", "未履约"),
-    "pending": ("Pending", "未到期"),
+    "undecided": ("Not decided", "未到期"),
     "amount_due": ("Amount due", "应还金额"),
     "amount_kept": ("Amount kept", "履约金额"),
     "amount_overdue": ("Overdue", "逾期未还"),

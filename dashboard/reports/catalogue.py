@@ -405,7 +405,7 @@ REPORTS: dict[str, Report] = _registry(
             "decided",
             "kept",
             "missed",
-            "pending",
+            "undecided",
             "kept_rate",
             "amount_due",
             "amount_kept",

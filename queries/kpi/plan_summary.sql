@@ -1,7 +1,7 @@
 -- kpi/plan_summary: kept rate by plan type and installment number (1st, 2nd, ...), over the
 -- installments of kpi/plan_states (temporary table plan_states): one row per plan_type and
--- installment_no. installments: all of them; decided: kept or missed; kept, missed, pending
--- (pending and superseded together: not decided); kept_rate = kept / decided (6 places,
+-- installment_no. installments: all of them; decided: kept or missed; kept, missed, undecided
+-- (pending and superseded: not decided); kept_rate = kept / decided (6 places,
 -- half away from zero; null when none is decided); amount_due: the installments' amounts;
 -- amount_kept: the amounts of the kept ones. Ordered by plan_type and installment_no.
 -- Parameters: $portfolios (the account's static portfolio), $teams, $agents (the plan's
@@ -23,7 +23,7 @@ counted as (
         count(*) as installments,
         count(*) filter (where state = 'kept') as kept,
         count(*) filter (where state = 'missed') as missed,
-        count(*) filter (where state in ('pending', 'superseded')) as pending,
+        count(*) filter (where state in ('pending', 'superseded')) as undecided,
         sum(amount) as amount_due,
         coalesce(sum(amount) filter (where state = 'kept'), 0) as amount_kept
     from installments
@@ -38,7 +38,7 @@ final as (
         kept + missed as decided,
         kept,
         missed,
-        pending,
+        undecided,
         rate6(kept, kept + missed) as kept_rate,
         money(amount_due) as amount_due,
         money(amount_kept) as amount_kept
