@@ -128,6 +128,9 @@ create or replace macro each_of_0_to(n) as unnest(generate_series(0, n));
 -- v of the row where w is greatest, among the rows that give a v (not null).
 create or replace macro latest_given(v, w) as arg_max(v, w);
 
+-- v of the row where w is least, among the rows that give a v (not null).
+create or replace macro earliest_given(v, w) as arg_min(v, w);
+
 -- v of the row where w is greatest, null or not.
 create or replace macro latest_of(v, w) as arg_max_null(v, w);
 
@@ -157,3 +160,15 @@ create or replace macro round_in_force(status) as status in ('prepared', 'approv
 
 -- An order-free digest of many row hashes (their sum, wide enough not to overflow).
 create or replace macro hash_sum(h) as sum(cast(h as hugeint));
+
+-- Personal data inside free text (contacts.notes) --------------------------------------------
+
+-- What counts as personal data inside a note (domain.md, contacts.notes; README, personal
+-- data), as one regular expression: an e-mail address; digits in groups of 3-4 parted by
+-- spaces or hyphens (138 1234 5678, 6222 0212 3456 7890, 010-6234-5678); a landline with its
+-- area code (010-62345678, (0755) 1234567); any run of 7 or more digits, with an ID number's
+-- final X (13812345678, 62345678 is not: 8 digits are; 11010119900101123X). Dates (2026-12-05),
+-- times and amounts with separators (3,000.00) are not. The importer masks every match
+-- (queries/import/macros.sql, mask_in_text); checks/personal_data_in_clear finds any left.
+create or replace macro personal_text_pattern() as
+    '[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+|\d{3,4}([ \-]\d{3,4}){2,4}|\(?0\d{2,3}\)?[ \-]?\d{7,8}|\d{7,}[Xx]?';

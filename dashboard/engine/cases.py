@@ -95,3 +95,75 @@ def account_history(
     prepare(con, filters)
     found = match_account(con, account)
     return db.run(con, "kpi/account_history", {"account": found, **cfg.bucket_params()})
+
+
+# -- repayment plans ------------------------------------------------------------------------------
+
+PLAN_STATES = "plan_states"  # the temporary table the plan reports read (kpi/plan_states.sql)
+
+
+def _plan_report(
+    con: duckdb.DuckDBPyConnection, query: str, filters: Filters, settings: KpiSettings | None
+) -> pa.Table:
+    """Evaluate every plan as of ``as_of`` (default: the latest snapshot's date) into the
+    temporary table ``plan_states`` of this connection, then run the report query on it."""
+    cfg = settings or default_settings()
+    prepare(con, filters)
+    check_as_of(con, filters.as_of)
+    when = filters.as_of or latest_snapshot(con)
+    params = {"as_of": when, "grace_days": cfg.plan_grace_days}
+    db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", params)
+    return db.run(con, query, filters.params())
+
+
+def plans(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """Every repayment plan created on or before ``as_of`` with its status as of that date.
+
+    Args:
+        filters: ``as_of``: the evaluation date (default: the latest snapshot's date);
+            portfolios: plans on accounts of these portfolios; teams, agents: plans of these
+            agents / of agents of these teams.
+        settings: the KPI settings (``plan_grace_days``; default: config/kpi.yaml).
+
+    Returns:
+        plan_id, account_id, agent_id, plan_type, created_date, installments,
+        scheduled_total, paid_towards, status, broken_date, relief.
+    """
+    return _plan_report(con, "kpi/plans", filters, settings)
+
+
+def plan_installments(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """Every installment of those plans: due, cumulative due, paid by its due date (plus
+    grace) and its state (kept, missed, pending, superseded). Filters as for ``plans``."""
+    return _plan_report(con, "kpi/plan_installments", filters, settings)
+
+
+def plan_summary(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """The kept rate per plan type and installment number. Filters as for ``plans``."""
+    return _plan_report(con, "kpi/plan_summary", filters, settings)
+
+
+def broken_plans(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    settings: KpiSettings | None = None,
+) -> pa.Table:
+    """The broken plans as a worklist: account (personal data masked), agent, broken_date,
+    amount overdue. Filters as for ``plans``."""
+    return _plan_report(con, "kpi/broken_plans", filters, settings)

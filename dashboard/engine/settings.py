@@ -72,6 +72,7 @@ class KpiSettings:
     forecast_months: int = 24  # months a forecast projects beyond its as-of month
     backtest_months: int = 3  # how far before the as-of month a backtest cuts the data
     roll_window: int = 3  # snapshot pairs averaged into the balance forecast's roll matrix
+    plan_grace_days: int = 3  # days after an installment's due date it may still be kept
 
     @property
     def bucket_names(self) -> list[str]:
@@ -233,7 +234,16 @@ def parse(data: Any) -> KpiSettings:
         forecast_months=_months(data, "forecast_months", 24),
         backtest_months=_months(data, "backtest_months", 3),
         roll_window=_months(data, "roll_window", 3),
+        plan_grace_days=_days(data, "plan_grace_days", 3),
     )
+
+
+def _days(data: dict[str, Any], key: str, default: int) -> int:
+    """A whole number of days, 0 .. 366."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
+        raise SettingsError(f"{key}: expected a whole number of days from 0 to 366, got {value!r}")
+    return value
 
 
 def _months(data: dict[str, Any], key: str, default: int) -> int:

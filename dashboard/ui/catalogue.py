@@ -489,7 +489,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "pay.booked": ("Adjustments of approved periods", "已审批期间的调整"),
     # Data page
-    "data.upload": ("Upload extracts (CSV)", "上传数据文件（CSV）"),
+    "data.upload": ("Upload extracts (CSV or Excel .xlsx)", "上传数据文件（CSV 或 Excel .xlsx）"),
     # Streamlit's own texts of a file uploader, drawn in Chinese over its English (ui/uploader.py)
     "upload.button": ("Upload", "选择文件"),
     "upload.limit": ("{mb}MB per file", "每个文件不超过 {mb} MB"),
@@ -497,10 +497,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "upload.drop_file": ("Drag and drop a file here", "将文件拖放到此处"),
     "data.upload_help": (
         (
-            "Accounts, payments, agents or contacts; English or Chinese headers; UTF-8 or GBK. "
-            "The kind of each file is detected from its header."
+            "Accounts, payments, agents, contacts, repayment plans, agencies or complaints; "
+            "English or Chinese headers; CSV in UTF-8 or GBK, or an Excel workbook (.xlsx, its "
+            "first sheet). The kind of each file is detected from its header."
         ),
-        "账户、还款、催收员或催收记录；中英文表头均可；UTF-8 或 GBK 编码。文件类型按表头自动识别。",
+        (
+            "账户、还款、催收员、催收记录、还款计划、委外机构或投诉；中英文表头均可；"
+            "UTF-8 或 GBK 编码的 CSV，或 Excel 工作簿（.xlsx，读取第一个工作表）。"
+            "文件类型按表头自动识别。"
+        ),
     ),
     "data.options": ("Import options", "导入选项"),
     "data.as_of": (
@@ -619,6 +624,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bucket.Current": ("Current", "正常"),
     "bucket.Closed": ("Closed", "已关闭"),
     "bucket.Missing": ("Missing", "缺失"),
+    "plan_type.installment": ("installment", "分期"),
+    "plan_type.extension": ("extension", "延期"),
+    "plan_type.settlement": ("settlement", "减免和解"),
+    "plan_status.active": ("active", "履行中"),
+    "plan_status.completed": ("completed", "已完成"),
+    "plan_status.broken": ("broken", "已违约"),
+    "plan_status.superseded": ("superseded", "已被替代"),
+    "installment_state.kept": ("kept", "已履约"),
+    "installment_state.missed": ("missed", "未履约"),
+    "installment_state.pending": ("pending", "未到期"),
+    "installment_state.superseded": ("superseded", "计划已替代"),
+    "category.harassment": ("harassment", "骚扰"),
+    "category.contact_time": ("contact time", "联系时间不当"),
+    "category.third_party": ("third party", "联系第三方"),
+    "category.privacy": ("privacy", "隐私"),
+    "category.amount_dispute": ("amount dispute", "金额争议"),
+    "category.service": ("service", "服务态度"),
+    "category.other": ("other", "其他"),
     "event.snapshot": ("snapshot", "快照"),
     "event.payment": ("payment", "还款"),
     "event.reversal": ("reversal", "冲正"),

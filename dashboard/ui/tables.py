@@ -40,6 +40,8 @@ VALUE_LABELS = {
     "to_state": "bucket",
     "state": "bucket",
     "event": "event",
+    "plan_type": "plan_type",
+    "category": "category",
     "rule": "rule",
     "channel": "channel",
     "outcome": "outcome",
