@@ -159,6 +159,12 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "hour": ("Hour", "时段"),
     "promise_rate": ("Promise rate (of conversations)", "承诺率（占本人接通）"),
     # Case management (issue 13)
+    "level": ("Level", "层级"),
+    "id": ("Id", "编号"),
+    "per_1000_contacts": ("Per 1,000 contacts", "每千次联系投诉数"),
+    "upheld": ("Upheld", "投诉成立"),
+    "median_hours_to_resolve": ("Median hours to resolve", "处理时长中位数（小时）"),
+    "open_over_sla": ("Open past SLA", "超时未结"),
     "plan_id": ("Plan", "还款计划编号"),
     "plan_type": ("Plan type", "计划类型"),
     "created_date": ("Agreed on", "约定日期"),

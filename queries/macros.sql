@@ -95,6 +95,9 @@ create or replace macro in_range(d, lo, hi) as (lo is null or d >= lo) and (hi i
 -- A timestamp on one of the days lo .. hi (dates, inclusive).
 create or replace macro on_days(ts, lo, hi) as ts >= lo and ts < hi + 1;
 
+-- Whole seconds from timestamp t0 to timestamp t1.
+create or replace macro seconds_between(t0, t1) as date_diff('second', t0, t1);
+
 -- Whole days from date d0 to date d1.
 create or replace macro days_between(d0, d1) as d1 - d0;
 

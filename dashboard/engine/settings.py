@@ -73,6 +73,7 @@ class KpiSettings:
     backtest_months: int = 3  # how far before the as-of month a backtest cuts the data
     roll_window: int = 3  # snapshot pairs averaged into the balance forecast's roll matrix
     plan_grace_days: int = 3  # days after an installment's due date it may still be kept
+    complaint_sla_days: int = 15  # days a complaint may stay open before it is overdue
 
     @property
     def bucket_names(self) -> list[str]:
@@ -235,6 +236,7 @@ def parse(data: Any) -> KpiSettings:
         backtest_months=_months(data, "backtest_months", 3),
         roll_window=_months(data, "roll_window", 3),
         plan_grace_days=_days(data, "plan_grace_days", 3),
+        complaint_sla_days=_days(data, "complaint_sla_days", 15),
     )
 
 
