@@ -159,6 +159,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "hour": ("Hour", "时段"),
     "promise_rate": ("Promise rate (of conversations)", "承诺率（占本人接通）"),
     # Case management (issue 13)
+    "note": ("Note", "备注"),
     "level": ("Level", "层级"),
     "id": ("Id", "编号"),
     "per_1000_contacts": ("Per 1,000 contacts", "每千次联系投诉数"),

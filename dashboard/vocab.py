@@ -243,7 +243,9 @@ BUCKET_STATES = (CLOSED, MISSING)
 ROLL_DIRECTIONS = ("worse", "same", "better", "closed", "missing")
 
 # --- Case management: the events of an account's history (queries/kpi/account_history.sql) ---
-HISTORY_EVENTS = ("snapshot", "payment", "reversal", "contact")
+HISTORY_EVENTS = ("snapshot", "payment", "reversal", "contact", "complaint", "plan", "installment")
+# A complaint's status in an account's history.
+COMPLAINT_STATUSES = ("open", "upheld", "not_upheld", "resolved")
 
 # --- Imports and payouts ----------------------------------------------------------------------
 IMPORT_STATUSES = ("active", "undone")
@@ -283,6 +285,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "plan_type": PLAN_TYPES,
     "complaint_category": COMPLAINT_CATEGORIES,
     "history_event": HISTORY_EVENTS,
+    "complaint_status": COMPLAINT_STATUSES,
     "plan_status": PLAN_STATUSES,
     "installment_state": INSTALLMENT_STATES,
 }

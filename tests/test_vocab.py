@@ -142,6 +142,7 @@ def _labelled(prefix: str) -> set[str]:
         ("direction", set(vocab.ROLL_DIRECTIONS)),
         ("event", set(vocab.HISTORY_EVENTS)),
         ("plan_status", set(vocab.PLAN_STATUSES)),
+        ("complaint_status", set(vocab.COMPLAINT_STATUSES)),
         ("installment_state", set(vocab.INSTALLMENT_STATES)),
         ("plan_type", set(vocab.PLAN_TYPES)),
         ("category", set(vocab.COMPLAINT_CATEGORIES)),

@@ -79,14 +79,15 @@ def account_history(
     settings: KpiSettings | None = None,
 ) -> pa.Table:
     """One account's story in date order: snapshots, payments and reversals, contacts with
-    their promises (domain.md, "account history"). Personal data as stored (masked).
+    their notes and promises, complaints, repayment plans and their installments (domain.md,
+    "account history"; plans as of the latest snapshot). Personal data as stored (masked).
 
     Args:
         account: an account id, or a masked one that matches exactly one account.
 
     Returns:
         account_id, event_date, event_time, event, ref, agent_id, amount, balance,
-        days_past_due, state, status, channel, outcome, promise_date, promise_kept.
+        days_past_due, state, status, channel, outcome, promise_date, promise_kept, note.
 
     Raises:
         ReportError: empty database, or no single account matches.
@@ -94,6 +95,8 @@ def account_history(
     cfg = settings or default_settings()
     prepare(con, filters)
     found = match_account(con, account)
+    plan_params = {"as_of": latest_snapshot(con), "grace_days": cfg.plan_grace_days}
+    db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", plan_params)
     return db.run(con, "kpi/account_history", {"account": found, **cfg.bucket_params()})
 
 

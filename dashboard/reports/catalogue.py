@@ -475,7 +475,7 @@ REPORTS: dict[str, Report] = _registry(
     ),
     Report(
         "account-history",
-        "one account's story in date order: snapshots, payments, contacts and promises",
+        "one account's story in date order: snapshots, payments, contacts, plans, complaints",
         cases.account_history,
         params=(
             Param(
@@ -502,6 +502,7 @@ REPORTS: dict[str, Report] = _registry(
             "outcome",
             "promise_date",
             "promise_kept",
+            "note",
         ),
         doc="#account-history",
         dims=False,

@@ -1,10 +1,14 @@
 -- kpi/account_history: one account's story in date order (domain.md, "account history"), one
 -- row per event: every snapshot of it (balance, days past due, state: its bucket or Closed,
 -- status, agent), every payment and reversal (amount, the agent credited), every contact
--- (channel, outcome, the agent who made it; a promise to pay with its amount, date and
--- whether it was kept: rpt_promises). Personal data as stored (masked by the importer).
--- Ordered by date; within a day contacts (by time), then payments, reversals, the snapshot
--- (a snapshot is as of the end of its day); then by ref.
+-- (channel, outcome, the agent who made it, its note; a promise to pay with its amount, date
+-- and whether it was kept: rpt_promises), every complaint (status open, upheld, not_upheld or
+-- resolved; the category as note), every repayment plan (its scheduled total and status as
+-- of the evaluation date; the plan type as note) and installment (on its due date: amount
+-- and state), from the temporary table plan_states (kpi/plan_states.sql). Personal data as
+-- stored (masked by the importer, notes too).
+-- Ordered by date; within a day complaints, contacts (by time), plans, payments, reversals,
+-- installments falling due, the snapshot (as of the end of its day); then by ref.
 -- Parameters: $account (an account_id), $bucket_names, $bucket_min_dpd, $closed_statuses.
 with snapshots as (
     select
@@ -25,7 +29,8 @@ with snapshots as (
         cast(null as varchar) as outcome,
         cast(null as date) as promise_date,
         cast(null as boolean) as promise_kept,
-        4 as day_order
+        cast(null as varchar) as note,
+        6 as day_order
     from rpt_snapshots
     where account_id = $account
 ),
@@ -46,7 +51,8 @@ payments as (
         cast(null as varchar) as outcome,
         cast(null as date) as promise_date,
         cast(null as boolean) as promise_kept,
-        case when s.reverses_payment_id is null then 2 else 3 end as day_order
+        cast(null as varchar) as note,
+        case when s.reverses_payment_id is null then 3 else 4 end as day_order
     from rpt_payments as p
     inner join stg_payments as s on s.payment_id = p.payment_id
     where p.account_id = $account
@@ -68,10 +74,83 @@ contacts as (
         c.outcome,
         c.promise_date,
         k.kept as promise_kept,
-        1 as day_order
+        n.notes as note,
+        2 as day_order
     from rpt_contacts as c
     left join rpt_promises as k on k.contact_id = c.contact_id
+    left join stg_contacts as n on n.contact_id = c.contact_id
     where c.account_id = $account
+),
+
+complaints as (
+    select
+        cast(c.received_at as date) as event_date,
+        clock_text(c.received_at) as event_time,
+        'complaint' as event,
+        c.complaint_id as ref,
+        c.agent_id,
+        cast(null as decimal(18, 2)) as amount,
+        cast(null as decimal(18, 2)) as balance,
+        cast(null as integer) as days_past_due,
+        cast(null as varchar) as state,
+        case
+            when c.resolved_at is null then 'open'
+            when c.upheld then 'upheld'
+            when not c.upheld then 'not_upheld'
+            else 'resolved'
+        end as status,
+        cast(null as varchar) as channel,
+        cast(null as varchar) as outcome,
+        cast(null as date) as promise_date,
+        cast(null as boolean) as promise_kept,
+        c.category as note,
+        1 as day_order
+    from stg_complaints as c
+    where c.account_id = $account
+),
+
+plans as (
+    select distinct
+        p.created_date as event_date,
+        cast(null as varchar) as event_time,
+        'plan' as event,
+        p.plan_id as ref,
+        p.agent_id,
+        p.scheduled_total as amount,
+        cast(null as decimal(18, 2)) as balance,
+        cast(null as integer) as days_past_due,
+        cast(null as varchar) as state,
+        p.status,
+        cast(null as varchar) as channel,
+        cast(null as varchar) as outcome,
+        cast(null as date) as promise_date,
+        cast(null as boolean) as promise_kept,
+        p.plan_type as note,
+        2 as day_order
+    from plan_states as p
+    where p.account_id = $account
+),
+
+installments as (
+    select
+        p.due_date as event_date,
+        cast(null as varchar) as event_time,
+        'installment' as event,
+        p.plan_id || ' #' || p.installment_no as ref,
+        p.agent_id,
+        p.amount,
+        cast(null as decimal(18, 2)) as balance,
+        cast(null as integer) as days_past_due,
+        cast(null as varchar) as state,
+        p.state as status,
+        cast(null as varchar) as channel,
+        cast(null as varchar) as outcome,
+        cast(null as date) as promise_date,
+        cast(null as boolean) as promise_kept,
+        cast(null as varchar) as note,
+        5 as day_order
+    from plan_states as p
+    where p.account_id = $account
 ),
 
 events as (
@@ -80,6 +159,12 @@ events as (
     select * from payments
     union all
     select * from contacts
+    union all
+    select * from complaints
+    union all
+    select * from plans
+    union all
+    select * from installments
 ),
 
 final as (
@@ -98,7 +183,8 @@ final as (
         channel,
         outcome,
         promise_date,
-        promise_kept
+        promise_kept,
+        note
     from events
     order by event_date, day_order, event_time, ref
 )
