@@ -160,6 +160,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "promise_rate": ("Promise rate (of conversations)", "承诺率（占本人接通）"),
     # Case management (issue 13)
     "note": ("Note", "备注"),
+    "settlements": ("Settlements", "和解笔数"),
     "level": ("Level", "层级"),
     "id": ("Id", "编号"),
     "per_1000_contacts": ("Per 1,000 contacts", "每千次联系投诉数"),

@@ -6,6 +6,8 @@ rates DECIMAL(38,6), half away from zero). README.md (Reports) defines every col
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import duckdb
 import pyarrow as pa
 
@@ -170,3 +172,21 @@ def broken_plans(
     """The broken plans as a worklist: account (personal data masked), agent, broken_date,
     amount overdue. Filters as for ``plans``."""
     return _plan_report(con, "kpi/broken_plans", filters, settings)
+
+
+def relief_by_agent(plans_table: pa.Table) -> pa.Table:
+    """The settlement relief granted per agent, from a ``plans`` table: agent_id, settlements,
+    relief (their sum; a cost, never recovery), largest first."""
+    per: dict[str | None, list] = {}
+    for r in plans_table.to_pylist():
+        if r["relief"] is None:
+            continue
+        acc = per.setdefault(r["agent_id"], [0, Decimal(0)])
+        acc[0] += 1
+        acc[1] += r["relief"]
+    rows = [{"agent_id": a, "settlements": n, "relief": v} for a, (n, v) in per.items()]
+    rows.sort(key=lambda r: (-r["relief"], r["agent_id"] or ""))
+    schema = pa.schema(
+        [("agent_id", pa.string()), ("settlements", pa.int64()), ("relief", pa.decimal128(38, 2))]
+    )
+    return pa.Table.from_pylist(rows, schema=schema)

@@ -54,8 +54,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "page.cases": ("Cases", "案件"),
     "page.cases.about": (
-        "One account's whole story, and the accounts escalated to legal action.",
-        "单个账户的完整经过，以及转入诉讼的账户。",
+        "One account's whole story, repayment plans, and the accounts escalated to legal action.",
+        "单个账户的完整经过、还款计划，以及转入诉讼的账户。",
     ),
     "page.data": ("Data", "数据"),
     "page.data.about": (
@@ -338,6 +338,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{account}: {n} events, oldest first",
         "{account}：共 {n} 条记录，按时间先后",
     ),
+    "cases.plans_title": ("Repayment plans", "还款计划"),
+    "cases.plans_caption": (
+        "{n} plans agreed up to the snapshot of {snapshot}, evaluated as of that day.",
+        "截至 {snapshot} 快照已约定的还款计划共 {n} 个，按当日评估。",
+    ),
+    "cases.kept_chart": (
+        "Kept rate by installment number (as of {snapshot})",
+        "各期次履约率（截至 {snapshot}）",
+    ),
+    "cases.kept_rate": ("Installments kept", "期次履约率"),
+    "cases.broken_title": ("Broken plans to follow up", "待跟进的违约计划"),
+    "cases.broken_caption": (
+        "{n} broken plans, the oldest first; customer data masked.",
+        "共 {n} 个违约计划，按违约日期先后排列；客户信息已脱敏。",
+    ),
+    "cases.relief_title": ("Settlement relief granted, per agent", "各催收员批准的减免金额"),
     "cases.legal_title": ("Legal escalation", "诉讼"),
     "cases.legal_caption": (
         (

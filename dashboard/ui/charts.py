@@ -735,3 +735,32 @@ def gain_loss_bars(table: pa.Table, title: str) -> go.Figure:
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order)
     fig.update_xaxes(title=t("col.difference"), zeroline=True)
     return style.layout(fig, title=title, money_axis="x")
+
+
+def kept_by_installment(table: pa.Table, title: str) -> go.Figure:
+    """The kept rate of plan installments by installment number (1st, 2nd, ...), one line per
+    plan type (``plan-summary``): where plans start to break."""
+    if table.num_rows == 0:
+        return _empty(title)
+    fig = go.Figure()
+    rows = table.to_pylist()
+    types = [p for p in vocab.PLAN_TYPES if any(r["plan_type"] == p for r in rows)]
+    for i, plan_type in enumerate(types):
+        mine = [r for r in rows if r["plan_type"] == plan_type and r["kept_rate"] is not None]
+        name = safe.svg(label("plan_type", plan_type))
+        fig.add_scatter(
+            x=[r["installment_no"] for r in mine],
+            y=[float(r["kept_rate"]) for r in mine],
+            mode="lines+markers",
+            name=name,
+            line={"color": style.PALETTE[i % len(style.PALETTE)]},
+            hovertext=[
+                f"{name} #{r['installment_no']}: {fmt.rate(r['kept_rate'])} "
+                f"({fmt.count(r['kept'])} / {fmt.count(r['decided'])})"
+                for r in mine
+            ],
+            hovertemplate=HOVER,
+        )
+    fig.update_xaxes(title=t("col.installment_no"), dtick=1)
+    fig.update_yaxes(title=t("cases.kept_rate"))
+    return style.layout(fig, title=title, rate_axis="y")

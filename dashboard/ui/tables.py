@@ -204,7 +204,10 @@ def show(
     frame = table_frame(table)
     for column, values in (texts or {}).items():
         frame[column] = list(values)
-        config[column] = st.column_config.TextColumn(label("col", column))
+        wide = column in wrap  # a wrapped text stays wide
+        config[column] = st.column_config.TextColumn(
+            label("col", column), width="medium" if wide else None
+        )
     row_px = WRAP_ROW_PX if wrap else ROW_PX
     fitted = min(height, row_px * table.num_rows + ROW_PX + 3) if height else None
     options: dict[str, Any] = {

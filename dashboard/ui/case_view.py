@@ -1,0 +1,114 @@
+"""The Cases page's sections (``views/cases.py``): one account's history, the repayment plans,
+legal escalation. Each reads its reports through ``reads`` and lays them out; no rule here."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import streamlit as st
+
+from dashboard.engine.cases import relief_by_agent
+from dashboard.engine.kpi_common import ReportError
+from dashboard.ui import charts, choices, fmt, page, reads, safe, tables
+from dashboard.ui.filters import ViewFilters
+from dashboard.ui.i18n import label, t
+
+# How the status and note of a history row read, by its event (their values are codes of
+# several vocabularies: dashboard/vocab.py).
+STATUS_OF = {
+    "complaint": "complaint_status",
+    "plan": "plan_status",
+    "installment": "installment_state",
+}
+NOTE_OF = {"complaint": "category", "plan": "plan_type"}
+
+
+def history_texts(history: pa.Table) -> dict[str, list[str]]:
+    """The status and note columns of an account history as a reader sees them: each value
+    translated by the vocabulary of its row's event."""
+    rows = history.to_pylist()
+
+    def status(r: dict) -> str:
+        return label(STATUS_OF.get(r["event"], "status"), r["status"]) if r["status"] else ""
+
+    def note(r: dict) -> str:
+        if r["event"] in NOTE_OF and r["note"]:
+            return label(NOTE_OF[r["event"]], r["note"])
+        return r["note"] or ""
+
+    return {"status": [status(r) for r in rows], "note": [note(r) for r in rows]}
+
+
+def account_history() -> None:
+    """The search box (a URL choice) and the account's history, or why there is none."""
+    st.subheader(t("cases.history_title"))
+    typed = choices.text(
+        "case_account", t("cases.search"), placeholder=t("cases.search_hint"), type="search"
+    )
+    if not typed:
+        st.caption(t("cases.search_help"))
+        return
+    try:
+        history = reads.report("account-history", account=typed)
+    except ReportError as exc:
+        page.report_refused(exc)
+        return
+    account = history.column("account_id")[0].as_py() if history.num_rows else typed
+    n = fmt.count(history.num_rows)
+    st.caption(safe.t("cases.history_caption", account=account, n=n))
+    tables.show(
+        history,
+        name=f"account_history_{account}",
+        key=("event_date", "event_time", "event", "amount", "status", "note"),
+        height=420,
+        texts=history_texts(history),
+        wrap=("note",),
+    )
+
+
+def plans(f: ViewFilters) -> None:
+    """Kept rate by installment number and type, the broken-plan worklist, relief granted."""
+    st.subheader(t("cases.plans_title"))
+    summary = reads.report("plan-summary", f.dims(as_of=f.snapshot))
+    every = reads.report("plans", f.dims(as_of=f.snapshot))
+    st.caption(safe.t("cases.plans_caption", snapshot=f.snapshot, n=fmt.count(every.num_rows)))
+    left, right = st.columns(2)
+    with left:
+        title = t("cases.kept_chart", snapshot=f.snapshot)
+        st.plotly_chart(charts.kept_by_installment(summary, title), key="kept_by_installment")
+    with right:
+        kept = st.column_config.NumberColumn(t("cases.kept_rate"), format=fmt.RATE_COLUMN)
+        tables.show(
+            summary,
+            name=f"plan_summary_{f.snapshot}",
+            key=("plan_type", "installment_no", "kept_rate", "decided", "kept", "missed"),
+            height=320,
+            extra_config={"kept_rate": kept},
+        )
+    st.markdown(f"**{t('cases.broken_title')}**")
+    broken = reads.report("broken-plans", f.dims(as_of=f.snapshot))
+    st.caption(safe.t("cases.broken_caption", n=fmt.count(broken.num_rows)))
+    tables.show(
+        broken,
+        name=f"broken_plans_{f.snapshot}",
+        key=("broken_date", "amount_overdue", "plan_type", "paid_towards"),
+        height=320,
+    )
+    st.markdown(f"**{t('cases.relief_title')}**")
+    relief = relief_by_agent(every)
+    tables.show(relief, name=f"relief_by_agent_{f.snapshot}", key=("relief", "settlements"))
+
+
+def legal(f: ViewFilters) -> None:
+    """Accounts entering legal per month and what they paid back since."""
+    st.subheader(t("cases.legal_title"))
+    table = reads.report("legal", f.dims(as_of=f.snapshot))
+    now = sum(r["in_legal_now"] for r in table.to_pylist())
+    st.caption(safe.t("cases.legal_caption", snapshot=f.snapshot, now=fmt.count(now)))
+    title = t("cases.legal_chart", snapshot=f.snapshot)
+    st.plotly_chart(charts.rate_bars(table, "entry_month", "recovery_rate", title), key="legal")
+    tables.show(
+        table,
+        name=f"legal_{f.snapshot}",
+        key=("entry_month", "stays", "balance_at_entry", "in_legal_now", "recovery_rate"),
+        height=300,
+    )
