@@ -48,6 +48,9 @@ create or replace macro account_dims_ok(account, agent, portfolios, teams, agent
 -- A sum of money: DECIMAL(38,2), wide enough for any sum of accepted values (never a float).
 create or replace macro money(amount) as cast(amount as decimal(38, 2));
 
+-- An amount of money to the cent, half away from zero (DuckDB's round of a DECIMAL).
+create or replace macro cents(amount) as cast(round(amount, 2) as decimal(38, 2));
+
 -- A rate num / den to 6 places, half away from zero; null when den is 0. Exact: both are
 -- scaled to whole hundredths (money has 2 places, counts none) and divided as integers to 7
 -- places (truncated), and the cast to 6 places rounds the 7th half away from zero.

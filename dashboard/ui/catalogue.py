@@ -658,6 +658,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "category.amount_dispute": ("amount dispute", "金额争议"),
     "category.service": ("service", "服务态度"),
     "category.other": ("other", "其他"),
+    "holder.agency": ("agency", "委外机构"),
+    "holder.in_house": ("in house", "自催"),
     "event.snapshot": ("snapshot", "快照"),
     "event.payment": ("payment", "还款"),
     "event.reversal": ("reversal", "冲正"),

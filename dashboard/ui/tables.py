@@ -41,6 +41,7 @@ VALUE_LABELS = {
     "state": "bucket",
     "event": "event",
     "plan_type": "plan_type",
+    "holder": "holder",
     "category": "category",
     "rule": "rule",
     "channel": "channel",
