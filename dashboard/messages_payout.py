@@ -57,6 +57,19 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
             "{complaints}) = {factor}；{base} × {factor} = {after}"
         ),
     ),
+    "payout.compliance_upheld": (
+        (
+            "{violations} violation(s), {complaints} complaint(s) in {contacts} contact(s), "
+            "{upheld} upheld complaint(s): factor max({floor}, 1 - {per_violation} x "
+            "{violations} - {per_complaint} x {complaints} - {per_upheld} x {upheld}) = "
+            "{factor}; {base} x {factor} = {after}"
+        ),
+        (
+            "{contacts} 次联系中违规 {violations} 次、投诉 {complaints} 次，成立的投诉 {upheld} "
+            "件：合规系数 max({floor}, 1 - {per_violation} × {violations} - {per_complaint} × "
+            "{complaints} - {per_upheld} × {upheld}) = {factor}；{base} × {factor} = {after}"
+        ),
+    ),
     "payout.team_no_pool": ("team {team} has no team pool", "团队 {team} 没有团队奖金池"),
     "payout.team_below": (
         "team {team} collected {net}, below its target {target}: no pool",
@@ -248,6 +261,19 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
     "payout.rule_marginal": (
         "Commission: each band of {basis} is paid at its own rate: {bands}.",
         "提成：{basis}的每个分段按各自比例计提：{bands}。",
+    ),
+    "payout.rule_compliance_upheld": (
+        (
+            "Compliance: the commission is multiplied by 1 - {per_violation} per contact that "
+            "broke a contact rule - {per_complaint} per complaint, counted over your contacts "
+            "of the month, - {per_upheld} per upheld complaint received in the month, never "
+            "below {floor}. A clawback is not reduced."
+        ),
+        (
+            "合规：提成乘以合规系数，每次违反联系规则的联系扣减 {per_violation}，每次投诉扣减 "
+            "{per_complaint}（按当月联系统计），当月收到且成立的投诉每件扣减 {per_upheld}，"
+            "最低为 {floor}。追回金额不做扣减。"
+        ),
     ),
     "payout.rule_compliance": (
         (

@@ -58,6 +58,13 @@ def conduct(con: duckdb.DuckDBPyConnection, period: Period, preset: str) -> dict
     return {r["agent_id"]: r for r in table.to_pylist()}
 
 
+def upheld_complaints(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, int]:
+    """agent_id -> upheld complaints (complaints extract) received in the month."""
+    params = {"date_from": period.first_day, "date_to": period.last_day}
+    rows = db.run(con, "payouts/upheld_complaints", params).to_pylist()
+    return {r["agent_id"]: int(r["upheld_complaints"]) for r in rows}
+
+
 def first_activity(con: duckdb.DuckDBPyConnection) -> Period | None:
     """The month of the first payment in any basis (None: no payment at all)."""
     rows = db.run(con, "payouts/activity_range").to_pylist()

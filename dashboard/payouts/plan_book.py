@@ -44,11 +44,13 @@ class EarlyBonus:
 
 @dataclass(frozen=True)
 class ComplianceRule:
-    """Base commission x max(floor, 1 - per_violation x violations - per_complaint x complaints)."""
+    """Base commission x max(floor, 1 - per_violation x violations - per_complaint x complaints
+    - per_upheld_complaint x upheld complaints of the complaints extract)."""
 
     per_violation: Decimal
     per_complaint: Decimal
     floor: Decimal
+    per_upheld_complaint: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)

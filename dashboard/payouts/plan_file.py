@@ -157,7 +157,8 @@ def _early_bonus(c: Checker, value: Any) -> EarlyBonus | None:
 
 def _compliance(c: Checker, value: Any) -> ComplianceRule | None:
     keys = ("per_violation", "per_complaint", "floor")
-    data = c.mapping(value, "compliance", keys)
+    optional = ("per_upheld_complaint",)  # upheld complaints of the complaints extract
+    data = c.mapping(value, "compliance", keys + optional)
     if data is None:
         return None
     got = [c.required(data, k, "compliance.") for k in keys]
@@ -165,9 +166,15 @@ def _compliance(c: Checker, value: Any) -> ComplianceRule | None:
         c.rate(v, f"compliance.{k}") if v is not None else None
         for k, v in zip(keys, got, strict=True)
     ]
+    upheld = data.get("per_upheld_complaint")
+    per_upheld = Decimal(0)
+    if upheld is not None:
+        per_upheld = c.rate(upheld, "compliance.per_upheld_complaint")  # type: ignore[assignment]
+        if per_upheld is None:
+            return None
     if any(n is None for n in nums):
         return None
-    return ComplianceRule(*nums)  # type: ignore[arg-type]
+    return ComplianceRule(*nums, per_upheld_complaint=per_upheld)  # type: ignore[arg-type, misc]
 
 
 def _plan(name: str, value: Any, problems: list[Problem]) -> Plan | None:

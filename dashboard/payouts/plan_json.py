@@ -49,6 +49,8 @@ def _plan(p: Plan) -> dict[str, Any]:
     if p.compliance is not None:
         c = p.compliance
         out["compliance"] = [str(c.per_violation), str(c.per_complaint), str(c.floor)]
+        if c.per_upheld_complaint:  # frozen plans written before it have three
+            out["compliance"].append(str(c.per_upheld_complaint))
     return out
 
 
@@ -85,9 +87,7 @@ def _read_plan(d: dict[str, Any]) -> Plan:
         if bonus
         else None,
         cap=_num(d.get("cap")),
-        compliance=ComplianceRule(Decimal(rule[0]), Decimal(rule[1]), Decimal(rule[2]))
-        if rule
-        else None,
+        compliance=ComplianceRule(*(Decimal(v) for v in rule)) if rule else None,
         description=d.get("description"),
     )
 

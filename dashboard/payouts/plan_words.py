@@ -46,14 +46,16 @@ def plan_in_words(plan: Plan, pool: TeamPool | None) -> list[str]:
             out.append(Message("payout.rule_marginal", basis=basis, bands=bands))
     if plan.compliance:
         c = plan.compliance
-        out.append(
-            Message(
-                "payout.rule_compliance",
-                per_violation=pct(c.per_violation),
-                per_complaint=pct(c.per_complaint),
-                floor=pct(c.floor),
-            )
-        )
+        words = {
+            "per_violation": pct(c.per_violation),
+            "per_complaint": pct(c.per_complaint),
+            "floor": pct(c.floor),
+        }
+        if c.per_upheld_complaint:
+            upheld = pct(c.per_upheld_complaint)
+            out.append(Message("payout.rule_compliance_upheld", **words, per_upheld=upheld))
+        else:
+            out.append(Message("payout.rule_compliance", **words))
     if pool:
         out.append(
             Message(

@@ -127,11 +127,15 @@ def band_span(low: Decimal, high: Decimal | None) -> Message:
     return Message("payout.band_range", low=money(low), high=money(high))
 
 
-def compliance_factor(rule: ComplianceRule | None, violations: int, complaints: int) -> Decimal:
-    """max(floor, 1 - per_violation x violations - per_complaint x complaints); 1 without a rule."""
+def compliance_factor(
+    rule: ComplianceRule | None, violations: int, complaints: int, upheld: int = 0
+) -> Decimal:
+    """max(floor, 1 - per_violation x violations - per_complaint x complaints -
+    per_upheld_complaint x upheld); 1 without a rule."""
     if rule is None:
         return Decimal(1)
     raw = 1 - rule.per_violation * violations - rule.per_complaint * complaints
+    raw -= rule.per_upheld_complaint * upheld
     return max(rule.floor, raw)
 
 
@@ -263,7 +267,9 @@ def agent_payout(
     """One agent's payout from its facts, its team share, the deficit carried in and the
     corrections of approved periods booked into this one (added after the cap)."""
     base, rate, level_min, decisions = base_commission(plan, facts.basis, facts.tasks)
-    factor = compliance_factor(plan.compliance, facts.violations, facts.complaints)
+    factor = compliance_factor(
+        plan.compliance, facts.violations, facts.complaints, facts.upheld_complaints
+    )
     if plan.compliance is None:
         after = base
     elif base <= 0:
@@ -272,24 +278,26 @@ def agent_payout(
     else:
         after = cents(base * factor)
         rule = plan.compliance
-        decisions.append(
-            Decision(
-                "compliance",
-                after - base,
-                Message(
-                    "payout.compliance",
-                    violations=facts.violations,
-                    complaints=facts.complaints,
-                    contacts=facts.contacts,
-                    floor=str(rule.floor),
-                    per_violation=str(rule.per_violation),
-                    per_complaint=str(rule.per_complaint),
-                    factor=str(factor),
-                    base=money(base),
-                    after=money(after),
-                ),
-            )
-        )
+        values = {
+            "violations": facts.violations,
+            "complaints": facts.complaints,
+            "contacts": facts.contacts,
+            "floor": str(rule.floor),
+            "per_violation": str(rule.per_violation),
+            "per_complaint": str(rule.per_complaint),
+            "factor": str(factor),
+            "base": money(base),
+            "after": money(after),
+        }
+        if rule.per_upheld_complaint:  # the plan counts the complaints extract's verdicts too
+            values |= {
+                "upheld": facts.upheld_complaints,
+                "per_upheld": str(rule.per_upheld_complaint),
+            }
+            why = Message("payout.compliance_upheld", **values)
+        else:
+            why = Message("payout.compliance", **values)
+        decisions.append(Decision("compliance", after - base, why))
     share, share_why = team_share
     bonus_decision = early_bonus(plan.early_bonus, period, facts)
     bonus = bonus_decision.amount or ZERO

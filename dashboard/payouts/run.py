@@ -139,6 +139,9 @@ def compute_run(
     fingerprint.update(repr(sorted(carry.items())).encode())
     fingerprint.update(repr(_booking_key(booked)).encode())
     needs_conduct = any(p.compliance is not None for p in book.plans.values())
+    counts_upheld = any(
+        p.compliance is not None and p.compliance.per_upheld_complaint for p in book.plans.values()
+    )
     current = start
     while True:
         facts_rows = months.get(current, {})
@@ -146,6 +149,7 @@ def compute_run(
         month_bookings = booked.get(current, {})
         roster = _roster(current, agents, set(facts_rows), carry, month_bookings)
         conduct: dict[str, dict] = {}
+        upheld: dict[str, int] = {}
         # Conduct changes a payout only through the compliance factor; an earlier month's
         # figures matter here only through a deficit, so they need it only when one carries
         # (or an adjustment may make one).
@@ -153,6 +157,8 @@ def compute_run(
             needs_conduct and (month_bookings or any(carry.get(a.agent_id) for a in roster))
         ):
             conduct = facts.conduct(con, current, preset)
+            if counts_upheld:
+                upheld = facts.upheld_complaints(con, current)
         month_facts = {}
         for a in roster:
             row = facts_rows.get(a.agent_id, {})
@@ -164,8 +170,11 @@ def compute_run(
                 contacts=int(c.get("contacts") or 0),
                 violations=int(c.get("violations") or 0),
                 complaints=int(c.get("complaints") or 0),
+                upheld_complaints=upheld.get(a.agent_id, 0),
             )
         fingerprint.update(f"{current}|{sorted(month_facts.items())!r}".encode())
+        if upheld:  # not in AgentFacts' repr: fingerprints made before the count stay valid
+            fingerprint.update(f"{current}|upheld|{sorted(upheld.items())!r}".encode())
         payouts = compute_period(book, current, roster, month_facts, carry, month_bookings)
         if last:
             into_bookings = booked.get(into, {}) if into is not None else {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -100,6 +100,10 @@ class AgentFacts:
     contacts: int = 0
     violations: int = 0
     complaints: int = 0
+    # upheld complaints of the complaints extract received in the period; left out of the repr
+    # (run.py fingerprints them only when there are some, so approvals made before the
+    # complaints extract existed keep their fingerprint)
+    upheld_complaints: int = field(default=0, repr=False)
 
 
 # Every kind of line of the audit trail: a payment or reversal, then a decision of each rule.

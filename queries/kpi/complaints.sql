@@ -6,49 +6,13 @@
 -- median_hours_to_resolve: of those resolved, the median hours from received_at to
 -- resolved_at (the lower middle one of an even number; 1 place, half up); open_over_sla:
 -- complaints received more than $sla_days days before the end of $date_to and not resolved by
--- then (received in the window or before it). A complaint's agent: the agent given, else
--- the account's agent in its latest snapshot on or before the day received, else in its
--- earliest snapshot (as for payments). Ordered by level (agent, team, total), then id.
+-- then (received in the window or before it). A complaint's agent: rpt_complaints (the
+-- agent given, else the account's agent then, as for payments). Ordered by level (agent,
+-- team, total), then id.
 -- Parameters: $date_from, $date_to, $sla_days, $portfolios (the account's static portfolio),
 -- $teams, $agents (the complaint's agent, and that agent's team).
-with complaints as (
-    select
-        c.complaint_id,
-        c.account_id,
-        c.agent_id as given_agent_id,
-        c.received_at,
-        c.resolved_at,
-        c.upheld
-    from stg_complaints as c
-    where c.received_at < cast($date_to as date) + 1
-),
-
-snapshot_before as (
-    select
-        c.complaint_id,
-        latest_given(a.agent_id, a.as_of_date) as agent_before
-    from complaints as c
-    inner join stg_accounts as a
-        on a.account_id = c.account_id and a.as_of_date <= cast(c.received_at as date)
-    group by c.complaint_id
-),
-
-snapshot_first as (
-    select
-        c.complaint_id,
-        earliest_given(a.agent_id, a.as_of_date) as agent_first
-    from complaints as c
-    inner join stg_accounts as a on a.account_id = c.account_id
-    group by c.complaint_id
-),
-
-assigned as (
-    select
-        c.*,
-        coalesce(c.given_agent_id, b.agent_before, f.agent_first) as agent_id
-    from complaints as c
-    left join snapshot_before as b on b.complaint_id = c.complaint_id
-    left join snapshot_first as f on f.complaint_id = c.complaint_id
+with assigned as (
+    select * from rpt_complaints where received_at < cast($date_to as date) + 1
 ),
 
 kept as (
