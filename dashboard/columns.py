@@ -144,6 +144,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     # Forecasts (issue 15)
     "is_projection": ("Forecast", "预测值"),
     "inflow": ("Rolling in", "转入余额"),
+    "expected": ("Expected", "预计回收"),
     "development_factor": ("Development factor", "发展因子"),
     "expected_in_month": ("Expected in month", "当月预计回收"),
     "expected_future": ("Expected from now", "预计未来回收"),

@@ -404,3 +404,25 @@ def balance_backtest(
             rows.append(_backtest_row(ROLL_METHOD, cut, h, b, forecast, paid))
         rows.append(_backtest_row(ROLL_METHOD, cut, h, TOTAL, total_f, total_a))
     return rows
+
+
+# -- summaries the pages show ----------------------------------------------------------------------
+
+
+def expected_by_month(forecast: pa.Table) -> pa.Table:
+    """From a ``forecast-recovery`` table: the collections expected per calendar month (the
+    sum of expected_in_month over the cohorts), month (YYYY-MM) and expected, in order."""
+    per: dict[str, Decimal] = {}
+    for r in forecast.to_pylist():
+        if r["is_projection"]:
+            per[r["month"]] = per.get(r["month"], Decimal(0)) + r["expected_in_month"]
+    rows = [{"month": k, "expected": v} for k, v in sorted(per.items())]
+    schema = pa.schema([("month", pa.string()), ("expected", MONEY)])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def backtest_error(backtest: pa.Table, method: str) -> dict | None:
+    """The total row of the longest horizon of ``method`` in a ``forecast-backtest`` table
+    (what "a forecast N months ahead was off by X % last time" says), or None."""
+    totals = [r for r in backtest.to_pylist() if r["method"] == method and r["segment"] == TOTAL]
+    return max(totals, key=lambda r: r["horizon"]) if totals else None

@@ -320,6 +320,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各还款渠道净回收金额（{date_from} 至 {date_to}）",
     ),
     "recovery.over_time": ("Collections over time, by portfolio", "各资产包每月回收金额"),
+    "recovery.forecast_title": ("What the cohorts will still pay", "各委案批次预计回收"),
+    "recovery.forecast_caption": (
+        (
+            "Chain-ladder forecast from the vintage triangle as of {as_of}: {total} expected "
+            "over the forecast horizon (Settings: forecast_months)."
+        ),
+        (
+            "基于截至 {as_of} 的委案回收三角形的链梯法预测："
+            "预测期内预计回收 {total}（设置项 forecast_months）。"
+        ),
+    ),
+    "recovery.backtest": (
+        "Run on the data cut at {cut}, the forecast {months} months ahead was off by {off}.",
+        "以 {cut} 为截止月的数据回测：向前预测 {months} 个月的误差为 {off}。",
+    ),
+    "recovery.expected_chart": (
+        "Expected collections by month (forecast as of {as_of})",
+        "各月预计回收金额（截至 {as_of} 的预测）",
+    ),
+    "recovery.agencies_title": (
+        "Outside agencies beside in-house work, after fees",
+        "委外机构与自催对比（扣除佣金后）",
+    ),
     # Cases
     "cases.history_title": ("Account history", "账户历史"),
     "cases.search": ("Account", "账号"),

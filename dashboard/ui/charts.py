@@ -764,3 +764,23 @@ def kept_by_installment(table: pa.Table, title: str) -> go.Figure:
     fig.update_xaxes(title=t("col.installment_no"), dtick=1)
     fig.update_yaxes(title=t("cases.kept_rate"))
     return style.layout(fig, title=title, rate_axis="y")
+
+
+def expected_bars(table: pa.Table, title: str) -> go.Figure:
+    """The collections expected per calendar month (``forecasts.expected_by_month``)."""
+    if table.num_rows == 0:
+        return _empty(title)
+    rows = table.to_pylist()
+    fig = go.Figure(
+        go.Bar(
+            x=[r["month"] for r in rows],
+            y=[float(r["expected"]) for r in rows],
+            marker_color=style.PALETTE[0],
+            marker_pattern_shape="/",  # a projection, not money collected
+            hovertext=[f"{r['month']}: {fmt.money(r['expected'])}" for r in rows],
+            hovertemplate=HOVER,
+        )
+    )
+    fig.update_xaxes(title=t("col.month"), type="category")
+    fig.update_yaxes(title=t("col.expected_in_month"))
+    return style.layout(fig, title=title, money_axis="y")

@@ -1,8 +1,11 @@
-"""Recovery: vintage curves, recovery by portfolio / region / channel, collections over time."""
+"""Recovery: vintage curves, recovery by portfolio / region / channel, collections over time,
+what the cohorts are expected to pay (chain ladder, with its backtest error), outside
+agencies beside in-house work."""
 
 import streamlit as st
 
-from dashboard.ui import charts, page, reads, tables
+from dashboard.engine import forecasts
+from dashboard.ui import charts, fmt, page, reads, safe, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("recovery")
@@ -35,3 +38,26 @@ with page.guard():
     fig = charts.collections_trend(monthly, t("recovery.over_time"), (f.date_from, f.date_to))
     st.plotly_chart(fig, key="over_time")
     tables.show(monthly, name="collections_by_month", height=300)
+
+    st.subheader(t("recovery.forecast_title"))
+    forecast = reads.report("forecast-recovery", f.dims(as_of=f.date_to))
+    expected = forecasts.expected_by_month(forecast)
+    total = sum((r["expected"] for r in expected.to_pylist()), start=0)
+    st.caption(safe.t("recovery.forecast_caption", as_of=f.date_to, total=fmt.money(total)))
+    error = forecasts.backtest_error(
+        reads.report("forecast-backtest", f.dims(as_of=f.date_to)), forecasts.METHOD
+    )
+    if error is not None and error["abs_pct_error"] is not None:
+        months, off, cut = error["horizon"], fmt.rate(error["abs_pct_error"]), error["cut_off"]
+        st.caption(safe.t("recovery.backtest", months=months, off=off, cut=cut))
+    title = t("recovery.expected_chart", as_of=f.date_to)
+    st.plotly_chart(charts.expected_bars(expected, title), key="expected")
+
+    st.subheader(t("recovery.agencies_title"))
+    agencies = reads.report("agencies", f.window())
+    tables.show(
+        agencies,
+        name=f"agencies_{f.date_from}_{f.date_to}",
+        key=("holder", "agency_name", "net_recovery_rate", "recovery_rate", "cost_to_collect"),
+        height=250,
+    )
