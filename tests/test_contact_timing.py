@@ -100,3 +100,17 @@ def test_contact_timing_against_pandas(world: tuple, f: dict[str, list[str]]) ->
         expected = ref_timing(w, f, *window)
         assert f or expected, "a world with contacts in the window"
         assert timing(path, Filters(date_from=window[0], date_to=window[1], **f)) == expected
+
+
+def test_the_grid_sums_the_channels(hand: Path) -> None:
+    from dashboard.engine.kpi_breakdowns import timing_grid
+
+    march = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    with db.connect(hand) as con:
+        grid = tuples(timing_grid(reports.run(con, "contact-timing", march)))
+    # Monday 9 h: calls K1, K2, K3 and the SMS K5: 4 contacts, 2 right-party (K2, K3).
+    assert grid == [
+        (1, 9, 4, 2, m("0.500000")),
+        (1, 10, 1, 1, m("1.000000")),
+        (7, 20, 1, 0, m("0.000000")),
+    ]

@@ -283,3 +283,31 @@ def roll_summary(
     ``kpis.roll_rates`` with the same arguments (pairs whose later snapshot is in the window).
     """
     return roll_summary_of(kpis.roll_rates(con, filters, settings=settings), settings)
+
+
+TIMING_SCHEMA = pa.schema(
+    [
+        ("weekday", pa.int64()),
+        ("hour", pa.int64()),
+        ("contacts", pa.int64()),
+        ("right_party_contacts", pa.int64()),
+        ("rpc_rate", RATE),
+    ]
+)
+
+
+def timing_grid(timing: pa.Table) -> pa.Table:
+    """A ``contact-timing`` table summed over its channels: per weekday and hour, contacts,
+    right_party_contacts and their rpc_rate (6 places, half away from zero). A pure function
+    of the report, so the grid adds up to its rows."""
+    per: dict[tuple[int, int], list[int]] = {}
+    for r in timing.to_pylist():
+        acc = per.setdefault((r["weekday"], r["hour"]), [0, 0])
+        acc[0] += r["contacts"]
+        acc[1] += r["right_party_contacts"]
+    rows = [
+        {"weekday": w, "hour": h, "contacts": n, "right_party_contacts": rpc,
+         "rpc_rate": ratio(rpc, n)}
+        for (w, h), (n, rpc) in sorted(per.items())
+    ]  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=TIMING_SCHEMA)

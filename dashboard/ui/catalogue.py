@@ -320,6 +320,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各还款渠道净回收金额（{date_from} 至 {date_to}）",
     ),
     "recovery.over_time": ("Collections over time, by portfolio", "各资产包每月回收金额"),
+    "agents.timing_title": ("When calls reach people", "何时联系最有效"),
+    "agents.timing_chart": (
+        "Right-party rate by weekday and hour, {date_from} to {date_to}",
+        "按星期与时段的本人接通率（{date_from} 至 {date_to}）",
+    ),
+    "weekday.1": ("Mon", "周一"),
+    "weekday.2": ("Tue", "周二"),
+    "weekday.3": ("Wed", "周三"),
+    "weekday.4": ("Thu", "周四"),
+    "weekday.5": ("Fri", "周五"),
+    "weekday.6": ("Sat", "周六"),
+    "weekday.7": ("Sun", "周日"),
     "recovery.forecast_title": ("What the cohorts will still pay", "各委案批次预计回收"),
     "recovery.forecast_caption": (
         (

@@ -784,3 +784,42 @@ def expected_bars(table: pa.Table, title: str) -> go.Figure:
     fig.update_xaxes(title=t("col.month"), type="category")
     fig.update_yaxes(title=t("col.expected_in_month"))
     return style.layout(fig, title=title, money_axis="y")
+
+
+def timing_heatmap(grid: pa.Table, title: str) -> go.Figure:
+    """The right-party rate by day of the week (rows, Monday first) and hour of the day
+    (columns) of ``kpi_breakdowns.timing_grid``: when calling reaches people."""
+    if grid.num_rows == 0:
+        return _empty(title)
+    cell = {(r["weekday"], r["hour"]): r for r in grid.to_pylist()}
+    hours = sorted({h for _, h in cell})
+    days = list(range(1, 8))
+    z = [[float(cell[(d, h)]["rpc_rate"]) if (d, h) in cell else None for h in hours] for d in days]
+    hover = [
+        [
+            f"{t(f'weekday.{d}')} {h:02d}:00 · {t('col.rpc_rate')} "
+            f"{fmt.rate(cell[(d, h)]['rpc_rate'])} · {t('col.contacts')} "
+            f"{fmt.count(cell[(d, h)]['contacts'])}"
+            if (d, h) in cell
+            else ""
+            for h in hours
+        ]
+        for d in days
+    ]
+    tick_vals, tick_text = fmt.ticks(0, 1, "rate")
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[f"{h:02d}" for h in hours],
+            y=[t(f"weekday.{d}") for d in days],
+            hovertext=hover,
+            hovertemplate=HOVER,
+            colorscale=[list(p) for p in style.HEATMAP_SCALE],
+            zmin=0,
+            zmax=1,
+            colorbar={"tickmode": "array", "tickvals": tick_vals, "ticktext": tick_text},
+        )
+    )
+    fig.update_yaxes(title=t("col.weekday"), autorange="reversed")
+    fig.update_xaxes(title=t("col.hour"), type="category")
+    return style.layout(fig, title=title)

@@ -1,10 +1,9 @@
-"""Agents: leaderboard with sorting, team comparison, per-agent drill-down (``blocks.one_agent``:
-its trend and channel mix use the leaderboard's filters). Sort, order and agent are in the URL;
-a click on a leaderboard bar or row picks the agent."""
+"""Agents: leaderboard, teams, one agent (``blocks.one_agent``), when calls reach people (weekday x
+hour). Sort, order and agent are in the URL; a click on a leaderboard bar or row picks the agent."""
 
 import streamlit as st
 
-from dashboard.engine.kpi_breakdowns import team_summary
+from dashboard.engine.kpi_breakdowns import team_summary, timing_grid
 from dashboard.ui import blocks, charts, choices, page, reads, tables
 from dashboard.ui.i18n import t
 
@@ -73,3 +72,8 @@ with page.guard():
             pick=blocks.setter(agents_pick="agent_id"),
             picked=blocks.row_of(board, agent_id=agent),
         )
+
+    st.subheader(t("agents.timing_title"))
+    grid = timing_grid(reads.report("contact-timing", f.window()))
+    title = t("agents.timing_chart", date_from=f.date_from, date_to=f.date_to)
+    st.plotly_chart(charts.timing_heatmap(grid, title), key="timing")
