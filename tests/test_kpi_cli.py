@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from dashboard import db
-from dashboard.reports import REPORTS
+from dashboard.reports import KPI_REPORTS
 from tests.kpi_fixtures import DELINQUENCY_AGENTS, build_db, delinquency_accounts
 
 PAYMENTS = [
@@ -150,6 +150,6 @@ def test_missing_and_empty_databases(tmp_path: Path, cli: Callable[..., Any]) ->
     assert not (tmp_path / "none.duckdb").exists()
     with db.connect(tmp_path / "empty.duckdb"):
         pass
-    for name in REPORTS:
+    for name in KPI_REPORTS:  # the payout reports need a month first
         empty = cli("report", name, "--db", tmp_path / "empty.duckdb")
         assert empty.code == 2 and "no account snapshot" in empty.err, (name, empty.err)

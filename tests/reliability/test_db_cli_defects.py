@@ -138,9 +138,9 @@ def test_sums_beyond_decimal_18_2_in_every_report(
     db_path, _ = big_db
     big_total = sum((BIG * n for n in BIG_PAYMENTS.values()), Decimal(0))
     assert big_total > Decimal("9999999999999999.99")  # more than DECIMAL(18,2) holds
-    from dashboard.reports import REPORTS
+    from dashboard.reports import KPI_REPORTS
 
-    outputs = {name: rows(ok("report", name, "--db", db_path)) for name in REPORTS}
+    outputs = {name: rows(ok("report", name, "--db", db_path)) for name in KPI_REPORTS}
     record("overflow_reports", len(outputs))
 
     # collections (per month, everything loaded): the net of every payment.
