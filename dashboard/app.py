@@ -46,6 +46,7 @@ PAGES = {
         ("views/recovery.py", "recovery", ":material/trending_up:"),
         ("views/agents.py", "agents", ":material/groups:"),
         ("views/compliance.py", "compliance", ":material/gavel:"),
+        ("views/cases.py", "cases", ":material/folder_shared:"),
     ],
     "nav.finance": [("views/payouts.py", "payouts", ":material/payments:")],
     "nav.data": [("views/data.py", "data", ":material/upload_file:")],

@@ -668,3 +668,17 @@ def _temporary(db_path: Path, deadline: float, timeout: float) -> duckdb.DuckDBP
         _close(db_path, con)
         raise
     return con
+
+
+def run_into_temp(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+) -> None:
+    """Run the SELECT in ``queries/<name>.sql`` into the temporary table ``table`` of this
+    connection (replaced if it exists), for the queries that read it after; bound
+    ``$parameters``. ``table`` is a name of the code, never a value."""
+    if not table.isidentifier():
+        raise ValueError(f"not a table name: {table!r}")
+    con.execute(f"create or replace temp table {table} as {query_text(name)}", dict(params or {}))

@@ -30,7 +30,8 @@ from dashboard.messages_payout import PAYOUT_MESSAGES
 
 # code -> (English, Simplified Chinese). Codes by prefix: ``import`` refused rows and files,
 # ``row`` rows the CSV reader cannot split, ``compliance`` contact-rule details, ``payout``
-# payout lines, notes and statement texts, ``kindname`` the kinds of extract (values of others).
+# payout lines, notes and statement texts, ``kindname`` the kinds of extract (values of others),
+# ``report`` the reasons a report refuses what it was asked (``ReportError(Message(...))``).
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- Values of one column (queries/import/macros.sql, stage._checks) ---
     "import.money_decimals": (
@@ -102,6 +103,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{column} is longer than 500 characters",
         "{column} 超过 500 个字符",
     ),
+    "import.text_longer_than": (
+        "{column} is longer than {limit} characters",
+        "{column} 超过 {limit} 个字符",
+    ),
+    "import.not_positive": (
+        "{column} {value} is not above zero",
+        "{column} 的值 {value} 不大于零",
+    ),
+    "import.below_minimum": (
+        "{column} {value} is below {minimum}",
+        "{column} 的值 {value} 小于 {minimum}",
+    ),
+    "import.rate_decimals": (
+        "{column} '{value}' has more than 6 decimal places (4 for a percentage)",
+        "{column} 的值 '{value}' 超过 6 位小数（百分数为 4 位）",
+    ),
+    "import.rate_invalid": (
+        "{column} '{value}' is not a rate (write a share such as 0.15, or 15%)",
+        "{column} 的值 '{value}' 不是比例（请写成 0.15 这样的小数，或 15%）",
+    ),
+    "import.rate_out_of_range": (
+        "{column} '{value}' is outside 0 to 1 (a share of what is collected: 0.15 or 15%)",
+        "{column} 的值 '{value}' 不在 0 到 1 之间（回款中的比例：0.15 或 15%）",
+    ),
     "import.not_one_of": (
         "{column} '{value}' is not one of: {allowed}",
         "{column} 的值 '{value}' 不在可选值之内：{allowed}",
@@ -135,7 +160,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "promise_date {promise_date} is before the contact ({contact_date})",
         "承诺日期 promise_date {promise_date} 早于联系日期（{contact_date}）",
     ),
+    "import.due_before_created": (
+        "due_date {due_date} is before created_date {created_date}",
+        "应还日期 due_date {due_date} 早于计划创建日期 created_date {created_date}",
+    ),
+    "import.resolved_before_received": (
+        "resolved_at {resolved_at} is before received_at {received_at}",
+        "办结时间 resolved_at {resolved_at} 早于投诉时间 received_at {received_at}",
+    ),
     # --- Rows against other rows (stage._mark_duplicates, _check_reversals, apply) ---
+    "import.installment_conflict": (
+        "installment {no} of plan_id {id} appears with different content on lines {lines}",
+        "还款计划 plan_id {id} 的第 {no} 期在第 {lines} 行出现，内容各不相同",
+    ),
+    "import.plan_inconsistent": (
+        (
+            "the rows of plan_id {id} disagree on {columns} (lines {lines}): one plan has one "
+            "account, agent, type and creation date"
+        ),
+        (
+            "还款计划 plan_id {id} 的各行在 {columns} 上不一致（第 {lines} 行）：同一计划的账户、"
+            "催收员、类型和创建日期必须相同"
+        ),
+    ),
+    "import.due_not_after_previous": (
+        (
+            "due_date {due_date} of installment {no} is not after {previous_due}, the due date of "
+            "installment {previous} of plan_id {id}"
+        ),
+        (
+            "还款计划 plan_id {id} 第 {no} 期的应还日期 {due_date} "
+            "不晚于第 {previous} 期的应还日期 {previous_due}"
+        ),
+    ),
+    "import.installment_gap": (
+        (
+            "installment {no} of plan_id {id} leaves a gap: installment {missing} is neither among "
+            "the accepted rows of this file nor imported before"
+        ),
+        (
+            "还款计划 plan_id {id} 的第 {no} 期前有缺期：第 {missing} 期既不在本文件已接受的行中，"
+            "也未曾导入"
+        ),
+    ),
     "import.account_repeated": (
         "account_id {id} appears {n} times in the snapshot of {as_of_date} (lines {lines})",
         "账号 account_id {id} 在 {as_of_date} 的快照中出现了 {n} 次（第 {lines} 行）",
@@ -290,6 +357,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kindname.payments": ("payments", "还款"),
     "kindname.agents": ("agents", "催收员"),
     "kindname.contacts": ("contacts", "催收记录"),
+    "kindname.repayment_plans": ("repayment plans", "还款计划"),
+    "kindname.agencies": ("agencies", "委外机构"),
+    "kindname.complaints": ("complaints", "投诉"),
     # --- Files refused whole (ingest.reader, ingest.stage: FileRefused.coded) ---
     "file.not_text": (
         "the file is not text in UTF-8 or GBK/GB18030 (is it a spreadsheet or a zip?)",
@@ -335,20 +405,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.kind_data_row": (
         (
             "cannot tell what kind of extract this is: its first line holds numbers or dates, "
-            "like a data row; a CSV extract starts with a header row naming its columns "
-            "(accounts, payments, agents or contacts)"
+            "like a data row; an extract starts with a header row naming its columns "
+            "(accounts, payments, agents, contacts, repayment plans, agencies or complaints)"
         ),
         (
-            "无法判断这是哪一类数据文件：第一行是数字或日期，像是数据行；CSV 数据文件应以"
-            "列名表头行开始（账户、还款、催收员或催收记录）"
+            "无法判断这是哪一类数据文件：第一行是数字或日期，像是数据行；数据文件应以"
+            "列名表头行开始（账户、还款、催收员、催收记录、还款计划、委外机构或投诉）"
         ),
     ),
     "file.kind_unknown": (
         (
             "cannot tell what kind of extract this is from its header ({headers}); expected "
-            "accounts, payments, agents or contacts"
+            "accounts, payments, agents, contacts, repayment plans, agencies or complaints"
         ),
-        "无法根据表头（{headers}）判断这是哪一类数据文件；应为账户、还款、催收员或催收记录",
+        (
+            "无法根据表头（{headers}）判断这是哪一类数据文件；应为账户、还款、催收员、催收记录、"
+            "还款计划、委外机构或投诉"
+        ),
+    ),
+    "file.xlsx_unreadable": (
+        (
+            "the file looks like a spreadsheet (.xlsx) but cannot be read as one (damaged, or "
+            "another kind of zip archive?)"
+        ),
+        "该文件看起来是电子表格（.xlsx），但无法读取（文件损坏，或是其他压缩包？）",
+    ),
+    "file.xls_old": (
+        (
+            "the file is an Excel 97-2003 workbook (.xls), which is not read: save it as .xlsx "
+            "(or CSV) and import again"
+        ),
+        "该文件是 Excel 97-2003 工作簿（.xls），无法读取：请另存为 .xlsx（或 CSV）后重新导入",
+    ),
+    "file.xlsx_password": (
+        "the spreadsheet is protected by a password: save it without one and import again",
+        "该电子表格设置了密码保护：请去掉密码另存后重新导入",
+    ),
+    "file.sheet_missing": (
+        "the spreadsheet has no sheet named '{sheet}' (its sheets: {sheets})",
+        "该电子表格中没有名为 '{sheet}' 的工作表（现有工作表：{sheets}）",
+    ),
+    "file.sheet_empty": (
+        "sheet '{sheet}' of the spreadsheet is empty",
+        "电子表格的工作表 '{sheet}' 是空的",
     ),
     "file.kind_other": (
         "this looks like a {detected} extract, not {kind} (no {columns} column)",
@@ -418,6 +517,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compliance.call_after_conversation": (
         "call {days} day(s) after a right-party conversation at {at}",
         "在 {at} 与本人通话后第 {days} 天再次呼叫",
+    ),
+    # --- Reports: why a report cannot run on what was asked (engine/cases.py) ---
+    "report.account_missing": ("give an account id", "请输入账号"),
+    "report.account_unknown": (
+        "no account {account} in any loaded snapshot",
+        "已导入的快照中没有账号 {account}",
+    ),
+    "report.account_ambiguous": (
+        "{count} accounts match {account} ({accounts}): give more of the id",
+        "有 {count} 个账号与 {account} 匹配（{accounts}）：请输入更完整的账号",
+    ),
+    "report.account_ambiguous_many": (
+        "more than 10 accounts match {account} ({accounts}, ...): give more of the id",
+        "超过 10 个账号与 {account} 匹配（{accounts} 等）：请输入更完整的账号",
     ),
 }
 

@@ -3,7 +3,8 @@
 Real extracts carry debtors' personal data and must not leave the bank, yet the dashboard needs
 data to demo, to test its reports against and to benchmark: this module writes a portfolio that
 looks like a collection agency's book (monthly account snapshots, payments with reversals,
-agents, the contact log) in exactly the canonical format of the data contract, drawn from
+agents, the contact log with notes, repayment plans, outside agencies, complaints:
+``sample_cases``) in exactly the canonical format of the data contract, drawn from
 the model in ``sample_model``. Personal data is masked-looking only (``张*``, ``138****1234``).
 
 Same arguments, same bytes: every random draw comes from ``numpy`` generators seeded from the
@@ -24,6 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from dashboard import sample_cases as cases
+from dashboard import vocab
 from dashboard.sample_model import (
     CONTACT_CHANNELS,
     OUTCOMES,
@@ -41,13 +44,13 @@ from dashboard.sample_world import PLAN_NAMES, PORTFOLIOS, SURNAMES, Agents, Cal
 CHUNK_ACCOUNTS = 25_000
 ACCOUNT_COLUMNS = ("account_id", "as_of_date", "portfolio", "placement_date", "placed_balance",
                    "current_balance", "days_past_due", "agent_id", "status", "region",
-                   "customer_name", "phone", "id_number")  # fmt: skip
+                   "customer_name", "phone", "id_number", "agency_id")  # fmt: skip
 PAYMENT_COLUMNS = ("payment_id", "account_id", "payment_date", "amount", "agent_id", "channel",
                    "reverses_payment_id")  # fmt: skip
 AGENT_COLUMNS = ("agent_id", "agent_name", "team", "plan", "hire_date", "active", "employee_no",
                  "cost_center")  # fmt: skip
 CONTACT_COLUMNS = ("contact_id", "account_id", "agent_id", "contacted_at", "channel", "outcome",
-                   "promise_amount", "promise_date")  # fmt: skip
+                   "promise_amount", "promise_date", "notes")  # fmt: skip
 _CSV = pacsv.WriteOptions(include_header=False, quoting_style="none")
 
 PHONE_PREFIXES = tuple(str(p) for p in (*range(130, 140), 150, 151, 152, 155, 158, 159, 186, 188))
@@ -65,7 +68,8 @@ def generate(
     Files: ``accounts_YYYY-MM-DD.csv`` (one snapshot per month-end, the last dated ``end``),
     ``payments.csv`` (from each account's placement on, including the history of accounts
     placed up to six months before the first snapshot, reversals and a few orphan payments),
-    ``agents.csv`` and ``contacts.csv`` (within the snapshot months). Files of the same names
+    ``agents.csv`` and ``contacts.csv`` (within the snapshot months), ``agencies.csv``,
+    ``repayment_plans.csv`` and ``complaints.csv`` (``sample_cases``). Files of the same names
     are replaced; other files in ``out_dir`` are left alone.
 
     Args:
@@ -88,6 +92,11 @@ def generate(
     heads: dict[str, tuple[str, ...]] = dict.fromkeys(snapshots, ACCOUNT_COLUMNS)
     heads |= {"payments.csv": PAYMENT_COLUMNS, "agents.csv": AGENT_COLUMNS}
     heads["contacts.csv"] = CONTACT_COLUMNS
+    heads |= {
+        "agencies.csv": cases.AGENCY_COLUMNS,
+        "repayment_plans.csv": cases.PLAN_COLUMNS,
+        "complaints.csv": cases.COMPLAINT_COLUMNS,
+    }
     out_dir.mkdir(parents=True, exist_ok=True)
     parts = {name: out_dir / f"{name}.part" for name in heads}
     try:
@@ -106,19 +115,32 @@ def _tables(
 ) -> Iterator[tuple[str, pa.Table]]:
     """(file name, rows to append) in output order, chunk by chunk and month by month."""
     yield "agents.csv", _agents_table(agents, ids)
+    yield "agencies.csv", cases.agencies_table()
     table = event_table()
+    last_day = cal.end(cal.months - 1)
     for chunk, first in enumerate(range(0, accounts, CHUNK_ACCOUNTS)):
         rng = _rng(seed, chunk + 2)
+        crng = cases.case_rng(seed, chunk)  # the cases' own stream: the rest stays as it was
         book = Book.draw(rng, first, min(CHUNK_ACCOUNTS, accounts - first), cal)
         static = _static_columns(rng, book, ids)
+        case_book = cases.CaseBook.empty(len(book.number))
         for t in range(-cal.back, cal.months):
             month = step(rng, book, t, cal, agents, table)
             yield "payments.csv", _payments_table(month.payments, static, ids)
             if month.contacts is not None:
-                yield "contacts.csv", _contacts_table(month.contacts, static, ids)
+                notes = cases.note_texts(crng, month.contacts["outcome"])
+                yield "contacts.csv", _contacts_table(month.contacts, static, ids, notes)
+                found = cases.complaint_rows(crng, month.contacts, last_day)
+                yield "complaints.csv", _complaints_table(found, static, ids)
             if t >= 0:
                 name = f"accounts_{_iso(cal.end(t))}.csv"
                 yield name, _snapshot_table(book, t, cal, static, ids)
+                later = cal.start(t + 2) if t + 2 < cal.months else None
+                cases.month_plans(
+                    crng, case_book, book.status, book.installment, book.balance, book.agent,
+                    cal.start(t), later,
+                )  # fmt: skip
+        yield "repayment_plans.csv", _plans_table(cases.plan_rows(case_book), static, ids)
     yield "payments.csv", _orphans_table(_rng(seed, 1), accounts, n_orphans, cal, agents, ids)
 
 
@@ -241,6 +263,7 @@ def _snapshot_table(
         "agent_id": ids.agent(book.agent[rows]),
         "status": _labels(STATUSES, book.status[rows]),
         **{c: static[c].take(take) for c in ("region", "customer_name", "phone", "id_number")},
+        "agency_id": cases.agency_ids(book.number[rows], book.dpd[rows]),
     }
     return pa.table(columns)
 
@@ -261,7 +284,7 @@ def _payments_table(
 
 
 def _contacts_table(
-    rows: dict[str, np.ndarray], static: dict[str, pa.Array], ids: _Ids
+    rows: dict[str, np.ndarray], static: dict[str, pa.Array], ids: _Ids, notes: pa.Array
 ) -> pa.Table:
     account = static["account_id"].take(pa.array(rows["idx"]))
     return pa.table({
@@ -273,6 +296,37 @@ def _contacts_table(
         "outcome": _labels(OUTCOMES, rows["outcome"]),
         "promise_amount": _money_or_null(rows["promise_cents"], rows["promise_cents"] < 0),
         "promise_date": _dates(rows["promise_day"]),
+        "notes": notes,
+    })  # fmt: skip
+
+
+def _plans_table(rows: dict[str, np.ndarray], static: dict[str, pa.Array], ids: _Ids) -> pa.Table:
+    account = static["account_id"].take(pa.array(rows["idx"], pa.int64()))
+    return pa.table({
+        "plan_id": ids.rows("R", account, rows["seq"]),
+        "account_id": account,
+        "agent_id": ids.agent(rows["agent"]),
+        "plan_type": _labels(vocab.PLAN_TYPES, rows["type"]),
+        "created_date": _dates(rows["day"]),
+        "installment_no": pa.array(rows["no"], pa.int64()),
+        "due_date": _dates(rows["due"]),
+        "amount": _money(rows["cents"]),
+    })  # fmt: skip
+
+
+def _complaints_table(
+    rows: dict[str, np.ndarray], static: dict[str, pa.Array], ids: _Ids
+) -> pa.Table:
+    account = static["account_id"].take(pa.array(rows["idx"], pa.int64()))
+    resolved = rows["resolved"]
+    return pa.table({
+        "complaint_id": ids.rows("Q", account, rows["seq"]),
+        "account_id": account,
+        "agent_id": ids.agent(rows["agent"]),
+        "received_at": pa.array(rows["received"].astype("datetime64[s]")),
+        "category": _labels(vocab.COMPLAINT_CATEGORIES, rows["category"]),
+        "resolved_at": pa.array(resolved.astype("datetime64[s]"), mask=resolved < 0),
+        "upheld": _labels(("true", "false", ""), rows["upheld"]),
     })  # fmt: skip
 
 

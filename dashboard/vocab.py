@@ -147,6 +147,75 @@ OUTCOME_ALIASES = {
     "投诉": "complaint",
 }
 
+# --- Case management (domain.md, "Case management") --------------------------------------------
+# repayment_plans.plan_type: 分期, 延期, 减免/和解.
+PLAN_TYPES = ("installment", "extension", "settlement")
+PLAN_TYPE_ALIASES = {
+    "分期": "installment",
+    "分期还款": "installment",
+    "协商分期": "installment",
+    "installments": "installment",
+    "instalment": "installment",
+    "延期": "extension",
+    "延期还款": "extension",
+    "展期": "extension",
+    "缓催": "extension",
+    "deferral": "extension",
+    "减免": "settlement",
+    "和解": "settlement",
+    "减免/和解": "settlement",
+    "减免和解": "settlement",
+    "协商减免": "settlement",
+    "一次性结清": "settlement",
+    "settle": "settlement",
+}
+# complaints.category (Chinese names accepted).
+# --- Repayment plans: a plan's status and an installment's state (queries/kpi/plan_states.sql)
+PLAN_STATUSES = ("active", "completed", "broken", "superseded")
+INSTALLMENT_STATES = ("kept", "missed", "pending", "superseded")
+
+COMPLAINT_CATEGORIES = (
+    "harassment",
+    "contact_time",
+    "third_party",
+    "privacy",
+    "amount_dispute",
+    "service",
+    "other",
+)
+COMPLAINT_CATEGORY_ALIASES = {
+    "骚扰": "harassment",
+    "暴力催收": "harassment",
+    "恐吓": "harassment",
+    "联系时间": "contact_time",
+    "催收时间": "contact_time",
+    "夜间催收": "contact_time",
+    "时间不当": "contact_time",
+    "第三方": "third_party",
+    "联系第三方": "third_party",
+    "骚扰第三方": "third_party",
+    "隐私": "privacy",
+    "泄露隐私": "privacy",
+    "信息泄露": "privacy",
+    "金额争议": "amount_dispute",
+    "金额异议": "amount_dispute",
+    "账务争议": "amount_dispute",
+    "服务": "service",
+    "服务态度": "service",
+    "其他": "other",
+    "其它": "other",
+}
+# complaints.upheld: the yes/no spellings of every true/false column, and these.
+UPHELD_ALIASES = {
+    "属实": "true",
+    "不属实": "false",
+    "成立": "true",
+    "不成立": "false",
+    "upheld": "true",
+    "rejected": "false",
+    "not_upheld": "false",
+}
+
 # --- Compliance (queries/compliance/violations.sql: the rule of a violation) --------------------
 COMPLIANCE_RULES = (
     "contact_hours",
@@ -172,6 +241,11 @@ CLOSED = "Closed"  # the account is closed in the later snapshot (config: closed
 MISSING = "Missing"  # the account is not in the later snapshot
 BUCKET_STATES = (CLOSED, MISSING)
 ROLL_DIRECTIONS = ("worse", "same", "better", "closed", "missing")
+
+# --- Case management: the events of an account's history (queries/kpi/account_history.sql) ---
+HISTORY_EVENTS = ("snapshot", "payment", "reversal", "contact", "complaint", "plan", "installment")
+# A complaint's status in an account's history.
+COMPLAINT_STATUSES = ("open", "upheld", "not_upheld", "resolved")
 
 # --- Imports and payouts ----------------------------------------------------------------------
 IMPORT_STATUSES = ("active", "undone")
@@ -208,10 +282,18 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "import_status": IMPORT_STATUSES,
     "approval_status": APPROVAL_STATUSES,
     "payout_status": PAYOUT_STATUSES,
+    "plan_type": PLAN_TYPES,
+    "complaint_category": COMPLAINT_CATEGORIES,
+    "history_event": HISTORY_EVENTS,
+    "complaint_status": COMPLAINT_STATUSES,
+    "plan_status": PLAN_STATUSES,
+    "installment_state": INSTALLMENT_STATES,
 }
 ALIASES: dict[str, dict[str, str]] = {
     "status": STATUS_ALIASES,
     "payment_channel": PAYMENT_CHANNEL_ALIASES,
     "contact_channel": CONTACT_CHANNEL_ALIASES,
     "outcome": OUTCOME_ALIASES,
+    "plan_type": PLAN_TYPE_ALIASES,
+    "complaint_category": COMPLAINT_CATEGORY_ALIASES,
 }

@@ -60,6 +60,13 @@ create or replace macro rate6(num, den) as
         * 0.0000001 as decimal(38, 6)
     );
 
+-- A ratio num / den of whole numbers >= 0 to 1 place, half up (an average of months, days);
+-- null when den is 0.
+create or replace macro tenths(num, den) as
+    cast(
+        cast((num * 20 + den) // nullif(den * 2, 0) as decimal(38, 0)) * 0.1 as decimal(38, 1)
+    );
+
 -- Delinquency buckets (config/kpi.yaml: names and minimum DPD, ascending, the first 0) -------
 
 -- The number (1, 2, ...) of the bucket of a DPD: the last bucket whose minimum is <= dpd.
@@ -88,12 +95,21 @@ create or replace macro in_range(d, lo, hi) as (lo is null or d >= lo) and (hi i
 -- A timestamp on one of the days lo .. hi (dates, inclusive).
 create or replace macro on_days(ts, lo, hi) as ts >= lo and ts < hi + 1;
 
+-- Whole seconds from timestamp t0 to timestamp t1.
+create or replace macro seconds_between(t0, t1) as date_diff('second', t0, t1);
+
 -- Whole days from date d0 to date d1.
 create or replace macro days_between(d0, d1) as d1 - d0;
 
 create or replace macro time_of_day(ts) as cast(ts as time);
 
 create or replace macro clock_text(ts) as strftime(ts, '%H:%M:%S');
+
+-- The day of the week of a date or timestamp: 1 = Monday .. 7 = Sunday (ISO 8601).
+create or replace macro weekday_no(ts) as isodow(ts);
+
+-- The hour of the day of a timestamp, 0 .. 23.
+create or replace macro hour_no(ts) as hour(ts);
 
 create or replace macro timestamp_text(ts) as strftime(ts, '%Y-%m-%d %H:%M:%S');
 
@@ -114,6 +130,9 @@ create or replace macro each_of_0_to(n) as unnest(generate_series(0, n));
 
 -- v of the row where w is greatest, among the rows that give a v (not null).
 create or replace macro latest_given(v, w) as arg_max(v, w);
+
+-- v of the row where w is least, among the rows that give a v (not null).
+create or replace macro earliest_given(v, w) as arg_min(v, w);
 
 -- v of the row where w is greatest, null or not.
 create or replace macro latest_of(v, w) as arg_max_null(v, w);
@@ -144,3 +163,15 @@ create or replace macro round_in_force(status) as status in ('prepared', 'approv
 
 -- An order-free digest of many row hashes (their sum, wide enough not to overflow).
 create or replace macro hash_sum(h) as sum(cast(h as hugeint));
+
+-- Personal data inside free text (contacts.notes) --------------------------------------------
+
+-- What counts as personal data inside a note (domain.md, contacts.notes; README, personal
+-- data), as one regular expression: an e-mail address; digits in groups of 3-4 parted by
+-- spaces or hyphens (138 1234 5678, 6222 0212 3456 7890, 010-6234-5678); a landline with its
+-- area code (010-62345678, (0755) 1234567); any run of 7 or more digits, with an ID number's
+-- final X (13812345678, 62345678 is not: 8 digits are; 11010119900101123X). Dates (2026-12-05),
+-- times and amounts with separators (3,000.00) are not. The importer masks every match
+-- (queries/import/macros.sql, mask_in_text); checks/personal_data_in_clear finds any left.
+create or replace macro personal_text_pattern() as
+    '[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+|\d{3,4}([ \-]\d{3,4}){2,4}|\(?0\d{2,3}\)?[ \-]?\d{7,8}|\d{7,}[Xx]?';

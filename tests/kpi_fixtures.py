@@ -46,6 +46,27 @@ CONTACT_COLUMNS = (
     "promise_date",
 )
 
+PLAN_COLUMNS = (
+    "plan_id",
+    "account_id",
+    "agent_id",
+    "plan_type",
+    "created_date",
+    "installment_no",
+    "due_date",
+    "amount",
+)
+AGENCY_COLUMNS = ("agency_id", "agency_name", "fee_rate")
+COMPLAINT_COLUMNS = (
+    "complaint_id",
+    "account_id",
+    "agent_id",
+    "received_at",
+    "category",
+    "resolved_at",
+    "upheld",
+)
+
 
 def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
     """Write rows as a canonical CSV (None and '' become blank cells)."""
@@ -65,6 +86,10 @@ def build_db(
     payments: Sequence[Sequence[Any]] = (),
     agents: Sequence[Sequence[Any]] = (),
     contacts: Sequence[Sequence[Any]] = (),
+    repayment_plans: Sequence[Sequence[Any]] = (),
+    agencies: Sequence[Sequence[Any]] = (),
+    complaints: Sequence[Sequence[Any]] = (),
+    account_columns: Sequence[str] = ACCOUNT_COLUMNS,
     name: str = "kpi.duckdb",
 ) -> Path:
     """Import the given rows (each kind as one file; accounts one file per as_of_date).
@@ -79,7 +104,7 @@ def build_db(
     for row in accounts:
         by_date.setdefault(str(row[1]), []).append(row)
     for as_of, rows in sorted(by_date.items()):
-        path = write_rows(folder / f"accounts_{as_of}.csv", ACCOUNT_COLUMNS, rows)
+        path = write_rows(folder / f"accounts_{as_of}.csv", account_columns, rows)
         specs.append(FileSpec(path, "accounts"))
     if payments:
         path = write_rows(folder / "payments.csv", PAYMENT_COLUMNS, payments)
@@ -87,6 +112,13 @@ def build_db(
     if contacts:
         path = write_rows(folder / "contacts.csv", CONTACT_COLUMNS, contacts)
         specs.append(FileSpec(path, "contacts"))
+    for kind, columns, rows in (
+        ("repayment_plans", PLAN_COLUMNS, repayment_plans),
+        ("agencies", AGENCY_COLUMNS, agencies),
+        ("complaints", COMPLAINT_COLUMNS, complaints),
+    ):
+        if rows:
+            specs.append(FileSpec(write_rows(folder / f"{kind}.csv", columns, rows), kind))
     db_path = folder / name
     result = import_files(specs, db_path=db_path)
     refused = [(f.file_name, f.refused_whole, f.rows_refused) for f in result.files]

@@ -208,6 +208,18 @@ def test_table_money_and_rate_columns_share_the_formatter() -> None:
     assert list(frame["balance"]) == [-3973.0, 12.5]
 
 
+def test_an_empty_value_of_a_translated_column_stays_empty() -> None:
+    # A Missing account's next_status, a payment's state in an account history: the grid
+    # showed "nan" (a None became NaN in pandas, and NaN was "translated" as text).
+    from dashboard.ui import tables
+
+    table = pa.table({"status": ["legal", None], "channel": [None, "call"]})
+    frame = tables.table_frame(table)
+    assert frame["status"][0] == "legal" and frame["channel"][1] == "call"
+    assert list(frame["status"].isna()) == [False, True]  # missing, not the text "nan"
+    assert list(frame["channel"].isna()) == [True, False]
+
+
 def test_key_columns_first_id_pinned_constant_columns_last() -> None:
     from dashboard.ui import tables
 

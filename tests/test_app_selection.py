@@ -245,6 +245,7 @@ def test_reset_puts_every_control_and_every_choice_back(on_sample: Path) -> None
         "agents_pick": "AG006",
         "agents_sort": "Kept rate",
         "pay_period": "2026-08",
+        "case_account": "A0000006",
     }
     at = open_page("payouts", query)
     assert at.selectbox(key="pay_period").value == "2026-08"
@@ -264,7 +265,9 @@ def test_reset_puts_every_control_and_every_choice_back(on_sample: Path) -> None
     assert "2026-10-01 to 2026-10-31 (This month)" in active(at)
     at.switch_page("views/payouts.py").run()  # a choice of a page not shown at Reset
     assert at.selectbox(key="pay_period").value == at.selectbox(key="pay_period").options[0]
-    assert set(CHOICES.values()) <= {"delinquency", "agents", "compliance", "payouts"}
+    at.switch_page("views/cases.py").run()
+    assert at.text_input(key="case_account").value == ""
+    assert set(CHOICES.values()) <= {"delinquency", "agents", "compliance", "payouts", "cases"}
 
 
 # ------------------------------------------------------------ which filters apply where
@@ -318,3 +321,40 @@ def test_one_agent_adds_up_to_the_leaderboard(on_sample: Path) -> None:
     trend = chart(at, "Net collected per month")["data"]
     drawn = sum(Decimal(str(v)) for trace in trend for v in numbers(trace["y"]))
     assert abs(drawn - expected) < Decimal("0.005"), (drawn, expected)
+
+
+# ------------------------------------------------------------------------------- Cases
+
+
+def test_a_link_opens_one_accounts_history(on_sample: Path) -> None:
+    at = open_page("cases", {"case_account": "A0000006"})
+    assert not at.exception
+    assert at.text_input(key="case_account").value == "A0000006"
+    history = next(d for d in at.dataframe if "event" in d.value.columns)
+    assert set(history.value["account_id"]) == {"A0000006"}
+    assert list(history.value["event_date"]) == sorted(history.value["event_date"])
+
+
+def test_an_unknown_or_ambiguous_account_says_why_in_the_pages_language(on_sample: Path) -> None:
+    at = open_page("cases", {"case_account": "NOPE1", "lang": "中文"})
+    assert not at.exception
+    infos = [i.value for i in at.info]
+    assert any("已导入的快照中没有账号 NOPE1" in i for i in infos), infos
+    at.text_input(key="case_account").set_value("A000000*").run()
+    infos = [i.value for i in at.info]
+    assert any("有 9 个账号与 A000000\\* 匹配" in i for i in infos), infos
+
+
+def test_reset_also_clears_a_linked_choice_whose_page_was_not_opened_yet(on_sample: Path) -> None:
+    # A link sets choices of three pages; Reset is pressed on a fourth, before any of them was
+    # drawn: Streamlit seeds a bound widget's first draw from the session's first URL, so
+    # without the second run (choices._reset_drawn) each page showed the link's value.
+    query = {"pay_period": "2026-08", "drill_from": "M1", "case_account": "A0000006"}
+    at = open_page("agents", query)
+    at.sidebar.button(key="reset_filters").click().run()
+    at.switch_page("views/payouts.py").run()
+    assert at.selectbox(key="pay_period").value == at.selectbox(key="pay_period").options[0]
+    at.switch_page("views/delinquency.py").run()
+    assert at.selectbox(key="drill_from").value == "Current"
+    at.switch_page("views/cases.py").run()
+    assert at.text_input(key="case_account").value == ""

@@ -151,5 +151,6 @@ def test_missing_and_empty_databases(tmp_path: Path, cli: Callable[..., Any]) ->
     with db.connect(tmp_path / "empty.duckdb"):
         pass
     for name in KPI_REPORTS:  # the payout reports need a month first
-        empty = cli("report", name, "--db", tmp_path / "empty.duckdb")
+        given = ["A1" for p in KPI_REPORTS[name].params if p.positional]  # an account id
+        empty = cli("report", name, *given, "--db", tmp_path / "empty.duckdb")
         assert empty.code == 2 and "no account snapshot" in empty.err, (name, empty.err)

@@ -37,10 +37,12 @@ VARIANTS = {
                                   "--credited"],
     "collections-credited-agent": ["collections", "--by", "agent", "--credited"],
     "roll-accounts-m1-to-m2": ["roll-accounts", "--from-bucket", "M1", "--to-state", "M2"],
+    "account-history-a0000006": ["account-history", "A0000006"],
 }  # fmt: skip
 # Reports pinned by their variants only: roll-accounts by default lists every account of the
-# latest pair (1,763 rows on the sample), one cell of the matrix is enough.
-NO_DEFAULT_RUN = {"roll-accounts"}
+# latest pair (1,763 rows on the sample), one cell of the matrix is enough; account-history
+# needs an account.
+NO_DEFAULT_RUN = {"roll-accounts", "account-history"}
 # The payout reports take a month and are pinned by tests/test_payout_golden.py.
 CASES = {name: [name] for name in KPIS if name not in NO_DEFAULT_RUN} | VARIANTS
 

@@ -30,13 +30,20 @@ SAMPLE_DATA = ROOT / "sample_data"
 
 ACCOUNT_HEADER = ["account_id", "as_of_date", "portfolio", "placement_date", "placed_balance",
                   "current_balance", "days_past_due", "agent_id", "status", "region",
-                  "customer_name", "phone", "id_number"]  # fmt: skip
+                  "customer_name", "phone", "id_number", "agency_id"]  # fmt: skip
 PAYMENT_HEADER = ["payment_id", "account_id", "payment_date", "amount", "agent_id", "channel",
                   "reverses_payment_id"]  # fmt: skip
 AGENT_HEADER = ["agent_id", "agent_name", "team", "plan", "hire_date", "active", "employee_no",
                 "cost_center"]  # fmt: skip
 CONTACT_HEADER = ["contact_id", "account_id", "agent_id", "contacted_at", "channel", "outcome",
-                  "promise_amount", "promise_date"]  # fmt: skip
+                  "promise_amount", "promise_date", "notes"]  # fmt: skip
+PLAN_HEADER = ["plan_id", "account_id", "agent_id", "plan_type", "created_date",
+               "installment_no", "due_date", "amount"]  # fmt: skip
+AGENCY_HEADER = ["agency_id", "agency_name", "fee_rate"]
+COMPLAINT_HEADER = ["complaint_id", "account_id", "agent_id", "received_at", "category",
+                    "resolved_at", "upheld"]  # fmt: skip
+CASE_FILES = {"repayment_plans.csv": PLAN_HEADER, "agencies.csv": AGENCY_HEADER,
+              "complaints.csv": COMPLAINT_HEADER}  # fmt: skip
 STATUSES = {"open", "payment_plan", "legal", "disputed", "settled", "paid_in_full", "recalled",
             "written_off"}  # fmt: skip
 CLOSED = {"settled", "paid_in_full", "recalled", "written_off"}
@@ -63,6 +70,9 @@ class Extract:
     payments: list[dict[str, str]]
     agents: list[dict[str, str]]
     contacts: list[dict[str, str]]
+    plans: list[dict[str, str]]
+    agencies: list[dict[str, str]]
+    complaints: list[dict[str, str]]
 
     @property
     def placement(self) -> dict[str, date]:
@@ -79,10 +89,11 @@ def _load(folder: Path) -> Extract:
         headers[path.name], rows = _read(path)
         snapshots[date.fromisoformat(path.stem.removeprefix("accounts_"))] = rows
     tables = {}
-    for name in ("payments", "agents", "contacts"):
+    for name in ("payments", "agents", "contacts", "repayment_plans", "agencies", "complaints"):
         headers[f"{name}.csv"], tables[name] = _read(folder / f"{name}.csv")
     return Extract(folder, headers, snapshots, tables["payments"], tables["agents"],
-                   tables["contacts"])  # fmt: skip
+                   tables["contacts"], tables["repayment_plans"], tables["agencies"],
+                   tables["complaints"])  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +135,7 @@ def test_same_arguments_write_identical_bytes_and_another_seed_differs(tmp_path:
 def test_committed_sample_is_what_the_documented_command_writes(tmp_path: Path) -> None:
     assert main(["sample", "--out", str(tmp_path)]) == 0  # the defaults, as the README says
     fresh = _files(tmp_path)
-    assert len(fresh) == 12 + 3
+    assert len(fresh) == 12 + 3 + 3
     assert _files(SAMPLE_DATA) == fresh
     extra = {p.name for p in SAMPLE_DATA.iterdir()} - fresh.keys()
     assert extra == {"plans.yaml", "README.md"}
@@ -137,7 +148,9 @@ def test_committed_sample_is_under_5_mb() -> None:
 def test_files_one_snapshot_per_month_end_and_counts(tmp_path: Path) -> None:
     counts = sample.generate(tmp_path, accounts=200, months=3, seed=1, end=date(2026, 3, 15))
     snapshots = ["accounts_2026-01-31.csv", "accounts_2026-02-28.csv", "accounts_2026-03-15.csv"]
-    assert sorted(counts) == sorted([*snapshots, "payments.csv", "agents.csv", "contacts.csv"])
+    assert sorted(counts) == sorted(
+        [*snapshots, "payments.csv", "agents.csv", "contacts.csv", *CASE_FILES]
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(counts)  # no .part left over
     for name, rows in counts.items():
         assert rows == len(_read(tmp_path / name)[1]) > 0
@@ -168,6 +181,7 @@ def test_rejects_impossible_sizes(tmp_path: Path) -> None:
 def test_every_file_has_exactly_the_canonical_header(extract: Extract) -> None:
     expected = {"payments.csv": PAYMENT_HEADER, "agents.csv": AGENT_HEADER}
     expected["contacts.csv"] = CONTACT_HEADER
+    expected |= CASE_FILES
     for name, header in extract.headers.items():
         assert header == expected.get(name, ACCOUNT_HEADER), name
     first_line = (extract.folder / "payments.csv").read_bytes().split(b"\n", 1)[0]
@@ -484,3 +498,50 @@ def test_generator_does_not_import_streamlit() -> None:
         "import sys, dashboard.sample, dashboard.cli.sample; sys.exit('streamlit' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+# The case extracts (domain.md, "Case management") ---------------------------------------------
+
+
+def test_plans_are_installments_in_sequence_of_accounts_that_had_a_plan(extract: Extract) -> None:
+    planned = {r["account_id"] for rows in extract.snapshots.values() for r in rows
+               if r["status"] == "payment_plan"}  # fmt: skip
+    by_plan: dict[str, list[dict[str, str]]] = {}
+    for r in extract.plans:
+        by_plan.setdefault(r["plan_id"], []).append(r)
+    assert by_plan and {r["account_id"] for r in extract.plans} <= planned
+    for rows in by_plan.values():
+        assert [int(r["installment_no"]) for r in rows] == list(range(1, len(rows) + 1))
+        dues = [date.fromisoformat(r["due_date"]) for r in rows]
+        assert dues == sorted(set(dues)) and dues[0] >= date.fromisoformat(rows[0]["created_date"])
+        assert len({(r["account_id"], r["plan_type"], r["created_date"]) for r in rows}) == 1
+        assert all(MONEY.match(r["amount"]) and float(r["amount"]) > 0 for r in rows)
+    assert {r["plan_type"] for r in extract.plans} == {"installment", "extension", "settlement"}
+    accounts = [r["account_id"] for r in extract.plans if r["installment_no"] == "1"]
+    assert len(accounts) > len(set(accounts))  # some renegotiated: a second plan supersedes
+
+
+def test_agencies_hold_part_of_the_late_book_only(extract: Extract) -> None:
+    agencies = {r["agency_id"] for r in extract.agencies}
+    rows = [r for snap in extract.snapshots.values() for r in snap]
+    held = [r for r in rows if r["agency_id"]]
+    assert held and {r["agency_id"] for r in held} <= agencies
+    assert all(int(r["days_past_due"]) >= 120 for r in held)
+    late = [r for r in rows if int(r["days_past_due"]) >= 120]
+    assert len(held) < len(late)  # part of it: the rest is worked in house
+    assert all(0 <= float(r["fee_rate"]) <= 1 for r in extract.agencies)
+
+
+def test_complaints_follow_complaint_contacts_and_notes_right_party_ones(extract: Extract) -> None:
+    complaint_contacts = [c for c in extract.contacts if c["outcome"] == "complaint"]
+    assert len(extract.complaints) == len(complaint_contacts) > 0
+    for q in extract.complaints:
+        if q["resolved_at"]:
+            assert q["resolved_at"] > q["received_at"]
+        else:
+            assert q["upheld"] == ""  # an open complaint has no verdict yet
+    noted = [c for c in extract.contacts if c["notes"]]
+    assert noted and all(c["outcome"] in RIGHT_PARTY for c in noted)
+    assert any(re.search(r"1[3-9][0-9]{9}", c["notes"]) for c in noted)  # masked at import
+    assert any(re.search(r"[\u4e00-\u9fff]", c["notes"]) for c in noted)
+    assert any(re.fullmatch(r"[ -~]+", c["notes"]) for c in noted)  # and English ones

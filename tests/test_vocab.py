@@ -140,7 +140,24 @@ def _labelled(prefix: str) -> set[str]:
         ("rule", set(vocab.COMPLIANCE_RULES)),
         ("credit_rule", set(vocab.CREDIT_RULES)),
         ("direction", set(vocab.ROLL_DIRECTIONS)),
-        ("kindname", {"accounts", "payments", "agents", "contacts"}),  # domain.md's extracts
+        ("event", set(vocab.HISTORY_EVENTS)),
+        ("plan_status", set(vocab.PLAN_STATUSES)),
+        ("complaint_status", set(vocab.COMPLAINT_STATUSES)),
+        ("installment_state", set(vocab.INSTALLMENT_STATES)),
+        ("plan_type", set(vocab.PLAN_TYPES)),
+        ("category", set(vocab.COMPLAINT_CATEGORIES)),
+        (
+            "kindname",
+            {
+                "accounts",
+                "payments",
+                "agents",
+                "contacts",
+                "repayment_plans",
+                "agencies",
+                "complaints",
+            },
+        ),  # domain.md's extracts, with its "Case management" ones
     ],
 )
 def test_the_catalogue_labels_every_code_and_no_other(prefix: str, codes: set[str]) -> None:
@@ -266,7 +283,9 @@ def test_the_settings_refuse_a_code_not_in_the_vocab() -> None:
 # --- The SQL: every list or comparison of codes agrees with vocab.py ----------------------------
 # A column of the SQL -> the vocabularies its codes may come from.
 SQL_COLUMNS = {
-    "status": ("status", "import_status", "approval_status"),
+    "status": ("status", "import_status", "approval_status", "plan_status"),
+    "state": ("installment_state",),
+    "plan_type": ("plan_type",),
     "channel": ("payment_channel", "contact_channel"),
     "outcome": ("outcome",),
     "credit_rule": ("credit_rule",),

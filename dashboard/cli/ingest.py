@@ -21,7 +21,9 @@ from dashboard.ingest.refused import to_csv
 from dashboard.paths import SAMPLE_DATA
 
 IMPORT_HELP = """\
-Import extracts (CSV, UTF-8 or GBK, English or Chinese headers) into the database.
+Import extracts (CSV in UTF-8 or GBK, or .xlsx workbooks; English or Chinese headers) into the
+database: accounts, payments, agents, contacts, repayment_plans, agencies, complaints. A file's
+kind is detected from its header, or given with its option (--repayment-plans FILE).
 Exit status: 0 every row accepted; 1 some rows refused (the valid rows are imported and each
 refused row is printed and kept in the rejects store); 2 nothing was written (a file was
 refused whole: unreadable, wrong kind, missing a required column; or --strict and a row was
@@ -31,19 +33,19 @@ refused; or a snapshot would lose more than 10 % of its accounts and --replace w
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "import",
-        help="import CSV extracts",
+        help="import extracts (CSV or .xlsx)",
         description=IMPORT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_db_option(p)
-    for kind in ("accounts", "payments", "agents", "contacts"):
+    for kind in KINDS:
         p.add_argument(
-            f"--{kind}",
+            f"--{kind.replace('_', '-')}",
             action="append",
             type=path_arg,
             default=[],
             metavar="FILE",
-            help=f"a {kind} extract (repeatable)",
+            help=f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} extract, CSV or .xlsx (repeatable)",
         )
     p.add_argument(
         "files",
@@ -51,6 +53,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         type=path_arg,
         metavar="FILE",
         help="extracts whose kind is detected from their header",
+    )
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet to read in .xlsx files (default: the first sheet); CSV files ignore it",
     )
     p.add_argument(
         "--as-of",
@@ -208,17 +215,12 @@ def _print_progress(fraction: float, message: str) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     specs = [
-        FileSpec(path, kind)
-        for kind in ("accounts", "payments", "agents", "contacts")
-        for path in getattr(args, kind)
+        FileSpec(path, kind, sheet=args.sheet) for kind in KINDS for path in getattr(args, kind)
     ]
-    specs += [FileSpec(path) for path in args.files]
+    specs += [FileSpec(path, sheet=args.sheet) for path in args.files]
     if not specs:
-        print(
-            "nothing to import: give files with --accounts/--payments/--agents/--contacts "
-            "or as arguments",
-            file=sys.stderr,
-        )
+        options = "/".join(f"--{k.replace('_', '-')}" for k in KINDS)
+        print(f"nothing to import: give files with {options} or as arguments", file=sys.stderr)
         return 2
     try:
         user_map = _parse_map(args.map)

@@ -101,6 +101,8 @@ def _add_param(p: argparse.ArgumentParser, param: reports.Param) -> None:
             default=None,
             help=text,
         )
+    elif param.positional:
+        p.add_argument(dest, type=_parser(param), metavar=param.metavar, help=text)
     else:  # value
         p.add_argument(
             flag,

@@ -29,8 +29,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="write a synthetic sample portfolio (canonical CSV extracts)",
         description=(
             "Write a synthetic credit-card collections portfolio in the canonical CSV format: "
-            "one accounts_YYYY-MM-DD.csv per monthly snapshot, payments.csv, agents.csv and "
-            "contacts.csv. Personal data is masked-looking only. The same arguments always "
+            "one accounts_YYYY-MM-DD.csv per monthly snapshot, payments.csv, agents.csv, "
+            "contacts.csv, repayment_plans.csv, agencies.csv and complaints.csv. Personal data "
+            "is masked-looking only (a few notes hold a made-up phone number or e-mail address, "
+            "which the importer masks). The same arguments always "
             "write byte-identical files; large runs stream in bounded memory."
         ),
     )

@@ -88,6 +88,15 @@ def latest_snapshot(con: duckdb.DuckDBPyConnection) -> date:
     return dates[-1]
 
 
+def check_as_of(con: duckdb.DuckDBPyConnection, as_of: date | None) -> None:
+    """Raise ReportError when as_of is before the first snapshot (none is on or before it)."""
+    if as_of is None:
+        return
+    first = snapshot_dates(con)[0]
+    if as_of < first:
+        raise ReportError(f"no snapshot on or before {as_of} (the first is {first})")
+
+
 def check_window(date_from: date | None, date_to: date | None) -> None:
     """Raise ReportError when the window ends before it starts."""
     if date_from is not None and date_to is not None and date_from > date_to:

@@ -23,12 +23,12 @@ from dashboard.engine.kpi_common import (
     ALL,
     Filters,
     ReportError,
+    check_as_of,
     check_window,
     default_window,
     latest_snapshot,
     prepare,
     previous_window,
-    snapshot_dates,
 )
 from dashboard.engine.settings import CompliancePreset, KpiSettings, default_settings
 
@@ -75,12 +75,8 @@ def buckets(
     """
     cfg = settings or default_settings()
     prepare(con, filters)
-    as_of = filters.as_of
-    if as_of is not None:
-        first = snapshot_dates(con)[0]
-        if as_of < first:
-            raise ReportError(f"no snapshot on or before {as_of} (the first is {first})")
-    params = {"as_of": as_of, **cfg.bucket_params(), **filters.params()}
+    check_as_of(con, filters.as_of)
+    params = {"as_of": filters.as_of, **cfg.bucket_params(), **filters.params()}
     return db.run(con, "kpi/buckets", params)
 
 

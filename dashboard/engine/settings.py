@@ -69,6 +69,11 @@ class KpiSettings:
     right_party_outcomes: tuple[str, ...]
     default_preset: str
     presets: tuple[CompliancePreset, ...]
+    forecast_months: int = 24  # months a forecast projects beyond its as-of month
+    backtest_months: int = 3  # how far before the as-of month a backtest cuts the data
+    roll_window: int = 3  # snapshot pairs averaged into the balance forecast's roll matrix
+    plan_grace_days: int = 3  # days after an installment's due date it may still be kept
+    complaint_sla_days: int = 15  # days a complaint may stay open before it is overdue
 
     @property
     def bucket_names(self) -> list[str]:
@@ -227,7 +232,30 @@ def parse(data: Any) -> KpiSettings:
         ),
         default_preset=default,
         presets=presets,
+        forecast_months=_months(data, "forecast_months", 24),
+        backtest_months=_months(data, "backtest_months", 3),
+        roll_window=_months(data, "roll_window", 3),
+        plan_grace_days=_days(data, "plan_grace_days", 3),
+        complaint_sla_days=_days(data, "complaint_sla_days", 15),
     )
+
+
+def _days(data: dict[str, Any], key: str, default: int) -> int:
+    """A whole number of days, 0 .. 366."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
+        raise SettingsError(f"{key}: expected a whole number of days from 0 to 366, got {value!r}")
+    return value
+
+
+def _months(data: dict[str, Any], key: str, default: int) -> int:
+    """A whole number of months, 1 .. 120."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+        raise SettingsError(
+            f"{key}: expected a whole number of months from 1 to 120, got {value!r}"
+        )
+    return value
 
 
 def load(path: str | Path | None = None) -> KpiSettings:

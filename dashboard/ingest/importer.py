@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from dashboard import db
 from dashboard import scratch as folders
-from dashboard.ingest.apply import ID_COLUMN, apply_staged, current_user
+from dashboard.ingest.apply import KEY_COLUMNS, apply_staged, current_user, key_value
 from dashboard.ingest.kinds import (
     APPLY_ORDER,
     KINDS,
@@ -42,8 +42,9 @@ from dashboard.ingest.kinds import (
     looks_like,
     match_headers,
 )
-from dashboard.ingest.reader import FileRefused, open_source
+from dashboard.ingest.reader import FileRefused
 from dashboard.ingest.refused import refused_rows
+from dashboard.ingest.sources import open_file
 from dashboard.ingest.stage import Staged, scratch_connection, stage
 from dashboard.messages import Message
 from dashboard.paths import default_db_path
@@ -149,11 +150,13 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class FileSpec:
-    """A file to import: its path, its kind if the user said it, its name to show."""
+    """A file to import: its path, its kind if the user said it, its name to show, and for a
+    workbook (.xlsx) the sheet to read (None: the first; a CSV file ignores it)."""
 
     path: Path
     kind: str | None = None
     name: str | None = None
+    sheet: str | None = None
 
 
 def _resolve_kind(
@@ -246,7 +249,7 @@ def import_files(
                 reports.append(fr)
                 share = 0.7 / max(len(files), 1)
                 try:
-                    source = open_source(spec.path, workdir, name)
+                    source = open_file(spec.path, workdir, name, spec.sheet)
                     fr.encoding, fr.delimiter = source.encoding, source.delimiter
                     kind = _resolve_kind(spec, source.headers, mapping, saved)
                     fr.kind = kind.name
@@ -414,7 +417,7 @@ def _write(
                     # would only repeat the earlier one, and its deliveries would make it the
                     # heir of the earlier import's rows, so that undoing that one removed
                     # nothing.
-                    _forget(con, applied.import_id)
+                    _forget(con, applied.import_id, st.kind.name)
                     fr.import_id, fr.same_as = None, prior[0]
             if not replace and any(fr.shrinks for _, fr in order):
                 con.execute("rollback")
@@ -438,7 +441,12 @@ def _write(
 
 # Kinds whose rows in force come from the latest import that lists them, and the view that
 # holds those rows: a re-import of identical content would replace them with themselves.
-IN_FORCE = {"accounts": ("stg_accounts", "as_of_date"), "agents": ("stg_agents", "agent_id")}
+IN_FORCE = {
+    "accounts": ("stg_accounts", "as_of_date"),
+    "agents": ("stg_agents", "agent_id"),
+    "agencies": ("stg_agencies", "agency_id"),
+    "complaints": ("stg_complaints", "complaint_id"),
+}
 
 
 def _all_in_force(con: duckdb.DuckDBPyConnection, staged: Staged) -> bool:
@@ -456,9 +464,10 @@ def _all_in_force(con: duckdb.DuckDBPyConnection, staged: Staged) -> bool:
     return found is not None and found[0] == 0
 
 
-def _forget(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
-    """Take back an import written in this transaction that added no row."""
-    for table in ("rejects", "deliveries", "snapshot_loads", "imports"):
+def _forget(con: duckdb.DuckDBPyConnection, import_id: int, kind: str) -> None:
+    """Take back an import written in this transaction that added no row (a complaint
+    identical to the one in force is written, and taken back too)."""
+    for table in ("rejects", "deliveries", "snapshot_loads", KINDS[kind].table, "imports"):
         con.execute(f"delete from {table} where import_id = $id", {"id": import_id})
 
 
@@ -521,7 +530,7 @@ def undo_import(
         con.execute("begin transaction")
         try:
             kept = 0
-            if kind in ID_COLUMN:
+            if kind in KEY_COLUMNS:
                 kept = _hand_over(con, kind, import_id)
             counted = con.execute(
                 f"select count(*) from {table} where import_id = $id", {"id": import_id}
@@ -550,21 +559,21 @@ def undo_import(
 
 def _hand_over(con: duckdb.DuckDBPyConnection, kind: str, import_id: int) -> int:
     """Give the import's rows that later imports delivered again to the earliest of those."""
-    table, key = KINDS[kind].table, ID_COLUMN[kind]
+    table = KINDS[kind].table
     con.execute(
         f"""create or replace temp table heirs as
         select d.key_value, d.import_id, d.line
         from deliveries as d
         inner join imports as i on i.import_id = d.import_id and i.status = 'active'
         where d.kind = $kind and d.import_id <> $id
-            and d.key_value in (select {key} from {table} where import_id = $id)
+            and d.key_value in (select {key_value(kind)} from {table} where import_id = $id)
         qualify row_number() over (partition by d.key_value order by d.import_id, d.line) = 1""",
         {"kind": kind, "id": import_id},
     )
     con.execute(
         f"""update {table} as r set import_id = h.import_id, line = h.line
         from heirs as h
-        where r.import_id = $id and r.{key} = h.key_value""",
+        where r.import_id = $id and {key_value(kind, "r")} = h.key_value""",
         {"id": import_id},
     )
     row = con.execute("select count(*) from heirs").fetchall()[0]

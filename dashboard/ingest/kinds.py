@@ -1,4 +1,4 @@
-"""The four extract kinds of the data contract (domain.md): columns, types, header synonyms.
+"""The extract kinds of the data contract (domain.md): columns, types, header synonyms.
 
 Everything the importer knows about a kind lives here as data, so the header mapping, the
 validation SQL and the documentation are all generated from one description. The codes an
@@ -16,10 +16,11 @@ from typing import Literal
 from dashboard import vocab
 from dashboard.messages import Message
 
-ColumnType = Literal["id", "text", "date", "timestamp", "money", "int", "bool", "enum"]
+ColumnType = Literal["id", "text", "date", "timestamp", "money", "int", "bool", "enum", "rate"]
 
 MAX_ID_LENGTH = 64
 MAX_TEXT_LENGTH = 500
+MAX_NOTE_LENGTH = 2000  # a contact's note (contacts.notes): free text, longer than a label
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,24 @@ class Column:
     synonyms: tuple[str, ...] = ()
     non_negative: bool = False
     non_zero: bool = False
+    positive: bool = False  # money: zero and negative values are refused
     choices: tuple[str, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)  # accepted spelling -> choice
     default: str | None = None  # value used when blank (already canonical)
     personal: bool = False  # personal data: masked at import, never stored in clear
+    # Free text that may hold personal data (phone, id and card numbers, e-mail addresses):
+    # each of those inside it is masked at import (queries/import/macros.sql, mask_in_text).
+    masks_inside: bool = False
+    max_length: int = MAX_TEXT_LENGTH  # text: longer values are refused
+    minimum: int | None = None  # int: smaller values are refused (installment_no >= 1)
+
+    @property
+    def mask(self) -> str | None:
+        """The masking macro (queries/import/macros.sql) its values pass through before they
+        are stored or shown, or None for a column that holds no personal data."""
+        if self.personal:
+            return "mask_name" if self.name == "customer_name" else "mask_number"
+        return "mask_in_text" if self.masks_inside else None
 
 
 @dataclass(frozen=True)
@@ -217,6 +232,22 @@ ACCOUNTS = Kind(
             ),
             personal=True,
         ),
+        Column(
+            "agency_id",
+            "id",
+            False,
+            (
+                "委外机构",
+                "委外机构编号",
+                "委外机构代码",
+                "委外公司",
+                "外包机构",
+                "催收机构",
+                "agency",
+                "agency_code",
+                "agency_no",
+            ),
+        ),
     ),
 )
 
@@ -333,13 +364,231 @@ CONTACTS = Kind(
             non_negative=True,
         ),
         Column("promise_date", "date", False, ("承诺日期", "承诺还款日期", "ptp_date")),
+        Column(
+            "notes",
+            "text",
+            False,
+            (
+                "催记内容",
+                "沟通内容",
+                "备注",
+                "催记",
+                "通话内容",
+                "联系内容",
+                "记录内容",
+                "note",
+                "remarks",
+                "remark",
+                "comment",
+                "comments",
+                "memo",
+            ),
+            masks_inside=True,
+            max_length=MAX_NOTE_LENGTH,
+        ),
     ),
 )
 
-KINDS: dict[str, Kind] = {k.name: k for k in (ACCOUNTS, PAYMENTS, AGENTS, CONTACTS)}
+REPAYMENT_PLANS = Kind(
+    "repayment_plans",
+    "raw_repayment_plans",
+    (
+        Column(
+            "plan_id",
+            "id",
+            True,
+            (
+                "还款计划编号",
+                "计划编号",
+                "分期编号",
+                "方案编号",
+                "协议编号",
+                "plan_no",
+                "plan_number",
+                "arrangement_id",
+            ),
+        ),
+        Column("account_id", "id", True, ACCOUNT_ID),
+        Column("agent_id", "id", False, AGENT_ID),
+        Column(
+            "plan_type",
+            "enum",
+            True,
+            ("计划类型", "方案类型", "分期类型", "还款方式类型", "arrangement_type"),
+            choices=vocab.PLAN_TYPES,
+            aliases=vocab.PLAN_TYPE_ALIASES,
+        ),
+        Column(
+            "created_date",
+            "date",
+            True,
+            (
+                "创建日期",
+                "签订日期",
+                "协商日期",
+                "达成日期",
+                "协议日期",
+                "agreed_date",
+                "agreement_date",
+                "plan_date",
+                "created_on",
+            ),
+        ),
+        Column(
+            "installment_no",
+            "int",
+            True,
+            (
+                "期次",
+                "期号",
+                "第几期",
+                "分期期次",
+                "installment",
+                "installment_number",
+                "instalment_no",
+                "period_no",
+            ),
+            minimum=1,
+        ),
+        Column(
+            "due_date",
+            "date",
+            True,
+            (
+                "应还日期",
+                "约定还款日",
+                "到期日",
+                "到期日期",
+                "还款日",
+                "due_on",
+                "due",
+            ),
+        ),
+        Column(
+            "amount",
+            "money",
+            True,
+            (
+                "应还金额",
+                "每期金额",
+                "分期金额",
+                "期供金额",
+                "本期应还",
+                "installment_amount",
+                "amount_due",
+                "scheduled_amount",
+            ),
+            positive=True,
+        ),
+    ),
+)
+
+AGENCIES = Kind(
+    "agencies",
+    "raw_agencies",
+    (
+        Column(
+            "agency_id",
+            "id",
+            True,
+            (
+                "委外机构编号",
+                "委外机构代码",
+                "机构编号",
+                "机构代码",
+                "agency",
+                "agency_code",
+                "agency_no",
+            ),
+        ),
+        Column(
+            "agency_name",
+            "text",
+            False,
+            ("委外机构名称", "机构名称", "委外公司名称", "外包公司名称", "agency_title"),
+        ),
+        Column(
+            "fee_rate",
+            "rate",
+            True,
+            (
+                "佣金比例",
+                "费率",
+                "服务费率",
+                "佣金率",
+                "委外费率",
+                "commission_rate",
+                "fee_share",
+                "rate",
+            ),
+        ),
+    ),
+)
+
+COMPLAINTS = Kind(
+    "complaints",
+    "raw_complaints",
+    (
+        Column(
+            "complaint_id",
+            "id",
+            True,
+            ("投诉编号", "投诉单号", "投诉工单号", "工单号", "complaint_no", "ticket_id"),
+        ),
+        Column("account_id", "id", True, ACCOUNT_ID),
+        Column("agent_id", "id", False, AGENT_ID),
+        Column(
+            "received_at",
+            "timestamp",
+            True,
+            (
+                "投诉时间",
+                "受理时间",
+                "接收时间",
+                "登记时间",
+                "received",
+                "complaint_time",
+                "opened_at",
+            ),
+        ),
+        Column(
+            "category",
+            "enum",
+            False,
+            ("投诉类型", "投诉类别", "投诉分类", "complaint_type", "complaint_category"),
+            choices=vocab.COMPLAINT_CATEGORIES,
+            aliases=vocab.COMPLAINT_CATEGORY_ALIASES,
+        ),
+        Column(
+            "resolved_at",
+            "timestamp",
+            False,
+            ("办结时间", "解决时间", "结案时间", "处理完成时间", "resolved", "closed_at"),
+        ),
+        Column(
+            "upheld",
+            "bool",
+            False,
+            ("是否属实", "投诉成立", "是否成立", "is_upheld", "substantiated"),
+            aliases=vocab.UPHELD_ALIASES,
+        ),
+    ),
+)
+
+KINDS: dict[str, Kind] = {
+    k.name: k for k in (ACCOUNTS, PAYMENTS, AGENTS, CONTACTS, REPAYMENT_PLANS, AGENCIES, COMPLAINTS)
+}
 # Order in which kinds are applied when several files are imported together: reference data
 # first, so that a payment's account is known when the payment is checked.
-APPLY_ORDER = ("agents", "accounts", "payments", "contacts")
+APPLY_ORDER = (
+    "agents",
+    "agencies",
+    "accounts",
+    "payments",
+    "contacts",
+    "repayment_plans",
+    "complaints",
+)
 
 
 def normalize_header(text: str) -> str:
@@ -361,7 +610,7 @@ def _built_in(kind: Kind) -> dict[str, str]:
 # Headers that name personal data in some kind (客户姓名, 手机号, id_number, ...) -> its column.
 PERSONAL_HEADERS: dict[str, str] = {
     normalize_header(name): col.name
-    for kind in (ACCOUNTS, PAYMENTS, AGENTS, CONTACTS)
+    for kind in KINDS.values()
     for col in kind.columns
     if col.personal
     for name in (col.name, *col.synonyms)

@@ -101,6 +101,9 @@ class SourceFile:
     # Blank lines of the file that are rows of ``csv_path`` (transcode.blank_row), for stage.py
     # to count as lines and drop.
     blank_lines: int = 0
+    # The line (a spreadsheet's row number) of the header: 1 but in a sheet whose first rows
+    # are empty (dashboard/ingest/workbook.py); a row's line counts from it.
+    header_line: int = 1
 
 
 def _known_names() -> set[str]:
@@ -468,7 +471,7 @@ def _after_cuts(notes: Notes, cuts: list[tuple[int, int]]) -> Notes:
     return out
 
 
-def _own_name(workdir: Path, suffix: str) -> Path:
+def own_name(workdir: Path, suffix: str) -> Path:
     """A new file name of our own in ``workdir``: never derived from the user's file name,
     which may be longer than a file system allows or shared by two files of one import."""
     fd, name = tempfile.mkstemp(suffix=suffix, dir=workdir)
@@ -554,7 +557,7 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
     scan = _scan(path, refuse_nul=not utf16, encoding=encoding)
     csv_path, notes, long_lines, blank_lines = path, [], scan.long_lines, 0
     if encoding in (GBK, "utf-16") or scan.foreign or scan.make_ends or scan.blank:
-        csv_path = _own_name(workdir, ".utf8.csv")
+        csv_path = own_name(workdir, ".utf8.csv")
         with csv_path.open("wb") as f:
             # A UTF-16 file's line ends are seen once decoded: the kind most of its first
             # megabyte has, and any other kind is made that one; its blank lines too.
@@ -573,7 +576,7 @@ def open_source(path: Path, workdir: Path, name: str | None = None) -> SourceFil
         if long_lines:  # where they are in the UTF-8 copy
             long_lines = _scan(csv_path, refuse_nul=False, encoding="").long_lines
     if long_lines:
-        cut = _own_name(workdir, ".cut.csv")
+        cut = own_name(workdir, ".cut.csv")
         notes = _after_cuts(notes, _cut_long_lines(csv_path, long_lines, delimiter, cut))
         csv_path = cut
     return SourceFile(

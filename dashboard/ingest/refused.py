@@ -45,16 +45,19 @@ def _masks(kind: Kind, headers: list[str], user_map: Mapping[str, str] | None) -
     found, _ = match_headers(kind, headers, user_map)
     masks = {i: "mask_name" for i in range(len(headers))}
     for name, i in found.items():
-        col = kind.column(name)
-        if col.personal:
-            masks[i] = "mask_name" if name == "customer_name" else "mask_number"
+        mask = kind.column(name).mask
+        if mask:
+            masks[i] = mask
         else:
             del masks[i]
     return masks
 
 
-def _read_rows(path: Path, delimiter: str, lines: set[int]) -> dict[int, list[str]]:
-    """The records of ``lines`` (spreadsheet rows, header = 1), read up to the last of them."""
+def _read_rows(
+    path: Path, delimiter: str, lines: set[int], header_line: int = 1
+) -> dict[int, list[str]]:
+    """The records of ``lines`` (spreadsheet rows; the header on ``header_line``), read up to
+    the last of them."""
     csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
     out: dict[int, list[str]] = {}
     last = max(lines)
@@ -62,7 +65,7 @@ def _read_rows(path: Path, delimiter: str, lines: set[int]) -> dict[int, list[st
         reader = csv.reader(f, delimiter=delimiter)
         try:
             next(reader)
-            for n, record in enumerate(reader, start=2):
+            for n, record in enumerate(reader, start=header_line + 1):
                 if n in lines:
                     out[n] = record
                 if n >= last:
@@ -101,7 +104,7 @@ def refused_rows(
         names.append(extra)
     if not reasons:
         return pa.table({n: pa.array([], pa.string()) for n in names})
-    records = _read_rows(source.csv_path, source.delimiter, set(reasons))
+    records = _read_rows(source.csv_path, source.delimiter, set(reasons), source.header_line)
     width = max([len(headers), *(len(r) for r in records.values())])
     masks = _masks(kind, headers, user_map)
     first_personal = min(masks, default=len(headers))
@@ -167,7 +170,7 @@ def _apply_masks(
     """Each cell through its masking macro (none: as it is), by the importer's own macros."""
     todo = {
         macro: [(r, c) for r, row in enumerate(how) for c, m in enumerate(row) if m == macro]
-        for macro in ("mask_name", "mask_number")
+        for macro in ("mask_name", "mask_number", "mask_in_text")
     }
     out = [list(row) for row in cells]
     con = scratch_connection(workdir)

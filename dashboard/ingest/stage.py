@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.db import query_text, statements
+from dashboard.db import macros, query_text, statements
 from dashboard.ingest.encodings import (
     CUT_CHARACTER,
     HALF_CHARACTER,
@@ -28,6 +28,7 @@ from dashboard.ingest.encodings import (
     NUL_CHARACTER,
 )
 from dashboard.ingest.kinds import (
+    MAX_TEXT_LENGTH,
     Column,
     Kind,
     mapping_problem,
@@ -65,8 +66,19 @@ ENCODING_NAMES = {"gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
 CODE_OF_REASON = "json_extract_string(reason, '$.code')"
 ARGS_OF_REASON = "cast(json_merge_patch(reason, '{\"code\": null}') as varchar)"
 
-# Columns whose content decides whether two rows with the same id are the same row.
-IDENTITY = {"payments": "payment_id", "contacts": "contact_id", "agents": "agent_id"}
+# The columns that identify a row of a kind: two rows of one file with the same values are one
+# row (identical copies) or a conflict (different content).
+IDENTITY: dict[str, tuple[str, ...]] = {
+    "payments": ("payment_id",),
+    "contacts": ("contact_id",),
+    "agents": ("agent_id",),
+    "agencies": ("agency_id",),
+    "complaints": ("complaint_id",),
+    "repayment_plans": ("plan_id", "installment_no"),
+}
+# The columns of a repayment plan as a whole (domain.md: one plan = all rows with its plan_id):
+# every installment of a plan says the same, in one file and across files (ingest.apply).
+PLAN_COLUMNS = ("account_id", "agent_id", "plan_type", "created_date")
 
 
 @dataclass
@@ -90,6 +102,9 @@ def scratch_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         ":memory:", config={"temp_directory": str(workdir / "spill"), "memory_limit": "4GB"}
     )
+    # The one rule of queries/macros.sql the import macros read: what is personal in a note.
+    pattern = macros()["personal_text_pattern"]
+    con.execute(pattern.replace("create or replace macro", "create or replace temp macro", 1))
     for statement in statements(query_text("import/macros")):
         con.execute(statement)
     return con
@@ -127,8 +142,11 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
         if col.aliases:  # open text with known spellings (payment channel): those mapped
             keys, vals = f"${col.name}_keys", f"${col.name}_vals"
             value = f"coalesce({vals}[list_position({keys}, enum_key({t}))], {t})"
-        if col.personal:
-            value = f"mask_name({t})" if col.name == "customer_name" else f"mask_number({t})"
+        if col.mask:
+            value = f"{col.mask}({t})"
+        if col.max_length != MAX_TEXT_LENGTH:
+            longer = msg("import.text_longer_than", column=name, limit=str(col.max_length))
+            return value, raw, [(f"length({t}) > {col.max_length}", longer)]
         return value, raw, [(f"length({t}) > 500", f"text_problem({name}, {t})")]
     if col.type == "money":
         value = (
@@ -145,6 +163,16 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
                     msg("import.money_zero", column=name, value=f"shown({t})"),
                 )
             )
+        if col.positive:
+            checks.append((f"{c} <= 0", msg("import.not_positive", column=name, value=c)))
+        return value, raw, checks
+    if col.type == "rate":
+        value = (
+            f"case when regexp_full_match({t}, '0?\\.[0-9]{{1,6}}') "
+            f"then cast({t} as decimal(18, 6)) else rate_value({t}) end"
+        )
+        outside = msg("import.rate_out_of_range", column=name, value=f"shown({t})")
+        checks = [(failed, f"rate_problem({name}, {t})"), (f"{c} > 1 or {c} < 0", outside)]
         return value, raw, checks
     if col.type == "int":
         value = (
@@ -152,6 +180,11 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
             f"else int_value({t}) end"
         )
         negative = (f"{c} < 0", msg("import.negative", column=name, value=c))
+        if col.minimum is not None:
+            negative = (
+                f"{c} < {int(col.minimum)}",
+                msg("import.below_minimum", column=name, value=c, minimum=str(col.minimum)),
+            )
         return value, raw, [(failed, f"int_problem({name}, {t})"), negative]
     if col.type == "date":
         value = (
@@ -195,7 +228,7 @@ def _enum_params(kind: Kind) -> dict[str, list[str] | str]:
         if col.type == "enum":
             pairs = {c: c for c in col.choices} | dict(col.aliases)
         elif col.type == "bool":
-            pairs = dict(BOOL_ALIASES)
+            pairs = dict(BOOL_ALIASES) | dict(col.aliases)
         elif col.type == "text" and col.aliases:
             pairs = {c: c for c in col.choices} | dict(col.aliases)
             params[f"{col.name}_keys"] = list(pairs)
@@ -228,6 +261,22 @@ def _row_rules(kind: Kind) -> list[str]:
             + " end",
             "case when reverses_payment_id = payment_id then "
             + msg("import.reverses_itself")
+            + " end",
+        ]
+    if kind.name == "repayment_plans":
+        return [
+            "case when due_date < created_date then "
+            + msg("import.due_before_created", due_date="due_date", created_date="created_date")
+            + " end",
+        ]
+    if kind.name == "complaints":
+        return [
+            "case when resolved_at < received_at then "
+            + msg(
+                "import.resolved_before_received",
+                resolved_at="resolved_at",
+                received_at="received_at",
+            )
             + " end",
         ]
     if kind.name == "contacts":
@@ -373,9 +422,10 @@ def _structural(con: duckdb.DuckDBPyConnection, source: SourceFile, tag: str) ->
     # is a parsed row of the file reader's copy (transcode.blank_row): it keeps the lines after
     # it true, and is dropped here (no text of ours holds a NUL: reader.py).
     skipped_rows = con.execute(f"select count(*) from structural_{tag}").fetchall()[0][0]
-    line_expr = "cast(s.pos + 2 as bigint)"
+    first = int(source.header_line) + 1  # the line of the first row (a sheet's empty rows)
+    line_expr = f"cast(s.pos + {first} as bigint)"
     if skipped_rows:
-        line_expr = "cast(s.pos + 2 + coalesce(k.skipped_so_far, 0) as bigint)"
+        line_expr = f"cast(s.pos + {first} + coalesce(k.skipped_so_far, 0) as bigint)"
     con.execute(
         f"""create or replace table lined_{tag} as
         with skipped as (
@@ -409,6 +459,8 @@ def _finish(
     _mark_duplicates(con, kind, tag)
     if kind.name == "payments":
         _check_reversals(con, tag)
+    if kind.name == "repayment_plans":
+        _check_plans(con, tag)
 
     accepted_path = workdir / f"{tag}.accepted.parquet"
     problems_path = workdir / f"{tag}.problems.parquet"
@@ -509,8 +561,8 @@ def _check(
             )
         # The rejects store keeps refused values: a personal one only masked, like the rows.
         shown = t
-        if col.personal and col.name in found:
-            shown = f"mask_name({t})" if col.name == "customer_name" else f"mask_number({t})"
+        if col.mask and col.name in found:
+            shown = f"{col.mask}({t})"
         for cond, reason in checks:
             conds.append(f"coalesce({cond}, false)")
             problems.append(
@@ -590,14 +642,22 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> No
     duplicates; copies that differ are all refused as conflicting. Only keys that repeat are
     examined row by row, so a file without duplicates costs one aggregation.
     """
-    key = ["as_of_date", "account_id"] if kind.name == "accounts" else [IDENTITY[kind.name]]
+    key = ["as_of_date", "account_id"] if kind.name == "accounts" else [*IDENTITY[kind.name]]
     keys = ", ".join(key)
+    shown = "plan_id" if kind.name == "repayment_plans" else key[-1]  # the column reported
     if kind.name == "accounts":
         reason = msg(
             "import.account_repeated", id="account_id", n="n", as_of_date="as_of_date",
             lines="lines",
         )  # fmt: skip
         is_copy = "false"
+    elif kind.name == "repayment_plans":
+        reason = (
+            "case when variants > 1 then "
+            + msg("import.installment_conflict", id="plan_id", no="installment_no", lines="lines")
+            + " end"
+        )
+        is_copy = "variants = 1 and line > first_line"
     else:
         reason = (
             "case when variants > 1 then "
@@ -632,7 +692,8 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> No
         f"""create or replace table checked_{tag} as
         select c.* replace (
             case when d.reason is not null then list_append(c.problems, {{'column_name':
-                '{key[-1]}', 'value': c.{key[-1]}, 'reason': d.reason}}) else c.problems end
+                '{shown}', 'value': cast(c.{shown} as varchar), 'reason': d.reason}})
+                else c.problems end
             as problems),
             coalesce(d.is_copy, false) as is_copy
         from checked_{tag} as c left join dups_{tag} as d using (line)"""
@@ -685,3 +746,41 @@ def _check_reversals(con: duckdb.DuckDBPyConnection, tag: str) -> None:
         from checked_{tag} as c left join reversals_{tag} as v using (line)"""
     )
     con.execute(f"drop table reversals_{tag}")
+
+
+def _check_plans(con: duckdb.DuckDBPyConnection, tag: str) -> None:
+    """Refuse every row of a plan whose rows in the file disagree on the plan as a whole.
+
+    A plan is all rows with its plan_id (domain.md): its account, agent, type and creation
+    date are the plan's, so rows that say otherwise cannot all be right, and which one is
+    cannot be known. The installments' own sequence (no gaps, due dates increasing) is
+    checked in phase two, against the installments already loaded too (``ingest.apply``).
+    """
+    differs = ", ".join(
+        f"case when count(distinct coalesce(cast({c} as varchar), chr(0))) > 1 then '{c}' end"
+        for c in PLAN_COLUMNS
+    )
+    reason = msg("import.plan_inconsistent", id="plan_id", columns="columns", lines="lines")
+    con.execute(
+        f"""create or replace table plan_clash_{tag} as
+        with plans as (
+            select plan_id, concat_ws(', ', {differs}) as columns,
+                array_to_string(list(line order by line), ', ') as lines
+            from checked_{tag} where len(problems) = 0 and not is_copy
+            group by plan_id
+        )
+        select c.line, {reason} as reason
+        from checked_{tag} as c inner join plans as p using (plan_id)
+        where p.columns <> '' and len(c.problems) = 0 and not c.is_copy"""
+    )
+    found = con.execute(f"select count(*) from plan_clash_{tag}").fetchall()[0][0]
+    if found:
+        con.execute(
+            f"""create or replace table checked_{tag} as
+            select c.* replace (
+                case when v.reason is not null then list_append(c.problems, {{'column_name':
+                    'plan_id', 'value': c.plan_id, 'reason': v.reason}}) else c.problems end
+                as problems)
+            from checked_{tag} as c left join plan_clash_{tag} as v using (line)"""
+        )
+    con.execute(f"drop table plan_clash_{tag}")

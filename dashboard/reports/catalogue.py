@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from dashboard import vocab
-from dashboard.engine import kpi_breakdowns, kpis
+from dashboard.engine import cases, forecasts, kpi_breakdowns, kpis
 from dashboard.engine.kpi_common import ALL, Filters
 from dashboard.engine.settings import default_settings
 from dashboard.payouts import service
@@ -53,6 +53,11 @@ RULES = Param(
     lambda: f"compliance preset (default: {default_settings().default_preset})",
     choices=lambda: default_settings().preset_names,
     flag="--rules",
+)
+PLAN_AS_OF = _date(
+    "as_of",
+    "the evaluation date: plans created, payments made and installments due up to it "
+    "(default: the latest snapshot's date)",
 )
 AGENT_COLUMNS = ("agent_id", "agent_name", "team")
 RATE_COLUMNS = ("accounts", "placed_balance", "collected", "recovery_rate")
@@ -416,6 +421,25 @@ REPORTS: dict[str, Report] = _registry(
         doc="#contact-mix",
     ),
     Report(
+        "contact-timing",
+        "right-party and promise rates per day of the week, hour of the day and channel",
+        query="kpi/contact_timing",
+        params=WINDOW,
+        default_window=True,
+        bind=lambda s: {"rpc_outcomes": list(s.right_party_outcomes)},
+        columns=(
+            "weekday",
+            "hour",
+            "channel",
+            "contacts",
+            "right_party_contacts",
+            "rpc_rate",
+            "promises",
+            "promise_rate",
+        ),
+        doc="#contact-timing",
+    ),
+    Report(
         "roll-accounts",
         "the accounts behind the roll-rate matrix of a pair of snapshots (masked data)",
         kpi_breakdowns.roll_accounts,
@@ -473,8 +497,203 @@ REPORTS: dict[str, Report] = _registry(
         columns=tuple(kpi_breakdowns.TEAM_SCHEMA.names),
         doc="#teams",
     ),
+    Report(
+        "forecast-recovery",
+        "the vintage curves projected by the chain ladder: what each cohort will still pay",
+        forecasts.recovery_forecast,
+        params=(
+            _date(
+                "as_of",
+                "the triangle as of this date, projected beyond its month "
+                "(default: the latest snapshot's date)",
+            ),
+        ),
+        columns=tuple(forecasts.RECOVERY_SCHEMA.names),
+        doc="#forecast-recovery",
+    ),
+    Report(
+        "forecast-balance",
+        "the open balance per bucket projected by the roll rates of the latest snapshot pairs",
+        forecasts.balance_forecast,
+        params=(
+            _date(
+                "as_of",
+                "snapshots up to this date, projected beyond the latest of them "
+                "(default: the latest snapshot's date)",
+            ),
+        ),
+        columns=tuple(forecasts.BALANCE_SCHEMA.names),
+        doc="#forecast-balance",
+    ),
+    Report(
+        "forecast-backtest",
+        "both forecasts run on the data cut months earlier, against what then happened",
+        forecasts.recovery_backtest,
+        params=(
+            _date(
+                "as_of",
+                "the cut-off is backtest_months months before this date's month "
+                "(default: the latest snapshot's date)",
+            ),
+        ),
+        columns=tuple(forecasts.BACKTEST_SCHEMA.names),
+        doc="#forecast-backtest",
+    ),
+    Report(
+        "plans",
+        "repayment plans with their status (active, completed, broken, superseded) as of a date",
+        cases.plans,
+        params=(PLAN_AS_OF,),
+        columns=(
+            "plan_id",
+            "account_id",
+            "agent_id",
+            "plan_type",
+            "created_date",
+            "installments",
+            "scheduled_total",
+            "paid_towards",
+            "status",
+            "broken_date",
+            "relief",
+        ),
+        doc="#plans",
+    ),
+    Report(
+        "plan-installments",
+        "each installment of the repayment plans: kept, missed, pending or superseded",
+        cases.plan_installments,
+        params=(PLAN_AS_OF,),
+        columns=(
+            "plan_id",
+            "account_id",
+            "agent_id",
+            "plan_type",
+            "installment_no",
+            "due_date",
+            "amount",
+            "cumulative_due",
+            "paid_by_due",
+            "state",
+        ),
+        doc="#plan-installments",
+    ),
+    Report(
+        "plan-summary",
+        "kept rate of repayment-plan installments by plan type and installment number",
+        cases.plan_summary,
+        params=(PLAN_AS_OF,),
+        columns=(
+            "plan_type",
+            "installment_no",
+            "installments",
+            "decided",
+            "kept",
+            "missed",
+            "undecided",
+            "kept_rate",
+            "amount_due",
+            "amount_kept",
+        ),
+        doc="#plan-summary",
+    ),
+    Report(
+        "broken-plans",
+        "the worklist of broken repayment plans: account (masked), agent, amount overdue",
+        cases.broken_plans,
+        params=(PLAN_AS_OF,),
+        columns=(
+            "plan_id",
+            "account_id",
+            "customer_name",
+            "phone",
+            "agent_id",
+            "plan_type",
+            "created_date",
+            "broken_date",
+            "scheduled_total",
+            "paid_towards",
+            "amount_overdue",
+        ),
+        doc="#broken-plans",
+    ),
+    Report(
+        "complaints",
+        "complaints per agent, team and in total: per 1,000 contacts, upheld, time to resolve",
+        query="kpi/complaints",
+        params=WINDOW,
+        default_window=True,
+        bind=lambda s: {"sla_days": s.complaint_sla_days},
+        columns=(
+            "level",
+            "id",
+            "complaints",
+            "contacts",
+            "per_1000_contacts",
+            "upheld",
+            "median_hours_to_resolve",
+            "open_over_sla",
+        ),
+        doc="#complaints",
+    ),
+    Report(
+        "legal",
+        "accounts entering legal per month: balance at entry, still in legal, paid back since",
+        cases.legal,
+        params=(
+            _date(
+                "as_of",
+                "snapshots and payments up to this date (default: the latest snapshot's date)",
+            ),
+        ),
+        columns=(
+            "entry_month",
+            "stays",
+            "balance_at_entry",
+            "in_legal_now",
+            "avg_months_in_legal",
+            "collected_in_legal",
+            "collected_after_entry",
+            "recovery_rate",
+        ),
+        doc="#legal",
+    ),
+    Report(
+        "account-history",
+        "one account's story in date order: snapshots, payments, contacts, plans, complaints",
+        cases.account_history,
+        params=(
+            Param(
+                "account",
+                "value",
+                "the account id, or a masked id as a table shows it (* = one hidden character)",
+                metavar="ACCOUNT_ID",
+                positional=True,
+            ),
+        ),
+        columns=(
+            "account_id",
+            "event_date",
+            "event_time",
+            "event",
+            "ref",
+            "agent_id",
+            "amount",
+            "balance",
+            "days_past_due",
+            "state",
+            "status",
+            "channel",
+            "outcome",
+            "promise_date",
+            "promise_kept",
+            "note",
+        ),
+        doc="#account-history",
+        dims=False,
+    ),
     *PAYOUT_REPORTS,
 )
-# The reports over the dates and dimension filters of ``Filters`` (the KPIs): every report but
-# the payout ones, which take a month.
+# Every report but the payout ones (which take a month and print through their runners): what
+# the KPI golden test and the empty-database checks run.
 KPI_REPORTS: dict[str, Report] = {n: r for n, r in REPORTS.items() if r not in PAYOUT_REPORTS}

@@ -30,7 +30,8 @@ class Param:
     Kinds: ``date`` (YYYY-MM-DD; ``name`` is a date field of Filters), ``choice`` (one of
     ``choices``, else ``default``), ``choices`` (repeatable, any of ``choices``; a tuple),
     ``flag`` (True when given), ``value`` (text turned into a value by ``parse``, which raises
-    ValueError on a bad one).
+    ValueError on a bad one). A ``positional`` value is given without an option
+    (``report account-history ACCOUNT_ID``); its ``option`` is then its metavar.
     """
 
     name: str
@@ -42,9 +43,16 @@ class Param:
     parse: Callable[[str], Any] | None = None
     metavar: str | None = None
     required: bool = False
+    positional: bool = False
+
+    def __post_init__(self) -> None:
+        if self.positional and (self.kind != "value" or not self.metavar or self.flag):
+            raise ValueError(f"{self.name}: a positional parameter is a value with a metavar")
 
     @property
     def option(self) -> str:
+        if self.positional:
+            return str(self.metavar)
         return self.flag or "--" + self.name.replace("_", "-")
 
     @property

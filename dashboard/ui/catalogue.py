@@ -52,6 +52,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Commission per agent for a month, with every component and its audit trail; approval.",
         "按月计算的催收员佣金，含每个组成部分及审计明细；审批与导出。",
     ),
+    "page.cases": ("Cases", "案件"),
+    "page.cases.about": (
+        "One account's whole story, and the accounts escalated to legal action.",
+        "单个账户的完整经过，以及转入诉讼的账户。",
+    ),
     "page.data": ("Data", "数据"),
     "page.data.about": (
         "Upload extracts, see every accepted and refused row, undo an import.",
@@ -315,6 +320,36 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各还款渠道净回收金额（{date_from} 至 {date_to}）",
     ),
     "recovery.over_time": ("Collections over time, by portfolio", "各资产包每月回收金额"),
+    # Cases
+    "cases.history_title": ("Account history", "账户历史"),
+    "cases.search": ("Account", "账号"),
+    "cases.search_hint": ("an account id, e.g. A0000006", "账号，例如 A0000006"),
+    "cases.search_help": (
+        (
+            "Type an account id to see its snapshots, payments, contacts and promises in date "
+            "order. A masked id works as a table shows it: each * stands for one hidden character."
+        ),
+        (
+            "输入账号，按日期顺序查看其快照、还款、联系记录与还款承诺。"
+            "也可按表格中显示的脱敏账号输入：每个 * 代表一个隐藏的字符。"
+        ),
+    ),
+    "cases.history_caption": (
+        "{account}: {n} events, oldest first",
+        "{account}：共 {n} 条记录，按时间先后",
+    ),
+    "cases.legal_title": ("Legal escalation", "诉讼"),
+    "cases.legal_caption": (
+        (
+            "Accounts that entered legal, by month of entry, up to the snapshot of {snapshot}; "
+            "{now} are in legal now."
+        ),
+        "截至 {snapshot} 快照，按进入诉讼的月份统计；目前仍在诉讼中的有 {now} 户。",
+    ),
+    "cases.legal_chart": (
+        "Recovery since entering legal, by month of entry (as of {snapshot})",
+        "进入诉讼后的回收率，按进入月份（截至 {snapshot}）",
+    ),
     # Agents
     "agents.window": ("Window {date_from} to {date_to}.", "时间窗 {date_from} 至 {date_to}。"),
     "agents.sort_by": ("Sort by", "排序依据"),
@@ -454,7 +489,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "pay.booked": ("Adjustments of approved periods", "已审批期间的调整"),
     # Data page
-    "data.upload": ("Upload extracts (CSV)", "上传数据文件（CSV）"),
+    "data.upload": ("Upload extracts (CSV or Excel .xlsx)", "上传数据文件（CSV 或 Excel .xlsx）"),
     # Streamlit's own texts of a file uploader, drawn in Chinese over its English (ui/uploader.py)
     "upload.button": ("Upload", "选择文件"),
     "upload.limit": ("{mb}MB per file", "每个文件不超过 {mb} MB"),
@@ -462,10 +497,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "upload.drop_file": ("Drag and drop a file here", "将文件拖放到此处"),
     "data.upload_help": (
         (
-            "Accounts, payments, agents or contacts; English or Chinese headers; UTF-8 or GBK. "
-            "The kind of each file is detected from its header."
+            "Accounts, payments, agents, contacts, repayment plans, agencies or complaints; "
+            "English or Chinese headers; CSV in UTF-8 or GBK, or an Excel workbook (.xlsx, its "
+            "first sheet). The kind of each file is detected from its header."
         ),
-        "账户、还款、催收员或催收记录；中英文表头均可；UTF-8 或 GBK 编码。文件类型按表头自动识别。",
+        (
+            "账户、还款、催收员、催收记录、还款计划、委外机构或投诉；中英文表头均可；"
+            "UTF-8 或 GBK 编码的 CSV，或 Excel 工作簿（.xlsx，读取第一个工作表）。"
+            "文件类型按表头自动识别。"
+        ),
     ),
     "data.options": ("Import options", "导入选项"),
     "data.as_of": (
@@ -584,6 +624,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bucket.Current": ("Current", "正常"),
     "bucket.Closed": ("Closed", "已关闭"),
     "bucket.Missing": ("Missing", "缺失"),
+    "plan_type.installment": ("installment", "分期"),
+    "plan_type.extension": ("extension", "延期"),
+    "plan_type.settlement": ("settlement", "减免和解"),
+    "plan_status.active": ("active", "履行中"),
+    "plan_status.completed": ("completed", "已完成"),
+    "plan_status.broken": ("broken", "已违约"),
+    "plan_status.superseded": ("superseded", "已被替代"),
+    "installment_state.kept": ("kept", "已履约"),
+    "installment_state.missed": ("missed", "未履约"),
+    "installment_state.pending": ("pending", "未到期"),
+    "installment_state.superseded": ("superseded", "计划已替代"),
+    "category.harassment": ("harassment", "骚扰"),
+    "category.contact_time": ("contact time", "联系时间不当"),
+    "category.third_party": ("third party", "联系第三方"),
+    "category.privacy": ("privacy", "隐私"),
+    "category.amount_dispute": ("amount dispute", "金额争议"),
+    "category.service": ("service", "服务态度"),
+    "category.other": ("other", "其他"),
+    "event.snapshot": ("snapshot", "快照"),
+    "event.payment": ("payment", "还款"),
+    "event.reversal": ("reversal", "冲正"),
+    "event.contact": ("contact", "联系"),
+    "event.complaint": ("complaint", "投诉"),
+    "event.plan": ("repayment plan", "还款计划"),
+    "event.installment": ("installment due", "分期到期"),
+    "complaint_status.open": ("open", "处理中"),
+    "complaint_status.upheld": ("upheld", "投诉成立"),
+    "complaint_status.not_upheld": ("not upheld", "投诉不成立"),
+    "complaint_status.resolved": ("resolved", "已处理"),
     "direction.worse": ("worse", "恶化"),
     "direction.same": ("same", "不变"),
     "direction.better": ("better", "好转"),

@@ -46,8 +46,10 @@ CHOICES: dict[str, str] = {
     "viol_rule": "compliance",
     "pay_period": "payouts",
     "pay_agent": "payouts",
+    "case_account": "cases",
 }
 PENDING = "_choices_reset"  # keys whose next draw takes the default (after Reset)
+RETRIED = "_choices_reset_retried"  # text choices drawn once more after Reset (``text``)
 
 
 def reset_all() -> None:
@@ -81,27 +83,42 @@ def _settle(
     default: T | None,
     spellings: Callable[[T], Iterable[str]] | None,
     labels: list[str],
-) -> None:
-    """Put a valid value into ``st.session_state[key]`` where it needs one (module doc)."""
+) -> bool:
+    """Put a valid value into ``st.session_state[key]`` where it needs one (module doc); True
+    when Reset asked for the default (the caller then calls ``_reset_drawn``)."""
     pending: set[str] = st.session_state.get(PENDING) or set()
     if key in pending:
         pending.discard(key)
         st.session_state[key] = default
-        return
+        return True
     if key in st.session_state:
         value = st.session_state[key]
         if value is not None and value not in options:
             st.session_state[key] = default
-        return
+        return False
     # The session's first draw of this choice: a link's value that Streamlit would not
     # recognise (not this language's label) is mapped to its option here.
     raw = url_value(key)
     if raw is None or raw in labels or spellings is None:
-        return
+        return False
     for option in options:
         if raw in spellings(option):
             st.session_state[key] = option
-            return
+            return False
+    return False
+
+
+def _reset_drawn(key: str, value: Any, default: Any) -> None:
+    """After Reset: the first draw of a choice never drawn before in the session takes the
+    value of the URL the session started with over the state's (Streamlit's binding seeds a
+    widget's first draw from that URL, whatever the state says). Then the page runs once more,
+    asking for the default again: from the second draw on, the state wins."""
+    retried: set[str] = st.session_state.setdefault(RETRIED, set())
+    if value != default and key not in retried:
+        retried.add(key)
+        st.session_state.setdefault(PENDING, set()).add(key)
+        st.rerun()
+    retried.discard(key)
 
 
 def _texts(options: Sequence[T], format_func: Callable[[T], str]) -> dict[T, str]:
@@ -140,9 +157,9 @@ def select(
     """
     default = None if optional or not options else options[0]
     texts = _texts(options, format_func)
-    _settle(key, options, default, spellings, list(texts.values()))
+    reset = _settle(key, options, default, spellings, list(texts.values()))
     where = container if container is not None else st
-    return where.selectbox(  # type: ignore[no-any-return]
+    value = where.selectbox(
         safe.md(label),
         options,
         index=None if optional else 0,
@@ -152,6 +169,9 @@ def select(
         bind="query-params",
         **kwargs,
     )
+    if reset:
+        _reset_drawn(key, value, default)
+    return value  # type: ignore[no-any-return]
 
 
 def segmented(
@@ -170,7 +190,7 @@ def segmented(
     of truth)."""
     default = first if first is not None else options[0]
     texts = _texts(options, lambda o: safe.md(format_func(o)))  # an option's text is markdown
-    _settle(key, options, default, spellings, list(texts.values()))
+    reset = _settle(key, options, default, spellings, list(texts.values()))
     if st.session_state.get(key) is None and (url_value(key) or "") not in texts.values():
         st.session_state[key] = default
     value = st.segmented_control(
@@ -182,4 +202,25 @@ def segmented(
         bind="query-params",
         **kwargs,
     )
+    if reset:
+        _reset_drawn(key, value, default)
     return value if value is not None else default
+
+
+def text(key: str, label: str, *, placeholder: str | None = None, **kwargs: Any) -> str:
+    """A text choice (a search box), bound to the URL parameter ``key``; the default is empty.
+
+    Returns:
+        The text the box shows, stripped ("" when empty).
+    """
+    pending: set[str] = st.session_state.get(PENDING) or set()
+    reset = key in pending
+    if reset:
+        pending.discard(key)
+        st.session_state[key] = ""
+    value = st.text_input(
+        safe.md(label), key=key, placeholder=placeholder, bind="query-params", **kwargs
+    )
+    if reset:
+        _reset_drawn(key, value or "", "")
+    return (value or "").strip()

@@ -74,7 +74,7 @@ def upload_section() -> None:
     files = uploader.file_uploader(
         t("data.upload"),
         key=f"uploader_{st.session_state.get(GEN, 0)}",
-        types=("csv", "txt", "tsv"),
+        types=imports.TYPES,
         multiple=True,
         help=t("data.upload_help"),
     )

@@ -70,6 +70,8 @@ USES: dict[str, Uses] = {
     # a payout is one calendar month (chosen on the page) over every portfolio
     "payouts": Uses(window=False, portfolio=False),
     "data": Uses(window=False, portfolio=False, team=False, agent=False),
+    # legal escalation as of the snapshot; an account's history takes no filter
+    "cases": Uses(window=False, snapshot=True),
 }
 
 

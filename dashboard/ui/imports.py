@@ -42,7 +42,8 @@ from dashboard.ingest.kinds import (
     missing_required,
 )
 from dashboard.ingest.mappings import load_mappings_by_kind, save_mapping
-from dashboard.ingest.reader import FileRefused, read_header
+from dashboard.ingest.reader import FileRefused
+from dashboard.ingest.sources import read_file_header
 from dashboard.messages import Message
 from dashboard.paths import SAMPLE_DATA
 from dashboard.ui import reads
@@ -82,7 +83,8 @@ class MappingNeed:
     found: dict[str, str] = field(default_factory=dict)  # canonical column -> header
 
 
-SUFFIXES = (".csv", ".txt", ".tsv")
+SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+TYPES = tuple(s.removeprefix(".") for s in SUFFIXES)  # what the uploader offers
 
 
 def hold(files: Sequence[Upload]) -> list[HeldUpload]:
@@ -196,7 +198,7 @@ def read_headers(path: Path) -> list[str]:
     Raises:
         FileRefused: the file is not a readable CSV text file.
     """
-    return read_header(path).headers
+    return read_file_header(path).headers
 
 
 def _best_guess(headers: list[str], saved: Mapping[str, Mapping[str, str]]) -> Kind:

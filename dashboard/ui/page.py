@@ -36,6 +36,13 @@ def busy() -> None:
     st.button(t("action.retry"), key="retry_busy")
 
 
+def report_refused(exc: ReportError) -> None:
+    """Why the engine refused a report's input, in the session's language when it gave its
+    reason as a Message (else as it gave it)."""
+    detail = localise(exc.args[0], lang()) if exc.args else str(exc)
+    st.info(safe.t("err.report", detail=detail), icon=":material/info:")
+
+
 @contextmanager
 def guard() -> Iterator[None]:
     """Run a page body; turn the errors a user can meet into messages (in their language)."""
@@ -44,7 +51,7 @@ def guard() -> Iterator[None]:
     except db.DatabaseBusy:
         busy()
     except ReportError as exc:
-        st.info(safe.t("err.report", detail=str(exc)), icon=":material/info:")
+        report_refused(exc)
     except SettingsError as exc:
         st.error(safe.t("err.settings", detail=str(exc)))
     except db.DatabaseError as exc:

@@ -38,6 +38,10 @@ VALUE_LABELS = {
     "bucket": "bucket",
     "from_bucket": "bucket",
     "to_state": "bucket",
+    "state": "bucket",
+    "event": "event",
+    "plan_type": "plan_type",
+    "category": "category",
     "rule": "rule",
     "channel": "channel",
     "outcome": "outcome",
@@ -148,7 +152,8 @@ def display_frame(table: pa.Table) -> pd.DataFrame:
     frame = pa.table(columns).to_pandas() if columns else pd.DataFrame()
     for name, prefix in VALUE_LABELS.items():
         if name in frame.columns and not pd.api.types.is_numeric_dtype(frame[name]):
-            frame[name] = frame[name].map(lambda v, p=prefix: label(p, v) if v is not None else v)
+            # an empty value stays empty (None: the grid's "–"), never the label of "nan"
+            frame[name] = frame[name].map(lambda v, p=prefix: None if pd.isna(v) else label(p, v))
     return frame
 
 

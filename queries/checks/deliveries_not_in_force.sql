@@ -1,5 +1,5 @@
 -- checks/deliveries_not_in_force (invariant): one row per row an active import delivered that is
--- not in force: a delivery (a payment or contact already loaded, delivered again identical) whose
+-- not in force: a delivery (a payment, contact or installment already loaded, delivered again identical) whose
 -- id is held by no active import, whose import is undone or unknown, or whose kind differs from
 -- the import's. Undoing the import that held the row hands it to a later delivery, so every row an
 -- active import delivered stays in force. None means it holds. Parameters: none.
@@ -13,6 +13,10 @@ in_force as (
     select 'payments' as kind, payment_id as key_value from stg_payments
     union all
     select 'contacts' as kind, contact_id as key_value from stg_contacts
+    union all
+    select 'repayment_plans' as kind, plan_id || chr(31) || cast(installment_no as varchar)
+        as key_value
+    from stg_repayment_plans
 ),
 
 offending as (

@@ -9,6 +9,12 @@ with raw_rows as (
     select distinct 'agents' as kind, import_id from raw_agents
     union all
     select distinct 'contacts' as kind, import_id from raw_contacts
+    union all
+    select distinct 'repayment_plans' as kind, import_id from raw_repayment_plans
+    union all
+    select distinct 'agencies' as kind, import_id from raw_agencies
+    union all
+    select distinct 'complaints' as kind, import_id from raw_complaints
 ),
 
 offending as (

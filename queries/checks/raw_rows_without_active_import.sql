@@ -9,6 +9,12 @@ with raw_rows as (
     select 'raw_agents' as table_name, import_id from raw_agents
     union all
     select 'raw_contacts' as table_name, import_id from raw_contacts
+    union all
+    select 'raw_repayment_plans' as table_name, import_id from raw_repayment_plans
+    union all
+    select 'raw_agencies' as table_name, import_id from raw_agencies
+    union all
+    select 'raw_complaints' as table_name, import_id from raw_complaints
 ),
 
 offending as (

@@ -139,6 +139,29 @@ create or replace temp macro ts_problem(col, v) as
         else msg('import.ts_form', col, shown(v))
     end;
 
+-- Rates (agencies.fee_rate): a share, at most 6 decimals (0.15, .125, 1), or a percentage with
+-- at most 4 (15%, 12.5％); whether it lies in [0, 1] is checked by the caller.
+create or replace temp macro rate_share_ok(v) as
+    regexp_full_match(v, '[+-]?([0-9]{1,6}(\.[0-9]{0,6})?|\.[0-9]{1,6})');
+
+create or replace temp macro rate_percent_ok(v) as
+    regexp_full_match(v, '[+-]?([0-9]{1,6}(\.[0-9]{0,4})?|\.[0-9]{1,4})[%％]');
+
+create or replace temp macro rate_value(v) as
+    case
+        when rate_share_ok(v) then cast(v as decimal(18, 6))
+        when rate_percent_ok(v)
+            then cast(cast(rtrim(rtrim(v, '%'), '％') as decimal(18, 4)) * 0.01 as decimal(18, 6))
+    end;
+
+create or replace temp macro rate_problem(col, v) as
+    case
+        when v is null or rate_share_ok(v) or rate_percent_ok(v) then null
+        when regexp_full_match(v, '[+-]?[0-9]*\.[0-9]+[%％]?')
+            then msg('import.rate_decimals', col, shown(v))
+        else msg('import.rate_invalid', col, shown(v))
+    end;
+
 -- Identifiers: trimmed; at most 64 characters; no control characters.
 create or replace temp macro id_problem(col, v) as
     case
@@ -182,3 +205,20 @@ create or replace temp macro mask_keep(v, head, tail) as
 create or replace temp macro mask_name(v) as mask_keep(v, 1, 0);
 
 create or replace temp macro mask_number(v) as mask_keep(v, 3, 4);
+
+-- Free text (contacts.notes): every match of personal_text_pattern (queries/macros.sql: phone,
+-- ID and bank-card numbers, e-mail addresses) masked by mask_number, the rest as written:
+-- "call 13812345678 after 6pm" -> "call 1******5678 after 6pm". Set-wise: the text split at
+-- the matches, and the masked matches put back between the pieces (a split has one piece more
+-- than there are matches). Texts without a match (most notes) pass by one regexp_matches.
+create or replace temp macro mask_between(pieces, found) as
+    pieces[1] || array_to_string(
+        list_transform(found, lambda m, i: mask_number(m) || pieces[i + 1]), '');
+
+create or replace temp macro mask_in_text(v) as
+    case
+        when v is null or not regexp_matches(v, personal_text_pattern()) then v
+        else mask_between(
+            regexp_split_to_array(v, personal_text_pattern()),
+            regexp_extract_all(v, personal_text_pattern()))
+    end;

@@ -25,6 +25,7 @@ accounts as (
         a.customer_name,
         a.phone,
         a.id_number,
+        a.agency_id,
         a.import_id
     from raw_accounts as a
     inner join snapshot_in_force as s

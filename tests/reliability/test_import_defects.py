@@ -184,6 +184,17 @@ MINIMAL = {
         "channel": "call",
         "outcome": "no_answer",
     },
+    "repayment_plans": {
+        "plan_id": "RZ9",
+        "account_id": "A1",
+        "plan_type": "installment",
+        "created_date": "2026-11-01",
+        "installment_no": "1",
+        "due_date": "2026-11-30",
+        "amount": "10.00",
+    },
+    "agencies": {"agency_id": "Y9", "fee_rate": "0.15"},
+    "complaints": {"complaint_id": "QZ9", "account_id": "A1", "received_at": "2026-11-02 10:00:00"},
 }
 
 

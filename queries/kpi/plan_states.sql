@@ -1,0 +1,179 @@
+-- kpi/plan_states: one row per installment of every repayment plan created on or before
+-- $as_of (domain.md, "repayment_plans"), with its plan's figures, as of the evaluation date.
+-- Read by the plan reports (engine/cases.py runs it into the temporary table plan_states).
+-- - A plan's agent: the agent given, else the account's agent in its latest snapshot on or
+--   before created_date, else in its earliest snapshot (as for payments).
+-- - A plan is superseded by a later plan on the same account (created on a later day, on or
+--   before $as_of): it ends the day before that plan's created_date. A plan's eval_date is
+--   $as_of, or that day when it ends earlier.
+-- - Paid towards a plan: net payments on the account dated from created_date on, through
+--   eval_date (paid_towards); through the installment's due_date + $grace_days, or eval_date if
+--   earlier (paid_by_due).
+-- - Installment k is kept when paid_by_due reaches cumulative_due (the amounts of 1 .. k);
+--   missed when it is not kept and due_date + $grace_days is before eval_date; otherwise
+--   pending, or superseded when its plan ended before the installment was decided.
+-- - A plan is broken at its first missed installment (broken_date = that due_date +
+--   $grace_days + 1), completed when its last installment is kept, superseded when a later
+--   plan ended it, otherwise active.
+-- - relief (settlement plans): the account's current_balance in its latest snapshot on or
+--   before created_date, minus the plan's scheduled_total (null for other plans, or without
+--   such a snapshot).
+-- Parameters: $as_of (date), $grace_days (integer).
+with rows as (
+    select * from stg_repayment_plans where created_date <= $as_of
+),
+
+plans as (
+    select
+        plan_id,
+        min(account_id) as account_id,
+        min(agent_id) as given_agent_id,
+        min(plan_type) as plan_type,
+        min(created_date) as created_date,
+        count(*) as installments,
+        sum(amount) as scheduled_total,
+        max(installment_no) as last_no
+    from rows
+    group by plan_id
+),
+
+snapshot_before as (
+    select
+        p.plan_id,
+        latest_given(a.agent_id, a.as_of_date) as agent_before,
+        latest_given(a.current_balance, a.as_of_date) as balance_before
+    from plans as p
+    inner join stg_accounts as a
+        on a.account_id = p.account_id and a.as_of_date <= p.created_date
+    group by p.plan_id
+),
+
+snapshot_first as (
+    select
+        p.plan_id,
+        earliest_given(a.agent_id, a.as_of_date) as agent_first
+    from plans as p
+    inner join stg_accounts as a on a.account_id = p.account_id
+    group by p.plan_id
+),
+
+later as (
+    select
+        p.plan_id,
+        min(q.created_date) as superseded_on
+    from plans as p
+    inner join plans as q on q.account_id = p.account_id and q.created_date > p.created_date
+    group by p.plan_id
+),
+
+ended as (
+    select
+        p.*,
+        coalesce(p.given_agent_id, b.agent_before, f.agent_first) as agent_id,
+        b.balance_before,
+        l.superseded_on,
+        coalesce(l.superseded_on - 1, cast($as_of as date)) as eval_date
+    from plans as p
+    left join snapshot_before as b on b.plan_id = p.plan_id
+    left join snapshot_first as f on f.plan_id = p.plan_id
+    left join later as l on l.plan_id = p.plan_id
+),
+
+cumulated as (
+    select
+        r.plan_id,
+        r.installment_no,
+        r.due_date,
+        r.amount,
+        sum(r.amount) over (partition by r.plan_id order by r.installment_no) as cumulative_due,
+        r.due_date + $grace_days as grace_end
+    from rows as r
+),
+
+paid as (
+    select
+        c.plan_id,
+        c.installment_no,
+        coalesce(sum(y.amount), 0) as paid_by_due
+    from cumulated as c
+    inner join ended as e on e.plan_id = c.plan_id
+    left join rpt_payments as y
+        on y.account_id = e.account_id
+        and y.payment_date >= e.created_date
+        and y.payment_date <= least(c.grace_end, e.eval_date)
+    group by c.plan_id, c.installment_no
+),
+
+towards as (
+    select
+        e.plan_id,
+        coalesce(sum(y.amount), 0) as paid_towards
+    from ended as e
+    left join rpt_payments as y
+        on y.account_id = e.account_id
+        and y.payment_date >= e.created_date
+        and y.payment_date <= e.eval_date
+    group by e.plan_id
+),
+
+stated as (
+    select
+        c.*,
+        d.paid_by_due,
+        case
+            when d.paid_by_due >= c.cumulative_due then 'kept'
+            when c.grace_end < e.eval_date then 'missed'
+            when e.superseded_on is not null then 'superseded'
+            else 'pending'
+        end as state
+    from cumulated as c
+    inner join paid as d on d.plan_id = c.plan_id and d.installment_no = c.installment_no
+    inner join ended as e on e.plan_id = c.plan_id
+),
+
+plan_outcome as (
+    select
+        plan_id,
+        min(installment_no) filter (where state = 'missed') as first_missed_no,
+        min(grace_end) filter (where state = 'missed') + 1 as broken_date,
+        bool_or(state = 'kept' and installment_no = last_no) as last_kept
+    from stated
+    inner join ended using (plan_id)
+    group by plan_id
+),
+
+final as (
+    select
+        e.plan_id,
+        e.account_id,
+        e.agent_id,
+        e.plan_type,
+        e.created_date,
+        e.installments,
+        money(e.scheduled_total) as scheduled_total,
+        money(t.paid_towards) as paid_towards,
+        case
+            when o.first_missed_no is not null then 'broken'
+            when o.last_kept then 'completed'
+            when e.superseded_on is not null then 'superseded'
+            else 'active'
+        end as status,
+        o.broken_date,
+        case
+            when e.plan_type = 'settlement' then money(e.balance_before - e.scheduled_total)
+        end as relief,
+        e.eval_date,
+        s.installment_no,
+        s.due_date,
+        s.amount,
+        money(s.cumulative_due) as cumulative_due,
+        money(s.paid_by_due) as paid_by_due,
+        s.grace_end,
+        s.state
+    from stated as s
+    inner join ended as e on e.plan_id = s.plan_id
+    inner join towards as t on t.plan_id = s.plan_id
+    inner join plan_outcome as o on o.plan_id = s.plan_id
+)
+
+select * from final
