@@ -87,6 +87,13 @@ def run(
     return rel.to_arrow_table()
 
 
+def execute(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> None:
+    """Run the write (UPDATE, INSERT) in ``queries/<name>.sql`` with bound ``$parameters``."""
+    con.execute(query_text(name), dict(params or {}))
+
+
 def _schema_files() -> list[Path]:
     return [p for d in SCHEMA_DIRS for p in sorted((QUERIES / d).glob("*.sql"))]
 

@@ -8,22 +8,18 @@ in cents that are taken off their balance, and are worked by agents whose contac
 and (rare) conduct breaches follow from the same monthly step. Everything is vectorised over a
 chunk of accounts with numpy, so a million accounts stream through in bounded memory.
 
-The tunable numbers are the tables below (staffing is in ``dashboard.sample``).
+The tunable numbers are the tables below (staffing is in ``dashboard.sample_world``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dashboard import vocab
+from dashboard.sample_world import PORTFOLIOS, Agents, Calendar
 
-if TYPE_CHECKING:
-    from dashboard.sample import Agents, Calendar
-
-PORTFOLIOS = ("BANK_A_CARD", "BANK_B_CARD", "BANK_C_CONSUMER")
 PORTFOLIO_WEIGHTS = np.array([0.45, 0.35, 0.20])
 # Per portfolio: median placed balance (yuan), lognormal sigma, DPD range at placement, and how
 # readily its debtors pay (B is a late-stage placement, C a consumer loan with big balances).

@@ -13,6 +13,7 @@ entry names a test that exists).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Callable
@@ -123,30 +124,58 @@ class CliResult:
     err: str
 
 
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
+    name: str,
+    build: Callable[[Path], object],
+) -> Path:
+    """A database file built once per test run, however many xdist workers: the first worker
+    to ask builds it (the others wait on a lock), each worker gets its own copy of it."""
+    mine = tmp_path_factory.mktemp(name) / f"{name}.duckdb"
+    if worker_id == "master":  # one process: nothing to share
+        build(mine)
+        return mine
+    run_folder = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
+    shared = run_folder / f"shared_{name}.duckdb"
+    with open(run_folder / f"shared_{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not shared.exists():
+            partial = run_folder / f"partial_{name}" / f"{name}.duckdb"
+            partial.parent.mkdir()
+            build(partial)
+            partial.rename(shared)
+    shutil.copyfile(shared, mine)
+    return mine
+
+
 @pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample data loaded once per test process; tests that write use a copy
-    (``on_sample``), read commands may read it as it is."""
+def sample_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The sample data loaded once per test run (a copy per test process); tests that write
+    use a copy (``on_sample``), read commands may read it as it is."""
     from tests.e2e.sample import build_sample_db
 
-    return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    return built_once(tmp_path_factory, worker_id, "sample", build_sample_db)
 
 
 @pytest.fixture(scope="session")
-def sample_closed(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_closed(
+    sample_db: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Path:
     """The sample with every month up to 2026-09 closed, as finance closes the books: each
-    prepared by 王伟 and approved by 李娜, oldest first (built once per test process; copy it
-    before writing). 2026-10 is the open period."""
+    prepared by 王伟 and approved by 李娜, oldest first (built once per test run, a copy per
+    test process; copy it before writing). 2026-10 is the open period."""
     from dashboard.paths import SAMPLE_DATA
     from dashboard.payouts.plan_file import load_plans
     from dashboard.payouts.values import Period
     from tests.payout_fixtures import close_through
 
-    path = tmp_path_factory.mktemp("closed") / "closed.duckdb"
-    shutil.copy(sample_db, path)
-    book = load_plans(SAMPLE_DATA / "plans.yaml")
-    close_through(path, Period(2026, 9), book, preparer="王伟", approver="李娜")
-    return path
+    def build(path: Path) -> None:
+        shutil.copy(sample_db, path)
+        book = load_plans(SAMPLE_DATA / "plans.yaml")
+        close_through(path, Period(2026, 9), book, preparer="王伟", approver="李娜")
+
+    return built_once(tmp_path_factory, worker_id, "closed", build)
 
 
 @pytest.fixture

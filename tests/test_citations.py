@@ -54,7 +54,7 @@ def _python_texts(text: str) -> Iterator[tuple[int, str]]:
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         if tok.type == tokenize.COMMENT:
             yield tok.start[0], tok.string
-    for node in ast.walk(ast.parse(text)):
+    for node in _statements(ast.parse(text)):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             first = node.body[0] if node.body else None
             if (
@@ -63,6 +63,16 @@ def _python_texts(text: str) -> Iterator[tuple[int, str]]:
                 and isinstance(first.value.value, str)
             ):
                 yield first.lineno, first.value.value
+
+
+def _statements(node: ast.AST) -> Iterator[ast.AST]:
+    """The node and every statement under it (a docstring opens a statement list; walking
+    the expressions too, as ast.walk does, takes ten times as long)."""
+    yield node
+    for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for child in getattr(node, name, ()):
+            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case):
+                yield from _statements(child)
 
 
 def _commented(text: str, mark: str) -> Iterator[tuple[int, str]]:
@@ -146,3 +156,47 @@ def test_the_rule_finds_citations_and_nothing_else() -> None:
     assert not exists("queries/nothing_matches/*.sql")
     assert exists("kpi/recovery") and not exists("kpi/no_such_report")
     assert exists("bench/out/anything.json")  # an output folder of .gitignore
+
+
+def layout_block() -> list[str]:
+    """The lines of the code block of README's "## Layout" chapter."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    chapter = text[text.index("\n## Layout\n") :]
+    return chapter.split("```\n", 2)[1].splitlines()
+
+
+def layout_entries() -> dict[str, list[tuple[str, str]]]:
+    """Per top folder of the block (``dashboard``, ``queries``): its entries' names and
+    descriptions (an entry line is indented two spaces; deeper lines continue a description)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    top = ""
+    for line in layout_block():
+        if not line.startswith(" "):
+            top = line.split()[0].rstrip("/")
+            out.setdefault(top, [])
+        elif re.match(r"  \S", line):
+            name, _, description = re.split(r"(\s{2,}|$)", line[2:], maxsplit=1)
+            out[top] += [(n, description) for n in re.split(r"[,+ ]+", name) if n]
+        elif out.get(top):
+            n, description = out[top][-1]
+            out[top][-1] = (n, f"{description} {line.strip()}")
+    return out
+
+
+def test_the_readme_layout_is_the_real_tree() -> None:
+    entries = layout_entries()
+    for top in ("dashboard", "queries"):
+        listed = {n.rstrip("/") for n, _ in entries[top]}
+        missing = [n for n in listed if not (ROOT / top / n).exists()]
+        assert not missing, f"README's layout lists what {top}/ does not hold: {missing}"
+        real = {
+            p.name
+            for p in (ROOT / top).iterdir()
+            if p.name != "__init__.py" and p.name not in SKIPPED_PARTS
+            and (p.suffix in (".py", ".sql") or (p.is_dir() and any(p.iterdir())))
+        }  # fmt: skip
+        unlisted = sorted(real - listed)
+        assert not unlisted, f"README's layout leaves out {top}/: {unlisted}"
+        for name, description in entries[top]:  # a package's files it names exist
+            for module in re.findall(r"\b\w+\.py\b", description) if name.endswith("/") else ():
+                assert (ROOT / top / name / module).is_file(), f"layout: {top}/{name}{module}"

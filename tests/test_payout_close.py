@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.cli import main
 from tests.conftest import CliResult, query
 from tests.payout_fixtures import (
     OWNERS_SEP,
@@ -62,6 +63,27 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def scenario(template: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "close.duckdb"
     shutil.copyfile(template, copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def closed_template(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The scenario with August, September and October closed as ``close`` closes them (built
+    once: several tests start there)."""
+    path = tmp_path_factory.mktemp("closed") / "closed.duckdb"
+    shutil.copyfile(template, path)
+    for period in ("2026-08", "2026-09", "2026-10"):
+        for command, by in (("prepare", MAKER), ("approve", CHECKER)):
+            args = [command, "--db", path, "--period", period, "--plans", SCENARIO_PLANS]
+            assert main([str(a) for a in args] + ["--by", by]) == 0, (command, period)
+    return path
+
+
+@pytest.fixture
+def closed(closed_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the scenario closed through October."""
+    copy = tmp_path / "closed.duckdb"
+    shutil.copyfile(closed_template, copy)
     return copy
 
 
@@ -116,12 +138,11 @@ PAID = ("total", "cap_applied", "adjustment_in", "payout", "carry_out")
 
 
 def test_adjustment_is_booked_once_into_the_next_period_and_replaced_on_reapproval(
-    scenario: Path, cli: Cli, tmp_path: Path
+    closed: Path, cli: Cli, tmp_path: Path
 ) -> None:
-    close(cli, scenario, "2026-08", "2026-09", "2026-10")
-    late(scenario, tmp_path / "r1", R1 + NOVEMBER)
+    late(closed, tmp_path / "r1", R1 + NOVEMBER)
 
-    october = report(cli, scenario, "2026-10")
+    october = report(cli, closed, "2026-10")
     a2 = october["A2"]
     assert figures(a2, "payout", "recomputed_payout", "adjustment") == ("84.10", "11.20", "-72.90")
     assert figures(october["A1"], "payout", "recomputed_payout", "adjustment") == (
@@ -130,41 +151,40 @@ def test_adjustment_is_booked_once_into_the_next_period_and_replaced_on_reapprov
         "-5.00",
     )
 
-    november = report(cli, scenario, "2026-11")
+    november = report(cli, closed, "2026-11")
     assert figures(november["A2"], *PAID) == ("170.00", True, "-72.90", "27.10", "0.00")
     assert figures(november["A1"], *PAID) == ("0.00", False, "-5.00", "0.00", "-5.00")
     # A5 had no October difference: only its own deficit chain (5.00 - 20.00).
     assert figures(november["A5"], *PAID) == ("-15.00", False, "0.00", "0.00", "-15.00")
-    assert adjustment_lines(cli, scenario, "2026-11") == [
+    assert adjustment_lines(cli, closed, "2026-11") == [
         ("A1", "2026-10", "-5.00"),
         ("A2", "2026-10", "-72.90"),
     ]
     # Reading it again books nothing more (the adjustment is derived, never added up).
-    assert report(cli, scenario, "2026-11")["A2"]["adjustment_in"] == "-72.90"
+    assert report(cli, closed, "2026-11")["A2"]["adjustment_in"] == "-72.90"
 
     # Reopened and approved again, October's approval holds the new figures: the difference
     # (and so the booked adjustment) is gone, not doubled.
-    r = step(cli, scenario, "approve", "2026-10", MAKER, "--reopen", "--reason", "late reversal")
+    r = step(cli, closed, "approve", "2026-10", MAKER, "--reopen", "--reason", "late reversal")
     assert r.code == 0, r.err
-    close(cli, scenario, "2026-10")
-    october = report(cli, scenario, "2026-10")
+    close(cli, closed, "2026-10")
+    october = report(cli, closed, "2026-10")
     assert figures(october["A2"], "payout", "adjustment") == ("11.20", "0.00")
-    november = report(cli, scenario, "2026-11")
+    november = report(cli, closed, "2026-11")
     assert figures(november["A2"], *PAID) == ("170.00", True, "0.00", "100.00", "0.00")
     assert figures(november["A1"], *PAID) == ("0.00", False, "0.00", "0.00", "0.00")
-    assert adjustment_lines(cli, scenario, "2026-11") == []
+    assert adjustment_lines(cli, closed, "2026-11") == []
 
 
 def test_a_booked_adjustment_is_frozen_with_the_next_period_and_only_new_differences_follow(
-    scenario: Path, cli: Cli, tmp_path: Path
+    closed: Path, cli: Cli, tmp_path: Path
 ) -> None:
-    close(cli, scenario, "2026-08", "2026-09", "2026-10")
-    late(scenario, tmp_path / "r1", R1 + NOVEMBER)
+    late(closed, tmp_path / "r1", R1 + NOVEMBER)
     november_end = {"acc_1130.csv": ("accounts", accounts("2026-11-30", OWNERS_SEP))}
-    import_texts(scenario, tmp_path / "nov", november_end)
-    close(cli, scenario, "2026-11")
+    import_texts(closed, tmp_path / "nov", november_end)
+    close(cli, closed, "2026-11")
     frozen = query(
-        scenario,
+        closed,
         "select agent_id, adjustment_in, payout, carry_out from payout_approved "
         "where period = '2026-11' order by agent_id",
     )
@@ -180,21 +200,21 @@ def test_a_booked_adjustment_is_frozen_with_the_next_period_and_only_new_differe
     # adjustment for October) = -7.90: pays 0.00 and carries -7.90. Approved: 27.10 paid,
     # nothing carried; the difference -7.90 - 27.10 = -35.00 goes to December.
     late(
-        scenario,
+        closed,
         tmp_path / "more",
         "N1,C6,2026-10-29,400.00,,card,\nX3,C4,2026-11-20,-1000.00,,card,N3\n"
         "X4,C5,2026-11-20,-1000.00,,card,N4\n",
     )
-    november = report(cli, scenario, "2026-11")
+    november = report(cli, closed, "2026-11")
     assert figures(november["A2"], "payout", "recomputed_payout", "adjustment") == (
         "27.10",
         "0.00",
         "-35.00",
     )
-    december = report(cli, scenario, "2026-12")
+    december = report(cli, closed, "2026-12")
     # A2's October difference was booked into November: nothing more for October, only
     # November's own difference. A1 carries November's frozen -5.00; A5 its -15.00.
-    assert adjustment_lines(cli, scenario, "2026-12") == [
+    assert adjustment_lines(cli, closed, "2026-12") == [
         ("A2", "2026-11", "-35.00"),
         ("A3", "2026-10", "8.00"),
     ]
@@ -220,11 +240,10 @@ def test_a_booked_adjustment_is_frozen_with_the_next_period_and_only_new_differe
 
 
 def test_booked_lines_are_on_the_statement_and_in_the_exports(
-    scenario: Path, cli: Cli, tmp_path: Path
+    closed: Path, cli: Cli, tmp_path: Path
 ) -> None:
-    close(cli, scenario, "2026-08", "2026-09", "2026-10")
-    late(scenario, tmp_path / "r1", R1)
-    common = ("--db", scenario, "--period", "2026-11", "--plans", SCENARIO_PLANS)
+    late(closed, tmp_path / "r1", R1)
+    common = ("--db", closed, "--period", "2026-11", "--plans", SCENARIO_PLANS)
     r = cli("statements", *common, "--agent", "A2", "--out", tmp_path / "st", "--format", "html")
     assert r.code == 0, r.err
     html = (tmp_path / "st" / "statement_2026-11_A2.html").read_text(encoding="utf-8")
@@ -299,18 +318,17 @@ def test_a_prepared_period_shows_its_frozen_figures_and_is_approved_as_prepared(
 # --- approval rules ---------------------------------------------------------------------
 
 
-def test_an_unfinished_month_cannot_be_prepared(scenario: Path, cli: Cli) -> None:
-    close(cli, scenario, "2026-08", "2026-09", "2026-10")
-    before = content(scenario)
+def test_an_unfinished_month_cannot_be_prepared(closed: Path, cli: Cli) -> None:
+    before = content(closed)
     for period, last_day in (("2026-11", "2026-11-30"), ("2030-01", "2030-01-31")):
-        r = step(cli, scenario, "prepare", period, MAKER)
+        r = step(cli, closed, "prepare", period, MAKER)
         assert r.code == 2, r.out
         words = (
             f"{period} has not ended in the data: its last day {last_day} is after the "
             "latest snapshot (2026-10-31)"
         )
         assert words in r.err, r.err
-    assert content(scenario) == before
+    assert content(closed) == before
 
 
 def test_periods_are_approved_in_order(scenario: Path, cli: Cli) -> None:

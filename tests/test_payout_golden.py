@@ -37,6 +37,7 @@ import pandas as pd
 import pytest
 
 from dashboard.paths import SAMPLE_DATA
+from dashboard.reports import PAYOUT_REPORTS, REPORTS
 from tests.e2e.sample import accounts
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "payouts"
@@ -45,6 +46,23 @@ CASES = {
     **{f"payouts_{p}": ["payouts", "--period", p] for p in PERIODS},
     **{f"lines_{p}": ["payout-lines", "--period", p] for p in PERIODS},
 }
+# Payout reports of the registry pinned elsewhere, and why.
+ELSEWHERE = {
+    "payout-whatif": "needs a candidate plan file: tests/test_payout_whatif.py",
+    "payout-log": "empty on the sample (nothing approved): tests/test_payout_approval.py",
+}
+
+
+def test_every_payout_report_of_the_registry_is_pinned() -> None:
+    pinned = {args[0] for args in CASES.values()}
+    assert pinned | set(ELSEWHERE) == {r.name for r in PAYOUT_REPORTS}
+    assert not pinned & set(ELSEWHERE)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_golden_file_has_the_declared_columns(case: str) -> None:
+    header = (GOLDEN / f"{case}.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert tuple(header.split(",")) == REPORTS[CASES[case][0]].columns
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -20,6 +20,7 @@ from dashboard import db, reports
 from dashboard.cli.report import add_report, call_of
 from dashboard.engine import kpi_breakdowns, kpis
 from dashboard.engine.kpi_common import Filters, ReportError
+from dashboard.payouts.values import Period
 from dashboard.reports import REPORTS, Call, Param, Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -232,3 +233,41 @@ def test_app_reads_use_the_registry_names(on_sample: Path) -> None:
         reads.report("recovery", OCTOBER)
     with pytest.raises(KeyError, match="no report 'roll_rates'"):
         reads.report("roll_rates")
+
+
+def _report_commands() -> set[str]:
+    from dashboard.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    report = sub.choices["report"]  # type: ignore[index]
+    names = next(a for a in report._actions if a.dest == "report")
+    return set(names.choices)  # type: ignore[arg-type]
+
+
+def test_every_report_command_is_declared_in_the_registry(sample_db: Path) -> None:
+    # No command module adds a report of its own beside the registry (the payouts did).
+    assert _report_commands() == set(REPORTS)
+    assert {"payouts", "payout-lines", "payout-whatif", "payout-log"} <= set(REPORTS)
+    golden = ROOT / "tests" / "golden" / "payouts" / "payouts_2026-10.csv"
+    with golden.open(encoding="utf-8") as f:
+        agents = [line.split(",")[1] for line in f.read().splitlines()[1:]]
+    with db.connect(sample_db, read_only=True) as con:
+        table = reports.run(con, "payouts", period=Period(2026, 10))
+        log = reports.run(con, "payout-log")
+        with pytest.raises(TypeError, match="report payouts takes no agents"):
+            reports.run(con, "payouts", Filters(agents=("AG001",)), period=Period(2026, 10))
+    assert table.column_names == list(REPORTS["payouts"].columns)
+    assert table.column("agent_id").to_pylist() == agents
+    assert log.column_names == list(REPORTS["payout-log"].columns) and log.num_rows == 0
+
+
+def test_a_runner_for_a_report_the_registry_does_not_declare_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dashboard.cli import payouts as payout_cli
+    from dashboard.cli.report import command_runners
+
+    assert set(command_runners()) == {r.name for r in reports.PAYOUT_REPORTS}
+    monkeypatch.setitem(payout_cli.REPORT_RUNNERS, "payout-summary", lambda call: 0)
+    with pytest.raises(ValueError, match="a runner for report payout-summary: unknown"):
+        command_runners()

@@ -22,10 +22,10 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
-from dashboard.engine.output import OutputError, check_folder, check_target
-from dashboard.engine.settings import default_settings
+from dashboard.engine.output import OutputError, check_folder
 from dashboard.messages import render_table
 from dashboard.paths import DB_ENV, default_db_path
+from dashboard.reports.spec import compliance_preset, file_name, file_to_write
 from dashboard.spreadsheet import write_csv
 
 
@@ -34,23 +34,21 @@ class CommandError(Exception):
     person (exit status 2, as argparse's own errors)."""
 
 
+def _typed(parse: Callable[[str], Any], text: str) -> Any:
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def path_arg(text: str) -> Path:
     """argparse type for a file or folder name: not empty, no NUL byte."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("an empty name is not a file")
-    if "\0" in text:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a file name (it holds a NUL byte)")
-    return Path(text)
+    return _typed(file_name, text)  # type: ignore[no-any-return]
 
 
 def output_file(text: str) -> Path:
     """argparse type for a file to write: its folder exists, and it is not a folder."""
-    path = path_arg(text)
-    try:
-        check_target(path)
-    except OutputError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-    return path
+    return _typed(file_to_write, text)  # type: ignore[no-any-return]
 
 
 def output_folder(text: str) -> Path:
@@ -93,12 +91,7 @@ def whole(minimum: int, maximum: int = 2**63 - 1) -> Callable[[str], int]:
 
 def preset(text: str) -> str:
     """argparse type for a compliance preset name (config/kpi.yaml)."""
-    known = default_settings().preset_names
-    if text not in known:
-        raise argparse.ArgumentTypeError(
-            f"unknown compliance preset '{text}' (known: {', '.join(known)})"
-        )
-    return text
+    return _typed(compliance_preset, text)  # type: ignore[no-any-return]
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -4,7 +4,9 @@
 trail; ``report payout-whatif`` compares a candidate plan file with the plan in force over
 past months (approving and writing nothing); ``prepare`` freezes a period's figures (one
 person) and ``approve`` approves them (another person; ``--reopen`` reopens a prepared or
-approved period, with a reason); ``statements`` writes one statement per agent. Mistakes in
+approved period, with a reason); ``statements`` writes one statement per agent. The payout
+reports are declared in the registry (``dashboard/reports/catalogue.py``: their options and
+columns); ``REPORT_RUNNERS`` here prints them. Mistakes in
 the input (a bad period, a broken plan file, an empty database, a step the rules refuse)
 print a message and exit with status 2, never a traceback (the guard of ``dashboard.cli``).
 The reports and statements open the database read-only; an approved period is shown and
@@ -27,7 +29,6 @@ import pyarrow as pa
 from dashboard import db
 from dashboard.cli.common import (
     add_db_option,
-    output_file,
     output_folder,
     path_arg,
     preset,
@@ -39,6 +40,7 @@ from dashboard.payouts import service
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_file import PlanFileError
 from dashboard.payouts.values import Period
+from dashboard.reports.spec import Call, Runner
 from dashboard.spreadsheet import write_csv
 
 TABLE_COLUMNS = (
@@ -147,63 +149,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=_statements)
 
 
-def register_reports(reports: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = reports.add_parser(
-        "payouts",
-        help="commission payouts per agent for a month (approved figures if approved)",
-        description="One row per agent. For an approved period: the approved figures, the "
-        "payout recomputed today and the difference (adjustment). Notes go to stderr.",
-    )
-    _common(p)
-    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
-    p.add_argument(
-        "--out", type=output_file, metavar="FILE", help="write to a file (xlsx needs it)"
-    )
-    _add_lang(p)
-    p.set_defaults(func=_payouts)
-
-    p = reports.add_parser(
-        "payout-lines",
-        help="the payouts' audit trail: every payment, reversal and rule decision",
-    )
-    _common(p)
-    p.add_argument("--agent", metavar="AGENT_ID", help="only this agent")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--out", type=output_file, metavar="FILE", help="write CSV to a file")
-    _add_lang(p)
-    p.set_defaults(func=_lines)
-
-    p = reports.add_parser(
-        "payout-whatif",
-        help="a candidate plan file against the plan in force, per month and agent",
-        description="Each month from --period to --to computed with the plan file in force "
-        "and with the candidate: per agent payout_current, payout_candidate and difference "
-        "(candidate - current), then a total row per month. Approves nothing, writes nothing "
-        "to the database.",
-    )
-    _common(p)
-    p.add_argument(
-        "--to", type=_period, metavar="YYYY-MM", help="the last month (default: --period)"
-    )
-    p.add_argument(
-        "--candidate",
-        type=path_arg,
-        required=True,
-        metavar="FILE",
-        help="the candidate plan file (the plan file format; checked the same way)",
-    )
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--out", type=output_file, metavar="FILE", help="write CSV to a file")
-    _add_lang(p)
-    p.set_defaults(func=_whatif)
-
-    p = reports.add_parser("payout-log", help="prepare, approve and reopen events, newest first")
-    add_db_option(p)
-    p.add_argument("--period", type=_period, metavar="YYYY-MM", help="only this period")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.set_defaults(func=_log)
-
-
 def _fail(message: str) -> int:
     print(message, file=sys.stderr)
     return 2
@@ -226,7 +171,15 @@ def _print(table: pa.Table, fmt: str, lang: str, names: Mapping[str, str] | None
     write_table(table, fmt)
 
 
-def _payouts(args: argparse.Namespace) -> int:
+def _args(call: Call) -> argparse.Namespace:
+    """A report's parsed call as the handlers below read it (an option left out: None)."""
+    names = [p.name for p in call.report.options]
+    given = {n: call.options.get(n) for n in names}
+    return argparse.Namespace(db=call.db, format=call.format, **given)
+
+
+def _payouts(call: Call) -> int:
+    args = _args(call)
     if args.format == "xlsx" and not args.out:
         return _fail("error: --format xlsx needs --out FILE")
     book, why = service.book_or_why(args.plans)
@@ -266,7 +219,8 @@ def _workbook(args: argparse.Namespace, book: PlanBook | None, why: PlanFileErro
     return 0
 
 
-def _lines(args: argparse.Namespace) -> int:
+def _lines(call: Call) -> int:
+    args = _args(call)
     book, why = service.book_or_why(args.plans)
     with db.connect(args.db, read_only=True) as con:
         table, notes = service.lines(con, args.period, book, args.agent, args.preset, why)
@@ -291,7 +245,8 @@ WHATIF_TABLE = (
 )
 
 
-def _whatif(args: argparse.Namespace) -> int:
+def _whatif(call: Call) -> int:
+    args = _args(call)
     book = service.load_plans(args.plans)
     try:
         candidate = service.load_plans(args.candidate)
@@ -313,10 +268,21 @@ def _whatif(args: argparse.Namespace) -> int:
     return 0
 
 
-def _log(args: argparse.Namespace) -> int:
+def _log(call: Call) -> int:
+    args = _args(call)
     with db.connect(args.db, read_only=True) as con:
         write_table(service.audit_log(con, args.period), args.format)
     return 0
+
+
+# How ``report NAME`` prints the payout reports the registry declares
+# (dashboard/reports/catalogue.py: their options, columns and tables).
+REPORT_RUNNERS: dict[str, Runner] = {
+    "payouts": _payouts,
+    "payout-lines": _lines,
+    "payout-whatif": _whatif,
+    "payout-log": _log,
+}
 
 
 def _at(when: object) -> str:

@@ -8,9 +8,10 @@ the table; a report with a ``runner`` gets the parsed ``Call`` instead. Bad inpu
 unknown filter values, an empty or missing database) prints one line on stderr and exits
 with status 2 (the guard of ``dashboard.cli``).
 
-Command modules of this package may still contribute reports of their own by defining
-``register_reports(report_subparsers)`` (the payouts, until they are in the registry); they
-are added first.
+A command module of this package prints a registry report its own way by defining
+``REPORT_RUNNERS`` (report name -> runner; the payouts: notes on stderr, xlsx, ``--lang``):
+the report's options still come from its declaration, and a runner for a report the registry
+does not declare is refused.
 """
 
 from __future__ import annotations
@@ -36,17 +37,34 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Print a report to stdout. `report NAME --help` for each.",
     )
     names = p.add_subparsers(dest="report", required=True, metavar="NAME")
+    runners = command_runners()
+    for report in reports.REPORTS.values():
+        add_report(names, report, runners.get(report.name))
+
+
+def command_runners() -> dict[str, reports.Runner]:
+    """The ``REPORT_RUNNERS`` of the command modules, by report name.
+
+    Raises:
+        ValueError: a runner names no report of the registry, or two modules name one report.
+    """
+    found: dict[str, reports.Runner] = {}
     for info in sorted(pkgutil.iter_modules(cli_package.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{cli_package.__name__}.{info.name}")
-        hook = getattr(module, "register_reports", None)
-        if hook is not None:
-            hook(names)
-    for report in reports.REPORTS.values():
-        add_report(names, report)
+        for name, runner in getattr(module, "REPORT_RUNNERS", {}).items():
+            if name not in reports.REPORTS or name in found:
+                raise ValueError(f"{module.__name__}: a runner for report {name}: unknown or twice")
+            found[name] = runner
+    return found
 
 
-def add_report(names: argparse._SubParsersAction, report: reports.Report) -> None:  # type: ignore[type-arg]
-    """Add one registry report as ``report NAME`` with the options its parameters declare."""
+def add_report(
+    names: argparse._SubParsersAction,  # type: ignore[type-arg]
+    report: reports.Report,
+    runner: reports.Runner | None = None,
+) -> None:
+    """Add one registry report as ``report NAME`` with the options its parameters declare;
+    ``runner`` (default: the report's own) prints it instead of its table."""
     p = names.add_parser(report.name, help=report.help, description=report.cli_description())
     add_db_option(p)
     for param in report.params:
@@ -61,7 +79,7 @@ def add_report(names: argparse._SubParsersAction, report: reports.Report) -> Non
                 help=f"only this {what} (repeatable)",
             )
     p.add_argument("--format", choices=report.formats, default=report.formats[0])
-    p.set_defaults(func=_handler(report))
+    p.set_defaults(func=_handler(report, runner or report.runner))
 
 
 def _add_param(p: argparse.ArgumentParser, param: reports.Param) -> None:
@@ -125,11 +143,13 @@ def call_of(report: reports.Report, args: argparse.Namespace) -> reports.Call:
     return reports.Call(report, args.db, Filters(**given), options, args.format)
 
 
-def _handler(report: reports.Report) -> Callable[[argparse.Namespace], int]:
+def _handler(
+    report: reports.Report, runner: reports.Runner | None
+) -> Callable[[argparse.Namespace], int]:
     def handle(args: argparse.Namespace) -> int:
         call = call_of(report, args)
-        if report.runner is not None:
-            return report.runner(call)
+        if runner is not None:
+            return runner(call)
         # Read-only, never created; errors become messages in the guard of dashboard.cli.
         with db.connect(call.db, read_only=True) as con:
             table = reports.run(con, report.name, call.filters, **call.options)

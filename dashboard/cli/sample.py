@@ -7,7 +7,8 @@ import time
 from datetime import date
 
 from dashboard.cli.common import CommandError, output_folder, whole
-from dashboard.sample import BACK_BOOK_MONTHS, generate
+from dashboard.sample import generate
+from dashboard.sample_world import BACK_BOOK_MONTHS
 
 MAX_ACCOUNTS = 100_000_000
 MAX_MONTHS = 1200

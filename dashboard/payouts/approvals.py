@@ -25,7 +25,8 @@ words) is computed by the caller's ``compute``, inside the transaction (``servic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -194,6 +195,29 @@ def _step(
 # --- the steps ------------------------------------------------------------------------
 
 
+@contextmanager
+def _step_transaction(con: duckdb.DuckDBPyConnection, period: Period, step: str) -> Iterator[None]:
+    """One step (prepare, approve, reopen) as one transaction: committed when the block ends,
+    else rolled back (never hiding the error), a full disk raised as ``db.DiskFull`` and a
+    step that lost to another of the same round as ``ApprovalRefused``."""
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException as exc:
+        db.rollback(con)
+        _refuse_if_disk_full(con, exc)
+        refuse_if_conflict(exc, period, step)
+        raise
+
+
+def _stored(con: duckdb.DuckDBPyConnection, period: Period) -> Approval:
+    """The round a step just committed, read back as stored."""
+    approval = current_approval(con, period)
+    assert approval is not None
+    return approval
+
+
 def prepare(
     con: duckdb.DuckDBPyConnection, period: Period, by: str, compute: Callable[[], Frozen]
 ) -> Approval:
@@ -216,8 +240,7 @@ def prepare(
         raise ApprovalRefused(Message("payout.refuse_no_preparer"))
     who = by.strip()
     at = _now()
-    con.execute("begin transaction")
-    try:
+    with _step_transaction(con, period, "prepare"):
         _refuse_if_frozen(current_approval(con, period), period)
         check_no_later_frozen(con, period, "payout.refuse_later_frozen_prepare")
         check_ended(con, period)
@@ -231,15 +254,7 @@ def prepare(
         approval_id = _step(con, period, "prepare", None)
         _store(con, approval_id, frozen, who, at)
         _log(con, period, "prepare", approval_id, who, at, run.book.sha256, None)
-        con.execute("commit")
-    except BaseException as exc:
-        db.rollback(con)
-        _refuse_if_disk_full(con, exc)
-        refuse_if_conflict(exc, period, "prepare")
-        raise
-    approval = current_approval(con, period)
-    assert approval is not None
-    return approval
+    return _stored(con, period)
 
 
 def _refuse_if_frozen(existing: Approval | None, period: Period) -> None:
@@ -347,8 +362,7 @@ def approve(con: duckdb.DuckDBPyConnection, period: Period, by: str) -> Approval
         raise ApprovalRefused(Message("payout.refuse_no_approver"))
     who = by.strip()
     at = _now()
-    con.execute("begin transaction")
-    try:
+    with _step_transaction(con, period, "approve"):
         existing = current_approval(con, period)
         if existing is None:
             raise ApprovalRefused(Message("payout.refuse_not_prepared", period=str(period)))
@@ -361,21 +375,9 @@ def approve(con: duckdb.DuckDBPyConnection, period: Period, by: str) -> Approval
         check_ended(con, period)
         check_earlier(con, period)
         _step(con, period, "approve", existing.approval_id)
-        con.execute(
-            """update payout_approvals set status = 'approved', approved_by = $by,
-            approved_at = $at where approval_id = $id and status = 'prepared'""",
-            {"by": who, "at": at, "id": existing.approval_id},
-        )
+        db.execute(con, "payouts/approve", {"by": who, "at": at, "id": existing.approval_id})
         _log(con, period, "approve", existing.approval_id, who, at, existing.plans_sha256, None)
-        con.execute("commit")
-    except BaseException as exc:
-        db.rollback(con)
-        _refuse_if_disk_full(con, exc)
-        refuse_if_conflict(exc, period, "approve")
-        raise
-    approval = current_approval(con, period)
-    assert approval is not None
-    return approval
+    return _stored(con, period)
 
 
 def _coded(lines: pa.Table) -> pa.Table:
@@ -415,25 +417,18 @@ def reopen(con: duckdb.DuckDBPyConnection, period: Period, by: str, reason: str)
     if not by.strip():
         raise ApprovalRefused(Message("payout.refuse_no_reopener"))
     at = _now()
-    con.execute("begin transaction")
-    try:
+    with _step_transaction(con, period, "reopen"):
         existing = current_approval(con, period)
         if existing is None:
             raise ApprovalRefused(Message("payout.refuse_not_approved", period=str(period)))
         check_no_later_frozen(con, period, "payout.refuse_later_frozen")
         _step(con, period, "reopen", existing.approval_id)
-        con.execute(
-            """update payout_approvals set status = 'reopened', reopened_by = $by,
-            reopened_at = $at, reopen_reason = $reason where approval_id = $id""",
+        db.execute(
+            con,
+            "payouts/reopen",
             {"by": by.strip(), "at": at, "reason": reason.strip(), "id": existing.approval_id},
         )
         _log(con, period, "reopen", existing.approval_id, by.strip(), at, None, reason.strip())
-        con.execute("commit")
-    except BaseException as exc:
-        db.rollback(con)
-        _refuse_if_disk_full(con, exc)
-        refuse_if_conflict(exc, period, "reopen")
-        raise
     return Approval(
         **{
             **existing.__dict__,

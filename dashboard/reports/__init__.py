@@ -11,8 +11,12 @@ checks the README documents every declared option and column; ``tests/test_kpi_g
 pins every report on the sample data.
 
 A report whose command line does more than print one table (the payouts: notes on stderr,
-an xlsx file, ``--lang``) gives a ``runner``: the CLI still builds its options from its
-parameters and hands the runner the parsed ``Call`` instead of printing ``run``'s table.
+an xlsx file, ``--lang``) has a ``runner``, its own or one a command module gives
+(``REPORT_RUNNERS`` of ``dashboard/cli/payouts.py``, so the registry stays free of the
+command line): the CLI still builds its options from its parameters and hands the runner the
+parsed ``Call`` instead of printing ``run``'s table. The payout reports (``PAYOUT_REPORTS``)
+take a month (``--period``), not dates of ``Filters``, and are pinned by
+``tests/test_payout_golden.py``.
 
 Adding a report: a query file under queries/ (or an engine function taking ``(con, filters,
 **options)`` when the report is more than one query), one ``Report`` entry in
@@ -28,10 +32,22 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.engine.kpi_common import ALL, Filters
-from dashboard.reports.catalogue import PAIRS, REPORTS, WINDOW
+from dashboard.reports.catalogue import KPI_REPORTS, PAIRS, PAYOUT_REPORTS, REPORTS, WINDOW
 from dashboard.reports.spec import Call, Param, Report, Runner
 
-__all__ = ["PAIRS", "REPORTS", "WINDOW", "Call", "Param", "Report", "Runner", "get", "run"]
+__all__ = [
+    "KPI_REPORTS",
+    "PAIRS",
+    "PAYOUT_REPORTS",
+    "REPORTS",
+    "WINDOW",
+    "Call",
+    "Param",
+    "Report",
+    "Runner",
+    "get",
+    "run",
+]
 
 
 def get(name: str) -> Report:

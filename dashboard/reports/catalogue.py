@@ -7,10 +7,22 @@ the order of their options; the help texts are those of ``report NAME --help``.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
 from dashboard import vocab
 from dashboard.engine import cases, forecasts, kpi_breakdowns, kpis
+from dashboard.engine.kpi_common import ALL, Filters
 from dashboard.engine.settings import default_settings
-from dashboard.reports.spec import Param, Report
+from dashboard.payouts import service
+from dashboard.payouts.report import REPORT_SCHEMA
+from dashboard.payouts.tables import LINE_SCHEMA
+from dashboard.payouts.values import Period
+from dashboard.payouts.whatif import WHATIF_SCHEMA
+from dashboard.reports.spec import Param, Report, compliance_preset, file_name, file_to_write
 
 
 def _registry(*reports: Report) -> dict[str, Report]:
@@ -49,6 +61,179 @@ PLAN_AS_OF = _date(
 )
 AGENT_COLUMNS = ("agent_id", "agent_name", "team")
 RATE_COLUMNS = ("accounts", "placed_balance", "collected", "recovery_rate")
+
+# --- the payout reports --------------------------------------------------------------------
+# A month, not a window of Filters: ``--period`` is their own option. ``run`` returns the
+# table; the command line prints more than that table (notes on stderr, the table format's
+# columns and total line, --out, xlsx, --lang): its runners (``dashboard/cli/payouts.py``,
+# ``REPORT_RUNNERS``) get the parsed call.
+
+
+def _month(help: str, name: str = "period", required: bool = True) -> Param:
+    flag = "--" + name
+    return Param(
+        name, "value", help, parse=Period.parse, metavar="YYYY-MM", required=required, flag=flag
+    )
+
+
+PERIOD = _month("the month (1900-2999)")
+PLANS = Param(
+    "plans",
+    "value",
+    lambda: (
+        f"plan file (default: $DASHBOARD_PLANS or {service.default_plans_path()}); an "
+        "approved period is shown without one"
+    ),
+    parse=file_name,
+    metavar="FILE",
+)
+PRESET = Param(
+    "preset",
+    "value",
+    "compliance preset counting violations for the compliance factor (default cn)",
+    parse=compliance_preset,
+    default="cn",
+    metavar="NAME",
+)
+LANG = Param(
+    "lang",
+    "choice",
+    "language of the messages, headers and statements: en (default) or zh (Chinese)",
+    choices=("en", "zh"),
+    default="en",
+)
+AUDIT_LOG_COLUMNS = (
+    "event_id",
+    "period",
+    "event",
+    "approval_id",
+    "by_user",
+    "event_at",
+    "plans_sha256",
+    "reason",
+)
+
+
+def _out(help: str) -> Param:
+    return Param("out", "value", help, parse=file_to_write, metavar="FILE")
+
+
+def payouts(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    period: Period,
+    plans: Path | None = None,
+    preset: str = "cn",
+) -> pa.Table:
+    """``report payouts``: one row per agent (REPORT_SCHEMA), as ``service.report``."""
+    book, why = service.book_or_why(plans)
+    return service.report(con, period, book, preset, why).table
+
+
+def payout_lines(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    period: Period,
+    plans: Path | None = None,
+    preset: str = "cn",
+    agent: str | None = None,
+) -> pa.Table:
+    """``report payout-lines``: the audit trail (LINE_SCHEMA), as ``service.lines``."""
+    book, why = service.book_or_why(plans)
+    return service.lines(con, period, book, agent, preset, why)[0]
+
+
+def payout_whatif(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    period: Period,
+    candidate: Path,
+    to: Period | None = None,
+    plans: Path | None = None,
+    preset: str = "cn",
+) -> pa.Table:
+    """``report payout-whatif``: WHATIF_SCHEMA, as ``service.whatif``."""
+    book, other = service.load_plans(plans), service.load_plans(candidate)
+    return service.whatif(con, period, to, book, other, preset)
+
+
+def payout_log(
+    con: duckdb.DuckDBPyConnection, filters: Filters = ALL, *, period: Period | None = None
+) -> pa.Table:
+    """``report payout-log``: prepare, approve and reopen events, newest first."""
+    return service.audit_log(con, period)
+
+
+def _payout_report(name: str, help: str, run: Any, **fields: Any) -> Report:
+    return Report(name, help, run, doc=f"#{name}", dims=False, **fields)
+
+
+PAYOUT_REPORTS = (
+    _payout_report(
+        "payouts",
+        "commission payouts per agent for a month (approved figures if approved)",
+        payouts,
+        description="One row per agent. For an approved period: the approved figures, the "
+        "payout recomputed today and the difference (adjustment). Notes go to stderr.",
+        params=(PERIOD, PLANS, PRESET, _out("write to a file (xlsx needs it)"), LANG),
+        columns=tuple(REPORT_SCHEMA.names),
+        formats=("table", "csv", "json", "xlsx"),
+    ),
+    _payout_report(
+        "payout-lines",
+        "the payouts' audit trail: every payment, reversal and rule decision",
+        payout_lines,
+        params=(
+            PERIOD,
+            PLANS,
+            PRESET,
+            Param("agent", "value", "only this agent", metavar="AGENT_ID"),
+            _out("write CSV to a file"),
+            LANG,
+        ),
+        columns=tuple(LINE_SCHEMA.names),
+        formats=("table", "csv", "json"),
+    ),
+    _payout_report(
+        "payout-whatif",
+        "a candidate plan file against the plan in force, per month and agent",
+        payout_whatif,
+        description="Each month from --period to --to computed with the plan file in force "
+        "and with the candidate: per agent payout_current, payout_candidate and difference "
+        "(candidate - current), then a total row per month. Approves nothing, writes nothing "
+        "to the database.",
+        params=(
+            PERIOD,
+            PLANS,
+            PRESET,
+            _month("the last month (default: --period)", "to", required=False),
+            Param(
+                "candidate",
+                "value",
+                "the candidate plan file (the plan file format; checked the same way)",
+                parse=file_name,
+                metavar="FILE",
+                required=True,
+            ),
+            _out("write CSV to a file"),
+            LANG,
+        ),
+        columns=tuple(WHATIF_SCHEMA.names),
+        formats=("table", "csv", "json"),
+    ),
+    _payout_report(
+        "payout-log",
+        "prepare, approve and reopen events, newest first",
+        payout_log,
+        params=(_month("only this period", required=False),),
+        columns=AUDIT_LOG_COLUMNS,
+        formats=("table", "csv", "json"),
+    ),
+)
+
 
 REPORTS: dict[str, Report] = _registry(
     Report(
@@ -534,4 +719,8 @@ REPORTS: dict[str, Report] = _registry(
         doc="#account-history",
         dims=False,
     ),
+    *PAYOUT_REPORTS,
 )
+# Every report but the payout ones (which take a month and print through their runners): what
+# the KPI golden test and the empty-database checks run.
+KPI_REPORTS: dict[str, Report] = {n: r for n, r in REPORTS.items() if r not in PAYOUT_REPORTS}

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.engine.kpi_common import ALL, DATE_FIELDS, DIMENSION_FIELDS, Filters, run_query
+from dashboard.engine.output import OutputError, check_target
 from dashboard.engine.settings import KpiSettings, default_settings
 
 Kind = Literal["date", "choice", "choices", "flag", "value"]
@@ -63,6 +64,33 @@ class Param:
 
     def choice_list(self) -> list[str]:
         return list(self.choices() if callable(self.choices) else self.choices)
+
+
+def file_name(text: str) -> Path:
+    """A ``value`` parser for a file or folder name: not empty, no NUL byte."""
+    if not text.strip():
+        raise ValueError("an empty name is not a file")
+    if "\0" in text:
+        raise ValueError(f"{text!r} is not a file name (it holds a NUL byte)")
+    return Path(text)
+
+
+def file_to_write(text: str) -> Path:
+    """A ``value`` parser for a file to write: its folder exists, and it is not a folder."""
+    path = file_name(text)
+    try:
+        check_target(path)
+    except OutputError as exc:
+        raise ValueError(str(exc)) from exc
+    return path
+
+
+def compliance_preset(text: str) -> str:
+    """A ``value`` parser for a compliance preset name (config/kpi.yaml)."""
+    known = default_settings().preset_names
+    if text not in known:
+        raise ValueError(f"unknown compliance preset '{text}' (known: {', '.join(known)})")
+    return text
 
 
 @dataclass(frozen=True)

@@ -138,10 +138,10 @@ def test_sums_beyond_decimal_18_2_in_every_report(
     db_path, _ = big_db
     big_total = sum((BIG * n for n in BIG_PAYMENTS.values()), Decimal(0))
     assert big_total > Decimal("9999999999999999.99")  # more than DECIMAL(18,2) holds
-    from dashboard.reports import REPORTS
+    from dashboard.reports import KPI_REPORTS
 
-    given = {n: ["A1" for p in r.params if p.positional] for n, r in REPORTS.items()}  # account
-    outputs = {n: rows(ok("report", n, *given[n], "--db", db_path)) for n in REPORTS}
+    given = {n: ["A1" for p in r.params if p.positional] for n, r in KPI_REPORTS.items()}
+    outputs = {n: rows(ok("report", n, *given[n], "--db", db_path)) for n in KPI_REPORTS}
     record("overflow_reports", len(outputs))
 
     # collections (per month, everything loaded): the net of every payment.
