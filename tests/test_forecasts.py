@@ -313,3 +313,12 @@ def test_balance_backtest_against_exact_fractions(world: tuple, f: dict[str, lis
     rows = [r for r in rows if r["method"] == "roll_rate"]
     assert {r["cut_off"] for r in rows} == {cut.strftime("%Y-%m")}
     assert [(r["horizon"], r["segment"], r["forecast"], r["actual"]) for r in rows] == expected
+
+
+def test_a_projection_beyond_the_money_type_is_refused_with_the_reason() -> None:
+    a = Cohort("2026-01", 1, m("1.00"), (m("0.01"), m("1" + "0" * 30)))
+    b = Cohort("2026-02", 1, m("1.00"), (m("10000000000.00"),))
+    f = forecasts.development_factors([a, b])
+    assert f[0] == m("1" + "0" * 32)  # many digits: the factor itself is exact
+    with pytest.raises(ReportError, match=r"more than DECIMAL\(38,2\) holds for cohort 2026-02"):
+        forecasts.project(b, f, 1)

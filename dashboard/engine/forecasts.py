@@ -40,7 +40,8 @@ RATE = pa.decimal128(38, 6)
 METHOD = "chain_ladder"  # the recovery forecast's
 ROLL_METHOD = "roll_rate"  # the balance forecast's
 TOTAL = "total"
-PRECISION = 40  # digits of the balance forecast's intermediate decimals (rounded at the end)
+PRECISION = 60  # digits of intermediate decimals (factors, products; rounded where shown)
+MONEY_LIMIT = Decimal(10) ** 36  # DECIMAL(38,2), the money type, holds less
 RECOVERY_SCHEMA = pa.schema(
     [
         ("placement_month", pa.string()),
@@ -108,11 +109,13 @@ def development_factors(triangle: Sequence[Cohort]) -> dict[int, Decimal]:
     their C(c, k), to 6 places half up; 1 where that sum is 0 (no evidence of development)."""
     longest = max((len(c.cum) for c in triangle), default=0)
     out: dict[int, Decimal] = {}
-    for k in range(longest - 1):
-        both = [c for c in triangle if len(c.cum) > k + 1]
-        den = sum((c.cum[k] for c in both), Decimal(0))
-        num = sum((c.cum[k + 1] for c in both), Decimal(0))
-        out[k] = (num / den).quantize(FACTOR_PLACES, ROUND_HALF_UP) if den else ONE
+    with localcontext() as ctx:
+        ctx.prec = PRECISION  # a factor from a near-zero month can have many digits
+        for k in range(longest - 1):
+            both = [c for c in triangle if len(c.cum) > k + 1]
+            den = sum((c.cum[k] for c in both), Decimal(0))
+            num = sum((c.cum[k + 1] for c in both), Decimal(0))
+            out[k] = (num / den).quantize(FACTOR_PLACES, ROUND_HALF_UP) if den else ONE
     return out
 
 
@@ -123,9 +126,17 @@ def project(cohort: Cohort, factors: Mapping[int, Decimal], months: int) -> list
     out = []
     current = cohort.cum[-1]
     last = len(cohort.cum) - 1
-    for j in range(months):
-        current = (current * factors.get(last + j, ONE)).quantize(CENT, ROUND_HALF_UP)
-        out.append(current)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        for j in range(months):
+            current = (current * factors.get(last + j, ONE)).quantize(CENT, ROUND_HALF_UP)
+            if abs(current) >= MONEY_LIMIT:
+                raise ReportError(
+                    f"the chain ladder projects more than DECIMAL(38,2) holds for cohort "
+                    f"{cohort.month} (a development factor of {factors.get(last + j)} at month "
+                    f"{last + j}): the triangle has a month of almost nothing collected"
+                )
+            out.append(current)
     return out
 
 
@@ -163,13 +174,19 @@ def recovery_forecast(
     prepare(con, filters)
     as_of = filters.as_of or latest_snapshot(con)
     triangle = cohorts(kpis.vintage(con, Filters(**{**_dims(filters), "as_of": as_of})))
+    with localcontext() as ctx:
+        ctx.prec = PRECISION  # rates of projections beyond DECIMAL(18,2)
+        return _recovery_rows(triangle, cfg.forecast_months)
+
+
+def _recovery_rows(triangle: list[Cohort], months: int) -> pa.Table:
     factors = development_factors(triangle)
     rows: list[dict] = []
     for c in triangle:
         for k, value in enumerate(c.cum):
             rows.append(_row(c, k, value, False, factors.get(k - 1) if k else None))
         before = c.cum[-1]
-        for j, value in enumerate(project(c, factors, cfg.forecast_months), start=1):
+        for j, value in enumerate(project(c, factors, months), start=1):
             k = len(c.cum) - 1 + j
             row = _row(c, k, value, True, factors.get(k - 1, ONE))
             row["expected_in_month"] = value - before
@@ -217,8 +234,10 @@ def recovery_backtest(
     prepare(con, filters)
     as_of = filters.as_of or latest_snapshot(con)
     check_as_of(con, filters.as_of)
-    rows = _recovery_backtest(con, filters, as_of, cfg)
-    rows += balance_backtest(con, filters, as_of, cfg)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        rows = _recovery_backtest(con, filters, as_of, cfg)
+        rows += balance_backtest(con, filters, as_of, cfg)
     return pa.Table.from_pylist(rows, schema=BACKTEST_SCHEMA)
 
 
