@@ -1,5 +1,6 @@
-"""The Cases page's sections (``views/cases.py``): one account's history, the repayment plans,
-legal escalation. Each reads its reports through ``reads`` and lays them out; no rule here."""
+"""The case-management sections of the pages: one account's history, the repayment plans and
+legal escalation (``views/cases.py``), complaints (``views/compliance.py``). Each reads its
+reports through ``reads`` and lays them out; no rule here."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 
 from dashboard.engine.cases import relief_by_agent
 from dashboard.engine.kpi_common import ReportError
+from dashboard.engine.settings import default_settings
 from dashboard.ui import charts, choices, fmt, page, reads, safe, tables
 from dashboard.ui.filters import ViewFilters
 from dashboard.ui.i18n import label, t
@@ -111,4 +113,29 @@ def legal(f: ViewFilters) -> None:
         name=f"legal_{f.snapshot}",
         key=("entry_month", "stays", "balance_at_entry", "in_legal_now", "recovery_rate"),
         height=300,
+    )
+
+
+def complaints(f: ViewFilters) -> None:
+    """Complaints per agent and team in the window, with the ones open past the SLA."""
+    st.subheader(t("compliance.complaints_title"))
+    table = reads.report("complaints", f.window())
+    total = next((r for r in table.to_pylist() if r["level"] == "total"), None)
+    if total is not None:
+        days = default_settings().complaint_sla_days
+        st.caption(
+            safe.t(
+                "compliance.complaints_caption",
+                n=fmt.count(total["complaints"]),
+                over=fmt.count(total["open_over_sla"]),
+                days=days,
+            )
+        )
+    levels = [label("level", v) for v in table.column("level").to_pylist()]
+    tables.show(
+        table,
+        name=f"complaints_{f.date_from}_{f.date_to}",
+        key=("level", "id", "complaints", "per_1000_contacts", "upheld", "open_over_sla"),
+        height=320,
+        texts={"level": levels},
     )

@@ -320,6 +320,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各还款渠道净回收金额（{date_from} 至 {date_to}）",
     ),
     "recovery.over_time": ("Collections over time, by portfolio", "各资产包每月回收金额"),
+    "compliance.complaints_title": ("Complaints", "投诉"),
+    "compliance.complaints_caption": (
+        (
+            "{n} complaints received in the window; {over} still open more than {days} days "
+            "after they were received."
+        ),
+        "时间窗内收到投诉 {n} 件；收到后超过 {days} 天仍未处理的有 {over} 件。",
+    ),
+    "level.agent": ("agent", "催收员"),
+    "level.team": ("team", "团队"),
+    "level.total": ("total", "合计"),
     "agents.timing_title": ("When calls reach people", "何时联系最有效"),
     "agents.timing_chart": (
         "Right-party rate by weekday and hour, {date_from} to {date_to}",
