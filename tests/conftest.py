@@ -40,6 +40,14 @@ SLOW = {
     "tests/test_kpi_properties.py": "hypothesis",
     "tests/test_kpi_breakdowns_properties.py": "hypothesis",
     "tests/test_payout_properties.py": "hypothesis",
+    # Seeded random portfolios against an independent computation (each builds three worlds
+    # through the importer); the hand-made books of the same modules stay fast.
+    "tests/test_cases_reports.py::test_legal_against_pandas": "random worlds",
+    "tests/test_contact_timing.py::test_contact_timing_against_pandas": "random worlds",
+    "tests/test_forecasts.py::test_recovery_forecast_against_pandas": "random worlds",
+    "tests/test_forecasts.py::test_recovery_backtest_against_pandas": "random worlds",
+    "tests/test_forecasts.py::test_balance_forecast_against_exact_fractions": "random worlds",
+    "tests/test_forecasts.py::test_balance_backtest_against_exact_fractions": "random worlds",
     "tests/reliability/test_security_sql.py::test_injection_through_report_filters": "40 reports",
     "tests/reliability/test_security_sql.py::test_hostile_names_in_the_plan_file_and_the_roster": (
         "payouts computed, approved and exported"
