@@ -41,25 +41,30 @@ contacts as (
         and account_dims_ok(c.account_id, c.agent_id, $portfolios, $teams, $agents)
 ),
 
-by_complaints as (
+-- One row per complaint and per contact, counted together per agent, team and in total.
+events as (
     select
-        case
-            when grouping(agent_id) = 0 then 'agent' when grouping(team) = 0 then 'team'
-            else 'total'
-        end as level,
-        case when grouping(agent_id) = 0 then agent_id when grouping(team) = 0 then team end
-            as id,
-        count(*) filter (where in_window) as complaints,
-        count(*) filter (where in_window and upheld) as upheld,
-        quantile_disc(seconds_to_resolve, 0.5) filter (
-            where in_window and seconds_to_resolve is not null
-        ) as median_seconds,
-        count(*) filter (where over_sla) as open_over_sla
+        agent_id,
+        team,
+        true as is_complaint,
+        in_window,
+        upheld,
+        seconds_to_resolve,
+        over_sla
     from kept
-    group by grouping sets ((agent_id, team), (team), ())
+    union all
+    select
+        agent_id,
+        team,
+        false as is_complaint,
+        true as in_window,
+        null as upheld,
+        null as seconds_to_resolve,
+        false as over_sla
+    from contacts
 ),
 
-by_contacts as (
+counted as (
     select
         case
             when grouping(agent_id) = 0 then 'agent' when grouping(team) = 0 then 'team'
@@ -67,25 +72,30 @@ by_contacts as (
         end as level,
         case when grouping(agent_id) = 0 then agent_id when grouping(team) = 0 then team end
             as id,
-        count(*) as contacts
-    from contacts
+        count(*) filter (where is_complaint and in_window) as complaints,
+        count(*) filter (where not is_complaint) as contacts,
+        count(*) filter (where is_complaint and in_window and upheld) as upheld,
+        quantile_disc(seconds_to_resolve, 0.5) filter (
+            where is_complaint and in_window and seconds_to_resolve is not null
+        ) as median_seconds,
+        count(*) filter (where over_sla) as open_over_sla
+    from events
     group by grouping sets ((agent_id, team), (team), ())
 ),
 
 final as (
     select
-        k.level,
-        k.id,
-        k.complaints,
-        coalesce(n.contacts, 0) as contacts,
-        tenths(k.complaints * 1000, n.contacts) as per_1000_contacts,
-        k.upheld,
-        tenths(k.median_seconds, 3600) as median_hours_to_resolve,
-        k.open_over_sla
-    from by_complaints as k
-    left join by_contacts as n on n.level = k.level and n.id is not distinct from k.id
-    where k.complaints > 0 or k.open_over_sla > 0 or k.level = 'total'
-    order by case k.level when 'agent' then 1 when 'team' then 2 else 3 end, k.id
+        level,
+        id,
+        complaints,
+        contacts,
+        tenths(complaints * 1000, nullif(contacts, 0)) as per_1000_contacts,
+        upheld,
+        tenths(median_seconds, 3600) as median_hours_to_resolve,
+        open_over_sla
+    from counted
+    where complaints > 0 or open_over_sla > 0 or level = 'total'
+    order by case level when 'agent' then 1 when 'team' then 2 else 3 end, id
 )
 
 select * from final
