@@ -573,6 +573,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data.forget": ("Forget", "删除"),
     # Tables, charts, units
     "download.csv": ("Download CSV ({rows} rows)", "下载 CSV（{rows} 行）"),
+    "download.csv_all": (
+        "Download CSV ({rows} rows, all {columns} columns)",
+        "下载 CSV（{rows} 行，全部 {columns} 列）",
+    ),
     "chart.top": ("(top {n} of {total})", "（前 {n} 名，共 {total}）"),
     "chart.no_data": ("No data for these filters", "当前筛选条件下没有数据"),
     "axis.month": ("Month", "月份"),
