@@ -204,6 +204,7 @@ def bucket_donut(table: pa.Table, buckets: Sequence[str], title: str) -> go.Figu
             values=[float(rows[b]["balance"]) for b in order],
             marker={"colors": [colours[b] for b in order]},
             hole=0.5,
+            insidetextorientation="horizontal",  # a rotated label reads badly
             sort=False,
             text=[fmt.rate(rows[b]["share_balance"]) for b in order],
             textinfo="text",
@@ -554,6 +555,7 @@ def share_pie(
             labels=[_name(prefix, k) for k in keys],
             values=[float(totals[k]) for k in keys],
             hole=0.5,
+            insidetextorientation="horizontal",  # a rotated label reads badly
             sort=False,
             marker={"colors": [style.PALETTE[i % len(style.PALETTE)] for i in range(len(keys))]},
             text=[

@@ -326,7 +326,7 @@ def approval(v: PayoutView, plans: Path) -> None:
     if a is None:
         earlier = periods_to_approve(v.period)
         if earlier:
-            shown = ", ".join(earlier[:12]) + (" …" if len(earlier) > 12 else "")
+            shown = t("list.sep").join(earlier[:12]) + (" …" if len(earlier) > 12 else "")
             st.info(safe.t("pay.to_approve_first", periods=shown))
         _step_form("prepare", v.period, lambda by: prepare_period(v.period, plans, by))
         return

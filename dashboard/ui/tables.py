@@ -42,6 +42,7 @@ VALUE_LABELS = {
     "to_state": "bucket",
     "rule": "rule",
     "channel": "channel",
+    "region": "region",
     "outcome": "outcome",
     "status": "status",
     "next_status": "status",

@@ -488,7 +488,8 @@ def test_a_click_on_a_roll_rate_cell_lists_its_accounts(
     caption = main(page).get_by_text("accounts (personal data masked)").inner_text()
     assert caption.startswith(f"{len(expected):,} accounts"), caption
     with page.expect_download() as download:
-        main(page).get_by_role("button", name=f"Download CSV ({len(expected):,} rows)").last.click()
+        button = f"Download CSV ({len(expected):,} rows, all"  # every column, more than shown
+        main(page).get_by_role("button", name=button).last.click()
     saved = tmp_path / "cell.csv"
     download.value.save_as(saved)
     rows = list(csv.DictReader(io.StringIO(saved.read_bytes().decode("utf-8-sig"))))
