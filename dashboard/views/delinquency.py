@@ -11,13 +11,6 @@ from dashboard.engine.settings import default_settings
 from dashboard.ui import blocks, charts, choices, page, reads, safe, tables
 from dashboard.ui.i18n import t
 
-# The accounts of a cell on screen: every column fits at 1280 px. The cell's states (in the
-# selectors above), the snapshot pair, the team, masked names and phones are in the download.
-DRILL_KEY = (
-    "current_balance", "next_current_balance", "days_past_due", "next_days_past_due", "next_status"
-)  # fmt: skip
-DRILL_SCREEN = ("account_id", "agent_id", *DRILL_KEY, "portfolio")
-
 f = page.begin("delinquency")
 buckets = default_settings().bucket_names
 with page.guard():
@@ -70,11 +63,4 @@ with page.guard():
     cell = reads.report(
         "roll-accounts", f.dims(as_of=f.snapshot), from_bucket=from_bucket, to_state=to_state
     )
-    st.caption(safe.t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
-    tables.show(
-        cell,
-        name=f"roll_accounts_{start}_{from_bucket}_{to_state}",
-        key=DRILL_KEY,
-        screen=DRILL_SCREEN,
-        height=320,
-    )
+    blocks.cell_accounts(cell, f"roll_accounts_{start}_{from_bucket}_{to_state}")
