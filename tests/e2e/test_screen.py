@@ -453,6 +453,7 @@ def _click_plot(page: Any, title: str, x: Any, y: Any, fraction: float = 0.5) ->
             .find(g => (g.layout.title && g.layout.title.text || '')
               .replace(/<[^>]*>/g, '').startsWith(title));  // Streamlit's theme adds <b>
           if (!g) return null;
+          g.scrollIntoView({block: 'center'});  // a point below the fold takes no click
           const L = g._fullLayout, xa = L.xaxis, ya = L.yaxis, box = g.getBoundingClientRect();
           const px = typeof x === 'number' ? xa.l2p(x * fraction) : xa.d2p(x);
           return {x: box.left + xa._offset + px, y: box.top + ya._offset + ya.d2p(y)};
