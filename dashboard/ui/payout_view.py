@@ -264,10 +264,10 @@ def pick_agent(rows: pa.Table) -> str | None:
     return agent or ids[0]
 
 
-# The audit lines on screen (credit rule, reversed payment and corrected period are in the
-# download, the reason says them): full width, every column fits at 1280 px, the reason wraps.
+# The audit lines on screen (the reversed payment and the corrected period are in the download;
+# the reason says them): full width, every column fits at 1280 px, the reason wraps.
 LINES_KEY = ("line_no", "kind", "payment_date", "account_id", "amount", "reason")
-LINES_SCREEN = (*LINES_KEY, "payment_id")
+LINES_SCREEN = (*LINES_KEY, "payment_id", "credit_rule")
 
 
 def statement(v: PayoutView, agent: str | None) -> None:
