@@ -1,6 +1,8 @@
 """What is on screen, in a real browser (issue 10): at 1280x720 and 1440x900, in English and
 Chinese, every page renders (its title, no exception, no error), shows its tables' key columns
-without horizontal scrolling and its cards without a cut; the app makes no request to any host
+without horizontal scrolling and its cards without a cut, the wide tables named in ``FIT``
+(roll-rate drill-down, Compliance, the Payouts statement) with no column cut at all, and every
+money axis in one unit with one number of decimals; the app makes no request to any host
 but its own; a click on a roll-rate cell, a leaderboard bar or a leaderboard row drills down,
 and the choice is in the URL.
 
