@@ -151,15 +151,42 @@ def test_money_ticks_are_round_and_formatted_like_the_cards() -> None:
     from dashboard.ui import fmt
 
     values, texts = fmt.ticks(0, 9144.85, "money", lang="en")
-    assert values[0] == 0 and values[-1] >= 9144.85
-    assert texts == [fmt.money_tick(v, lang="en") for v in values]
-    assert "¥8K" in texts and "¥0" in texts
+    assert values == [0, 2000, 4000, 6000, 8000, 10000]
+    assert texts == ["¥0", "¥2K", "¥4K", "¥6K", "¥8K", "¥10K"]
     _, zh = fmt.ticks(0, 1_600_000, "money", lang="zh")
-    assert "¥150万" in zh or "¥100万" in zh
+    assert zh == ["¥0", "¥50万", "¥100万", "¥150万", "¥200万"]
     _, neg = fmt.ticks(-4000, 2000, "money", lang="en")
-    assert "-¥4K" in neg  # the sign before the symbol on an axis too
+    assert neg == ["-¥4K", "-¥2K", "¥0", "¥2K"]  # the sign before the symbol on an axis too
     _, rates = fmt.ticks(0, 0.38, "rate", lang="en")
     assert rates[:3] == ["0%", "10%", "20%"]
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "lang", "texts"),
+    [
+        # The Payouts chart in Chinese (issue 10): ¥8,000 stood under ¥1万 on one axis.
+        (0, 9144.85, "zh", ["¥0", "¥0.2万", "¥0.4万", "¥0.6万", "¥0.8万", "¥1.0万"]),
+        # a step of 2,500 would be ¥0.25万: plain amounts for the whole axis instead
+        (0, 12_000, "zh", ["¥0", "¥2,500", "¥5,000", "¥7,500", "¥10,000", "¥12,500"]),
+        (0, 1200, "en", ["¥0", "¥250", "¥500", "¥750", "¥1,000", "¥1,250"]),
+        (0, 1.5e8, "zh", ["¥0", "¥0.5亿", "¥1.0亿", "¥1.5亿"]),
+        (-1e5, 3e5, "zh", ["-¥10万", "¥0", "¥10万", "¥20万", "¥30万"]),
+        (0, 3.4e7, "zh", ["¥0", "¥1,000万", "¥2,000万", "¥3,000万", "¥4,000万"]),
+    ],
+)
+def test_a_money_axis_has_one_unit_and_one_number_of_decimals(
+    low: float, high: float, lang: str, texts: list[str]
+) -> None:
+    from dashboard.ui import fmt
+
+    assert fmt.ticks(low, high, "money", lang=lang)[1] == texts
+
+
+def test_a_rate_axis_has_one_number_of_decimals() -> None:
+    from dashboard.ui import fmt
+
+    assert fmt.rate_ticks([0, 0.025, 0.05, 0.075]) == ["0.0%", "2.5%", "5.0%", "7.5%"]
+    assert fmt.rate_ticks([0, 0.25, 0.5]) == ["0%", "25%", "50%"]
 
 
 def test_shares_stacked_to_100_percent_end_on_the_100_percent_tick() -> None:
@@ -184,6 +211,25 @@ def test_shares_stacked_to_100_percent_end_on_the_100_percent_tick() -> None:
 
 
 # ------------------------------------------------------------------------------ tables
+
+
+def test_a_chinese_page_names_every_sample_region_in_chinese() -> None:
+    """The regions of an extract are pinyin ("Guangdong"); the Chinese Recovery page showed
+    them so beside Chinese headers. Every region of the sample has a Chinese name (written
+    here by hand for a few), and tables and charts translate the region column."""
+    import pandas as pd
+
+    from dashboard.paths import SAMPLE_DATA
+    from dashboard.ui import tables
+    from dashboard.ui.catalogue import CATALOGUE
+
+    regions = set()
+    for f in SAMPLE_DATA.glob("accounts_*.csv"):
+        regions |= set(pd.read_csv(f, dtype=str)["region"].dropna())
+    assert regions and all(f"region.{r}" in CATALOGUE for r in regions), regions
+    for en, zh in (("Guangdong", "广东"), ("Shaanxi", "陕西"), ("Shanxi", "山西")):
+        assert CATALOGUE[f"region.{en}"] == (en, zh)
+    assert tables.VALUE_LABELS["region"] == "region"
 
 
 def test_table_money_and_rate_columns_share_the_formatter() -> None:
@@ -334,6 +380,36 @@ def test_vintage_highlights_the_latest_and_the_best_and_worst(on_sample: Path) -
     age = max(k for k, v in ages.items() if len(v) >= half)
     best, worst = max(ages[age])[1], min(ages[age])[1]
     assert {best, worst} <= {d.name for d in shown}
+
+
+def test_a_vintage_cohort_of_one_point_is_a_marker_even_when_grey() -> None:
+    """A line of one point draws nothing (issue 10: the newest cohort was invisible). Here
+    five cohorts, the oldest with one point only (its later months missing): it is not among
+    the highlighted (the latest three; best and worst at month 1 are 2026-05 and 2026-06), so
+    it is grey, and it is drawn as a marker."""
+    from dashboard.ui import charts
+
+    rows = [  # (placement month, months since placement, recovery rate)
+        ("2026-04", 0, "0.01"),
+        ("2026-05", 0, "0.02"), ("2026-05", 1, "0.09"),
+        ("2026-06", 0, "0.01"), ("2026-06", 1, "0.03"),
+        ("2026-07", 0, "0.02"), ("2026-07", 1, "0.05"),
+        ("2026-08", 0, "0.02"),
+    ]  # fmt: skip
+    table = pa.table(
+        {
+            "placement_month": [r[0] for r in rows],
+            "months_since_placement": pa.array([r[1] for r in rows], pa.int64()),
+            "recovery_rate": pa.array([D(r[2]) for r in rows], pa.decimal128(18, 6)),
+        }
+    )
+    fig = charts.vintage_curves(table, "t")
+    alone = {d.hovertext[0].split(" +")[0]: d for d in fig.data if len(d.x) == 1}
+    assert set(alone) == {"2026-04", "2026-08"}
+    assert alone["2026-04"].meta == "other"  # grey
+    for d in alone.values():
+        assert "markers" in d.mode and d.marker.size >= 8
+    assert fig.layout.xaxis.range[0] < 0  # a point on month 0 is not cut by the axis' edge
 
 
 # ------------------------------------------------------------------------------ cards

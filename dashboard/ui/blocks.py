@@ -216,6 +216,20 @@ def roll_cell(roll: pa.Table, buckets: list[str]) -> tuple[str | None, str | Non
     return from_bucket, to_state
 
 
+# The accounts of a cell on screen: every column fits at 1280 px. The cell's states (in the
+# selectors above), the snapshot pair, the team, masked names and phones are in the download.
+CELL_KEY = (
+    "current_balance", "next_current_balance", "days_past_due", "next_days_past_due", "next_status"
+)  # fmt: skip
+CELL_SCREEN = ("account_id", "agent_id", *CELL_KEY, "portfolio")
+
+
+def cell_accounts(cell: pa.Table, name: str) -> None:
+    """The accounts behind a roll-rate cell (roll-accounts rows, masked), and their download."""
+    st.caption(safe.t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
+    tables.show(cell, name=name, key=CELL_KEY, screen=CELL_SCREEN, height=320)
+
+
 def chart_pick(fig: Any, key: str, choice_keys: Sequence[str], version: Any) -> None:
     """Draw a chart whose click sets page-level choices: the clicked point's ``customdata``
     goes, value by value, into ``choice_keys`` (choices in the URL, ``ui.choices``), in a

@@ -3,7 +3,7 @@
 Keys by prefix: ``nav``/``page`` navigation and titles; ``filters``; ``kpi``/``def`` headline
 KPIs and their exact definitions (domain.md); ``col`` column names; ``bucket``, ``rule``,
 ``channel``, ``outcome``, ``status``, ``kind``, ``kindname``, ``direction``, ``credit_rule``,
-``preset`` data values; ``err`` error messages; one prefix per page for the rest.
+``preset``, ``region`` data values; ``err`` error messages; one prefix per page for the rest.
 ``{name}`` fields are filled in by ``i18n.t``.
 
 Data values are labelled by their code: ``channel.<code>`` for the codes of
@@ -16,6 +16,20 @@ from __future__ import annotations
 
 from dashboard.columns import COLUMN_LABELS
 from dashboard.messages import MESSAGES
+
+# Chinese provincial-level regions as an extract writes them in pinyin (domain.md: region is free
+# text), and their Chinese names: a Chinese page names the region in Chinese; a region not here
+# is shown as written.
+REGIONS_ZH = {
+    "Anhui": "安徽", "Beijing": "北京", "Chongqing": "重庆", "Fujian": "福建", "Gansu": "甘肃",
+    "Guangdong": "广东", "Guangxi": "广西", "Guizhou": "贵州", "Hainan": "海南", "Hebei": "河北",
+    "Heilongjiang": "黑龙江", "Henan": "河南", "Hong Kong": "香港", "Hubei": "湖北",
+    "Hunan": "湖南", "Inner Mongolia": "内蒙古", "Jiangsu": "江苏", "Jiangxi": "江西",
+    "Jilin": "吉林", "Liaoning": "辽宁", "Macau": "澳门", "Ningxia": "宁夏", "Qinghai": "青海",
+    "Shaanxi": "陕西", "Shandong": "山东", "Shanghai": "上海", "Shanxi": "山西",
+    "Sichuan": "四川", "Taiwan": "台湾", "Tianjin": "天津", "Tibet": "西藏", "Xinjiang": "新疆",
+    "Yunnan": "云南", "Zhejiang": "浙江",
+}  # fmt: skip
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # Navigation and page titles
@@ -675,6 +689,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data.forget": ("Forget", "删除"),
     # Tables, charts, units
     "download.csv": ("Download CSV ({rows} rows)", "下载 CSV（{rows} 行）"),
+    "download.csv_all": (
+        "Download CSV ({rows} rows, all {columns} columns)",
+        "下载 CSV（{rows} 行，全部 {columns} 列）",
+    ),
     "chart.top": ("(top {n} of {total})", "（前 {n} 名，共 {total}）"),
     "chart.no_data": ("No data for these filters", "当前筛选条件下没有数据"),
     "axis.month": ("Month", "月份"),
@@ -777,6 +795,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "credit_rule.unmatched_reversal": ("unmatched_reversal", "未匹配的冲正"),
     # The kinds of extract: the engine's own names (its refusals name a kind by these codes)
     **{k: v for k, v in MESSAGES.items() if k.startswith("kindname.")},
+    **{f"region.{en}": (en, zh) for en, zh in REGIONS_ZH.items()},
     # What is on screen (issue 10): cards, chart notes, drill-down hints
     "card.exact": ("Exact: {value}", "精确值：{value}"),
     "card.exact_change": ("Exact: {value} (change {delta})", "精确值：{value}（变化 {delta}）"),

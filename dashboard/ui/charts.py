@@ -204,6 +204,7 @@ def bucket_donut(table: pa.Table, buckets: Sequence[str], title: str) -> go.Figu
             values=[float(rows[b]["balance"]) for b in order],
             marker={"colors": [colours[b] for b in order]},
             hole=0.5,
+            insidetextorientation="horizontal",  # a rotated label reads badly
             sort=False,
             text=[fmt.rate(rows[b]["share_balance"]) for b in order],
             textinfo="text",
@@ -316,9 +317,14 @@ def _vintage_highlights(rows: list[dict[str, Any]]) -> list[str]:
     return sorted(set(latest) | set(extremes))
 
 
+VINTAGE_ALONE_PX = 10  # the marker of a cohort with one point (it has no line)
+
+
 def vintage_curves(table: pa.Table, title: str) -> go.Figure:
     """Cumulative recovery rate per placement month by months since placement: the latest 3
-    cohorts and the best and worst highlighted, the others grey (one legend entry)."""
+    cohorts and the best and worst highlighted, the others grey (one legend entry). A cohort
+    with one point (placed in the last month) is a marker, large enough to see, never an
+    invisible line of one point; the axis leaves room so that a point on month 0 is whole."""
     if table.num_rows == 0:
         return _empty(title)
     rows = table.to_pylist()
@@ -331,15 +337,16 @@ def vintage_curves(table: pa.Table, title: str) -> go.Figure:
         part = [r for r in rows if r["placement_month"] == cohort]
         name = _name("", cohort)
         highlighted = cohort in colours
+        alone = len(part) == 1  # a cohort one month old: a point, no line to draw
         fig.add_scatter(
             x=[r["months_since_placement"] for r in part],
             y=[float(r["recovery_rate"] or 0) for r in part],
-            mode="lines+markers" if highlighted else "lines",
+            mode="lines+markers" if highlighted or alone else "lines",
             name=name if highlighted else t("chart.other_cohorts"),
             legendgroup=None if highlighted else "other",
             showlegend=highlighted or first_other,
             line={"color": colours.get(cohort, style.OTHER), "width": 2.5 if highlighted else 1.2},
-            marker={"size": 5},
+            marker={"size": VINTAGE_ALONE_PX if alone else 5},
             meta=None if highlighted else "other",
             hovertext=[
                 f"{name} +{r['months_since_placement']}: {fmt.rate(r['recovery_rate'])}"
@@ -348,7 +355,10 @@ def vintage_curves(table: pa.Table, title: str) -> go.Figure:
             hovertemplate=HOVER,
         )
         first_other = first_other and highlighted
-    fig.update_xaxes(title=t("col.months_since_placement"), dtick=1, rangemode="nonnegative")
+    last = max(r["months_since_placement"] for r in rows)
+    fig.update_xaxes(  # half a month of room each side: a point on month 0 is drawn whole
+        title=t("col.months_since_placement"), dtick=1, range=[-0.5, last + 0.5]
+    )
     fig.update_yaxes(title=t("col.recovery_rate"))
     fig = style.layout(fig, title=title, rate_axis="y")
     fig.update_layout(
@@ -545,6 +555,7 @@ def share_pie(
             labels=[_name(prefix, k) for k in keys],
             values=[float(totals[k]) for k in keys],
             hole=0.5,
+            insidetextorientation="horizontal",  # a rotated label reads badly
             sort=False,
             marker={"colors": [style.PALETTE[i % len(style.PALETTE)] for i in range(len(keys))]},
             text=[

@@ -228,7 +228,7 @@ def _mapping_form(
     columns = imports.kind_columns(kind)
     free = [c for c in columns if c not in fresh.found]
     if fresh.found:
-        found = ", ".join(f"{h} → {c}" for c, h in fresh.found.items())
+        found = t("list.sep").join(f"{h} → {c}" for c, h in fresh.found.items())
         st.caption(safe.t("data.map_found", cols=found))
     chosen: dict[str, str] = {}
     cols = st.columns(3)
@@ -244,10 +244,10 @@ def _mapping_form(
     lacking = [c for c in fresh.missing if c not in chosen.values()]
     twice = {c for c in chosen.values() if list(chosen.values()).count(c) > 1}
     if twice:
-        st.error(safe.t("data.map_twice", cols=", ".join(sorted(twice))))
+        st.error(safe.t("data.map_twice", cols=t("list.sep").join(sorted(twice))))
         return None
     if lacking:
-        st.warning(safe.t("data.map_missing", cols=", ".join(lacking)))
+        st.warning(safe.t("data.map_missing", cols=t("list.sep").join(lacking)))
         return None
     return kind, chosen
 

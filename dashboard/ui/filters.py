@@ -291,7 +291,7 @@ def sidebar(page: str = "overview") -> None:
         )
     with _group("team", uses.team):
         teams = st.multiselect(t("filters.team"), values["team"], key="team", **multi)
-    who = ", ".join(f"{a} {names.get(a, '')}".strip() for a in values["agent"][:40])
+    who = t("list.sep").join(f"{a} {names.get(a, '')}".strip() for a in values["agent"][:40])
     with _group("agent", uses.agent):
         agents = st.multiselect(
             t("filters.agent"), values["agent"], key="agent", help=safe.md(who), **multi

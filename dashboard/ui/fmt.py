@@ -9,10 +9,13 @@ number has one rule:
   currency symbol (``-¥3,973.00``, ``+¥20.00`` for a change; zero has no sign). In a table the
   symbol goes into the column header (``Balance (¥)``) and the cell reads ``-3,973.00``: the
   grid's printf formats cannot put a sign before a prefix, and a number column stays sortable.
-- **compact money** (cards, axis ticks): one decimal of the largest unit the value reaches,
+- **compact money** (cards): one decimal of the largest unit the value reaches,
   English K / M / B (thousand, million, billion), Chinese 万 / 亿 (10^4, 10^8), so
   ``¥34.8M`` / ``¥3,477.6万``; below the first unit the exact value. A card shows the exact
   value on hover.
+- **axis ticks**: one rule for a whole axis, never per tick: one unit and one number of
+  decimals for every tick of a money axis (``¥0.8万`` beside ``¥1.0万``, never ``¥8,000``
+  beside ``¥1万``), one number of decimals on a rate axis (``2.5%`` beside ``5.0%``).
 - **rates and shares**: a percentage with one decimal everywhere (``44.4%``, ``68.0%``); a plan's
   commission rate (a configured parameter, not a measure) with two (``1.50%``).
 - **rate changes**: percentage points, signed, one decimal (``+0.9 pp``, ``+0.9 个百分点``).
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -149,20 +153,44 @@ def month(value: date | None) -> str:
     return MISSING if value is None else f"{value:%Y-%m}"
 
 
-def money_tick(value: float, *, lang: str | None = None) -> str:
-    """An axis tick for money: a round value, compact, without trailing zeros (``¥8K``)."""
-    d = Decimal(str(value))
-    for unit, suffix in UNITS[_lang(lang)]:
-        if abs(d) >= unit:
-            n = (abs(d) / unit).normalize()
-            return f"{_sign(d, False)}{currency()}{n:,f}{suffix}"
-    return f"{_sign(d, False)}{currency()}{abs(d).normalize():,f}"
+TICK_PLACES = 1  # at most this many decimals in a unit on an axis; else the next unit down
 
 
-def rate_tick(value: float) -> str:
-    """An axis tick for a rate: a round percentage (``20%``, ``2.5%``)."""
-    d = (Decimal(str(value)) * 100).quantize(Decimal("0.01")).normalize()
-    return f"{d:,f}%"
+def _places(d: Decimal) -> int:
+    exponent = d.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def money_ticks(values: Sequence[float], *, lang: str | None = None) -> list[str]:
+    """The tick texts of one money axis, in one unit and with one number of decimals for the
+    whole axis (``¥0``, ``¥0.2万`` ... ``¥1.0万``; never ``¥8,000`` beside ``¥1万``).
+
+    The unit is the largest one the largest tick reaches in which every tick needs at most
+    ``TICK_PLACES`` decimals (a step of 2,500 is no ``¥0.25万``: it is ``¥2,500``); below the
+    first unit the ticks are plain amounts with thousands separators. Zero is ``¥0``.
+    """
+    ds = [Decimal(str(v)) for v in values]
+    top = max((abs(d) for d in ds), default=Decimal(0))
+    scale, suffix = Decimal(1), ""
+    for unit, name in UNITS[_lang(lang)]:
+        if top >= unit and all(_places(d / unit) <= TICK_PLACES for d in ds):
+            scale, suffix = unit, name
+            break
+    places = max((_places(d / scale) for d in ds), default=0)
+    return [
+        f"{_sign(d, False)}{currency()}{abs(d) / scale:,.{places}f}{suffix}"
+        if d
+        else f"{currency()}0"
+        for d in ds
+    ]
+
+
+def rate_ticks(values: Sequence[float]) -> list[str]:
+    """The tick texts of one rate axis: round percentages, one number of decimals for the
+    whole axis (``0.0%``, ``2.5%``, ``5.0%``; ``0%``, ``20%`` when no tick needs one)."""
+    ds = [(Decimal(str(v)) * 100).quantize(Decimal("0.01")) for v in values]
+    places = max((_places(d) for d in ds), default=0)
+    return [f"{d:,.{places}f}%" for d in ds]
 
 
 def _nice_step(span: float, target: int) -> float:
@@ -197,5 +225,5 @@ def ticks(
     last = math.ceil(high / step - HAIR)
     values = [round(i * step, 10) for i in range(first, last + 1)]
     if kind == "money":
-        return values, [money_tick(v, lang=lang) for v in values]
-    return values, [rate_tick(v) for v in values]
+        return values, money_ticks(values, lang=lang)
+    return values, rate_ticks(values)

@@ -264,8 +264,15 @@ def pick_agent(rows: pa.Table) -> str | None:
     return agent or ids[0]
 
 
+# The audit lines on screen (the reversed payment and the corrected period are in the download;
+# the reason says them): full width, every column fits at 1280 px, the reason wraps.
+LINES_KEY = ("line_no", "kind", "payment_date", "account_id", "amount", "reason")
+LINES_SCREEN = (*LINES_KEY, "payment_id", "credit_rule")
+
+
 def statement(v: PayoutView, agent: str | None) -> None:
-    """One agent's statement: figures, audit lines, the plan in words, HTML/PDF downloads."""
+    """One agent's statement: figures, the HTML/PDF downloads, the plan in words, and the
+    audit lines below them."""
     if agent is None:
         st.info(safe.t("pay.none_shown", period=v.period))
         return
@@ -273,6 +280,7 @@ def statement(v: PayoutView, agent: str | None) -> None:
     left, right = st.columns([1, 2])
     with left:
         blocks.statement_figures(tables.where(v.table, agent_id=agent).to_pylist()[0])
+    with right:
         st.download_button(
             t("pay.html"),
             data=lambda: service.statement_html_bytes(v, agent, language),
@@ -291,12 +299,17 @@ def statement(v: PayoutView, agent: str | None) -> None:
             icon=":material/picture_as_pdf:",
             key="dl_pdf",
         )
-    with right:
-        lines = service.agent_lines(v, agent)
-        key = ("line_no", "kind", "payment_date", "amount", "account_id")
-        tables.show(lines, name=f"payout_lines_{v.period}_{agent}", key=key, height=360)
         with st.expander(t("pay.rules")):
             st.markdown(safe.bullets([localise(r, lang()) for r in v.rules.get(agent, ())]))
+    lines = service.agent_lines(v, agent)
+    tables.show(
+        lines,
+        name=f"payout_lines_{v.period}_{agent}",
+        key=LINES_KEY,
+        screen=LINES_SCREEN,
+        wrap=("reason",),
+        height=420,
+    )
 
 
 def refusal(exc: Exception) -> str:
@@ -313,7 +326,7 @@ def approval(v: PayoutView, plans: Path) -> None:
     if a is None:
         earlier = periods_to_approve(v.period)
         if earlier:
-            shown = ", ".join(earlier[:12]) + (" …" if len(earlier) > 12 else "")
+            shown = t("list.sep").join(earlier[:12]) + (" …" if len(earlier) > 12 else "")
             st.info(safe.t("pay.to_approve_first", periods=shown))
         _step_form("prepare", v.period, lambda by: prepare_period(v.period, plans, by))
         return

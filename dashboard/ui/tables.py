@@ -10,7 +10,9 @@ floats only for display.
 What a reader needs first comes first (issue 10: "Payout", "Why", "Recovery rate" sat off
 screen): the id and name columns, pinned, then the page's key columns, then the rest in the
 table's order, and last the columns that hold one value on every row (the period, the snapshot
-pair: the title says them). Long text (reasons) wraps in taller rows. A table can be a
+pair: the title says them). Long text (reasons) wraps in taller rows. A table too wide for the
+page at 1280 px names the columns it shows (``screen``): every one of them then fits, whole, and
+the download, which says so, holds every column. A table can be a
 drill-down control: a click on a row calls the page's ``pick`` with that row, and the row of
 the current choice is shown selected (the choice itself lives in the URL, ``ui.choices``).
 
@@ -31,7 +33,7 @@ import streamlit as st
 
 from dashboard.spreadsheet import write_csv
 from dashboard.ui import fmt, safe
-from dashboard.ui.i18n import engine_table, label, lang
+from dashboard.ui.i18n import engine_table, label, lang, t
 
 # Columns whose values are translated for display, and the catalogue prefix they use.
 VALUE_LABELS = {
@@ -45,6 +47,7 @@ VALUE_LABELS = {
     "category": "category",
     "rule": "rule",
     "channel": "channel",
+    "region": "region",
     "outcome": "outcome",
     "status": "status",
     "next_status": "status",
@@ -180,6 +183,7 @@ def show(
     extra_config: Mapping[str, Any] | None = None,
     texts: Mapping[str, Sequence[str]] | None = None,
     wrap: Sequence[str] = (),
+    screen: Sequence[str] | None = None,
     pick: Callable[[dict[str, Any]], None] | None = None,
     picked: int | None = None,
 ) -> None:
@@ -195,6 +199,7 @@ def show(
         extra_config: column_config entries that override the defaults.
         texts: columns shown as these texts instead of their values (one per row).
         wrap: text columns whose long values wrap (taller rows).
+        screen: the columns shown on screen (default: every column); the download holds all.
         pick: makes a row click a drill-down: called (in a callback) with the clicked row.
         picked: the row of the current choice, shown selected.
     """
@@ -213,7 +218,7 @@ def show(
     fitted = min(height, row_px * table.num_rows + ROW_PX + 3) if height else None
     options: dict[str, Any] = {
         "column_config": config,
-        "column_order": column_order(table, key),
+        "column_order": [c for c in column_order(table, key) if screen is None or c in screen],
         "hide_index": True,
         "height": fitted if fitted is not None else "auto",
         "width": "stretch",
@@ -242,7 +247,13 @@ def show(
             **options,
         )
     if download:
-        csv_download(table, name)
+        hidden = len(options["column_order"]) < table.num_columns
+        text = (
+            t("download.csv_all", rows=f"{table.num_rows:,}", columns=table.num_columns)
+            if hidden
+            else None
+        )
+        csv_download(table, name, text=text)
 
 
 def csv_download(table: pa.Table, name: str, *, text: str | None = None) -> None:

@@ -1,7 +1,8 @@
 """Compliance: violations by agent and rule, the violating contacts, China / US presets.
 
 The preset and the agent/rule of the contact list are page-level choices kept in the URL; a
-click on a row of the per-agent or per-rule table sets them. The reason ("Why") wraps."""
+click on a row of the per-agent or per-rule table sets them. The reason ("Why") wraps; the
+tables are full width, so that every column they show fits."""
 
 import streamlit as st
 
@@ -9,6 +10,10 @@ from dashboard.engine.compliance import active_rules
 from dashboard.engine.settings import default_settings
 from dashboard.ui import blocks, charts, choices, page, reads, safe, tables
 from dashboard.ui.i18n import label, t
+
+# The violating contacts on screen (contact id, team and portfolio are in the download): every
+# column fits at 1280 px, the reason wraps.
+DETAIL_KEY = ("rule", "detail", "contacted_at", "channel", "outcome")
 
 f = page.begin("compliance")
 settings = default_settings()
@@ -30,7 +35,7 @@ with page.guard():
     rules = active_rules(settings.preset(preset))
     title = t("compliance.by_agent_rule", date_from=f.date_from, date_to=f.date_to)
     st.plotly_chart(charts.stacked_by_rule(by_rule, rules, title), key="by_rule")
-    left, right = st.columns(2)
+    per_agent_box, per_rule_box = st.container(), st.container()  # full width: all columns fit
     st.subheader(safe.t("compliance.contacts", n=f"{detail.num_rows:,}"))
     c1, c2 = st.columns(2)
     only_agent = choices.select(
@@ -55,11 +60,12 @@ with page.guard():
     tables.show(
         tables.where(detail, **chosen),
         name=f"compliance_contacts_{preset}",
-        key=("rule", "detail", "contacted_at"),
+        key=DETAIL_KEY,
+        screen=("agent_id", "account_id", *DETAIL_KEY),
         wrap=("detail",),
         height=420,
     )
-    with left:  # a click on a row lists that agent's (and rule's) violating contacts
+    with per_agent_box:  # a click on a row lists that agent's (and rule's) violating contacts
         blocks.violations_per_agent(per_agent, preset, only_agent)
-    with right:
+    with per_rule_box:
         blocks.violations_per_rule(by_rule, preset, only_agent, only_rule)

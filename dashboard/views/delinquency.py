@@ -63,10 +63,4 @@ with page.guard():
     cell = reads.report(
         "roll-accounts", f.dims(as_of=f.snapshot), from_bucket=from_bucket, to_state=to_state
     )
-    st.caption(safe.t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
-    tables.show(
-        cell,
-        name=f"roll_accounts_{start}_{from_bucket}_{to_state}",
-        key=("from_bucket", "to_state", "current_balance", "next_current_balance"),
-        height=320,
-    )
+    blocks.cell_accounts(cell, f"roll_accounts_{start}_{from_bucket}_{to_state}")

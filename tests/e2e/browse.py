@@ -316,6 +316,24 @@ def all_painted(page: Any, grid: Any) -> list[str]:
     return painted(page, grid)
 
 
+def all_cells(page: Any, grid: Any) -> list[str]:
+    """Every cell text of a table as the grid holds it (its accessibility table, read at each
+    step of a scroll through the grid as ``all_painted`` scrolls): a wrapped text is painted
+    line by line, so ``all_painted`` holds its lines, this its whole text."""
+    size = grid.evaluate(
+        """d => { const s = d.querySelector('.dvn-scroller');
+                  return [s.scrollWidth, s.scrollHeight, s.clientWidth, s.clientHeight]; }"""
+    )
+    width, height, view_w, view_h = (float(v) for v in size)
+    seen: dict[str, None] = {}
+    for left in range(0, int(width) + 1, max(int(view_w / 2), 1)):
+        for top in range(0, int(height) + 1, max(int(view_h / 2), 1)):
+            scroll_grid(page, grid, left, top)
+            for text in grid.evaluate("d => [...d.querySelectorAll('td')].map(c => c.textContent)"):
+                seen[str(text)] = None
+    return list(seen)
+
+
 def expand(page: Any, summary: str) -> None:
     """Open the expander whose summary starts with ``summary`` (when closed)."""
     box = (

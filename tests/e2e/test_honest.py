@@ -151,7 +151,8 @@ def test_money_has_its_sign_before_the_symbol_in_cards_and_tables(shown: Any) ->
     reversal = pd.read_csv(SAMPLE_DATA / "payments.csv", dtype=str)
     amount = Decimal(reversal.set_index("payment_id").loc["P0001227-002", "amount"])
     assert amount == Decimal("-6230.00")  # AG006's reversal in 2026-10
-    assert "-6,230.00" in browse.painted(page, lines)  # the sign before the digits
+    # the sign before the digits (the grid scrolled through: wrapped reasons, taller rows)
+    assert "-6,230.00" in browse.all_painted(page, lines)
     assert figure_line(page, "Total") == "¥9,144.85"
     assert figure_line(page, "Payout") == "¥5,000.00"
     texts += every_text(page)
@@ -251,6 +252,53 @@ def test_a_few_vintage_cohorts_are_coloured_and_the_rest_grey(shown: Any) -> Non
     assert {d["name"] for d in grey} == {"other cohorts"}
     assert figure["legend_items"] == len(coloured) + 1  # one entry for the grey rest
     assert not [h for h in figure["legend_scroll"] if h > 0]  # the legend does not scroll
+
+
+# Per cohort of a chart's scatter traces: its line as drawn (the SVG path) and the boxes of its
+# markers, with the plot area (markers outside it are cut by the axes' clip path).
+DRAWN_COHORTS = """(title) => {
+  const g = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => (g._fullLayout.title.text || '').replace(/<[^>]*>/g, '').startsWith(title));
+  const a = g.querySelector('.draglayer .nsewdrag').getBoundingClientRect();
+  return {area: [a.left, a.top, a.right, a.bottom],
+    traces: [...g.querySelectorAll('.scatterlayer .trace')].map(tr => {
+      const t = tr.__data__[0].trace;
+      const line = tr.querySelector('.js-line');
+      return {cohort: String(t.hovertext[0]).split(' +')[0], points: t.x.length,
+              line: line ? line.getAttribute('d') || '' : '',
+              markers: [...tr.querySelectorAll('.points .point')].map(p => {
+                const b = p.getBoundingClientRect();
+                return [b.left, b.top, b.right, b.bottom]; })};
+    })};
+}"""
+
+
+def test_every_vintage_cohort_shows_a_cohort_of_one_point_as_a_whole_marker(
+    shown: Any,
+) -> None:
+    """The newest cohort (placed in October, one point as of 2026-10-31) was a line of one
+    point, that is nothing but a 5-px marker half cut by the axis at month 0 (issue 10). Now
+    every cohort shows: a line through its points, or a marker at least 8 px wide drawn whole
+    inside the plot area."""
+    page = shown("/recovery")
+    drawn = page.evaluate(DRAWN_COHORTS, "Vintage curves")
+    left, top, right, bottom = drawn["area"]
+    cohorts = placement_months(date(2026, 10, 31))
+    single = [t for t in drawn["traces"] if t["points"] == 1]
+    assert {t["cohort"] for t in single} >= {cohorts[-1]}  # the sample's newest: one point
+    invisible = []
+    for t in drawn["traces"]:
+        if t["points"] > 1 and "L" in t["line"]:
+            continue
+        whole = [
+            m for m in t["markers"]
+            if m[2] - m[0] >= 8 and m[0] >= left - 0.5 and m[2] <= right + 0.5
+            and m[1] >= top - 0.5 and m[3] <= bottom + 0.5
+        ]  # fmt: skip
+        if not whole:
+            invisible.append(t)
+    assert not invisible, invisible
+    assert {t["cohort"] for t in drawn["traces"]} == set(cohorts)
 
 
 @pytest.mark.parametrize("path,title", [("/", "Net collected per month"),

@@ -59,6 +59,9 @@ def test_chinese_payouts_page_shows_the_engine_texts_in_chinese(
     text = main_text(page)
     cells = [c for g in range(browse.grids(page).count())
              for c in browse.all_painted(page, browse.grids(page).nth(g))]  # fmt: skip
+    # a wrapped reason is painted line by line: the whole texts as the grids hold them too
+    cells += [c for g in range(browse.grids(page).count())
+              for c in browse.all_cells(page, browse.grids(page).nth(g))]  # fmt: skip
 
     # the payout note, the plan's rules, the audit line of the cap: in Chinese
     assert "2026-10 有 1 笔还款（净额 2,260.00）未计入任何催收员的计提基数" in text, text

@@ -1,6 +1,8 @@
 """What is on screen, in a real browser (issue 10): at 1280x720 and 1440x900, in English and
 Chinese, every page renders (its title, no exception, no error), shows its tables' key columns
-without horizontal scrolling and its cards without a cut; the app makes no request to any host
+without horizontal scrolling and its cards without a cut, the wide tables named in ``FIT``
+(roll-rate drill-down, Compliance, the Payouts statement) with no column cut at all, and every
+money axis in one unit with one number of decimals; the app makes no request to any host
 but its own; a click on a roll-rate cell, a leaderboard bar or a leaderboard row drills down,
 and the choice is in the URL.
 
@@ -29,6 +31,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -94,6 +97,9 @@ K = {
     "kind": ("Kind", "类型"),
     "payment_date": ("Payment date", "还款日期"),
     "amount": ("Amount", "金额"),
+    "reason": ("Reason", "原因"),
+    "next_balance": ("Balance next", "下期余额"),
+    "outcome": ("Outcome", "结果"),
 }
 KEYS: dict[str, list[tuple[str, ...]]] = {
     "": [("agent", "name", "collected", "paying", "kept_rate")] * 2,  # top and bottom 5
@@ -101,7 +107,7 @@ KEYS: dict[str, list[tuple[str, ...]]] = {
         ("bucket", "accounts", "balance", "share_accounts", "share_balance"),
         ("from_bucket", "roll_forward", "cure_rate"),
         ("from_bucket", "to_state", "accounts", "share"),
-        ("account", "from_bucket", "to_state", "current_balance"),
+        ("account", "current_balance", "next_balance"),
     ],
     "recovery": [
         ("portfolio", "recovery_rate", "collected"),
@@ -116,14 +122,18 @@ KEYS: dict[str, list[tuple[str, ...]]] = {
     "compliance": [
         ("agent", "violations", "complaints"),
         ("agent", "rule", "violations"),
-        ("agent", "rule", "contacted_at", "why"),
+        ("agent", "rule", "contacted_at", "why", "outcome"),
     ],
     "payouts": [
         ("agent", "name", "payout", "total", "cap_applied", "status"),
-        ("kind", "payment_date", "amount"),
+        ("kind", "payment_date", "amount", "reason"),
     ],
     "data": [],
 }
+# The tables (by their place on the page, as in KEYS) that show every column they draw whole:
+# no horizontal scrolling at all (issue 10: the roll-rate drill-down, the Compliance tables'
+# 联系次数 / 结果 and the Payouts statement's Reason were cut at the right).
+FIT = {"delinquency": {3}, "compliance": {0, 1, 2}, "payouts": {1}}
 
 MEASURE = """(d) => {
   const c = d.querySelector('canvas');
@@ -267,6 +277,7 @@ class Visit:
     cut: list[str]
     tables: list[dict[str, Any]]
     open_balance: str | None
+    axes: list[dict[str, Any]]
 
 
 @dataclass
@@ -304,6 +315,7 @@ def tour(browser: Any, app_url: str, artifacts: Path) -> Iterator[Callable[[int]
                         cut=cut_cards(page),
                         tables=tables(page),  # every table scrolled into view: lazy parts load
                         open_balance=card(page, OPEN_BALANCE[lang]) if not path else None,
+                        axes=page.evaluate(AXES),
                     )
                     if width == 1440:
                         browse.screenshot(page, artifacts / f"{name}_{lang}.png")
@@ -316,6 +328,15 @@ def tour(browser: Any, app_url: str, artifacts: Path) -> Iterator[Callable[[int]
 
 
 OPEN_BALANCE = {"en": "Open balance", "zh": "在催余额"}
+
+# The tick texts of every chart's axes, as drawn.
+AXES = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+  .map(g => ({
+    title: (g._fullLayout.title && g._fullLayout.title.text || '').replace(/<[^>]*>/g, ''),
+    x: [...g.querySelectorAll('.xtick text')].map(t => t.textContent),
+    y: [...g.querySelectorAll('.ytick text')].map(t => t.textContent),
+  }))"""
+MONEY_TICK = re.compile(r"^-?¥(?P<number>[\d,]+(?:\.(?P<decimals>\d+))?)(?P<unit>\D*)$")
 
 
 def not_rendered(tour: Tour, width: int) -> list[str]:
@@ -346,6 +367,12 @@ def off_screen(tour: Tour, width: int) -> list[str]:
                 problems.append(f"{where}: table {i} shows no whole column")
             if i >= len(specs):
                 continue
+            if i in FIT.get(path, ()) and m["sw"] > m["cw"] + 1:
+                cut = [bare(h) for h in m["heads"] if bare(h) not in whole]
+                problems.append(
+                    f"{where}: table {i} does not fit: {m['sw']} px of columns in {m['cw']} px,"
+                    f" cut or off screen: {cut or 'the columns right of ' + str(whole[-1:])}"
+                )
             wanted = [K[k][0 if lang == "en" else 1] for k in specs[i]]
             off = [w for w in wanted if w not in whole]
             if off:
@@ -354,6 +381,28 @@ def off_screen(tour: Tour, width: int) -> list[str]:
             expected = short(open_balance("2026-10-31"), lang)
             if v.open_balance != expected:
                 problems.append(f"{where}: open balance {v.open_balance!r} != {expected!r}")
+    return problems
+
+
+def mixed_money_axes(tour: Tour, width: int) -> list[str]:
+    """Money axes whose ticks are not written in one unit with one number of decimals
+    (issue 10: "¥8,000" under "¥1万" on the Payouts chart in Chinese); zero is "¥0"."""
+    problems = []
+    for (lang, path), v in tour.visits.items():
+        for chart in v.axes:
+            for axis in ("x", "y"):
+                ticks = [t for t in chart[axis] if "¥" in t]
+                if not ticks:
+                    continue
+                parts = [MONEY_TICK.match(t.replace("\u2212", "-")) for t in ticks]
+                styles = {
+                    (m["unit"], len(m["decimals"] or "")) if m else ("?", t)
+                    for m, t in zip(parts, ticks, strict=True)
+                    if not m or m["number"] != "0"
+                }
+                if len(styles) > 1:
+                    where = f"{path or 'overview'} {lang} {width}: {chart['title']!r} {axis}"
+                    problems.append(f"{where}: ticks in more than one format: {ticks}")
     return problems
 
 
@@ -379,7 +428,7 @@ def test_every_page_renders_with_its_key_columns_on_screen_and_no_outside_reques
     width = size[0]
     seen = tour(width)
     problems = not_rendered(seen, width) + off_screen(seen, width)
-    problems += outside_requests(seen, app_url)
+    problems += mixed_money_axes(seen, width) + outside_requests(seen, app_url)
     assert not problems, "\n".join(problems)
     if size != SIZES[0]:
         return
@@ -406,6 +455,7 @@ def _click_plot(page: Any, title: str, x: Any, y: Any, fraction: float = 0.5) ->
             .find(g => (g.layout.title && g.layout.title.text || '')
               .replace(/<[^>]*>/g, '').startsWith(title));  // Streamlit's theme adds <b>
           if (!g) return null;
+          g.scrollIntoView({block: 'center'});  // a point below the fold takes no click
           const L = g._fullLayout, xa = L.xaxis, ya = L.yaxis, box = g.getBoundingClientRect();
           const px = typeof x === 'number' ? xa.l2p(x * fraction) : xa.d2p(x);
           return {x: box.left + xa._offset + px, y: box.top + ya._offset + ya.d2p(y)};
@@ -441,7 +491,8 @@ def test_a_click_on_a_roll_rate_cell_lists_its_accounts(
     caption = main(page).get_by_text("accounts (personal data masked)").inner_text()
     assert caption.startswith(f"{len(expected):,} accounts"), caption
     with page.expect_download() as download:
-        main(page).get_by_role("button", name=f"Download CSV ({len(expected):,} rows)").last.click()
+        button = f"Download CSV ({len(expected):,} rows, all"  # every column, more than shown
+        main(page).get_by_role("button", name=button).last.click()
     saved = tmp_path / "cell.csv"
     download.value.save_as(saved)
     rows = list(csv.DictReader(io.StringIO(saved.read_bytes().decode("utf-8-sig"))))
