@@ -1,4 +1,5 @@
-"""Compliance: violations by agent and rule, the violating contacts, China / US presets.
+"""Compliance: violations by agent and rule, the violating contacts, China / US presets; the
+complaints of the complaints extract per agent and team, with those open past the SLA.
 
 The preset and the agent/rule of the contact list are page-level choices kept in the URL; a
 click on a row of the per-agent or per-rule table sets them. The reason ("Why") wraps; the
@@ -8,7 +9,7 @@ import streamlit as st
 
 from dashboard.engine.compliance import active_rules
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, choices, page, reads, safe, tables
+from dashboard.ui import blocks, case_view, charts, choices, page, reads, safe, tables
 from dashboard.ui.i18n import label, t
 
 # The violating contacts on screen (contact id, team and portfolio are in the download): every
@@ -69,3 +70,4 @@ with page.guard():
         blocks.violations_per_agent(per_agent, preset, only_agent)
     with per_rule_box:
         blocks.violations_per_rule(by_rule, preset, only_agent, only_rule)
+    case_view.complaints(f)
