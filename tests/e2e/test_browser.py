@@ -192,7 +192,7 @@ def test_the_chinese_uploader_speaks_chinese(page: Any, app_url: str, tmp_path: 
     assert button.count() == 1
     assert button.is_visible()
     limit = zone.locator('[data-testid="stFileUploaderDropzoneInstructions"] span').first
-    assert drawn(limit) == f"每个文件不超过 {UPLOAD_MB} MB • CSV、TXT、TSV"
+    assert drawn(limit) == f"每个文件不超过 {UPLOAD_MB} MB • CSV、TXT、TSV、XLSX"
     upload = tmp_path / "p.csv"
     upload.write_text(",".join(HEADER) + "\n", encoding="utf-8")
     with page.expect_file_chooser() as chooser:
