@@ -55,9 +55,10 @@ test-browser: setup-dev browser
 
 ## test-fast: every test but the slow and browser ones (tests/conftest.py: SLOW), under a minute
 test-fast: setup-dev
-	# By file: a module's fixture database (tests/kpi_fixtures.py) is then built on one worker,
-	# not on both (by test, --dist load, each worker builds it: 30 % more CPU).
-	$(PY) -m pytest -q -n 2 --dist loadfile -m "not browser and not slow"
+	# By test (--dist load): measured 2026-12-02 on an idle machine, 55.6 s against 60.8 s by
+	# file (--dist loadfile) and 60.5 s work-stealing, now that the session's sample databases
+	# are built once per run (tests/conftest.py) and the slow tests are marked.
+	$(PY) -m pytest -q -n 2 --dist load -m "not browser and not slow"
 
 ## soak: the reliability suite with more of everything (2 GB line, more kills, fresh fuzz)
 soak: setup-dev browser

@@ -40,6 +40,69 @@ SLOW = {
     "tests/test_kpi_properties.py": "hypothesis",
     "tests/test_kpi_breakdowns_properties.py": "hypothesis",
     "tests/test_payout_properties.py": "hypothesis",
+    # Measured over a second of CPU each (make test-fast --durations, 2026-12-02) beside cheaper
+    # tests of the same area that stay fast: whole flows (import, prepare, approve, export),
+    # AppTest runs of several pages.
+    "tests/test_app_data.py::test_a_reimport_is_an_info_and_adds_nothing_to_undo": "over 1 s",
+    "tests/test_app_data.py::"
+    "test_imported_by_is_required_and_remembered_for_the_session": "over 1 s",
+    "tests/test_app_data.py::test_refused_rows_are_listed_with_their_reasons": "over 1 s",
+    "tests/test_app_data.py::test_undo_from_the_history": "over 1 s",
+    "tests/test_app_payouts.py::"
+    "test_an_uploaded_plan_file_with_mistakes_is_refused_with_every_problem": "over 1 s",
+    "tests/test_app_payouts.py::test_draft_shows_every_component": "over 1 s",
+    "tests/test_app_payouts.py::test_prepare_needs_a_name_and_earlier_periods_approved": "over 1 s",
+    "tests/test_app_payouts.py::"
+    "test_whatif_tab_refuses_a_broken_candidate_with_every_problem": "over 1 s",
+    "tests/test_app_payouts.py::test_whatif_tab_with_an_uploaded_zero_rate_candidate": "over 1 s",
+    "tests/test_app_selection.py::test_a_link_opens_one_accounts_history": "over 1 s",
+    "tests/test_app_selection.py::"
+    "test_an_unknown_or_ambiguous_account_says_why_in_the_pages_language": "over 1 s",
+    "tests/test_app_selection.py::"
+    "test_reset_also_clears_a_linked_choice_whose_page_was_not_opened_yet": "over 1 s",
+    "tests/test_app_zh_engine.py::test_chinese_data_page_shows_refused_rows_in_chinese": "over 1 s",
+    "tests/test_import_cases.py::"
+    "test_a_complaint_delivered_again_is_updated_and_undo_brings_the_old_state_back": "over 1 s",
+    "tests/test_import_cases.py::"
+    "test_a_plan_whose_rows_arrive_in_two_files_is_one_plan": "over 1 s",
+    "tests/test_import_cases.py::"
+    "test_undoing_a_plan_file_hands_installments_delivered_again_over": "over 1 s",
+    "tests/test_import_rules.py::test_reimport_is_idempotent_and_conflicts_are_refused": "over 1 s",
+    "tests/test_kpi_cli.py::test_missing_and_empty_databases": "over 1 s",
+    "tests/test_kpi_derived.py::test_reports_follow_an_import_and_its_undo": "over 1 s",
+    "tests/test_payout_approval.py::test_next_period_starts_from_the_frozen_carry": "over 1 s",
+    "tests/test_payout_close.py::"
+    "test_a_booked_adjustment_is_frozen_with_the_next_period_and_only_new_differences_follow": (
+        "over 1 s"
+    ),
+    "tests/test_payout_close.py::"
+    "test_a_prepared_period_shows_its_frozen_figures_and_is_approved_as_prepared": "over 1 s",
+    "tests/test_payout_close.py::"
+    "test_adjustment_is_booked_once_into_the_next_period_and_replaced_on_reapproval": "over 1 s",
+    "tests/test_payout_close.py::"
+    "test_booked_lines_are_on_the_statement_and_in_the_exports": "over 1 s",
+    "tests/test_payout_close.py::"
+    "test_four_eyes_refusals_name_the_mistake_and_change_nothing": "over 1 s",
+    "tests/test_payout_close.py::test_periods_are_approved_in_order": "over 1 s",
+    "tests/test_payout_documents.py::"
+    "test_workbook_of_an_approved_period_names_preparer_and_approver": "over 1 s",
+    "tests/test_payout_exports.py::test_statement_for_one_agent_of_an_approved_period": "over 1 s",
+    "tests/test_payout_zh.py::test_chinese_whatif_tab": "over 1 s",
+    "tests/test_payout_zh.py::test_approved_lines_keep_their_codes": "a database closed via CLI",
+    "tests/test_app_zh_engine.py::"
+    "test_chinese_compliance_page_shows_details_in_chinese": "over 1 s",
+    "tests/test_app_selection.py::test_a_preset_is_the_window_every_figure_uses": "over 1 s",
+    "tests/test_import_rules.py::test_duplicate_ids_within_a_file": "over 1 s",
+    "tests/test_app_pages.py::test_a_bookmarked_url_opens_the_same_view": "over 1 s",
+    "tests/test_import_rules.py::test_strict_also_covers_conflicts_with_loaded_rows": "over 1 s",
+    "tests/test_import_rules.py::"
+    "test_snapshot_replace_is_whole_and_undo_restores_the_previous": "over 1 s",
+    "tests/test_payout_approval.py::"
+    "test_approved_figures_are_shown_even_if_today_cannot_be_computed": "over 1 s",
+    "tests/reliability/test_security_sql.py::"
+    "test_hostile_approver_and_reason_are_stored_as_written": "over 1 s",
+    "tests/reliability/test_exports.py::test_kpi_report_csv_neutralises_formulas": "over 1 s",
+    "tests/test_payout_zh.py::test_english_lines_are_unchanged": "over 1 s",
     # Seeded random portfolios against an independent computation (each builds three worlds
     # through the importer); the hand-made books of the same modules stay fast.
     "tests/test_cases_reports.py::test_legal_against_pandas": "random worlds",
