@@ -128,7 +128,7 @@ def test_a_sample_that_fails_to_load_says_why_in_the_readers_language(
     folder = tmp_path / "sample"
     folder.mkdir()
     (folder / "notes.csv").write_text("what,when\nlunch,noon\n", encoding="utf-8")  # no kind
-    monkeypatch.setattr("dashboard.ui.imports.SAMPLE_DATA", folder)
+    monkeypatch.setattr("dashboard.ui.upload_flow.SAMPLE_DATA", folder)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"lang": lang})
     at.run()

@@ -483,7 +483,7 @@ def test_an_old_xls_workbook_is_refused_with_a_hint(cli, db_path, write_csv):
 
 
 def test_the_app_uploads_an_xlsx_like_a_csv(db_path, tmp_path, monkeypatch):
-    from dashboard.ui import imports
+    from dashboard.ui import upload_flow
 
     monkeypatch.setenv("DASHBOARD_DB", str(db_path))
     temp = tmp_path / "tmp"
@@ -493,9 +493,9 @@ def test_the_app_uploads_an_xlsx_like_a_csv(db_path, tmp_path, monkeypatch):
         tmp_path / "x.xlsx",
         {"S": [(0, PLAN_CELLS), (1, ["P1", "A1", "G1", "延期", "2026-10-01", 1, "2026-12-01", 5])]},
     )
-    held = imports.HeldUpload("计划 10月.xlsx", f.read_bytes())
-    assert imports.disk_name(0, held.name) == "000.xlsx"
-    result, needs = imports.import_uploads([held], user="tester")
+    held = upload_flow.HeldUpload("计划 10月.xlsx", f.read_bytes())
+    assert upload_flow.disk_name(0, held.name) == "000.xlsx"
+    result, needs = upload_flow.import_uploads([held], user="tester")
     assert result.committed and not needs
     assert result.files[0].kind == "repayment_plans"
     assert plans(db_path) == [("P1", 1, date(2026, 12, 1), Decimal("5.00"))]

@@ -21,7 +21,7 @@ from dashboard import db
 from dashboard.engine.kpi_common import ReportError
 from dashboard.engine.settings import SettingsError
 from dashboard.messages import localise
-from dashboard.ui import imports, reads, safe
+from dashboard.ui import reads, safe, upload_flow
 from dashboard.ui.catalogue import CATALOGUE
 from dashboard.ui.filters import USES, Uses, ViewFilters, current
 from dashboard.ui.i18n import lang, t
@@ -71,7 +71,7 @@ def welcome() -> None:
                 f = min(max(fraction, 0.0), 1.0)
                 bar.progress(f, text=safe.t("data.progress", pct=int(f * 100)))
 
-            result = imports.load_sample(progress)
+            result = upload_flow.load_sample(progress)
             if result.committed:
                 st.success(t("welcome.loaded"))
                 st.rerun()

@@ -3,17 +3,17 @@ mapping for unknown headers, orphans, import history with undo."""
 
 import streamlit as st
 
-from dashboard.ui import data_page, page
+from dashboard.ui import data_view, page
 from dashboard.ui.i18n import t
 
 st.title(t("page.data"))
 st.caption(t("page.data.about"))
 page.filters_line("data")  # none of the sidebar's filters applies here: the line says so
 with page.guard():
-    data_page.upload_section()
-    data_page.result_section()
-    data_page.mapping_section()
+    data_view.upload_section()
+    data_view.result_section()
+    data_view.mapping_section()
     st.divider()
-    data_page.history_section()
-    data_page.orphans_section()
-    data_page.mappings_section()
+    data_view.history_section()
+    data_view.orphans_section()
+    data_view.mappings_section()

@@ -123,7 +123,7 @@ def test_a_payments_file_without_amount_names_the_missing_column(
 
 
 def test_the_data_page_reads_only_the_first_megabyte_for_the_header(tmp_path: Path) -> None:
-    from dashboard.ui.imports import read_headers
+    from dashboard.ui.upload_flow import read_headers
 
     # A NUL byte 2 MB in: only a reader that goes past the first megabyte can see it.
     body = "B1,A1,2026-10-01,10.00,G1,card,\n" * 70_000  # about 2.2 MB

@@ -2,8 +2,8 @@
 step, orphans, import history with undo, remembered mappings.
 
 Kept out of ``views/data.py`` so the page script stays a short layout; every action calls the
-importer through ``ui.imports``, exactly as the command line does. Uploads stay in memory
-(``imports.HeldUpload``); they are on disk only while an import reads them. File names, header
+importer through ``ui.upload_flow``, exactly as the command line does. Uploads stay in memory
+(``upload_flow.HeldUpload``); they are on disk only while an import reads them. File names, header
 cells, reasons and messages are shown through ``ui.safe``: as text, never as markdown.
 """
 
@@ -22,7 +22,7 @@ from dashboard.ingest.kinds import KINDS
 from dashboard.ingest.mappings import forget_mapping, list_mappings
 from dashboard.ingest.refused import in_language, to_csv
 from dashboard.messages import code_of, localise
-from dashboard.ui import imports, reads, safe, tables, uploader
+from dashboard.ui import reads, safe, tables, upload_flow, uploader
 from dashboard.ui.i18n import engine_table, engine_text, label, lang, t
 
 STATE = "data_batch"  # {"uploads", "result", "needs", "as_of", "strict", "user"}
@@ -39,7 +39,7 @@ PAGE_MESSAGES = {
 }
 
 
-def _progress_bar() -> tuple[Any, imports.Progress]:
+def _progress_bar() -> tuple[Any, upload_flow.Progress]:
     bar = st.progress(0.0, text=safe.t("data.progress", pct=0))
 
     def update(fraction: float, _message: str) -> None:
@@ -49,9 +49,9 @@ def _progress_bar() -> tuple[Any, imports.Progress]:
     return bar, update
 
 
-def _import(uploads: list[imports.HeldUpload], batch: dict[str, Any]) -> None:
+def _import(uploads: list[upload_flow.HeldUpload], batch: dict[str, Any]) -> None:
     bar, update = _progress_bar()
-    result, needs = imports.import_uploads(
+    result, needs = upload_flow.import_uploads(
         uploads,
         as_of=batch["as_of"],
         strict=batch["strict"],
@@ -62,7 +62,7 @@ def _import(uploads: list[imports.HeldUpload], batch: dict[str, Any]) -> None:
     bar.empty()
     batch["result"], batch["needs"] = result, needs
     # held only while the mapping step or a replace confirmation needs them
-    batch["uploads"] = uploads if needs or imports.shrinks(result) else []
+    batch["uploads"] = uploads if needs or upload_flow.shrinks(result) else []
     st.session_state[STATE] = batch
     if result.committed:  # a fresh, empty file chooser for the next batch
         st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
@@ -74,7 +74,7 @@ def upload_section() -> None:
     files = uploader.file_uploader(
         t("data.upload"),
         key=f"uploader_{st.session_state.get(GEN, 0)}",
-        types=imports.TYPES,
+        types=upload_flow.TYPES,
         multiple=True,
         help=t("data.upload_help"),
     )
@@ -94,7 +94,7 @@ def upload_section() -> None:
             st.error(t("data.user_required"), icon=":material/person:")
             return
         batch = {"as_of": as_of, "strict": strict, "user": user.strip()}
-        _import(imports.hold(files or []), batch)
+        _import(upload_flow.hold(files or []), batch)
 
 
 def _files_table(result: ImportResult) -> pa.Table:
@@ -189,7 +189,7 @@ def result_section() -> None:
 
 def _confirm_replace(result: ImportResult, batch: dict[str, Any]) -> None:
     """Snapshots the import would shrink by more than 10 %: the counts, and "Replace anyway"."""
-    shrinks = imports.shrinks(result)
+    shrinks = upload_flow.shrinks(result)
     if not shrinks:
         return
     for s in shrinks:
@@ -204,7 +204,7 @@ def _confirm_replace(result: ImportResult, batch: dict[str, Any]) -> None:
 
 
 def _mapping_form(
-    n: int, need: imports.MappingNeed, batch: dict[str, Any]
+    n: int, need: upload_flow.MappingNeed, batch: dict[str, Any]
 ) -> tuple[str, dict[str, str]] | None:
     """One file's mapping widgets: (kind, header -> column) once every required column is set."""
     kinds = list(KINDS)
@@ -215,17 +215,17 @@ def _mapping_form(
         key=f"map_kind_{n}",
         format_func=lambda k: label("kindname", k),
     )
-    fresh = imports.analyse(
+    fresh = upload_flow.analyse(
         need.headers,
         file_name=need.file_name,
         index=need.index,
         kind_name=kind,
         as_of=batch["as_of"],
-        saved=imports.remembered(),
+        saved=upload_flow.remembered(),
     )
     if fresh is None:
         return kind, {}
-    columns = imports.kind_columns(kind)
+    columns = upload_flow.kind_columns(kind)
     free = [c for c in columns if c not in fresh.found]
     if fresh.found:
         found = t("list.sep").join(f"{h} → {c}" for c, h in fresh.found.items())
@@ -235,7 +235,7 @@ def _mapping_form(
     for i, header in enumerate(fresh.unknown):
         target = cols[i % 3].selectbox(
             safe.md(safe.short(header)),
-            [IGNORE, *imports.targets_for(kind, header, free)],
+            [IGNORE, *upload_flow.targets_for(kind, header, free)],
             key=f"map_{n}_{kind}_{i}",
             format_func=lambda c: t("data.map_ignore") if c == IGNORE else c,
         )
@@ -271,7 +271,7 @@ def mapping_section() -> None:
                 mappings[need.index] = answer
     if st.button(t("data.map_apply"), type="primary", disabled=not complete, key="map_apply"):
         for kind, chosen in mappings.values():
-            imports.remember(kind, chosen)
+            upload_flow.remember(kind, chosen)
         uploads = [
             replace(u, kind=mappings[i][0]) if i in mappings else u
             for i, u in enumerate(batch["uploads"])
@@ -293,7 +293,7 @@ def orphans_section() -> None:
 
 def _undo(import_id: int) -> None:
     try:
-        done = imports.undo(import_id)
+        done = upload_flow.undo(import_id)
         st.session_state["undo_message"] = (
             "ok",
             "data.undone",
