@@ -358,3 +358,15 @@ def test_reset_also_clears_a_linked_choice_whose_page_was_not_opened_yet(on_samp
     assert at.selectbox(key="drill_from").value == "Current"
     at.switch_page("views/cases.py").run()
     assert at.text_input(key="case_account").value == ""
+
+
+def test_a_clicked_account_row_opens_its_history_on_the_cases_page(on_sample: Path) -> None:
+    # What blocks.open_history leaves in the state when a row of the drill-down (Delinquency)
+    # or of the violating contacts (Compliance) is clicked: the next run is the Cases page.
+    at = open_page("delinquency")
+    at.session_state["_open_account"] = "A0000006"
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="case_account").value == "A0000006"
+    history = next(d for d in at.dataframe if "event" in d.value.columns)
+    assert set(history.value["account_id"]) == {"A0000006"}

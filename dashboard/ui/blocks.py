@@ -227,7 +227,8 @@ CELL_SCREEN = ("account_id", "agent_id", *CELL_KEY, "portfolio")
 def cell_accounts(cell: pa.Table, name: str) -> None:
     """The accounts behind a roll-rate cell (roll-accounts rows, masked), and their download."""
     st.caption(safe.t("delinq.drill_caption", n=f"{cell.num_rows:,}"))
-    tables.show(cell, name=name, key=CELL_KEY, screen=CELL_SCREEN, height=320)
+    st.caption(t("chart.click_account"))
+    tables.show(cell, name=name, key=CELL_KEY, screen=CELL_SCREEN, height=320, pick=open_history)
 
 
 def chart_pick(fig: Any, key: str, choice_keys: Sequence[str], version: Any) -> None:
@@ -244,6 +245,12 @@ def chart_pick(fig: Any, key: str, choice_keys: Sequence[str], version: Any) -> 
                 st.session_state[choice] = value
 
     st.plotly_chart(fig, key=widget, on_select=clicked, selection_mode="points")
+
+
+def open_history(row: dict[str, Any]) -> None:
+    """A row pick of a table that lists accounts: the next run opens the account's history on
+    the Cases page (``page.begin``)."""
+    st.session_state[choices.OPEN_ACCOUNT] = row["account_id"]
 
 
 def setter(**columns: str) -> Callable[[dict[str, Any]], None]:

@@ -24,6 +24,11 @@ STATUS_OF = {
 NOTE_OF = {"complaint": "category", "plan": "plan_type"}
 
 
+def open_on_this_page(row: dict) -> None:
+    """A row of a table of this page that lists accounts: its history in the search box."""
+    st.session_state["case_account"] = row["account_id"]
+
+
 def history_texts(history: pa.Table) -> dict[str, list[str]]:
     """The status and note columns of an account history as a reader sees them: each value
     translated by the vocabulary of its row's event."""
@@ -89,11 +94,13 @@ def plans(f: ViewFilters) -> None:
     st.markdown(f"**{t('cases.broken_title')}**")
     broken = reads.report("broken-plans", f.dims(as_of=f.snapshot))
     st.caption(safe.t("cases.broken_caption", n=fmt.count(broken.num_rows)))
+    st.caption(t("chart.click_account"))
     tables.show(
         broken,
         name=f"broken_plans_{f.snapshot}",
         key=("broken_date", "amount_overdue", "plan_type", "paid_towards"),
         height=320,
+        pick=open_on_this_page,
     )
     st.markdown(f"**{t('cases.relief_title')}**")
     relief = relief_by_agent(every)

@@ -407,6 +407,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kept rate by installment number (as of {snapshot})",
         "各期次履约率（截至 {snapshot}）",
     ),
+    "chart.click_account": (
+        "Click a row to open that account's history.",
+        "点击一行可打开该账户的历史。",
+    ),
     "cases.kept_rate": ("Installments kept", "期次履约率"),
     "cases.broken_title": ("Broken plans to follow up", "待跟进的违约计划"),
     "cases.broken_caption": (

@@ -49,6 +49,7 @@ CHOICES: dict[str, str] = {
     "case_account": "cases",
 }
 PENDING = "_choices_reset"  # keys whose next draw takes the default (after Reset)
+OPEN_ACCOUNT = "_open_account"  # an account a table row asked to open (``blocks.open_history``)
 RETRIED = "_choices_reset_retried"  # text choices drawn once more after Reset (``text``)
 
 

@@ -21,7 +21,7 @@ from dashboard import db
 from dashboard.engine.kpi_common import ReportError
 from dashboard.engine.settings import SettingsError
 from dashboard.messages import localise
-from dashboard.ui import reads, safe, upload_flow
+from dashboard.ui import choices, reads, safe, upload_flow
 from dashboard.ui.catalogue import CATALOGUE
 from dashboard.ui.filters import USES, Uses, ViewFilters, current
 from dashboard.ui.i18n import lang, t
@@ -143,9 +143,17 @@ def filters_line(page: str) -> ViewFilters | None:
     return filters
 
 
+CASES_PAGE = "views/cases.py"
+
+
 def begin(page: str) -> ViewFilters:
     """Title and active filters, then the page's filters; or (empty database, a window this
-    page needs is invalid) a stop with the reason."""
+    page needs is invalid) a stop with the reason. A row of an accounts table clicked in the
+    run before (``blocks.open_history``) opens that account's history on the Cases page."""
+    account = st.session_state.pop(choices.OPEN_ACCOUNT, None)
+    if account:
+        st.session_state["case_account"] = account  # the search box's state wins over a URL
+        st.switch_page(CASES_PAGE, query_params={"case_account": account})
     st.title(t(f"page.{page}"))
     st.caption(t(f"page.{page}.about"))
     try:

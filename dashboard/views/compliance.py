@@ -65,6 +65,7 @@ with page.guard():
         screen=("agent_id", "account_id", *DETAIL_KEY),
         wrap=("detail",),
         height=420,
+        pick=blocks.open_history,
     )
     with per_agent_box:  # a click on a row lists that agent's (and rule's) violating contacts
         blocks.violations_per_agent(per_agent, preset, only_agent)
