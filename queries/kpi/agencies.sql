@@ -14,7 +14,8 @@
 --   placed_balance, cost_to_collect = fee / collected (6 places, half away from zero).
 -- Ordered: the agencies by agency_id, then in house.
 -- Parameters: $date_from, $date_to, $bucket_min_dpd, $closed_statuses, $portfolios (the
--- account's static portfolio), $teams, $agents (the account's agent in that snapshot).
+-- account's static portfolio), $teams, $agents (the account's agent in that snapshot: the
+-- latest one for what is held, the one that decides the holder for a payment).
 with snapshots as (
     select
         a.account_id,
@@ -24,11 +25,10 @@ with snapshots as (
         a.current_balance,
         bucket_no(a.days_past_due, $bucket_min_dpd) as bucket_no,
         is_closed(a.status, a.current_balance, $closed_statuses) as closed,
-        r.portfolio,
-        r.placed_balance
+        r.placed_balance,
+        dims_ok(r.portfolio, a.agent_id, $portfolios, $teams, $agents) as wanted
     from stg_accounts as a
     inner join rpt_accounts as r on r.account_id = a.account_id
-    where dims_ok(r.portfolio, a.agent_id, $portfolios, $teams, $agents)
 ),
 
 latest as (
@@ -39,7 +39,7 @@ held as (
     select s.*
     from snapshots as s
     inner join latest as l on l.as_of_date = s.as_of_date
-    where not s.closed
+    where not s.closed and s.wanted
 ),
 
 agency_buckets as (
@@ -76,6 +76,7 @@ belonging as (
     from payments as p
     inner join holding_date as h on h.payment_id = p.payment_id
     inner join snapshots as s on s.account_id = p.account_id and s.as_of_date = h.as_of_date
+    where s.wanted
 ),
 
 agency_months as (
