@@ -50,7 +50,7 @@ CHOICES: dict[str, str] = {
 }
 PENDING = "_choices_reset"  # keys whose next draw takes the default (after Reset)
 OPEN_ACCOUNT = "_open_account"  # an account a table row asked to open (``blocks.open_history``)
-RETRIED = "_choices_reset_retried"  # text choices drawn once more after Reset (``text``)
+RETRIED = "_choices_reset_retried"  # choices drawn once more after Reset (``_reset_drawn``)
 
 
 def reset_all() -> None:
