@@ -78,6 +78,9 @@ create or replace macro bucket_no(dpd, min_dpd) as len(list_filter(min_dpd, lamb
 -- The name of bucket number no (1-based); null past the last bucket.
 create or replace macro bucket_name(no, names) as names[no];
 
+-- The place (1, 2, ...) of a bucket's name in the buckets' order, null for another name.
+create or replace macro bucket_order(name, names) as list_position(names, name);
+
 -- The state numbers after the buckets: Closed, then Missing (absent from a snapshot).
 create or replace macro closed_no(names) as len(names) + 1;
 
@@ -134,11 +137,11 @@ create or replace macro each_of_0_to(n) as unnest(generate_series(0, n));
 -- v of the row where w is greatest, among the rows that give a v (not null).
 create or replace macro latest_given(v, w) as arg_max(v, w);
 
--- v of the row where w is least, among the rows that give a v (not null).
-create or replace macro earliest_given(v, w) as arg_min(v, w);
-
 -- v of the row where w is greatest, null or not.
 create or replace macro latest_of(v, w) as arg_max_null(v, w);
+
+-- v of the row where w is least, null or not.
+create or replace macro earliest_of(v, w) as arg_min_null(v, w);
 
 -- JSON text of named values: {"k1": v1, ...}.
 create or replace macro json1(k1, v1) as json_object(k1::varchar, v1);

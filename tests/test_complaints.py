@@ -21,6 +21,9 @@ ACCOUNTS = [
     ("A2", "2026-02-28", "P2", "2025-10-01", "100.00", "100.00", 40, "G3", "open"),
     ("A1", "2026-03-31", "P1", "2025-10-01", "100.00", "100.00", 40, "G2", "open"),
     ("A2", "2026-03-31", "P2", "2025-10-01", "100.00", "100.00", 40, "G3", "open"),
+    # A3: G3's in February, nobody's in March.
+    ("A3", "2026-02-28", "P3", "2025-10-01", "100.00", "100.00", 40, "G3", "open"),
+    ("A3", "2026-03-31", "P3", "2025-10-01", "100.00", "100.00", 40, "", "open"),
 ]
 CONTACTS = [(f"K{i}", "A1", "G1", f"2026-03-{i:02d}T10:00:00", "call", "no_answer")
             for i in range(1, 5)] + [  # G1: 4 contacts in March
@@ -35,6 +38,9 @@ COMPLAINTS = [
     ("Q4", "A1", "", "2026-03-10T08:00:00", "other", "2026-03-10T09:00:00", ""),
     # February, G3: still open at the end of March, received > 15 days before: overdue.
     ("Q5", "A2", "G3", "2026-02-10T08:00:00", "amount_dispute", "", ""),
+    # No agent given, on A3 on 03-31: its latest snapshot has no agent, so the complaint has
+    # none (as for payments); February's G3 does not stand in. Portfolio P3 only.
+    ("Q6", "A3", "", "2026-03-31T08:00:00", "service", "2026-03-31T09:00:00", "false"),
 ]  # fmt: skip
 
 
@@ -59,7 +65,7 @@ def test_complaints_by_hand(book: Path) -> None:
     # 1,000 of 4 contacts = 1000.0; upheld Q1; resolved Q1 10 h, Q4 1 h, Q2 25.5 h: median
     # 10.0. G3: Q5 is February's, open past 15 days at 03-31: overdue; 1 contact.
     # T1 is G1's; T2 is G3's; total: 4 complaints, 5 contacts, 800.0 per 1,000.
-    assert run(book) == [
+    assert run(book, portfolios=["P1", "P2"]) == [
         ("agent", "G1", 4, 4, m("1000.0"), 1, m("10.0"), 0),
         ("agent", "G3", 0, 1, m("0.0"), 0, None, 1),
         ("team", "T1", 4, 4, m("1000.0"), 1, m("10.0"), 0),
@@ -82,3 +88,9 @@ def test_complaints_by_hand(book: Path) -> None:
     # Q3 (03-20) is 11 days old at 03-31: not yet overdue; with Q2 and Q4 resolved in the
     # window, the median of Q4 1 h, Q1 10 h, Q2 25.5 h is still 10.0. Portfolio P2: Q5 only.
     assert run(book, portfolios=["P2"])[0] == ("agent", "G3", 0, 1, m("0.0"), 0, None, 1)
+    # P3: Q6 counts for no agent: no G3 row; no contact on P3's accounts.
+    assert run(book, portfolios=["P3"]) == [
+        ("agent", None, 1, 0, None, 0, m("1.0"), 0),
+        ("team", None, 1, 0, None, 0, m("1.0"), 0),
+        ("total", None, 1, 0, None, 0, m("1.0"), 0),
+    ]

@@ -13,7 +13,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import cases
-from dashboard.engine.kpi_common import Filters
+from dashboard.engine.kpi_common import ALL, Filters
 from tests.kpi_fixtures import build_db
 from tests.test_kpi_properties import tuples
 
@@ -22,17 +22,20 @@ S1, S2, S3 = "2026-01-31", "2026-02-28", "2026-03-31"
 AGENTS = [("G1", "Ann", "T1"), ("G2", "Bo", "T2")]
 
 
-def snap(acct: str, as_of: str, balance: str, agent: str) -> tuple:
-    return (acct, as_of, "P1", "2025-10-01", "5000.00", balance, 40, agent, "open")
+def snap(acct: str, as_of: str, balance: str, agent: str, dpd: int = 40) -> tuple:
+    return (acct, as_of, "P1", "2025-10-01", "5000.00", balance, dpd, agent, "open")
 
 
 ACCOUNTS = [
     snap("B1", S1, "1000.00", "G1"), snap("B1", S2, "900.00", "G1"),
     snap("B1", S3, "800.00", "G1"),
-    snap("B2", S1, "2000.00", "G1"), snap("B2", S2, "1500.00", "G2"),
+    snap("B2", S1, "2000.00", "G1", 30), snap("B2", S2, "1500.00", "G2", 95),
     snap("B2", S3, "700.00", "G2"),
     snap("B3", S3, "300.00", "G2"),
     snap("B4", S3, "400.00", "G1"),
+    # B5's latest snapshot before PL6 has no agent: PL6 has none (as for payments), S1's G1
+    # does not stand in.
+    snap("B5", S1, "600.00", "G1"), snap("B5", S2, "600.00", "", 0),
 ]  # fmt: skip
 PLANS = [
     # PL1 on B1, no agent given: B1 has no snapshot on or before 01-05, its earliest says G1.
@@ -49,6 +52,8 @@ PLANS = [
     ("PL4", "B3", "G2", "installment", "2026-03-20", 2, "2026-04-28", "50.00"),
     # PL5 on B4: grace ends 03-30, nothing paid: missed on 03-31, pending on 03-30.
     ("PL5", "B4", "G1", "installment", "2026-03-25", 1, "2026-03-27", "70.00"),
+    # PL6 on B5, no agent given; nothing paid: missed (grace ended 03-13), broken on 03-14.
+    ("PL6", "B5", "", "installment", "2026-03-05", 1, "2026-03-10", "10.00"),
 ]  # fmt: skip
 PAYMENTS = [
     ("Y1", "B1", "2026-01-23", "100.00"),  # PL1 #1 due 01-20: the last grace day, kept
@@ -80,22 +85,26 @@ def test_plans_by_hand(book: Path) -> None:
     # PL2: 300 paid by 02-28 (Y3); #2, #3 undecided when PL3 began: superseded.
     # PL3: kept (Y4 by 03-18): completed; relief 1,500.00 - 500.00; agent G2 (B2 at S2).
     # PL4: nothing due before 03-31 has passed: active. PL5: broken on 03-31.
+    # Bucket at creation: of the latest snapshot on or before created_date (PL3: S2, 95 days,
+    # M4; PL6: S2, 0 days, Current); none for plans agreed before their account's first one.
     assert run(book, cases.plans) == [
         ("PL1", "B1", "G1", "installment", jan5, 2, m("200.00"), m("200.00"), "broken",
-         date(2026, 2, 24), None),
+         date(2026, 2, 24), None, None),
         ("PL2", "B2", "G2", "extension", jan10, 3, m("900.00"), m("300.00"), "superseded",
-         None, None),
+         None, None, None),
         ("PL3", "B2", "G2", "settlement", mar1, 1, m("500.00"), m("500.00"), "completed", None,
-         m("1000.00")),
+         m("1000.00"), "M4"),
+        ("PL6", "B5", None, "installment", date(2026, 3, 5), 1, m("10.00"), m("0.00"),
+         "broken", date(2026, 3, 14), None, "Current"),
         ("PL4", "B3", "G2", "installment", date(2026, 3, 20), 2, m("100.00"), m("0.00"),
-         "active", None, None),
+         "active", None, None, None),
         ("PL5", "B4", "G1", "installment", date(2026, 3, 25), 1, m("70.00"), m("0.00"),
-         "broken", date(2026, 3, 31), None),
+         "broken", date(2026, 3, 31), None, None),
     ]  # fmt: skip
     # The day before: PL5's grace ends that day (pending), PL4's first installment too.
     day_before = {r[0]: r[8] for r in run(book, cases.plans, as_of=date(2026, 3, 30))}
     assert day_before == {"PL1": "broken", "PL2": "superseded", "PL3": "completed",
-                          "PL4": "active", "PL5": "active"}  # fmt: skip
+                          "PL4": "active", "PL5": "active", "PL6": "broken"}  # fmt: skip
     # Before PL3 was agreed, PL2 is not superseded: active, its #2 still ahead.
     feb = {r[0]: r[8] for r in run(book, cases.plans, as_of=date(2026, 2, 28))}
     assert feb == {"PL1": "broken", "PL2": "active"}
@@ -115,7 +124,14 @@ def test_plan_installments_by_hand(book: Path) -> None:
         ("PL4", 1, m("50.00"), m("50.00"), m("0.00"), "pending"),
         ("PL4", 2, m("50.00"), m("100.00"), m("0.00"), "pending"),
         ("PL5", 1, m("70.00"), m("70.00"), m("0.00"), "missed"),
+        ("PL6", 1, m("10.00"), m("10.00"), m("0.00"), "missed"),
     ]
+    # Due in March only: PL2 #2, PL3 #1, PL4 #1, PL5 #1, PL6 #1.
+    march = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    with db.connect(book) as con:
+        due = [(r["plan_id"], r["installment_no"]) for r in
+               cases.plan_installments(con, march).to_pylist()]  # fmt: skip
+    assert due == [("PL2", 2), ("PL3", 1), ("PL4", 1), ("PL5", 1), ("PL6", 1)]
 
 
 def test_plan_summary_by_hand(book: Path) -> None:
@@ -123,9 +139,30 @@ def test_plan_summary_by_hand(book: Path) -> None:
         ("extension", 1, 1, 1, 1, 0, 0, m("1.000000"), m("300.00"), m("300.00")),
         ("extension", 2, 1, 0, 0, 0, 1, None, m("300.00"), m("0.00")),
         ("extension", 3, 1, 0, 0, 0, 1, None, m("300.00"), m("0.00")),
-        # PL1 #1 kept, PL5 #1 missed, PL4 #1 pending: 1 of 2 decided.
-        ("installment", 1, 3, 2, 1, 1, 1, m("0.500000"), m("220.00"), m("100.00")),
+        # PL1 #1 kept, PL5 #1 and PL6 #1 missed, PL4 #1 pending: 1 of 3 decided.
+        ("installment", 1, 4, 3, 1, 2, 1, m("0.333333"), m("230.00"), m("100.00")),
         ("installment", 2, 2, 1, 0, 1, 1, m("0.000000"), m("150.00"), m("0.00")),
+        ("settlement", 1, 1, 1, 1, 0, 0, m("1.000000"), m("500.00"), m("500.00")),
+    ]
+
+
+def test_plan_summary_by_bucket_and_due_window(book: Path) -> None:
+    with db.connect(book) as con:
+        by_bucket = tuples(cases.plan_summary(con, ALL, by="bucket"))
+        march = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+        in_march = tuples(cases.plan_summary(con, march))
+    assert by_bucket == [
+        # PL2: no snapshot before 01-10.
+        ("extension", None, 3, 1, 1, 0, 2, m("1.000000"), m("900.00"), m("300.00")),
+        ("installment", "Current", 1, 1, 0, 1, 0, m("0.000000"), m("10.00"), m("0.00")),  # PL6
+        # PL1 (kept, missed), PL4 (2 pending), PL5 (missed): no snapshot before creation.
+        ("installment", None, 5, 3, 1, 2, 2, m("0.333333"), m("370.00"), m("100.00")),
+        ("settlement", "M4", 1, 1, 1, 0, 0, m("1.000000"), m("500.00"), m("500.00")),  # PL3
+    ]
+    assert in_march == [
+        ("extension", 2, 1, 0, 0, 0, 1, None, m("300.00"), m("0.00")),  # PL2 #2 superseded
+        # PL4 #1 pending, PL5 #1 and PL6 #1 missed.
+        ("installment", 1, 3, 2, 0, 2, 1, m("0.000000"), m("130.00"), m("0.00")),
         ("settlement", 1, 1, 1, 1, 0, 0, m("1.000000"), m("500.00"), m("500.00")),
     ]
 
@@ -136,6 +173,8 @@ def test_broken_plans_by_hand(book: Path) -> None:
     assert run(book, cases.broken_plans) == [
         ("PL1", "B1", None, None, "G1", "installment", date(2026, 1, 5), date(2026, 2, 24),
          m("200.00"), m("200.00"), m("0.00")),
+        ("PL6", "B5", None, None, None, "installment", date(2026, 3, 5), date(2026, 3, 14),
+         m("10.00"), m("0.00"), m("10.00")),
         ("PL5", "B4", None, None, "G1", "installment", date(2026, 3, 25), date(2026, 3, 31),
          m("70.00"), m("0.00"), m("70.00")),
     ]  # fmt: skip

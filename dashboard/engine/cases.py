@@ -97,7 +97,11 @@ def account_history(
     cfg = settings or default_settings()
     prepare(con, filters)
     found = match_account(con, account)
-    plan_params = {"as_of": latest_snapshot(con), "grace_days": cfg.plan_grace_days}
+    plan_params = {
+        "as_of": latest_snapshot(con),
+        "grace_days": cfg.plan_grace_days,
+        **_bucket_names(cfg),
+    }
     db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", plan_params)
     return db.run(con, "kpi/account_history", {"account": found, **cfg.bucket_params()})
 
@@ -108,17 +112,33 @@ PLAN_STATES = "plan_states"  # the temporary table the plan reports read (kpi/pl
 
 
 def _plan_report(
-    con: duckdb.DuckDBPyConnection, query: str, filters: Filters, settings: KpiSettings | None
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    filters: Filters,
+    settings: KpiSettings | None,
+    extra: dict[str, object] | None = None,
 ) -> pa.Table:
     """Evaluate every plan as of ``as_of`` (default: the latest snapshot's date) into the
-    temporary table ``plan_states`` of this connection, then run the report query on it."""
+    temporary table ``plan_states`` of this connection, then run the report query on it with
+    the dimension filters and ``extra``."""
     cfg = settings or default_settings()
     prepare(con, filters)
     check_as_of(con, filters.as_of)
     when = filters.as_of or latest_snapshot(con)
-    params = {"as_of": when, "grace_days": cfg.plan_grace_days}
+    params = {"as_of": when, "grace_days": cfg.plan_grace_days, **_bucket_names(cfg)}
     db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", params)
-    return db.run(con, query, filters.params())
+    return db.run(con, query, {**filters.params(), **(extra or {})})
+
+
+def _bucket_names(cfg: KpiSettings) -> dict[str, object]:
+    return {"bucket_min_dpd": cfg.bucket_min_dpd, "bucket_names": cfg.bucket_names}
+
+
+def _due_window(filters: Filters) -> dict[str, object]:
+    return {"due_from": filters.date_from, "due_to": filters.date_to}
+
+
+PLAN_GROUPS = ("installment", "bucket")  # plan_summary's ``by``
 
 
 def plans(
@@ -149,8 +169,9 @@ def plan_installments(
     settings: KpiSettings | None = None,
 ) -> pa.Table:
     """Every installment of those plans: due, cumulative due, paid by its due date (plus
-    grace) and its state (kept, missed, pending, superseded). Filters as for ``plans``."""
-    return _plan_report(con, "kpi/plan_installments", filters, settings)
+    grace) and its state (kept, missed, pending, superseded). Filters as for ``plans``, and
+    ``date_from`` .. ``date_to``: only installments due in that window (either open)."""
+    return _plan_report(con, "kpi/plan_installments", filters, settings, _due_window(filters))
 
 
 def plan_summary(
@@ -158,9 +179,22 @@ def plan_summary(
     filters: Filters = ALL,
     *,
     settings: KpiSettings | None = None,
+    by: str = "installment",
 ) -> pa.Table:
-    """The kept rate per plan type and installment number. Filters as for ``plans``."""
-    return _plan_report(con, "kpi/plan_summary", filters, settings)
+    """The kept rate per plan type and installment number (``by="installment"``) or per plan
+    type and the account's bucket when the plan was agreed (``by="bucket"``), over the
+    installments due in ``date_from`` .. ``date_to`` (either open). Filters as for ``plans``.
+
+    Returns:
+        plan_type, then installment_no or bucket_at_creation, installments, decided, kept,
+        missed, undecided, kept_rate, amount_due, amount_kept.
+    """
+    if by not in PLAN_GROUPS:
+        raise ValueError(f"by must be one of {PLAN_GROUPS}, not {by!r}")
+    cfg = settings or default_settings()
+    extra = {**_due_window(filters), "by": by, "bucket_names": cfg.bucket_names}
+    table = _plan_report(con, "kpi/plan_summary", filters, cfg, extra)
+    return table.drop_columns(["bucket_at_creation" if by == "installment" else "installment_no"])
 
 
 def broken_plans(

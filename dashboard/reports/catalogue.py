@@ -59,6 +59,17 @@ PLAN_AS_OF = _date(
     "the evaluation date: plans created, payments made and installments due up to it "
     "(default: the latest snapshot's date)",
 )
+DUE_WINDOW = (
+    _date("date_from", "only installments due on or after this date (default: no limit)"),
+    _date("date_to", "only installments due on or before this date (default: no limit)"),
+)
+PLAN_BY = Param(
+    "by",
+    "choice",
+    "group by installment number (default) or by the account's bucket when the plan was agreed",
+    choices=cases.PLAN_GROUPS,
+    default="installment",
+)
 AGENT_COLUMNS = ("agent_id", "agent_name", "team")
 RATE_COLUMNS = ("accounts", "placed_balance", "collected", "recovery_rate")
 
@@ -556,6 +567,7 @@ REPORTS: dict[str, Report] = _registry(
             "status",
             "broken_date",
             "relief",
+            "bucket_at_creation",
         ),
         doc="#plans",
     ),
@@ -563,7 +575,7 @@ REPORTS: dict[str, Report] = _registry(
         "plan-installments",
         "each installment of the repayment plans: kept, missed, pending or superseded",
         cases.plan_installments,
-        params=(PLAN_AS_OF,),
+        params=(PLAN_AS_OF, *DUE_WINDOW),
         columns=(
             "plan_id",
             "account_id",
@@ -580,12 +592,13 @@ REPORTS: dict[str, Report] = _registry(
     ),
     Report(
         "plan-summary",
-        "kept rate of repayment-plan installments by plan type and installment number",
+        "kept rate of repayment-plan installments by plan type and installment number or bucket",
         cases.plan_summary,
-        params=(PLAN_AS_OF,),
+        params=(PLAN_AS_OF, *DUE_WINDOW, PLAN_BY),
         columns=(
             "plan_type",
             "installment_no",
+            "bucket_at_creation",
             "installments",
             "decided",
             "kept",

@@ -1,8 +1,9 @@
 -- rpt_complaints: one row per complaint (stg_complaints) with the agent it counts for
 -- (domain.md, complaints.agent_id): the agent given, else the account's agent in its latest
 -- snapshot on or before the day the complaint was received, else in its earliest snapshot
--- (as for payments). The complaints report and the payouts' per_upheld_complaint read it;
--- materialised when complaints or accounts change. Parameters: none.
+-- (as for payments: a blank agent in that snapshot gives the complaint no agent). The
+-- complaints report and the payouts' per_upheld_complaint read it; materialised when
+-- complaints or accounts change. Parameters: none.
 with complaints as (
     select
         complaint_id,
@@ -18,7 +19,7 @@ with complaints as (
 snapshot_before as (
     select
         c.complaint_id,
-        latest_given(a.agent_id, a.as_of_date) as agent_before
+        latest_of(a.agent_id, a.as_of_date) as agent_before
     from complaints as c
     inner join stg_accounts as a
         on a.account_id = c.account_id and a.as_of_date <= cast(c.received_at as date)
@@ -28,7 +29,7 @@ snapshot_before as (
 snapshot_first as (
     select
         c.complaint_id,
-        earliest_given(a.agent_id, a.as_of_date) as agent_first
+        earliest_of(a.agent_id, a.as_of_date) as agent_first
     from complaints as c
     inner join stg_accounts as a on a.account_id = c.account_id
     group by c.complaint_id
@@ -38,7 +39,10 @@ assigned as (
     select
         c.complaint_id,
         c.account_id,
-        coalesce(c.given_agent_id, b.agent_before, f.agent_first) as agent_id,
+        coalesce(
+            c.given_agent_id,
+            case when b.complaint_id is not null then b.agent_before else f.agent_first end
+        ) as agent_id,
         c.received_at,
         c.category,
         c.resolved_at,

@@ -1,8 +1,9 @@
 -- kpi/plan_installments: one row per installment of the repayment plans created on or before
 -- the evaluation date (temporary table plan_states, kpi/plan_states.sql, whose rules define
--- every column), ordered by plan_id and installment_no.
+-- every column) and due in the window $due_from .. $due_to (either null: open on that side),
+-- ordered by plan_id and installment_no.
 -- Parameters: $portfolios (the account's static portfolio), $teams, $agents (the plan's
--- agent, and that agent's team).
+-- agent, and that agent's team), $due_from, $due_to (dates or null).
 with installments as (
     select
         plan_id,
@@ -17,6 +18,7 @@ with installments as (
         state
     from plan_states
     where account_dims_ok(account_id, agent_id, $portfolios, $teams, $agents)
+        and in_range(due_date, $due_from, $due_to)
 ),
 
 final as (

@@ -2,7 +2,8 @@
 -- $as_of (domain.md, "repayment_plans"), with its plan's figures, as of the evaluation date.
 -- Read by the plan reports (engine/cases.py runs it into the temporary table plan_states).
 -- - A plan's agent: the agent given, else the account's agent in its latest snapshot on or
---   before created_date, else in its earliest snapshot (as for payments).
+--   before created_date, else in its earliest snapshot (as for payments: a blank agent in
+--   that snapshot gives the plan no agent; an older snapshot's agent does not stand in).
 -- - A plan is superseded by a later plan on the same account (created on a later day, on or
 --   before $as_of): it ends the day before that plan's created_date. A plan's eval_date is
 --   $as_of, or that day when it ends earlier.
@@ -18,7 +19,8 @@
 -- - relief (settlement plans): the account's current_balance in its latest snapshot on or
 --   before created_date, minus the plan's scheduled_total (null for other plans, or without
 --   such a snapshot).
--- Parameters: $as_of (date), $grace_days (integer).
+-- - bucket_at_creation: the bucket of that snapshot's days_past_due (null without one).
+-- Parameters: $as_of (date), $grace_days (integer), $bucket_min_dpd, $bucket_names.
 with rows as (
     select * from stg_repayment_plans where created_date <= $as_of
 ),
@@ -40,8 +42,9 @@ plans as (
 snapshot_before as (
     select
         p.plan_id,
-        latest_given(a.agent_id, a.as_of_date) as agent_before,
-        latest_given(a.current_balance, a.as_of_date) as balance_before
+        latest_of(a.agent_id, a.as_of_date) as agent_before,
+        latest_given(a.current_balance, a.as_of_date) as balance_before,
+        latest_given(a.days_past_due, a.as_of_date) as dpd_before
     from plans as p
     inner join stg_accounts as a
         on a.account_id = p.account_id and a.as_of_date <= p.created_date
@@ -51,7 +54,7 @@ snapshot_before as (
 snapshot_first as (
     select
         p.plan_id,
-        earliest_given(a.agent_id, a.as_of_date) as agent_first
+        earliest_of(a.agent_id, a.as_of_date) as agent_first
     from plans as p
     inner join stg_accounts as a on a.account_id = p.account_id
     group by p.plan_id
@@ -69,8 +72,13 @@ later as (
 ended as (
     select
         p.*,
-        coalesce(p.given_agent_id, b.agent_before, f.agent_first) as agent_id,
+        coalesce(
+            p.given_agent_id,
+            case when b.plan_id is not null then b.agent_before else f.agent_first end
+        ) as agent_id,
         b.balance_before,
+        bucket_name(bucket_no(b.dpd_before, $bucket_min_dpd), $bucket_names)
+            as bucket_at_creation,
         l.superseded_on,
         coalesce(l.superseded_on - 1, cast($as_of as date)) as eval_date
     from plans as p
@@ -162,6 +170,7 @@ final as (
         case
             when e.plan_type = 'settlement' then money(e.balance_before - e.scheduled_total)
         end as relief,
+        e.bucket_at_creation,
         e.eval_date,
         s.installment_no,
         s.due_date,

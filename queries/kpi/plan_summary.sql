@@ -1,25 +1,33 @@
--- kpi/plan_summary: kept rate by plan type and installment number (1st, 2nd, ...), over the
--- installments of kpi/plan_states (temporary table plan_states): one row per plan_type and
--- installment_no. installments: all of them; decided: kept or missed; kept, missed, undecided
--- (pending and superseded: not decided); kept_rate = kept / decided (6 places,
--- half away from zero; null when none is decided); amount_due: the installments' amounts;
--- amount_kept: the amounts of the kept ones. Ordered by plan_type and installment_no.
+-- kpi/plan_summary: kept rate by plan type and installment number (1st, 2nd, ...), or by plan
+-- type and the account's bucket when the plan was agreed, over the installments of
+-- kpi/plan_states (temporary table plan_states) due in the window $due_from .. $due_to (either
+-- null: open on that side): one row per plan_type and installment_no ($by = 'installment',
+-- bucket_at_creation null) or per plan_type and bucket_at_creation ($by = 'bucket',
+-- installment_no null; a plan with no snapshot on or before its created_date has no bucket).
+-- installments: all of them; decided: kept or missed; kept, missed, undecided (pending and
+-- superseded: not decided); kept_rate = kept / decided (6 places, half away from zero; null
+-- when none is decided); amount_due: the installments' amounts; amount_kept: the amounts of
+-- the kept ones. Ordered by plan_type, then installment_no or the bucket's order.
 -- Parameters: $portfolios (the account's static portfolio), $teams, $agents (the plan's
--- agent, and that agent's team).
+-- agent, and that agent's team), $due_from, $due_to (dates or null), $by ('installment' or
+-- 'bucket'), $bucket_names (the buckets' order).
 with installments as (
     select
         plan_type,
-        installment_no,
+        case when $by = 'installment' then installment_no end as installment_no,
+        case when $by = 'bucket' then bucket_at_creation end as bucket_at_creation,
         amount,
         state
     from plan_states
     where account_dims_ok(account_id, agent_id, $portfolios, $teams, $agents)
+        and in_range(due_date, $due_from, $due_to)
 ),
 
 counted as (
     select
         plan_type,
         installment_no,
+        bucket_at_creation,
         count(*) as installments,
         count(*) filter (where state = 'kept') as kept,
         count(*) filter (where state = 'missed') as missed,
@@ -27,13 +35,14 @@ counted as (
         sum(amount) as amount_due,
         coalesce(sum(amount) filter (where state = 'kept'), 0) as amount_kept
     from installments
-    group by plan_type, installment_no
+    group by plan_type, installment_no, bucket_at_creation
 ),
 
 final as (
     select
         plan_type,
         installment_no,
+        bucket_at_creation,
         installments,
         kept + missed as decided,
         kept,
@@ -43,7 +52,10 @@ final as (
         money(amount_due) as amount_due,
         money(amount_kept) as amount_kept
     from counted
-    order by plan_type, installment_no
+    order by
+        plan_type,
+        installment_no,
+        bucket_order(bucket_at_creation, $bucket_names) nulls last
 )
 
 select * from final

@@ -15,7 +15,8 @@ with plans as (
         paid_towards,
         status,
         broken_date,
-        relief
+        relief,
+        bucket_at_creation
     from plan_states
     where account_dims_ok(account_id, agent_id, $portfolios, $teams, $agents)
 ),
