@@ -190,6 +190,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "broken_date": ("Broken on", "违约日期"),
     "relief": ("Relief granted", "减免金额"),
     "installment_no": ("Installment", "期次"),
+    "bucket_at_creation": ("Bucket when agreed", "约定时逾期阶段"),
     "due_date": ("Due", "应还日期"),
     "cumulative_due": ("Due to date", "累计应还"),
     "paid_by_due": ("Paid by due date", "到期前已还"),

@@ -335,6 +335,30 @@ def test_a_link_opens_one_accounts_history(on_sample: Path) -> None:
     assert list(history.value["event_date"]) == sorted(history.value["event_date"])
 
 
+def test_the_kept_rate_by_bucket_is_the_reports(on_sample: Path) -> None:
+    # The chart's points are plan-summary --by bucket's kept rates, as the CLI prints them
+    # (the plans agreed before their account's first snapshot under a name of their own).
+    at = open_page("cases", {"cases_plan_by": "bucket"})
+    assert not at.exception
+    fig = chart(at, "Kept rate by the account's bucket when the plan was agreed")
+    shown = {(tr["name"], x): Decimal(str(y)) for tr in fig["data"]
+             for x, y in zip(tr["x"], numbers(tr["y"]), strict=True)}  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard", "report", "plan-summary", "--by", "bucket",
+         "--db", str(on_sample), "--format", "csv"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    expected = {  # the English names of the plan types are their codes
+        (r["plan_type"], r["bucket_at_creation"] or "Before first snapshot"):
+            Decimal(r["kept_rate"])
+        for r in csv.DictReader(io.StringIO(out)) if r["kept_rate"]
+    }  # fmt: skip
+    assert shown.keys() == expected.keys()
+    assert all(abs(shown[k] - expected[k]) < Decimal("1e-9") for k in expected)
+    table = next(d for d in at.dataframe if "bucket_at_creation" in d.value.columns)
+    assert "installment_no" not in table.value.columns
+
+
 def test_an_unknown_or_ambiguous_account_says_why_in_the_pages_language(on_sample: Path) -> None:
     at = open_page("cases", {"case_account": "NOPE1", "lang": "中文"})
     assert not at.exception

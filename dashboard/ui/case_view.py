@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyarrow as pa
 import streamlit as st
 
-from dashboard.engine.cases import relief_by_agent
+from dashboard.engine.cases import PLAN_GROUPS, relief_by_agent
 from dashboard.engine.kpi_common import ReportError
 from dashboard.engine.settings import default_settings
 from dashboard.ui import charts, choices, fmt, page, reads, safe, tables
@@ -75,19 +75,27 @@ def account_history() -> None:
 def plans(f: ViewFilters) -> None:
     """Kept rate by installment number and type, the broken-plan worklist, relief granted."""
     st.subheader(t("cases.plans_title"))
-    summary = reads.report("plan-summary", f.dims(as_of=f.snapshot))
     every = reads.report("plans", f.dims(as_of=f.snapshot))
     st.caption(safe.t("cases.plans_caption", snapshot=f.snapshot, n=fmt.count(every.num_rows)))
+    by = choices.segmented(
+        "cases_plan_by",
+        t("cases.plan_by"),
+        PLAN_GROUPS,
+        format_func=lambda o: t(f"plan_by.{o}"),
+        spellings=choices.catalogue_spellings("plan_by"),
+    )
+    summary = reads.report("plan-summary", f.dims(as_of=f.snapshot), by=by)
+    group = "installment_no" if by == "installment" else "bucket_at_creation"
     left, right = st.columns(2)
     with left:
-        title = t("cases.kept_chart", snapshot=f.snapshot)
+        title = t(f"cases.kept_chart_{by}", snapshot=f.snapshot)
         st.plotly_chart(charts.kept_by_installment(summary, title), key="kept_by_installment")
     with right:
         kept = st.column_config.NumberColumn(t("cases.kept_rate"), format=fmt.RATE_COLUMN)
         tables.show(
             summary,
-            name=f"plan_summary_{f.snapshot}",
-            key=("plan_type", "installment_no", "kept_rate", "decided", "kept", "missed"),
+            name=f"plan_summary_by_{by}_{f.snapshot}",
+            key=("plan_type", group, "kept_rate", "decided", "kept", "missed"),
             height=320,
             extra_config={"kept_rate": kept},
         )

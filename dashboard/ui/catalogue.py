@@ -403,10 +403,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} plans agreed up to the snapshot of {snapshot}, evaluated as of that day.",
         "截至 {snapshot} 快照已约定的还款计划共 {n} 个，按当日评估。",
     ),
-    "cases.kept_chart": (
+    "cases.kept_chart_installment": (
         "Kept rate by installment number (as of {snapshot})",
         "各期次履约率（截至 {snapshot}）",
     ),
+    "cases.kept_chart_bucket": (
+        "Kept rate by the account's bucket when the plan was agreed (as of {snapshot})",
+        "按约定时账户逾期阶段的履约率（截至 {snapshot}）",
+    ),
+    "cases.plan_by": ("Kept rate by", "履约率维度"),
+    "plan_by.installment": ("Installment number", "期次"),
+    "plan_by.bucket": ("Bucket when agreed", "约定时逾期阶段"),
+    "cases.no_bucket": ("Before first snapshot", "首个快照之前"),
     "chart.click_account": (
         "Click a row to open that account's history.",
         "点击一行可打开该账户的历史。",

@@ -749,32 +749,47 @@ def gain_loss_bars(table: pa.Table, title: str) -> go.Figure:
 
 
 def kept_by_installment(table: pa.Table, title: str) -> go.Figure:
-    """The kept rate of plan installments by installment number (1st, 2nd, ...), one line per
-    plan type (``plan-summary``): where plans start to break."""
+    """The kept rate of plan installments by installment number (1st, 2nd, ...), or by the
+    account's bucket when the plan was agreed, one line per plan type (``plan-summary`` with
+    either ``by``): where plans start to break."""
     if table.num_rows == 0:
         return _empty(title)
+    by_bucket = "bucket_at_creation" in table.column_names
+    group = "bucket_at_creation" if by_bucket else "installment_no"
     fig = go.Figure()
     rows = table.to_pylist()
     types = [p for p in vocab.PLAN_TYPES if any(r["plan_type"] == p for r in rows)]
     for i, plan_type in enumerate(types):
         mine = [r for r in rows if r["plan_type"] == plan_type and r["kept_rate"] is not None]
         name = safe.svg(label("plan_type", plan_type))
+        where = [_plan_group(r[group], by_bucket) for r in mine]
         fig.add_scatter(
-            x=[r["installment_no"] for r in mine],
+            x=where,
             y=[float(r["kept_rate"]) for r in mine],
             mode="lines+markers",
             name=name,
             line={"color": style.PALETTE[i % len(style.PALETTE)]},
             hovertext=[
-                f"{name} #{r['installment_no']}: {fmt.rate(r['kept_rate'])} "
+                f"{name} {w}: {fmt.rate(r['kept_rate'])} "
                 f"({fmt.count(r['kept'])} / {fmt.count(r['decided'])})"
-                for r in mine
+                for w, r in zip(where, mine, strict=True)
             ],
             hovertemplate=HOVER,
         )
-    fig.update_xaxes(title=t("col.installment_no"), dtick=1)
+    if by_bucket:
+        fig.update_xaxes(title=t("col.bucket_at_creation"), type="category")
+    else:
+        fig.update_xaxes(title=t("col.installment_no"), dtick=1)
     fig.update_yaxes(title=t("cases.kept_rate"))
     return style.layout(fig, title=title, rate_axis="y")
+
+
+def _plan_group(value: object, by_bucket: bool) -> object:
+    """A plan-summary group as an axis shows it: an installment number, or a bucket's name
+    (the plans with no snapshot before they were agreed under a name of their own)."""
+    if not by_bucket:
+        return value
+    return safe.svg(str(value)) if value is not None else t("cases.no_bucket")
 
 
 def expected_bars(table: pa.Table, title: str) -> go.Figure:

@@ -47,6 +47,7 @@ CHOICES: dict[str, str] = {
     "pay_period": "payouts",
     "pay_agent": "payouts",
     "case_account": "cases",
+    "cases_plan_by": "cases",
 }
 PENDING = "_choices_reset"  # keys whose next draw takes the default (after Reset)
 OPEN_ACCOUNT = "_open_account"  # an account a table row asked to open (``blocks.open_history``)
