@@ -40,6 +40,8 @@ SLOW = {
     "tests/test_kpi_properties.py": "hypothesis",
     "tests/test_kpi_breakdowns_properties.py": "hypothesis",
     "tests/test_payout_properties.py": "hypothesis",
+    "tests/test_cases_properties.py": "random worlds with case extracts, against pandas",
+    "tests/test_cases_properties_agencies.py": "random worlds with case extracts, against pandas",
     # Measured over a second of CPU each (make test-fast --durations, 2026-12-02) beside cheaper
     # tests of the same area that stay fast: whole flows (import, prepare, approve, export),
     # AppTest runs of several pages.

@@ -19,8 +19,10 @@ m = Decimal
 S1, S2 = "2026-01-31", "2026-02-28"
 
 
-def snap(acct: str, as_of: str, placed: str, balance: str, dpd: int, agency: str) -> tuple:
-    return (acct, as_of, "P1", "2025-06-01", placed, balance, dpd, "G1", "open", agency)
+def snap(
+    acct: str, as_of: str, placed: str, balance: str, dpd: int, agency: str, status: str = "open"
+) -> tuple:
+    return (acct, as_of, "P1", "2025-06-01", placed, balance, dpd, "G1", status, agency)
 
 
 ACCOUNTS = [
@@ -31,6 +33,10 @@ ACCOUNTS = [
     snap("X3", S1, "800.00", "500.00", 130, ""),
     snap("X3", S2, "800.00", "500.00", 130, ""),  # in house, M5: compared
     snap("X4", S2, "600.00", "600.00", 10, ""),  # in house, M1: no agency there
+    # X5, X6: in house, Closed in February (settled; a zero balance) with M5's DPD: in no
+    # bucket (README, Rules every report follows), so neither held nor compared.
+    snap("X5", S2, "700.00", "300.00", 130, "", "settled"),
+    snap("X6", S2, "700.00", "0.00", 130, ""),
 ]
 PAYMENTS = [
     ("Y1", "X1", "2026-02-10", "100.00"),  # held by AG1 (January snapshot)
@@ -40,6 +46,8 @@ PAYMENTS = [
     ("Y5", "X3", "2026-02-05", "40.00"),  # in house, M5 in January's snapshot
     ("Y6", "X4", "2026-02-05", "70.00"),  # in house, but M1: not compared
     ("Y7", "X2", "2026-01-15", "5.00"),  # January
+    ("Y8", "X5", "2026-02-25", "300.00"),  # in house, Closed in its snapshot: not compared
+    ("Y9", "X6", "2026-02-26", "20.00"),  # the same, by its zero balance
 ]
 AGENCIES = [("AG1", "North Co", "0.10"), ("AG2", "南方", "0.333333")]
 
@@ -65,7 +73,8 @@ def test_agencies_by_hand(book: Path) -> None:
     # February (the latest snapshot's month). AG1 holds nothing at 02-28 but Y1 is its:
     # fee 10.00. AG2: Y3 + Y4 = 10.01, fee 0.333333 x 10.01 = 3.3366663 -> 3.34, cost
     # 3.34 / 10.01 = 0.3336663 -> 0.333666; rate 10.01 / 2,000 = 0.005005. In house on M5
-    # (AG2's bucket at 02-28): X1 and X3 held (1,400.00 of 3,800.00 placed), Y2 + Y5 = 90.00.
+    # (AG2's bucket at 02-28): X1 and X3 held (1,400.00 of 3,800.00 placed), Y2 + Y5 = 90.00;
+    # X5's Y8 and X6's Y9 are not (their February snapshots are Closed: in no bucket).
     assert run(book) == [
         ("agency", "AG1", "North Co", m("0.100000"), 0, m("0.00"), m("0.00"), m("100.00"),
          m("10.00"), m("90.00"), None, None, m("0.100000")),

@@ -7,7 +7,8 @@
 -- - collected: net payments dated in the window that belong to the holder: a payment belongs
 --   to the agency holding the account in the latest snapshot on or before its payment_date,
 --   else in its earliest snapshot (the agents' rule), in house when none does (and, for the
---   in-house row, only when that snapshot's bucket is one of the compared buckets);
+--   in-house row, only when that snapshot's bucket is one of the compared buckets: a Closed
+--   snapshot is in no bucket);
 -- - fee: fee_rate x the agency's collected per calendar month of the window, to the cent
 --   (half away from zero) per month, summed; net_recovery = collected - fee;
 -- - recovery_rate = collected / placed_balance, net_recovery_rate = net_recovery /
@@ -72,7 +73,7 @@ belonging as (
         p.payment_date,
         p.amount,
         s.agency_id,
-        s.bucket_no
+        case when not s.closed then s.bucket_no end as bucket_no  -- Closed: in no bucket
     from payments as p
     inner join holding_date as h on h.payment_id = p.payment_id
     inner join snapshots as s on s.account_id = p.account_id and s.as_of_date = h.as_of_date
