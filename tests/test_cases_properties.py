@@ -26,7 +26,7 @@ from dashboard.engine.kpi_common import Filters
 from dashboard.engine.settings import default_settings
 from tests.case_fixtures import CASE_ACCOUNT_COLUMNS, GRACE, random_case_world
 from tests.kpi_fixtures import ACCOUNT_COLUMNS, COMPLAINT_COLUMNS, PLAN_COLUMNS, build_db
-from tests.test_kpi_properties import FILTERS, NAMES, SEEDS, World, bucket, dsum, rate, tuples
+from tests.test_kpi_properties import FILTERS, NAMES, SEEDS, World, dsum, rate, tuples
 
 m = Decimal
 BASE = len(ACCOUNT_COLUMNS)
@@ -145,7 +145,8 @@ def _evaluate(w: CaseWorld, as_of: date, grace: int) -> list[dict[str, Any]]:
             "status": status,
             "broken_date": missed[0]["due"] + timedelta(days=grace + 1) if missed else None,
             "relief": relief,
-            "bucket_at_creation": bucket(snap.days_past_due) if snap is not None else None,
+            # README: the snapshot's bucket, Closed when it is closed (World.state)
+            "bucket_at_creation": snap.state if snap is not None else None,
             "inst": inst,
         })  # fmt: skip
     return out
@@ -194,7 +195,9 @@ def ref_summary(
     def order(key: tuple[str, Any]) -> tuple[Any, ...]:
         if by == "installment":
             return key
-        return (key[0], NAMES.index(key[1]) if key[1] is not None else len(NAMES))
+        # README: the buckets' order, Closed after them, the plans with no bucket last.
+        place = [*NAMES, "Closed"]
+        return (key[0], place.index(key[1]) if key[1] is not None else len(place))
 
     out = []
     for key in sorted(groups, key=order):

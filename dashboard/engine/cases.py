@@ -100,7 +100,7 @@ def account_history(
     plan_params = {
         "as_of": latest_snapshot(con),
         "grace_days": cfg.plan_grace_days,
-        **_bucket_names(cfg),
+        **cfg.bucket_params(),
     }
     db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", plan_params)
     return db.run(con, "kpi/account_history", {"account": found, **cfg.bucket_params()})
@@ -125,13 +125,9 @@ def _plan_report(
     prepare(con, filters)
     check_as_of(con, filters.as_of)
     when = filters.as_of or latest_snapshot(con)
-    params = {"as_of": when, "grace_days": cfg.plan_grace_days, **_bucket_names(cfg)}
+    params = {"as_of": when, "grace_days": cfg.plan_grace_days, **cfg.bucket_params()}
     db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", params)
     return db.run(con, query, {**filters.params(), **(extra or {})})
-
-
-def _bucket_names(cfg: KpiSettings) -> dict[str, object]:
-    return {"bucket_min_dpd": cfg.bucket_min_dpd, "bucket_names": cfg.bucket_names}
 
 
 def _due_window(filters: Filters) -> dict[str, object]:
@@ -157,7 +153,7 @@ def plans(
 
     Returns:
         plan_id, account_id, agent_id, plan_type, created_date, installments,
-        scheduled_total, paid_towards, status, broken_date, relief.
+        scheduled_total, paid_towards, status, broken_date, relief, bucket_at_creation.
     """
     return _plan_report(con, "kpi/plans", filters, settings)
 

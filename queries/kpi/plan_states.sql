@@ -19,8 +19,10 @@
 -- - relief (settlement plans): the account's current_balance in its latest snapshot on or
 --   before created_date, minus the plan's scheduled_total (null for other plans, or without
 --   such a snapshot).
--- - bucket_at_creation: the bucket of that snapshot's days_past_due (null without one).
--- Parameters: $as_of (date), $grace_days (integer), $bucket_min_dpd, $bucket_names.
+-- - bucket_at_creation: that snapshot's bucket (by days_past_due), Closed when it is closed
+--   (status in $closed_statuses or no balance), null without such a snapshot.
+-- Parameters: $as_of (date), $grace_days (integer), $bucket_min_dpd, $bucket_names,
+-- $closed_statuses.
 with rows as (
     select * from stg_repayment_plans where created_date <= $as_of
 ),
@@ -44,7 +46,10 @@ snapshot_before as (
         p.plan_id,
         latest_of(a.agent_id, a.as_of_date) as agent_before,
         latest_given(a.current_balance, a.as_of_date) as balance_before,
-        latest_given(a.days_past_due, a.as_of_date) as dpd_before
+        latest_given(a.days_past_due, a.as_of_date) as dpd_before,
+        latest_given(
+            is_closed(a.status, a.current_balance, $closed_statuses), a.as_of_date
+        ) as closed_before
     from plans as p
     inner join stg_accounts as a
         on a.account_id = p.account_id and a.as_of_date <= p.created_date
@@ -77,8 +82,10 @@ ended as (
             case when b.plan_id is not null then b.agent_before else f.agent_first end
         ) as agent_id,
         b.balance_before,
-        bucket_name(bucket_no(b.dpd_before, $bucket_min_dpd), $bucket_names)
-            as bucket_at_creation,
+        case
+            when b.closed_before then 'Closed'
+            else bucket_name(bucket_no(b.dpd_before, $bucket_min_dpd), $bucket_names)
+        end as bucket_at_creation,
         l.superseded_on,
         coalesce(l.superseded_on - 1, cast($as_of as date)) as eval_date
     from plans as p

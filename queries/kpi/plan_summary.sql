@@ -7,7 +7,8 @@
 -- installments: all of them; decided: kept or missed; kept, missed, undecided (pending and
 -- superseded: not decided); kept_rate = kept / decided (6 places, half away from zero; null
 -- when none is decided); amount_due: the installments' amounts; amount_kept: the amounts of
--- the kept ones. Ordered by plan_type, then installment_no or the bucket's order.
+-- the kept ones. Ordered by plan_type, then installment_no or the buckets' order (Closed
+-- after the buckets, no bucket last).
 -- Parameters: $portfolios (the account's static portfolio), $teams, $agents (the plan's
 -- agent, and that agent's team), $due_from, $due_to (dates or null), $by ('installment' or
 -- 'bucket'), $bucket_names (the buckets' order).
@@ -55,7 +56,10 @@ final as (
     order by
         plan_type,
         installment_no,
-        bucket_order(bucket_at_creation, $bucket_names) nulls last
+        coalesce(
+            bucket_order(bucket_at_creation, $bucket_names),
+            case when bucket_at_creation = 'Closed' then closed_no($bucket_names) end
+        ) nulls last
 )
 
 select * from final
