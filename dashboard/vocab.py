@@ -216,6 +216,24 @@ UPHELD_ALIASES = {
     "not_upheld": "false",
 }
 
+# --- Targets (targets.level): whom a monthly target is set for (domain.md, "targets extract").
+# Not among VOCABULARIES: "agent" and "team" are also the words of the report filters, which the
+# restated-list check would take for this list (tests/test_vocab.py checks these apart).
+TARGET_LEVELS = ("agent", "team")
+TARGET_LEVEL_ALIASES = {
+    "个人": "agent",
+    "坐席": "agent",
+    "催收员": "agent",
+    "员工": "agent",
+    "individual": "agent",
+    "collector": "agent",
+    "团队": "team",
+    "组": "team",
+    "小组": "team",
+    "班组": "team",
+    "group": "team",
+}
+
 # --- Compliance (queries/compliance/violations.sql: the rule of a violation) --------------------
 COMPLIANCE_RULES = (
     "contact_hours",

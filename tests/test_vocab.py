@@ -156,8 +156,10 @@ def _labelled(prefix: str) -> set[str]:
                 "repayment_plans",
                 "agencies",
                 "complaints",
+                "targets",
             },
-        ),  # domain.md's extracts, with its "Case management" ones
+        ),  # domain.md's extracts, with its "Case management" and "Targets" ones
+        ("level", {*vocab.TARGET_LEVELS, "total"}),  # a target's level; total: the reports
     ],
 )
 def test_the_catalogue_labels_every_code_and_no_other(prefix: str, codes: set[str]) -> None:
@@ -252,6 +254,12 @@ def test_the_importer_accepts_the_vocab_codes_and_spellings() -> None:
     assert vocab.PAYMENT_CHANNEL_ALIASES["银行转账"] == "bank_transfer"
     assert vocab.PAYMENT_CHANNEL_ALIASES["微信"] == "wallet"
     assert vocab.PAYMENT_CHANNEL_ALIASES["现金"] == "cash"
+    level = KINDS["targets"].column("level")  # not in VOCABULARIES (vocab.py says why)
+    assert (level.choices, level.aliases) == (vocab.TARGET_LEVELS, vocab.TARGET_LEVEL_ALIASES)
+    assert set(level.aliases.values()) == {"agent", "team"} and not set(level.aliases) & {
+        "agent",
+        "team",
+    }
 
 
 def test_the_settings_refuse_a_code_not_in_the_vocab() -> None:

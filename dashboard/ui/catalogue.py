@@ -577,12 +577,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "upload.drop_file": ("Drag and drop a file here", "将文件拖放到此处"),
     "data.upload_help": (
         (
-            "Accounts, payments, agents, contacts, repayment plans, agencies or complaints; "
+            "Accounts, payments, agents, contacts, repayment plans, agencies, complaints or "
+            "targets; "
             "English or Chinese headers; CSV in UTF-8 or GBK, or an Excel workbook (.xlsx, its "
             "first sheet). The kind of each file is detected from its header."
         ),
         (
-            "账户、还款、催收员、催收记录、还款计划、委外机构或投诉；中英文表头均可；"
+            "账户、还款、催收员、催收记录、还款计划、委外机构、投诉或目标；中英文表头均可；"
             "UTF-8 或 GBK 编码的 CSV，或 Excel 工作簿（.xlsx，读取第一个工作表）。"
             "文件类型按表头自动识别。"
         ),
