@@ -551,6 +551,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- Reports: why a report cannot run on what was asked (engine/cases.py) ---
     "report.account_missing": ("give an account id", "请输入账号"),
+    "report.pacing_no_payments": (
+        (
+            "no payment is loaded: pacing measures what was collected (import payments, or "
+            "give --as-of)"
+        ),
+        "尚未导入任何还款：进度按回收金额衡量（请导入还款数据，或指定 --as-of）",
+    ),
     "report.account_unknown": (
         "no account {account} in any loaded snapshot",
         "已导入的快照中没有账号 {account}",

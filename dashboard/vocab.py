@@ -234,6 +234,9 @@ TARGET_LEVEL_ALIASES = {
     "group": "team",
 }
 
+# Why a pacing row is not projected (queries/kpi/pacing.sql, column no_projection).
+NO_PROJECTION_REASONS = ("short_history", "month_not_positive", "share_not_positive")
+
 # --- Compliance (queries/compliance/violations.sql: the rule of a violation) --------------------
 COMPLIANCE_RULES = (
     "contact_hours",
@@ -306,6 +309,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "complaint_status": COMPLAINT_STATUSES,
     "plan_status": PLAN_STATUSES,
     "installment_state": INSTALLMENT_STATES,
+    "no_projection": NO_PROJECTION_REASONS,
 }
 ALIASES: dict[str, dict[str, str]] = {
     "status": STATUS_ALIASES,

@@ -160,6 +160,7 @@ def _labelled(prefix: str) -> set[str]:
             },
         ),  # domain.md's extracts, with its "Case management" and "Targets" ones
         ("level", {*vocab.TARGET_LEVELS, "total"}),  # a target's level; total: the reports
+        ("no_projection", set(vocab.NO_PROJECTION_REASONS)),
     ],
 )
 def test_the_catalogue_labels_every_code_and_no_other(prefix: str, codes: set[str]) -> None:
@@ -368,6 +369,9 @@ def test_the_rules_the_queries_emit_are_the_vocab() -> None:
     )
     assert literals("queries/derived/payments_credited.sql", r"'([a-z_]+)'") == set(
         vocab.CREDIT_RULES
+    )
+    assert literals("queries/kpi/pacing.sql", r"then '([a-z]+_[a-z_]+)'") == set(
+        vocab.NO_PROJECTION_REASONS
     )
     roll = literals("queries/kpi/roll_rates.sql", r"then '(\w+)'|else '(\w+)'")
     assert {c for pair in roll for c in pair if c} == {
