@@ -38,6 +38,7 @@ VARIANTS = {
     "collections-credited-agent": ["collections", "--by", "agent", "--credited"],
     "roll-accounts-m1-to-m2": ["roll-accounts", "--from-bucket", "M1", "--to-state", "M2"],
     "account-history-a0000006": ["account-history", "A0000006"],
+    "pacing-2026-10-15": ["pacing", "--as-of", "2026-10-15"],
 }  # fmt: skip
 # Reports pinned by their variants only: roll-accounts by default lists every account of the
 # latest pair (1,763 rows on the sample), one cell of the matrix is enough; account-history
