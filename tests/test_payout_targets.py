@@ -156,7 +156,23 @@ def fingerprints(db_path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+# The fingerprints and facts digests of this scenario's approvals as the code before the targets
+# extract (commit bb53798) stored them: what an approval made then holds. Not derived by hand
+# (a SHA-256), but from the earlier code, never from this one: a month without targets must
+# still hash to them.
+BEFORE_TARGETS = {
+    "2026-08": ("b6d6e8ca86e18f8b681a782478f40c27cb2851201d507dc6d60e8819e88c6229",
+                "e8c3e415345295dc7e302582b8ee20ce6bea7a2bd5bf1d232a63b0a1d8071bd6"),
+    "2026-09": ("2cd6de0bef4b36e448f378631830719d36f468120ea3a1390b9f7181cb53e609",
+                "3400888ee49d4b86e411f0be1f91e94ef53be4bdd0332928b00eb9976f146537"),
+    "2026-10": ("b45686674aaf80941bfd216f784c7f3d9ad2d214c18d006da75ff9eadb08344a",
+                "5ef805e5e61d3051991a8e97c7f5503ce3160430e84868ccbb3a77055a413f8e"),
+}  # fmt: skip
+
+
 def test_targets_of_other_months_change_no_fingerprint(scenario: Path, tmp_path: Path, cli):
+    stored = query(scenario, "select period, data_fingerprint, facts_digest from payout_approvals")
+    assert {p: (f, d) for p, f, d in stored} == BEFORE_TARGETS
     before = fingerprints(scenario)
     assert [p for p, _, _ in before] == ["2026-08", "2026-09", "2026-10"]
     assert all(stored == today for _, stored, today in before)
