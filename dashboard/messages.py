@@ -127,6 +127,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{column} '{value}' is outside 0 to 1 (a share of what is collected: 0.15 or 15%)",
         "{column} 的值 '{value}' 不在 0 到 1 之间（回款中的比例：0.15 或 15%）",
     ),
+    "import.month_form": (
+        "{column} '{value}' is not a month (expected YYYY-MM, e.g. 2026-10)",
+        "{column} 的值 '{value}' 不是月份（应为 YYYY-MM，例如 2026-10）",
+    ),
     "import.not_one_of": (
         "{column} '{value}' is not one of: {allowed}",
         "{column} 的值 '{value}' 不在可选值之内：{allowed}",
@@ -201,6 +205,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         (
             "还款计划 plan_id {id} 的第 {no} 期前有缺期：第 {missing} 期既不在本文件已接受的行中，"
             "也未曾导入"
+        ),
+    ),
+    "import.target_conflict": (
+        "the target of {level} {id} for {period} appears with different content on lines {lines}",
+        "{level} {id} 在 {period} 的目标在第 {lines} 行出现，内容各不相同",
+    ),
+    "import.target_unknown_agent": (
+        (
+            "agent {id} is not in the agents extract loaded: a target for {period} needs the "
+            "agent (import the agents first, or in the same import)"
+        ),
+        (
+            "催收员 {id} 不在已导入的催收员数据中：{period} 的目标需要该催收员"
+            "（请先导入催收员数据，或在同一次导入中一起导入）"
+        ),
+    ),
+    "import.target_unknown_team": (
+        (
+            "team {id} is no agent's team in the agents extract loaded: a target for {period} "
+            "needs the team (import the agents first, or in the same import)"
+        ),
+        (
+            "团队 {id} 不是已导入的催收员数据中任何催收员的团队：{period} 的目标需要该团队"
+            "（请先导入催收员数据，或在同一次导入中一起导入）"
         ),
     ),
     "import.account_repeated": (
@@ -360,6 +388,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kindname.repayment_plans": ("repayment plans", "还款计划"),
     "kindname.agencies": ("agencies", "委外机构"),
     "kindname.complaints": ("complaints", "投诉"),
+    "kindname.targets": ("targets", "目标"),
     # --- Files refused whole (ingest.reader, ingest.stage: FileRefused.coded) ---
     "file.not_text": (
         "the file is not text in UTF-8 or GBK/GB18030 (is it a spreadsheet or a zip?)",
@@ -406,21 +435,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         (
             "cannot tell what kind of extract this is: its first line holds numbers or dates, "
             "like a data row; an extract starts with a header row naming its columns "
-            "(accounts, payments, agents, contacts, repayment plans, agencies or complaints)"
+            "(accounts, payments, agents, contacts, repayment plans, agencies, complaints or "
+            "targets)"
         ),
         (
             "无法判断这是哪一类数据文件：第一行是数字或日期，像是数据行；数据文件应以"
-            "列名表头行开始（账户、还款、催收员、催收记录、还款计划、委外机构或投诉）"
+            "列名表头行开始（账户、还款、催收员、催收记录、还款计划、委外机构、投诉或目标）"
         ),
     ),
     "file.kind_unknown": (
         (
             "cannot tell what kind of extract this is from its header ({headers}); expected "
-            "accounts, payments, agents, contacts, repayment plans, agencies or complaints"
+            "accounts, payments, agents, contacts, repayment plans, agencies, complaints or "
+            "targets"
         ),
         (
             "无法根据表头（{headers}）判断这是哪一类数据文件；应为账户、还款、催收员、催收记录、"
-            "还款计划、委外机构或投诉"
+            "还款计划、委外机构、投诉或目标"
         ),
     ),
     "file.xlsx_unreadable": (
@@ -520,6 +551,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- Reports: why a report cannot run on what was asked (engine/cases.py) ---
     "report.account_missing": ("give an account id", "请输入账号"),
+    "report.pacing_no_payments": (
+        (
+            "no payment is loaded: pacing measures what was collected (import payments, or "
+            "give --as-of)"
+        ),
+        "尚未导入任何还款：进度按回收金额衡量（请导入还款数据，或指定 --as-of）",
+    ),
     "report.account_unknown": (
         "no account {account} in any loaded snapshot",
         "已导入的快照中没有账号 {account}",

@@ -91,12 +91,16 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
         "the plan has no early-completion bonus",
         "该方案没有提前达标奖",
     ),
+    # The target of the early bonus, as a value of the messages below: the agent's own for the
+    # month (targets extract) or the plan's (early_bonus.target).
+    "payout.target_own": (
+        "the agent's own target {target} for {period} (targets extract)",
+        "本人 {period} 目标 {target}（目标数据）",
+    ),
+    "payout.target_plan": ("the plan's target {target}", "方案目标 {target}"),
     "payout.early_not_reached": (
-        (
-            "collected {basis}, target {target} not reached (or not held to the period's end): "
-            "no bonus"
-        ),
-        "回收 {basis}，未达到目标 {target}（或未保持到期末）：无奖金",
+        ("collected {basis}, {target} not reached (or not held to the period's end): no bonus"),
+        "回收 {basis}，未达到{target}（或未保持到期末）：无奖金",
     ),
     "payout.early_need": (
         "at least {days} day(s) before {last_day}",
@@ -104,17 +108,17 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "payout.early_bonus": (
         (
-            "target {target} reached on {day}, {before} day(s) before the period's last day "
+            "{target} reached on {day}, {before} day(s) before the period's last day "
             "({need}): bonus {amount}"
         ),
-        "{day} 达到目标 {target}，距期末最后一天 {before} 天（要求{need}）：奖金 {amount}",
+        "{day} 达到{target}，距期末最后一天 {before} 天（要求{need}）：奖金 {amount}",
     ),
     "payout.early_too_late": (
         (
-            "target {target} reached on {day}, only {before} day(s) before the period's last "
+            "{target} reached on {day}, only {before} day(s) before the period's last "
             "day (needs {need}): no bonus"
         ),
-        "{day} 达到目标 {target}，距期末最后一天仅 {before} 天（要求{need}）：无奖金",
+        "{day} 达到{target}，距期末最后一天仅 {before} 天（要求{need}）：无奖金",
     ),
     "payout.carry_in": (
         "deficit carried in from before: {amount}",
@@ -300,12 +304,13 @@ PAYOUT_MESSAGES: dict[str, tuple[str, str]] = {
     "payout.rule_early_bonus": (
         (
             "Early-completion bonus: {amount} when your net collected in the month reaches "
-            "{target} (and stays there to the month's end) on a day at least {days} days before "
-            "the month's last day."
+            "your target for the month (your own one when the targets set one, else {target}) "
+            "and stays there to the month's end, on a day at least {days} days before the "
+            "month's last day."
         ),
         (
-            "提前达标奖：当月净回收在不晚于月末最后一天前 {days} 天达到 {target}"
-            "（并保持到月末）时，奖励 {amount}。"
+            "提前达标奖：当月净回收在不晚于月末最后一天前 {days} 天达到当月目标"
+            "（设有本人目标时按本人目标，否则为 {target}）并保持到月末时，奖励 {amount}。"
         ),
     ),
     "payout.rule_cap": (

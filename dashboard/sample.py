@@ -4,8 +4,9 @@ Real extracts carry debtors' personal data and must not leave the bank, yet the 
 data to demo, to test its reports against and to benchmark: this module writes a portfolio that
 looks like a collection agency's book (monthly account snapshots, payments with reversals,
 agents, the contact log with notes, repayment plans, outside agencies, complaints:
-``sample_cases``) in exactly the canonical format of the data contract, drawn from
-the model in ``sample_model``. Personal data is masked-looking only (``张*``, ``138****1234``).
+``sample_cases``; monthly targets per agent and team: ``sample_targets``) in exactly the
+canonical format of the data contract, drawn from the model in ``sample_model``. Personal data
+is masked-looking only (``张*``, ``138****1234``).
 
 Same arguments, same bytes: every random draw comes from ``numpy`` generators seeded from the
 seed and the chunk number. It streams: accounts are simulated chunk by chunk and each chunk's
@@ -26,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dashboard import sample_cases as cases
+from dashboard import sample_targets as targets
 from dashboard import vocab
 from dashboard.sample_model import (
     CONTACT_CHANNELS,
@@ -69,7 +71,8 @@ def generate(
     ``payments.csv`` (from each account's placement on, including the history of accounts
     placed up to six months before the first snapshot, reversals and a few orphan payments),
     ``agents.csv`` and ``contacts.csv`` (within the snapshot months), ``agencies.csv``,
-    ``repayment_plans.csv`` and ``complaints.csv`` (``sample_cases``). Files of the same names
+    ``repayment_plans.csv`` and ``complaints.csv`` (``sample_cases``), ``targets.csv``
+    (``sample_targets``: per agent and team, each snapshot month). Files of the same names
     are replaced; other files in ``out_dir`` are left alone.
 
     Args:
@@ -96,6 +99,7 @@ def generate(
         "agencies.csv": cases.AGENCY_COLUMNS,
         "repayment_plans.csv": cases.PLAN_COLUMNS,
         "complaints.csv": cases.COMPLAINT_COLUMNS,
+        "targets.csv": targets.TARGET_COLUMNS,
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     parts = {name: out_dir / f"{name}.part" for name in heads}
@@ -118,6 +122,7 @@ def _tables(
     yield "agencies.csv", cases.agencies_table()
     table = event_table()
     last_day = cal.end(cal.months - 1)
+    named = targets.Named(cal, len(agents.team))
     for chunk, first in enumerate(range(0, accounts, CHUNK_ACCOUNTS)):
         rng = _rng(seed, chunk + 2)
         crng = cases.case_rng(seed, chunk)  # the cases' own stream: the rest stays as it was
@@ -126,6 +131,7 @@ def _tables(
         case_book = cases.CaseBook.empty(len(book.number))
         for t in range(-cal.back, cal.months):
             month = step(rng, book, t, cal, agents, table)
+            named.add(month.payments)
             yield "payments.csv", _payments_table(month.payments, static, ids)
             if month.contacts is not None:
                 notes = cases.note_texts(crng, month.contacts["outcome"])
@@ -142,6 +148,7 @@ def _tables(
                 )  # fmt: skip
         yield "repayment_plans.csv", _plans_table(cases.plan_rows(case_book), static, ids)
     yield "payments.csv", _orphans_table(_rng(seed, 1), accounts, n_orphans, cal, agents, ids)
+    yield "targets.csv", targets.targets_table(seed, cal, agents, named, ids.agents)
 
 
 def _write(

@@ -216,6 +216,27 @@ UPHELD_ALIASES = {
     "not_upheld": "false",
 }
 
+# --- Targets (targets.level): whom a monthly target is set for (domain.md, "targets extract").
+# Not among VOCABULARIES: "agent" and "team" are also the words of the report filters, which the
+# restated-list check would take for this list (tests/test_vocab.py checks these apart).
+TARGET_LEVELS = ("agent", "team")
+TARGET_LEVEL_ALIASES = {
+    "个人": "agent",
+    "坐席": "agent",
+    "催收员": "agent",
+    "员工": "agent",
+    "individual": "agent",
+    "collector": "agent",
+    "团队": "team",
+    "组": "team",
+    "小组": "team",
+    "班组": "team",
+    "group": "team",
+}
+
+# Why a pacing row is not projected (queries/kpi/pacing.sql, column no_projection).
+NO_PROJECTION_REASONS = ("short_history", "month_not_positive", "share_not_positive")
+
 # --- Compliance (queries/compliance/violations.sql: the rule of a violation) --------------------
 COMPLIANCE_RULES = (
     "contact_hours",
@@ -288,6 +309,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "complaint_status": COMPLAINT_STATUSES,
     "plan_status": PLAN_STATUSES,
     "installment_state": INSTALLMENT_STATES,
+    "no_projection": NO_PROJECTION_REASONS,
 }
 ALIASES: dict[str, dict[str, str]] = {
     "status": STATUS_ALIASES,

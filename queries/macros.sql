@@ -43,6 +43,15 @@ create or replace macro account_dims_ok(account, agent, portfolios, teams, agent
     and team_filter_ok(agent, teams)
     and filter_ok(agent, agents);
 
+-- Agent, team and total rows of one aggregation (group by grouping sets ((agent, team), (team),
+-- ())), as the complaints and pacing reports give them: the row's level from grouping(agent)
+-- and grouping(team), and its id (the agent_id, the team, or null for the total).
+create or replace macro rollup_level(agent_grouping, team_grouping) as
+    case when agent_grouping = 0 then 'agent' when team_grouping = 0 then 'team' else 'total' end;
+
+create or replace macro rollup_id(agent_grouping, team_grouping, agent_value, team_value) as
+    case when agent_grouping = 0 then agent_value when team_grouping = 0 then team_value end;
+
 -- Numbers ------------------------------------------------------------------------------------
 
 -- A sum of money: DECIMAL(38,2), wide enough for any sum of accepted values (never a float).
@@ -61,6 +70,26 @@ create or replace macro rate6(num, den) as
             as decimal(38, 0)
         )
         * 0.0000001 as decimal(38, 6)
+    );
+
+-- The mean of n rates of 6 places (their sum: rate_total) to 6 places, half away from zero;
+-- null when n is 0. Exact: the sum in whole millionths, divided as integers to 7 places.
+create or replace macro rate_mean(rate_total, n) as
+    cast(
+        cast(cast(rate_total * 1000000 as hugeint) * 10 // nullif(n, 0) as decimal(38, 0))
+        * 0.0000001 as decimal(38, 6)
+    );
+
+-- Money divided by a rate of 6 places (amount / rate, as collected to date / expected share),
+-- to the cent, half away from zero; null when the rate is 0. Exact: cents and millionths as
+-- integers, divided to a tenth of a cent (truncated), and the cast to cents rounds it.
+create or replace macro money_over(amount, rate) as
+    cast(
+        cast(
+            cast(amount * 100 as hugeint) * 10000000
+            // nullif(cast(rate * 1000000 as hugeint), 0) as decimal(38, 0)
+        )
+        * 0.001 as decimal(38, 2)
     );
 
 -- A ratio num / den of whole numbers >= 0 to 1 place, half up (an average of months, days);

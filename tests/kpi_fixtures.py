@@ -66,6 +66,7 @@ COMPLAINT_COLUMNS = (
     "resolved_at",
     "upheld",
 )
+TARGET_COLUMNS = ("period", "level", "id", "target")
 
 
 def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
@@ -89,6 +90,7 @@ def build_db(
     repayment_plans: Sequence[Sequence[Any]] = (),
     agencies: Sequence[Sequence[Any]] = (),
     complaints: Sequence[Sequence[Any]] = (),
+    targets: Sequence[Sequence[Any]] = (),
     account_columns: Sequence[str] = ACCOUNT_COLUMNS,
     name: str = "kpi.duckdb",
 ) -> Path:
@@ -116,6 +118,7 @@ def build_db(
         ("repayment_plans", PLAN_COLUMNS, repayment_plans),
         ("agencies", AGENCY_COLUMNS, agencies),
         ("complaints", COMPLAINT_COLUMNS, complaints),
+        ("targets", TARGET_COLUMNS, targets),
     ):
         if rows:
             specs.append(FileSpec(write_rows(folder / f"{kind}.csv", columns, rows), kind))

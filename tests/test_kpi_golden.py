@@ -40,6 +40,7 @@ VARIANTS = {
     "account-history-a0000006": ["account-history", "A0000006"],
     "plan-summary-by-bucket": ["plan-summary", "--by", "bucket"],
     "plan-summary-due-june": ["plan-summary", "--from", "2026-06-01", "--to", "2026-06-30"],
+    "pacing-2026-10-15": ["pacing", "--as-of", "2026-10-15"],
 }  # fmt: skip
 # Reports pinned by their variants only: roll-accounts by default lists every account of the
 # latest pair (1,763 rows on the sample), one cell of the matrix is enough; account-history

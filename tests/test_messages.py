@@ -89,11 +89,12 @@ def test_a_kind_refused_is_said_in_the_readers_language(db_path, write_csv):
     (report,) = result.files
     assert report.refused_whole == (
         "cannot tell what kind of extract this is from its header (Buchung, Konto); "
-        "expected accounts, payments, agents, contacts, repayment plans, agencies or complaints"
+        "expected accounts, payments, agents, contacts, repayment plans, agencies, complaints or "
+        "targets"
     )
     assert render(report.refused_code or "", report.refused_values, "zh") == (
         "无法根据表头（Buchung, Konto）判断这是哪一类数据文件；应为账户、还款、催收员、催收记录、"
-        "还款计划、委外机构或投诉"
+        "还款计划、委外机构、投诉或目标"
     )
     assert result.message == "a file was refused whole: nothing was imported"
     assert code_of(result.message)[0] == "import.result_refused_whole"

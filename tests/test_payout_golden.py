@@ -147,13 +147,19 @@ def _marginal(basis: Decimal) -> Decimal:
     return sum((_cents(r * (min(basis, hi) - lo)) for (lo, r), hi in bands if basis > lo), ZERO)
 
 
-def _early_bonus(month: pd.DataFrame, last: date) -> Decimal:
+def _own_targets() -> dict[tuple[str, str], Decimal]:
+    """(period, agent_id) -> the agent's own target in the sample's targets.csv."""
+    rows = pd.read_csv(SAMPLE_DATA / "targets.csv", dtype=str).to_dict("records")
+    return {(r["period"], r["id"]): Decimal(r["target"]) for r in rows if r["level"] == "agent"}
+
+
+def _early_bonus(month: pd.DataFrame, last: date, target: Decimal) -> Decimal:
     """The bonus if cumulative net collected reaches the target, and stays there to the
     month's end, from a day at least BONUS_DAYS before its last day."""
     since, total = None, ZERO
     for day, amount in sorted(month.groupby("payment_date")["amount"].sum().items()):
         total += amount
-        since = (since or day) if total >= BONUS_TARGET else None
+        since = (since or day) if total >= target else None
     return BONUS if since is not None and (last - since).days >= BONUS_DAYS else ZERO
 
 
@@ -200,7 +206,11 @@ def _expected(
             v, c = conduct.get(i, (0, 0))
             factor = max(Decimal("0.5"), 1 - Decimal("0.02") * v - Decimal("0.05") * c)
         after = _cents(base * factor) if base > 0 else base
-        bonus = _early_bonus(month[month["credited"] == i], last) if plan == "ladder" else ZERO
+        # The agent's own target of the month when the targets extract gives one (domain.md,
+        # "targets extract"), else the plan's.
+        target = _own_targets().get((period, i), BONUS_TARGET)
+        own = month[month["credited"] == i]
+        bonus = _early_bonus(own, last, target) if plan == "ladder" else ZERO
         total = after + shares[i] + bonus + carried.get(i, ZERO)
         payout = ZERO if total < 0 else min(total, cap) if cap is not None else total
         out[i] = {

@@ -42,7 +42,9 @@ PLAN_HEADER = ["plan_id", "account_id", "agent_id", "plan_type", "created_date",
 AGENCY_HEADER = ["agency_id", "agency_name", "fee_rate"]
 COMPLAINT_HEADER = ["complaint_id", "account_id", "agent_id", "received_at", "category",
                     "resolved_at", "upheld"]  # fmt: skip
+TARGET_HEADER = ["period", "level", "id", "target"]
 CASE_FILES = {"repayment_plans.csv": PLAN_HEADER, "agencies.csv": AGENCY_HEADER,
+              "targets.csv": TARGET_HEADER,
               "complaints.csv": COMPLAINT_HEADER}  # fmt: skip
 STATUSES = {"open", "payment_plan", "legal", "disputed", "settled", "paid_in_full", "recalled",
             "written_off"}  # fmt: skip
@@ -73,6 +75,7 @@ class Extract:
     plans: list[dict[str, str]]
     agencies: list[dict[str, str]]
     complaints: list[dict[str, str]]
+    targets: list[dict[str, str]]
 
     @property
     def placement(self) -> dict[str, date]:
@@ -89,11 +92,12 @@ def _load(folder: Path) -> Extract:
         headers[path.name], rows = _read(path)
         snapshots[date.fromisoformat(path.stem.removeprefix("accounts_"))] = rows
     tables = {}
-    for name in ("payments", "agents", "contacts", "repayment_plans", "agencies", "complaints"):
+    for name in ("payments", "agents", "contacts", "repayment_plans", "agencies", "complaints",
+                 "targets"):  # fmt: skip
         headers[f"{name}.csv"], tables[name] = _read(folder / f"{name}.csv")
     return Extract(folder, headers, snapshots, tables["payments"], tables["agents"],
                    tables["contacts"], tables["repayment_plans"], tables["agencies"],
-                   tables["complaints"])  # fmt: skip
+                   tables["complaints"], tables["targets"])  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +139,7 @@ def test_same_arguments_write_identical_bytes_and_another_seed_differs(tmp_path:
 def test_committed_sample_is_what_the_documented_command_writes(tmp_path: Path) -> None:
     assert main(["sample", "--out", str(tmp_path)]) == 0  # the defaults, as the README says
     fresh = _files(tmp_path)
-    assert len(fresh) == 12 + 3 + 3
+    assert len(fresh) == 12 + 3 + 3 + 1  # snapshots, payments/agents/contacts, cases, targets
     assert _files(SAMPLE_DATA) == fresh
     extra = {p.name for p in SAMPLE_DATA.iterdir()} - fresh.keys()
     assert extra == {"plans.yaml", "README.md"}
@@ -545,3 +549,41 @@ def test_complaints_follow_complaint_contacts_and_notes_right_party_ones(extract
     assert any(re.search(r"1[3-9][0-9]{9}", c["notes"]) for c in noted)  # masked at import
     assert any(re.search(r"[\u4e00-\u9fff]", c["notes"]) for c in noted)
     assert any(re.fullmatch(r"[ -~]+", c["notes"]) for c in noted)  # and English ones
+
+
+# Targets (domain.md, "targets extract"; dashboard/sample_targets.py) ------------------------------
+
+
+def test_targets_for_the_working_agents_and_their_teams_every_snapshot_month(
+    extract: Extract,
+) -> None:
+    months = sorted(f"{d:%Y-%m}" for d in extract.snapshots)
+    team = {a["agent_id"]: a["team"] for a in extract.agents}
+    by_month: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for r in extract.targets:
+        assert MONEY.match(r["target"]) and Decimal(r["target"]) > 0, r
+        by_month[r["period"]][r["level"]][r["id"]] = Decimal(r["target"])
+    assert sorted(by_month) == months
+    assert len(extract.targets) == sum(len(v) for m in by_month.values() for v in m.values())
+    for month, levels in by_month.items():
+        agents = levels["agent"]
+        assert agents and set(agents) <= set(team), month
+        assert all(t >= 20000 and t % 1000 == 0 for t in agents.values()), month
+        teams = {team[a] for a in agents}
+        assert set(levels["team"]) == teams, month
+        for t, target in levels["team"].items():
+            members = sum(v for a, v in agents.items() if team[a] == t)
+            assert abs(target - members) <= 5000 and target % 10000 == 0, (month, t)
+
+
+def test_some_agents_reach_their_target_and_some_do_not(extract: Extract) -> None:
+    named: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for p in extract.payments:
+        if p["agent_id"]:
+            named[(p["payment_date"][:7], p["agent_id"])] += Decimal(p["amount"])
+    reached = [
+        named[(r["period"], r["id"])] >= Decimal(r["target"])
+        for r in extract.targets
+        if r["level"] == "agent"
+    ]
+    assert 0.15 < sum(reached) / len(reached) < 0.85

@@ -292,6 +292,46 @@ def test_rate6_is_six_places_half_away_from_zero(
     assert value(con, f"typeof(rate6({num}, {den}))") == "DECIMAL(38,6)"
 
 
+@pytest.mark.parametrize(
+    ("total", "n", "expected"),
+    [
+        ("1.050000", 3, "0.350000"),
+        ("1.333333", 3, "0.444444"),  # 0.4444443..
+        ("2.000000", 3, "0.666667"),  # 0.6666666..: half away from zero
+        ("0.000001", 2, "0.000001"),  # 0.0000005
+        ("-0.000001", 2, "-0.000001"),
+        ("-1.000000", 3, "-0.333333"),
+        ("1.000000", 0, None),
+    ],
+)
+def test_rate_mean_is_the_mean_of_rates_to_six_places(
+    con: duckdb.DuckDBPyConnection, total: str, n: int, expected: str | None
+) -> None:
+    got = value(con, f"rate_mean(cast({total} as decimal(38, 6)), {n})")
+    assert got == (None if expected is None else Decimal(expected))
+    assert value(con, "typeof(rate_mean(cast(1 as decimal(38, 6)), 3))") == "DECIMAL(38,6)"
+
+
+@pytest.mark.parametrize(
+    ("amount", "rate", "expected"),
+    [
+        ("700.00", "0.350000", "2000.00"),
+        ("100.00", "0.444444", "225.00"),  # 225.000225
+        ("400.00", "0.666667", "600.00"),  # 599.99970
+        ("0.01", "0.400000", "0.03"),  # 0.025: half away from zero
+        ("-0.01", "0.400000", "-0.03"),
+        ("1.00", "3.000000", "0.33"),
+        ("5.00", "0.000000", None),
+    ],
+)
+def test_money_over_a_rate_is_to_the_cent(
+    con: duckdb.DuckDBPyConnection, amount: str, rate: str, expected: str | None
+) -> None:
+    money_sql = f"cast({amount} as decimal(38, 2))"
+    got = value(con, f"money_over({money_sql}, cast({rate} as decimal(38, 6)))")
+    assert got == (None if expected is None else Decimal(expected))
+
+
 def test_money_is_decimal_38_2(con: duckdb.DuckDBPyConnection) -> None:
     assert value(con, "typeof(money(sum(x))) from (values (1.25), (2.50)) as t(x)") == (
         "DECIMAL(38,2)"

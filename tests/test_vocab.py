@@ -156,8 +156,11 @@ def _labelled(prefix: str) -> set[str]:
                 "repayment_plans",
                 "agencies",
                 "complaints",
+                "targets",
             },
-        ),  # domain.md's extracts, with its "Case management" ones
+        ),  # domain.md's extracts, with its "Case management" and "Targets" ones
+        ("level", {*vocab.TARGET_LEVELS, "total"}),  # a target's level; total: the reports
+        ("no_projection", set(vocab.NO_PROJECTION_REASONS)),
     ],
 )
 def test_the_catalogue_labels_every_code_and_no_other(prefix: str, codes: set[str]) -> None:
@@ -252,6 +255,12 @@ def test_the_importer_accepts_the_vocab_codes_and_spellings() -> None:
     assert vocab.PAYMENT_CHANNEL_ALIASES["银行转账"] == "bank_transfer"
     assert vocab.PAYMENT_CHANNEL_ALIASES["微信"] == "wallet"
     assert vocab.PAYMENT_CHANNEL_ALIASES["现金"] == "cash"
+    level = KINDS["targets"].column("level")  # not in VOCABULARIES (vocab.py says why)
+    assert (level.choices, level.aliases) == (vocab.TARGET_LEVELS, vocab.TARGET_LEVEL_ALIASES)
+    assert set(level.aliases.values()) == {"agent", "team"} and not set(level.aliases) & {
+        "agent",
+        "team",
+    }
 
 
 def test_the_settings_refuse_a_code_not_in_the_vocab() -> None:
@@ -360,6 +369,9 @@ def test_the_rules_the_queries_emit_are_the_vocab() -> None:
     )
     assert literals("queries/derived/payments_credited.sql", r"'([a-z_]+)'") == set(
         vocab.CREDIT_RULES
+    )
+    assert literals("queries/kpi/pacing.sql", r"then '([a-z]+_[a-z_]+)'") == set(
+        vocab.NO_PROJECTION_REASONS
     )
     roll = literals("queries/kpi/roll_rates.sql", r"then '(\w+)'|else '(\w+)'")
     assert {c for pair in roll for c in pair if c} == {

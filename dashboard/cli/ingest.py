@@ -22,8 +22,8 @@ from dashboard.paths import SAMPLE_DATA
 
 IMPORT_HELP = """\
 Import extracts (CSV in UTF-8 or GBK, or .xlsx workbooks; English or Chinese headers) into the
-database: accounts, payments, agents, contacts, repayment_plans, agencies, complaints. A file's
-kind is detected from its header, or given with its option (--repayment-plans FILE).
+database: accounts, payments, agents, contacts, repayment_plans, agencies, complaints, targets.
+A file's kind is detected from its header, or given with its option (--repayment-plans FILE).
 Exit status: 0 every row accepted; 1 some rows refused (the valid rows are imported and each
 refused row is printed and kept in the rejects store); 2 nothing was written (a file was
 refused whole: unreadable, wrong kind, missing a required column; or --strict and a row was

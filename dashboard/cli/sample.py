@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Write a synthetic credit-card collections portfolio in the canonical CSV format: "
             "one accounts_YYYY-MM-DD.csv per monthly snapshot, payments.csv, agents.csv, "
-            "contacts.csv, repayment_plans.csv, agencies.csv and complaints.csv. Personal data "
+            "contacts.csv, repayment_plans.csv, agencies.csv, complaints.csv and targets.csv "
+            "(per agent and team, each month). Personal data "
             "is masked-looking only (a few notes hold a made-up phone number or e-mail address, "
             "which the importer masks). The same arguments always "
             "write byte-identical files; large runs stream in bounded memory."

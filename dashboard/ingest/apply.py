@@ -49,7 +49,10 @@ KEY_COLUMNS = {
     "payments": ("payment_id",),
     "contacts": ("contact_id",),
     "repayment_plans": ("plan_id", "installment_no"),
+    "targets": ("period", "level", "id"),
 }
+# The column a conflict is reported on, when not the first key column (a plan's: its plan_id).
+REPORTED = {"targets": "id"}
 CONTENT = {
     "payments": ("account_id", "payment_date", "amount", "agent_id", "channel",
                  "reverses_payment_id"),
@@ -57,6 +60,7 @@ CONTENT = {
                  "promise_amount", "promise_date", "notes"),
     "repayment_plans": ("account_id", "agent_id", "plan_type", "created_date", "due_date",
                         "amount"),
+    "targets": ("target",),
 }  # fmt: skip
 # A complaint delivered again is the same complaint, updated (stg_complaints: the latest
 # delivery in force), but never one of another account or received at another time: those
@@ -107,6 +111,8 @@ def _shown_id(kind: str, alias: str) -> str:
     """SQL for a row's identity as a reason shows it: ``P-7 #2`` for installment 2 of P-7."""
     if kind == "repayment_plans":
         return f"{alias}.plan_id || ' #' || cast({alias}.installment_no as varchar)"
+    if kind == "targets":  # AG001 (agent, 2026-10)
+        return f"{alias}.id || ' (' || {alias}.level || ', ' || {alias}.period || ')'"
     return f"{alias}.{KEY_COLUMNS[kind][0]}"
 
 
@@ -210,6 +216,22 @@ PLAN_SEQUENCE = f"""insert into bad_rows
     where c.installment_no > f.missing and c.line not in (select line from out_of_order)"""
 
 
+# Targets name an agent (level agent) or a team (level team) of the agents in force: one that
+# is not there is refused, like a typo, rather than kept for an agent that may never arrive.
+_UNKNOWN_AGENT = msg("import.target_unknown_agent", id="s.id", period="s.period")
+_UNKNOWN_TEAM = msg("import.target_unknown_team", id="s.id", period="s.period")
+TARGET_UNKNOWN = f"""insert into bad_rows
+    select s.line, 'id', s.id,
+        cast(case when s.level = 'agent' then {_UNKNOWN_AGENT} else {_UNKNOWN_TEAM} end
+            as varchar)
+    from read_parquet($accepted) as s
+    where s.line not in (select line from known)
+        and case
+            when s.level = 'agent' then s.id not in (select agent_id from stg_agents)
+            else s.id not in (select team from stg_agents where team is not null)
+        end"""
+
+
 @dataclass
 class Applied:
     """What phase two did with one staged file."""
@@ -250,7 +272,7 @@ def apply_staged(
     conflicts = duplicates = orphans = unmatched = 0
     if kind.name in CONTENT:
         table, keys = kind.table, KEY_COLUMNS[kind.name]
-        key = keys[0]  # the column a conflict is reported on (a plan's: its plan_id)
+        key = REPORTED.get(kind.name, keys[0])  # the column a conflict is reported on
         on = " and ".join(f"p.{k} = s.{k}" for k in keys)
         extra = f", {key_value(kind.name, 's')} as key_value, {_shown_id(kind.name, 's')} as id"
         _known(con, "known", table, on, CONTENT[kind.name], accepted_path, extra)
@@ -290,6 +312,10 @@ def apply_staged(
                     and (t.account_id <> r.account_id or t.amount < 0)""",
                 {"accepted": params["accepted"]},
             )
+        if kind.name == "targets":
+            # A target of an agent or team that the agents loaded do not know (this import's
+            # agents files are applied first): refused, to import again once they are.
+            con.execute(TARGET_UNKNOWN, {"accepted": params["accepted"]})
         con.execute(
             f"""insert into {table} (import_id, line, {cols})
             select $import_id, line, {cols} from read_parquet($accepted) as s

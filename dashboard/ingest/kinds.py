@@ -16,7 +16,9 @@ from typing import Literal
 from dashboard import vocab
 from dashboard.messages import Message
 
-ColumnType = Literal["id", "text", "date", "timestamp", "money", "int", "bool", "enum", "rate"]
+ColumnType = Literal[
+    "id", "text", "date", "timestamp", "month", "money", "int", "bool", "enum", "rate"
+]
 
 MAX_ID_LENGTH = 64
 MAX_TEXT_LENGTH = 500
@@ -575,11 +577,78 @@ COMPLAINTS = Kind(
     ),
 )
 
+# A month's target per agent or team (domain.md, "targets extract"): period is a month, kept as
+# its text YYYY-MM; id is an agent_id (level agent) or a team (level team) of the agents loaded.
+TARGETS = Kind(
+    "targets",
+    "raw_targets",
+    (
+        Column(
+            "period",
+            "month",
+            True,
+            (
+                "期间",
+                "月份",
+                "考核月份",
+                "考核期间",
+                "目标月份",
+                "统计月份",
+                "month",
+                "target_month",
+                "period_month",
+            ),
+        ),
+        Column(
+            "level",
+            "enum",
+            True,
+            ("层级", "级别", "考核层级", "目标层级", "target_level", "scope"),
+            choices=vocab.TARGET_LEVELS,
+            aliases=vocab.TARGET_LEVEL_ALIASES,
+        ),
+        Column(
+            "id",
+            "id",
+            True,
+            ("编号", "工号", "团队", "考核对象", "对象编号", "target_id", "agent_or_team"),
+        ),
+        Column(
+            "target",
+            "money",
+            True,
+            (
+                "目标",
+                "目标金额",
+                "目标回款",
+                "回款目标",
+                "考核目标",
+                "月度目标",
+                "target_amount",
+                "goal",
+                "monthly_target",
+            ),
+            positive=True,
+        ),
+    ),
+)
+
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (ACCOUNTS, PAYMENTS, AGENTS, CONTACTS, REPAYMENT_PLANS, AGENCIES, COMPLAINTS)
+    k.name: k
+    for k in (
+        ACCOUNTS,
+        PAYMENTS,
+        AGENTS,
+        CONTACTS,
+        REPAYMENT_PLANS,
+        AGENCIES,
+        COMPLAINTS,
+        TARGETS,
+    )
 }
 # Order in which kinds are applied when several files are imported together: reference data
-# first, so that a payment's account is known when the payment is checked.
+# first, so that a payment's account is known when the payment is checked, and a target's agent
+# or team when the target is (targets of agents not loaded are refused: ingest.apply).
 APPLY_ORDER = (
     "agents",
     "agencies",
@@ -588,6 +657,7 @@ APPLY_ORDER = (
     "contacts",
     "repayment_plans",
     "complaints",
+    "targets",
 )
 
 

@@ -75,6 +75,7 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "agencies": ("agency_id",),
     "complaints": ("complaint_id",),
     "repayment_plans": ("plan_id", "installment_no"),
+    "targets": ("period", "level", "id"),
 }
 # The columns of a repayment plan as a whole (domain.md: one plan = all rows with its plan_id):
 # every installment of a plan says the same, in one file and across files (ingest.apply).
@@ -193,6 +194,13 @@ def _checks(col: Column, t: str) -> tuple[str, str, list[tuple[str, str]]]:
         )
         final = f"case when date_in_range({raw}) then {raw} end"
         return value, final, [(failed, f"date_problem({name}, {t})")]
+    if col.type == "month":
+        value = (
+            f"case when regexp_full_match({t}, '[0-9]{{4}}-(0[1-9]|1[0-2])') then {t} "
+            f"else month_value({t}) end"
+        )
+        final = f"case when month_in_range({raw}) then {raw} end"
+        return value, final, [(failed, f"month_problem({name}, {t})")]
     if col.type == "timestamp":
         value = (
             f"case when regexp_full_match({t}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} "
@@ -655,6 +663,13 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> No
         reason = (
             "case when variants > 1 then "
             + msg("import.installment_conflict", id="plan_id", no="installment_no", lines="lines")
+            + " end"
+        )
+        is_copy = "variants = 1 and line > first_line"
+    elif kind.name == "targets":
+        reason = (
+            "case when variants > 1 then "
+            + msg("import.target_conflict", level="level", id="id", period="period", lines="lines")
             + " end"
         )
         is_copy = "variants = 1 and line > first_line"

@@ -65,6 +65,21 @@ def upheld_complaints(con: duckdb.DuckDBPyConnection, period: Period) -> dict[st
     return {r["agent_id"]: int(r["upheld_complaints"]) for r in rows}
 
 
+def agent_targets(
+    con: duckdb.DuckDBPyConnection, start: Period, end: Period
+) -> dict[tuple[Period, str], Decimal]:
+    """(month, agent_id) -> the agent's own target (targets extract), from ``start`` to ``end``."""
+    params = {"period_from": str(start), "period_to": str(end)}
+    rows = db.run(con, "payouts/agent_targets", params).to_pylist()
+    return {(Period.parse(r["period"]), r["agent_id"]): r["target"] for r in rows}
+
+
+def target_digests(con: duckdb.DuckDBPyConnection) -> dict[Period, str]:
+    """month -> a digest of its agent-level targets (months without targets are absent)."""
+    rows = db.run(con, "payouts/target_digests").to_pylist()
+    return {Period.parse(r["period"]): r["targets_hash"] for r in rows}
+
+
 def first_activity(con: duckdb.DuckDBPyConnection) -> Period | None:
     """The month of the first payment in any basis (None: no payment at all)."""
     rows = db.run(con, "payouts/activity_range").to_pylist()
@@ -142,19 +157,24 @@ def facts_digest(
     period: Period,
     digests: dict[Period, tuple[str, str, str]],
     first: Period | None,
+    targets: dict[Period, str] | None = None,
 ) -> str:
     """A digest of what a period's payouts are computed from, besides what is frozen (the
     carry in, the plan, the preset, the adjustments booked into it): the agents, the first
     month with a payment (where a chain without a frozen start begins), the period's credited
-    payments and the contacts of the period and the month before (conduct rules look back).
+    payments and the contacts of the period and the month before (conduct rules look back),
+    and the agents' own targets of the period (``target_digests``) when it has some: the digest
+    of a period without targets is the one it had before targets existed.
     """
     empty = ("0", "0", next(iter(digests.values()))[2] if digests else "0")
     prev = Period(period.year - (period.month == 1), (period.month - 2) % 12 + 1)
-    parts = (
+    parts: tuple[str, ...] = (
         empty[2],
         str(first),
         digests.get(period, empty)[0],
         digests.get(prev, empty)[1],
         digests.get(period, empty)[1],
     )
+    if targets and period in targets:
+        parts += (f"targets:{targets[period]}",)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -220,14 +220,21 @@ def target_held_since(
 
 
 def early_bonus(bonus: EarlyBonus | None, period: Period, facts: AgentFacts) -> Decision:
-    """Rule 4: the bonus if the target was reached (and held) early enough."""
+    """Rule 4: the bonus if the target was reached (and held) early enough. The target is the
+    agent's own for the period (``facts.target``, from the targets extract) when there is one,
+    else the plan's; the reason says which."""
     if bonus is None:
         return Decision("early_bonus", ZERO, Message("payout.no_early_bonus"))
-    day = target_held_since(facts.daily, bonus.target, period.first_day)
+    goal = bonus.target if facts.target is None else facts.target
+    day = target_held_since(facts.daily, goal, period.first_day)
     need = Message(
         "payout.early_need", days=bonus.days_before_end, last_day=period.last_day.isoformat()
     )
-    target = money(bonus.target)
+    target = (
+        Message("payout.target_plan", target=money(goal))
+        if facts.target is None
+        else Message("payout.target_own", target=money(goal), period=str(period))
+    )
     if day is None:
         why = Message("payout.early_not_reached", basis=money(facts.basis), target=target)
         return Decision("early_bonus", ZERO, why)

@@ -134,6 +134,7 @@ def compute_run(
         booked[into], notes = open_bookings(con, rounds, book, preset)
     months = facts.months(con, period)
     days = facts.days(con, start, period)
+    own_targets = facts.agent_targets(con, start, period)
     fingerprint = hashlib.sha256(preset.encode())
     fingerprint.update(repr(sorted(agents.items())).encode())
     fingerprint.update(repr(sorted(carry.items())).encode())
@@ -171,10 +172,14 @@ def compute_run(
                 violations=int(c.get("violations") or 0),
                 complaints=int(c.get("complaints") or 0),
                 upheld_complaints=upheld.get(a.agent_id, 0),
+                target=own_targets.get((current, a.agent_id)),
             )
         fingerprint.update(f"{current}|{sorted(month_facts.items())!r}".encode())
         if upheld:  # not in AgentFacts' repr: fingerprints made before the count stay valid
             fingerprint.update(f"{current}|upheld|{sorted(upheld.items())!r}".encode())
+        targeted = sorted((a, t) for (m, a), t in own_targets.items() if m == current)
+        if targeted:  # likewise: a month without targets keeps its fingerprint
+            fingerprint.update(f"{current}|targets|{targeted!r}".encode())
         payouts = compute_period(book, current, roster, month_facts, carry, month_bookings)
         if last:
             into_bookings = booked.get(into, {}) if into is not None else {}
@@ -255,10 +260,11 @@ def open_bookings(
     out: Bookings = {}
     notes: list[str] = []
     digests, first = facts.month_digests(con), facts.first_activity(con)
+    targets = facts.target_digests(con)
     for period, r in rounds.items():
         if r["status"] != "approved":
             continue
-        if r.get("facts_digest") == facts.facts_digest(period, digests, first):
+        if r.get("facts_digest") == facts.facts_digest(period, digests, first, targets):
             # Nothing it was computed from changed: recomputed, it is its frozen figures, so
             # only what was booked for it meanwhile (data changed, then changed back) returns.
             for (p, agent_id), amount in sorted(already.items()):

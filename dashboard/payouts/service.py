@@ -53,6 +53,7 @@ from dashboard.payouts.facts import (
     month_digests,
     payment_months,
     rounds_in_force,
+    target_digests,
 )
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_file import (
@@ -251,7 +252,7 @@ def prepare_period(
         run = compute_run(con, period, book, preset)
         trail = lines_table(period, run.payouts, money_lines(con, period))
         rows = [{"agent_id": p.agent_id, "plan": p.plan, "team": p.team} for p in run.payouts]
-        digest = facts_digest(period, month_digests(con), first_activity(con))
+        digest = facts_digest(period, month_digests(con), first_activity(con), target_digests(con))
         return approvals.Frozen(run, trail, plan_rules(book, rows), preset, digest)
 
     return approvals.prepare(con, period, by, compute)

@@ -104,6 +104,10 @@ class AgentFacts:
     # (run.py fingerprints them only when there are some, so approvals made before the
     # complaints extract existed keep their fingerprint)
     upheld_complaints: int = field(default=0, repr=False)
+    # the agent's own target for the period (targets extract, level agent), None without one:
+    # the early bonus then uses the plan's. Left out of the repr for the same reason (run.py
+    # fingerprints a month's targets only when it has some).
+    target: Decimal | None = field(default=None, repr=False)
 
 
 # Every kind of line of the audit trail: a payment or reversal, then a decision of each rule.

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from dashboard import vocab
-from dashboard.engine import cases, forecasts, kpi_breakdowns, kpis
+from dashboard.engine import cases, forecasts, kpi_breakdowns, kpis, pacing
 from dashboard.engine.kpi_common import ALL, Filters
 from dashboard.engine.settings import default_settings
 from dashboard.payouts import service
@@ -549,6 +549,21 @@ REPORTS: dict[str, Report] = _registry(
         ),
         columns=tuple(forecasts.BACKTEST_SCHEMA.names),
         doc="#forecast-backtest",
+    ),
+    Report(
+        "pacing",
+        "the month in progress against target per agent, team and in total, projected from "
+        "the previous three months",
+        pacing.pacing,
+        params=(
+            _date(
+                "as_of",
+                "measure the month of this date up to it (default: the latest payment date loaded)",
+            ),
+        ),
+        columns=tuple(pacing.PACING_SCHEMA.names),
+        doc="#pacing",
+        dims=False,
     ),
     Report(
         "plans",

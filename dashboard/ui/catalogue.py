@@ -345,6 +345,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "level.agent": ("agent", "催收员"),
     "level.team": ("team", "团队"),
     "level.total": ("total", "合计"),
+    # pacing: why a row is not projected (vocab.NO_PROJECTION_REASONS)
+    "no_projection.short_history": (
+        "fewer than 3 complete months of payments before this one",
+        "本月之前完整的还款月份不足 3 个",
+    ),
+    "no_projection.month_not_positive": (
+        "one of the 3 months before collected nothing or less",
+        "前 3 个月中有一个月净回收为零或负数",
+    ),
+    "no_projection.share_not_positive": (
+        "the months before had collected nothing or less by this day",
+        "前几个月截至当日的净回收为零或负数",
+    ),
     "agents.timing_title": ("When calls reach people", "何时联系最有效"),
     "agents.timing_chart": (
         "Right-party rate by weekday and hour, {date_from} to {date_to}",
@@ -585,12 +598,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "upload.drop_file": ("Drag and drop a file here", "将文件拖放到此处"),
     "data.upload_help": (
         (
-            "Accounts, payments, agents, contacts, repayment plans, agencies or complaints; "
+            "Accounts, payments, agents, contacts, repayment plans, agencies, complaints or "
+            "targets; "
             "English or Chinese headers; CSV in UTF-8 or GBK, or an Excel workbook (.xlsx, its "
             "first sheet). The kind of each file is detected from its header."
         ),
         (
-            "账户、还款、催收员、催收记录、还款计划、委外机构或投诉；中英文表头均可；"
+            "账户、还款、催收员、催收记录、还款计划、委外机构、投诉或目标；中英文表头均可；"
             "UTF-8 或 GBK 编码的 CSV，或 Excel 工作簿（.xlsx，读取第一个工作表）。"
             "文件类型按表头自动识别。"
         ),

@@ -15,6 +15,8 @@ with raw_rows as (
     select distinct 'agencies' as kind, import_id from raw_agencies
     union all
     select distinct 'complaints' as kind, import_id from raw_complaints
+    union all
+    select distinct 'targets' as kind, import_id from raw_targets
 ),
 
 offending as (

@@ -15,6 +15,8 @@ with raw_rows as (
     select 'raw_agencies' as table_name, import_id from raw_agencies
     union all
     select 'raw_complaints' as table_name, import_id from raw_complaints
+    union all
+    select 'raw_targets' as table_name, import_id from raw_targets
 ),
 
 offending as (

@@ -111,6 +111,36 @@ create or replace temp macro date_problem(col, v) as
         else msg('import.date_form', col, shown(v))
     end;
 
+-- Months (targets.period), kept as their text YYYY-MM: 2026-10, 2026/10, 2026.10, 2026-1,
+-- 202610, 2026年10月, and the 1st of the month as a date (2026-10-01, as a spreadsheet turns a
+-- typed month into a date cell), with a midnight time. Another day of the month is no month.
+create or replace temp macro month_parts(v) as
+    regexp_extract(
+        v,
+        '^([0-9]{4})(?:[-/.年]([0-9]{1,2})月?(?:[-/.]0?1日?(?:[ T]00:00(?::00(?:\.0+)?)?)?)?|([0-9]{2}))$',
+        ['y', 'm', 'm2']
+    );
+
+create or replace temp macro month_number(v) as
+    try_cast(coalesce(nullif(month_parts(v).m, ''), month_parts(v).m2) as integer);
+
+create or replace temp macro month_value(v) as
+    case
+        when month_parts(v).y <> '' and month_number(v) between 1 and 12
+            then month_parts(v).y || '-' || lpad(cast(month_number(v) as varchar), 2, '0')
+    end;
+
+create or replace temp macro month_in_range(m) as m between '1900-01' and '2100-12';
+
+create or replace temp macro month_problem(col, v) as
+    case
+        when v is null then null
+        when month_value(v) is not null and month_in_range(month_value(v)) then null
+        when month_value(v) is not null
+            then msg('import.date_out_of_range', col, shown(v))
+        else msg('import.month_form', col, shown(v))
+    end;
+
 -- Timestamps: a date as above (not the compact form) then a time HH:MM[:SS[.fff]].
 create or replace temp macro ts_parts(v) as
     regexp_extract(

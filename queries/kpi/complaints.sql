@@ -66,12 +66,8 @@ events as (
 
 counted as (
     select
-        case
-            when grouping(agent_id) = 0 then 'agent' when grouping(team) = 0 then 'team'
-            else 'total'
-        end as level,
-        case when grouping(agent_id) = 0 then agent_id when grouping(team) = 0 then team end
-            as id,
+        rollup_level(grouping(agent_id), grouping(team)) as level,
+        rollup_id(grouping(agent_id), grouping(team), agent_id, team) as id,
         count(*) filter (where is_complaint and in_window) as complaints,
         count(*) filter (where not is_complaint) as contacts,
         count(*) filter (where is_complaint and in_window and upheld) as upheld,

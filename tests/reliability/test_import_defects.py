@@ -195,6 +195,7 @@ MINIMAL = {
     },
     "agencies": {"agency_id": "Y9", "fee_rate": "0.15"},
     "complaints": {"complaint_id": "QZ9", "account_id": "A1", "received_at": "2026-11-02 10:00:00"},
+    "targets": {"period": "2026-11", "level": "agent", "id": "G1", "target": "10.00"},
 }
 
 
