@@ -335,6 +335,35 @@ def test_a_link_opens_one_accounts_history(on_sample: Path) -> None:
     assert list(history.value["event_date"]) == sorted(history.value["event_date"])
 
 
+def test_overview_pacing_is_the_pacing_report_of_the_window_end(on_sample: Path) -> None:
+    # The cards are pacing's total row and each bullet a team row of `report pacing --as-of`
+    # the window's end (the sample's default window ends 2026-10-31), as shares of target.
+    at = open_page("overview")
+    assert not at.exception
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard", "report", "pacing", "--as-of", "2026-10-31",
+         "--db", str(on_sample), "--format", "csv"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out)))
+    total = next(r for r in rows if r["level"] == "total")
+    cards = {m.label: m for m in at.metric}
+    for label, column in [("Target", "target"), ("Collected to date", "collected_to_date"),
+                          ("Projected month", "projected")]:  # fmt: skip
+        assert cards[label].help == f"Exact: ¥{Decimal(total[column]):,}", label
+    attainment = Decimal(total["projected_attainment"]) * 100
+    assert cards["Projected attainment"].value == f"{attainment:.1f}%"
+    fig = chart(at, "Pacing per team, 2026-10")
+    by_name = {tr["name"]: tr for tr in fig["data"]}
+    teams = [r for r in rows if r["level"] == "team" and r["target"]]
+    collected = by_name["Collected to date"]
+    assert list(collected["y"]) == [r["id"] for r in teams]
+    for r, x in zip(teams, numbers(collected["x"]), strict=True):
+        share = Decimal(r["collected_to_date"]) / Decimal(r["target"])
+        assert abs(Decimal(str(x)) - share) < Decimal("1e-9"), (r["id"], x, share)
+    assert numbers(by_name["Target"]["x"]) == [1.0] * len(teams)
+
+
 def test_the_kept_rate_by_bucket_is_the_reports(on_sample: Path) -> None:
     # The chart's points are plan-summary --by bucket's kept rates, as the CLI prints them
     # (the plans agreed before their account's first snapshot under a name of their own).

@@ -281,6 +281,51 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "unit.pp": ("pp", "个百分点"),
     # Overview
+    "pacing.title": ("{period} against target", "{period} 目标达成进度"),
+    "pacing.caption": (
+        (
+            "Net collected to {day}, the end of the chosen window (the payout basis, the whole "
+            "book: targets are the agents' and teams'), and the month projected from the share "
+            "of a month the previous three months had collected by the same day."
+        ),
+        (
+            "截至所选区间末日 {day} 的净回收（佣金口径，全量数据：目标按催收员和团队设定），"
+            "以及按前三个月同日已回收占整月比例推算的本月预计值。"
+        ),
+    ),
+    "pacing.chart": (
+        "Pacing per team, {period}: collected and projected as a share of target",
+        "{period} 各团队进度：已回收与预计回收占目标的比例",
+    ),
+    "pacing.target": ("Target", "目标"),
+    "pacing.collected": ("Collected to date", "已回收"),
+    "pacing.projected": ("Projected month", "本月预计"),
+    "pacing.attainment": ("Projected attainment", "预计达成率"),
+    "pacing.of_target": ("Share of target", "占目标比例"),
+    "pacing.no_team": ("(no team)", "（无团队）"),
+    "pacing.no_team_targets": ("No team has a target for this month", "本月没有团队目标"),
+    "pacing.hover_projected": (
+        "{team}: projected {projected}, {share} of the target {target}",
+        "{team}：预计 {projected}，为目标 {target} 的 {share}",
+    ),
+    "pacing.hover_collected": (
+        "{team}: collected {collected} of the target {target}",
+        "{team}：已回收 {collected}，目标 {target}",
+    ),
+    "pacing.hover_target": ("{team}: target {target}", "{team}：目标 {target}"),
+    "pacing.hover_no_projection": ("{team}: not projected ({why})", "{team}：无预计（{why}）"),
+    "pacing.why.short_history": (
+        "fewer than three complete months of payments before this one",
+        "本月之前不足三个完整月份的回款数据",
+    ),
+    "pacing.why.month_not_positive": (
+        "one of the three previous months collected nothing or less",
+        "前三个月中有一个月净回收为零或负数",
+    ),
+    "pacing.why.share_not_positive": (
+        "the previous months had collected nothing by this day",
+        "前几个月截至同日尚无净回收",
+    ),
     "overview.trend": ("Net collected per month", "每月净回收金额"),
     "overview.mix": (
         "Balance by delinquency bucket ({snapshot})",
