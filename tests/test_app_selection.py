@@ -369,7 +369,7 @@ def test_the_kept_rate_by_bucket_is_the_reports(on_sample: Path) -> None:
     # (the plans agreed before their account's first snapshot under a name of their own).
     at = open_page("cases", {"cases_plan_by": "bucket"})
     assert not at.exception
-    fig = chart(at, "Kept rate by the account's bucket when the plan was agreed")
+    fig = chart(at, "Kept rate by bucket when agreed")
     shown = {(tr["name"], x): Decimal(str(y)) for tr in fig["data"]
              for x, y in zip(tr["x"], numbers(tr["y"]), strict=True)}  # fmt: skip
     out = subprocess.run(
@@ -386,6 +386,7 @@ def test_the_kept_rate_by_bucket_is_the_reports(on_sample: Path) -> None:
     assert all(abs(shown[k] - expected[k]) < Decimal("1e-9") for k in expected)
     table = next(d for d in at.dataframe if "bucket_at_creation" in d.value.columns)
     assert "installment_no" not in table.value.columns
+    assert "Before first snapshot" in set(table.value["bucket_at_creation"])  # not "–"
 
 
 def test_an_unknown_or_ambiguous_account_says_why_in_the_pages_language(on_sample: Path) -> None:

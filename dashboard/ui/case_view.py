@@ -86,6 +86,10 @@ def plans(f: ViewFilters) -> None:
     )
     summary = reads.report("plan-summary", f.dims(as_of=f.snapshot), by=by)
     group = "installment_no" if by == "installment" else "bucket_at_creation"
+    texts = None
+    if by == "bucket":
+        buckets = summary.column(group).to_pylist()
+        texts = {group: [b if b is not None else t("cases.no_bucket") for b in buckets]}
     left, right = st.columns(2)
     with left:
         title = t(f"cases.kept_chart_{by}", snapshot=f.snapshot)
@@ -98,6 +102,7 @@ def plans(f: ViewFilters) -> None:
             key=("plan_type", group, "kept_rate", "decided", "kept", "missed"),
             height=320,
             extra_config={"kept_rate": kept},
+            texts=texts,
         )
     st.markdown(f"**{t('cases.broken_title')}**")
     broken = reads.report("broken-plans", f.dims(as_of=f.snapshot))

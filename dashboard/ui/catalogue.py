@@ -466,8 +466,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各期次履约率（截至 {snapshot}）",
     ),
     "cases.kept_chart_bucket": (
-        "Kept rate by the account's bucket when the plan was agreed (as of {snapshot})",
-        "按约定时账户逾期阶段的履约率（截至 {snapshot}）",
+        "Kept rate by bucket when agreed (as of {snapshot})",
+        "按约定时逾期阶段的履约率（截至 {snapshot}）",
     ),
     "cases.plan_by": ("Kept rate by", "履约率维度"),
     "plan_by.installment": ("Installment number", "期次"),
