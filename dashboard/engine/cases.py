@@ -100,6 +100,7 @@ def account_history(
     plan_params = {
         "as_of": latest_snapshot(con),
         "grace_days": cfg.plan_grace_days,
+        "accounts": [found],  # its own plans only: the same figures, without the whole book's
         **cfg.bucket_params(),
     }
     db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", plan_params)
@@ -125,7 +126,12 @@ def _plan_report(
     prepare(con, filters)
     check_as_of(con, filters.as_of)
     when = filters.as_of or latest_snapshot(con)
-    params = {"as_of": when, "grace_days": cfg.plan_grace_days, **cfg.bucket_params()}
+    params = {
+        "as_of": when,
+        "grace_days": cfg.plan_grace_days,
+        "accounts": [],
+        **cfg.bucket_params(),
+    }
     db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", params)
     return db.run(con, query, {**filters.params(), **(extra or {})})
 

@@ -21,10 +21,13 @@
 --   such a snapshot).
 -- - bucket_at_creation: that snapshot's bucket (by days_past_due), Closed when it is closed
 --   (status in $closed_statuses or no balance), null without such a snapshot.
+-- $accounts: only the plans on these accounts (empty: every plan); a plan's figures depend on
+-- its own account only, so they are the same either way.
 -- Parameters: $as_of (date), $grace_days (integer), $bucket_min_dpd, $bucket_names,
--- $closed_statuses.
+-- $closed_statuses, $accounts (a list of account ids).
 with rows as (
-    select * from stg_repayment_plans where created_date <= $as_of
+    select * from stg_repayment_plans
+    where created_date <= $as_of and (unfiltered($accounts) or one_of(account_id, $accounts))
 ),
 
 plans as (
