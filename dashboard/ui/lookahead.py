@@ -46,7 +46,7 @@ def vintage_with_forecast(vintage: pa.Table, f: ViewFilters) -> pa.Table | None:
     if forecast is None:
         st.info(safe.t("recovery.no_forecast", detail=why), icon=INFO)
     elif vintage.num_rows:
-        st.caption(t("recovery.projected_caption", age=lookahead_charts.oldest_age(forecast)))
+        st.caption(safe.t("recovery.projected_caption", age=lookahead_charts.oldest_age(forecast)))
     return forecast
 
 
