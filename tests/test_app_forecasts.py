@@ -10,6 +10,8 @@ done here in plain Python; the forbidden hours are written by hand from config/k
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
@@ -99,14 +101,18 @@ def test_the_projection_says_projected_in_chinese(on_sample: Path) -> None:
 WINDOW_JUNE_2025 = {"range": "Custom", "from": "2025-06-01", "to": "2025-06-30"}
 
 
-@pytest.mark.parametrize(
-    ("lang", "reason"),
-    [
-        ("English", "only 2 placement month(s) up to 2025-06-30: the recovery forecast needs at "
-         "least 3 to project from"),
-        ("中文", "截至 2025-06-30 只有 2 个委案月份：回收预测至少需要 3 个才能推算"),
-    ],
-)  # fmt: skip
+FEW_EN = (
+    "only 2 placement month(s) up to 2025-06-30: the recovery forecast needs at least 3 to "
+    "project from"
+)
+FEW_ZH = "截至 2025-06-30 只有 2 个委案月份：回收预测至少需要 3 个才能推算"
+ONE_PAIR = (
+    "No projection of the balance: only 1 pair(s) of consecutive snapshots up to 2025-12-31: "
+    "the balance forecast needs at least 2 to project from."
+)
+
+
+@pytest.mark.parametrize(("lang", "reason"), [("English", FEW_EN), ("中文", FEW_ZH)])
 def test_too_few_cohorts_draw_no_projection_and_say_why_once(
     on_sample: Path, lang: str, reason: str
 ) -> None:
@@ -148,6 +154,7 @@ def test_the_balance_forecast_draws_actual_then_projected_balance(on_sample: Pat
               == "true"]  # fmt: skip
     write_off = chart(at, f"Write-off candidates: projected to roll into {last}")["data"][0]
     assert numbers(write_off["y"]) == [float(v) for v in inflow]
+    assert write_off["marker"]["color"] == drawn[last]["marker"]["color"]  # the bucket's colour
     total = f"¥{sum(inflow):,.2f}"
     assert any(f"{total} is expected to roll into {last}" in c.value for c in at.caption)
     # the backtest error beside it: the roll_rate total at the longest horizon
@@ -167,18 +174,13 @@ def test_one_snapshot_pair_is_too_little_history_for_the_balance_forecast(
     at = open_page("delinquency", {"snapshot": "2025-12-31"})
     clean(at)
     said = [i.value.replace("\\", "") for i in at.info]
-    assert said == [
-        "This report cannot be shown: only 1 pair(s) of consecutive snapshots up to 2025-12-31: "
-        "the balance forecast needs at least 2 to project from"
-    ]
+    assert said == [ONE_PAIR]
     titles = [c["layout"]["title"]["text"] for c in map(spec_of, at.get("plotly_chart"))]
     assert not any(t.startswith(("Open balance by bucket", "Write-off")) for t in titles)
     assert any(s.value == "Roll rates" for s in at.subheader)  # the page goes on
 
 
 def spec_of(element: Any) -> dict[str, Any]:
-    import json
-
     return dict(json.loads(element.proto.spec))
 
 
@@ -189,8 +191,6 @@ def test_hours_outside_the_contact_rules_by_hand() -> None:
     assert hours_outside(china) == (0, 1, 2, 3, 4, 5, 6, 7, 22, 23)
     # US 08:00-21:00, 21:00:00 allowed but 21:00:01 not: hour 21 is partly outside.
     assert hours_outside(us) == (0, 1, 2, 3, 4, 5, 6, 7, 21, 22, 23)
-    from dataclasses import replace
-
     half = replace(china, hours_from=time(8, 30), hours_until=time(20, 15))
     assert hours_outside(half) == (0, 1, 2, 3, 4, 5, 6, 7, 8, 20, 21, 22, 23)
     assert hours_outside(replace(china, hours_channels=())) == ()  # the rule is off

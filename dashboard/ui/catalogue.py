@@ -466,6 +466,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Write-off candidates: projected to roll into {bucket}",
         "核销候选：预计转入 {bucket} 的余额",
     ),
+    "delinq.no_forecast": ("No projection of the balance: {detail}.", "没有余额预测：{detail}。"),
     "delinq.write_off_hover": ("rolling into {bucket}", "转入 {bucket}"),
     "delinq.forecast_caption": (
         (

@@ -95,7 +95,7 @@ def balance_forecast(f: ViewFilters, buckets: list[str]) -> None:
     st.subheader(t("delinq.forecast_title"))
     forecast, why = report_or_reason("forecast-balance", f.dims(as_of=f.snapshot))
     if forecast is None:
-        st.info(safe.t("err.report", detail=why), icon=INFO)
+        st.info(safe.t("delinq.no_forecast", detail=why), icon=INFO)
         return
     last = buckets[-1]
     left, right = st.columns([2, 1])
@@ -103,7 +103,7 @@ def balance_forecast(f: ViewFilters, buckets: list[str]) -> None:
     chart = lookahead_charts.balance_projected(forecast, buckets, title)
     left.plotly_chart(chart, key="balance_forecast")
     title = t("delinq.write_off_chart", bucket=label("bucket", last))
-    right.plotly_chart(lookahead_charts.write_off_bars(forecast, last, title), key="write_off")
+    right.plotly_chart(lookahead_charts.write_off_bars(forecast, buckets, title), key="write_off")
     cfg = default_settings()
     st.caption(
         safe.t(

@@ -109,13 +109,15 @@ def vintage_projected(vintage: pa.Table, forecast: pa.Table | None, title: str) 
 
 
 def _projected_look(projected: list[bool], colour: str) -> dict[str, Any]:
-    """A bar marker whose projected points are lighter and hatched."""
+    """A bar marker whose projected points are lighter and hatched (light lines over the
+    colour, so that a thin bar still shows its colour)."""
     return {
         "color": colour,
         "opacity": [style.PROJECTED_OPACITY if p else 1.0 for p in projected],
         "pattern": {
             "shape": [style.PROJECTED_PATTERN if p else "" for p in projected],
-            "fgcolor": colour,
+            "fgcolor": style.PROJECTED_HATCH,
+            "fillmode": "overlay",
             "size": 6,
         },
     }
@@ -181,13 +183,14 @@ def balance_projected(table: pa.Table, buckets: Sequence[str], title: str) -> go
     return style.layout(fig, title=title, money_axis="y")
 
 
-def write_off_bars(table: pa.Table, last_bucket: str, title: str) -> go.Figure:
-    """The balance a ``forecast-balance`` table projects to roll into the last bucket in each
-    projected month (``inflow`` of that bucket: the write-off candidates), hatched."""
+def write_off_bars(table: pa.Table, buckets: Sequence[str], title: str) -> go.Figure:
+    """The balance a ``forecast-balance`` table projects to roll into the last of ``buckets``
+    in each projected month (that bucket's ``inflow``: the write-off candidates), hatched."""
+    last_bucket = buckets[-1]
     rows = [r for r in table.to_pylist() if r["is_projection"] and r["bucket"] == last_bucket]
     if not rows:
         return empty(title)
-    colour = style.bucket_colour_map([last_bucket])[last_bucket]
+    colour = style.bucket_colour_map(list(buckets))[last_bucket]
     name = data_name("bucket", last_bucket)
     fig = go.Figure(
         go.Bar(
@@ -292,4 +295,5 @@ def timing_heatmap(grid: pa.Table, title: str, outside: Sequence[int], allowed: 
         )
     fig.update_yaxes(title=t("col.weekday"), autorange="reversed")
     fig.update_xaxes(title=t("col.hour"), type="category")
+    fig.update_layout(showlegend=False)  # the grey layer is no series: no room for a legend
     return style.layout(fig, title=title)

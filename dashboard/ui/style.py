@@ -54,8 +54,9 @@ WINDOW_FILL = "rgba(46, 134, 171, 0.10)"  # the chosen date window, marked on tr
 # What a forecast projects: dashed lines, lighter hatched bars, its months shaded; the hours
 # the contact rules forbid, greyed on the timing heatmap.
 PROJECTED_DASH = "dash"
-PROJECTED_OPACITY = 0.5
+PROJECTED_OPACITY = 0.6
 PROJECTED_PATTERN = "/"
+PROJECTED_HATCH = "rgba(255, 255, 255, 0.8)"  # the hatch lines over a projected bar's colour
 PROJECTED_KEY = "#7F8C8D"  # the legend's "projected" line (the cohorts keep their colours)
 PROJECTION_FILL = "rgba(127, 140, 141, 0.10)"
 FORBIDDEN_FILL = "#9AA3A8"
