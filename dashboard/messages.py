@@ -570,6 +570,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "more than 10 accounts match {account} ({accounts}, ...): give more of the id",
         "超过 10 个账号与 {account} 匹配（{accounts} 等）：请输入更完整的账号",
     ),
+    # --- Forecasts with too little history (engine/forecasts.py) ---
+    "report.forecast_few_cohorts": (
+        (
+            "only {cohorts} placement month(s) up to {as_of}: the recovery forecast needs at "
+            "least {minimum} to project from"
+        ),
+        "截至 {as_of} 只有 {cohorts} 个委案月份：回收预测至少需要 {minimum} 个才能推算",
+    ),
+    "report.forecast_few_pairs": (
+        (
+            "only {pairs} pair(s) of consecutive snapshots up to {as_of}: the balance forecast "
+            "needs at least {minimum} to project from"
+        ),
+        "截至 {as_of} 只有 {pairs} 对相邻快照：余额预测至少需要 {minimum} 对才能推算",
+    ),
 }
 
 MESSAGES.update(PAYOUT_MESSAGES)  # the payout engine's block (dashboard/messages_payout.py)

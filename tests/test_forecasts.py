@@ -52,16 +52,19 @@ def test_development_factors_and_projection_by_hand() -> None:
     assert forecasts.development_factors([zero, c]) == {0: m("1")}
 
 
-# Two accounts placed in 2026-01 (X1) and 2026-02 (X2), 1,000.00 each; payments by month.
+# Three accounts placed in 2026-01 (X1), 2026-02 (X2) and 2026-03 (X3), 1,000.00 each;
+# payments by month.
 ACCOUNTS = [
     ("X1", "2026-04-30", "P1", "2026-01-10", "1000.00", "500.00", 90, "G1", "open"),
     ("X2", "2026-04-30", "P1", "2026-02-10", "1000.00", "800.00", 60, "G1", "open"),
+    ("X3", "2026-04-30", "P1", "2026-03-10", "1000.00", "910.00", 30, "G1", "open"),
 ]
 PAYMENTS = [
     ("Y1", "X1", "2026-01-20", "100.00"), ("Y2", "X1", "2026-02-20", "50.00"),
     ("Y3", "X1", "2026-03-20", "30.00"), ("Y4", "X1", "2026-04-20", "20.00"),
     ("Y5", "X2", "2026-02-20", "200.00"), ("Y6", "X2", "2026-03-20", "100.00"),
     ("Y7", "X2", "2026-04-20", "40.00"),
+    ("Y8", "X3", "2026-03-20", "60.00"), ("Y9", "X3", "2026-04-20", "30.00"),
 ]  # fmt: skip
 
 
@@ -79,10 +82,11 @@ def test_recovery_forecast_on_a_small_book(small: Path) -> None:
     cfg = replace(default_settings(), forecast_months=2)
     with db.connect(small) as con:
         rows = forecasts.recovery_forecast(con, settings=cfg).to_pylist()
-    # Triangle (as of 2026-04): 2026-01: 100, 150, 180, 200; 2026-02: 200, 300, 340.
-    # f(0) = (150 + 300) / (100 + 200) = 1.5; f(1) = (180 + 340) / (150 + 300) = 1.155556;
-    # f(2) = 200 / 180 = 1.111111. 2026-02 at month 3: 340 x 1.111111 = 377.777774 ->
-    # 377.78, then flat (no f(3)); 2026-01 stays flat at 200.00.
+    # Triangle (as of 2026-04): 2026-01: 100, 150, 180, 200; 2026-02: 200, 300, 340;
+    # 2026-03: 60, 90. f(0) = (150 + 300 + 90) / (100 + 200 + 60) = 1.5; f(1) = (180 + 340) /
+    # (150 + 300) = 1.155556; f(2) = 200 / 180 = 1.111111. 2026-02 at month 3: 340 x 1.111111
+    # = 377.777774 -> 377.78, then flat (no f(3)); 2026-01 stays flat at 200.00; 2026-03:
+    # 90 x 1.155556 = 104.00004 -> 104.00, then 104 x 1.111111 = 115.555544 -> 115.56.
     got = [(r["placement_month"], r["months_since_placement"], r["month"], r["collected_cum"],
             r["is_projection"], r["development_factor"], r["expected_in_month"],
             r["expected_future"]) for r in rows]  # fmt: skip
@@ -98,8 +102,26 @@ def test_recovery_forecast_on_a_small_book(small: Path) -> None:
         ("2026-02", 2, "2026-04", m("340.00"), False, m("1.155556"), None, None),
         ("2026-02", 3, "2026-05", m("377.78"), True, m("1.111111"), m("37.78"), m("37.78")),
         ("2026-02", 4, "2026-06", m("377.78"), True, m("1"), m("0.00"), m("37.78")),
+        ("2026-03", 0, "2026-03", m("60.00"), False, None, None, None),
+        ("2026-03", 1, "2026-04", m("90.00"), False, m("1.500000"), None, None),
+        ("2026-03", 2, "2026-05", m("104.00"), True, m("1.155556"), m("14.00"), m("14.00")),
+        ("2026-03", 3, "2026-06", m("115.56"), True, m("1.111111"), m("11.56"), m("25.56")),
     ]
     assert rows[9]["recovery_rate"] == m("0.377780")
+
+
+def test_a_forecast_from_too_little_history_says_so(small: Path) -> None:
+    # As of 2026-02: two placement months (2026-01, 2026-02), one short of MIN_COHORTS = 3.
+    # One snapshot (2026-04-30): no pair at all, two short of MIN_PAIRS = 2.
+    with db.connect(small) as con:
+        with pytest.raises(ReportError, match="only 2 placement month") as few:
+            forecasts.recovery_forecast(con, Filters(as_of=date(2026, 2, 28)))
+        with pytest.raises(ReportError, match="only 0 pair") as none:
+            forecasts.balance_forecast(con)
+    assert few.value.args[0].text("zh") == (
+        "截至 2026-02-28 只有 2 个委案月份：回收预测至少需要 3 个才能推算"
+    )
+    assert "needs at least 2" in str(none.value)
 
 
 def test_recovery_backtest_on_a_small_book(small: Path) -> None:

@@ -66,6 +66,19 @@ def active_rules(preset: CompliancePreset) -> list[str]:
     return [r for r in RULES if on[r]]
 
 
+def hours_outside(preset: CompliancePreset) -> tuple[int, ...]:
+    """The hours of the day (0-23) in which a contact can break the preset's contact-hours
+    rule: those that begin before the allowed start or end after the allowed end (China,
+    08:00-22:00: 0-7, 22, 23; US, 08:00-21:00 with 21:00:00 allowed: 0-7, 21-23, since
+    21:00:01 is not). Empty when the rule is off (it covers no channel)."""
+    if not preset.hours_channels:
+        return ()
+    start, end = preset.hours_from, preset.hours_until
+    start_s = start.hour * 3600 + start.minute * 60 + start.second
+    end_s = end.hour * 3600 + end.minute * 60 + end.second
+    return tuple(h for h in range(24) if h * 3600 < start_s or end_s < (h + 1) * 3600)
+
+
 def _rule_params(preset: CompliancePreset, settings: KpiSettings) -> dict[str, Any]:
     return {
         "hours_from": preset.hours_from,

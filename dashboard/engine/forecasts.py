@@ -31,6 +31,7 @@ from dashboard.engine.kpi_common import (
     snapshot_dates,
 )
 from dashboard.engine.settings import KpiSettings, default_settings
+from dashboard.messages import Message
 
 FACTOR_PLACES = Decimal("0.000001")
 CENT = Decimal("0.01")
@@ -42,6 +43,10 @@ ROLL_METHOD = "roll_rate"  # the balance forecast's
 TOTAL = "total"
 PRECISION = 60  # digits of intermediate decimals (factors, products; rounded where shown)
 MONEY_LIMIT = Decimal(10) ** 36  # DECIMAL(38,2), the money type, holds less
+# The least history a forecast projects from (issue 15, "Bad input"): fewer placement months
+# give development factors of one or two cohorts; fewer snapshot pairs, a roll matrix of one.
+MIN_COHORTS = 3
+MIN_PAIRS = 2
 RECOVERY_SCHEMA = pa.schema(
     [
         ("placement_month", pa.string()),
@@ -169,11 +174,23 @@ def recovery_forecast(
         placement_month, months_since_placement, month, accounts, placed_balance,
         collected_cum, recovery_rate, is_projection, development_factor, expected_in_month,
         expected_future (RECOVERY_SCHEMA).
+
+    Raises:
+        ReportError: fewer than MIN_COHORTS placement months up to the as-of month.
     """
     cfg = settings or default_settings()
     prepare(con, filters)
     as_of = filters.as_of or latest_snapshot(con)
     triangle = cohorts(kpis.vintage(con, Filters(**{**_dims(filters), "as_of": as_of})))
+    if len(triangle) < MIN_COHORTS:
+        raise ReportError(
+            Message(
+                "report.forecast_few_cohorts",
+                cohorts=len(triangle),
+                as_of=f"{as_of:%Y-%m-%d}",
+                minimum=MIN_COHORTS,
+            )
+        )
     with localcontext() as ctx:
         ctx.prec = PRECISION  # rates of projections beyond DECIMAL(18,2)
         return _recovery_rows(triangle, cfg.forecast_months)
@@ -366,14 +383,21 @@ def balance_forecast(
         as_of_date, bucket, balance, is_projection, inflow (BALANCE_SCHEMA).
 
     Raises:
-        ReportError: fewer than two snapshots up to as_of (no pair to roll).
+        ReportError: fewer than MIN_PAIRS snapshot pairs up to as_of.
     """
     cfg = settings or default_settings()
     prepare(con, filters)
     check_as_of(con, filters.as_of)
     dates = [d for d in snapshot_dates(con) if filters.as_of is None or d <= filters.as_of]
-    if len(dates) < 2:
-        raise ReportError(f"only one snapshot up to {dates[-1]}: no pair to roll from")
+    if len(dates) - 1 < MIN_PAIRS:
+        raise ReportError(
+            Message(
+                "report.forecast_few_pairs",
+                pairs=len(dates) - 1,
+                as_of=f"{dates[-1]:%Y-%m-%d}",
+                minimum=MIN_PAIRS,
+            )
+        )
     latest = dates[-1]
     dims = _dims(filters)
     actual = _open_balances(con, Filters(**dims, date_to=None), cfg)

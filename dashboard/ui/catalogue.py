@@ -434,6 +434,79 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Expected collections by month (forecast as of {as_of})",
         "各月预计回收金额（截至 {as_of} 的预测）",
     ),
+    "recovery.no_forecast": (
+        "No projection on the vintage chart: {detail}.",
+        "回收曲线上没有预测：{detail}。",
+    ),
+    "recovery.projected_caption": (
+        (
+            "Dashed: each cohort's chain-ladder projection from its last month, drawn up to "
+            "{age} months since placement, the oldest cohort's age (past it no cohort shows how "
+            "much more is paid, and the forecast stays flat)."
+        ),
+        (
+            "虚线：各委案月份自最后一个实际月份起的链梯法预测，画到委案后第 {age} 个月，"
+            "即最早委案月份已达到的月数（此后没有任何委案月份的实际回收可参照，预测保持不变）。"
+        ),
+    ),
+    "forecast.no_backtest": ("No backtest: {detail}.", "无法回测：{detail}。"),
+    "forecast.backtest_few_snapshots": (
+        (
+            "there are too few snapshots up to {snapshot} to run the forecast from one {months} "
+            "snapshots earlier"
+        ),
+        "截至 {snapshot} 的快照太少，无法从 {months} 期之前的快照起运行预测",
+    ),
+    "delinq.forecast_title": ("Where the balance is heading", "余额走向预测"),
+    "delinq.forecast_chart": (
+        "Open balance by bucket: snapshots to {snapshot}, then projected month ends",
+        "各逾期阶段在催余额：截至 {snapshot} 为快照实际值，之后为预测的月末值",
+    ),
+    "delinq.write_off_chart": (
+        "Write-off candidates: projected to roll into {bucket}",
+        "核销候选：预计转入 {bucket} 的余额",
+    ),
+    "delinq.no_forecast": ("No projection of the balance: {detail}.", "没有余额预测：{detail}。"),
+    "delinq.write_off_hover": ("rolling into {bucket}", "转入 {bucket}"),
+    "delinq.forecast_caption": (
+        (
+            "Lighter, hatched bars are projected: the snapshot of {snapshot} rolled forward month "
+            "by month by the roll-rate matrix (by balance) of the last {window} snapshot pairs "
+            "(Settings: roll_window). Balance reaching Closed or Missing leaves the chart; "
+            "payments, interest and new placements are not modelled. Over the next {months} "
+            "months, {total} is expected to roll into {bucket}."
+        ),
+        (
+            "颜色较浅、带斜线的柱形为预测值：以 {snapshot} 的快照为起点，按最近 {window} 对快照"
+            "（按余额）的平均迁徙率矩阵逐月滚动推算（设置项 roll_window）。进入已关闭或缺失的"
+            "余额不再显示；还款、利息和新委案不在模型内。未来 {months} 个月预计共有 {total} "
+            "转入 {bucket}。"
+        ),
+    ),
+    "delinq.backtest": (
+        (
+            "Run from the snapshot of {cut}, the forecast of the open balance {months} "
+            "snapshots ahead was off by {off} (all buckets together)."
+        ),
+        "以 {cut} 的快照回测：向前预测 {months} 期的在催余额（全部阶段合计）误差为 {off}。",
+    ),
+    "agents.timing_outside": (
+        "outside the contact hours the rules allow ({allowed})",
+        "不在规则允许的联系时段内（{allowed}）",
+    ),
+    "agents.timing_caption": (
+        (
+            "Grey: the hours in which a contact breaks, for all or part of the hour, the "
+            "contact-hours rule of the preset {preset}: contacts allowed {allowed}, on these "
+            "channels: {channels}. Their contacts are in the hover and on the Compliance page."
+        ),
+        (
+            "灰色：按{preset}的联系时段规则，在该时段全部或部分时间内联系即违规（允许 {allowed}；"
+            "适用渠道：{channels}）。这些时段的联系情况见悬停提示和合规页面。"
+        ),
+    ),
+    "chart.projected": ("projected", "预测"),
+    "chart.projected_dashed": ("projected (dashed)", "预测（虚线）"),
     "recovery.agencies_title": (
         "Outside agencies beside in-house work, after fees",
         "委外机构与自催对比（扣除佣金后）",

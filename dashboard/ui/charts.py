@@ -53,6 +53,10 @@ def _empty(title: str) -> go.Figure:
     return style.layout(fig, title=title)
 
 
+data_name = _name  # for the other figure modules (``lookahead_charts``)
+empty = _empty
+
+
 def _number(value: Any, kind: str) -> str:
     if kind == "money":
         return fmt.money(value)
@@ -320,6 +324,13 @@ def _vintage_highlights(rows: list[dict[str, Any]]) -> list[str]:
 VINTAGE_ALONE_PX = 10  # the marker of a cohort with one point (it has no line)
 
 
+def vintage_colours(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The colour of each highlighted cohort of ``vintage`` rows (``_vintage_highlights``); a
+    cohort not in it is drawn ``style.OTHER``."""
+    shown = _vintage_highlights(rows)
+    return dict(zip(shown, style.highlight_colours(len(shown)), strict=True))
+
+
 def vintage_curves(table: pa.Table, title: str) -> go.Figure:
     """Cumulative recovery rate per placement month by months since placement: the latest 3
     cohorts and the best and worst highlighted, the others grey (one legend entry). A cohort
@@ -330,7 +341,7 @@ def vintage_curves(table: pa.Table, title: str) -> go.Figure:
     rows = table.to_pylist()
     cohorts = sorted({r["placement_month"] for r in rows})
     shown = _vintage_highlights(rows)
-    colours = dict(zip(shown, style.highlight_colours(len(shown)), strict=True))
+    colours = vintage_colours(rows)
     fig = go.Figure()
     first_other = True
     for cohort in [c for c in cohorts if c not in colours] + shown:  # highlights on top
@@ -790,62 +801,3 @@ def _plan_group(value: object, by_bucket: bool) -> object:
     if not by_bucket:
         return value
     return safe.svg(str(value)) if value is not None else t("cases.no_bucket")
-
-
-def expected_bars(table: pa.Table, title: str) -> go.Figure:
-    """The collections expected per calendar month (``forecasts.expected_by_month``)."""
-    if table.num_rows == 0:
-        return _empty(title)
-    rows = table.to_pylist()
-    fig = go.Figure(
-        go.Bar(
-            x=[r["month"] for r in rows],
-            y=[float(r["expected"]) for r in rows],
-            marker_color=style.PALETTE[0],
-            marker_pattern_shape="/",  # a projection, not money collected
-            hovertext=[f"{r['month']}: {fmt.money(r['expected'])}" for r in rows],
-            hovertemplate=HOVER,
-        )
-    )
-    fig.update_xaxes(title=t("col.month"), type="category")
-    fig.update_yaxes(title=t("col.expected_in_month"))
-    return style.layout(fig, title=title, money_axis="y")
-
-
-def timing_heatmap(grid: pa.Table, title: str) -> go.Figure:
-    """The right-party rate by day of the week (rows, Monday first) and hour of the day
-    (columns) of ``kpi_breakdowns.timing_grid``: when calling reaches people."""
-    if grid.num_rows == 0:
-        return _empty(title)
-    cell = {(r["weekday"], r["hour"]): r for r in grid.to_pylist()}
-    hours = sorted({h for _, h in cell})
-    days = list(range(1, 8))
-    z = [[float(cell[(d, h)]["rpc_rate"]) if (d, h) in cell else None for h in hours] for d in days]
-    hover = [
-        [
-            f"{t(f'weekday.{d}')} {h:02d}:00 · {t('col.rpc_rate')} "
-            f"{fmt.rate(cell[(d, h)]['rpc_rate'])} · {t('col.contacts')} "
-            f"{fmt.count(cell[(d, h)]['contacts'])}"
-            if (d, h) in cell
-            else ""
-            for h in hours
-        ]
-        for d in days
-    ]
-    tick_vals, tick_text = fmt.ticks(0, 1, "rate")
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[f"{h:02d}" for h in hours],
-            y=[t(f"weekday.{d}") for d in days],
-            hovertext=hover,
-            hovertemplate=HOVER,
-            colorscale=[list(p) for p in style.HEATMAP_SCALE],
-            zmin=0,
-            zmax=1,
-            colorbar={"tickmode": "array", "tickvals": tick_vals, "ticktext": tick_text},
-        )
-    )
-    fig.update_yaxes(title=t("col.weekday"), autorange="reversed")
-    fig.update_xaxes(title=t("col.hour"), type="category")
-    return style.layout(fig, title=title)

@@ -51,6 +51,15 @@ HEATMAP_SCALE = ((0.0, "#EAF2FB"), (0.35, "#8DB7E0"), (1.0, "#1F4E8C"))
 HIGHLIGHT = ("#2E86AB", "#F18F01", "#3BB273", "#C73E1D", "#7768AE", "#E15A97")
 OTHER = "rgba(127, 140, 141, 0.35)"
 WINDOW_FILL = "rgba(46, 134, 171, 0.10)"  # the chosen date window, marked on trends
+# What a forecast projects: dashed lines, lighter hatched bars, its months shaded; the hours
+# the contact rules forbid, greyed on the timing heatmap.
+PROJECTED_DASH = "dash"
+PROJECTED_OPACITY = 0.6
+PROJECTED_PATTERN = "/"
+PROJECTED_HATCH = "rgba(255, 255, 255, 0.8)"  # the hatch lines over a projected bar's colour
+PROJECTED_KEY = "#7F8C8D"  # the legend's "projected" line (the cohorts keep their colours)
+PROJECTION_FILL = "rgba(127, 140, 141, 0.10)"
+FORBIDDEN_FILL = "#9AA3A8"
 CHART_HEIGHT = 360
 TOP_N = 25  # bar charts show at most this many categories (the tables hold every row)
 

@@ -3,8 +3,8 @@ hour). Sort, order and agent are in the URL; a click on a leaderboard bar or row
 
 import streamlit as st
 
-from dashboard.engine.kpi_breakdowns import team_summary, timing_grid
-from dashboard.ui import blocks, charts, choices, page, reads, tables
+from dashboard.engine.kpi_breakdowns import team_summary
+from dashboard.ui import blocks, charts, choices, lookahead, page, reads, tables
 from dashboard.ui.i18n import t
 
 SORTABLE = (
@@ -73,7 +73,4 @@ with page.guard():
             picked=blocks.row_of(board, agent_id=agent),
         )
 
-    st.subheader(t("agents.timing_title"))
-    grid = timing_grid(reads.report("contact-timing", f.window()))
-    title = t("agents.timing_chart", date_from=f.date_from, date_to=f.date_to)
-    st.plotly_chart(charts.timing_heatmap(grid, title), key="timing")
+    lookahead.contact_timing(f)

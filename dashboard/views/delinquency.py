@@ -1,4 +1,6 @@
-"""Delinquency: buckets of a snapshot, bucket mix over time, roll rates with drill-down.
+"""Delinquency: buckets of a snapshot, bucket mix over time, where the balance is heading (the
+roll-rate forecast with its write-off candidates and backtest error), roll rates with
+drill-down.
 
 The snapshot is the sidebar's (the window's end unless pinned); the measure and the drill-down
 cell are page-level choices kept in the URL (``ui.choices``): a click on a cell of the matrix
@@ -8,7 +10,7 @@ import streamlit as st
 
 from dashboard.engine.kpi_breakdowns import roll_summary_of
 from dashboard.engine.settings import default_settings
-from dashboard.ui import blocks, charts, choices, page, reads, safe, tables
+from dashboard.ui import blocks, charts, choices, lookahead, page, reads, safe, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("delinquency")
@@ -30,6 +32,7 @@ with page.guard():
     title = t("delinq.mix_over_time")
     right.plotly_chart(charts.bucket_mix_over_time(history, buckets, share, title), key="mix")
     tables.show(snap, name=f"buckets_{f.snapshot}", key=("bucket", measure, share))
+    lookahead.balance_forecast(f, buckets)
 
     st.subheader(t("delinq.roll_title"))
     earlier = [d for d in reads.get("snapshot_dates") if d < f.snapshot]

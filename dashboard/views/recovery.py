@@ -1,18 +1,16 @@
-"""Recovery: vintage curves, recovery by portfolio / region / channel, collections over time,
-what the cohorts are expected to pay (chain ladder, with its backtest error), outside
-agencies beside in-house work."""
+"""Recovery: vintage curves continued by the chain-ladder forecast, recovery by portfolio /
+region / channel, collections over time, what the cohorts are expected to pay (with the
+backtest error), outside agencies beside in-house work."""
 
 import streamlit as st
 
-from dashboard.engine import forecasts
-from dashboard.ui import charts, fmt, page, reads, safe, tables
+from dashboard.ui import charts, lookahead, page, reads, tables
 from dashboard.ui.i18n import t
 
 f = page.begin("recovery")
 with page.guard():
     vintage = reads.report("vintage", f.dims(as_of=f.date_to))
-    title = t("recovery.vintage", as_of=f.date_to)
-    st.plotly_chart(charts.vintage_curves(vintage, title), key="vintage")
+    forecast = lookahead.vintage_with_forecast(vintage, f)
     with st.expander(t("recovery.vintage_table")):
         tables.show(vintage, name=f"vintage_{f.date_to}", height=300)
 
@@ -39,19 +37,7 @@ with page.guard():
     st.plotly_chart(fig, key="over_time")
     tables.show(monthly, name="collections_by_month", height=300)
 
-    st.subheader(t("recovery.forecast_title"))
-    forecast = reads.report("forecast-recovery", f.dims(as_of=f.date_to))
-    expected = forecasts.expected_by_month(forecast)
-    total = sum((r["expected"] for r in expected.to_pylist()), start=0)
-    st.caption(safe.t("recovery.forecast_caption", as_of=f.date_to, total=fmt.money(total)))
-    error = forecasts.backtest_error(
-        reads.report("forecast-backtest", f.dims(as_of=f.date_to)), forecasts.METHOD
-    )
-    if error is not None and error["abs_pct_error"] is not None:
-        months, off, cut = error["horizon"], fmt.rate(error["abs_pct_error"]), error["cut_off"]
-        st.caption(safe.t("recovery.backtest", months=months, off=off, cut=cut))
-    title = t("recovery.expected_chart", as_of=f.date_to)
-    st.plotly_chart(charts.expected_bars(expected, title), key="expected")
+    lookahead.expected_collections(forecast, f)
 
     st.subheader(t("recovery.agencies_title"))
     agencies = reads.report("agencies", f.window())

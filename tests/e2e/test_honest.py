@@ -237,9 +237,14 @@ def test_contact_stages_are_rates_of_the_stage_before_not_a_funnel(shown: Any) -
     assert not any("aying" in str(y) for y in stages["y"])
 
 
+# The vintage chart's traces of the chain-ladder forecast (lookahead_charts): the projected
+# segments and the legend entry saying what dashed means; not cohorts of their own.
+FORECAST = ("projection", "projected_key")
+
+
 def test_a_few_vintage_cohorts_are_coloured_and_the_rest_grey(shown: Any) -> None:
     figure = plot(shown("/recovery"), "Vintage curves")
-    lines = [d for d in figure["data"] if d["type"] == "scatter"]
+    lines = [d for d in figure["data"] if d["type"] == "scatter" and d["meta"] not in FORECAST]
     drawn = {str(d["hovertext"][0]).split(" +")[0] for d in lines}
     cohorts = placement_months(date(2026, 10, 31))
     assert drawn == set(cohorts) and len(cohorts) == 18
@@ -250,18 +255,25 @@ def test_a_few_vintage_cohorts_are_coloured_and_the_rest_grey(shown: Any) -> Non
     assert {d["name"] for d in coloured} >= set(cohorts[-3:])  # the latest three
     assert len(grey) == len(cohorts) - len(coloured)
     assert {d["name"] for d in grey} == {"other cohorts"}
-    assert figure["legend_items"] == len(coloured) + 1  # one entry for the grey rest
+    # one entry for the grey rest, one saying what the dashed projections are
+    assert figure["legend_items"] == len(coloured) + 2
+    assert [d["name"] for d in figure["data"] if d["meta"] == "projected_key"] == [
+        "projected (dashed)"
+    ]
     assert not [h for h in figure["legend_scroll"] if h > 0]  # the legend does not scroll
 
 
-# Per cohort of a chart's scatter traces: its line as drawn (the SVG path) and the boxes of its
-# markers, with the plot area (markers outside it are cut by the axes' clip path).
+# Per cohort of a chart's scatter traces (not the forecast's): its line as drawn (the SVG path)
+# and the boxes of its markers, with the plot area (markers outside it are cut by the axes' clip
+# path).
 DRAWN_COHORTS = """(title) => {
   const g = [...document.querySelectorAll('.js-plotly-plot')]
     .find(g => (g._fullLayout.title.text || '').replace(/<[^>]*>/g, '').startsWith(title));
   const a = g.querySelector('.draglayer .nsewdrag').getBoundingClientRect();
   return {area: [a.left, a.top, a.right, a.bottom],
-    traces: [...g.querySelectorAll('.scatterlayer .trace')].map(tr => {
+    traces: [...g.querySelectorAll('.scatterlayer .trace')]
+      .filter(tr => !['projection', 'projected_key'].includes(tr.__data__[0].trace.meta))
+      .map(tr => {
       const t = tr.__data__[0].trace;
       const line = tr.querySelector('.js-line');
       return {cohort: String(t.hovertext[0]).split(' +')[0], points: t.x.length,

@@ -48,7 +48,7 @@ from dashboard.paths import SAMPLE_DATA
 from dashboard.payouts.plan_file import load_plans
 from dashboard.payouts.values import Period
 from tests.payout_fixtures import close_through
-from tests.reliability.base import PAY_HEADER
+from tests.reliability.base import PAY_HEADER, accounts
 from tests.reliability.conftest import SOAK, run_cli
 from tests.reliability.figures import record
 from tests.reliability.invariants import assert_invariants, content
@@ -107,15 +107,21 @@ def big_db(base_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
             for _ in range(count):
                 n += 1
                 f.write(f"BIG{n},{account},2026-10-{n % 28 + 1:02d},{BIG},{agent},card,\n")
-    accounts = folder / "accounts_2026-10-31.csv"
+    october = folder / "accounts_2026-10-31.csv"
     base_oct = (Path(str(base_template)).parent / "csv" / "accounts_2026-10-31.csv").read_text(
         encoding="utf-8"
     )
-    with accounts.open("w", encoding="utf-8") as f:
+    with october.open("w", encoding="utf-8") as f:
         f.write(base_oct)
         for i in range(BIG_ACCOUNTS):
             f.write(f"X{i},2026-10-31,BANK_C,2026-05-01,{BIG},{BIG},200,G3,open,,,,\n")
-    ok("import", "--db", db_path, "--payments", payments, "--accounts", accounts)
+    # An August snapshot like September's: the balance forecast needs two snapshot pairs.
+    august = folder / "accounts_2026-08-31.csv"
+    august.write_text(
+        accounts("2026-08-31", ("4500.00", "3000.00", "7000.00", "1200.00")), encoding="utf-8"
+    )
+    ok("import", "--db", db_path, "--accounts", august)
+    ok("import", "--db", db_path, "--payments", payments, "--accounts", october)
     plans = folder / "plans.yaml"
     plans.write_text(yaml.safe_dump(BIG_PLANS), encoding="utf-8")
     return db_path, plans
