@@ -196,6 +196,32 @@ def test_hours_outside_the_contact_rules_by_hand() -> None:
     assert hours_outside(replace(china, hours_channels=())) == ()  # the rule is off
 
 
+def test_the_timing_heatmap_shows_the_promise_rate_when_asked(on_sample: Path) -> None:
+    # Promises over right-party contacts of the CLI's contact-timing rows, summed over the
+    # channels per weekday and hour; the forbidden hours (cn: before 08, from 22) stay grey.
+    timing = cli(on_sample, "contact-timing", "--from", "2026-10-01", "--to", OCT)
+    per: dict[tuple[int, int], list[int]] = {}
+    for r in timing:
+        acc = per.setdefault((int(r["weekday"]), int(r["hour"])), [0, 0])
+        acc[0] += int(r["right_party_contacts"])
+        acc[1] += int(r["promises"])
+    at = open_page("agents", {"agents_timing": "promise_rate"})
+    clean(at)
+    spec = chart(at, "Promise rate (of conversations) by weekday and hour")
+    base = next(d for d in spec["data"] if d.get("meta") is None)
+    hours = [int(h) for h in base["x"]]
+    drawn = 0
+    for day, rates in enumerate(base["z"], start=1):
+        for h, v in zip(hours, rates, strict=True):
+            rpc, promises = per.get((day, h), [0, 0])
+            if h < 8 or h >= 22 or rpc == 0:
+                assert v is None, (day, h)
+            else:
+                assert v == pytest.approx(promises / rpc, abs=1e-6), (day, h)
+                drawn += 1
+    assert drawn > 20
+
+
 def test_the_timing_heatmap_greys_the_hours_the_rules_forbid(on_sample: Path) -> None:
     timing = cli(on_sample, "contact-timing", "--from", "2026-10-01", "--to", OCT)
     per: dict[tuple[int, int], list[int]] = {}

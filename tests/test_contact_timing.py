@@ -109,8 +109,10 @@ def test_the_grid_sums_the_channels(hand: Path) -> None:
     with db.connect(hand) as con:
         grid = tuples(timing_grid(reports.run(con, "contact-timing", march)))
     # Monday 9 h: calls K1, K2, K3 and the SMS K5: 4 contacts, 2 right-party (K2, K3).
+    # Promises over right-party contacts: Monday 9 h, K2 of K2, K3; Monday 10 h, none of K4;
+    # Sunday 20 h, no conversation: no rate.
     assert grid == [
-        (1, 9, 4, 2, m("0.500000")),
-        (1, 10, 1, 1, m("1.000000")),
-        (7, 20, 1, 0, m("0.000000")),
+        (1, 9, 4, 2, m("0.500000"), 1, m("0.500000")),
+        (1, 10, 1, 1, m("1.000000"), 0, m("0.000000")),
+        (7, 20, 1, 0, m("0.000000"), 0, None),
     ]

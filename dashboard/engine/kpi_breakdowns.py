@@ -292,22 +292,27 @@ TIMING_SCHEMA = pa.schema(
         ("contacts", pa.int64()),
         ("right_party_contacts", pa.int64()),
         ("rpc_rate", RATE),
+        ("promises", pa.int64()),
+        ("promise_rate", RATE),
     ]
 )
+TIMING_MEASURES = ("rpc_rate", "promise_rate")  # what the heatmap can colour by
 
 
 def timing_grid(timing: pa.Table) -> pa.Table:
     """A ``contact-timing`` table summed over its channels: per weekday and hour, contacts,
-    right_party_contacts and their rpc_rate (6 places, half away from zero). A pure function
-    of the report, so the grid adds up to its rows."""
+    right_party_contacts, their rpc_rate, promises and promise_rate (promises over right-party
+    contacts; rates 6 places, half away from zero, empty over none). A pure function of the
+    report, so the grid adds up to its rows."""
     per: dict[tuple[int, int], list[int]] = {}
     for r in timing.to_pylist():
-        acc = per.setdefault((r["weekday"], r["hour"]), [0, 0])
+        acc = per.setdefault((r["weekday"], r["hour"]), [0, 0, 0])
         acc[0] += r["contacts"]
         acc[1] += r["right_party_contacts"]
+        acc[2] += r["promises"]
     rows = [
         {"weekday": w, "hour": h, "contacts": n, "right_party_contacts": rpc,
-         "rpc_rate": ratio(rpc, n)}
-        for (w, h), (n, rpc) in sorted(per.items())
+         "rpc_rate": ratio(rpc, n), "promises": kept, "promise_rate": ratio(kept, rpc)}
+        for (w, h), (n, rpc, kept) in sorted(per.items())
     ]  # fmt: skip
     return pa.Table.from_pylist(rows, schema=TIMING_SCHEMA)

@@ -408,6 +408,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Right-party rate by weekday and hour, {date_from} to {date_to}",
         "按星期与时段的本人接通率（{date_from} 至 {date_to}）",
     ),
+    "agents.timing_chart_promise": (
+        "Promise rate (of conversations) by weekday and hour, {date_from} to {date_to}",
+        "按星期与时段的承诺率（占本人接通，{date_from} 至 {date_to}）",
+    ),
+    "agents.timing_measure": ("Colour by", "着色指标"),
     "weekday.1": ("Mon", "周一"),
     "weekday.2": ("Tue", "周二"),
     "weekday.3": ("Wed", "周三"),

@@ -41,6 +41,7 @@ CHOICES: dict[str, str] = {
     "agents_sort": "agents",
     "agents_order": "agents",
     "agents_pick": "agents",
+    "agents_timing": "agents",
     "compliance_preset": "compliance",
     "viol_agent": "compliance",
     "viol_rule": "compliance",

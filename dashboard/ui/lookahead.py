@@ -17,11 +17,11 @@ import streamlit as st
 
 from dashboard.engine import forecasts
 from dashboard.engine.compliance import hours_outside
-from dashboard.engine.kpi_breakdowns import timing_grid
+from dashboard.engine.kpi_breakdowns import TIMING_MEASURES, timing_grid
 from dashboard.engine.kpi_common import Filters, ReportError
 from dashboard.engine.settings import default_settings
 from dashboard.messages import localise
-from dashboard.ui import fmt, lookahead_charts, reads, safe
+from dashboard.ui import choices, fmt, lookahead_charts, reads, safe
 from dashboard.ui.filters import ViewFilters
 from dashboard.ui.i18n import label, lang, t
 
@@ -119,14 +119,23 @@ def balance_forecast(f: ViewFilters, buckets: list[str]) -> None:
 
 
 def contact_timing(f: ViewFilters) -> None:
-    """The right-party rate by weekday and hour of the window, the hours the default compliance
-    preset's contact-hours rule forbids greyed, and a caption naming the rule."""
+    """The right-party rate (or the promise rate: a choice in the URL) by weekday and hour of
+    the window, the hours the default compliance preset's contact-hours rule forbids greyed,
+    and a caption naming the rule."""
     st.subheader(t("agents.timing_title"))
+    measure = choices.segmented(
+        "agents_timing",
+        t("agents.timing_measure"),
+        TIMING_MEASURES,
+        format_func=lambda m: t(f"col.{m}"),
+        spellings=choices.catalogue_spellings("col"),
+    )
     grid = timing_grid(reads.report("contact-timing", f.window()))
     preset = default_settings().preset()
     allowed = f"{preset.hours_from:%H:%M}–{preset.hours_until:%H:%M}"
-    title = t("agents.timing_chart", date_from=f.date_from, date_to=f.date_to)
-    fig = lookahead_charts.timing_heatmap(grid, title, hours_outside(preset), allowed)
+    chart_title = "agents.timing_chart" if measure == "rpc_rate" else "agents.timing_chart_promise"
+    title = t(chart_title, date_from=f.date_from, date_to=f.date_to)
+    fig = lookahead_charts.timing_heatmap(grid, title, hours_outside(preset), allowed, measure)
     st.plotly_chart(fig, key="timing")
     if preset.hours_channels:
         channels = t("list.sep").join(label("channel", c) for c in preset.hours_channels)

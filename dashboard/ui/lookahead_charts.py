@@ -236,11 +236,25 @@ def expected_bars(table: pa.Table, title: str) -> go.Figure:
 HOURS = tuple(range(24))
 
 
-def timing_heatmap(grid: pa.Table, title: str, outside: Sequence[int], allowed: str) -> go.Figure:
-    """The right-party rate by day of the week (rows, Monday first) and hour of the day (all
-    24 columns) of ``kpi_breakdowns.timing_grid``: when calling reaches people. The hours in
-    ``outside`` (``compliance.hours_outside``: a contact then can break the contact-hours
-    rule) are grey, whatever their rate; their hover still gives it, and ``allowed``."""
+def _rate_or_none(row: dict | None, measure: str) -> float | None:
+    """A cell's rate for drawing, None (no colour) without contacts or without a rate."""
+    if row is None or row[measure] is None:
+        return None
+    return float(row[measure])
+
+
+def timing_heatmap(
+    grid: pa.Table,
+    title: str,
+    outside: Sequence[int],
+    allowed: str,
+    measure: str = "rpc_rate",
+) -> go.Figure:
+    """The right-party rate (or, ``measure="promise_rate"``, the promise rate) by day of the
+    week (rows, Monday first) and hour of the day (all 24 columns) of
+    ``kpi_breakdowns.timing_grid``: when calling reaches people. The hours in ``outside``
+    (``compliance.hours_outside``: a contact then can break the contact-hours rule) are grey,
+    whatever their rate; their hover still gives it, and ``allowed``."""
     if grid.num_rows == 0:
         return empty(title)
     cell = {(r["weekday"], r["hour"]): r for r in grid.to_pylist()}
@@ -253,13 +267,12 @@ def timing_heatmap(grid: pa.Table, title: str, outside: Sequence[int], allowed: 
             return f"{head} · {t('col.contacts')} 0"
         r = cell[(d, h)]
         return (
-            f"{head} · {t('col.rpc_rate')} {fmt.rate(r['rpc_rate'])} · {t('col.contacts')} "
+            f"{head} · {t(f'col.{measure}')} {fmt.rate(r[measure])} · {t('col.contacts')} "
             f"{fmt.count(r['contacts'])}"
         )
 
     z = [
-        [float(cell[(d, h)]["rpc_rate"]) if (d, h) in cell and h not in banned else None
-         for h in HOURS]
+        [_rate_or_none(cell.get((d, h)), measure) if h not in banned else None for h in HOURS]
         for d in days
     ]  # fmt: skip
     xs, ys = [f"{h:02d}" for h in HOURS], [t(f"weekday.{d}") for d in days]
