@@ -1,0 +1,97 @@
+"""One measured child process: wall time, time to its first byte of output, its own peak RSS.
+
+``os.wait4`` gives the resource usage of that one child (and the grandchildren it waited for),
+so each figure is its own peak, not the largest of the run so far as ``RUSAGE_CHILDREN`` is.
+Its output is read as it comes, counted and kept only in part, so a listing of millions of
+rows costs the bench no memory.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KEEP = 64 * 1024  # bytes of stdout kept for parsing (the head)
+
+BARE_READ = (
+    "import duckdb, sys\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "con.execute('create table t as select * from read_csv(?, ignore_errors = true)', "
+    "[sys.argv[2]])\n"
+    "print(con.execute('select count(*) from t').fetchall()[0][0])\n"
+)
+
+
+@dataclass(frozen=True)
+class Child:
+    """What one child process did."""
+
+    seconds: float
+    first_output_s: float | None  # None: it printed nothing
+    peak_mb: float
+    returncode: int
+    stdout_head: str
+    stdout_bytes: int
+    stdout_lines: int
+    stderr_tail: str
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> Child:
+    """Run ``args`` from the repository root and measure it."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})}
+        )
+        assert proc.stdout is not None
+        first: float | None = None
+        head = bytearray()
+        total = lines = 0
+        while chunk := proc.stdout.read1(1 << 16):
+            if first is None:
+                first = time.perf_counter() - start
+            total += len(chunk)
+            lines += chunk.count(b"\n")
+            if len(head) < KEEP:
+                head += chunk[: KEEP - len(head)]
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.stdout.close()
+        err.seek(0)
+        tail = err.read()[-4000:].decode("utf-8", "replace")
+    return Child(
+        seconds=seconds,
+        first_output_s=first,
+        peak_mb=usage.ru_maxrss / 1024,  # Linux: kilobytes
+        returncode=proc.returncode,
+        stdout_head=head.decode("utf-8", "replace"),
+        stdout_bytes=total,
+        stdout_lines=lines,
+        stderr_tail=tail,
+    )
+
+
+def dashboard(*args: str) -> Child:
+    """``python -m dashboard ARGS`` in a child."""
+    return run([sys.executable, "-m", "dashboard", *args])
+
+
+def bare_read(db_path: Path, csv: Path) -> Child:
+    """DuckDB's own reader: ``create table t as select * from read_csv(file)`` into a fresh
+    database, in a child like the importer. ``ignore_errors``: it skips the rows it cannot
+    read (the generator's intended bad rows) where the importer refuses them with a reason;
+    without it the bare read of such a file fails whole."""
+    for p in (db_path, Path(f"{db_path}.wal")):
+        p.unlink(missing_ok=True)
+    try:
+        return run([sys.executable, "-c", BARE_READ, str(db_path), str(csv)])
+    finally:
+        for p in (db_path, Path(f"{db_path}.wal")):
+            p.unlink(missing_ok=True)
