@@ -1,9 +1,12 @@
 """One measured child process: wall time, time to its first byte of output, its own peak RSS.
 
-``os.wait4`` gives the resource usage of that one child (and the grandchildren it waited for),
-so each figure is its own peak, not the largest of the run so far as ``RUSAGE_CHILDREN`` is.
-Its output is read as it comes, counted and kept only in part, so a listing of millions of
-rows costs the bench no memory.
+The peak is that of the one child (``os.wait4``), not the largest of the run so far as
+``RUSAGE_CHILDREN`` is. On Linux a child's peak RSS starts at its parent's RSS when it forks
+(the high-water mark of the copied memory survives ``exec``), and the bench process holds
+gigabytes after the in-process reports: so each command is started by a small launcher
+(``LAUNCH``, a bare Python of about 10 MB), which waits for it and hands its peak back. The
+child's output is read as it comes, counted and kept only in part, so a listing of millions
+of rows costs the bench no memory.
 """
 
 from __future__ import annotations
@@ -19,6 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KEEP = 64 * 1024  # bytes of stdout kept for parsing (the head)
 
+LAUNCH = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "p.returncode = code = os.waitstatus_to_exitcode(status)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(code if code >= 0 else 128 - code)\n"
+)
 BARE_READ = (
     "import duckdb, sys\n"
     "con = duckdb.connect(sys.argv[1])\n"
@@ -44,10 +55,14 @@ class Child:
 
 def run(args: list[str], env: dict[str, str] | None = None) -> Child:
     """Run ``args`` from the repository root and measure it."""
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})}
+            [sys.executable, "-c", LAUNCH, peak.name, *args],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
         )
         assert proc.stdout is not None
         first: float | None = None
@@ -60,16 +75,16 @@ def run(args: list[str], env: dict[str, str] | None = None) -> Child:
             lines += chunk.count(b"\n")
             if len(head) < KEEP:
                 head += chunk[: KEEP - len(head)]
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc.wait()
         seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         proc.stdout.close()
         err.seek(0)
         tail = err.read()[-4000:].decode("utf-8", "replace")
+        peak_kb = int(peak.read() or 0)
     return Child(
         seconds=seconds,
         first_output_s=first,
-        peak_mb=usage.ru_maxrss / 1024,  # Linux: kilobytes
+        peak_mb=peak_kb / 1024,  # Linux: kilobytes
         returncode=proc.returncode,
         stdout_head=head.decode("utf-8", "replace"),
         stdout_bytes=total,
