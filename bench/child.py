@@ -15,9 +15,11 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 KEEP = 64 * 1024  # bytes of stdout kept for parsing (the head)
@@ -51,20 +53,30 @@ class Child:
     stdout_bytes: int
     stdout_lines: int
     stderr_tail: str
+    stderr_timed: tuple[tuple[float, str], ...] = ()  # (seconds since start, line), the first 200
+
+
+def _timed_lines(stream: IO[bytes], start: float, into: list[tuple[float, str]]) -> None:
+    for raw in stream:
+        if len(into) < 200:
+            into.append((time.perf_counter() - start, raw.decode("utf-8", "replace").rstrip()))
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> Child:
     """Run ``args`` from the repository root and measure it."""
-    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
+    with tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-c", LAUNCH, peak.name, *args],
             stdout=subprocess.PIPE,
-            stderr=err,
+            stderr=subprocess.PIPE,
             cwd=ROOT,
             env={**os.environ, **(env or {})},
         )
-        assert proc.stdout is not None
+        assert proc.stdout is not None and proc.stderr is not None
+        timed: list[tuple[float, str]] = []
+        reader = threading.Thread(target=_timed_lines, args=(proc.stderr, start, timed))
+        reader.start()
         first: float | None = None
         head = bytearray()
         total = lines = 0
@@ -77,9 +89,9 @@ def run(args: list[str], env: dict[str, str] | None = None) -> Child:
                 head += chunk[: KEEP - len(head)]
         proc.wait()
         seconds = time.perf_counter() - start
+        reader.join()
         proc.stdout.close()
-        err.seek(0)
-        tail = err.read()[-4000:].decode("utf-8", "replace")
+        proc.stderr.close()
         peak_kb = int(peak.read() or 0)
     return Child(
         seconds=seconds,
@@ -89,7 +101,8 @@ def run(args: list[str], env: dict[str, str] | None = None) -> Child:
         stdout_head=head.decode("utf-8", "replace"),
         stdout_bytes=total,
         stdout_lines=lines,
-        stderr_tail=tail,
+        stderr_tail="\n".join(line for _, line in timed)[-4000:],
+        stderr_timed=tuple(timed),
     )
 
 

@@ -31,6 +31,7 @@ LINE = re.compile(
     r"(?:, (?P<orphans>\d+) for accounts in no snapshot)?",
     re.MULTILINE,
 )
+PROGRESS = re.compile(r"^\[\s*\d+%\] ")
 SAME_FILE = re.compile(r"^(?P<file>[^:\n]+): (?P<kind>\w+): already imported as #\d+", re.M)
 
 
@@ -46,11 +47,29 @@ class Imported:
     def seconds(self) -> float:
         return self.run.seconds
 
+    @property
+    def phases(self) -> str:
+        """Where the time went, from the importer's progress lines (``-v``): start-up before
+        the first, then each step (reading, checking, waiting, writing, refreshing,
+        committed) until the next line or the end of the process."""
+        marks = [
+            (t, PROGRESS.sub("", line).split(" ")[0])
+            for t, line in self.run.stderr_timed
+            if PROGRESS.match(line)
+        ]
+        if not marks:
+            return ""
+        ends = [t for t, _ in marks[1:]] + [self.run.seconds]
+        parts = [f"start-up {marks[0][0]:.1f}"]
+        parts += [f"{step} {end - t:.1f}" for (t, step), end in zip(marks, ends, strict=True)]
+        return ", ".join(parts)
+
 
 def import_file(db_path: Path, data: Path, name: str) -> Imported:
     """Import ``data/<name>.csv`` with its kind's option; refuse to go on when it failed."""
     option = "--" + KIND_OF[name].replace("_", "-")
-    run = child.dashboard("import", "--db", str(db_path), option, str(data / f"{name}.csv"))
+    csv = str(data / f"{name}.csv")
+    run = child.dashboard("import", "-v", "--db", str(db_path), option, csv)
     if run.returncode not in (0, 1):
         raise RuntimeError(
             f"import of {name}.csv failed ({run.returncode}): {run.stdout_head[-2000:]}"
@@ -103,7 +122,7 @@ def book(data: Path, work: Path, manifest: dict[str, Any]) -> tuple[list[Figure]
         rows = manifest["rows"][name]
         mb = manifest["bytes"][name] / 1e6
         speeds = f"{rows / imp.seconds:,.0f} rows/s vs {rows / bare.seconds:,.0f}"
-        note = f"{rows:,} rows, {mb:,.0f} MB; {speeds}"
+        note = f"{rows:,} rows, {mb:,.0f} MB; {speeds}; phases (s): {imp.phases}"
         figures.append(at_least("import", f"import {name}", imp.seconds, bare.seconds, 0.7,
                                 note=note))  # fmt: skip
         figures.append(memory("memory", f"import {name}: peak RSS", imp.run.peak_mb,
@@ -114,7 +133,7 @@ def book(data: Path, work: Path, manifest: dict[str, Any]) -> tuple[list[Figure]
         note = "nothing new: " + (
             "the same file, not recorded" if "same_file" in again.counts else
             f"{again.counts['present']:,} already present, {again.counts['refused']:,} refused"
-        )  # fmt: skip
+        ) + f"; phases (s): {again.phases}"  # fmt: skip
         figures.append(at_most("re-import", f"re-import {name}", again.seconds,
                                first[name].seconds, 0.5, note=note))  # fmt: skip
         problems += [f"re-import {name}: {p}" for p in _problems(again, manifest, again=True)]
@@ -141,7 +160,8 @@ def incremental(data: Path, work: Path, manifest: dict[str, Any]) -> tuple[list[
                 full,
                 alone,
                 1.5,
-                note=f"{rows:,} rows; baseline: into an empty database",
+                note=f"{rows:,} rows; baseline: into an empty database; phases (s) into the "
+                f"book: {into_book[name].phases}; into the empty one: {into_empty[name].phases}",
             )
         )
         for where, imp in (("book", into_book[name]), ("empty", into_empty[name])):
