@@ -183,11 +183,18 @@ def measure(db_path: Path) -> tuple[list[Figure], list[str]]:
 
 
 def listing(db_path: Path) -> list[Figure]:
-    """The compliance listing of the 12 months to the latest snapshot, from the command line."""
+    """The compliance listing of the 12 months to the latest snapshot, from the command line.
+
+    It streams when its first row reaches stdout before the whole result could have been
+    computed: sooner than the same report takes in-process (once, after connecting). A
+    listing that is computed whole and then written shows its first row only after that.
+    """
     with db.connect(db_path, read_only=True) as con:
         latest = latest_snapshot(con)
-    assert latest is not None
-    start = (latest.replace(day=1) - timedelta(days=330)).replace(day=1)
+        assert latest is not None
+        start = (latest.replace(day=1) - timedelta(days=330)).replace(day=1)
+        year = Filters(date_from=start, date_to=latest)
+        whole_s, _ = best_of(lambda: reports.run(con, "compliance", year, detail=True), runs=1)
     run = child.dashboard(
         "report", "compliance", "--db", str(db_path), "--detail", "--from", start.isoformat(),
         "--to", latest.isoformat(), "--format", "csv",
@@ -195,13 +202,14 @@ def listing(db_path: Path) -> list[Figure]:
     if run.returncode != 0:
         raise RuntimeError(f"compliance listing failed: {run.stderr_tail}")
     first = run.first_output_s if run.first_output_s is not None else run.seconds
-    streams = first < 0.5 * run.seconds
-    how = "streams" if streams else "not streaming: the first row comes with the last"
-    note = f"{run.stdout_lines - 1:,} rows, {run.stdout_bytes / 1e6:,.0f} MB of CSV; {how}"
+    streams = first < whole_s
+    how = "streams" if streams else "not streaming: the first row comes after the whole result"
+    size = f"{run.stdout_lines - 1:,} rows, {run.stdout_bytes / 1e6:,.0f} MB of CSV"
+    note = f"{size}, the last at {run.seconds:.2f} s; {how}; baseline: the whole result in-process"
     name = f"compliance --detail {start:%Y-%m}..{latest:%Y-%m}"
     return [
-        Figure("listing", f"{name}: first rows", first, "s", run.seconds, first / run.seconds,
-               "streams", streams, note=note + "; baseline: its last row"),
+        Figure("listing", f"{name}: first rows", first, "s", whole_s, first / whole_s,
+               "streams", streams, note=note),
         memory("listing", f"{name}: peak RSS", run.peak_mb, None, note="the CLI process"),
     ]  # fmt: skip
 
