@@ -81,7 +81,8 @@ check: lint
 sample: setup
 	$(PY) -m dashboard sample --out sample_data
 
-## bench: benchmarks on generated data (several GB in bench/out; minutes)
+## bench: the figures of issue 14 at bank scale (bench/run.py; about 15 GB in bench/out), written
+## to bench/RESULTS.md; BENCH_SCALE=0.01 for a quick run, BENCH_SCALE=0.25,0.5,1 for the growth
 bench: setup-dev
 	$(PY) -m bench.run
 

@@ -63,6 +63,9 @@ SLOW = {
     "tests/test_app_selection.py::"
     "test_reset_also_clears_a_linked_choice_whose_page_was_not_opened_yet": "over 1 s",
     "tests/test_app_zh_engine.py::test_chinese_data_page_shows_refused_rows_in_chinese": "over 1 s",
+    "tests/test_bench_generate.py::test_the_importer_refuses_only_the_intended_rows": (
+        "twelve imports of the generated extracts: about 5 s"
+    ),
     "tests/test_import_cases.py::"
     "test_a_complaint_delivered_again_is_updated_and_undo_brings_the_old_state_back": "over 1 s",
     "tests/test_import_cases.py::"
