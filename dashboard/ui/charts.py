@@ -122,17 +122,7 @@ def collections_trend(
         inside = [
             i for i, m in enumerate(months) if fmt.month(window[0]) <= m <= fmt.month(window[1])
         ]
-        if inside:
-            fig.add_vrect(
-                x0=inside[0] - 0.5,
-                x1=inside[-1] + 0.5,
-                fillcolor=style.WINDOW_FILL,
-                line_width=0,
-                layer="below",
-                annotation_text=t("chart.window"),
-                annotation_position="top left",
-                annotation_font_size=11,
-            )
+        style.shade_categories(fig, inside, style.WINDOW_FILL, t("chart.window"))
     return style.layout(fig, title=title, money_axis="y")
 
 

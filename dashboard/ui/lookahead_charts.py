@@ -126,17 +126,7 @@ def _projected_look(projected: list[bool], colour: str) -> dict[str, Any]:
 def _shade_projected(fig: go.Figure, projected: list[bool]) -> None:
     """The projected categories of a category axis shaded, labelled "projected"."""
     inside = [i for i, p in enumerate(projected) if p]
-    if inside:
-        fig.add_vrect(
-            x0=inside[0] - 0.5,
-            x1=inside[-1] + 0.5,
-            fillcolor=style.PROJECTION_FILL,
-            line_width=0,
-            layer="below",
-            annotation_text=t("chart.projected"),
-            annotation_position="top left",
-            annotation_font_size=11,
-        )
+    style.shade_categories(fig, inside, style.PROJECTION_FILL, t("chart.projected"))
 
 
 def balance_projected(table: pa.Table, buckets: Sequence[str], title: str) -> go.Figure:

@@ -112,6 +112,23 @@ def number_axis(fig: go.Figure, axis: str, kind: str) -> None:
     update(tickmode="array", tickvals=values, ticktext=texts, range=[values[0], values[-1]])
 
 
+def shade_categories(fig: go.Figure, inside: list[int], fill: str, text: str) -> None:
+    """Shade the span of a category axis from the first to the last of the positions
+    ``inside`` (nothing when empty), labelled ``text`` (already translated) at its top left."""
+    if not inside:
+        return
+    fig.add_vrect(
+        x0=inside[0] - 0.5,
+        x1=inside[-1] + 0.5,
+        fillcolor=fill,
+        line_width=0,
+        layer="below",
+        annotation_text=text,
+        annotation_position="top left",
+        annotation_font_size=11,
+    )
+
+
 def layout(
     fig: go.Figure, *, title: str, money_axis: str | None = None, rate_axis: str | None = None
 ) -> go.Figure:
