@@ -111,7 +111,12 @@ def test_injection_through_report_filters(
     code, _, err = run(
         "report", report, "--db", hostile_db, *extra, option, KNOWN[option], "--format", "json"
     )
-    assert code == 0, err
+    if report.startswith("forecast-") and code == 2:
+        # The hostile book is two snapshots deep: a forecast refuses to project from that
+        # little history (the reason names the data, not the value, which was accepted).
+        assert "needs at least" in err and "unknown" not in err, err
+    else:
+        assert code == 0, err
     assert content(hostile_db) == before
     assert_invariants(hostile_db)
 
