@@ -13,7 +13,7 @@ import pytest
 
 from dashboard import db
 from dashboard.engine import cases
-from dashboard.engine.kpi_common import ALL, Filters
+from dashboard.engine.kpi_common import ALL, Filters, ReportError
 from tests.kpi_fixtures import build_db
 from tests.test_kpi_properties import tuples
 
@@ -165,6 +165,14 @@ def test_plan_summary_by_bucket_and_due_window(book: Path) -> None:
         ("installment", 1, 3, 2, 0, 2, 1, m("0.000000"), m("130.00"), m("0.00")),
         ("settlement", 1, 1, 1, 1, 0, 0, m("1.000000"), m("500.00"), m("500.00")),
     ]
+
+
+def test_a_due_window_that_ends_before_it_starts_is_refused(book: Path) -> None:
+    backwards = Filters(date_from=date(2026, 3, 31), date_to=date(2026, 3, 1))
+    with db.connect(book) as con:
+        for report in (cases.plan_summary, cases.plan_installments):
+            with pytest.raises(ReportError, match="--from 2026-03-31 is after --to 2026-03-01"):
+                report(con, backwards)
 
 
 def test_broken_plans_by_hand(book: Path) -> None:

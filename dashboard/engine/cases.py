@@ -17,6 +17,7 @@ from dashboard.engine.kpi_common import (
     Filters,
     ReportError,
     check_as_of,
+    check_window,
     latest_snapshot,
     prepare,
 )
@@ -137,6 +138,7 @@ def _plan_report(
 
 
 def _due_window(filters: Filters) -> dict[str, object]:
+    check_window(filters.date_from, filters.date_to)  # a window ending before it starts
     return {"due_from": filters.date_from, "due_to": filters.date_to}
 
 
