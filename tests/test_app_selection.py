@@ -364,6 +364,16 @@ def test_overview_pacing_is_the_pacing_report_of_the_window_end(on_sample: Path)
     assert numbers(by_name["Target"]["x"]) == [1.0] * len(teams)
 
 
+def test_overview_pacing_says_why_a_month_is_not_projected(on_sample: Path) -> None:
+    # The sample's payments begin in 2025-05: July 2025 has no three complete months before
+    # it (README, pacing: short_history), so nothing is projected and the page says why.
+    at = open_page("overview", {"range": "Custom", "from": "2025-07-01", "to": "2025-07-15"})
+    assert not at.exception
+    infos = [i.value for i in at.info]
+    assert "fewer than 3 complete months of payments before this one" in infos, infos
+    assert {m.label: m.value for m in at.metric}["Projected month"] == "–"
+
+
 def test_the_kept_rate_by_bucket_is_the_reports(on_sample: Path) -> None:
     # The chart's points are plan-summary --by bucket's kept rates, as the CLI prints them
     # (the plans agreed before their account's first snapshot under a name of their own).

@@ -314,18 +314,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "pacing.hover_target": ("{team}: target {target}", "{team}：目标 {target}"),
     "pacing.hover_no_projection": ("{team}: not projected ({why})", "{team}：无预计（{why}）"),
-    "pacing.why.short_history": (
-        "fewer than three complete months of payments before this one",
-        "本月之前不足三个完整月份的回款数据",
-    ),
-    "pacing.why.month_not_positive": (
-        "one of the three previous months collected nothing or less",
-        "前三个月中有一个月净回收为零或负数",
-    ),
-    "pacing.why.share_not_positive": (
-        "the previous months had collected nothing by this day",
-        "前几个月截至同日尚无净回收",
-    ),
     "overview.trend": ("Net collected per month", "每月净回收金额"),
     "overview.mix": (
         "Balance by delinquency bucket ({snapshot})",

@@ -15,7 +15,7 @@ from dashboard.engine.kpi_common import Filters, ReportError
 from dashboard.ui import blocks, fmt, page, reads, safe, style
 from dashboard.ui.charts import HOVER
 from dashboard.ui.filters import ViewFilters
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import label, t
 
 
 def _share(value: Any, target: Any) -> float | None:
@@ -27,7 +27,8 @@ def _share(value: Any, target: Any) -> float | None:
 
 def _projected_text(team: str, r: dict[str, Any]) -> str:
     if r["projected"] is None:
-        return t("pacing.hover_no_projection", team=team, why=t(f"pacing.why.{r['no_projection']}"))
+        why = label("no_projection", r["no_projection"])
+        return t("pacing.hover_no_projection", team=team, why=why)
     return t(
         "pacing.hover_projected",
         team=team,
@@ -118,5 +119,5 @@ def section(f: ViewFilters) -> None:
         ]
     )
     if total["no_projection"]:
-        st.info(t(f"pacing.why.{total['no_projection']}"))
+        st.info(label("no_projection", total["no_projection"]))
     st.plotly_chart(bullets(table, t("pacing.chart", period=total["period"])), key="pacing")
