@@ -119,5 +119,5 @@ def section(f: ViewFilters) -> None:
         ]
     )
     if total["no_projection"]:
-        st.info(label("no_projection", total["no_projection"]))
+        st.info(safe.label("no_projection", total["no_projection"]))
     st.plotly_chart(bullets(table, t("pacing.chart", period=total["period"])), key="pacing")
