@@ -1,6 +1,6 @@
 """Report figures: every report of the registry (``dashboard/reports/catalogue.py``) over the
-whole book, in-process after connecting (each report on a fresh connection), best of 3, against a bare DuckDB group-by-and-sum of
-the table it mostly reads (best of 3, same connection, same run).
+whole book, in-process after connecting (a fresh connection per report), best of 3, against a
+bare DuckDB group-by-and-sum of the table it mostly reads (best of 3, same run).
 
 The reports are not listed here: each entry of ``reports.REPORTS`` that returns a table is run
 with every date it declares spanning the whole book (from the first payment to the latest

@@ -102,14 +102,18 @@ def write_csv(
     out: TextIO,
     lang: str = "en",
     headers: Mapping[str, str] | None = None,
+    *,
+    header: bool = True,
 ) -> None:
     """Write a table as CSV with formula-like text neutralised (the caller picks the encoding).
 
     Rows end with LF; a field holding a CR or LF is quoted. Messages are written in ``lang``
     with their code columns dropped; ``headers`` names the columns (default: their names).
+    Without ``header`` only the rows are written (the next part of a table written in parts).
     """
     table, names = for_reader(table, lang, headers)
     writer = csv.writer(_LfRows(out), lineterminator="\r\n")
-    writer.writerow([_csv_cell(n) for n in names])
+    if header:
+        writer.writerow([_csv_cell(n) for n in names])
     for row in table.to_pylist():
         writer.writerow([_csv_cell(row[n]) for n in table.column_names])

@@ -148,12 +148,15 @@ def _handler(
 ) -> Callable[[argparse.Namespace], int]:
     def handle(args: argparse.Namespace) -> int:
         call = call_of(report, args)
-        if runner is not None:
-            return runner(call)
-        # Read-only, never created; errors become messages in the guard of dashboard.cli.
-        with db.connect(call.db, read_only=True) as con:
-            table = reports.run(con, report.name, call.filters, **call.options)
-        write_table(table, call.format)
-        return 0
+        return (runner or print_report)(call)
 
     return handle
+
+
+def print_report(call: reports.Call) -> int:
+    """Run the report of ``call`` through the registry and print its table whole."""
+    # Read-only, never created; errors become messages in the guard of dashboard.cli.
+    with db.connect(call.db, read_only=True) as con:
+        table = reports.run(con, call.report.name, call.filters, **call.options)
+    write_table(table, call.format)
+    return 0

@@ -31,7 +31,8 @@ are reported, never which contacts count towards a limit.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -127,6 +128,30 @@ def violations(
         **filters.params(),
     }
     return with_details(db.run(con, "compliance/violations", params))
+
+
+def violations_by_month(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    preset: str | CompliancePreset = "cn",
+    *,
+    filters: Filters = ALL,
+    settings: KpiSettings | None = None,
+) -> Iterator[pa.Table]:
+    """``violations`` of [date_from, date_to] one calendar month at a time, in order.
+
+    Together the parts are the same rows in the same order as one call over the window (each
+    contact's look-back reaches before its part, as it reaches before the window), but a
+    year's listing is never held whole: the first month can be written while the next is
+    computed.
+    """
+    start = date_from
+    while start <= date_to:
+        following = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+        end = min(following - timedelta(days=1), date_to)
+        yield violations(con, start, end, preset, filters=filters, settings=settings)
+        start = following
 
 
 def with_details(table: pa.Table) -> pa.Table:

@@ -12,6 +12,7 @@ group, contact mix, roll accounts, teams, roll summary) are in ``kpi_breakdowns`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import duckdb
@@ -254,6 +255,19 @@ def compliance_detail(
     """Each violating contact, once per rule it breaks."""
     start, end, p = _compliance_window(con, filters, preset, settings)
     return compliance.violations(con, start, end, p, filters=filters, settings=settings)
+
+
+def compliance_detail_by_month(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    preset: str | None = None,
+    settings: KpiSettings | None = None,
+) -> Iterator[pa.Table]:
+    """``compliance_detail`` one calendar month of the window at a time (the listing streams:
+    ``compliance.violations_by_month``). The window is checked before the first part."""
+    start, end, p = _compliance_window(con, filters, preset, settings)
+    return compliance.violations_by_month(con, start, end, p, filters=filters, settings=settings)
 
 
 def compliance_report(
