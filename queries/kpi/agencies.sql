@@ -27,7 +27,9 @@ with snapshots as (
         bucket_no(a.days_past_due, $bucket_min_dpd) as bucket_no,
         is_closed(a.status, a.current_balance, $closed_statuses) as closed,
         r.placed_balance,
-        dims_ok(r.portfolio, a.agent_id, $portfolios, $teams, $agents) as wanted
+        dims_ok(r.portfolio, a.agent_id, $portfolios, $teams, $agents) as wanted,
+        a.as_of_date = r.first_as_of_date as is_first,
+        lead(a.as_of_date) over (partition by a.account_id order by a.as_of_date) as next_as_of
     from stg_accounts as a
     inner join rpt_accounts as r on r.account_id = a.account_id
 ),
@@ -57,26 +59,19 @@ payments as (
     where p.payment_date >= $date_from and p.payment_date <= $date_to
 ),
 
-holding_date as (
-    select
-        p.payment_id,
-        coalesce(
-            max(s.as_of_date) filter (where s.as_of_date <= p.payment_date), min(s.as_of_date)
-        ) as as_of_date
-    from payments as p
-    inner join snapshots as s on s.account_id = p.account_id
-    group by p.payment_id
-),
-
 belonging as (
+    -- the snapshot in force on the payment date (the latest on or before it), else the
+    -- earliest: each payment meets exactly one snapshot of its account
     select
         p.payment_date,
         p.amount,
         s.agency_id,
         case when not s.closed then s.bucket_no end as bucket_no  -- Closed: in no bucket
     from payments as p
-    inner join holding_date as h on h.payment_id = p.payment_id
-    inner join snapshots as s on s.account_id = p.account_id and s.as_of_date = h.as_of_date
+    inner join snapshots as s
+        on s.account_id = p.account_id
+        and (s.as_of_date <= p.payment_date or s.is_first)
+        and (s.next_as_of is null or p.payment_date < s.next_as_of)
     where s.wanted
 ),
 
