@@ -96,6 +96,7 @@ class Staged:
     rows_refused: int
     ignored_columns: list[str] = field(default_factory=list)
     snapshot_dates: list[date] = field(default_factory=list)
+    problem_rows: int = 0  # rows of the problems file (a refused row may have several)
 
 
 def scratch_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
@@ -341,6 +342,24 @@ def _refuse_if_header_unusable(
         raise FileRefused.coded(code, columns=", ".join(missing), kind=kind.title)
 
 
+def prepare(
+    source: SourceFile,
+    kind: Kind,
+    *,
+    as_of: date | None = None,
+    user_map: Mapping[str, str] | None = None,
+) -> tuple[dict[str, int], list[str]]:
+    """The file's columns (canonical column -> index) and the headers it ignores.
+
+    Raises:
+        FileRefused: the header cannot be used (missing required columns, a mapping refused,
+            two headers for one column).
+    """
+    found, ignored = match_headers(kind, source.headers, user_map)
+    _refuse_if_header_unusable(kind, source, found, as_of, user_map or {})
+    return found, ignored
+
+
 def stage(
     con: duckdb.DuckDBPyConnection,
     source: SourceFile,
@@ -356,8 +375,7 @@ def stage(
     Raises:
         FileRefused: the file as a whole cannot be imported (missing required columns, ...).
     """
-    found, ignored = match_headers(kind, source.headers, user_map)
-    _refuse_if_header_unusable(kind, source, found, as_of, user_map or {})
+    found, ignored = prepare(source, kind, as_of=as_of, user_map=user_map)
     say = progress or (lambda _msg: None)
     tag = f"{kind.name}_{abs(hash(source.path)) % 10**8}"
     columns = {f"c{i}": "VARCHAR" for i in range(len(source.headers))}
@@ -522,6 +540,9 @@ def _finish(
                 where len(problems) = 0 and not is_copy order by 1"""
             ).fetchall()
         ]
+    problem_rows = con.execute(
+        "select count(*) from read_parquet($path)", {"path": str(problems_path)}
+    ).fetchall()[0][0]
     for table in ("src", "structural", "lined", "checked"):
         con.execute(f"drop table if exists {table}_{tag}")
     return Staged(
@@ -535,6 +556,7 @@ def _finish(
         rows_refused=refused + structural,
         ignored_columns=ignored,
         snapshot_dates=dates,
+        problem_rows=int(problem_rows),
     )
 
 
