@@ -46,7 +46,7 @@ from dashboard.ingest.reader import FileRefused, SourceFile
 from dashboard.ingest.refused import refused_rows
 from dashboard.ingest.reimport import Counts, Known, Reuse, fingerprint, known_outcome, record
 from dashboard.ingest.sources import open_file
-from dashboard.ingest.stage import Staged, prepare, scratch_connection, stage
+from dashboard.ingest.stage import MEMORY_LIMIT, Staged, prepare, scratch_connection, stage
 from dashboard.messages import Message
 from dashboard.paths import default_db_path
 
@@ -278,6 +278,7 @@ def import_files(
                         reports,
                         report,
                         replace,
+                        workdir / "spill-db",
                     )
                     break
                 except _CheckAfterAll as again:
@@ -512,6 +513,30 @@ def _one_writer(db_path: str | Path | None, timeout: float) -> Iterator[float]:
         lock.release()
 
 
+@contextmanager
+def _bounded(con: duckdb.DuckDBPyConnection, spill: Path) -> Iterator[None]:
+    """The database's memory bounded as the check's is, spilling to the import's private
+    folder (not beside the database, where a crash would leave rows in clear) while it writes;
+    the settings it had before afterwards (the app's connections share them)."""
+    names = ("memory_limit", "temp_directory")
+    before = {
+        n: con.execute("select current_setting($n)", {"n": n}).fetchall()[0][0] for n in names
+    }
+    con.execute("set memory_limit = $v", {"v": MEMORY_LIMIT})
+    try:
+        con.execute("set temp_directory = $v", {"v": str(spill)})
+    except duckdb.Error:
+        pass  # DuckDB has spilled already (it cannot move): its own folder then
+    try:
+        yield
+    finally:
+        for n, v in before.items():
+            try:
+                con.execute(f"set {n} = $v", {"v": v})  # n: one of our two names
+            except duckdb.Error:
+                pass
+
+
 def _write(
     staged: list[_File],
     db_path: str | Path | None,
@@ -521,10 +546,15 @@ def _write(
     reports: list[FileReport],
     report: Progress,
     replace: bool,
+    spill: Path,
 ) -> ImportResult:
     order = sorted(staged, key=lambda f: APPLY_ORDER.index(f.kind.name))
     now = datetime.now().replace(microsecond=0)
-    with _one_writer(db_path, lock_timeout) as left, db.connect(db_path, timeout=left) as con:
+    with (
+        _one_writer(db_path, lock_timeout) as left,
+        db.connect(db_path, timeout=left) as con,
+        _bounded(con, spill),
+    ):
         con.execute("begin transaction")
         report(0.8, "writing to the database")
         try:

@@ -99,10 +99,17 @@ class Staged:
     problem_rows: int = 0  # rows of the problems file (a refused row may have several)
 
 
+# What DuckDB may hold in memory while it checks a file; beyond it, it spills to the import's
+# private work folder (removed when the import ends). With the Python process and the reader's
+# buffers, an import of a 10 M-row file stays under 2 GiB.
+MEMORY_LIMIT = "1GB"
+
+
 def scratch_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that spills to ``workdir``, with the import macros defined."""
     con = duckdb.connect(
-        ":memory:", config={"temp_directory": str(workdir / "spill"), "memory_limit": "4GB"}
+        ":memory:",
+        config={"temp_directory": str(workdir / "spill"), "memory_limit": MEMORY_LIMIT},
     )
     # The one rule of queries/macros.sql the import macros read: what is personal in a note.
     pattern = macros()["personal_text_pattern"]
@@ -452,8 +459,9 @@ def _structural(con: duckdb.DuckDBPyConnection, source: SourceFile, tag: str) ->
     line_expr = f"cast(s.pos + {first} as bigint)"
     if skipped_rows:
         line_expr = f"cast(s.pos + {first} + coalesce(k.skipped_so_far, 0) as bigint)"
+    # A view: the check reads it once, so the file's rows are not copied once more.
     con.execute(
-        f"""create or replace table lined_{tag} as
+        f"""create or replace view lined_{tag} as
         with skipped as (
             select line - 2 - (row_number() over (order by line) - 1) as parsed_before,
                    row_number() over (order by line) as skipped_so_far
@@ -463,8 +471,6 @@ def _structural(con: duckdb.DuckDBPyConnection, source: SourceFile, tag: str) ->
         from (select *, rowid as pos from src_{tag}) as s
         """
         + ("asof left join skipped as k on s.pos >= k.parsed_before " if skipped_rows else "")
-        + ("where s.c0 is distinct from $blank" if source.blank_lines else ""),
-        {"blank": BLANK_MARK} if source.blank_lines else None,
     )
 
 
@@ -481,7 +487,7 @@ def _finish(
 ) -> Staged:
     """Check the read rows, write the accepted ones and the problems, count them."""
     say(f"checking {source.name}")
-    _check(con, kind, tag, found, as_of)
+    _check(con, kind, tag, found, as_of, blank=source.blank_lines > 0)
     _mark_duplicates(con, kind, tag)
     if kind.name == "payments":
         _check_reversals(con, tag)
@@ -543,7 +549,8 @@ def _finish(
     problem_rows = con.execute(
         "select count(*) from read_parquet($path)", {"path": str(problems_path)}
     ).fetchall()[0][0]
-    for table in ("src", "structural", "lined", "checked"):
+    con.execute(f"drop view if exists lined_{tag}")
+    for table in ("src", "structural", "checked"):
         con.execute(f"drop table if exists {table}_{tag}")
     return Staged(
         source=source,
@@ -566,8 +573,12 @@ def _check(
     tag: str,
     found: dict[str, int],
     as_of: date | None,
+    *,
+    blank: bool = False,
 ) -> None:
-    """Type every column and collect each row's problems into ``checked_<tag>``."""
+    """Type every column and collect each row's problems into ``checked_<tag>``; ``blank``:
+    the file has blank lines, rows of the reader's copy to drop (no text of ours holds a NUL:
+    reader.py)."""
     trims = [f"blank_to_null(c{i}) as t{i}" for i in sorted(found.values())]
     raws, finals, conds, problems = [], [], [], []
     for col in kind.columns:
@@ -608,11 +619,16 @@ def _check(
     params |= {f"{c.name}_default": _default(c) for c in kind.columns if c.default is not None}
     if as_of is not None and "as_of_date" in [c.name for c in kind.columns]:
         params["as_of"] = as_of
+    if blank:
+        params["blank"] = BLANK_MARK
     names = [c.name for c in kind.columns]
     tcols = ", ".join(f"t{i}" for i in sorted(found.values()))
     con.execute(
         f"""create or replace table checked_{tag} as
-        with trimmed as (select line, {", ".join(trims)} from lined_{tag}),
+        with trimmed as (
+            select line, {", ".join(trims)} from lined_{tag}
+            {"where c0 is distinct from $blank" if blank else ""}
+        ),
         parsed as (select line, {tcols}, {", ".join(raws)} from trimmed),
         typed as (select *, {", ".join(finals)} from parsed),
         flagged as (select *, {" or ".join(conds)} as has_problem from typed)
@@ -725,6 +741,11 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> No
         )
         select line, {reason} as reason, {is_copy} as is_copy from grouped"""
     )
+    if not con.execute(f"select count(*) from dups_{tag}").fetchall()[0][0]:
+        # The usual case, no key repeats: no row changes, the table is not written again.
+        con.execute(f"alter table checked_{tag} add column is_copy boolean default false")
+        con.execute(f"drop table dups_{tag}")
+        return
     con.execute(
         f"""create or replace table checked_{tag} as
         select c.* replace (
