@@ -51,6 +51,7 @@ from dashboard.messages import Message
 from dashboard.paths import default_db_path
 
 Progress = Callable[[float, str], None]
+LOOKUP_WAIT_S = 0.5  # the longest wait for the database to look up earlier imports of a file
 # A header cell that is a value (an amount, a date, a phone or id number), not a column name.
 DATA_LIKE = re.compile(r"[\s.,:/+\-¥$年月日]*[0-9][0-9\s.,:/+\-¥$年月日Xx]*")
 
@@ -413,8 +414,10 @@ def _known_before(files: list[_File], db_path: str | Path | None, lock_timeout: 
     if not files or not db.resolve(db_path).exists():
         return
     try:
+        # Hardly any wait: while another process holds the database, the files are checked
+        # (the wait the caller allows is phase two's, as for any import).
         with (
-            _one_writer(db_path, lock_timeout) as left,
+            _one_writer(db_path, min(lock_timeout, LOOKUP_WAIT_S)) as left,
             db.connect(db_path, timeout=left, create=False) as con,
         ):
             for f in files:
