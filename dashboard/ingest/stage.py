@@ -498,9 +498,11 @@ def _finish(
     problems_path = workdir / f"{tag}.problems.parquet"
     names = ", ".join(c.name for c in kind.columns)
     # Every value is bound, the paths too: a work folder named with a quote is only a name.
+    # Not sorted: every reader of the accepted rows is set-wise or sorts them by line itself
+    # (ingest.apply writes them in the order of their lines).
     con.execute(
         f"""copy (select line, {names} from checked_{tag}
-                  where len(problems) = 0 and not is_copy order by line)
+                  where len(problems) = 0 and not is_copy)
         to $path (format parquet)""",
         {"path": str(accepted_path)},
     )
