@@ -466,8 +466,9 @@ def _attach_refused(
         if fr.refused_whole or fr.problems is None or fr.problems.num_rows == 0:
             continue
         try:
+            cells = f.item.cells if isinstance(f.item, Staged) else None
             fr.refused_rows = refused_rows(
-                f.source, f.kind, fr.problems, workdir, kind_map(f.kind.name, mapping, saved)
+                f.source, f.kind, fr.problems, workdir, kind_map(f.kind.name, mapping, saved), cells
             )
         except (OSError, duckdb.Error):
             fr.refused_rows = None  # the reasons are there; only the rows to fix are not

@@ -97,6 +97,10 @@ class Staged:
     ignored_columns: list[str] = field(default_factory=list)
     snapshot_dates: list[date] = field(default_factory=list)
     problem_rows: int = 0  # rows of the problems file (a refused row may have several)
+    # The cells of each row refused here, as the reader split them (line -> cells; a blank
+    # cell as ""): for the refused rows to fix (``refused.refused_rows``), which would
+    # otherwise read the file again up to its last refused line.
+    cells: dict[int, list[str]] = field(default_factory=dict)
 
 
 # What DuckDB may hold in memory while it checks a file; beyond it, it spills to the import's
@@ -551,6 +555,7 @@ def _finish(
     problem_rows = con.execute(
         "select count(*) from read_parquet($path)", {"path": str(problems_path)}
     ).fetchall()[0][0]
+    cells = _refused_cells(con, tag, len(source.headers)) if refused else {}
     con.execute(f"drop view if exists lined_{tag}")
     for table in ("src", "structural", "checked"):
         con.execute(f"drop table if exists {table}_{tag}")
@@ -566,7 +571,19 @@ def _finish(
         ignored_columns=ignored,
         snapshot_dates=dates,
         problem_rows=int(problem_rows),
+        cells=cells,
     )
+
+
+def _refused_cells(con: duckdb.DuckDBPyConnection, tag: str, width: int) -> dict[int, list[str]]:
+    """The cells of the rows the check refused (rows the reader could not split are not
+    among them: ``refused.refused_rows`` reads those from the file)."""
+    listed = ", ".join(f"coalesce(c{i}, '')" for i in range(width))
+    found = con.execute(
+        f"""select line, [{listed}] as cells from lined_{tag}
+        where line in (select line from checked_{tag} where len(problems) > 0)"""
+    ).fetchall()
+    return {int(line): list(row) for line, row in found}
 
 
 def _check(
