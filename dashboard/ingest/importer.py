@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -389,7 +390,10 @@ def _stage(
 ) -> None:
     """Check the file (phase one) in a scratch database of its own; a file refused whole
     gets its reason in its report."""
-    scratch = scratch_connection(workdir)
+    # A database file of its own, so that a file larger than the memory limit can be checked;
+    # removed with it once the accepted rows and the problems are written out.
+    folder = Path(tempfile.mkdtemp(prefix="check-", dir=workdir))
+    scratch = scratch_connection(workdir, folder / "check.duckdb")
     try:
         st = stage(
             scratch,
@@ -405,6 +409,7 @@ def _stage(
         return
     finally:
         scratch.close()
+        shutil.rmtree(folder, ignore_errors=True)
     f.item = st
     f.report.rows_in_file, f.report.snapshot_dates = st.rows_in_file, st.snapshot_dates
 

@@ -109,10 +109,13 @@ class Staged:
 MEMORY_LIMIT = "1GB"
 
 
-def scratch_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to ``workdir``, with the import macros defined."""
+def scratch_connection(workdir: Path, file: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A private DuckDB that spills to ``workdir``, with the import macros defined: in memory,
+    or in ``file`` (in ``workdir``), whose tables DuckDB can then leave on disk when they do
+    not fit in its memory limit (the tables of an in-memory database cannot leave memory:
+    a file larger than the limit would be refused as too large)."""
     con = duckdb.connect(
-        ":memory:",
+        str(file) if file is not None else ":memory:",
         config={"temp_directory": str(workdir / "spill"), "memory_limit": MEMORY_LIMIT},
     )
     # The one rule of queries/macros.sql the import macros read: what is personal in a note.
