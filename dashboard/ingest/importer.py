@@ -280,7 +280,6 @@ def import_files(
                         reports,
                         report,
                         replace,
-                        workdir / "spill-db",
                     )
                     break
                 except _CheckAfterAll as again:
@@ -523,27 +522,20 @@ def _one_writer(db_path: str | Path | None, timeout: float) -> Iterator[float]:
 
 
 @contextmanager
-def _bounded(con: duckdb.DuckDBPyConnection, spill: Path) -> Iterator[None]:
-    """The database's memory bounded as the check's is, spilling to the import's private
-    folder (not beside the database, where a crash would leave rows in clear) while it writes;
-    the settings it had before afterwards (the app's connections share them)."""
-    names = ("memory_limit", "temp_directory")
-    before = {
-        n: con.execute("select current_setting($n)", {"n": n}).fetchall()[0][0] for n in names
-    }
+def _bounded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The database's memory bounded as the check's is while it writes; the limit it had
+    before afterwards (the app's connections share it). Beyond the limit DuckDB spills beside
+    the database: the rows written are the checked ones, personal data already masked (its
+    temporary folder cannot be moved and moved back: DuckDB refuses once it has spilled)."""
+    before = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     con.execute("set memory_limit = $v", {"v": MEMORY_LIMIT})
-    try:
-        con.execute("set temp_directory = $v", {"v": str(spill)})
-    except duckdb.Error:
-        pass  # DuckDB has spilled already (it cannot move): its own folder then
     try:
         yield
     finally:
-        for n, v in before.items():
-            try:
-                con.execute(f"set {n} = $v", {"v": v})  # n: one of our two names
-            except duckdb.Error:
-                pass
+        try:
+            con.execute("set memory_limit = $v", {"v": before})
+        except duckdb.Error:
+            pass
 
 
 def _write(
@@ -555,14 +547,13 @@ def _write(
     reports: list[FileReport],
     report: Progress,
     replace: bool,
-    spill: Path,
 ) -> ImportResult:
     order = sorted(staged, key=lambda f: APPLY_ORDER.index(f.kind.name))
     now = datetime.now().replace(microsecond=0)
     with (
         _one_writer(db_path, lock_timeout) as left,
         db.connect(db_path, timeout=left) as con,
-        _bounded(con, spill),
+        _bounded(con),
     ):
         con.execute("begin transaction")
         report(0.8, "writing to the database")
