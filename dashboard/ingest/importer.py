@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -42,14 +43,16 @@ from dashboard.ingest.kinds import (
     looks_like,
     match_headers,
 )
-from dashboard.ingest.reader import FileRefused
+from dashboard.ingest.reader import FileRefused, SourceFile
 from dashboard.ingest.refused import refused_rows
+from dashboard.ingest.reimport import Counts, Known, Reuse, fingerprint, known_outcome, record
 from dashboard.ingest.sources import open_file
-from dashboard.ingest.stage import Staged, scratch_connection, stage
+from dashboard.ingest.stage import MEMORY_LIMIT, Staged, prepare, scratch_connection, stage
 from dashboard.messages import Message
 from dashboard.paths import default_db_path
 
 Progress = Callable[[float, str], None]
+LOOKUP_WAIT_S = 0.5  # the longest wait for the database to look up earlier imports of a file
 # A header cell that is a value (an amount, a date, a phone or id number), not a column name.
 DATA_LIKE = re.compile(r"[\s.,:/+\-¥$年月日]*[0-9][0-9\s.,:/+\-¥$年月日Xx]*")
 
@@ -233,7 +236,6 @@ def import_files(
     saved = {k: dict(v) for k, v in (saved_maps or {}).items()}
     report = progress or (lambda _f, _m: None)
     reports: list[FileReport] = []
-    staged: list[tuple[Staged, FileReport]] = []
     try:
         workdir = folders.make("import")  # private (0700, owner's pid); stale ones swept first
     except OSError as exc:
@@ -241,59 +243,58 @@ def import_files(
             raise
         return ImportResult(reports, False, _full_folder(tempfile.gettempdir()))
     try:
-        scratch = scratch_connection(workdir)
+        opened: list[_File] = []
         try:
-            for n, spec in enumerate(files):
-                name = spec.name or spec.path.name
-                fr = FileReport(file_name=name, kind=spec.kind)
-                reports.append(fr)
-                share = 0.7 / max(len(files), 1)
-                try:
-                    source = open_file(spec.path, workdir, name, spec.sheet)
-                    fr.encoding, fr.delimiter = source.encoding, source.delimiter
-                    kind = _resolve_kind(spec, source.headers, mapping, saved)
-                    fr.kind = kind.name
-                    st = stage(
-                        scratch,
-                        source,
-                        kind,
-                        workdir,
-                        as_of=as_of,
-                        user_map=kind_map(kind.name, mapping, saved),
-                        progress=_scaled(report, n * share),
-                    )
-                except FileRefused as exc:
-                    fr.refused_whole = str(exc)
-                    fr.refused_code, fr.refused_values = exc.code, exc.values
-                    continue
-                fr.rows_in_file, fr.ignored_columns = st.rows_in_file, st.ignored_columns
-                fr.snapshot_dates = st.snapshot_dates
-                staged.append((st, fr))
+            opened = _open_all(files, workdir, as_of, mapping, saved, reports)
+            if not strict and not any(f.refused_whole for f in reports):
+                _known_before(opened, db_path, lock_timeout)
+            share = 0.7 / max(len(files), 1)
+            for n, item in enumerate(opened):
+                if item.known is None:
+                    _stage(item, workdir, as_of, mapping, saved, report, n * share)
         except (OSError, duckdb.Error) as exc:
             if not db.is_disk_full(exc):
                 raise
             return ImportResult(reports, False, _full_folder(workdir.parent))
-        finally:
-            scratch.close()
+        staged = [f for f in opened if isinstance(f.item, Staged)]
         if any(f.refused_whole for f in reports):
             return ImportResult(reports, False, Message("import.result_refused_whole"))
-        if strict and any(st.rows_refused for st, _ in staged):
-            for st, fr in staged:
-                fr.rows_refused, fr.problems = st.rows_refused, _problems(st)
-            _attach_refused(staged, workdir, mapping, saved)
+        if strict and any(f.staged.rows_refused for f in staged):
+            for f in staged:
+                f.report.rows_refused, f.report.problems = (
+                    f.staged.rows_refused,
+                    _problems(f.staged),
+                )
+            _attach_refused(opened, workdir, mapping, saved)
             return ImportResult(reports, False, Message("import.result_strict"))
         report(0.75, "waiting for the database")
         try:
-            result = _write(
-                staged,
-                db_path,
-                strict,
-                user or current_user(),
-                lock_timeout,
-                reports,
-                report,
-                replace,
-            )
+            while True:
+                try:
+                    result = _write(
+                        opened,
+                        db_path,
+                        strict,
+                        user or current_user(),
+                        lock_timeout,
+                        reports,
+                        report,
+                        replace,
+                    )
+                    break
+                except _CheckAfterAll as again:
+                    # The database changed since it was looked at: this file is checked.
+                    for f in opened:
+                        _reset(f.report)
+                    again.file.known = None
+                    try:
+                        _stage(again.file, workdir, as_of, mapping, saved, report, 0.7)
+                    except (OSError, duckdb.Error) as exc:
+                        if not db.is_disk_full(exc):
+                            raise
+                        return ImportResult(reports, False, _full_folder(workdir.parent))
+                    if again.file.report.refused_whole:
+                        return ImportResult(reports, False, Message("import.result_refused_whole"))
         except (OSError, duckdb.Error) as exc:
             if not db.is_disk_full(exc):
                 raise
@@ -303,25 +304,175 @@ def import_files(
             return ImportResult(
                 reports, False, Message("import.result_disk_full_database", database=database)
             )
-        _attach_refused(staged, workdir, mapping, saved)
+        _attach_refused(opened, workdir, mapping, saved)
         return result
     finally:
         folders.remove(workdir)
 
 
+@dataclass
+class _File:
+    """A file of the import between the phases: checked (``Staged``), or not yet, as long as
+    an earlier import with the same inputs may stand for its check (``Reuse``)."""
+
+    item: Staged | Reuse
+    report: FileReport
+    inputs: str  # reimport.fingerprint
+    known: Known | None = None  # the earlier import's outcome, as found before phase two
+
+    @property
+    def source(self) -> SourceFile:
+        return self.item.source
+
+    @property
+    def kind(self) -> Kind:
+        return self.item.kind
+
+    @property
+    def staged(self) -> Staged:
+        assert isinstance(self.item, Staged)
+        return self.item
+
+
+class _CheckAfterAll(Exception):
+    """Phase two found that a file not checked must be (the database changed meanwhile)."""
+
+    def __init__(self, file: _File) -> None:
+        super().__init__(file.report.file_name)
+        self.file = file
+
+
+def _open_all(
+    files: Sequence[FileSpec],
+    workdir: Path,
+    as_of: date | None,
+    mapping: Mapping[str, str],
+    saved: Mapping[str, Mapping[str, str]],
+    reports: list[FileReport],
+) -> list[_File]:
+    """Open each file (one scan: its fingerprint), find its kind and columns; a file refused
+    whole gets its reason in its report and is left out."""
+    opened: list[_File] = []
+    for spec in files:
+        name = spec.name or spec.path.name
+        fr = FileReport(file_name=name, kind=spec.kind)
+        reports.append(fr)
+        try:
+            source = open_file(spec.path, workdir, name, spec.sheet)
+            fr.encoding, fr.delimiter = source.encoding, source.delimiter
+            kind = _resolve_kind(spec, source.headers, mapping, saved)
+            fr.kind = kind.name
+            found, fr.ignored_columns = prepare(
+                source, kind, as_of=as_of, user_map=kind_map(kind.name, mapping, saved)
+            )
+        except FileRefused as exc:
+            _refused(fr, exc)
+            continue
+        inputs = fingerprint(source, kind, found, as_of, spec.sheet)
+        opened.append(_File(Reuse(source, kind, inputs, fr.ignored_columns), fr, inputs))
+    return opened
+
+
+def _refused(fr: FileReport, exc: FileRefused) -> None:
+    fr.refused_whole = str(exc)
+    fr.refused_code, fr.refused_values = exc.code, exc.values
+
+
+def _stage(
+    f: _File,
+    workdir: Path,
+    as_of: date | None,
+    mapping: Mapping[str, str],
+    saved: Mapping[str, Mapping[str, str]],
+    report: Progress,
+    fraction: float,
+) -> None:
+    """Check the file (phase one) in a scratch database of its own; a file refused whole
+    gets its reason in its report."""
+    # A database file of its own, so that a file larger than the memory limit can be checked;
+    # removed with it once the accepted rows and the problems are written out.
+    folder = Path(tempfile.mkdtemp(prefix="check-", dir=workdir))
+    scratch = scratch_connection(workdir, folder / "check.duckdb")
+    try:
+        st = stage(
+            scratch,
+            f.source,
+            f.kind,
+            workdir,
+            as_of=as_of,
+            user_map=kind_map(f.kind.name, mapping, saved),
+            progress=_scaled(report, fraction),
+        )
+    except FileRefused as exc:
+        _refused(f.report, exc)
+        return
+    finally:
+        scratch.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    f.item = st
+    f.report.rows_in_file, f.report.snapshot_dates = st.rows_in_file, st.snapshot_dates
+
+
+def _known_before(files: list[_File], db_path: str | Path | None, lock_timeout: float) -> None:
+    """Look up, before checking anything, the files an earlier import may stand for."""
+    if not files or not db.resolve(db_path).exists():
+        return
+    try:
+        # Hardly any wait: while another process holds the database, the files are checked
+        # (the wait the caller allows is phase two's, as for any import).
+        with (
+            _one_writer(db_path, min(lock_timeout, LOOKUP_WAIT_S)) as left,
+            db.connect(db_path, timeout=left, create=False) as con,
+        ):
+            for f in files:
+                f.known = known_outcome(con, f.kind, f.inputs)
+                if f.known is not None:
+                    f.report.rows_in_file = f.known.rows_in_file
+                    f.report.snapshot_dates = f.known.snapshot_dates
+    except (db.DatabaseBusy, db.DatabaseError, duckdb.Error, OSError):
+        for f in files:  # every file is checked; phase two meets the same trouble, if any
+            f.known = None
+
+
+def _reset(fr: FileReport) -> None:
+    """Forget what a phase two that was rolled back said about a file."""
+    fr.import_id, fr.same_as, fr.problems = None, None, None
+    fr.rows_accepted = fr.rows_duplicate = fr.rows_refused = 0
+    fr.orphans = fr.unmatched_reversals = 0
+    fr.already_imported_as, fr.shrinks = [], []
+
+
+def _repeat(fr: FileReport, known: Known, prior: list[PriorImport], kind: str) -> None:
+    """The report a full import of a file would give that adds nothing (``reimport``)."""
+    fr.rows_in_file, fr.snapshot_dates = known.rows_in_file, known.snapshot_dates
+    fr.problems = known.problems
+    if kind in IN_FORCE:
+        # As the rows in force: the same snapshot again, identical to what is in force.
+        fr.same_as = prior[-1]
+        fr.rows_duplicate = known.rows_accepted + known.rows_duplicate
+        fr.rows_refused = known.rows_refused
+    else:
+        # As a file whose every row is already loaded, identical: not recorded.
+        fr.same_as = prior[0]
+        fr.rows_duplicate = known.rows_duplicate + known.rows_accepted
+        fr.rows_refused = known.refused_lines
+
+
 def _attach_refused(
-    staged: list[tuple[Staged, FileReport]],
+    files: list[_File],
     workdir: Path,
     mapping: Mapping[str, str],
     saved: Mapping[str, Mapping[str, str]],
 ) -> None:
     """Each file's refused rows as they were in it, while its copy is still in ``workdir``."""
-    for st, fr in staged:
-        if fr.problems is None or fr.problems.num_rows == 0:
+    for f in files:
+        fr = f.report
+        if fr.refused_whole or fr.problems is None or fr.problems.num_rows == 0:
             continue
         try:
+            cells = f.item.cells if isinstance(f.item, Staged) else None
             fr.refused_rows = refused_rows(
-                st.source, st.kind, fr.problems, workdir, kind_map(st.kind.name, mapping, saved)
+                f.source, f.kind, fr.problems, workdir, kind_map(f.kind.name, mapping, saved), cells
             )
         except (OSError, duckdb.Error):
             fr.refused_rows = None  # the reasons are there; only the rows to fix are not
@@ -370,8 +521,25 @@ def _one_writer(db_path: str | Path | None, timeout: float) -> Iterator[float]:
         lock.release()
 
 
+@contextmanager
+def _bounded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The database's memory bounded as the check's is while it writes; the limit it had
+    before afterwards (the app's connections share it). Beyond the limit DuckDB spills beside
+    the database: the rows written are the checked ones, personal data already masked (its
+    temporary folder cannot be moved and moved back: DuckDB refuses once it has spilled)."""
+    before = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    con.execute("set memory_limit = $v", {"v": MEMORY_LIMIT})
+    try:
+        yield
+    finally:
+        try:
+            con.execute("set memory_limit = $v", {"v": before})
+        except duckdb.Error:
+            pass
+
+
 def _write(
-    staged: list[tuple[Staged, FileReport]],
+    staged: list[_File],
     db_path: str | Path | None,
     strict: bool,
     user: str,
@@ -380,23 +548,35 @@ def _write(
     report: Progress,
     replace: bool,
 ) -> ImportResult:
-    order = sorted(staged, key=lambda s: APPLY_ORDER.index(s[0].kind.name))
+    order = sorted(staged, key=lambda f: APPLY_ORDER.index(f.kind.name))
     now = datetime.now().replace(microsecond=0)
-    with _one_writer(db_path, lock_timeout) as left, db.connect(db_path, timeout=left) as con:
+    with (
+        _one_writer(db_path, lock_timeout) as left,
+        db.connect(db_path, timeout=left) as con,
+        _bounded(con),
+    ):
         con.execute("begin transaction")
         report(0.8, "writing to the database")
         try:
-            for st, fr in order:
+            for f in order:
+                fr = f.report
                 prior = [
                     PriorImport(int(r[0]), r[1], r[2])
                     for r in con.execute(
                         "select import_id, imported_at, imported_by from imports "
                         "where file_sha256 = $sha and kind = $kind and status = 'active' "
                         "order by 1",
-                        {"sha": st.source.sha256, "kind": st.kind.name},
+                        {"sha": f.source.sha256, "kind": f.kind.name},
                     ).fetchall()
                 ]
                 fr.already_imported_as = [p.import_id for p in prior]
+                if isinstance(f.item, Reuse):
+                    known = known_outcome(con, f.kind, f.inputs)
+                    if known is None or not prior:
+                        raise _CheckAfterAll(f)
+                    _repeat(fr, known, prior, f.kind.name)
+                    continue
+                st = f.item
                 if prior and st.kind.name in IN_FORCE and _all_in_force(con, st):
                     # The same snapshot (or agent list) again, identical to what is in force:
                     # replacing it would change nothing but add an import to undo.
@@ -419,18 +599,23 @@ def _write(
                     # nothing.
                     _forget(con, applied.import_id, st.kind.name)
                     fr.import_id, fr.same_as = None, prior[0]
-            if not replace and any(fr.shrinks for _, fr in order):
+                else:
+                    counts = Counts(
+                        st.rows_accepted, st.rows_duplicate, st.rows_refused, st.problem_rows
+                    )
+                    record(con, applied.import_id, f.inputs, counts)
+            if not replace and any(f.report.shrinks for f in order):
                 con.execute("rollback")
-                for _, fr in order:
-                    fr.import_id = None
+                for f in order:
+                    f.report.import_id = None
                 return ImportResult(reports, False, SHRINK_MESSAGE)
-            if strict and any(fr.rows_refused for _, fr in order):
+            if strict and any(f.report.rows_refused for f in order):
                 con.execute("rollback")
-                for _, fr in order:
-                    fr.import_id = None
+                for f in order:
+                    f.report.import_id = None
                 return ImportResult(reports, False, Message("import.result_strict"))
             report(0.9, "refreshing derived tables")
-            db.refresh_derived(con, {st.kind.name for st, fr in order if not fr.nothing_new})
+            db.refresh_derived(con, {f.kind.name for f in order if not f.report.nothing_new})
             con.execute("commit")
         except BaseException:
             _rollback(con)
@@ -467,7 +652,8 @@ def _all_in_force(con: duckdb.DuckDBPyConnection, staged: Staged) -> bool:
 def _forget(con: duckdb.DuckDBPyConnection, import_id: int, kind: str) -> None:
     """Take back an import written in this transaction that added no row (a complaint
     identical to the one in force is written, and taken back too)."""
-    for table in ("rejects", "deliveries", "snapshot_loads", KINDS[kind].table, "imports"):
+    tables = ("rejects", "deliveries", "snapshot_loads", KINDS[kind].table, "import_inputs")
+    for table in (*tables, "imports"):
         con.execute(f"delete from {table} where import_id = $id", {"id": import_id})
 
 

@@ -85,6 +85,7 @@ def refused_rows(
     problems: pa.Table,
     workdir: Path,
     user_map: Mapping[str, str] | None = None,
+    split: Mapping[int, list[str]] | None = None,
 ) -> pa.Table:
     """The original refused rows of ``source``: its header's columns, then line and reason.
 
@@ -94,6 +95,8 @@ def refused_rows(
         problems: its problems (line, reason, ...): one output row per line, reasons joined.
         workdir: the import's private folder (for the masking connection's spill files).
         user_map: the header mapping the import used (which columns are personal).
+        split: the cells of rows the check has already split (``Staged.cells``); the others
+            are read from the file.
     """
     reasons = _reasons_by_line(problems)
     headers = list(source.headers)
@@ -104,7 +107,9 @@ def refused_rows(
         names.append(extra)
     if not reasons:
         return pa.table({n: pa.array([], pa.string()) for n in names})
-    records = _read_rows(source.csv_path, source.delimiter, set(reasons), source.header_line)
+    records = {n: list(c) for n, c in (split or {}).items() if n in reasons}
+    if missing := set(reasons) - records.keys():
+        records |= _read_rows(source.csv_path, source.delimiter, missing, source.header_line)
     width = max([len(headers), *(len(r) for r in records.values())])
     masks = _masks(kind, headers, user_map)
     first_personal = min(masks, default=len(headers))

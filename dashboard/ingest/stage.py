@@ -96,12 +96,27 @@ class Staged:
     rows_refused: int
     ignored_columns: list[str] = field(default_factory=list)
     snapshot_dates: list[date] = field(default_factory=list)
+    problem_rows: int = 0  # rows of the problems file (a refused row may have several)
+    # The cells of each row refused here, as the reader split them (line -> cells; a blank
+    # cell as ""): for the refused rows to fix (``refused.refused_rows``), which would
+    # otherwise read the file again up to its last refused line.
+    cells: dict[int, list[str]] = field(default_factory=dict)
 
 
-def scratch_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to ``workdir``, with the import macros defined."""
+# What DuckDB may hold in memory while it checks a file; beyond it, it spills to the import's
+# private work folder (removed when the import ends). With the Python process and the reader's
+# buffers, an import of a 10 M-row file stays under 2 GiB.
+MEMORY_LIMIT = "1GB"
+
+
+def scratch_connection(workdir: Path, file: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A private DuckDB that spills to ``workdir``, with the import macros defined: in memory,
+    or in ``file`` (in ``workdir``), whose tables DuckDB can then leave on disk when they do
+    not fit in its memory limit (the tables of an in-memory database cannot leave memory:
+    a file larger than the limit would be refused as too large)."""
     con = duckdb.connect(
-        ":memory:", config={"temp_directory": str(workdir / "spill"), "memory_limit": "4GB"}
+        str(file) if file is not None else ":memory:",
+        config={"temp_directory": str(workdir / "spill"), "memory_limit": MEMORY_LIMIT},
     )
     # The one rule of queries/macros.sql the import macros read: what is personal in a note.
     pattern = macros()["personal_text_pattern"]
@@ -341,6 +356,24 @@ def _refuse_if_header_unusable(
         raise FileRefused.coded(code, columns=", ".join(missing), kind=kind.title)
 
 
+def prepare(
+    source: SourceFile,
+    kind: Kind,
+    *,
+    as_of: date | None = None,
+    user_map: Mapping[str, str] | None = None,
+) -> tuple[dict[str, int], list[str]]:
+    """The file's columns (canonical column -> index) and the headers it ignores.
+
+    Raises:
+        FileRefused: the header cannot be used (missing required columns, a mapping refused,
+            two headers for one column).
+    """
+    found, ignored = match_headers(kind, source.headers, user_map)
+    _refuse_if_header_unusable(kind, source, found, as_of, user_map or {})
+    return found, ignored
+
+
 def stage(
     con: duckdb.DuckDBPyConnection,
     source: SourceFile,
@@ -356,8 +389,7 @@ def stage(
     Raises:
         FileRefused: the file as a whole cannot be imported (missing required columns, ...).
     """
-    found, ignored = match_headers(kind, source.headers, user_map)
-    _refuse_if_header_unusable(kind, source, found, as_of, user_map or {})
+    found, ignored = prepare(source, kind, as_of=as_of, user_map=user_map)
     say = progress or (lambda _msg: None)
     tag = f"{kind.name}_{abs(hash(source.path)) % 10**8}"
     columns = {f"c{i}": "VARCHAR" for i in range(len(source.headers))}
@@ -434,8 +466,9 @@ def _structural(con: duckdb.DuckDBPyConnection, source: SourceFile, tag: str) ->
     line_expr = f"cast(s.pos + {first} as bigint)"
     if skipped_rows:
         line_expr = f"cast(s.pos + {first} + coalesce(k.skipped_so_far, 0) as bigint)"
+    # A view: the check reads it once, so the file's rows are not copied once more.
     con.execute(
-        f"""create or replace table lined_{tag} as
+        f"""create or replace view lined_{tag} as
         with skipped as (
             select line - 2 - (row_number() over (order by line) - 1) as parsed_before,
                    row_number() over (order by line) as skipped_so_far
@@ -445,8 +478,6 @@ def _structural(con: duckdb.DuckDBPyConnection, source: SourceFile, tag: str) ->
         from (select *, rowid as pos from src_{tag}) as s
         """
         + ("asof left join skipped as k on s.pos >= k.parsed_before " if skipped_rows else "")
-        + ("where s.c0 is distinct from $blank" if source.blank_lines else ""),
-        {"blank": BLANK_MARK} if source.blank_lines else None,
     )
 
 
@@ -463,7 +494,7 @@ def _finish(
 ) -> Staged:
     """Check the read rows, write the accepted ones and the problems, count them."""
     say(f"checking {source.name}")
-    _check(con, kind, tag, found, as_of)
+    _check(con, kind, tag, found, as_of, blank=source.blank_lines > 0)
     _mark_duplicates(con, kind, tag)
     if kind.name == "payments":
         _check_reversals(con, tag)
@@ -474,9 +505,11 @@ def _finish(
     problems_path = workdir / f"{tag}.problems.parquet"
     names = ", ".join(c.name for c in kind.columns)
     # Every value is bound, the paths too: a work folder named with a quote is only a name.
+    # Not sorted: every reader of the accepted rows is set-wise or sorts them by line itself
+    # (ingest.apply writes them in the order of their lines).
     con.execute(
         f"""copy (select line, {names} from checked_{tag}
-                  where len(problems) = 0 and not is_copy order by line)
+                  where len(problems) = 0 and not is_copy)
         to $path (format parquet)""",
         {"path": str(accepted_path)},
     )
@@ -522,7 +555,12 @@ def _finish(
                 where len(problems) = 0 and not is_copy order by 1"""
             ).fetchall()
         ]
-    for table in ("src", "structural", "lined", "checked"):
+    problem_rows = con.execute(
+        "select count(*) from read_parquet($path)", {"path": str(problems_path)}
+    ).fetchall()[0][0]
+    cells = _refused_cells(con, tag, len(source.headers)) if refused else {}
+    con.execute(f"drop view if exists lined_{tag}")
+    for table in ("src", "structural", "checked"):
         con.execute(f"drop table if exists {table}_{tag}")
     return Staged(
         source=source,
@@ -535,7 +573,20 @@ def _finish(
         rows_refused=refused + structural,
         ignored_columns=ignored,
         snapshot_dates=dates,
+        problem_rows=int(problem_rows),
+        cells=cells,
     )
+
+
+def _refused_cells(con: duckdb.DuckDBPyConnection, tag: str, width: int) -> dict[int, list[str]]:
+    """The cells of the rows the check refused (rows the reader could not split are not
+    among them: ``refused.refused_rows`` reads those from the file)."""
+    listed = ", ".join(f"coalesce(c{i}, '')" for i in range(width))
+    found = con.execute(
+        f"""select line, [{listed}] as cells from lined_{tag}
+        where line in (select line from checked_{tag} where len(problems) > 0)"""
+    ).fetchall()
+    return {int(line): list(row) for line, row in found}
 
 
 def _check(
@@ -544,8 +595,12 @@ def _check(
     tag: str,
     found: dict[str, int],
     as_of: date | None,
+    *,
+    blank: bool = False,
 ) -> None:
-    """Type every column and collect each row's problems into ``checked_<tag>``."""
+    """Type every column and collect each row's problems into ``checked_<tag>``; ``blank``:
+    the file has blank lines, rows of the reader's copy to drop (no text of ours holds a NUL:
+    reader.py)."""
     trims = [f"blank_to_null(c{i}) as t{i}" for i in sorted(found.values())]
     raws, finals, conds, problems = [], [], [], []
     for col in kind.columns:
@@ -586,11 +641,16 @@ def _check(
     params |= {f"{c.name}_default": _default(c) for c in kind.columns if c.default is not None}
     if as_of is not None and "as_of_date" in [c.name for c in kind.columns]:
         params["as_of"] = as_of
+    if blank:
+        params["blank"] = BLANK_MARK
     names = [c.name for c in kind.columns]
     tcols = ", ".join(f"t{i}" for i in sorted(found.values()))
     con.execute(
         f"""create or replace table checked_{tag} as
-        with trimmed as (select line, {", ".join(trims)} from lined_{tag}),
+        with trimmed as (
+            select line, {", ".join(trims)} from lined_{tag}
+            {"where c0 is distinct from $blank" if blank else ""}
+        ),
         parsed as (select line, {tcols}, {", ".join(raws)} from trimmed),
         typed as (select *, {", ".join(finals)} from parsed),
         flagged as (select *, {" or ".join(conds)} as has_problem from typed)
@@ -703,6 +763,11 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: Kind, tag: str) -> No
         )
         select line, {reason} as reason, {is_copy} as is_copy from grouped"""
     )
+    if not con.execute(f"select count(*) from dups_{tag}").fetchall()[0][0]:
+        # The usual case, no key repeats: no row changes, the table is not written again.
+        con.execute(f"alter table checked_{tag} add column is_copy boolean default false")
+        con.execute(f"drop table dups_{tag}")
+        return
     con.execute(
         f"""create or replace table checked_{tag} as
         select c.* replace (
