@@ -319,9 +319,9 @@ def run_all(db_path: Path, label: str, pages: list[str], tour: bool = True) -> R
                 result.visits[key] = found
                 result.peak_mb[key] = server.peak_mb
                 result.problems += found.problems
-                print(f"    first {found.first_s} s, change {found.change_s} s, "
-                      f"server runs {found.first_script_s} / {found.change_script_s} s, {server.peak_mb:,.0f} MB",
-                      flush=True)  # fmt: skip
+                print(f"    first {found.first_s} s, change {found.change_s} s, server runs "
+                      f"{found.first_script_s} / {found.change_script_s} s, "
+                      f"{server.peak_mb:,.0f} MB", flush=True)  # fmt: skip
             if tour:
                 print(f"  app {label} tour of every page ...", flush=True)
                 with serve(db_path, OUT / f"app-{label}-tour.log") as server:
@@ -394,7 +394,9 @@ def sample_db(path: Path) -> Path:
     return path
 
 
-def measure(book: Path, work: Path, pages: list[str] | None = None) -> tuple[list[Figure], list[str]]:
+def measure(
+    book: Path, work: Path, pages: list[str] | None = None
+) -> tuple[list[Figure], list[str]]:
     """The app section on ``book`` (served from a copy in ``work``, deleted after: the app
     opens its database read-write) against the sample database; figures and problems."""
     import shutil
