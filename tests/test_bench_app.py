@@ -65,8 +65,14 @@ def test_the_app_section_says_what_its_baseline_is() -> None:
         "wall_s": 60.0,
         "problems": [],
         "figures": figures,
-        "machine": {"cpu": "x", "cores": 2, "memory_gib": 8, "python": "3", "duckdb": "2"}
-        | {"load_average_at_start": [0.0]},
+        "machine": {
+            "cpu": "x",
+            "cores": 2,
+            "memory_gib": 8,
+            "python": "3",
+            "duckdb": "2",
+            "load_average_at_start": [0.0],
+        },
         "manifest": {"rows": {"accounts": 1}, "bytes": {"accounts": 1}, "plans": 1, "seconds": 1},
     }
     text = markdown(result, {0.05: result})
