@@ -110,6 +110,7 @@ class Visit:
     change_s: float | None = None
     chose: str = ""  # the option the change chose
     charts: int = 0
+    load: float = 0.0  # the machine's 1-minute load average as the page was opened
     first_script_s: list[float] = field(default_factory=list)  # server-side runs (``Runs``)
     change_script_s: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -276,6 +277,7 @@ def visit(browser: Any, url: str, key: str, shot: Path | None) -> Visit:
     try:
         pg = new_page(context)
         pg.on("websocket", runs.websocket)
+        found.load = os.getloadavg()[0]
         try:
             found.first_s = open_page(pg, _url(url, key), TIMEOUT_MS)
             found.charts = pg.locator('[data-testid="stPlotlyChart"]').count()
@@ -375,7 +377,7 @@ def figures(ours: Run, base: Run | None) -> list[Figure]:
     for key, v in ours.visits.items():
         bv = base.visits.get(key) if base else None
         failed = "; failed, see problems" if v.problems else ""
-        note = f"{v.charts} charts; server {_runs(v.first_script_s)}{failed}"
+        note = f"{v.charts} charts; server {_runs(v.first_script_s)}; load {v.load:.1f}{failed}"
         out.append(
             _time(f"app {key}: first load", v.first_s, bv.first_s if bv else None,
                   FIRST_GOAL_S, note)
