@@ -82,8 +82,9 @@ sample: setup
 	$(PY) -m dashboard sample --out sample_data
 
 ## bench: the figures of issue 14 at bank scale (bench/run.py; about 15 GB in bench/out), written
-## to bench/RESULTS.md; BENCH_SCALE=0.01 for a quick run, BENCH_SCALE=0.25,0.5,1 for the growth
-bench: setup-dev
+## to bench/RESULTS.md; BENCH_SCALE=0.01 for a quick run, BENCH_SCALE=0.25,0.5,1 for the growth.
+## The app section (bench/app.py: every page in headless Chromium) adds about 15 min at scale 1.
+bench: setup-dev browser
 	$(PY) -m bench.run
 
 clean:
