@@ -119,6 +119,18 @@ def violations(
         rule, detail (English), detail_args (its values: ``with_details``); ordered by
         contacted_at, contact_id, rule.
     """
+    return with_details(_listed(con, date_from, date_to, preset, filters, settings))
+
+
+def _listed(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    preset: str | CompliancePreset,
+    filters: Filters,
+    settings: KpiSettings | None,
+) -> pa.Table:
+    """The rows of ``violations`` without their ``detail`` (what a count needs)."""
     cfg = settings or default_settings()
     p = resolve_preset(preset, cfg)
     params = {
@@ -127,7 +139,7 @@ def violations(
         **_rule_params(p, cfg),
         **filters.params(),
     }
-    return with_details(db.run(con, "compliance/violations", params))
+    return db.run(con, "compliance/violations", params)
 
 
 def violations_by_month(
@@ -178,7 +190,8 @@ def _agent_summary(
         "compliance/agent_contacts",
         {"date_from": date_from, "date_to": date_to, **filters.params()},
     )
-    listed = violations(con, date_from, date_to, preset, filters=filters, settings=settings)
+    # Counted, never shown: the details (rendered in Python, row by row) are not needed.
+    listed = _listed(con, date_from, date_to, preset, filters, settings)
     return per_agent, listed
 
 

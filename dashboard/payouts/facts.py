@@ -45,10 +45,14 @@ def days(
     """(month, agent_id) -> net collected per day, from ``start`` to ``end``."""
     out: dict[tuple[Period, str], list[tuple[date, Decimal]]] = defaultdict(list)
     params = {"date_from": start.first_day, "date_to": end.last_day}
-    for r in db.run(con, "payouts/agent_days", params).to_pylist():
-        out[(Period.of(r["payment_date"]), r["agent_id"])].append(
-            (r["payment_date"], r["net_amount"])
-        )
+    cols = db.run(con, "payouts/agent_days", params).to_pydict()
+    month: dict[tuple[int, int], Period] = {}  # one Period per month, not per row
+    for agent_id, day, net in zip(
+        cols["agent_id"], cols["payment_date"], cols["net_amount"], strict=True
+    ):
+        ym = (day.year, day.month)
+        period = month.get(ym) or month.setdefault(ym, Period.of(day))
+        out[(period, agent_id)].append((day, net))
     return out
 
 

@@ -26,7 +26,7 @@ it was built from has changed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -85,8 +85,26 @@ def _roster(
     return [Agent(i, a.get("agent_name"), a.get("team"), a.get("plan")) for i, a in rows.items()]
 
 
+Facts = dict[tuple[Any, ...], Any]  # what compute_run read, by fact and arguments
+
+
+def _read(memo: Facts | None, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(con, *args)``'s facts, read once per ``memo`` (None: read now)."""
+    if memo is None:
+        return fn(*args)
+    key = (fn.__name__, *args[1:])
+    if key not in memo:
+        memo[key] = fn(*args)
+    return memo[key]
+
+
 def compute_run(
-    con: duckdb.DuckDBPyConnection, period: Period, book: PlanBook, preset: str = "cn"
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    book: PlanBook,
+    preset: str = "cn",
+    *,
+    memo: Facts | None = None,
 ) -> PayoutRun:
     """The payouts of ``period`` computed from the database and the plan book.
 
@@ -95,13 +113,16 @@ def compute_run(
         period: the month to pay.
         book: a valid plan book.
         preset: the compliance preset counting violations for the compliance factor.
+        memo: facts already read on this connection, for a caller computing the same data
+            with several plan books (the what-if); filled with what this run reads. The
+            caller keeps it only while the data cannot change.
 
     Raises:
         PayoutInputError: no agents and no payments at all, or an agent's plan is not in
             the plan file.
     """
-    agents = facts.agents(con)
-    first = facts.first_activity(con)
+    agents = _read(memo, facts.agents, con)
+    first = _read(memo, facts.first_activity, con)
     if not agents and first is None:
         raise PayoutInputError(Message("payout.input_empty"))
     problems = check_agent_plans(book, {k: v.get("plan") for k, v in agents.items()})
@@ -110,7 +131,7 @@ def compute_run(
             "agents name plans that the plan file does not have:\n"
             + "\n".join(f"  {p}" for p in problems)
         )
-    frozen = facts.frozen_carry_before(con, period)
+    frozen = _read(memo, facts.frozen_carry_before, con, period)
     if frozen is not None:
         start, carry = frozen[0].next(), dict(frozen[1])
         code = "payout.carry_frozen" if frozen[2] == "approved" else "payout.carry_frozen_prepared"
@@ -123,7 +144,7 @@ def compute_run(
             if first and first <= period
             else Message("payout.carry_none")
         )
-    rounds = facts.rounds_in_force(con)
+    rounds = _read(memo, facts.rounds_in_force, con)
     booked: dict[Period, Bookings] = {}
     into: Period | None = None
     notes: list[str] = []
@@ -132,9 +153,9 @@ def compute_run(
     elif rounds and start <= max(rounds).next() <= period:
         into = max(rounds).next()
         booked[into], notes = open_bookings(con, rounds, book, preset)
-    months = facts.months(con, period)
-    days = facts.days(con, start, period)
-    own_targets = facts.agent_targets(con, start, period)
+    months = _read(memo, facts.months, con, period)
+    days = _read(memo, facts.days, con, start, period)
+    own_targets = _read(memo, facts.agent_targets, con, start, period)
     fingerprint = hashlib.sha256(preset.encode())
     fingerprint.update(repr(sorted(agents.items())).encode())
     fingerprint.update(repr(sorted(carry.items())).encode())
@@ -157,9 +178,9 @@ def compute_run(
         if last or (
             needs_conduct and (month_bookings or any(carry.get(a.agent_id) for a in roster))
         ):
-            conduct = facts.conduct(con, current, preset)
+            conduct = _read(memo, facts.conduct, con, current, preset)
             if counts_upheld:
-                upheld = facts.upheld_complaints(con, current)
+                upheld = _read(memo, facts.upheld_complaints, con, current)
         month_facts = {}
         for a in roster:
             row = facts_rows.get(a.agent_id, {})

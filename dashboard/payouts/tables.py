@@ -113,12 +113,26 @@ def lines_table(period: Period, payouts: Sequence[AgentPayout], money_lines: pa.
     by_agent: dict[str, list[dict[str, Any]]] = {}
     for r in money_lines.to_pylist():
         by_agent.setdefault(r["agent_id"], []).append(r)
+    # A line's reason depends only on these fields (``money_line_reason``); most lines of a
+    # month share one (a payment credited by the same rule), so each is worded once.
+    reasons: dict[tuple[Any, ...], dict[str, Any]] = {}
     out: list[dict[str, Any]] = []
     for p in payouts:
         n = 0
         base = {"period": str(period), "agent_id": p.agent_id, "agent_name": p.agent_name}
         for r in by_agent.get(p.agent_id, []):
             n += 1
+            payment = r["amount"] >= 0
+            key = (
+                r["credit_rule"],
+                r.get("credit_snapshot_date"),
+                payment,
+                None if payment else r.get("reverses_payment_id"),
+                None if payment else r.get("reversed_payment_date"),
+            )
+            reason = reasons.get(key)
+            if reason is None:
+                reason = reasons[key] = _reason(money_line_reason(r, period))
             out.append(
                 base
                 | {
@@ -130,7 +144,7 @@ def lines_table(period: Period, payouts: Sequence[AgentPayout], money_lines: pa.
                     "amount": r["amount"],
                     "credit_rule": r["credit_rule"],
                     "reverses_payment_id": r["reverses_payment_id"],
-                    **_reason(money_line_reason(r, period)),
+                    **reason,
                 }
             )
         for d in p.decisions:

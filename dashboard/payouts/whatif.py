@@ -25,7 +25,7 @@ import pyarrow as pa
 from dashboard.messages import Message
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_file import PlanFileError, Problem, parse_plans
-from dashboard.payouts.run import PayoutInputError, compute_run
+from dashboard.payouts.run import Facts, PayoutInputError, compute_run
 from dashboard.payouts.tables import MONEY
 from dashboard.payouts.values import ZERO, AgentPayout, Period
 
@@ -159,9 +159,11 @@ def compare(
             agent names a plan the candidate does not have: the message names the file).
     """
     out: list[dict[str, Any]] = []
+    memo: Facts = {}  # both plans read the same facts: read once
     for period in periods:
-        now = {p.agent_id: p for p in compute_run(con, period, book, preset).payouts}
-        then = {p.agent_id: p for p in compute_run(con, period, candidate, preset).payouts}
+        now = {p.agent_id: p for p in compute_run(con, period, book, preset, memo=memo).payouts}
+        other = compute_run(con, period, candidate, preset, memo=memo)
+        then = {p.agent_id: p for p in other.payouts}
         rows = [_row(period, now.get(a), then.get(a)) for a in sorted(now.keys() | then.keys())]
         out += [*rows, _total(period, rows)]
     return pa.Table.from_pylist(out, schema=WHATIF_SCHEMA)

@@ -1,42 +1,19 @@
 -- payouts/agent_months: one row per credited agent and calendar month up to $date_to: the
 -- payout basis (net amount credited to the agent in the month; reversals dated in the month
 -- reduce it), tasks (accounts whose net credited amount in the month is > 0) and the number
--- of payment and reversal rows. Payments on accounts in no snapshot (orphans) and payments
--- credited to no agent are not in any basis (see payouts/uncounted).
--- Parameters: $date_to (date, inclusive).
-with credited as (
+-- of payment and reversal rows, from the derived rpt_payout_months (orphans and payments
+-- credited to no agent are in no basis, see payouts/uncounted). Whole months only: $date_to
+-- is a month's last day. Parameters: $date_to (date, inclusive).
+with per_agent as (
     select
-        p.credited_agent_id as agent_id,
-        p.account_id,
-        p.payment_date,
-        p.amount
-    from payments_credited as p
-    where in_basis(p.credited_agent_id, p.account_id)
-        and p.payment_date <= $date_to
-),
-
-per_account as (
-    select
-        agent_id,
-        cast(month_start(payment_date) as date) as period_start,
-        account_id,
-        sum(amount) as net_amount,
-        count(*) filter (where amount > 0) as payment_rows,
-        count(*) filter (where amount < 0) as reversal_rows
-    from credited
-    group by agent_id, cast(month_start(payment_date) as date), account_id
-),
-
-per_agent as (
-    select
-        agent_id,
-        period_start,
-        money(sum(net_amount)) as basis_amount,
-        count(*) filter (where net_amount > 0) as tasks,
-        cast(sum(payment_rows) as bigint) as payment_rows,
-        cast(sum(reversal_rows) as bigint) as reversal_rows
-    from per_account
-    group by agent_id, period_start
+        m.agent_id,
+        m.period_start,
+        m.basis_amount,
+        m.tasks,
+        m.payment_rows,
+        m.reversal_rows
+    from rpt_payout_months as m
+    where m.period_start <= $date_to
 )
 
 select * from per_agent

@@ -1,11 +1,14 @@
 -- payouts/lines: one row per payment or reversal in an agent's payout basis dated from
 -- $date_from to $date_to (the audit trail's money lines), with the crediting rule that put
 -- it in that agent's basis and, for a reversal, the payment it undoes and that payment's date.
+-- In a basis: credited to an agent, on an account in some snapshot (in_basis, read from the
+-- derived rpt_accounts rather than by grouping every snapshot row again).
 -- Parameters: $date_from, $date_to (dates, inclusive); $agent_id (null: every agent).
 with credited as (
     select p.*
     from payments_credited as p
-    where in_basis(p.credited_agent_id, p.account_id)
+    where p.credited_agent_id is not null
+        and p.account_id in (select a.account_id from rpt_accounts as a)
         and p.payment_date between $date_from and $date_to
         and ($agent_id is null or p.credited_agent_id = $agent_id)
 ),

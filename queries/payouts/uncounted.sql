@@ -2,6 +2,8 @@
 -- is in no agent's payout basis, with the reason (its account is in no snapshot yet, it
 -- reverses a payment that is not loaded, or no agent could be credited). Finance sees what
 -- was left out, not only what was paid.
+-- account_known is known_account read from the derived rpt_accounts (one row per account in
+-- any snapshot) rather than by grouping every snapshot row again.
 -- Parameters: $date_from, $date_to (dates, inclusive).
 with period_payments as (
     select
@@ -11,7 +13,7 @@ with period_payments as (
         p.amount,
         p.credited_agent_id,
         p.credit_rule,
-        known_account(p.account_id) as account_known
+        p.account_id in (select a.account_id from rpt_accounts as a) as account_known
     from payments_credited as p
     where p.payment_date between $date_from and $date_to
 ),
