@@ -57,9 +57,7 @@ def _inc(key: str, sources: Iterable[str], scoped: Iterable[str], **kw: bool) ->
 
 
 INCREMENTAL: dict[str, Incremental] = {
-    "rpt_accounts": _inc(
-        "account_id", ["stg_accounts"], ["stg_accounts"], merge=True, check=True
-    ),
+    "rpt_accounts": _inc("account_id", ["stg_accounts"], ["stg_accounts"], merge=True, check=True),
     "payments_credited": _inc("payment_id", ["stg_payments", "stg_accounts"], ["stg_payments"]),
     "rpt_contacts": _inc("contact_id", ["stg_contacts"], ["stg_contacts"]),
     "rpt_complaints": _inc(
@@ -155,12 +153,12 @@ def refresh(
     the imports added since the last refresh or rebuilt whole (see the module docstring)."""
     derived = [n for n in db.build_order() if db._objects()[n].kind == "derived"]
     before = None if temporary or changed_kinds is None else recorded(con)
-    if before is None:
+    if changed_kinds is None or before is None:
         touched = None if changed_kinds is None else {f"stg_{k}" for k in changed_kinds}
-        rebuilt = _rebuild(con, derived, touched, temporary=temporary)
-        if not temporary and (changed_kinds is None or set(rebuilt) == set(derived)):
+        every = _rebuild(con, derived, touched, temporary=temporary)
+        if not temporary and (changed_kinds is None or set(every) == set(derived)):
             record(con)
-        return rebuilt
+        return every
     now = _in_force(con)
     added, removed = now - before, before - now
     kinds = set(changed_kinds) | _kinds(con, added | removed)

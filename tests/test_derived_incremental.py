@@ -140,10 +140,8 @@ def test_an_import_refreshes_slices_and_an_undo_rebuilds(tmp_path: Path) -> None
     recomputed), and an undo rebuilds whole: both checked against a rebuild above; here, that
     a new payment leaves every other payments_credited row where it was."""
     path = tmp_path / "book.duckdb"
-    first = write_rows(
-        tmp_path / "a.csv", ACCOUNT_COLUMNS, [("A1", "2026-01-31", "P1", "2026-01-01", "10.00",
-                                              "10.00", 0, "G1", "open")]  # fmt: skip
-    )
+    snapshot = [("A1", "2026-01-31", "P1", "2026-01-01", "10.00", "10.00", 0, "G1", "open")]
+    first = write_rows(tmp_path / "a.csv", ACCOUNT_COLUMNS, snapshot)
     pay = write_rows(tmp_path / "p.csv", PAYMENT_COLUMNS, [("Y1", "A1", "2026-01-10", "4.00")])
     more = write_rows(tmp_path / "q.csv", PAYMENT_COLUMNS, [("Y2", "A1", "2026-01-11", "5.00")])
     import_files([FileSpec(first, "accounts"), FileSpec(pay, "payments")], db_path=path)
