@@ -174,34 +174,33 @@ def refresh(
     _run_script(con, "changes")
     rebuilt: list[str] = []
     sliced: set[str] = set()
-    try:
-        for name in derived:
-            reads = _sources(name)
-            if not touched & reads:
-                continue
-            spec = INCREMENTAL.get(name)
-            if (
-                spec is None
-                or whole & reads
-                or not reads <= spec.sources
-                or not _applies(con, name, spec)
-            ):
-                db._create(con, name, temporary=False)
-                whole.add(name)
-            else:
-                for upstream in spec.sources & set(derived):
-                    if upstream not in sliced:  # unchanged: nothing taken out or put in
-                        for side in ("old", "new"):
-                            con.execute(
-                                f"create or replace temp table {side}_{upstream} as "
-                                f"select * from {upstream} limit 0"
-                            )
-                _slice(con, name, spec)
-                sliced.add(name)
-            rebuilt.append(name)
-            touched.add(name)
-    finally:
-        _drop_changes(con, sliced | set(derived))
+    for name in derived:
+        reads = _sources(name)
+        if not touched & reads:
+            continue
+        spec = INCREMENTAL.get(name)
+        if (
+            spec is None
+            or whole & reads
+            or not reads <= spec.sources
+            or not _applies(con, name, spec)
+        ):
+            db._create(con, name, temporary=False)
+            whole.add(name)
+        else:
+            for upstream in spec.sources & set(derived):
+                if upstream not in sliced:  # unchanged: nothing taken out or put in
+                    for side in ("old", "new"):
+                        con.execute(
+                            f"create or replace temp table {side}_{upstream} as "
+                            f"select * from {upstream} limit 0"
+                        )
+            _slice(con, name, spec)
+            sliced.add(name)
+        rebuilt.append(name)
+        touched.add(name)
+    # On success only: after a failure the caller rolls back, which drops them too.
+    _drop_changes(con, sliced | set(derived))
     record(con)
     return rebuilt
 
