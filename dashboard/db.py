@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from dashboard import refresh
 from dashboard.paths import DB_ENV, QUERIES, default_db_path
 
 SCHEMA_DIRS = ("schema",)
@@ -250,9 +251,22 @@ def refresh_derived(
     Returns:
         The names of the tables refreshed (for what changed, or whole).
     """
-    from dashboard import refresh  # it builds on this module
+    return refresh.refresh(con, changed_kinds, _catalogue(), temporary=temporary)
 
-    return refresh.refresh(con, changed_kinds, temporary=temporary)
+
+@cache
+def _catalogue() -> refresh.Catalogue:
+    """The derived tables as ``dashboard.refresh`` needs them."""
+    objects = _objects()
+    derived = tuple(n for n in build_order() if objects[n].kind == "derived")
+    return refresh.Catalogue(
+        derived=derived,
+        bodies={n: objects[n].body for n in derived},
+        sources={n: frozenset(r for r in _reads(n) if objects[r].kind != "macro") for n in derived},
+        create=lambda con, name, temporary: _create(con, name, temporary=temporary),
+        script=lambda name: statements(query_text(name)),
+        query=query_text,
+    )
 
 
 @cache
@@ -288,8 +302,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(p.read_text(encoding="utf-8"))
         _create_objects(con)
         con.execute("insert or replace into meta values ('schema', $fp)", {"fp": fingerprint})
-        from dashboard import refresh  # it builds on this module
-
         refresh.record(con)
         con.execute("commit")
     except BaseException:

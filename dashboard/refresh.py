@@ -21,15 +21,32 @@ and every table when the database does not say what its derived tables reflect.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import duckdb
 
-from dashboard import db
-
 STATE_KEY = "derived_imports"  # meta: the imports in force the derived tables reflect
 FOLDER = "derived/incremental"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What ``dashboard.db`` knows of queries/ that a refresh needs (given, so that this
+    module does not import db, which calls it).
+
+    ``derived``: the derived tables in build order; ``bodies``: each one's query;
+    ``sources``: the staging views and derived tables each reads (through macros and views);
+    ``create``: rebuild one whole (``temporary``: as a temporary table); ``script``: the
+    statements of ``queries/<name>.sql``; ``query``: the text of ``queries/<name>.sql``.
+    """
+
+    derived: tuple[str, ...]
+    bodies: Mapping[str, str]
+    sources: Mapping[str, frozenset[str]]
+    create: Callable[[duckdb.DuckDBPyConnection, str, bool], None]
+    script: Callable[[str], list[str]]
+    query: Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -102,34 +119,28 @@ def _kinds(con: duckdb.DuckDBPyConnection, ids: set[int]) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def _sources(name: str) -> set[str]:
-    """The staging views and derived tables ``name``'s query reads (through macros, views)."""
-    objects = db._objects()
-    return {n for n in db._reads(name) if objects[n].kind != "macro"}
-
-
-def _scoped_body(name: str, scoped: Iterable[str]) -> str:
-    body = db._objects()[name].body
+def _scoped_body(cat: Catalogue, name: str, scoped: Iterable[str]) -> str:
+    body = cat.bodies[name]
     for source in scoped:
         body = re.sub(rf"\b{source}\b", f"scope_{source}", body)
     return body
 
 
-def _run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    for statement in db.statements(db.query_text(f"{FOLDER}/{name}")):
+def _run_script(con: duckdb.DuckDBPyConnection, cat: Catalogue, name: str) -> None:
+    for statement in cat.script(f"{FOLDER}/{name}"):
         con.execute(statement)
 
 
-def _slice(con: duckdb.DuckDBPyConnection, name: str, spec: Incremental) -> None:
+def _slice(con: duckdb.DuckDBPyConnection, cat: Catalogue, name: str, spec: Incremental) -> None:
     """Recompute the slice of ``name`` its script selects; keep old_/new_ for downstream."""
-    _run_script(con, name)
+    _run_script(con, cat, name)
     key, affected = spec.key, f"affected_{name}"
     keep = f"{key} in (select {key} from {affected})"
     con.execute(f"create or replace temp table old_{name} as select * from {name} where {keep}")
-    body = _scoped_body(name, spec.scoped)
+    body = _scoped_body(cat, name, spec.scoped)
     if spec.merge:
         con.execute(f"create or replace temp table part_{name} as {body}")
-        new = db.query_text(f"{FOLDER}/{name}_merge")
+        new = cat.query(f"{FOLDER}/{name}_merge")
     else:
         new = f"select * from ({body}) where {keep}"
     con.execute(f"create or replace temp table new_{name} as {new}")
@@ -139,23 +150,27 @@ def _slice(con: duckdb.DuckDBPyConnection, name: str, spec: Incremental) -> None
         con.execute(f"drop table if exists {temp}")
 
 
-def _applies(con: duckdb.DuckDBPyConnection, name: str, spec: Incremental) -> bool:
+def _applies(con: duckdb.DuckDBPyConnection, cat: Catalogue, name: str, spec: Incremental) -> bool:
     if not spec.check:
         return True
-    row = con.execute(db.query_text(f"{FOLDER}/{name}_applies")).fetchall()[0]
+    row = con.execute(cat.query(f"{FOLDER}/{name}_applies")).fetchall()[0]
     return bool(row[0])
 
 
 def refresh(
-    con: duckdb.DuckDBPyConnection, changed_kinds: Iterable[str] | None, *, temporary: bool
+    con: duckdb.DuckDBPyConnection,
+    changed_kinds: Iterable[str] | None,
+    cat: Catalogue,
+    *,
+    temporary: bool,
 ) -> list[str]:
     """``db.refresh_derived``: the derived tables that read what changed, each refreshed for
     the imports added since the last refresh or rebuilt whole (see the module docstring)."""
-    derived = [n for n in db.build_order() if db._objects()[n].kind == "derived"]
+    derived = list(cat.derived)
     before = None if temporary or changed_kinds is None else recorded(con)
     if changed_kinds is None or before is None:
         touched = None if changed_kinds is None else {f"stg_{k}" for k in changed_kinds}
-        every = _rebuild(con, derived, touched, temporary=temporary)
+        every = _rebuild(con, cat, touched, temporary=temporary)
         if not temporary and (changed_kinds is None or set(every) == set(derived)):
             record(con)
         return every
@@ -171,11 +186,11 @@ def refresh(
             "where list_contains($ids, import_id)",
             {"ids": sorted(added)},
         )
-    _run_script(con, "changes")
+    _run_script(con, cat, "changes")
     rebuilt: list[str] = []
     sliced: set[str] = set()
     for name in derived:
-        reads = _sources(name)
+        reads = set(cat.sources[name])
         if not touched & reads:
             continue
         spec = INCREMENTAL.get(name)
@@ -183,9 +198,9 @@ def refresh(
             spec is None
             or whole & reads
             or not reads <= spec.sources
-            or not _applies(con, name, spec)
+            or not _applies(con, cat, name, spec)
         ):
-            db._create(con, name, temporary=False)
+            cat.create(con, name, False)
             whole.add(name)
         else:
             for upstream in spec.sources & set(derived):
@@ -195,7 +210,7 @@ def refresh(
                             f"create or replace temp table {side}_{upstream} as "
                             f"select * from {upstream} limit 0"
                         )
-            _slice(con, name, spec)
+            _slice(con, cat, name, spec)
             sliced.add(name)
         rebuilt.append(name)
         touched.add(name)
@@ -207,17 +222,17 @@ def refresh(
 
 def _rebuild(
     con: duckdb.DuckDBPyConnection,
-    derived: list[str],
+    cat: Catalogue,
     touched: set[str] | None,
     *,
     temporary: bool,
 ) -> list[str]:
     """Rebuild whole the derived tables that read ``touched`` (None: every one)."""
     rebuilt: list[str] = []
-    for name in derived:
-        if touched is not None and not touched & db._reads(name):
+    for name in cat.derived:
+        if touched is not None and not touched & cat.sources[name]:
             continue
-        db._create(con, name, temporary=temporary)
+        cat.create(con, name, temporary)
         rebuilt.append(name)
         if touched is not None:
             touched.add(name)

@@ -18,10 +18,8 @@ select contact_id from new_rpt_contacts
 union
 select p.contact_id
 from rpt_promises as p
-inner join chg_paid as y
-    on y.account_id = p.account_id
-    and y.payment_date >= p.contact_date
-    and y.payment_date <= p.grace_end_date;
+inner join chg_paid as y on p.account_id = y.account_id
+where y.payment_date between p.contact_date and p.grace_end_date;
 
 create or replace temp table scope_rpt_contacts as
 select *
