@@ -136,6 +136,21 @@ def _slice(con: duckdb.DuckDBPyConnection, cat: Catalogue, name: str, spec: Incr
     _run_script(con, cat, name)
     key, affected = spec.key, f"affected_{name}"
     keep = f"{key} in (select {key} from {affected})"
+    if not con.execute(f"select count(*) from {affected}").fetchall()[0][0]:
+        for side in ("old", "new"):  # nothing to recompute: nothing taken out or put in
+            con.execute(
+                f"create or replace temp table {side}_{name} as select * from {name} limit 0"
+            )
+    else:
+        _replace(con, cat, name, spec, keep)
+    for temp in (affected, f"part_{name}", *(f"scope_{s}" for s in spec.scoped)):
+        con.execute(f"drop table if exists {temp}")
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection, cat: Catalogue, name: str, spec: Incremental, keep: str
+) -> None:
+    """Replace the rows of ``name`` that ``keep`` selects by the query over the scopes."""
     con.execute(f"create or replace temp table old_{name} as select * from {name} where {keep}")
     body = _scoped_body(cat, name, spec.scoped)
     if spec.merge:
@@ -146,8 +161,6 @@ def _slice(con: duckdb.DuckDBPyConnection, cat: Catalogue, name: str, spec: Incr
     con.execute(f"create or replace temp table new_{name} as {new}")
     con.execute(f"delete from {name} where {keep}")
     con.execute(f"insert into {name} by name select * from new_{name}")
-    for temp in (affected, f"part_{name}", *(f"scope_{s}" for s in spec.scoped)):
-        con.execute(f"drop table if exists {temp}")
 
 
 def _applies(con: duckdb.DuckDBPyConnection, cat: Catalogue, name: str, spec: Incremental) -> bool:

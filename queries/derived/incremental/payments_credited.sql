@@ -1,6 +1,7 @@
 -- payments_credited for added imports: the added payments; the blank-agent payments an added
--- snapshot may credit differently (on an account of a changed snapshot, dated on or after the
--- earliest changed snapshot, or credited by the earliest-snapshot rule or by none); and every
+-- snapshot may credit differently (on an account of a changed snapshot: dated on or after the
+-- earliest changed snapshot, credited by no snapshot, or by the earliest-snapshot rule from a
+-- snapshot on or after the earliest changed one: an earlier earliest snapshot stays); and every
 -- payment reversing one of those, along chains of reversals (matched or not now). The scope:
 -- those payments and the payments they reverse, along the same chains.
 create or replace temp table chg_reversals as
@@ -20,7 +21,11 @@ with recursive seed as (
         and p.account_id in (select a.account_id from chg_snapshot_accounts as a)
         and (
             p.payment_date >= (select min(d.as_of_date) from chg_dates as d)
-            or p.credit_rule in ('account_earliest_snapshot', 'none')
+            or p.credit_rule = 'none'
+            or (
+                p.credit_rule = 'account_earliest_snapshot'
+                and p.credit_snapshot_date >= (select min(d.as_of_date) from chg_dates as d)
+            )
         )
 ),
 
