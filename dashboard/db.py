@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from dashboard import refresh
 from dashboard.paths import DB_ENV, QUERIES, default_db_path
 
 SCHEMA_DIRS = ("schema",)
@@ -231,30 +232,41 @@ def refresh_derived(
 
     Derived tables hold results that are costly to compute on every query (e.g. the agent each
     payment is credited to); imports and undos call this inside their transaction, so a
-    derived table always agrees with the data it was built from.
+    derived table always agrees with the data it was built from. After an import, a table
+    is refreshed for what the new imports change where it can be (``dashboard.refresh``):
+    only the slices (snapshots, accounts, payments, ...) that depend on the new rows are
+    recomputed; after an undo, and for a table without an incremental definition, it is
+    rebuilt whole.
 
     Args:
         con: an open read-write connection (inside the caller's transaction).
         changed_kinds: the extract kinds whose rows changed (accounts, payments, ...); only
             derived tables that read them (their staging view, directly, through a macro or
-            view, or through another derived table) are rebuilt. ``None`` rebuilds every one.
-        temporary: build them as temporary tables of this connection (a read-only file).
+            view, or through another derived table) are refreshed (so are those that read a
+            kind whose imports changed since the last refresh). ``None`` rebuilds every one
+            whole.
+        temporary: build them whole as temporary tables of this connection (a read-only
+            file).
 
     Returns:
-        The names of the tables rebuilt.
+        The names of the tables refreshed (for what changed, or whole).
     """
-    touched = None if changed_kinds is None else {f"stg_{kind}" for kind in changed_kinds}
-    rebuilt: list[str] = []
-    for name in build_order():
-        if _objects()[name].kind != "derived":
-            continue
-        if touched is not None and not touched & _reads(name):
-            continue
-        _create(con, name, temporary=temporary)
-        rebuilt.append(name)
-        if touched is not None:
-            touched.add(name)
-    return rebuilt
+    return refresh.refresh(con, changed_kinds, _catalogue(), temporary=temporary)
+
+
+@cache
+def _catalogue() -> refresh.Catalogue:
+    """The derived tables as ``dashboard.refresh`` needs them."""
+    objects = _objects()
+    derived = tuple(n for n in build_order() if objects[n].kind == "derived")
+    return refresh.Catalogue(
+        derived=derived,
+        bodies={n: objects[n].body for n in derived},
+        sources={n: frozenset(r for r in _reads(n) if objects[r].kind != "macro") for n in derived},
+        create=lambda con, name, temporary: _create(con, name, temporary=temporary),
+        script=lambda name: statements(query_text(name)),
+        query=query_text,
+    )
 
 
 @cache
@@ -290,6 +302,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(p.read_text(encoding="utf-8"))
         _create_objects(con)
         con.execute("insert or replace into meta values ('schema', $fp)", {"fp": fingerprint})
+        refresh.record(con)
         con.execute("commit")
     except BaseException:
         rollback(con)

@@ -42,6 +42,10 @@ SLOW = {
     "tests/test_payout_properties.py": "hypothesis",
     "tests/test_cases_properties.py": "random worlds with case extracts, against pandas",
     "tests/test_cases_properties_agencies.py": "random worlds with case extracts, against pandas",
+    "tests/test_derived_incremental.py::"
+    "test_incremental_refresh_equals_a_rebuild_after_every_import_and_undo": (
+        "random books, every derived table rebuilt and compared after each import and undo"
+    ),
     # Measured over a second of CPU each (make test-fast --durations, 2026-12-02) beside cheaper
     # tests of the same area that stay fast: whole flows (import, prepare, approve, export),
     # AppTest runs of several pages.
