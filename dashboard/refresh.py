@@ -109,6 +109,31 @@ def _in_force(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
+# An import adding more rows of a kind than this share of that kind's rows in force (the
+# first file of a kind: all of them) has the tables that read it rebuilt whole.
+WHOLE_SHARE = 0.2
+
+
+def _large(con: duckdb.DuckDBPyConnection, added: set[int]) -> bool:
+    """Whether the imports ``added`` bring more than ``WHOLE_SHARE`` of some kind's rows."""
+    if not added:
+        return False
+    row = con.execute(
+        """with mine as (
+            select kind, sum(rows_accepted) as rows_added from imports
+            where list_contains($ids, import_id) group by kind
+        ),
+        book as (
+            select kind, sum(rows_accepted) as rows_in_force from imports
+            where status = 'active' group by kind
+        )
+        select coalesce(bool_or(m.rows_added > $share * b.rows_in_force), false)
+        from mine as m inner join book as b using (kind)""",
+        {"ids": sorted(added), "share": WHOLE_SHARE},
+    ).fetchall()[0]
+    return bool(row[0])
+
+
 def _kinds(con: duckdb.DuckDBPyConnection, ids: set[int]) -> set[str]:
     if not ids:
         return set()
@@ -191,6 +216,13 @@ def refresh(
     added, removed = now - before, before - now
     kinds = set(changed_kinds) | _kinds(con, added | removed)
     touched = {f"stg_{k}" for k in kinds}
+    if _large(con, added):
+        # A slice that is much of the table costs more than a rebuild, and its temporary
+        # copies (old_, new_, chg_: in memory, they cannot spill) would have to fit under the
+        # import's memory limit; a rebuilt table spills. The result is the same either way.
+        every = _rebuild(con, cat, touched, temporary=False)
+        record(con)
+        return every
     whole = {f"stg_{k}" for k in _kinds(con, removed)}  # not additions: rebuilt whole
     con.execute("create or replace temp table chg_imports (import_id bigint, kind varchar)")
     if added:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import db
+from dashboard import db, refresh
 from dashboard.ingest.importer import FileSpec, import_files, undo_import
 from tests.kpi_fixtures import (
     ACCOUNT_COLUMNS,
@@ -32,6 +32,14 @@ from tests.kpi_fixtures import (
 
 DERIVED = [n for n in db.build_order() if db._objects()[n].kind == "derived"]
 CATEGORIES = ("harassment", "privacy", "service", "other", "amount_dispute")
+
+
+@pytest.fixture(autouse=True)
+def sliced_whatever_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In these small books every file is a large share of its kind, which the refresh would
+    rebuild whole (``refresh.WHOLE_SHARE``): here it is sliced anyway, so the incremental path
+    is what is compared with a rebuild. The size rule has a test of its own (the last one)."""
+    monkeypatch.setattr(refresh, "WHOLE_SHARE", float("inf"))
 
 
 def derived_tables(path: Path) -> dict[str, tuple[list[str], list[str]]]:
@@ -156,3 +164,32 @@ def test_an_import_refreshes_slices_and_an_undo_rebuilds(tmp_path: Path) -> None
     with db.connect(path) as con:
         got = con.execute("select payment_id, channel from payments_credited order by 1").fetchall()
         assert got == [("Y1", None)]  # rebuilt whole: the mark is gone
+
+
+def test_a_file_that_is_much_of_its_kind_rebuilds_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten payments in force, then one more (1 > 0.2 x 11 is false: sliced, the mark on an
+    old row stays), then three more (3 > 0.2 x 14 = 2.8: rebuilt whole, the mark is gone)."""
+    monkeypatch.setattr(refresh, "WHOLE_SHARE", 0.2)
+    path = tmp_path / "book.duckdb"
+    snapshot = [("A1", "2026-01-31", "P1", "2026-01-01", "10.00", "10.00", 0, "G1", "open")]
+    accounts = write_rows(tmp_path / "a.csv", ACCOUNT_COLUMNS, snapshot)
+    ten = [(f"Y{i:02d}", "A1", "2026-01-10", "1.00") for i in range(10)]
+    pay = write_rows(tmp_path / "p.csv", PAYMENT_COLUMNS, ten)
+    import_files([FileSpec(accounts, "accounts"), FileSpec(pay, "payments")], db_path=path)
+
+    def mark_and_import(name: str, rows: list[tuple[str, ...]]) -> str | None:
+        with db.connect(path) as con:
+            con.execute("update payments_credited set channel = 'marked' where payment_id = 'Y00'")
+        more = write_rows(tmp_path / name, PAYMENT_COLUMNS, rows)
+        assert import_files([FileSpec(more, "payments")], db_path=path).committed
+        with db.connect(path) as con:
+            found = con.execute(
+                "select channel from payments_credited where payment_id = 'Y00'"
+            ).fetchall()
+        return found[0][0]
+
+    assert mark_and_import("q.csv", [("Z1", "A1", "2026-01-11", "1.00")]) == "marked"
+    three = [(f"Z{i}", "A1", "2026-01-12", "1.00") for i in range(2, 5)]
+    assert mark_and_import("r.csv", three) is None
