@@ -218,8 +218,8 @@ def refresh(
     touched = {f"stg_{k}" for k in kinds}
     if _large(con, added):
         # A slice that is much of the table costs more than a rebuild, and its temporary
-        # copies (old_, new_, chg_: in memory, they cannot spill) would have to fit under the
-        # import's memory limit; a rebuilt table spills. The result is the same either way.
+        # copies (old_, new_, chg_) are held in memory, where a rebuilt table can spill (a
+        # first payments file of 10 M rows ran out of 1 GB). The result is the same either way.
         every = _rebuild(con, cat, touched, temporary=False)
         record(con)
         return every
