@@ -6,8 +6,9 @@ rows once some accounts have closed, in one accounts file), 10 M payments (with 
 the payments of the plans' kept installments and a few orphans), 10 M contacts (notes in
 Chinese and English on most right-party contacts, some holding a phone, card or ID number
 or an e-mail address in clear, for the importer to mask), 200,000 repayment plans of 1-12
-installments, 50,000 complaints; and the files of one new month (a snapshot of 1 M accounts,
-1 M payments, 1 M contacts) for the incremental figures. Every count scales with ``--scale``
+installments, 50,000 complaints, each agent's and team's monthly targets; and the files of
+one new month (a snapshot of 1 M accounts, 1 M payments, 1 M contacts) for the incremental
+figures. Every count scales with ``--scale``
 (the agents too, at least 20); the shapes are skewed like a real book: a few agents and
 portfolios hold much of it, many hold little. Names are Chinese, personal data in clear (the
 importer masks it), all of it made up.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -32,7 +34,16 @@ import duckdb
 
 from bench import generate_sql as sql
 
-BOOK = ("agents", "agencies", "accounts", "payments", "contacts", "repayment_plans", "complaints")
+BOOK = (
+    "agents",
+    "targets",
+    "agencies",
+    "accounts",
+    "payments",
+    "contacts",
+    "repayment_plans",
+    "complaints",
+)
 NEW_MONTH = ("accounts_new", "payments_new", "contacts_new")
 KIND_OF = {name: name.removesuffix("_new") for name in (*BOOK, *NEW_MONTH)}
 
@@ -161,7 +172,14 @@ def generate(out: Path, scale: float = 1.0, seed: int = 14) -> dict[str, Any]:
             "select count(*) from installment where paid and due_date <= date '2026-10-31'",
         )
         rest = size["payments"] - plan_payments - size["orphans"] - size["bad_payments"]
-        _set(con, random_payments=max(rest * 100 // 101, 0), bad_payments=size["bad_payments"])
+        random_payments = max(rest * 100 // 101, 0)
+        con.execute(sql.LIFE)
+        longest, mean = con.execute("select max(days), avg(days) from life").fetchall()[0]
+        # Draws enough that random_payments of them are kept (a share mean / longest is), with
+        # a margin: the draws' accounts are skewed, their lives are not.
+        draws = math.ceil(random_payments * longest / mean * 1.1) if mean else 0
+        _set(con, random_payments=random_payments, payment_draws=draws, longest_life=longest)
+        _set(con, bad_payments=size["bad_payments"])
         rows: dict[str, int] = {}
         seconds: dict[str, float] = {}
 
@@ -172,6 +190,15 @@ def generate(out: Path, scale: float = 1.0, seed: int = 14) -> dict[str, Any]:
             seconds[name] = round(time.perf_counter() - t0, 1)
 
         write("agents", sql.AGENTS)
+        # A month's collections: the random payments' mean amount (3 % of a placed balance,
+        # generate_sql.pay_amount) times a ninth of them (a month of the book's second half
+        # holds about that many: at a fourteenth, agents reached 155 % of target at scale 0.01).
+        month_collected = _count(
+            con,
+            "select (sum(greatest(20, placed_balance * 0.03)) / count(*)"
+            " * getvariable('random_payments') / 9)::bigint from acct",
+        )
+        write("targets", sql.TARGETS, month_collected=month_collected)
         con.execute(
             "create or replace temp table agency(agency_id varchar, name varchar, fee varchar)"
         )

@@ -21,6 +21,10 @@ create or replace macro month_start(t) as
 create or replace macro month_end(t) as last_day(month_start(t));
 create or replace macro money(x) as round(x, 2)::decimal(18, 2);
 create or replace macro days(d, n) as d + (n)::integer;
+-- A random payment: 0.5 % to 8 % of the account's placed balance (3 % on average, so a cohort
+-- recovers some 30 % of it in a year and a half of about ten payments), at least 20.
+create or replace macro pay_amount(placed, x) as
+    money(greatest(20, placed * (0.005 + 0.075 * pow(x, 2))));
 create or replace macro digits(x, k, width) as
     lpad((hash(x, k, getvariable('seed')) % (10 ** width)::ubigint)::varchar, width, '0');
 create or replace macro agent_code(a) as 'AG' || lpad((a)::varchar, 4, '0');
@@ -157,21 +161,33 @@ from valued
 order by as_of_date, account_id
 """
 
-# The book's payments: random payments over each account's life, the payments of the plans'
-# kept installments, reversals of every 100th random payment, orphans (accounts in no
-# snapshot) and a few rows with an impossible date (the intended refusals).
+# The days an account of the book is paid on: from its placement to its last snapshot's month
+# end (at the latest the book's last day).
+LIFE = """
+create or replace temp table life as
+select i, least(month_end(least(end_t, 11)), date '2026-10-31') - placement_date + 1 as days
+from acct where i < getvariable('n')
+"""
+
+# The book's payments: random payments over each account's life, as many per day of its life
+# whatever its age (a draw is kept with the share of the longest life the account has lived, and
+# the first random_payments kept draws are the payments: a young cohort has few payments, not an
+# old one's squeezed into a month), the payments of the plans' kept installments, reversals of
+# every 100th random payment, orphans (accounts in no snapshot) and a few rows with an
+# impossible date (the intended refusals).
 PAYMENTS = """
 with random as (
-    select j, a.*,
-        days(a.placement_date,
-             floor(u(j, 202) * (least(month_end(least(a.end_t, 11)), date '2026-10-31')
-                                - a.placement_date + 1))) as paid_on
+    select j, a.*, days(a.placement_date, floor(u(j, 202) * l.days)) as paid_on
     from (select j, floor(getvariable('n') * pow(u(j, 201), 1.15))::bigint as i
-          from range(getvariable('random_payments')) r(j)) d
+          from range(getvariable('payment_draws')) r(j)) d
+    join life l using (i)
     join acct a using (i)
+    where u(j, 206) * getvariable('longest_life') < l.days
+    order by j
+    limit getvariable('random_payments')
 ), random_rows as (
     select 'P' || lpad(j::varchar, 9, '0') as payment_id, account_id, paid_on,
-        money(50 + 4950 * pow(u(j, 203), 2)) as amount,
+        pay_amount(placed_balance, u(j, 203)) as amount,
         case when u(j, 204) < 0.3 then null
              when datediff('month', date '2025-11-01', paid_on) >= r then agent_code(agent2)
              else agent_code(agent1) end as agent_id,
@@ -219,7 +235,7 @@ with present as (
 )
 select 'PM' || lpad(j::varchar, 9, '0') as payment_id, account_id,
     strftime(days(date '2026-11-01', floor(u(j, 252) * 30)), '%Y-%m-%d') as payment_date,
-    money(50 + 4950 * pow(u(j, 253), 2))::varchar as amount,
+    pay_amount(placed_balance, u(j, 253))::varchar as amount,
     case when u(j, 254) < 0.3 then null else agent_code(agent2) end as agent_id,
     pick(getvariable('pay_channels'), u(j, 255)) as channel,
     null::varchar as reverses_payment_id
@@ -336,4 +352,27 @@ select agent_code(a) as agent_id,
     'E' || lpad((10000 + a)::varchar, 6, '0') as employee_no,
     'CC-' || (100 * (1 + a % getvariable('teams')))::varchar as cost_center
 from range(getvariable('agents')) r(a)
+"""
+
+# Monthly targets, 2025-11 to the new month 2026-11: each agent's near its expected share of a
+# month's collections (agents are drawn for accounts as floor(agents * u ^ 2.2), so agent a holds
+# ((a + 1) / agents) ^ (1 / 2.2) - (a / agents) ^ (1 / 2.2) of them), 85-115 % of it, in hundreds;
+# each team's the sum of its agents'.
+TARGETS = """
+with agent_month as (
+    select a, t, agent_code(a) as agent_id,
+        'T' || lpad((1 + a % getvariable('teams'))::varchar, 2, '0') as team,
+        greatest(100, round(getvariable('month_collected')
+            * (pow((a + 1) / getvariable('agents'), 1 / 2.2)
+               - pow(a / getvariable('agents'), 1 / 2.2))
+            * (0.85 + 0.3 * u(a * 16 + t, 701)) / 100) * 100)::decimal(18, 2) as target
+    from range(getvariable('agents')) r(a), range(13) m(t)
+)
+select strftime(month_start(t), '%Y-%m') as period, 'agent' as level, agent_id as id,
+    target::varchar as target
+from agent_month
+union all
+select strftime(month_start(t), '%Y-%m'), 'team', team, sum(target)::varchar
+from agent_month group by t, team
+order by period, level, id
 """

@@ -2,7 +2,7 @@
 against DuckDB's bare reader on the same file, in the same run.
 
 - **First import** of each extract of the book into one growing database, in the order a bank
-  delivers them (agents, agencies, accounts, payments, contacts, plans, complaints), each
+  delivers them (agents, targets, agencies, accounts, payments, contacts, plans, complaints), each
   against ``create table t as select * from read_csv(file)`` into a fresh database; the
   importer's peak RSS beside the bare reader's.
 - **Re-import** of each file into the same database (every row already present) against its

@@ -111,3 +111,27 @@ def test_the_importer_refuses_only_the_intended_rows(
     in_clear = "select count(*) from f where regexp_matches(notes, '1[3-9][0-9]{9}')"
     phones = _csv(raw, out / "contacts.csv", in_clear)
     assert phones[0][0] > 0
+
+
+def test_payments_follow_an_accounts_life_not_its_age(extracts: tuple[Path, dict]) -> None:
+    # A young account is paid as often per day of its life as an old one (the book's payments
+    # are not squeezed into a young cohort's first month): payments per account-day of the
+    # accounts placed in the book's last quarter within a third of the older accounts'.
+    out, _ = extracts
+    con = duckdb.connect()
+    _csv(con, out / "accounts.csv", "select 1")
+    con.execute(
+        "create temp table acct as select account_id, min(placement_date::date) as placed, "
+        "max(as_of_date::date) as last_seen from f group by account_id"
+    )
+    rates = _csv(
+        con,
+        out / "payments.csv",
+        "select placed >= date '2026-08-01' as young, sum(paid) / sum(last_seen - placed + 1) "
+        "from acct a left join (select account_id, count(*) as paid from f "
+        "where payment_id like 'P0%' group by account_id) p using (account_id) "
+        "group by young order by young",
+    )
+    assert len(rates) == 2
+    (old_rate, young_rate) = (rates[0][1], rates[1][1])
+    assert 2 / 3 < young_rate / old_rate < 3 / 2
