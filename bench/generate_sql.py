@@ -176,15 +176,17 @@ from acct where i < getvariable('n')
 # every 100th random payment, orphans (accounts in no snapshot) and a few rows with an
 # impossible date (the intended refusals).
 PAYMENTS = """
-with random as (
-    select j, a.*, days(a.placement_date, floor(u(j, 202) * l.days)) as paid_on
+with kept as (
+    select j, i, l.days
     from (select j, floor(getvariable('n') * pow(u(j, 201), 1.15))::bigint as i
           from range(getvariable('payment_draws')) r(j)) d
     join life l using (i)
-    join acct a using (i)
     where u(j, 206) * getvariable('longest_life') < l.days
     order by j
     limit getvariable('random_payments')
+), random as (
+    select j, a.*, days(a.placement_date, floor(u(j, 202) * k.days)) as paid_on
+    from kept k join acct a using (i)
 ), random_rows as (
     select 'P' || lpad(j::varchar, 9, '0') as payment_id, account_id, paid_on,
         pay_amount(placed_balance, u(j, 203)) as amount,
