@@ -364,6 +364,17 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _sync_tree(folder: Path) -> None:
+    """Flush every file and folder under ``folder`` to disk (before the manifest names it)."""
+    for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        else:
+            _fsync_dir(path)
+    _fsync_dir(folder)
+
+
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     temp = folder / f"{TMP_PREFIX}{uuid.uuid4().hex}.json"
     with open(temp, "w", encoding="utf-8") as out:
@@ -442,6 +453,7 @@ def _export_locked(
         tables = {
             t: _export_table(con, t, staged, folder, previous, result) for t in lake_tables(con)
         }
+        _sync_tree(staged)
         staged.rename(final)
         temp.rmdir()
         _fsync_dir(folder)
