@@ -322,3 +322,16 @@ def test_a_lake_folder_is_reused_and_old_versions_go(
     assert_equals_database(sample_db, folder, manifest)
     shutil.rmtree(folder / "v000002")  # what a reader of the new manifest never needs
     assert_equals_database(sample_db, folder, manifest)
+
+
+def test_the_connections_settings_are_its_own_again(sample_db: Path, tmp_path: Path) -> None:
+    """The export bounds memory and drops insertion order for itself only (an app's
+    connections share the settings)."""
+    query = "select current_setting('preserve_insertion_order'), current_setting('threads')"
+    with db.connect(sample_db, read_only=True) as con:
+        con.execute("set memory_limit = '4GiB'")  # shown exactly: restored exactly
+        before = con.execute(query).fetchall()
+        limit = con.execute("select current_setting('memory_limit')").fetchall()
+        lake.export(con, tmp_path / "lake")
+        assert con.execute(query).fetchall() == before == [(True, before[0][1])]
+        assert con.execute("select current_setting('memory_limit')").fetchall() == limit
