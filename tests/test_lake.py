@@ -205,6 +205,17 @@ def test_after_an_import_only_changed_partitions_are_written(
     with db.connect(on_sample, read_only=True) as con:
         assert lake.is_current(second, con)
 
+    # An undo takes the payment away again: the same month written again, and it holds the
+    # rows it held before the import (the first version, gone by then, read now).
+    october = partition_rows(folder, first["tables"]["stg_payments"], "2026-10")
+    undone = cli("undo", str(result.files[0].import_id), "--db", on_sample)
+    assert undone.code == 0, undone.err
+    third = export(cli, on_sample, folder)
+    assert third["tables"]["stg_payments"]["written"] == ["2026-10"]
+    assert_equals_database(on_sample, folder, third)
+    assert partition_rows(folder, third["tables"]["stg_payments"], "2026-10").equals(october)
+    assert not (folder / first["path"]).exists()  # two versions are kept: the second, third
+
 
 def test_an_interrupted_export_leaves_the_previous_version(
     cli: Cli, on_sample: Path, sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
