@@ -7,7 +7,8 @@ page do it the same way:
 - compute a period: ``report`` (the figures: draft, or approved with today's recomputation
   and the adjustment), ``lines`` (the audit trail), ``period_view`` (both, with the notes, the
   plan in words, the About sheet and each plan's tier metric: what a page or a set of files
-  shows);
+  shows; a page reads it without the lines, a month of a bank's book has millions, and then
+  one agent's with ``view_lines`` or all of them for a download with ``with_lines``);
 - close it, four eyes: ``prepare_period`` (computed now, frozen as computed, by one name),
   ``approve_period`` (the prepared figures, by another name), ``reopen_period``; the periods
   still to approve (``periods_to_approve``) and the prepare/approve/reopen log (``audit_log``);

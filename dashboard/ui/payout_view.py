@@ -4,8 +4,10 @@ table, downloads, statement, approval), and the plan what-if tab.
 Kept out of ``views/payouts.py`` so the page script stays a short layout. Every figure, file
 and approval comes from ``dashboard.payouts.service``, exactly as ``python -m dashboard
 report payouts`` / ``approve`` / ``statements`` produce them; this module caches one
-picklable ``PayoutView`` per (database version, period, plan file, preset), opens the app's
-connection for the service, and draws. The view holds the engine's texts as Messages, so one
+picklable ``PayoutView`` per (database version, period, plan file, preset) without its audit
+lines (millions a month on a bank's book), reads the statement's agent's lines on demand (a
+page of them on screen) and every line only for a download, opens the app's connection for
+the service, and draws. The view holds the engine's texts as Messages, so one
 cached view serves both languages: the sections and the files render them in the session's
 language (``lang``), with the column labels as the files' headers in Chinese.
 
