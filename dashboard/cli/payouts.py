@@ -215,7 +215,7 @@ def _workbook(args: argparse.Namespace, book: PlanBook | None, why: PlanFileErro
         view = service.period_view(con, args.period, book, args.preset, why)
     _notes(view.notes, args.lang)
     service.save_xlsx(view, args.out, args.lang)
-    print(f"wrote {args.out} ({view.table.num_rows} agents, {view.lines.num_rows} lines)")
+    print(f"wrote {args.out} ({view.table.num_rows} agents, {view.trail.num_rows} lines)")
     return 0
 
 

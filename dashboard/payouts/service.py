@@ -7,7 +7,8 @@ page do it the same way:
 - compute a period: ``report`` (the figures: draft, or approved with today's recomputation
   and the adjustment), ``lines`` (the audit trail), ``period_view`` (both, with the notes, the
   plan in words, the About sheet and each plan's tier metric: what a page or a set of files
-  shows);
+  shows; a page reads it without the lines, a month of a bank's book has millions, and then
+  one agent's with ``view_lines`` or all of them for a download with ``with_lines``);
 - close it, four eyes: ``prepare_period`` (computed now, frozen as computed, by one name),
   ``approve_period`` (the prepared figures, by another name), ``reopen_period``; the periods
   still to approve (``periods_to_approve``) and the prepare/approve/reopen log (``audit_log``);
@@ -33,12 +34,13 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import db, scratch
 from dashboard.columns import headers
@@ -67,7 +69,7 @@ from dashboard.payouts.report import PayoutReport, payout_lines, payout_report
 from dashboard.payouts.run import compute_run
 from dashboard.payouts.statements import PdfUnavailable, Statement
 from dashboard.payouts.tables import lines_table
-from dashboard.payouts.values import Period
+from dashboard.payouts.values import AgentPayout, Period
 from dashboard.payouts.whatif import candidate_book
 from dashboard.spreadsheet import write_csv
 
@@ -95,8 +97,10 @@ __all__ = [
     "statement_html_bytes",
     "statement_pdf_bytes",
     "statements_zip",
+    "view_lines",
     "whatif",
     "whatif_agents",
+    "with_lines",
     "write_statements",
     "xlsx_bytes",
 ]
@@ -148,7 +152,7 @@ class PayoutView:
     period: str
     approval: Approval | None
     table: pa.Table  # report.REPORT_SCHEMA: one row per agent
-    lines: pa.Table  # the audit trail (as approved, when approved)
+    lines: pa.Table | None  # the audit trail (as approved, when approved); None: not read
     notes: tuple[str, ...]  # Messages
     about: tuple[tuple[str, str], ...]  # the workbook's About sheet: Messages and values
     rules: dict[str, tuple[str, ...]]  # agent_id -> the plan in words (Messages)
@@ -156,6 +160,14 @@ class PayoutView:
     plans_sha256: str | None
     metrics: dict[str, str]  # plan name -> its tiers' metric (tasks, collected; "" none)
     payroll: Payroll = field(default_factory=dict)  # the agents extract's payroll ids, today's
+    payouts: tuple[AgentPayout, ...] = ()  # a draft's computed payouts (their decision lines)
+
+    @property
+    def trail(self) -> pa.Table:
+        """The audit trail of every agent (a view read without it: ``with_lines`` first)."""
+        if self.lines is None:
+            raise ValueError("the view was read without its audit lines: use with_lines")
+        return self.lines
 
     @property
     def status(self) -> str:
@@ -175,6 +187,8 @@ def period_view(
     preset: str = "cn",
     book_error: Exception | None = None,
     agent_id: str | None = None,
+    *,
+    lines: bool = True,
 ) -> PayoutView:
     """The period's payouts with their audit lines, notes, plan in words and About sheet.
 
@@ -186,13 +200,18 @@ def period_view(
         preset: the compliance preset counting violations for the compliance factor.
         book_error: why there is no plan book (raised for a draft period).
         agent_id: only this agent's audit lines (None: every agent's).
+        lines: read the audit lines now; False leaves them out (``lines`` None): a month of a
+            bank's book has millions, a page reads one agent's (``view_lines``) and the
+            downloads all of them (``with_lines``) when asked.
 
     Raises:
         PayoutInputError: the period cannot be computed (draft periods only).
         PlanFileError: ``book_error``, for a draft period without a plan book.
     """
     rep = payout_report(con, period, book, preset, book_error)
-    trail, _ = payout_lines(con, period, book, agent_id, preset, rep.run, book_error)
+    trail = None
+    if lines:
+        trail, _ = payout_lines(con, period, book, agent_id, preset, rep.run, book_error)
     return PayoutView(
         period=str(period),
         approval=rep.approval,
@@ -205,7 +224,28 @@ def period_view(
         plans_sha256=book.sha256 if book else None,
         metrics=book.metrics() if book else {},
         payroll=payroll_ids(con),
+        payouts=rep.run.payouts if rep.run is not None and rep.approval is None else (),
     )
+
+
+def view_lines(
+    con: duckdb.DuckDBPyConnection, view: PayoutView, agent_id: str | None = None
+) -> pa.Table:
+    """The view's audit lines (of one agent, or all) read now: as approved for a frozen period
+    (``approvals.approved_lines``), else the draft's (``payout_lines``), without computing the
+    period again. The data must be the view's (a caller caches both by the data version)."""
+    if view.lines is not None:
+        return view.lines if agent_id is None else agent_lines(view, agent_id)
+    if view.approval is not None:
+        return approvals.approved_lines(con, view.approval, agent_id)
+    period = Period.parse(view.period)
+    payouts = [p for p in view.payouts if agent_id is None or p.agent_id == agent_id]
+    return lines_table(period, payouts, money_lines(con, period, agent_id))
+
+
+def with_lines(con: duckdb.DuckDBPyConnection, view: PayoutView) -> PayoutView:
+    """The view with every agent's audit lines (what the workbook and statements hold)."""
+    return view if view.lines is not None else replace(view, lines=view_lines(con, view))
 
 
 def payroll_ids(con: duckdb.DuckDBPyConnection) -> Payroll:
@@ -222,8 +262,8 @@ def agent_rows(view: PayoutView, agent_id: str | None = None) -> list[dict[str, 
 
 def agent_lines(view: PayoutView, agent_id: str) -> pa.Table:
     """The audit lines of one agent."""
-    mask = [a == agent_id for a in view.lines.column("agent_id").to_pylist()]
-    return view.lines.filter(pa.array(mask, pa.bool_()))
+    lines = view.trail
+    return lines.filter(pc.fill_null(pc.equal(lines.column("agent_id"), agent_id), False))
 
 
 # --- approving and reopening ----------------------------------------------------------
@@ -298,14 +338,14 @@ def save_xlsx(view: PayoutView, path: Path, lang: str = "en") -> None:
     words) in ``lang``, written whole or not at all."""
     headers = exports.sheet_headers(lang)
     extra = _workbook_extra(view, lang)
-    exports.save_xlsx(view.table, view.lines, path, view.about, lang, headers, **extra)
+    exports.save_xlsx(view.table, view.trail, path, view.about, lang, headers, **extra)
 
 
 def xlsx_bytes(view: PayoutView, lang: str = "en") -> bytes:
     """The payroll workbook of ``save_xlsx``, as bytes (a download)."""
     headers = exports.sheet_headers(lang)
     extra = _workbook_extra(view, lang)
-    return exports.xlsx_bytes(view.table, view.lines, view.about, lang, headers, **extra)
+    return exports.xlsx_bytes(view.table, view.trail, view.about, lang, headers, **extra)
 
 
 def save_csv(table: pa.Table, path: Path, lang: str = "en") -> None:
@@ -326,7 +366,7 @@ def csv_bytes(table: pa.Table, lang: str = "en") -> bytes:
 def statement(view: PayoutView, agent_id: str, lang: str = "en") -> Statement:
     """One agent's statement: figures, audit lines, the plan in words, in ``lang``."""
     row = next(r for r in view.table.to_pylist() if r["agent_id"] == agent_id)
-    trail = [ln for ln in view.lines.to_pylist() if ln["agent_id"] == agent_id]
+    trail = agent_lines(view, agent_id).to_pylist()
     rules = view.rules.get(agent_id, ())
     ids = view.payroll.get(agent_id, (None, None))
     return Statement(view.period, view.status_line, row, trail, rules, lang, ids)
@@ -363,7 +403,7 @@ def write_statements(
         OutputError: the files cannot be written; then none of them is.
     """
     rows = agent_rows(view, agent_id)
-    trail = view.lines.to_pylist()
+    trail = view.trail.to_pylist()
     return statements.write_statements(
         view.period, view.status_line, rows, trail, view.rules, out_dir, formats, lang,
         view.payroll,

@@ -9,9 +9,12 @@ finance sees are the numbers that were computed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.messages import Message, code_of
 from dashboard.payouts.values import AgentPayout, Period
@@ -108,56 +111,125 @@ def money_line_reason(row: dict[str, Any], period: Period) -> Message:
 
 
 def lines_table(period: Period, payouts: Sequence[AgentPayout], money_lines: pa.Table) -> pa.Table:
-    """The audit trail: per agent its payments and reversals, then each rule's decision
-    (CODED_LINE_SCHEMA: each reason with its code and values)."""
-    by_agent: dict[str, list[dict[str, Any]]] = {}
-    for r in money_lines.to_pylist():
-        by_agent.setdefault(r["agent_id"], []).append(r)
-    # A line's reason depends only on these fields (``money_line_reason``); most lines of a
-    # month share one (a payment credited by the same rule), so each is worded once.
-    reasons: dict[tuple[Any, ...], dict[str, Any]] = {}
-    out: list[dict[str, Any]] = []
-    for p in payouts:
-        n = 0
-        base = {"period": str(period), "agent_id": p.agent_id, "agent_name": p.agent_name}
-        for r in by_agent.get(p.agent_id, []):
-            n += 1
-            payment = r["amount"] >= 0
-            key = (
-                r["credit_rule"],
-                r.get("credit_snapshot_date"),
-                payment,
-                None if payment else r.get("reverses_payment_id"),
-                None if payment else r.get("reversed_payment_date"),
-            )
-            reason = reasons.get(key)
-            if reason is None:
-                reason = reasons[key] = _reason(money_line_reason(r, period))
-            out.append(
-                base
-                | {
-                    "line_no": n,
-                    "kind": "payment" if r["amount"] >= 0 else "reversal",
-                    "payment_id": r["payment_id"],
-                    "account_id": r["account_id"],
-                    "payment_date": r["payment_date"],
-                    "amount": r["amount"],
-                    "credit_rule": r["credit_rule"],
-                    "reverses_payment_id": r["reverses_payment_id"],
-                    **reason,
-                }
-            )
+    """The audit trail: per agent (in the order of ``payouts``) its payments and reversals (in
+    the order of ``money_lines``), then each rule's decision (CODED_LINE_SCHEMA: each reason with
+    its code and values). Lines of agents not in ``payouts`` are left out.
+
+    Built column-wise: a month of a bank's book has millions of money lines, and a line's reason
+    depends only on a few of its fields (``_reason_keys``), so each distinct reason is worded
+    once and the rest is Arrow compute.
+    """
+    ids = [p.agent_id for p in payouts]
+    money = _money_part(period, ids, [p.agent_name for p in payouts], money_lines)
+    counts = np.bincount(money.column("position").to_numpy(), minlength=len(ids))
+    rows: list[dict[str, Any]] = []
+    for i, p in enumerate(payouts):
+        n = int(counts[i])  # the agent's money lines come first
         for d in p.decisions:
             n += 1
-            decision = {
-                "line_no": n,
-                "kind": d.kind,
-                "amount": d.amount,
-                "corrects_period": d.corrects,
-                **_reason(d.reason),
-            }
-            out.append(base | decision)
-    return pa.Table.from_pylist(out, schema=CODED_LINE_SCHEMA)
+            rows.append(
+                {
+                    "period": str(period),
+                    "agent_id": p.agent_id,
+                    "agent_name": p.agent_name,
+                    "line_no": n,
+                    "kind": d.kind,
+                    "amount": d.amount,
+                    "corrects_period": d.corrects,
+                    **_reason(d.reason),
+                }
+            )
+    decisions = pa.Table.from_pylist(rows, schema=CODED_LINE_SCHEMA)
+    money = money.select(CODED_LINE_SCHEMA.names).cast(CODED_LINE_SCHEMA)
+    # Per agent its money lines, then its decisions: slices of both, no copy of the lines.
+    parts, at, done = [], 0, 0
+    for i, p in enumerate(payouts):
+        n, k = int(counts[i]), len(p.decisions)
+        parts += [money.slice(at, n), decisions.slice(done, k)]
+        at, done = at + n, done + k
+    return pa.concat_tables(parts) if parts else decisions
+
+
+def _money_part(
+    period: Period, ids: list[str], names: list[str | None], money_lines: pa.Table
+) -> pa.Table:
+    """The money lines of the agents ``ids`` with their position in ``ids``, line number and
+    reason (CODED_LINE_SCHEMA columns plus ``position``)."""
+    position = pc.index_in(money_lines.column("agent_id"), value_set=pa.array(ids, pa.string()))
+    kept = money_lines.append_column("position", position)
+    if position.null_count:
+        kept = kept.filter(pc.is_valid(position))
+    pos = kept.column("position").to_numpy(zero_copy_only=False).astype(np.int64)
+    if np.any(pos[1:] < pos[:-1]):  # not yet in the order of ``payouts``: a stable sort
+        order = np.argsort(pos, kind="stable")
+        kept, pos = kept.take(pa.array(order, pa.int64())), pos[order]
+    n = kept.num_rows
+    first = np.searchsorted(pos, pos, side="left")  # each agent's first row
+    line_no = np.arange(n, dtype=np.int64) - first + 1
+    payment = pc.greater_equal(
+        kept.column("amount"), pa.scalar(Decimal(0), kept.schema.field("amount").type)
+    )
+    reason, code, args = _reasons(period, kept, payment)
+    return pa.table(
+        {
+            "position": pa.array(pos, pa.int64()),
+            "period": pa.repeat(pa.scalar(str(period), pa.string()), n),
+            "agent_id": kept.column("agent_id"),
+            "agent_name": pc.take(pa.array(names, pa.string()), pa.array(pos, pa.int64())),
+            "line_no": pa.array(line_no, pa.int64()),
+            "kind": pc.if_else(payment, "payment", "reversal"),
+            "payment_id": kept.column("payment_id"),
+            "account_id": kept.column("account_id"),
+            "payment_date": kept.column("payment_date"),
+            "amount": pc.cast(kept.column("amount"), MONEY),
+            "credit_rule": kept.column("credit_rule"),
+            "reverses_payment_id": kept.column("reverses_payment_id"),
+            "reason": reason,
+            "corrects_period": pa.nulls(n, pa.string()),
+            "reason_code": code,
+            "reason_args": args,
+        }
+    )
+
+
+NULL = "\x00"  # a missing value in a reason key (never in a stored id, rule or date text)
+
+
+def _reason_keys(table: pa.Table, payment: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Per line the fields its reason depends on (``money_line_reason``) as one text: the rule,
+    the snapshot, payment or reversal and, for a reversal, the reversed payment and its date."""
+
+    def text(name: str) -> pa.ChunkedArray:
+        return pc.fill_null(pc.cast(table.column(name), pa.string()), NULL)
+
+    gone = pa.scalar(NULL, pa.string())
+    return pc.binary_join_element_wise(
+        text("credit_rule"),
+        text("credit_snapshot_date"),
+        pc.if_else(payment, "p", "r"),
+        pc.if_else(payment, gone, text("reverses_payment_id")),
+        pc.if_else(payment, gone, text("reversed_payment_date")),
+        "\x01",
+    )
+
+
+def _reasons(
+    period: Period, table: pa.Table, payment: pa.ChunkedArray
+) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Each line's reason, its code and values: worded once per distinct reason key."""
+    if table.num_rows == 0:
+        empty = pa.array([], pa.string())
+        return empty, empty, empty
+    keys = pc.dictionary_encode(_reason_keys(table, payment).combine_chunks())
+    index = keys.indices.to_numpy(zero_copy_only=False)
+    _, first = np.unique(index, return_index=True)  # one row per distinct key, in key order
+    fields = ["credit_rule", "credit_snapshot_date", "amount"]
+    fields += ["reverses_payment_id", "reversed_payment_date"]
+    sample = table.select(fields).take(pa.array(first, pa.int64())).to_pylist()
+    worded = [_reason(money_line_reason(r, period)) for r in sample]
+    texts = [pa.array([w[k] for w in worded], pa.string()) for k in ("reason", "reason_code")]
+    texts.append(pa.array([w["reason_args"] for w in worded], pa.string()))
+    return tuple(pc.take(t, keys.indices) for t in texts)  # type: ignore[return-value]
 
 
 def _reason(text: str) -> dict[str, Any]:

@@ -664,6 +664,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pay.html": ("Statement (HTML)", "对账单（HTML）"),
     "pay.pdf": ("Statement (PDF)", "对账单（PDF）"),
     "pay.rules": ("The plan's rules", "方案规则"),
+    "pay.lines_page": ("Page of lines", "明细页码"),
+    "pay.lines_shown": (
+        "Lines {first}–{last} of {total} ({pages} pages); the download holds all of them.",
+        "第 {first}–{last} 行，共 {total} 行（{pages} 页）；下载文件包含全部明细。",
+    ),
     "pay.approval": ("Approval", "审批"),
     "pay.by": ("Your name", "审批人姓名"),
     "pay.by_required": ("Enter your name to approve.", "请填写审批人姓名。"),

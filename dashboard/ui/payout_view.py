@@ -4,8 +4,10 @@ table, downloads, statement, approval), and the plan what-if tab.
 Kept out of ``views/payouts.py`` so the page script stays a short layout. Every figure, file
 and approval comes from ``dashboard.payouts.service``, exactly as ``python -m dashboard
 report payouts`` / ``approve`` / ``statements`` produce them; this module caches one
-picklable ``PayoutView`` per (database version, period, plan file, preset), opens the app's
-connection for the service, and draws. The view holds the engine's texts as Messages, so one
+picklable ``PayoutView`` per (database version, period, plan file, preset) without its audit
+lines (millions a month on a bank's book), reads the statement's agent's lines on demand (a
+page of them on screen) and every line only for a download, opens the app's connection for
+the service, and draws. The view holds the engine's texts as Messages, so one
 cached view serves both languages: the sections and the files render them in the session's
 language (``lang``), with the column labels as the files' headers in Chinese.
 
@@ -17,6 +19,7 @@ memory and never written to disk, and nothing is approved or stored.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from dashboard import scratch
-from dashboard.messages import Message, localise
+from dashboard.messages import Message, localise, render_table
 from dashboard.paths import ROOT
 from dashboard.payouts import service
 from dashboard.payouts.approvals import Approval, ApprovalRefused
@@ -50,7 +53,39 @@ def _view(
 ) -> PayoutView:
     book = service.load_plans(plans)
     with reads.connection(Path(db)) as con:
-        return service.period_view(con, Period.parse(period), book, preset)
+        return service.period_view(con, Period.parse(period), book, preset, lines=False)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _agent_lines(
+    db: str,
+    version: tuple[int, ...],
+    key: tuple[Any, ...],
+    agent: str,
+    _v: PayoutView,
+) -> pa.Table:
+    with reads.connection(Path(db)) as con:
+        return service.view_lines(con, _v, agent)
+
+
+def agent_lines(v: PayoutView, agent: str) -> pa.Table:
+    """One agent's audit lines of the view, read from the database (cached like the view: the
+    view holds no lines, a month of a bank's book has millions)."""
+    path = reads.db_path()
+    approval = v.approval.approval_id if v.approval else None
+    key = (v.period, v.plans_source, v.plans_sha256, approval, v.status)
+    return _agent_lines(str(path), reads.data_version(path), key, agent, v)
+
+
+def _whole(v: PayoutView) -> PayoutView:
+    """The view with every agent's lines, for the workbook and the statements (on a click)."""
+    with reads.connection() as con:
+        return service.with_lines(con, v)
+
+
+def _one(v: PayoutView, agent: str) -> PayoutView:
+    """The view with one agent's lines, for that agent's statement."""
+    return replace(v, lines=agent_lines(v, agent))
 
 
 def view(period: str, plans: Path, preset: str = "cn") -> PayoutView:
@@ -185,7 +220,7 @@ def downloads(v: PayoutView) -> None:
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         t("pay.xlsx"),
-        data=lambda: service.xlsx_bytes(v, language),
+        data=lambda: service.xlsx_bytes(_whole(v), language),
         file_name=f"payouts_{p}.xlsx",
         mime=XLSX,
         on_click="ignore",
@@ -203,7 +238,7 @@ def downloads(v: PayoutView) -> None:
     )
     c3.download_button(
         t("pay.zip"),
-        data=lambda: service.statements_zip(v, language),
+        data=lambda: service.statements_zip(_whole(v), language),
         file_name=f"statements_{p}.zip",
         mime="application/zip",
         on_click="ignore",
@@ -268,6 +303,7 @@ def pick_agent(rows: pa.Table) -> str | None:
 # the reason says them): full width, every column fits at 1280 px, the reason wraps.
 LINES_KEY = ("line_no", "kind", "payment_date", "account_id", "amount", "reason")
 LINES_SCREEN = (*LINES_KEY, "payment_id", "credit_rule")
+LINES_PAGE = 500  # audit lines on screen at once
 
 
 def statement(v: PayoutView, agent: str | None) -> None:
@@ -283,7 +319,7 @@ def statement(v: PayoutView, agent: str | None) -> None:
     with right:
         st.download_button(
             t("pay.html"),
-            data=lambda: service.statement_html_bytes(v, agent, language),
+            data=lambda: service.statement_html_bytes(_one(v, agent), agent, language),
             file_name=f"{stem}.html",
             mime="text/html",
             on_click="ignore",
@@ -292,7 +328,7 @@ def statement(v: PayoutView, agent: str | None) -> None:
         )
         st.download_button(
             t("pay.pdf"),
-            data=lambda: service.statement_pdf_bytes(v, agent, language) or b"",
+            data=lambda: service.statement_pdf_bytes(_one(v, agent), agent, language) or b"",
             file_name=f"{stem}.pdf",
             mime="application/pdf",
             on_click="ignore",
@@ -301,14 +337,51 @@ def statement(v: PayoutView, agent: str | None) -> None:
         )
         with st.expander(t("pay.rules")):
             st.markdown(safe.bullets([localise(r, lang()) for r in v.rules.get(agent, ())]))
-    lines = service.agent_lines(v, agent)
+    lines = agent_lines(v, agent)
+    name = f"payout_lines_{v.period}_{agent}"
+    if lines.num_rows <= LINES_PAGE:
+        tables.show(
+            lines, name=name, key=LINES_KEY, screen=LINES_SCREEN, wrap=("reason",), height=420
+        )
+        return
+    # A large agent has tens of thousands of lines a month: a page of them on screen, every
+    # line in the download.
+    pages = -(-lines.num_rows // LINES_PAGE)
+    page_no = st.number_input(
+        t("pay.lines_page"), min_value=1, max_value=pages, value=1, step=1, key=f"page_{name}"
+    )
+    first = (int(page_no) - 1) * LINES_PAGE
+    shown = lines.slice(first, LINES_PAGE)
+    last = first + shown.num_rows
+    st.caption(
+        safe.t(
+            "pay.lines_shown",
+            first=fmt.count(first + 1),
+            last=fmt.count(last),
+            total=fmt.count(lines.num_rows),
+            pages=fmt.count(pages),
+        )
+    )
     tables.show(
-        lines,
-        name=f"payout_lines_{v.period}_{agent}",
+        shown,
+        name=name,
         key=LINES_KEY,
         screen=LINES_SCREEN,
         wrap=("reason",),
         height=420,
+        download=False,
+    )
+    shown_all = render_table(lines.slice(0, 0), language)  # the download's columns
+    text = t("download.csv_all", rows=f"{lines.num_rows:,}", columns=shown_all.num_columns)
+    st.download_button(  # as tables.show's, built on the click in the session's language
+        safe.md(text),
+        data=lambda: tables.csv_bytes(render_table(lines, language)),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+        on_click="ignore",
+        icon=":material/download:",
+        type="tertiary",
     )
 
 
