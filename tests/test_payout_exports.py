@@ -16,6 +16,7 @@ import openpyxl
 import pyarrow as pa
 import pytest
 
+from dashboard.payouts import exports
 from dashboard.payouts import statements as payout_statements
 from dashboard.payouts.plan_file import load_plans, parse_plans
 from dashboard.payouts.plan_words import plan_in_words
@@ -78,6 +79,32 @@ def test_xlsx_workbook(scenario: Path, cli: Cli, tmp_path: Path) -> None:
     assert any(row[5] == "P2" and row[8] == pytest.approx(-1000) for row in lines[1:])
     about = dict(wb["About"].iter_rows(values_only=True))
     assert about["Period"] == "2026-10" and about["Status"] == "draft"
+
+
+def test_xlsx_lines_past_a_sheets_rows_go_on_more_sheets(
+    scenario: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worksheet holds 1,048,576 rows and xlsxwriter writes nothing past them: a bank's month
+    # has more audit lines. With a sheet of 2 data rows, the lines of one sheet are spread over
+    # ceil(n / 2) sheets, in order, none lost.
+    whole = tmp_path / "whole.xlsx"
+    assert cli("report", "payouts", *args(scenario), "--format", "xlsx", "--out", whole).code == 0
+    lines = list(openpyxl.load_workbook(whole, data_only=True)["Lines"].iter_rows(values_only=True))
+    head, rows = lines[0], lines[1:]
+    assert len(rows) > 2
+    monkeypatch.setattr(exports, "SHEET_ROWS", 2)
+    out = tmp_path / "split.xlsx"
+    assert cli("report", "payouts", *args(scenario), "--format", "xlsx", "--out", out).code == 0
+    wb = openpyxl.load_workbook(out, data_only=True)
+    parts = -(-len(rows) // 2)
+    names = [f"Lines {i}" for i in range(1, parts + 1)]
+    assert wb.sheetnames == ["Payouts", *names, "About"]
+    spread = []
+    for name in names:
+        sheet = list(wb[name].iter_rows(values_only=True))
+        assert sheet[0] == head and 1 <= len(sheet) - 1 <= 2
+        spread += sheet[1:]
+    assert spread == rows
 
 
 def test_csv_export_neutralises_formulas(scenario: Path, cli: Cli, tmp_path: Path) -> None:

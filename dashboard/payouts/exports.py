@@ -197,6 +197,11 @@ class Page:
         ws.set_footer("&C" + Message("payout.page_of", n="&P", total="&N").text(self.lang))
 
 
+# The data rows of one sheet: a worksheet has 1,048,576 rows (Excel's limit, which xlsxwriter
+# enforces by not writing past it), the first of them the header.
+SHEET_ROWS = 1_048_576 - 1
+
+
 def _sheet(
     wb: xlsxwriter.Workbook,
     fmt: _Book,
@@ -316,7 +321,14 @@ def xlsx_bytes(
         table = with_payroll(payouts, payroll)
         _sheet(wb, fmt, sheet["payouts"], table, True, widths, lang, headers, page)
         widths = {"reason": 90, "kind": 12, "agent_name": 16, "credit_rule": 24}
-        _sheet(wb, fmt, sheet["lines"], lines, False, widths, lang, headers, page)
+        # A sheet holds 1,048,576 rows; a month of a bank's book has more lines than that:
+        # they go on as many Lines sheets as they need ("Lines 1", "Lines 2", ...; a sheet's name
+        # cannot hold a slash), none is dropped.
+        parts = max(-(-lines.num_rows // SHEET_ROWS), 1)
+        for i in range(parts):
+            title = sheet["lines"] if parts == 1 else f"{sheet['lines']} {i + 1}"
+            part = lines.slice(i * SHEET_ROWS, SHEET_ROWS)
+            _sheet(wb, fmt, title, part, False, widths, lang, headers, page)
         ws = wb.add_worksheet(sheet["about"])
         ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 100)
