@@ -113,16 +113,11 @@ def account_history(
 PLAN_STATES = "plan_states"  # the temporary table the plan reports read (kpi/plan_states.sql)
 
 
-def _plan_report(
-    con: duckdb.DuckDBPyConnection,
-    query: str,
-    filters: Filters,
-    settings: KpiSettings | None,
-    extra: dict[str, object] | None = None,
-) -> pa.Table:
+def _evaluate(
+    con: duckdb.DuckDBPyConnection, filters: Filters, settings: KpiSettings | None
+) -> KpiSettings:
     """Evaluate every plan as of ``as_of`` (default: the latest snapshot's date) into the
-    temporary table ``plan_states`` of this connection, then run the report query on it with
-    the dimension filters and ``extra``."""
+    temporary table ``plan_states`` of this connection; the settings used."""
     cfg = settings or default_settings()
     prepare(con, filters)
     check_as_of(con, filters.as_of)
@@ -134,6 +129,28 @@ def _plan_report(
         **cfg.bucket_params(),
     }
     db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", params)
+    return cfg
+
+
+def _plan_report(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    filters: Filters,
+    settings: KpiSettings | None,
+    extra: dict[str, object] | None = None,
+) -> pa.Table:
+    """Evaluate every plan (``_evaluate``), then run the report query on ``plan_states`` with
+    the dimension filters and ``extra``."""
+    _evaluate(con, filters, settings)
+    return _on_states(con, query, filters, extra)
+
+
+def _on_states(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    filters: Filters,
+    extra: dict[str, object] | None = None,
+) -> pa.Table:
     return db.run(con, query, {**filters.params(), **(extra or {})})
 
 
@@ -195,9 +212,16 @@ def plan_summary(
     """
     if by not in PLAN_GROUPS:
         raise ValueError(f"by must be one of {PLAN_GROUPS}, not {by!r}")
-    cfg = settings or default_settings()
+    _due_window(filters)  # refused before the plans are evaluated
+    cfg = _evaluate(con, filters, settings)
+    return _summary_on_states(con, filters, cfg, by)
+
+
+def _summary_on_states(
+    con: duckdb.DuckDBPyConnection, filters: Filters, cfg: KpiSettings, by: str
+) -> pa.Table:
     extra = {**_due_window(filters), "by": by, "bucket_names": cfg.bucket_names}
-    table = _plan_report(con, "kpi/plan_summary", filters, cfg, extra)
+    table = _on_states(con, "kpi/plan_summary", filters, extra)
     return table.drop_columns(["bucket_at_creation" if by == "installment" else "installment_no"])
 
 
@@ -210,6 +234,25 @@ def broken_plans(
     """The broken plans as a worklist: account (personal data masked), agent, broken_date,
     amount overdue. Filters as for ``plans``."""
     return _plan_report(con, "kpi/broken_plans", filters, settings)
+
+
+def plans_page(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    settings: KpiSettings | None = None,
+) -> dict[str, pa.Table]:
+    """The plan reports a page shows together, from one evaluation of the plans: ``plans``,
+    ``summary_installment`` and ``summary_bucket`` (``plan_summary`` by each grouping) and
+    ``broken`` (``broken_plans``), each the table its own function returns for ``filters``
+    (the three reports would otherwise evaluate every plan three times)."""
+    _due_window(filters)  # a window ending before it starts is refused first, as by plan_summary
+    cfg = _evaluate(con, filters, settings)
+    return {
+        "plans": _on_states(con, "kpi/plans", filters),
+        **{f"summary_{by}": _summary_on_states(con, filters, cfg, by) for by in PLAN_GROUPS},
+        "broken": _on_states(con, "kpi/broken_plans", filters),
+    }
 
 
 def relief_by_agent(plans_table: pa.Table) -> pa.Table:
