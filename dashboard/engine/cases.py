@@ -6,10 +6,10 @@ rates DECIMAL(38,6), half away from zero). README.md (Reports) defines every col
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import db
 from dashboard.engine.kpi_common import (
@@ -258,14 +258,14 @@ def plans_page(
 def relief_by_agent(plans_table: pa.Table) -> pa.Table:
     """The settlement relief granted per agent, from a ``plans`` table: agent_id, settlements,
     relief (their sum; a cost, never recovery), largest first."""
-    per: dict[str | None, list] = {}
-    for r in plans_table.to_pylist():
-        if r["relief"] is None:
-            continue
-        acc = per.setdefault(r["agent_id"], [0, Decimal(0)])
-        acc[0] += 1
-        acc[1] += r["relief"]
-    rows = [{"agent_id": a, "settlements": n, "relief": v} for a, (n, v) in per.items()]
+    given = plans_table.select(["agent_id", "relief"]).filter(pc.is_valid(plans_table["relief"]))
+    per = given.group_by("agent_id", use_threads=False).aggregate(
+        [("relief", "count"), ("relief", "sum")]
+    )  # Arrow's decimal sum is exact; in Python it took seconds on 200,000 plans
+    rows = [
+        {"agent_id": r["agent_id"], "settlements": r["relief_count"], "relief": r["relief_sum"]}
+        for r in per.to_pylist()
+    ]
     rows.sort(key=lambda r: (-r["relief"], r["agent_id"] or ""))
     schema = pa.schema(
         [("agent_id", pa.string()), ("settlements", pa.int64()), ("relief", pa.decimal128(38, 2))]

@@ -229,13 +229,11 @@ def show(
         st.dataframe(frame, **options)
     else:
         widget = f"pick_{name}_{picked}"  # a new widget per choice: no stale selection
-        rows = table.to_pylist()
-
         def clicked() -> None:
             state = st.session_state.get(widget)
             chosen = state["selection"]["rows"] if state else []
-            if chosen:
-                pick(rows[chosen[0]])
+            if chosen:  # the clicked row only (not every row of a long table on each run)
+                pick(table.slice(chosen[0], 1).to_pylist()[0])
 
         default: Any = {"selection": {"rows": [picked]}} if picked is not None else None
         st.dataframe(

@@ -1,10 +1,9 @@
 -- rpt_plan_payments: one row per repayment plan (rpt_plan_installments) and day on which its account has
 -- payments or reversals (rpt_payments) dated from the plan's created_date on: amount, their
--- net sum that day; paid_through, the net sum of the plan's days up to and including this one
--- (domain.md: paid towards a plan = net payments on the account dated from created_date on).
--- kpi/plan_states looks up paid_through on the last day on or before its dates, so that it
--- reads the plans' payments only instead of the whole book's; materialised when plans,
--- accounts or payments change. Parameters: none.
+-- net sum that day (domain.md: paid towards a plan = net payments on the account dated from
+-- created_date on). kpi/plan_states sums these up to its dates, so that it reads the plans'
+-- payments only instead of the whole book's; materialised when plans, accounts or payments
+-- change. Parameters: none.
 with plans as (
     select plan_id, account_id, created_date
     from rpt_plan_installments
@@ -20,15 +19,6 @@ paid as (
     inner join rpt_payments as y
         on y.account_id = p.account_id and y.payment_date >= p.created_date
     group by p.plan_id, y.payment_date
-),
-
-running as (
-    select
-        plan_id,
-        payment_date,
-        amount,
-        sum(amount) over (partition by plan_id order by payment_date) as paid_through
-    from paid
 )
 
-select * from running
+select * from paid

@@ -23,7 +23,7 @@
 --   (status in $closed_statuses or no balance), null without such a snapshot.
 -- What depends neither on $as_of nor on the settings is materialised: each installment with its
 -- plan's agent, snapshot fields and cumulative_due (rpt_plan_installments), and each plan's net
--- paid per day with its running sum paid_through (rpt_plan_payments).
+-- paid per day from its created_date on (rpt_plan_payments).
 -- $accounts: only the plans on these accounts (empty: every plan); a plan's figures depend on
 -- its own account only, so they are the same either way.
 -- Parameters: $as_of (date), $grace_days (integer), $bucket_min_dpd, $bucket_names,
@@ -70,12 +70,14 @@ cumulated as (
 
 paid as (
     select
-        c.*,
-        coalesce(y.paid_through, 0) as paid_by_due
+        c.plan_id,
+        c.installment_no,
+        coalesce(sum(y.amount), 0) as paid_by_due
     from cumulated as c
-    asof left join rpt_plan_payments as y
+    left join rpt_plan_payments as y
         on y.plan_id = c.plan_id
         and y.payment_date <= least(c.grace_end, c.eval_date)
+    group by c.plan_id, c.installment_no
 ),
 
 towards as (
@@ -90,14 +92,16 @@ towards as (
 
 stated as (
     select
-        d.*,
+        c.*,
+        d.paid_by_due,
         case
-            when d.paid_by_due >= d.cumulative_due then 'kept'
-            when d.grace_end < d.eval_date then 'missed'
-            when d.superseded_on is not null then 'superseded'
+            when d.paid_by_due >= c.cumulative_due then 'kept'
+            when c.grace_end < c.eval_date then 'missed'
+            when c.superseded_on is not null then 'superseded'
             else 'pending'
         end as state
-    from paid as d
+    from cumulated as c
+    inner join paid as d on d.plan_id = c.plan_id and d.installment_no = c.installment_no
 ),
 
 plan_outcome as (

@@ -2,14 +2,26 @@
 -- and every plan whose account has a payment that rpt_payments added, took out or changed
 -- (account, date or amount), dated on or after the plan's created_date. The scope: those
 -- plans' installments and their accounts' payments.
+-- chg_plan_paid: the account and date of each payment rpt_payments took out or put in with
+-- another account, date or amount (as it was, and as it is).
 create or replace temp table chg_plan_paid as
-with old as (select payment_id, account_id, payment_date, amount from old_rpt_payments),
-
-new as (select payment_id, account_id, payment_date, amount from new_rpt_payments)
-
-select * from (select * from old except select * from new)
-union all
-select * from (select * from new except select * from old);
+select o.account_id, o.payment_date
+from old_rpt_payments as o
+where not exists (
+    select 1
+    from new_rpt_payments as n
+    where n.payment_id = o.payment_id and n.account_id = o.account_id
+        and n.payment_date = o.payment_date and n.amount = o.amount
+)
+union
+select n.account_id, n.payment_date
+from new_rpt_payments as n
+where not exists (
+    select 1
+    from old_rpt_payments as o
+    where o.payment_id = n.payment_id and o.account_id = n.account_id
+        and o.payment_date = n.payment_date and o.amount = n.amount
+);
 
 create or replace temp table affected_rpt_plan_payments as
 select plan_id from old_rpt_plan_installments
