@@ -6,8 +6,10 @@ the broken-plan worklist, on seeded random portfolios, at several dates and filt
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from dashboard import db
@@ -52,3 +54,23 @@ def test_the_page_reports_from_one_evaluation(world: tuple, as_of: date | None) 
 def test_the_page_reports_refuse_what_the_reports_refuse(tmp_path: Path) -> None:
     with db.connect(tmp_path / "empty.duckdb") as con, pytest.raises(ReportError):
         cases.plans_page(con)
+
+
+def test_relief_by_agent_by_hand() -> None:
+    """Settlements only (relief given), per agent, largest first, ties by agent id, a plan
+    without an agent as its own row; sums exact to the cent."""
+    schema = pa.schema([("agent_id", pa.string()), ("relief", pa.decimal128(38, 2))])
+    rows = [("G1", "10.00"), ("G1", "5.50"), ("G2", "20.00"), (None, "1.00"), ("G3", None),
+            ("G4", "15.49"), ("G4", "0.01"), ("G5", "-0.10")]  # fmt: skip
+    plans = pa.Table.from_pylist(
+        [{"agent_id": a, "relief": Decimal(v) if v else None} for a, v in rows], schema=schema
+    )
+    got = cases.relief_by_agent(plans).to_pylist()
+    assert got == [
+        {"agent_id": "G2", "settlements": 1, "relief": Decimal("20.00")},
+        {"agent_id": "G1", "settlements": 2, "relief": Decimal("15.50")},
+        {"agent_id": "G4", "settlements": 2, "relief": Decimal("15.50")},
+        {"agent_id": None, "settlements": 1, "relief": Decimal("1.00")},
+        {"agent_id": "G5", "settlements": 1, "relief": Decimal("-0.10")},
+    ]
+    assert cases.relief_by_agent(plans.slice(0, 0)).num_rows == 0

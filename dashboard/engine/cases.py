@@ -6,7 +6,6 @@ rates DECIMAL(38,6), half away from zero). README.md (Reports) defines every col
 
 from __future__ import annotations
 
-
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
