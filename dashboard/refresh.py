@@ -87,6 +87,16 @@ INCREMENTAL: dict[str, Incremental] = {
         "contact_id", ["rpt_contacts", "rpt_payments"], ["rpt_contacts", "rpt_payments"]
     ),
     "rpt_snapshots": _inc("as_of_date", ["stg_accounts", "rpt_accounts"], ["stg_accounts"]),
+    "rpt_plan_installments": _inc(
+        "plan_id",
+        ["stg_repayment_plans", "stg_accounts"],
+        ["stg_repayment_plans", "stg_accounts"],
+    ),
+    "rpt_plan_payments": _inc(
+        "plan_id",
+        ["rpt_plan_installments", "rpt_payments"],
+        ["rpt_plan_installments", "rpt_payments"],
+    ),
 }
 
 

@@ -1,12 +1,13 @@
 """Derived tables refreshed for what an import changed equal a rebuild from scratch.
 
-Seeded random books (``tests.kpi_fixtures.random_world``, with complaints added) are imported
-as a random sequence of files: snapshots in or out of date order, a snapshot delivered again
-with changes (a replace), payments, contacts and complaints in chunks that overlap (rows
-delivered twice, complaints updated), a file imported twice, and undos of random earlier
-imports. After every step each derived table (every row, every column) must equal the same
-table rebuilt whole (``db.refresh_derived(con)`` without kinds) in a copy of the database: the
-reference shares nothing with the incremental path but the staged rows.
+Seeded random books (``tests.kpi_fixtures.random_world``, with complaints and repayment plans
+added) are imported as a random sequence of files: snapshots in or out of date order, a
+snapshot delivered again with changes (a replace), payments, contacts and complaints in chunks
+that overlap (rows delivered twice, complaints updated), plans in two files (some created
+before the first snapshot, some on an account that has another), a file imported twice, and
+undos of random earlier imports. After every step each derived table (every row, every column)
+must equal the same table rebuilt whole (``db.refresh_derived(con)`` without kinds) in a copy
+of the database: the reference shares nothing with the incremental path but the staged rows.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import random
 import shutil
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +23,13 @@ import pytest
 
 from dashboard import db, refresh
 from dashboard.ingest.importer import FileSpec, import_files, undo_import
+from tests.case_fixtures import _one_plan, _pay_towards
 from tests.kpi_fixtures import (
     ACCOUNT_COLUMNS,
     COMPLAINT_COLUMNS,
     CONTACT_COLUMNS,
     PAYMENT_COLUMNS,
+    PLAN_COLUMNS,
     random_world,
     write_rows,
 )
@@ -73,6 +77,23 @@ def complaints(rnd: random.Random, accounts: Sequence[str]) -> list[tuple[Any, .
     return rows
 
 
+def plans(
+    rnd: random.Random, accounts: Sequence[str]
+) -> tuple[list[list[tuple[Any, ...]]], list[tuple[Any, ...]]]:
+    """About a dozen plans on random accounts (a second one on some), created from before the
+    first snapshot to after the last, in two files of whole plans; and payments towards them."""
+    files: list[list[tuple[Any, ...]]] = [[], []]
+    payments: list[tuple[Any, ...]] = []
+    for n, acct in enumerate(rnd.sample(list(accounts), 9)):
+        created = date(2025, 12, 20) + timedelta(days=rnd.randrange(0, 120))
+        for k in range(1 + (rnd.random() < 0.4)):
+            rows = _one_plan(rnd, f"PL{n:02d}{k}", acct, created)
+            files[rnd.randrange(2)].extend(rows)
+            payments.extend(_pay_towards(rnd, f"PL{n:02d}{k}", rows))
+            created += timedelta(days=rnd.randrange(0, 40))
+    return files, payments
+
+
 def chunks(rnd: random.Random, rows: list[Any], n: int) -> list[list[Any]]:
     """``rows`` in ``n`` random parts; about one row in ten also in a second part."""
     parts: list[list[Any]] = [[] for _ in range(n)]
@@ -101,7 +122,10 @@ def files(seed: int, folder: Path) -> list[FileSpec]:
         for r in by_date[fixed][1:]
     ]
     specs.append((f"accounts_{fixed}_fixed", "accounts", ACCOUNT_COLUMNS, changed))
-    for n, part in enumerate(chunks(rnd, world["payments"], 3)):
+    planned, plan_payments = plans(rnd, sorted({r[0] for r in world["accounts"]}))
+    for n, part in enumerate(planned):
+        specs.append((f"plans_{n}", "repayment_plans", PLAN_COLUMNS, part))
+    for n, part in enumerate(chunks(rnd, [*world["payments"], *plan_payments], 3)):
         specs.append((f"payments_{n}", "payments", PAYMENT_COLUMNS, part))
     for n, part in enumerate(chunks(rnd, world["contacts"], 2)):
         specs.append((f"contacts_{n}", "contacts", CONTACT_COLUMNS, part))

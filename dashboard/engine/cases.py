@@ -6,10 +6,9 @@ rates DECIMAL(38,6), half away from zero). README.md (Reports) defines every col
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import db
 from dashboard.engine.kpi_common import (
@@ -113,16 +112,11 @@ def account_history(
 PLAN_STATES = "plan_states"  # the temporary table the plan reports read (kpi/plan_states.sql)
 
 
-def _plan_report(
-    con: duckdb.DuckDBPyConnection,
-    query: str,
-    filters: Filters,
-    settings: KpiSettings | None,
-    extra: dict[str, object] | None = None,
-) -> pa.Table:
+def _evaluate(
+    con: duckdb.DuckDBPyConnection, filters: Filters, settings: KpiSettings | None
+) -> KpiSettings:
     """Evaluate every plan as of ``as_of`` (default: the latest snapshot's date) into the
-    temporary table ``plan_states`` of this connection, then run the report query on it with
-    the dimension filters and ``extra``."""
+    temporary table ``plan_states`` of this connection; the settings used."""
     cfg = settings or default_settings()
     prepare(con, filters)
     check_as_of(con, filters.as_of)
@@ -134,6 +128,28 @@ def _plan_report(
         **cfg.bucket_params(),
     }
     db.run_into_temp(con, PLAN_STATES, "kpi/plan_states", params)
+    return cfg
+
+
+def _plan_report(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    filters: Filters,
+    settings: KpiSettings | None,
+    extra: dict[str, object] | None = None,
+) -> pa.Table:
+    """Evaluate every plan (``_evaluate``), then run the report query on ``plan_states`` with
+    the dimension filters and ``extra``."""
+    _evaluate(con, filters, settings)
+    return _on_states(con, query, filters, extra)
+
+
+def _on_states(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    filters: Filters,
+    extra: dict[str, object] | None = None,
+) -> pa.Table:
     return db.run(con, query, {**filters.params(), **(extra or {})})
 
 
@@ -195,9 +211,16 @@ def plan_summary(
     """
     if by not in PLAN_GROUPS:
         raise ValueError(f"by must be one of {PLAN_GROUPS}, not {by!r}")
-    cfg = settings or default_settings()
+    _due_window(filters)  # refused before the plans are evaluated
+    cfg = _evaluate(con, filters, settings)
+    return _summary_on_states(con, filters, cfg, by)
+
+
+def _summary_on_states(
+    con: duckdb.DuckDBPyConnection, filters: Filters, cfg: KpiSettings, by: str
+) -> pa.Table:
     extra = {**_due_window(filters), "by": by, "bucket_names": cfg.bucket_names}
-    table = _plan_report(con, "kpi/plan_summary", filters, cfg, extra)
+    table = _on_states(con, "kpi/plan_summary", filters, extra)
     return table.drop_columns(["bucket_at_creation" if by == "installment" else "installment_no"])
 
 
@@ -212,17 +235,36 @@ def broken_plans(
     return _plan_report(con, "kpi/broken_plans", filters, settings)
 
 
+def plans_page(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    *,
+    settings: KpiSettings | None = None,
+) -> dict[str, pa.Table]:
+    """The plan reports a page shows together, from one evaluation of the plans: ``plans``,
+    ``summary_installment`` and ``summary_bucket`` (``plan_summary`` by each grouping) and
+    ``broken`` (``broken_plans``), each the table its own function returns for ``filters``
+    (the three reports would otherwise evaluate every plan three times)."""
+    _due_window(filters)  # a window ending before it starts is refused first, as by plan_summary
+    cfg = _evaluate(con, filters, settings)
+    return {
+        "plans": _on_states(con, "kpi/plans", filters),
+        **{f"summary_{by}": _summary_on_states(con, filters, cfg, by) for by in PLAN_GROUPS},
+        "broken": _on_states(con, "kpi/broken_plans", filters),
+    }
+
+
 def relief_by_agent(plans_table: pa.Table) -> pa.Table:
     """The settlement relief granted per agent, from a ``plans`` table: agent_id, settlements,
     relief (their sum; a cost, never recovery), largest first."""
-    per: dict[str | None, list] = {}
-    for r in plans_table.to_pylist():
-        if r["relief"] is None:
-            continue
-        acc = per.setdefault(r["agent_id"], [0, Decimal(0)])
-        acc[0] += 1
-        acc[1] += r["relief"]
-    rows = [{"agent_id": a, "settlements": n, "relief": v} for a, (n, v) in per.items()]
+    given = plans_table.select(["agent_id", "relief"]).filter(pc.is_valid(plans_table["relief"]))
+    per = given.group_by("agent_id", use_threads=False).aggregate(
+        [("relief", "count"), ("relief", "sum")]
+    )  # Arrow's decimal sum is exact; in Python it took seconds on 200,000 plans
+    rows = [
+        {"agent_id": r["agent_id"], "settlements": r["relief_count"], "relief": r["relief_sum"]}
+        for r in per.to_pylist()
+    ]
     rows.sort(key=lambda r: (-r["relief"], r["agent_id"] or ""))
     schema = pa.schema(
         [("agent_id", pa.string()), ("settlements", pa.int64()), ("relief", pa.decimal128(38, 2))]

@@ -75,7 +75,9 @@ def account_history() -> None:
 def plans(f: ViewFilters) -> None:
     """Kept rate by installment number and type, the broken-plan worklist, relief granted."""
     st.subheader(t("cases.plans_title"))
-    every = reads.report("plans", f.dims(as_of=f.snapshot))
+    # The reports plans, plan-summary (both groupings) and broken-plans, evaluated together.
+    plan_tables = reads.get("plans_page", filters=f.dims(as_of=f.snapshot))
+    every = plan_tables["plans"]
     st.caption(safe.t("cases.plans_caption", snapshot=f.snapshot, n=fmt.count(every.num_rows)))
     by = choices.segmented(
         "cases_plan_by",
@@ -84,7 +86,7 @@ def plans(f: ViewFilters) -> None:
         format_func=lambda o: t(f"plan_by.{o}"),
         spellings=choices.catalogue_spellings("plan_by"),
     )
-    summary = reads.report("plan-summary", f.dims(as_of=f.snapshot), by=by)
+    summary = plan_tables[f"summary_{by}"]
     group = "installment_no" if by == "installment" else "bucket_at_creation"
     texts = None
     if by == "bucket":
@@ -105,7 +107,7 @@ def plans(f: ViewFilters) -> None:
             texts=texts,
         )
     st.markdown(f"**{t('cases.broken_title')}**")
-    broken = reads.report("broken-plans", f.dims(as_of=f.snapshot))
+    broken = plan_tables["broken"]
     st.caption(safe.t("cases.broken_caption", n=fmt.count(broken.num_rows)))
     st.caption(t("chart.click_account"))
     tables.show(

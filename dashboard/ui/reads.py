@@ -31,6 +31,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import db, reports
+from dashboard.engine import cases
 from dashboard.engine.kpi_common import ALL, Filters, snapshot_dates
 from dashboard.paths import default_db_path
 
@@ -109,6 +110,8 @@ READS: dict[str, Callable[..., Any]] = {
         con, "import/rejects_of_import", {"import_id": import_id}
     ),
     "orphan_payments": lambda con: db.run(con, "checks/orphan_payments"),
+    # The Cases page's plan reports from one evaluation of the plans (not three).
+    "plans_page": lambda con, filters: cases.plans_page(con, filters),
 }
 
 

@@ -36,9 +36,9 @@ final as (
         b.paid_towards,
         money(greatest(b.due_by_now - b.paid_towards, 0)) as amount_overdue
     from broken as b
-    left join stg_account_latest as l on l.account_id = b.account_id
+    left join rpt_accounts as l on l.account_id = b.account_id
     left join stg_accounts as a
-        on a.account_id = b.account_id and a.as_of_date = l.last_seen_as_of_date
+        on a.account_id = b.account_id and a.as_of_date = l.last_as_of_date
     order by b.broken_date, b.plan_id
 )
 

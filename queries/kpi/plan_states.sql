@@ -21,51 +21,23 @@
 --   such a snapshot).
 -- - bucket_at_creation: that snapshot's bucket (by days_past_due), Closed when it is closed
 --   (status in $closed_statuses or no balance), null without such a snapshot.
+-- What depends neither on $as_of nor on the settings is materialised: each installment with its
+-- plan's agent, snapshot fields and cumulative_due (rpt_plan_installments), and each plan's net
+-- paid per day from its created_date on (rpt_plan_payments).
 -- $accounts: only the plans on these accounts (empty: every plan); a plan's figures depend on
 -- its own account only, so they are the same either way.
 -- Parameters: $as_of (date), $grace_days (integer), $bucket_min_dpd, $bucket_names,
 -- $closed_statuses, $accounts (a list of account ids).
-with rows as (
-    select * from stg_repayment_plans
+with installments as (
+    select *
+    from rpt_plan_installments
     where created_date <= $as_of and (unfiltered($accounts) or one_of(account_id, $accounts))
 ),
 
 plans as (
-    select
-        plan_id,
-        min(account_id) as account_id,
-        min(agent_id) as given_agent_id,
-        min(plan_type) as plan_type,
-        min(created_date) as created_date,
-        count(*) as installments,
-        sum(amount) as scheduled_total,
-        max(installment_no) as last_no
-    from rows
-    group by plan_id
-),
-
-snapshot_before as (
-    select
-        p.plan_id,
-        latest_of(a.agent_id, a.as_of_date) as agent_before,
-        latest_given(a.current_balance, a.as_of_date) as balance_before,
-        latest_given(a.days_past_due, a.as_of_date) as dpd_before,
-        latest_given(
-            is_closed(a.status, a.current_balance, $closed_statuses), a.as_of_date
-        ) as closed_before
-    from plans as p
-    inner join stg_accounts as a
-        on a.account_id = p.account_id and a.as_of_date <= p.created_date
-    group by p.plan_id
-),
-
-snapshot_first as (
-    select
-        p.plan_id,
-        earliest_of(a.agent_id, a.as_of_date) as agent_first
-    from plans as p
-    inner join stg_accounts as a on a.account_id = p.account_id
-    group by p.plan_id
+    select plan_id, account_id, created_date
+    from installments
+    where installment_no = last_no
 ),
 
 later as (
@@ -79,33 +51,21 @@ later as (
 
 ended as (
     select
-        p.*,
-        coalesce(
-            p.given_agent_id,
-            case when b.plan_id is not null then b.agent_before else f.agent_first end
-        ) as agent_id,
-        b.balance_before,
-        case
-            when b.closed_before then 'Closed'
-            else bucket_name(bucket_no(b.dpd_before, $bucket_min_dpd), $bucket_names)
-        end as bucket_at_creation,
+        p.plan_id,
         l.superseded_on,
         coalesce(l.superseded_on - 1, cast($as_of as date)) as eval_date
     from plans as p
-    left join snapshot_before as b on b.plan_id = p.plan_id
-    left join snapshot_first as f on f.plan_id = p.plan_id
     left join later as l on l.plan_id = p.plan_id
 ),
 
 cumulated as (
     select
-        r.plan_id,
-        r.installment_no,
-        r.due_date,
-        r.amount,
-        sum(r.amount) over (partition by r.plan_id order by r.installment_no) as cumulative_due,
-        r.due_date + $grace_days as grace_end
-    from rows as r
+        i.*,
+        i.due_date + $grace_days as grace_end,
+        e.superseded_on,
+        e.eval_date
+    from installments as i
+    inner join ended as e on e.plan_id = i.plan_id
 ),
 
 paid as (
@@ -114,11 +74,9 @@ paid as (
         c.installment_no,
         coalesce(sum(y.amount), 0) as paid_by_due
     from cumulated as c
-    inner join ended as e on e.plan_id = c.plan_id
-    left join rpt_payments as y
-        on y.account_id = e.account_id
-        and y.payment_date >= e.created_date
-        and y.payment_date <= least(c.grace_end, e.eval_date)
+    left join rpt_plan_payments as y
+        on y.plan_id = c.plan_id
+        and y.payment_date <= least(c.grace_end, c.eval_date)
     group by c.plan_id, c.installment_no
 ),
 
@@ -127,10 +85,8 @@ towards as (
         e.plan_id,
         coalesce(sum(y.amount), 0) as paid_towards
     from ended as e
-    left join rpt_payments as y
-        on y.account_id = e.account_id
-        and y.payment_date >= e.created_date
-        and y.payment_date <= e.eval_date
+    left join rpt_plan_payments as y
+        on y.plan_id = e.plan_id and y.payment_date <= e.eval_date
     group by e.plan_id
 ),
 
@@ -140,13 +96,12 @@ stated as (
         d.paid_by_due,
         case
             when d.paid_by_due >= c.cumulative_due then 'kept'
-            when c.grace_end < e.eval_date then 'missed'
-            when e.superseded_on is not null then 'superseded'
+            when c.grace_end < c.eval_date then 'missed'
+            when c.superseded_on is not null then 'superseded'
             else 'pending'
         end as state
     from cumulated as c
     inner join paid as d on d.plan_id = c.plan_id and d.installment_no = c.installment_no
-    inner join ended as e on e.plan_id = c.plan_id
 ),
 
 plan_outcome as (
@@ -156,32 +111,34 @@ plan_outcome as (
         min(grace_end) filter (where state = 'missed') + 1 as broken_date,
         bool_or(state = 'kept' and installment_no = last_no) as last_kept
     from stated
-    inner join ended using (plan_id)
     group by plan_id
 ),
 
 final as (
     select
-        e.plan_id,
-        e.account_id,
-        e.agent_id,
-        e.plan_type,
-        e.created_date,
-        e.installments,
-        money(e.scheduled_total) as scheduled_total,
+        s.plan_id,
+        s.account_id,
+        s.agent_id,
+        s.plan_type,
+        s.created_date,
+        s.installments,
+        money(s.scheduled_total) as scheduled_total,
         money(t.paid_towards) as paid_towards,
         case
             when o.first_missed_no is not null then 'broken'
             when o.last_kept then 'completed'
-            when e.superseded_on is not null then 'superseded'
+            when s.superseded_on is not null then 'superseded'
             else 'active'
         end as status,
         o.broken_date,
         case
-            when e.plan_type = 'settlement' then money(e.balance_before - e.scheduled_total)
+            when s.plan_type = 'settlement' then money(s.balance_before - s.scheduled_total)
         end as relief,
-        e.bucket_at_creation,
-        e.eval_date,
+        case
+            when is_closed(s.status_before, s.balance_before, $closed_statuses) then 'Closed'
+            else bucket_name(bucket_no(s.dpd_before, $bucket_min_dpd), $bucket_names)
+        end as bucket_at_creation,
+        s.eval_date,
         s.installment_no,
         s.due_date,
         s.amount,
@@ -190,7 +147,6 @@ final as (
         s.grace_end,
         s.state
     from stated as s
-    inner join ended as e on e.plan_id = s.plan_id
     inner join towards as t on t.plan_id = s.plan_id
     inner join plan_outcome as o on o.plan_id = s.plan_id
 )
