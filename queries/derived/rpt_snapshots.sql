@@ -1,9 +1,10 @@
 -- rpt_snapshots: one row per snapshot (as_of_date) and account, with the account's static
--- fields (rpt_accounts) and its row in the next loaded snapshot (next_*; next_present is false
--- when the account is missing from it; next_as_of_date is null for the latest snapshot).
--- Buckets, roll rates and the headline KPIs read this table: materialised when accounts are
--- imported or undone, ordered by as_of_date so a one-snapshot query reads only that snapshot's
--- row groups. Parameters: none.
+-- fields (rpt_accounts), the outside agency holding it then (agency_id, null: in house), and
+-- its row in the next loaded snapshot (next_*; next_present is false when the account is
+-- missing from it; next_as_of_date is null for the latest snapshot).
+-- Buckets, roll rates, agencies and the headline KPIs read this table: materialised when
+-- accounts are imported or undone, ordered by as_of_date so a one-snapshot query reads only
+-- that snapshot's row groups. Parameters: none.
 with snapshots as (
     select
         as_of_date,
@@ -11,7 +12,8 @@ with snapshots as (
         current_balance,
         days_past_due,
         status,
-        agent_id
+        agent_id,
+        agency_id
     from stg_accounts
 ),
 
@@ -37,6 +39,7 @@ joined as (
         s.days_past_due,
         s.status,
         s.agent_id,
+        s.agency_id,
         d.next_as_of_date,
         n.account_id is not null as next_present,
         n.current_balance as next_current_balance,

@@ -17,62 +17,120 @@
 -- Parameters: $date_from, $date_to, $bucket_min_dpd, $closed_statuses, $portfolios (the
 -- account's static portfolio), $teams, $agents (the account's agent in that snapshot: the
 -- latest one for what is held, the one that decides the holder for a payment).
-with snapshots as (
-    select
-        a.account_id,
-        a.as_of_date,
-        a.agency_id,
-        a.agent_id,
-        a.current_balance,
-        bucket_no(a.days_past_due, $bucket_min_dpd) as bucket_no,
-        is_closed(a.status, a.current_balance, $closed_statuses) as closed,
-        r.placed_balance,
-        dims_ok(r.portfolio, a.agent_id, $portfolios, $teams, $agents) as wanted,
-        a.as_of_date = r.first_as_of_date as is_first,
-        lead(a.as_of_date) over (partition by a.account_id order by a.as_of_date) as next_as_of
-    from stg_accounts as a
-    inner join rpt_accounts as r on r.account_id = a.account_id
+with dates as (
+    select distinct as_of_date, next_as_of_date from rpt_snapshots
 ),
 
 latest as (
-    select max(as_of_date) as as_of_date from snapshots where as_of_date <= $date_to
+    select max(as_of_date) as as_of_date from dates where as_of_date <= $date_to
 ),
 
 held as (
-    select s.*
-    from snapshots as s
+    select
+        s.agency_id,
+        s.current_balance,
+        bucket_no(s.days_past_due, $bucket_min_dpd) as bucket_no,
+        s.placed_balance
+    from rpt_snapshots as s
     inner join latest as l on l.as_of_date = s.as_of_date
-    where not s.closed and s.wanted
+    where not is_closed(s.status, s.current_balance, $closed_statuses)
+        and dims_ok(s.portfolio, s.agent_id, $portfolios, $teams, $agents)
 ),
 
 agency_buckets as (
     select distinct bucket_no from held where agency_id is not null
 ),
 
+-- each payment of the window with the loaded snapshot in force on its date (the latest
+-- snapshot date on or before it; null before the first)
 payments as (
     select
         p.payment_id,
         p.account_id,
         p.payment_date,
-        p.amount
+        p.amount,
+        d.as_of_date as in_force_date
     from rpt_payments as p
+    left join dates as d
+        on d.as_of_date <= p.payment_date
+        and (d.next_as_of_date is null or p.payment_date < d.next_as_of_date)
     where p.payment_date >= $date_from and p.payment_date <= $date_to
 ),
 
-belonging as (
-    -- the snapshot in force on the payment date (the latest on or before it), else the
-    -- earliest: each payment meets exactly one snapshot of its account
+-- most payments: the account is in the snapshot in force, the one they belong to
+found as (
     select
+        p.payment_id,
         p.payment_date,
         p.amount,
+        s.portfolio,
         s.agency_id,
-        case when not s.closed then s.bucket_no end as bucket_no  -- Closed: in no bucket
+        s.agent_id,
+        s.current_balance,
+        s.days_past_due,
+        s.status
     from payments as p
-    inner join snapshots as s
-        on s.account_id = p.account_id
-        and (s.as_of_date <= p.payment_date or s.is_first)
-        and (s.next_as_of is null or p.payment_date < s.next_as_of)
-    where s.wanted
+    inner join rpt_snapshots as s
+        on s.account_id = p.account_id and s.as_of_date = p.in_force_date
+),
+
+-- the others (the account is not in the snapshot in force then)
+missing as (
+    select p.payment_id, p.account_id, p.payment_date, p.amount
+    from payments as p
+    left join found as f on f.payment_id = p.payment_id
+    where f.payment_id is null
+),
+
+-- their account's own latest snapshot on or before the payment date, else its earliest (only
+-- those accounts' snapshots are searched)
+elsewhere as (
+    select
+        p.payment_id,
+        p.payment_date,
+        p.amount,
+        s.portfolio,
+        s.agency_id,
+        s.agent_id,
+        s.current_balance,
+        s.days_past_due,
+        s.status,
+        row_number() over (
+            partition by p.payment_id
+            order by
+                case when s.as_of_date <= p.payment_date then 0 else 1 end,
+                case when s.as_of_date <= p.payment_date then s.as_of_date end desc,
+                s.as_of_date
+        ) as preference
+    from missing as p
+    inner join rpt_snapshots as s on s.account_id = p.account_id
+),
+
+-- each payment with the one snapshot of its account it belongs to
+owning as (
+    select
+        payment_date, amount, portfolio, agency_id, agent_id, current_balance, days_past_due,
+        status
+    from found
+    union all
+    select
+        payment_date, amount, portfolio, agency_id, agent_id, current_balance, days_past_due,
+        status
+    from elsewhere
+    where preference = 1
+),
+
+belonging as (
+    select
+        payment_date,
+        amount,
+        agency_id,
+        case  -- Closed: in no bucket
+            when not is_closed(status, current_balance, $closed_statuses)
+                then bucket_no(days_past_due, $bucket_min_dpd)
+        end as bucket_no
+    from owning
+    where dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
 agency_months as (

@@ -17,6 +17,7 @@ with payments as (
         payment_id,
         payment_date,
         amount,
+        channel,
         portfolio,
         case when $credited then credited_agent_id else account_agent_id end as agent_id
     from rpt_payments
@@ -29,25 +30,16 @@ filtered as (
     where dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
-channels as (
-    select
-        payment_id,
-        channel
-    from payments_credited
-    where one_of('channel', $by)
-),
-
 grouped as (
     select
         case when one_of('month', $by) then month_start(f.payment_date) end as month,
         case when one_of('portfolio', $by) then f.portfolio end as portfolio,
-        c.channel,
+        case when one_of('channel', $by) then f.channel end as channel,
         case when one_of('agent', $by) then f.agent_id end as agent_id,
         case when one_of('team', $by) then g.team end as team,
         sum(f.amount) as collected,
         count(*) as payments
     from filtered as f
-    left join channels as c on c.payment_id = f.payment_id
     left join stg_agents as g on g.agent_id = f.agent_id
     group by all
 ),

@@ -28,33 +28,30 @@ with pairs as (
         and dims_ok(portfolio, agent_id, $portfolios, $teams, $agents)
 ),
 
-by_dpd as (
-    select
-        from_date,
-        to_date,
-        days_past_due as from_dpd,
-        case
-            when not next_present then missing_no($bucket_names)
-            when next_closed then closed_no($bucket_names)
-        end as to_special,
-        case when next_present and not next_closed then next_days_past_due end as to_dpd,
-        next_present and next_closed and next_cure_status as closed_cured,
-        count(*) as accounts,
-        sum(current_balance) as balance
-    from pairs
-    group by all
+-- the bucket of each days-past-due value that occurs (a few hundred values, not every row; a
+-- next_days_past_due is the days_past_due of the account's row in the next snapshot)
+dpd_buckets as (
+    select dpd, bucket_no(dpd, $bucket_min_dpd) as bucket_no
+    from (select distinct days_past_due as dpd from rpt_snapshots)
 ),
 
 stated as (
     select
-        from_date,
-        to_date,
-        bucket_no(from_dpd, $bucket_min_dpd) as from_no,
-        coalesce(to_special, bucket_no(to_dpd, $bucket_min_dpd)) as to_no,
-        closed_cured,
-        accounts,
-        balance
-    from by_dpd
+        p.from_date,
+        p.to_date,
+        f.bucket_no as from_no,
+        case
+            when not p.next_present then missing_no($bucket_names)
+            when p.next_closed then closed_no($bucket_names)
+            else t.bucket_no
+        end as to_no,
+        p.next_present and p.next_closed and p.next_cure_status as closed_cured,
+        count(*) as accounts,
+        sum(p.current_balance) as balance
+    from pairs as p
+    inner join dpd_buckets as f on f.dpd = p.days_past_due
+    left join dpd_buckets as t on t.dpd = p.next_days_past_due
+    group by all
 ),
 
 by_state as (
