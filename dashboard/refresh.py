@@ -87,6 +87,8 @@ INCREMENTAL: dict[str, Incremental] = {
         "contact_id", ["rpt_contacts", "rpt_payments"], ["rpt_contacts", "rpt_payments"]
     ),
     "rpt_snapshots": _inc("as_of_date", ["stg_accounts", "rpt_accounts"], ["stg_accounts"]),
+    "rpt_payout_days": _inc("payment_date", ["rpt_payments"], ["rpt_payments"]),
+    "rpt_payout_months": _inc("period_start", ["rpt_payments"], ["rpt_payments"]),
 }
 
 
