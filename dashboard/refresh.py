@@ -97,6 +97,8 @@ INCREMENTAL: dict[str, Incremental] = {
         ["rpt_plan_installments", "rpt_payments"],
         ["rpt_plan_installments", "rpt_payments"],
     ),
+    "rpt_payout_days": _inc("payment_date", ["rpt_payments"], ["rpt_payments"]),
+    "rpt_payout_months": _inc("period_start", ["rpt_payments"], ["rpt_payments"]),
 }
 
 

@@ -217,3 +217,46 @@ def test_a_file_that_is_much_of_its_kind_rebuilds_whole(
     assert mark_and_import("q.csv", [("Z1", "A1", "2026-01-11", "1.00")]) == "marked"
     three = [(f"Z{i}", "A1", "2026-01-12", "1.00") for i in range(2, 5)]
     assert mark_and_import("r.csv", three) is None
+
+
+def test_the_payout_tables_recompute_only_the_days_and_months_of_new_payments(
+    tmp_path: Path,
+) -> None:
+    """One account (agent G1), 4.00 paid on 10 January and 5.00 on 3 February; then 2.50 more
+    on 3 February. By hand: 3 February nets 7.50 over 2 rows, February's basis is 7.50 over 2
+    rows and 1 task; the January rows, marked before, are not recomputed (the marks stay)
+    until an undo rebuilds the tables whole (January: 1 row, 1 task again)."""
+    path = tmp_path / "book.duckdb"
+    snapshot = [("A1", "2026-01-31", "P1", "2026-01-01", "10.00", "10.00", 0, "G1", "open")]
+    accounts = write_rows(tmp_path / "a.csv", ACCOUNT_COLUMNS, snapshot)
+    two = [("Y1", "A1", "2026-01-10", "4.00"), ("Y2", "A1", "2026-02-03", "5.00")]
+    pay = write_rows(tmp_path / "p.csv", PAYMENT_COLUMNS, two)
+    more = write_rows(tmp_path / "q.csv", PAYMENT_COLUMNS, [("Y3", "A1", "2026-02-03", "2.50")])
+    import_files([FileSpec(accounts, "accounts"), FileSpec(pay, "payments")], db_path=path)
+    with db.connect(path) as con:
+        con.execute(
+            "update rpt_payout_days set payment_rows = 99 where payment_date = '2026-01-10'"
+        )
+        con.execute("update rpt_payout_months set tasks = 99 where period_start = '2026-01-01'")
+    result = import_files([FileSpec(more, "payments")], db_path=path)
+    days = "select agent_id, payment_date::varchar, net_amount::varchar, payment_rows from "
+    months = "select agent_id, period_start::varchar, basis_amount::varchar, tasks, payment_rows "
+    with db.connect(path) as con:
+        assert con.execute(f"{days} rpt_payout_days order by 2").fetchall() == [
+            ("G1", "2026-01-10", "4.00", 99),
+            ("G1", "2026-02-03", "7.50", 2),
+        ]
+        assert con.execute(f"{months} from rpt_payout_months order by 2").fetchall() == [
+            ("G1", "2026-01-01", "4.00", 99, 1),
+            ("G1", "2026-02-01", "7.50", 1, 2),
+        ]
+    undo_import(result.files[0].import_id or 0, db_path=path)
+    with db.connect(path) as con:
+        assert con.execute(f"{days} rpt_payout_days order by 2").fetchall() == [
+            ("G1", "2026-01-10", "4.00", 1),
+            ("G1", "2026-02-03", "5.00", 1),
+        ]
+        assert con.execute(f"{months} from rpt_payout_months order by 2").fetchall() == [
+            ("G1", "2026-01-01", "4.00", 1, 1),
+            ("G1", "2026-02-01", "5.00", 1, 1),
+        ]

@@ -3,14 +3,15 @@
 -- which needs the day the agent's cumulative net collected reached the target) and the number
 -- of rows. Same rows as rpt_payout_months (orphans and uncredited payments excluded). A few
 -- hundred thousand rows for a whole book: payouts/agent_days and payouts/activity_range read
--- it, not every payment. Materialised when accounts or payments change. Parameters: none.
+-- it, not every payment. Materialised when accounts or payments change (refreshed day by day:
+-- queries/derived/incremental/). Parameters: none.
 with credited as (
     select
         p.credited_agent_id as agent_id,
         p.payment_date,
         p.amount
-    from payments_credited as p
-    where in_basis(p.credited_agent_id, p.account_id)
+    from rpt_payments as p
+    where p.credited_agent_id is not null
 ),
 
 per_day as (

@@ -1,18 +1,19 @@
 -- rpt_payout_months: one row per credited agent and calendar month: the payout basis (net
 -- amount credited to the agent in the month; reversals dated in the month reduce it), tasks
 -- (accounts whose net credited amount in the month is > 0) and the number of payment and
--- reversal rows. Payments on accounts in no snapshot (orphans) and payments credited to no
--- agent are not in any basis (see payouts/uncounted). A few thousand rows for a whole book:
--- payouts/agent_months reads it, so a month's payouts do not group every payment of the book
--- by account again. Materialised when accounts or payments change. Parameters: none.
+-- reversal rows. Payments on accounts in no snapshot (orphans: not in rpt_payments) and
+-- payments credited to no agent are not in any basis (see payouts/uncounted). A few thousand
+-- rows for a whole book: payouts/agent_months reads it, so a month's payouts do not group every
+-- payment of the book by account again. Materialised when accounts or payments change
+-- (refreshed month by month: queries/derived/incremental/). Parameters: none.
 with credited as (
     select
         p.credited_agent_id as agent_id,
         p.account_id,
         p.payment_date,
         p.amount
-    from payments_credited as p
-    where in_basis(p.credited_agent_id, p.account_id)
+    from rpt_payments as p
+    where p.credited_agent_id is not null
 ),
 
 per_account as (

@@ -3,17 +3,24 @@
 -- earliest changed snapshot, credited by no snapshot, or by the earliest-snapshot rule from a
 -- snapshot on or after the earliest changed one: an earlier earliest snapshot stays); and every
 -- payment reversing one of those, along chains of reversals (matched or not now). The scope:
--- those payments and the payments they reverse, along the same chains.
+-- those payments and the payments they reverse, along the same chains. The added payments are
+-- found by their import (the row groups of later imports), the few others by their id from a
+-- table of the ids wanted (so that the small side of each join is the one held in memory);
+-- nothing to recompute reads no payment.
 create or replace temp table chg_reversals as
 select payment_id, reverses_payment_id
 from stg_payments
 where reverses_payment_id is not null;
 
+create or replace temp table chg_added_payments as
+select *
+from stg_payments
+where import_id in (select c.import_id from chg_imports as c where c.kind = 'payments');
+
 create or replace temp table affected_payments_credited as
 with recursive seed as (
-    select p.payment_id
-    from stg_payments as p
-    where p.import_id in (select c.import_id from chg_imports as c where c.kind = 'payments')
+    select a.payment_id
+    from chg_added_payments as a
     union
     select p.payment_id
     from payments_credited as p
@@ -40,7 +47,8 @@ reversing (payment_id, depth) as (
 
 select distinct payment_id from reversing;
 
-create or replace temp table scope_stg_payments as
+-- The ids of the scope an added import did not bring.
+create or replace temp table chg_scope_ids as
 with recursive reversed (payment_id, depth) as (
     select payment_id, 0 from affected_payments_credited
     union
@@ -50,6 +58,14 @@ with recursive reversed (payment_id, depth) as (
     where v.depth < 21
 )
 
-select *
-from stg_payments
-where payment_id in (select v.payment_id from reversed as v);
+select distinct payment_id from reversed
+except
+select payment_id from chg_added_payments;
+
+-- Every added payment is in the scope (each is recomputed).
+create or replace temp table scope_stg_payments as
+select * from chg_added_payments
+union all
+select p.*
+from stg_payments as p
+where p.payment_id in (select s.payment_id from chg_scope_ids as s);

@@ -1,7 +1,8 @@
 -- rpt_promises for added imports: the added promises, and every promise whose window (its
 -- contact_date .. grace_end_date, as rpt_promises holds them) holds a payment of its account
 -- that rpt_payments added, took out or changed (account, date or amount). The scope: those
--- promises and their accounts' payments.
+-- promises and their accounts' payments from the first promise's contact date to the last
+-- one's grace end (rpt_payments is ordered by date: few row groups are read).
 create or replace temp table chg_paid as
 with old as (select payment_id, account_id, payment_date, amount from old_rpt_payments),
 
@@ -27,6 +28,19 @@ from rpt_contacts
 where contact_id in (select a.contact_id from affected_rpt_promises as a);
 
 create or replace temp table scope_rpt_payments as
+with windows as (
+    select cast(c.contacted_at as date) as start_date, c.promise_date + 3 as end_date
+    from scope_rpt_contacts as c
+    where c.outcome = 'promise_to_pay'
+),
+
+days as (
+    select cast(unnest(generate_series(min(start_date), max(end_date), interval 1 day)) as date)
+        as payment_date
+    from windows
+)
+
 select *
 from rpt_payments
-where account_id in (select c.account_id from scope_rpt_contacts as c);
+where account_id in (select c.account_id from scope_rpt_contacts as c)
+    and payment_date in (select d.payment_date from days as d);
