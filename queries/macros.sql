@@ -161,6 +161,11 @@ create or replace macro plus_months(d, n) as d + to_months(cast(n as integer));
 -- One row for each whole number 0 .. n (in a select list).
 create or replace macro each_of_0_to(n) as unnest(generate_series(0, n));
 
+-- One row for each day lo .. hi (dates, inclusive; in a select list): a list of days that a
+-- filter `d in (...)` answers from the few row groups of a date-ordered table.
+create or replace macro each_day_of(lo, hi) as
+    cast(unnest(generate_series(lo, hi, interval 1 day)) as date);
+
 -- Aggregates ---------------------------------------------------------------------------------
 
 -- v of the row where w is greatest, among the rows that give a v (not null).

@@ -41,7 +41,8 @@ STAGED = {
 }  # fmt: skip
 DERIVED = {
     "payments_credited", "rpt_accounts", "rpt_complaints", "rpt_contacts", "rpt_payments",
-    "rpt_payout_days", "rpt_payout_months", "rpt_promises", "rpt_snapshots",
+    "rpt_payout_days", "rpt_payout_months", "rpt_plan_installments", "rpt_plan_payments",
+    "rpt_promises", "rpt_snapshots",
 }  # fmt: skip
 PAYOUT_STATE = {
     "payout_approvals", "payout_approved", "payout_approved_lines", "payout_approved_rules",

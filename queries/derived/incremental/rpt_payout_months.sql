@@ -26,9 +26,7 @@ select distinct cast(month_start(payment_date) as date) as period_start from cha
 
 create or replace temp table scope_rpt_payments as
 with days as (
-    select cast(unnest(generate_series(
-        m.period_start, m.period_start + interval 1 month - interval 1 day, interval 1 day
-    )) as date) as payment_date
+    select each_day_of(m.period_start, last_day(m.period_start)) as payment_date
     from affected_rpt_payout_months as m
 )
 

@@ -35,8 +35,7 @@ with windows as (
 ),
 
 days as (
-    select cast(unnest(generate_series(min(start_date), max(end_date), interval 1 day)) as date)
-        as payment_date
+    select each_day_of(min(start_date), max(end_date)) as payment_date
     from windows
 )
 
