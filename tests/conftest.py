@@ -175,6 +175,11 @@ SLOW = {
     "tests/test_payout_documents.py::test_chinese_statement_pdf": "PDF with fonts, several pages",
     "tests/test_payout_zh.py::test_cli_xlsx_in_chinese": "workbook written and read back",
     "tests/test_payout_zh.py::test_cli_csv_and_statements_in_chinese": "statements",
+    # Two or three exports of the whole sample, an import, every table read back and compared
+    # (test_export_equals_the_database, one export, stays fast).
+    "tests/test_lake.py::test_after_an_import_only_changed_partitions_are_written": "over 1 s",
+    "tests/test_lake.py::test_an_interrupted_export_leaves_the_previous_version": "over 1 s",
+    "tests/test_lake.py::test_a_lake_folder_is_reused_and_old_versions_go": "over 1 s",
 }
 # Fast modules of a slow folder: each area keeps some tests in `make test-fast`.
 FAST = {"tests/reliability/test_exports.py", "tests/reliability/test_security_sql.py"}
