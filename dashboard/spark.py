@@ -269,6 +269,16 @@ def run_into_temp(
         db.run_into_temp(_empty_database(), table, name, dict(params or {}))
 
 
+def read_temp(
+    spark: SparkSession, table: str, name: str, params: Mapping[str, Any] | None = None
+) -> pa.Table:
+    """The temporary view ``table`` that ``run_into_temp(spark, table, name, params)`` made, as
+    Arrow with DuckDB's types (as ``db.run_into_temp``'s table reads on DuckDB)."""
+    if not table.isidentifier():
+        raise ValueError(f"not a table name: {table!r}")
+    return _cast(spark.table(table).toArrow(), duckdb_schema(name, params or {}), name)
+
+
 class LakeMissing(Exception):
     """The folder holds no lake (no manifest); ``str(exc)`` says so for a person."""
 

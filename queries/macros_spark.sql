@@ -50,8 +50,10 @@ create or replace macro money_over(amount, rate) as
 -- DuckDB's lambda syntax and len; Spark's filter with an arrow lambda.
 create or replace macro bucket_no(dpd, min_dpd) as size(filter(min_dpd, m -> m <= dpd));
 
--- names[no] is 1-based in DuckDB and null past the end; sqlglot shifts it to 0-based.
-create or replace macro bucket_name(no, names) as try_element_at(names, no);
+-- names[no] is 1-based in DuckDB, null past the end and at 0 (a DPD below the first minimum,
+-- or null: bucket_no 0); sqlglot shifts it to 0-based, and Spark's try_element_at refuses 0.
+create or replace macro bucket_name(no, names) as
+    case when no <> 0 then try_element_at(names, no) end;
 
 -- list_position gives null for a name not in the list; array_position gives 0.
 create or replace macro bucket_order(name, names) as nullif(array_position(names, name), 0);

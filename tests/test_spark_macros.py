@@ -90,6 +90,9 @@ SCALAR: dict[str, list[str]] = {
         f"bucket_name(3, {B})",
         f"bucket_name(4, {B})",
         f"bucket_name(cast(null as integer), {B})",
+        f"bucket_name(0, {B})",
+        f"bucket_name(-1, {B})",
+        f"bucket_name(bucket_no(-5, {M}), {B})",
     ],
     "bucket_order": [
         f"bucket_order('1-30', {B})",
