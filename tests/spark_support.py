@@ -34,6 +34,8 @@ def spark_session() -> Any:
         engine.session_builder("local[2]", shuffle_partitions=2)
         .config("spark.driver.memory", "1g")
         .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
+        # Tiny data: compiling whole-stage code costs more than it saves.
+        .config("spark.sql.codegen.wholeStage", "false")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
