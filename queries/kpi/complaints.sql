@@ -71,8 +71,11 @@ counted as (
         count(*) filter (where is_complaint and in_window) as complaints,
         count(*) filter (where not is_complaint) as contacts,
         count(*) filter (where is_complaint and in_window and upheld) as upheld,
-        quantile_disc(seconds_to_resolve, 0.5) filter (
-            where is_complaint and in_window and seconds_to_resolve is not null
+        -- cast: Spark's percentile_disc gives a DOUBLE of the BIGINT seconds (exact below 2^53)
+        cast(
+            quantile_disc(seconds_to_resolve, 0.5) filter (
+                where is_complaint and in_window and seconds_to_resolve is not null
+            ) as bigint
         ) as median_seconds,
         count(*) filter (where over_sla) as open_over_sla
     from events
