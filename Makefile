@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= var/dashboard.duckdb
 PORT   ?= 8501
 
-.PHONY: setup setup-dev run db test test-fast test-browser lint format check sample bench soak clean browser
+.PHONY: setup setup-dev run db test test-fast test-browser lint format check sample bench soak clean browser java
 
 # Bytecode files are written (and .gitignore'd) even where the environment says not to: the
 # tests start hundreds of `python -m dashboard` children and two pytest workers, each of which
@@ -43,8 +43,16 @@ browser:
 		else echo "chromium missing: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; \
 	fi
 
-## test: set up and run every test (unit, CLI, app, browser, reliability)
-test: setup-dev browser
+## java: Debian's Java runtime for Spark local mode (the engine-equality tests; as root)
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; \
+		else echo "java missing: sudo apt-get install openjdk-17-jre-headless"; exit 1; fi; \
+	fi
+
+## test: set up and run every test (unit, CLI, app, browser, reliability, Spark equality)
+test: setup-dev browser java
 	$(PY) -m pytest -q -n 2 --dist loadgroup --ignore=tests/reliability/test_app.py
 	# Its own process: it drives browsers and servers of its own (Playwright's sync API
 	# allows one loop per process) and must not compete with the e2e tests for 2 cores.

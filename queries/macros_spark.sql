@@ -92,6 +92,8 @@ create or replace macro plus_months(d, n) as cast(add_months(d, cast(n as int)) 
 
 create or replace macro each_of_0_to(n) as explode(sequence(0, n));
 
+create or replace macro each_day_of(lo, hi) as explode(sequence(lo, hi, interval 1 day));
+
 -- arg_max skips a null v; max_by keeps it (and skips a null w), so w is nulled where v is.
 create or replace macro latest_given(v, w) as max_by(v, case when v is not null then w end);
 

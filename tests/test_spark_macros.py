@@ -216,6 +216,10 @@ AGGREGATES: dict[str, list[str]] = {
         )
     ],
     "each_of_0_to": ["select each_of_0_to(3) as n order by n", "select each_of_0_to(0) as n"],
+    "each_day_of": [
+        "select each_day_of(date '2028-02-27', date '2028-03-01') as d order by d",
+        "select each_day_of(date '2026-10-31', date '2026-10-31') as d",
+    ],
 }
 # The transpiler's own fixes (dashboard.spark._spark_fixes): a median of 1 .. 6 values.
 FIXES = [
