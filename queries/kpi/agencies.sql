@@ -41,26 +41,65 @@ agency_buckets as (
     select distinct bucket_no from held where agency_id is not null
 ),
 
--- each payment of the window with the loaded snapshot in force on its date (the latest
--- snapshot date on or before it; null before the first)
+-- each payment day of the window with the loaded snapshot in force on it (the latest snapshot
+-- date on or before it; none before the first): a range join of a few hundred days, not of
+-- every payment
+in_force as (
+    select y.payment_date, d.as_of_date
+    from (
+        select distinct payment_date from rpt_payments
+        where payment_date >= $date_from and payment_date <= $date_to
+    ) as y
+    inner join dates as d
+        on d.as_of_date <= y.payment_date
+        and (d.next_as_of_date is null or y.payment_date < d.next_as_of_date)
+),
+
+-- each payment of the window with the snapshot date in force on its date (null before the
+-- first)
 payments as (
     select
         p.payment_id,
         p.account_id,
         p.payment_date,
         p.amount,
-        d.as_of_date as in_force_date
+        f.as_of_date as in_force_date
     from rpt_payments as p
-    left join dates as d
-        on d.as_of_date <= p.payment_date
-        and (d.next_as_of_date is null or p.payment_date < d.next_as_of_date)
+    left join in_force as f on f.payment_date = p.payment_date
     where p.payment_date >= $date_from and p.payment_date <= $date_to
 ),
 
--- most payments: the account is in the snapshot in force, the one they belong to
-found as (
+-- each payment with its account's row in the snapshot in force (none: the account is not in
+-- that snapshot, or the payment is dated before the first snapshot)
+matched as (
     select
         p.payment_id,
+        p.account_id,
+        p.payment_date,
+        p.amount,
+        s.account_id as in_snapshot,
+        s.portfolio,
+        s.agency_id,
+        s.agent_id,
+        s.current_balance,
+        s.days_past_due,
+        s.status
+    from payments as p
+    left join rpt_snapshots as s
+        on s.account_id = p.account_id and s.as_of_date = p.in_force_date
+),
+
+-- the others, with their account's first snapshot date
+missing as (
+    select m.payment_id, m.account_id, m.payment_date, m.amount, a.first_as_of_date
+    from matched as m
+    inner join rpt_accounts as a on a.account_id = m.account_id
+    where m.in_snapshot is null
+),
+
+-- dated before their account's first snapshot (nearly all of the others): that snapshot
+early as (
+    select
         p.payment_date,
         p.amount,
         s.portfolio,
@@ -69,24 +108,16 @@ found as (
         s.current_balance,
         s.days_past_due,
         s.status
-    from payments as p
+    from missing as p
     inner join rpt_snapshots as s
-        on s.account_id = p.account_id and s.as_of_date = p.in_force_date
+        on s.account_id = p.account_id and s.as_of_date = p.first_as_of_date
+    where p.payment_date < p.first_as_of_date
 ),
 
--- the others (the account is not in the snapshot in force then)
-missing as (
-    select p.payment_id, p.account_id, p.payment_date, p.amount
-    from payments as p
-    left join found as f on f.payment_id = p.payment_id
-    where f.payment_id is null
-),
-
--- their account's own latest snapshot on or before the payment date, else its earliest (only
--- those accounts' snapshots are searched)
+-- the account is absent from the snapshot in force but in an earlier one: its latest snapshot
+-- on or before the payment date (only those few accounts' snapshots are searched)
 elsewhere as (
     select
-        p.payment_id,
         p.payment_date,
         p.amount,
         s.portfolio,
@@ -95,15 +126,11 @@ elsewhere as (
         s.current_balance,
         s.days_past_due,
         s.status,
-        row_number() over (
-            partition by p.payment_id
-            order by
-                case when s.as_of_date <= p.payment_date then 0 else 1 end,
-                case when s.as_of_date <= p.payment_date then s.as_of_date end desc,
-                s.as_of_date
-        ) as preference
+        row_number() over (partition by p.payment_id order by s.as_of_date desc) as preference
     from missing as p
-    inner join rpt_snapshots as s on s.account_id = p.account_id
+    inner join rpt_snapshots as s
+        on s.account_id = p.account_id and s.as_of_date <= p.payment_date
+    where p.payment_date >= p.first_as_of_date
 ),
 
 -- each payment with the one snapshot of its account it belongs to
@@ -111,7 +138,13 @@ owning as (
     select
         payment_date, amount, portfolio, agency_id, agent_id, current_balance, days_past_due,
         status
-    from found
+    from matched
+    where in_snapshot is not null
+    union all
+    select
+        payment_date, amount, portfolio, agency_id, agent_id, current_balance, days_past_due,
+        status
+    from early
     union all
     select
         payment_date, amount, portfolio, agency_id, agent_id, current_balance, days_past_due,
