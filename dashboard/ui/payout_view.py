@@ -373,15 +373,8 @@ def statement(v: PayoutView, agent: str | None) -> None:
     )
     shown_all = render_table(lines.slice(0, 0), language)  # the download's columns
     text = t("download.csv_all", rows=f"{lines.num_rows:,}", columns=shown_all.num_columns)
-    st.download_button(  # as tables.show's, built on the click in the session's language
-        safe.md(text),
-        data=lambda: tables.csv_bytes(render_table(lines, language)),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv_{name}",
-        on_click="ignore",
-        icon=":material/download:",
-        type="tertiary",
+    tables.csv_download(  # built on the click, in the session's language
+        lines, name, text=text, data=lambda: tables.csv_bytes(render_table(lines, language))
     )
 
 

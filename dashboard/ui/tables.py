@@ -257,11 +257,18 @@ def show(
         csv_download(table, name, text=text)
 
 
-def csv_download(table: pa.Table, name: str, *, text: str | None = None) -> None:
-    """A download button for the table as CSV (built only when clicked)."""
+def csv_download(
+    table: pa.Table,
+    name: str,
+    *,
+    text: str | None = None,
+    data: Callable[[], bytes] | None = None,
+) -> None:
+    """A download button for the table as CSV (built only when clicked; ``data`` builds other
+    bytes for it, e.g. the table rendered in the session's language)."""
     st.download_button(
         safe.md(text) if text else safe.t("download.csv", rows=f"{table.num_rows:,}"),
-        data=lambda: csv_bytes(table),
+        data=data or (lambda: csv_bytes(table)),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
