@@ -44,6 +44,13 @@ MACRO_FILE = "macros"  # queries/macros.sql: the rules every query shares
 VIEW_DIRS = ("staging",)
 DERIVED_DIR = "derived"
 DEFAULT_TIMEOUT_S = 120.0
+# The memory a refresh of the derived tables may take (DuckDB spills beyond it). Their whole
+# rebuild after a first import of a bank's book (9.35 M snapshot rows, 10 M payments) fits
+# under it, where without a limit it took 5.3 GB; under 1 GB rpt_snapshots' rebuild ran out of
+# memory at a quarter of that size (bench, 2026-12-03; its joins and sort spill, not all of
+# their buffers do).
+REFRESH_MEMORY_LIMIT = "1500MB"
+_SETTING = re.compile(r"[a-z_]+")
 
 
 class DatabaseBusy(RuntimeError):
@@ -251,7 +258,31 @@ def refresh_derived(
     Returns:
         The names of the tables refreshed (for what changed, or whole).
     """
-    return refresh.refresh(con, changed_kinds, _catalogue(), temporary=temporary)
+    with settings(con, memory_limit=REFRESH_MEMORY_LIMIT):
+        return refresh.refresh(con, changed_kinds, _catalogue(), temporary=temporary)
+
+
+@contextmanager
+def settings(con: duckdb.DuckDBPyConnection, **values: str | bool) -> Iterator[None]:
+    """The connection's ``values`` of DuckDB settings while the block runs, the ones it had
+    before afterwards: the connections of one process to one file share the database's
+    settings (the app's sessions too)."""
+    names = [n for n in values if _SETTING.fullmatch(n)]
+    if len(names) != len(values):
+        raise ValueError(f"not a setting name: {sorted(set(values) - set(names))}")
+    before = {
+        n: con.execute("select current_setting($n)", {"n": n}).fetchall()[0][0] for n in names
+    }
+    try:
+        for n in names:
+            con.execute(f"set {n} = $v", {"v": values[n]})
+        yield
+    finally:
+        for n, v in before.items():
+            try:
+                con.execute(f"set {n} = $v", {"v": v})
+            except duckdb.Error:
+                pass
 
 
 @cache

@@ -361,24 +361,6 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@contextlib.contextmanager
-def _bounded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """The connection's memory limit at most ``MEMORY_LIMIT`` and no insertion order kept while
-    the block runs; its own settings afterwards (a connection of the app shares them)."""
-    names = ("memory_limit", "preserve_insertion_order")
-    before = {
-        n: con.execute("select current_setting($n)", {"n": n}).fetchall()[0][0] for n in names
-    }
-    con.execute("set preserve_insertion_order = false")
-    con.execute("set memory_limit = $v", {"v": MEMORY_LIMIT})
-    try:
-        yield
-    finally:
-        for n, v in before.items():
-            with contextlib.suppress(duckdb.Error):
-                con.execute(f"set {n} = $v", {"v": v})
-
-
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -451,7 +433,10 @@ def export(con: duckdb.DuckDBPyConnection, folder: Path) -> ExportResult:
             shutil.rmtree(folder, ignore_errors=True)
         raise LakeError(f"cannot write the lake folder {folder}: {exc.strerror}") from exc
     try:
-        with _locked(folder), _bounded(con):
+        # The export's memory bounded and no insertion order kept (a lake's files are sets of
+        # rows); the connection's own settings afterwards.
+        bounded = db.settings(con, memory_limit=MEMORY_LIMIT, preserve_insertion_order=False)
+        with _locked(folder), bounded:
             return _export_locked(con, folder, state)
     except BaseException:
         if made:

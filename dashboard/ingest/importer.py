@@ -521,32 +521,6 @@ def _one_writer(db_path: str | Path | None, timeout: float) -> Iterator[float]:
         lock.release()
 
 
-@contextmanager
-def _bounded(con: duckdb.DuckDBPyConnection) -> Iterator[Callable[[], None]]:
-    """The database's memory bounded as the check's is while it writes the checked rows; the
-    limit it had before afterwards (the app's connections share it), or as soon as the block
-    calls what this yields. Beyond the limit DuckDB spills beside the database: the rows
-    written are the checked ones, personal data already masked (its temporary folder cannot
-    be moved and moved back: DuckDB refuses once it has spilled).
-
-    The derived tables are refreshed under the limit the database had: under 1 GB their full
-    rebuild after a 2.3 M-row snapshot ran out of memory (bench, scale 0.25; window and
-    arg_max aggregates over text do not always spill)."""
-    before = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
-
-    def restore() -> None:
-        try:
-            con.execute("set memory_limit = $v", {"v": before})
-        except duckdb.Error:
-            pass
-
-    con.execute("set memory_limit = $v", {"v": MEMORY_LIMIT})
-    try:
-        yield restore
-    finally:
-        restore()
-
-
 def _write(
     staged: list[_File],
     db_path: str | Path | None,
@@ -562,7 +536,10 @@ def _write(
     with (
         _one_writer(db_path, lock_timeout) as left,
         db.connect(db_path, timeout=left) as con,
-        _bounded(con) as unbound,
+        # Bounded as the check was while it writes the checked rows (DuckDB spills beside
+        # the database, personal data already masked); the derived tables' refresh sets its
+        # own limit (db.REFRESH_MEMORY_LIMIT).
+        db.settings(con, memory_limit=MEMORY_LIMIT),
     ):
         con.execute("begin transaction")
         report(0.8, "writing to the database")
@@ -624,7 +601,6 @@ def _write(
                     f.report.import_id = None
                 return ImportResult(reports, False, Message("import.result_strict"))
             report(0.9, "refreshing derived tables")
-            unbound()
             db.refresh_derived(con, {f.kind.name for f in order if not f.report.nothing_new})
             con.execute("commit")
         except BaseException:
