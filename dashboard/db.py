@@ -270,9 +270,7 @@ def settings(con: duckdb.DuckDBPyConnection, **values: str | bool) -> Iterator[N
     names = [n for n in values if _SETTING.fullmatch(n)]
     if len(names) != len(values):
         raise ValueError(f"not a setting name: {sorted(set(values) - set(names))}")
-    before = {
-        n: con.execute("select current_setting($n)", {"n": n}).fetchall()[0][0] for n in names
-    }
+    before = {n: _setting(con, n) for n in names}
     try:
         for n in names:
             con.execute(f"set {n} = $v", {"v": values[n]})
@@ -280,9 +278,26 @@ def settings(con: duckdb.DuckDBPyConnection, **values: str | bool) -> Iterator[N
     finally:
         for n, v in before.items():
             try:
-                con.execute(f"set {n} = $v", {"v": v})
+                if v == _default_setting(n):
+                    # Reset, not set again: DuckDB shows a memory limit cut to one decimal
+                    # (2.7 GiB as "2.6 GiB"), and setting what it shows would shrink the
+                    # app's limit a little at every import.
+                    con.execute(f"reset {n}")
+                else:
+                    con.execute(f"set {n} = $v", {"v": v})
             except duckdb.Error:
                 pass
+
+
+def _setting(con: duckdb.DuckDBPyConnection, name: str) -> Any:
+    return con.execute("select current_setting($n)", {"n": name}).fetchall()[0][0]
+
+
+@cache
+def _default_setting(name: str) -> Any:
+    """A setting's default on this machine, as DuckDB shows it (asked of a database of its own)."""
+    with duckdb.connect() as other:
+        return _setting(other, name)
 
 
 @cache

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from dashboard import db
+import duckdb
+import pytest
+
+from dashboard import db, refresh
 
 
 def test_refresh_rebuilds_only_what_reads_the_changed_kinds(tmp_path: Path) -> None:
@@ -36,3 +40,53 @@ def test_read_only_open_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> No
             raise AssertionError("opened a file that does not exist")
     except db.DatabaseError as exc:
         assert "does not exist" in str(exc)
+
+
+def _limit(con: duckdb.DuckDBPyConnection) -> str:
+    return str(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
+
+
+def _shown(value: str) -> str:
+    """How DuckDB shows a memory limit of ``value`` (asked of a database of its own)."""
+    other = duckdb.connect()
+    other.execute("set memory_limit = $v", {"v": value})
+    return _limit(other)
+
+
+def test_settings_hold_for_the_block_and_are_restored_after_it_even_on_error(
+    tmp_path: Path,
+) -> None:
+    with db.connect(tmp_path / "d.duckdb") as con:
+        con.execute("set memory_limit = '3GiB'")  # shown as it is: "3.0 GiB"
+        with db.settings(con, memory_limit="123MB", preserve_insertion_order=False):
+            assert _limit(con) == _shown("123MB")
+            assert con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][
+                0
+            ] in (False, "false")
+        assert _limit(con) == _shown("3GiB")
+        with pytest.raises(duckdb.Error), db.settings(con, memory_limit="200MB"):
+            con.execute("select * from no_such_table")
+        assert _limit(con) == _shown("3GiB")
+        with pytest.raises(ValueError), db.settings(con, **{"memory_limit; drop": "1GB"}):
+            pass
+
+
+def test_a_refresh_runs_under_its_own_memory_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    real = refresh.refresh
+
+    def watched(con: duckdb.DuckDBPyConnection, *args: Any, **kw: Any) -> list[str]:
+        seen.append(_limit(con))
+        return real(con, *args, **kw)
+
+    with db.connect(tmp_path / "d.duckdb") as con:
+        con.execute("reset memory_limit")
+        default = _limit(con)
+        monkeypatch.setattr(refresh, "refresh", watched)
+        for _ in range(3):
+            db.refresh_derived(con)
+        assert seen == [_shown("1500MB")] * 3
+        # The default again, not what DuckDB shows of it set back (a little less each time).
+        assert _limit(con) == default
