@@ -488,6 +488,12 @@ def check_lake(folder: Path, state: Mapping[str, Any], db_path: Path) -> dict[st
     return manifest
 
 
+def _pyspark_version() -> str:
+    import pyspark
+
+    return str(pyspark.__version__)
+
+
 def _first(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:300] if text else type(exc).__name__
@@ -545,6 +551,12 @@ def session(master: str | None = None) -> Iterator[Any]:
     except Exception as exc:
         if not _spark_error(exc) and not isinstance(exc, (OSError, RuntimeError)):
             raise
+        if "stopped SparkContext" in str(exc):  # a standalone master that never registered it
+            raise SparkUnavailable(
+                f"the Spark master {target} took a connection but did not register this "
+                "application (Spark gave up after its 3 tries of 20 s): is a Spark master of "
+                f"version {_pyspark_version()} listening there?"
+            ) from exc
         raise SparkUnavailable(f"Spark did not start on {target}: {_first(exc)}") from exc
     try:
         yield spark

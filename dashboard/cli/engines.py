@@ -68,7 +68,8 @@ def check_engine_options(call: Call) -> None:
     if call.engine != "spark":
         given = [f for f, v in (("--lake", call.lake), ("--master", call.master)) if v]
         if given:
-            raise CommandError(f"{' and '.join(given)} go with --engine spark")
+            verb = "go" if len(given) > 1 else "goes"
+            raise CommandError(f"{' and '.join(given)} {verb} with --engine spark")
     elif call.lake is None:
         raise CommandError("--engine spark needs --lake DIR (a lake written by `lake export`)")
 
