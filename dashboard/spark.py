@@ -285,29 +285,61 @@ class LakeMissing(Exception):
     """The folder holds no lake (no manifest); ``str(exc)`` says so for a person."""
 
 
-def register_lake(spark: SparkSession, folder: str | Path) -> list[str]:
-    """Register every table of the lake in ``folder`` (its version in force, named by its
-    manifest) as a Spark temporary view of the table's name; returns the names.
+def is_url(folder: str | Path) -> bool:
+    """A lake Spark reads by URL (``hdfs://``, ``s3a://``, ``file://``...), not a local path."""
+    return "://" in str(folder)
+
+
+def _join(root: str | Path, part: str) -> str:
+    return f"{str(root).rstrip('/')}/{part}" if is_url(root) else str(Path(root) / part)
+
+
+def read_lake_manifest(spark: SparkSession, folder: str | Path) -> dict[str, Any]:
+    """The manifest of the lake at ``folder``: read by this process for a local path, by Spark
+    for a URL (a lake on HDFS or S3 is read through Spark's own file systems).
+
+    Raises:
+        LakeMissing: no readable manifest there.
+    """
+    where = _join(folder, "_lake.json")
+    try:
+        if is_url(folder):
+            rows = spark.read.option("wholetext", "true").text(where).collect()
+            text = rows[0][0] if rows else ""
+        else:
+            text = Path(where).read_text(encoding="utf-8")
+        manifest = json.loads(text)
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
+            raise ValueError("no tables")
+    except Exception as exc:
+        if not isinstance(exc, (OSError, ValueError)) and not _spark_error(exc):
+            raise
+        raise LakeMissing(
+            f"{folder} holds no lake export (no readable _lake.json): "
+            "run `python -m dashboard lake export --to DIR` first"
+        ) from exc
+    return manifest
+
+
+def register_lake(
+    spark: SparkSession, folder: str | Path, manifest: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Register every table of the lake in ``folder`` (a local path or a URL Spark reads; its
+    version in force, named by its manifest, ``manifest`` when already read) as a Spark
+    temporary view of the table's name; returns the names.
 
     Raises:
         LakeMissing: ``folder`` holds no lake manifest, or one that names no version.
     """
-    root = Path(folder)
-    path = root / "_lake.json"
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        tables = manifest["tables"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise LakeMissing(
-            f"{root} holds no lake export (no readable {path.name}): "
-            "run `python -m dashboard lake export --to DIR` first"
-        ) from exc
+    if manifest is None:
+        manifest = read_lake_manifest(spark, folder)
+    tables = manifest["tables"]
     names = sorted(tables)
     for table in names:
         entry = tables[table]
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
-            raise LakeMissing(f"{path}: not a table name: {table!r}")
-        where = str(root / entry["path"])
+            raise LakeMissing(f"{_join(folder, '_lake.json')}: not a table name: {table!r}")
+        where = _join(folder, entry["path"])
         columns = [c["name"] for c in entry["columns"]]
         # A table by month has the Hive partition column too: only the table's own columns.
         frame = spark.read.option("basePath", where).parquet(where).select(*columns)
@@ -448,16 +480,15 @@ def check_runtime(remote: bool) -> None:
 
 
 def check_lake(folder: Path, state: Mapping[str, Any], db_path: Path) -> dict[str, Any]:
-    """The manifest of the lake in ``folder``, refused when there is none or when it was
-    exported from another state of the database (``lake.database_state``: its schema, the
-    imports in force, the last import and payout event) than ``state``, the database's now.
+    """The manifest of the lake in the local folder ``folder``, refused when there is none
+    or when it is out of date (``check_state``).
 
     Raises:
         SparkUnavailable: no lake, a broken manifest, or a lake out of date.
     """
     from dashboard import lake
 
-    again = f"python -m dashboard lake export --db {db_path} --to {folder}"
+    again = _again(db_path, folder)
     if folder.exists() and not folder.is_dir():
         raise SparkUnavailable(f"--lake {folder} is a file, not a lake folder")
     try:
@@ -468,24 +499,43 @@ def check_lake(folder: Path, state: Mapping[str, Any], db_path: Path) -> dict[st
         raise SparkUnavailable(
             f"{folder} holds no lake export (no {lake.MANIFEST}): export one first: {again}"
         )
-    had = manifest.get("database") or {}
-    if had != dict(state):
-        what = [
-            label
-            for key, label in (
-                ("schema", "the query files (schema)"),
-                ("imports_in_force", "the imports in force"),
-                ("last_import_id", "the last import"),
-                ("last_payout_event_id", "the payout approvals"),
-            )
-            if had.get(key) != state.get(key)
-        ]
-        raise SparkUnavailable(
-            f"the lake in {folder} (version {manifest.get('version')}, exported "
-            f"{manifest.get('created_at', '?')}) is older than the database {db_path}: "
-            f"{', '.join(what) or 'its state'} changed since; export it again: {again}"
-        )
+    check_state(manifest, state, folder, db_path)
     return manifest
+
+
+def _again(db_path: Path, folder: str | Path) -> str:
+    return f"python -m dashboard lake export --db {db_path} --to {folder}"
+
+
+def check_state(
+    manifest: Mapping[str, Any], state: Mapping[str, Any], folder: str | Path, db_path: Path
+) -> None:
+    """Refuse a lake exported from another state of the database (``lake.database_state``:
+    its schema, the imports in force, the last import and payout event) than ``state``, the
+    database's now.
+
+    Raises:
+        SparkUnavailable: the lake is out of date; the message says what changed.
+    """
+    had = manifest.get("database") or {}
+    if had == dict(state):
+        return
+    what = [
+        label
+        for key, label in (
+            ("schema", "the query files (schema)"),
+            ("imports_in_force", "the imports in force"),
+            ("last_import_id", "the last import"),
+            ("last_payout_event_id", "the payout approvals"),
+        )
+        if had.get(key) != state.get(key)
+    ]
+    raise SparkUnavailable(
+        f"the lake in {folder} (version {manifest.get('version')}, exported "
+        f"{manifest.get('created_at', '?')}) is older than the database {db_path}: "
+        f"{', '.join(what) or 'its state'} changed since; export it again: "
+        f"{_again(db_path, folder)}"
+    )
 
 
 def _pyspark_version() -> str:

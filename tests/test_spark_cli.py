@@ -73,9 +73,29 @@ def test_spark_csv_equals_duckdb_csv(
     expected = cli(*args)
     assert expected.code == 0, expected.err
     assert len(expected.out.splitlines()) > 2, expected.out  # a table, not just a header
-    got = cli(*args, "--engine", "spark", "--lake", lake_dir)
+    # The payouts read the lake by URL, as on a cluster (HDFS, S3): Spark reads the manifest.
+    where = lake_dir.as_uri() if report == "payouts" else lake_dir
+    got = cli(*args, "--engine", "spark", "--lake", where)
     assert got.code == 0, got.err
     assert got.out == expected.out
+
+
+@SPARK
+def test_a_lake_by_url_older_than_the_database_is_refused(
+    spark: Any, sample_db: Path, tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    """By URL, the manifest is read by Spark once the session runs: still refused, one line."""
+    path = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, path)
+    folder = tmp_path / "lake"
+    assert cli("lake", "export", "--db", path, "--to", folder).code == 0
+    with db.connect(path, read_only=True) as con:
+        (latest,) = con.execute("select max(import_id) from imports").fetchone() or (None,)
+    assert cli("undo", "--db", path, "--by", "tester", str(latest)).code == 0
+    base = ("report", "kpis", "--db", path, "--engine", "spark", "--lake")
+    _refused(cli(*base, folder.as_uri()), "older than the database", "the imports in force")
+    missing = (tmp_path / "nothing").as_uri()
+    _refused(cli(*base, missing), "no lake export", missing)
 
 
 @SPARK
@@ -163,7 +183,7 @@ def test_the_wait_for_a_master_is_bounded(monkeypatch: pytest.MonkeyPatch) -> No
         raise TimeoutError("timed out")
 
     monkeypatch.setattr(socket, "create_connection", silent)
-    with pytest.raises(engine.SparkUnavailable, match="no answer.*waited 10 s"):
+    with pytest.raises(engine.SparkUnavailable, match=r"no answer.*waited 10 s"):
         engine.check_master("spark://m1:7077,m2")
     assert asked == [(("m1", 7077), 10.0), (("m2", 7077), 10.0)]
     assert engine.MASTER_TIMEOUT_S == 10.0

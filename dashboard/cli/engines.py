@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import duckdb
@@ -42,11 +43,11 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--lake",
-        type=path_arg,
+        type=lake_arg,
         default=None,
         metavar="DIR",
-        help="with --engine spark: the lake's folder (written by `lake export --to DIR`); it "
-        "must be as new as the database (--db)",
+        help="with --engine spark: the lake's folder (written by `lake export --to DIR`), or "
+        "its URL (hdfs://..., s3a://...: a copy Spark reads); as new as the database (--db)",
     )
     parser.add_argument(
         "--master",
@@ -56,6 +57,12 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         "sc://HOST:15002 for Spark Connect); default local[2], or Spark Connect at "
         "$SPARK_REMOTE",
     )
+
+
+def lake_arg(text: str) -> Path | str:
+    """argparse type for --lake: a local folder, or a URL Spark reads (``hdfs://``,
+    ``s3a://``, ``file://``: kept as text, a Path would fold its ``//``)."""
+    return text if "://" in text else path_arg(text)
 
 
 def check_engine_options(call: Call) -> None:
@@ -95,10 +102,15 @@ def reader(call: Call) -> Iterator[duckdb.DuckDBPyConnection]:
     db_path = db.resolve(call.db)
     from dashboard import spark as engine  # pyspark only now, and only for Spark
 
+    url = str(call.lake) if engine.is_url(call.lake) else None
     try:
-        engine.check_lake(call.lake, state, db_path)
+        if url is None:
+            manifest = engine.check_lake(Path(call.lake), state, db_path)
         with engine.session(call.master) as spark:
-            engine.register_lake(spark, call.lake)
+            if url is not None:  # on HDFS, S3...: only Spark reads it
+                manifest = engine.read_lake_manifest(spark, url)
+                engine.check_state(manifest, state, url, db_path)
+            engine.register_lake(spark, url or call.lake, manifest)
             # The report functions take it where they take a DuckDB connection: they only
             # hand it to db.run and db.run_into_temp, which dispatch on it (db.OtherEngine).
             yield cast(duckdb.DuckDBPyConnection, engine.SparkConnection(spark))

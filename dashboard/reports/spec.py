@@ -104,7 +104,7 @@ class Call:
     options: Mapping[str, Any]
     format: str
     engine: str = "duckdb"  # or "spark": the queries run on Spark over the lake
-    lake: Path | None = None  # the lake's folder (``--lake``), for Spark
+    lake: Path | str | None = None  # the lake's folder or URL (``--lake``), for Spark
     master: str | None = None  # Spark's master URL (``--master``); None: local or $SPARK_REMOTE
 
 
