@@ -347,14 +347,14 @@ def register_lake(
     return names
 
 
-def session_builder(master: str = "local[2]", *, shuffle_partitions: int = 4) -> Any:
+def session_builder(master: str | None = "local[2]", *, shuffle_partitions: int = 4) -> Any:
     """A SparkSession builder with the settings the queries need: ANSI SQL (errors, not nulls,
-    on overflow), UTC, no UI."""
+    on overflow), UTC, no UI; ``master`` None leaves the master to spark-submit."""
     from pyspark.sql import SparkSession
 
+    builder = SparkSession.builder if master is None else SparkSession.builder.master(master)
     return (
-        SparkSession.builder.master(master)
-        .config("spark.sql.ansi.enabled", "true")
+        builder.config("spark.sql.ansi.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
@@ -371,6 +371,7 @@ def param_names(name: str) -> Sequence[str]:
 DEFAULT_MASTER = "local[2]"
 MASTER_TIMEOUT_S = 10.0  # how long a master's (or a Spark Connect server's) port may take
 REMOTE_ENV = "SPARK_REMOTE"  # Spark Connect's own variable: sc://host:port
+SUBMIT_ENV = "PYSPARK_GATEWAY_PORT"  # set by spark-submit for the Python driver it starts
 LOG = (Path(__file__).parent / "spark_log4j2.properties").as_uri()  # errors only, on stderr
 CONNECT_PORT = 15002  # Spark Connect's default port
 STANDALONE_PORT = 7077  # a standalone master's default port
@@ -556,7 +557,8 @@ def _spark_error(exc: BaseException) -> bool:
 @contextmanager
 def session(master: str | None = None) -> Iterator[Any]:
     """A SparkSession for the command line: local[2] by default, ``master`` (a cluster's URL;
-    ``sc://host:port`` is Spark Connect), or Spark Connect at ``$SPARK_REMOTE``. Checked
+    ``sc://host:port`` is Spark Connect), Spark Connect at ``$SPARK_REMOTE``, or under
+    spark-submit the session it configured (its ``--master``, ``--conf``...). Checked
     first (``check_runtime``, ``check_master``), stopped at the end when this call made it
     (a session already running in the process, e.g. a test's, is reused and left running).
 
@@ -571,10 +573,13 @@ def session(master: str | None = None) -> Iterator[Any]:
             f"--master {master} and ${REMOTE_ENV}={remote_env} both name a Spark: give one "
             f"(unset {REMOTE_ENV} for --master)"
         )
+    # Under spark-submit the JVM runs already, with the master and configuration it was given.
+    submitted = SUBMIT_ENV in os.environ and not master
     target = master or remote_env or DEFAULT_MASTER
     remote = target.startswith("sc://")
     check_runtime(remote)
-    check_master(target)
+    if not submitted:
+        check_master(target)
     from pyspark.sql import SparkSession
 
     running = SparkSession.getActiveSession()
@@ -587,7 +592,7 @@ def session(master: str | None = None) -> Iterator[Any]:
             with warnings.catch_warnings():  # pyspark's note that pandas 3 is new to it
                 warnings.simplefilter("ignore", FutureWarning)
                 spark = (
-                    session_builder(target)
+                    session_builder(None if submitted else target)
                     .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG}")
                     .config("spark.ui.showConsoleProgress", "false")
                     .getOrCreate()
