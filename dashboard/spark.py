@@ -304,8 +304,7 @@ def read_lake_manifest(spark: SparkSession, folder: str | Path) -> dict[str, Any
     where = _join(folder, "_lake.json")
     try:
         if is_url(folder):
-            rows = spark.read.option("wholetext", "true").text(where).collect()
-            text = rows[0][0] if rows else ""
+            text = _hadoop_text(spark, where)
         else:
             text = Path(where).read_text(encoding="utf-8")
         manifest = json.loads(text)
@@ -319,6 +318,32 @@ def read_lake_manifest(spark: SparkSession, folder: str | Path) -> dict[str, Any
             "run `python -m dashboard lake export --to DIR` first"
         ) from exc
     return manifest
+
+
+def _hadoop_text(spark: SparkSession, url: str) -> str:
+    """The text of one file by URL, through Spark's Hadoop file systems (HDFS, S3A, file:
+    whatever the session is configured to read). Not through a DataFrame: Spark's readers
+    skip a file whose name starts with ``_``, as ``_lake.json`` does.
+
+    Raises:
+        LakeMissing: a Spark Connect session (no driver JVM here to read the file through).
+    """
+    try:
+        context = spark.sparkContext
+    except Exception as exc:  # Spark Connect has no SparkContext
+        raise LakeMissing(
+            f"{url}: a lake by URL is checked through the driver's file systems, which a "
+            "Spark Connect client does not have: give --lake as a local folder (the export "
+            "itself or a copy of it) and the session reads its files by the paths it names"
+        ) from exc
+    jvm, jsc = context._jvm, context._jsc
+    assert jvm is not None and jsc is not None
+    path = jvm.org.apache.hadoop.fs.Path(url)
+    stream = path.getFileSystem(jsc.hadoopConfiguration()).open(path)
+    try:
+        return str(jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
+    finally:
+        stream.close()
 
 
 def register_lake(
