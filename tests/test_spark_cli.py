@@ -5,7 +5,7 @@ Equality: compliance (the US rules), the payouts of a month and a KPI (roll-rate
 months), each printed as CSV by the command line on the sample with ``--engine duckdb`` (the
 expected output: an independent engine) and with ``--engine spark`` over a lake exported from
 the same database, must be the same bytes. The first two run ``main`` in-process on the one
-SparkSession of the test process (``tests/spark_support``); the KPI runs in a child process,
+SparkSession of the test process (``tests/spark_support.py``); the KPI runs in a child process,
 where the command line starts (and stops) Spark itself.
 
 Bad input: a lake folder without an export, a lake older than the database, a master that
