@@ -41,12 +41,13 @@ def _rows(table: pa.Table) -> list[tuple[Any, ...]]:
 
 def _session() -> Any:
     from dashboard import spark as engine
+    from dashboard import spark_session as sessions
 
-    engine.check_runtime(remote=False)
+    sessions.check_runtime(remote=False)
     session = (
-        engine.session_builder(engine.DEFAULT_MASTER)
+        engine.session_builder(sessions.DEFAULT_MASTER)
         .config("spark.driver.memory", DRIVER_MEMORY)
-        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={engine.LOG}")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={sessions.LOG}")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
@@ -57,6 +58,7 @@ def _session() -> Any:
 def measure(db_path: Path, work: Path) -> tuple[list[Figure], list[str]]:
     """The Spark figures and any problem met (pyspark or Java missing is one, not a crash)."""
     from dashboard import spark as engine
+    from dashboard import spark_session as sessions
 
     figures: list[Figure] = []
     problems: list[str] = []
@@ -85,7 +87,7 @@ def measure(db_path: Path, work: Path) -> tuple[list[Figure], list[str]]:
         return figures, problems
     figures.append(Figure("spark", "spark session start (local[2])", start_s, "s", goal="-",
                           note="a JVM, and the lake registered as views"))  # fmt: skip
-    con_spark = engine.SparkConnection(spark)
+    con_spark = sessions.SparkConnection(spark)
     try:
         for name in REPORTS:
             filters, options = _arguments(reports.REPORTS[name], first, latest, values)

@@ -174,7 +174,7 @@ def test_the_wait_for_a_master_is_bounded(monkeypatch: pytest.MonkeyPatch) -> No
     """A master that does not answer (a dropped SYN) is given up after MASTER_TIMEOUT_S per
     address: the probe is a socket with that timeout, not Spark's own retries (a standalone
     driver tries 3 x 20 s, hard-coded; a Spark Connect client retries for minutes)."""
-    from dashboard import spark as engine
+    from dashboard import spark_session as engine
 
     asked: list[tuple[tuple[str, int], float]] = []
 
@@ -216,7 +216,7 @@ def test_an_unreachable_master_in_a_process_prints_one_line(
     ],
 )
 def test_master_addresses(master: str, addresses: list[tuple[str, int]]) -> None:
-    from dashboard import spark as engine
+    from dashboard import spark_session as engine
 
     assert engine.master_addresses(master) == addresses
 
@@ -292,7 +292,7 @@ def test_the_duckdb_command_line_needs_no_pyspark(sample_db: Path) -> None:
         "from dashboard.cli import main\n"
         f"code = main(['report', 'kpis', '--db', {str(sample_db)!r}, '--format', 'csv'])\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlglot'\n"
-        "                or m == 'dashboard.spark')\n"
+        "                or m in ('dashboard.spark', 'dashboard.spark_session'))\n"
         "print(code, loaded, file=sys.stderr)\n"
     )
     child = subprocess.run(

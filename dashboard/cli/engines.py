@@ -88,7 +88,7 @@ def reader(call: Call) -> Iterator[duckdb.DuckDBPyConnection]:
 
     Raises:
         CommandError: engine options that do not go together; no lake, an old one, no
-            pyspark or Java, a master that does not answer (``dashboard.spark``'s
+            pyspark or Java, a master that does not answer (``dashboard.spark_session``'s
             SparkUnavailable); a query Spark failed (its SparkFailed).
     """
     check_engine_options(call)
@@ -100,19 +100,21 @@ def reader(call: Call) -> Iterator[duckdb.DuckDBPyConnection]:
     with db.connect(call.db, read_only=True) as con:
         state = lake.database_state(con)
     db_path = db.resolve(call.db)
-    from dashboard import spark as engine  # pyspark only now, and only for Spark
+    # pyspark only now, and only for Spark
+    from dashboard import spark as engine
+    from dashboard import spark_session as sessions
 
     url = str(call.lake) if engine.is_url(call.lake) else None
     try:
         if url is None:
-            manifest = engine.check_lake(Path(call.lake), state, db_path)
-        with engine.session(call.master) as spark:
+            manifest = sessions.check_lake(Path(call.lake), state, db_path)
+        with sessions.session(call.master) as spark:
             if url is not None:  # on HDFS, S3...: only Spark reads it
                 manifest = engine.read_lake_manifest(spark, url)
-                engine.check_state(manifest, state, url, db_path)
+                sessions.check_state(manifest, state, url, db_path)
             engine.register_lake(spark, url or call.lake, manifest)
             # The report functions take it where they take a DuckDB connection: they only
             # hand it to db.run and db.run_into_temp, which dispatch on it (db.OtherEngine).
-            yield cast(duckdb.DuckDBPyConnection, engine.SparkConnection(spark))
-    except (engine.SparkUnavailable, engine.SparkFailed, engine.LakeMissing) as exc:
+            yield cast(duckdb.DuckDBPyConnection, sessions.SparkConnection(spark))
+    except (sessions.SparkUnavailable, sessions.SparkFailed, engine.LakeMissing) as exc:
         raise CommandError(str(exc)) from exc
