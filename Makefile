@@ -91,8 +91,10 @@ sample: setup
 
 ## bench: the figures of issue 14 at bank scale (bench/run.py; about 15 GB in bench/out), written
 ## to bench/RESULTS.md; BENCH_SCALE=0.01 for a quick run, BENCH_SCALE=0.25,0.5,1 for the growth.
-## The app section (bench/app.py: every page in headless Chromium) adds about 15 min at scale 1.
-bench: setup-dev browser
+## The app section (bench/app.py: every page in headless Chromium) adds about 15 min at scale 1;
+## the Spark section (bench/spark.py: the heaviest reports on Spark local mode, informational)
+## needs Java and pyspark (make java) and adds about 3 min at scale 0.05.
+bench: setup-dev browser java
 	$(PY) -m bench.run
 
 clean:

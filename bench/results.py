@@ -24,6 +24,13 @@ GROWTH_SCALES = (0.25, 0.5, 1.0)
 FASTER_THAN_LINEAR = 1.15  # a growth exponent above this is flagged (1 = linear in rows)
 # A line under a section's heading where its goals or baseline differ from the rest.
 SECTION_NOTES = {
+    "spark": (
+        "The heaviest reports on Spark local mode (`bench/spark.py`: local[2], a 4 GB driver, "
+        "over a lake exported from the book, through the same report functions as "
+        "`report NAME --engine spark`), best of 3 after connecting, with DuckDB's time on the "
+        "same book as the baseline. Informational, no goal: on one machine Spark pays its job "
+        "overhead on every query; it is there for books that outgrow one machine."
+    ),
     "app": (
         "Each page in headless Chromium (`bench/app.py`), on its own fresh server (its reports "
         "not cached yet; the app's imports and the sidebar's look-ups done by a visit to "

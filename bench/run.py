@@ -3,6 +3,7 @@
 For each scale: generate the extracts (``bench/generate.py``), import them one kind at a time
 against DuckDB's bare reader and import them again (``bench/imports.py``), run every report
 against a bare group-by-and-sum and the compliance listing of a year (``bench/reports.py``),
+the heaviest reports on Spark local mode beside DuckDB (``bench/spark.py``, informational),
 open every page of the app in headless Chromium on a copy of the book and on the sample
 database (``bench/app.py``), then import a new month into the book and into an empty
 database. Prints the table and writes ``bench/out/results-<scale>.json`` and
@@ -27,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import app, generate, imports, reports, results
+from bench import app, generate, imports, reports, results, spark
 from bench.figures import Figure
 
 
@@ -71,6 +72,11 @@ def run_scale(scale: float, work: Path, reuse: bool) -> dict[str, Any]:
     figures += found
     problems += trouble
     figures += reports.listing(work / "book.duckdb")
+    print(f"  {time.perf_counter() - step:.0f} s; the heaviest reports on Spark ...", flush=True)
+    step = time.perf_counter()
+    found, trouble = spark.measure(work / "book.duckdb", work)
+    figures += found
+    problems += trouble
     print(f"  {time.perf_counter() - step:.0f} s; the app in the browser ...", flush=True)
     step = time.perf_counter()
     found, trouble = app.measure(work / "book.duckdb", work)
@@ -81,7 +87,7 @@ def run_scale(scale: float, work: Path, reuse: bool) -> dict[str, Any]:
     figures += found
     problems += trouble
     order = ("context", "import", "re-import", "memory", "incremental", "reports", "payouts",
-             "listing", "app")  # fmt: skip
+             "listing", "spark", "app")  # fmt: skip
     figures.sort(key=lambda f: order.index(f.section) if f.section in order else len(order))
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -86,19 +86,49 @@ def query_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+class OtherEngine(Protocol):
+    """A connection to another engine that runs the same query files (``dashboard.spark``'s
+    ``SparkConnection``): ``run``, ``run_into_temp`` and ``execute`` hand it the query's name
+    and parameters, so a report function runs unchanged on either engine without knowing
+    which (it only ever passes its ``con`` on to them)."""
+
+    def run(self, name: str, params: Mapping[str, Any]) -> pa.Table: ...
+
+    def run_into_temp(self, table: str, name: str, params: Mapping[str, Any]) -> None: ...
+
+
+class ReadOnlyEngine(DatabaseError):
+    """A write (``execute``) asked of an engine that only reads (a lake on Spark)."""
+
+
 def run(
-    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection | OtherEngine,
+    name: str,
+    params: Mapping[str, Any] | None = None,
 ) -> pa.Table:
-    """Run the SELECT in ``queries/<name>.sql`` with bound ``$parameters``; exact Arrow result."""
+    """Run the SELECT in ``queries/<name>.sql`` with bound ``$parameters``; exact Arrow result
+    (on another engine, its own ``run``: the same columns and types)."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return con.run(name, dict(params or {}))
     rel = con.sql(query_text(name), params=dict(params or {}))
     assert rel is not None, f"{name} is not a query"
     return rel.to_arrow_table()
 
 
 def execute(
-    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection | OtherEngine,
+    name: str,
+    params: Mapping[str, Any] | None = None,
 ) -> None:
-    """Run the write (UPDATE, INSERT) in ``queries/<name>.sql`` with bound ``$parameters``."""
+    """Run the write (UPDATE, INSERT) in ``queries/<name>.sql`` with bound ``$parameters``.
+
+    Raises:
+        ReadOnlyEngine: ``con`` is another engine's (a lake is read, never written).
+    """
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        raise ReadOnlyEngine(
+            f"{name} writes to the database: run it with --engine duckdb (a lake is read-only)"
+        )
     con.execute(query_text(name), dict(params or {}))
 
 
@@ -730,14 +760,18 @@ def _temporary(db_path: Path, deadline: float, timeout: float) -> duckdb.DuckDBP
 
 
 def run_into_temp(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | OtherEngine,
     table: str,
     name: str,
     params: Mapping[str, Any] | None = None,
 ) -> None:
     """Run the SELECT in ``queries/<name>.sql`` into the temporary table ``table`` of this
     connection (replaced if it exists), for the queries that read it after; bound
-    ``$parameters``. ``table`` is a name of the code, never a value."""
+    ``$parameters``. ``table`` is a name of the code, never a value (on another engine, its
+    own ``run_into_temp``)."""
     if not table.isidentifier():
         raise ValueError(f"not a table name: {table!r}")
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        con.run_into_temp(table, name, dict(params or {}))
+        return
     con.execute(f"create or replace temp table {table} as {query_text(name)}", dict(params or {}))

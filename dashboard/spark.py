@@ -12,7 +12,8 @@ a BIGINT is a BIGINT where DuckDB's is a HUGEINT, its DECIMAL precisions differ,
 timestamps may carry a time zone. A lake (``dashboard.lake``) is registered table by table as
 Spark temporary views, so the query files read the names they read on DuckDB.
 
-pyspark is imported only where a session is used: transpiling needs sqlglot alone.
+pyspark is imported only where a session is used: transpiling needs sqlglot alone. The session
+of the command line (``report NAME --engine spark``) and its checks are ``dashboard.spark_session``.
 """
 
 from __future__ import annotations
@@ -279,33 +280,95 @@ def read_temp(
     return _cast(spark.table(table).toArrow(), duckdb_schema(name, params or {}), name)
 
 
+def spark_error(exc: BaseException) -> bool:
+    """An error raised by pyspark or by the JVM behind it (py4j)."""
+    return type(exc).__module__.split(".")[0] in ("pyspark", "py4j")
+
+
 class LakeMissing(Exception):
     """The folder holds no lake (no manifest); ``str(exc)`` says so for a person."""
 
 
-def register_lake(spark: SparkSession, folder: str | Path) -> list[str]:
-    """Register every table of the lake in ``folder`` (its version in force, named by its
-    manifest) as a Spark temporary view of the table's name; returns the names.
+def is_url(folder: str | Path) -> bool:
+    """A lake Spark reads by URL (``hdfs://``, ``s3a://``, ``file://``...), not a local path."""
+    return "://" in str(folder)
+
+
+def _join(root: str | Path, part: str) -> str:
+    return f"{str(root).rstrip('/')}/{part}" if is_url(root) else str(Path(root) / part)
+
+
+def read_lake_manifest(spark: SparkSession, folder: str | Path) -> dict[str, Any]:
+    """The manifest of the lake at ``folder``: read by this process for a local path, by Spark
+    for a URL (a lake on HDFS or S3 is read through Spark's own file systems).
+
+    Raises:
+        LakeMissing: no readable manifest there.
+    """
+    where = _join(folder, "_lake.json")
+    try:
+        if is_url(folder):
+            text = _hadoop_text(spark, where)
+        else:
+            text = Path(where).read_text(encoding="utf-8")
+        manifest = json.loads(text)
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
+            raise ValueError("no tables")
+    except Exception as exc:
+        if not isinstance(exc, (OSError, ValueError)) and not spark_error(exc):
+            raise
+        raise LakeMissing(
+            f"{folder} holds no lake export (no readable _lake.json): "
+            "run `python -m dashboard lake export --to DIR` first"
+        ) from exc
+    return manifest
+
+
+def _hadoop_text(spark: SparkSession, url: str) -> str:
+    """The text of one file by URL, through Spark's Hadoop file systems (HDFS, S3A, file:
+    whatever the session is configured to read). Not through a DataFrame: Spark's readers
+    skip a file whose name starts with ``_``, as ``_lake.json`` does.
+
+    Raises:
+        LakeMissing: a Spark Connect session (no driver JVM here to read the file through).
+    """
+    try:
+        context = spark.sparkContext
+    except Exception as exc:  # Spark Connect has no SparkContext
+        raise LakeMissing(
+            f"{url}: a lake by URL is checked through the driver's file systems, which a "
+            "Spark Connect client does not have: give --lake as a local folder (the export "
+            "itself or a copy of it) and the session reads its files by the paths it names"
+        ) from exc
+    jvm, jsc = context._jvm, context._jsc
+    assert jvm is not None and jsc is not None
+    path = jvm.org.apache.hadoop.fs.Path(url)
+    stream = path.getFileSystem(jsc.hadoopConfiguration()).open(path)
+    try:
+        return str(jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
+    finally:
+        stream.close()
+
+
+def register_lake(
+    spark: SparkSession, folder: str | Path, manifest: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Register every table of the lake in ``folder`` (a local path or a URL Spark reads; its
+    version in force, named by its manifest, ``manifest`` when already read) as a Spark
+    temporary view of the table's name; returns the names.
 
     Raises:
         LakeMissing: ``folder`` holds no lake manifest, or one that names no version.
     """
-    root = Path(folder)
-    path = root / "_lake.json"
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        tables = manifest["tables"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise LakeMissing(
-            f"{root} holds no lake export (no readable {path.name}): "
-            "run `python -m dashboard lake export --to DIR` first"
-        ) from exc
+    if manifest is None:
+        manifest = read_lake_manifest(spark, folder)
+    tables = manifest["tables"]
     names = sorted(tables)
     for table in names:
         entry = tables[table]
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
-            raise LakeMissing(f"{path}: not a table name: {table!r}")
-        where = str(root / entry["path"])
+            raise LakeMissing(f"{_join(folder, '_lake.json')}: not a table name: {table!r}")
+        where = _join(folder, entry["path"])
         columns = [c["name"] for c in entry["columns"]]
         # A table by month has the Hive partition column too: only the table's own columns.
         frame = spark.read.option("basePath", where).parquet(where).select(*columns)
@@ -313,14 +376,14 @@ def register_lake(spark: SparkSession, folder: str | Path) -> list[str]:
     return names
 
 
-def session_builder(master: str = "local[2]", *, shuffle_partitions: int = 4) -> Any:
+def session_builder(master: str | None = "local[2]", *, shuffle_partitions: int = 4) -> Any:
     """A SparkSession builder with the settings the queries need: ANSI SQL (errors, not nulls,
-    on overflow), UTC, no UI."""
+    on overflow), UTC, no UI; ``master`` None leaves the master to spark-submit."""
     from pyspark.sql import SparkSession
 
+    builder = SparkSession.builder if master is None else SparkSession.builder.master(master)
     return (
-        SparkSession.builder.master(master)
-        .config("spark.sql.ansi.enabled", "true")
+        builder.config("spark.sql.ansi.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))

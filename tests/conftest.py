@@ -44,6 +44,13 @@ SLOW = {
     "tests/test_cases_properties_agencies.py": "random worlds with case extracts, against pandas",
     "tests/test_spark_equality.py": "every report's queries on Spark local mode (a JVM, ~50 jobs)",
     "tests/test_spark_macros.py": "every macro on Spark local mode against DuckDB",
+    "tests/test_spark_cli.py::test_spark_csv_equals_duckdb_csv": "reports on Spark local mode",
+    "tests/test_spark_cli.py::test_a_lake_by_url_older_than_the_database_is_refused": (
+        "Spark reads the manifest"
+    ),
+    "tests/test_spark_cli.py::test_spark_csv_equals_duckdb_csv_in_a_process_of_its_own": (
+        "a command line that starts a JVM"
+    ),
     "tests/test_derived_incremental.py::"
     "test_incremental_refresh_equals_a_rebuild_after_every_import_and_undo": (
         "random books, every derived table rebuilt and compared after each import and undo"

@@ -9,7 +9,9 @@ reports are declared in the registry (``dashboard/reports/catalogue.py``: their 
 columns); ``REPORT_RUNNERS`` here prints them. Mistakes in
 the input (a bad period, a broken plan file, an empty database, a step the rules refuse)
 print a message and exit with status 2, never a traceback (the guard of ``dashboard.cli``).
-The reports and statements open the database read-only; an approved period is shown and
+The reports and statements open the database read-only (the reports, with ``--engine spark
+--lake DIR``, run the payout facts' queries on Spark instead and the rules on the facts that
+come back); an approved period is shown and
 exported from the database alone, even without a readable plan file. ``--lang zh`` writes
 the reports, files and statements in Chinese (messages, headers, the statement's texts); the
 default, English, is what the CSV reports have always written (the workbook and the
@@ -34,6 +36,7 @@ from dashboard.cli.common import (
     preset,
     write_table,
 )
+from dashboard.cli.engines import reader
 from dashboard.columns import headers
 from dashboard.messages import Message, localise, render_table
 from dashboard.payouts import service
@@ -184,8 +187,8 @@ def _payouts(call: Call) -> int:
         return _fail("error: --format xlsx needs --out FILE")
     book, why = service.book_or_why(args.plans)
     if args.format == "xlsx":
-        return _workbook(args, book, why)
-    with db.connect(args.db, read_only=True) as con:
+        return _workbook(call, args, book, why)
+    with reader(call) as con:
         report = service.report(con, args.period, book, args.preset, why)
     _notes(report.notes, args.lang)
     table, names = report.table, headers(args.lang)
@@ -210,8 +213,10 @@ def _payouts(call: Call) -> int:
     return 0
 
 
-def _workbook(args: argparse.Namespace, book: PlanBook | None, why: PlanFileError | None) -> int:
-    with db.connect(args.db, read_only=True) as con:
+def _workbook(
+    call: Call, args: argparse.Namespace, book: PlanBook | None, why: PlanFileError | None
+) -> int:
+    with reader(call) as con:
         view = service.period_view(con, args.period, book, args.preset, why)
     _notes(view.notes, args.lang)
     service.save_xlsx(view, args.out, args.lang)
@@ -222,7 +227,7 @@ def _workbook(args: argparse.Namespace, book: PlanBook | None, why: PlanFileErro
 def _lines(call: Call) -> int:
     args = _args(call)
     book, why = service.book_or_why(args.plans)
-    with db.connect(args.db, read_only=True) as con:
+    with reader(call) as con:
         table, notes = service.lines(con, args.period, book, args.agent, args.preset, why)
     _notes(notes, args.lang)
     if args.out:
@@ -252,7 +257,7 @@ def _whatif(call: Call) -> int:
         candidate = service.load_plans(args.candidate)
     except PlanFileError as exc:  # which of the two files it is
         return _fail(f"error: --candidate: {exc}")
-    with db.connect(args.db, read_only=True) as con:
+    with reader(call) as con:
         table = service.whatif(con, args.period, args.to, book, candidate, args.preset)
     if args.out:
         service.save_csv(table, args.out, args.lang)
@@ -270,7 +275,7 @@ def _whatif(call: Call) -> int:
 
 def _log(call: Call) -> int:
     args = _args(call)
-    with db.connect(args.db, read_only=True) as con:
+    with reader(call) as con:
         write_table(service.audit_log(con, args.period), args.format)
     return 0
 

@@ -4,9 +4,11 @@ Each report is a nested subcommand whose options are built from the parameters i
 declares (dates, its own options, then ``--portfolio``/``--team``/``--agent`` and
 ``--format``). The handler opens the database read-only, runs the report through the
 registry (the function the app calls, so the CLI and the pages cannot disagree) and prints
-the table; a report with a ``runner`` gets the parsed ``Call`` instead. Bad input (dates,
-unknown filter values, an empty or missing database) prints one line on stderr and exits
-with status 2 (the guard of ``dashboard.cli``).
+the table; a report with a ``runner`` gets the parsed ``Call`` instead. ``--engine spark
+--lake DIR [--master URL]`` runs the same report on Spark over a lake (``engines.reader``).
+Bad input (dates, unknown filter values, an empty or missing database, a missing or old
+lake, an unreachable master) prints one line on stderr and exits with status 2 (the guard
+of ``dashboard.cli``).
 
 A command module of this package prints a registry report its own way by defining
 ``REPORT_RUNNERS`` (report name -> runner; the payouts: notes on stderr, xlsx, ``--lang``):
@@ -23,8 +25,9 @@ from collections.abc import Callable
 from typing import Any
 
 import dashboard.cli as cli_package
-from dashboard import db, reports
+from dashboard import reports
 from dashboard.cli.common import add_db_option, iso_date, write_table
+from dashboard.cli.engines import add_engine_options, reader
 from dashboard.engine.kpi_common import Filters
 
 DIMENSIONS = (("portfolio", "portfolio"), ("team", "team"), ("agent", "agent id"))
@@ -79,6 +82,7 @@ def add_report(
                 help=f"only this {what} (repeatable)",
             )
     p.add_argument("--format", choices=report.formats, default=report.formats[0])
+    add_engine_options(p)
     p.set_defaults(func=_handler(report, runner or report.runner))
 
 
@@ -140,7 +144,10 @@ def call_of(report: reports.Report, args: argparse.Namespace) -> reports.Call:
         value = getattr(args, param.name)
         if value is not None:
             options[param.name] = tuple(value) if isinstance(value, list) else value
-    return reports.Call(report, args.db, Filters(**given), options, args.format)
+    return reports.Call(
+        report, args.db, Filters(**given), options, args.format, args.engine, args.lake,
+        args.master,
+    )  # fmt: skip
 
 
 def _handler(
@@ -155,8 +162,9 @@ def _handler(
 
 def print_report(call: reports.Call) -> int:
     """Run the report of ``call`` through the registry and print its table whole."""
-    # Read-only, never created; errors become messages in the guard of dashboard.cli.
-    with db.connect(call.db, read_only=True) as con:
+    # Read-only, never created (or the lake on Spark: --engine); errors become messages in
+    # the guard of dashboard.cli.
+    with reader(call) as con:
         table = reports.run(con, call.report.name, call.filters, **call.options)
     write_table(table, call.format)
     return 0

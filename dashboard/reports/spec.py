@@ -95,13 +95,17 @@ def compliance_preset(text: str) -> str:
 
 @dataclass(frozen=True)
 class Call:
-    """One run of a report with its parameters parsed: what a custom ``runner`` gets."""
+    """One run of a report with its parameters parsed: what a custom ``runner`` gets (it opens
+    the engine the call names through ``dashboard.cli.engines.reader``)."""
 
     report: Report
     db: Path | None
     filters: Filters
     options: Mapping[str, Any]
     format: str
+    engine: str = "duckdb"  # or "spark": the queries run on Spark over the lake
+    lake: Path | str | None = None  # the lake's folder or URL (``--lake``), for Spark
+    master: str | None = None  # Spark's master URL (``--master``); None: local or $SPARK_REMOTE
 
 
 Runner = Callable[[Call], int]

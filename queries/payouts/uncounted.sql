@@ -3,7 +3,10 @@
 -- reverses a payment that is not loaded, or no agent could be credited). Finance sees what
 -- was left out, not only what was paid.
 -- account_known is known_account read from the derived rpt_accounts (one row per account in
--- any snapshot) rather than by grouping every snapshot row again.
+-- any snapshot) rather than by grouping every snapshot row again: a left join on its key, not
+-- `account_id in (select ...)` in the select list, which Spark runs as a null-aware nested loop
+-- over every account for every payment (113 s instead of about 1 s on a book of 50,000
+-- accounts; account ids are never null, so the two agree).
 -- Parameters: $date_from, $date_to (dates, inclusive).
 with period_payments as (
     select
@@ -13,8 +16,9 @@ with period_payments as (
         p.amount,
         p.credited_agent_id,
         p.credit_rule,
-        p.account_id in (select a.account_id from rpt_accounts as a) as account_known
+        a.account_id is not null as account_known
     from payments_credited as p
+    left join rpt_accounts as a on a.account_id = p.account_id
     where p.payment_date between $date_from and $date_to
 ),
 
