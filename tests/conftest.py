@@ -44,6 +44,8 @@ SLOW = {
     "tests/test_cases_properties_agencies.py": "random worlds with case extracts, against pandas",
     "tests/test_spark_equality.py": "every report's queries on Spark local mode (a JVM, ~50 jobs)",
     "tests/test_spark_macros.py": "every macro on Spark local mode against DuckDB",
+    "tests/test_spark_derive.py": "the derived tables and every report built on Spark",
+    "tests/test_spark_random.py": "three random books: derived tables and reports on Spark",
     "tests/test_derived_incremental.py::"
     "test_incremental_refresh_equals_a_rebuild_after_every_import_and_undo": (
         "random books, every derived table rebuilt and compared after each import and undo"
