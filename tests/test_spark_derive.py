@@ -4,8 +4,11 @@ A lake of the sample is exported, its tables registered on Spark, and every deri
 (``queries/derived/*.sql``) built there by ``dashboard.spark_derive`` from the lake's staged
 tables. Each must equal the table DuckDB built (the lake's copy of it): the same Spark column
 types as the copy read from Parquet, the same rows with the same values (exact, compared as
-Arrow in DuckDB's types). Then every query call of the registry's reports on the sample is run
-on the Spark-built tables and must give DuckDB's result.
+Arrow in DuckDB's types). Then the query calls of the registry's reports on the sample with a
+portfolio, a team and an agent filter set (``spark_support.dimension_values``) are run on the
+Spark-built tables and must give DuckDB's result (the unfiltered calls run on the lake's copies:
+tests/test_spark_equality.py; both on the Spark-built tables of the random books:
+tests/test_spark_random.py; each pass costs a Spark job per call).
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ import pyarrow as pa
 import pytest
 
 from dashboard import db, spark_derive
-from dashboard.paths import QUERIES
 from dashboard import spark as engine
+from dashboard.paths import QUERIES
 from tests.spark_support import (
     Outcome,
     difference,
+    dimension_values,
     export_lake,
     record,
     run_calls,
@@ -56,14 +60,17 @@ def build_and_compare(spark: Any, path: Path, folder: Path, calls: list[Any]) ->
     spark_tables = {n: engine.read_temp(spark, n, f"{db.DERIVED_DIR}/{n}") for n in DERIVED}
     with db.connect(path, read_only=True) as con:
         duckdb_tables = {n: con.table(n).to_arrow_table() for n in DERIVED}
-    return Built(rows, lake_types, spark_types, spark_tables, duckdb_tables, run_calls(spark, calls))
+    return Built(
+        rows, lake_types, spark_types, spark_tables, duckdb_tables, run_calls(spark, calls)
+    )
 
 
 @pytest.fixture(scope="module")
 def built(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     spark = spark_session()
     folder = tmp_path_factory.mktemp("derive") / "lake"
-    return build_and_compare(spark, sample_db, folder, record(sample_db))
+    calls = record(sample_db, dimension_values(sample_db))
+    return build_and_compare(spark, sample_db, folder, calls)
 
 
 def test_every_derived_table_is_built() -> None:
@@ -84,11 +91,24 @@ def test_derived_table_equals_duckdbs(built: Built, table: str) -> None:
     assert difference(want, built.spark_tables[table]) is None
 
 
-def test_reports_on_the_spark_built_tables_equal_duckdbs(built: Built) -> None:
+def test_filtered_reports_on_the_spark_built_tables_equal_duckdbs(built: Built) -> None:
     every = [o for os_ in built.outcomes.values() for o in os_]
-    assert len(every) > 40  # every report's calls
+    assert len(every) > 20  # the calls of every report that takes the filters
+    assert all(o.call.params.get("agents") for o in every if "agents" in o.call.params)
     problems = unexpected(every)
     assert not problems, "\n".join(problems)
+
+
+def test_the_filters_select_part_of_the_sample(built: Built, sample_db: Path) -> None:
+    """The filtered calls are a real test: they give some rows, fewer than the same queries
+    give without the filters."""
+    filtered = [
+        o.call for os_ in built.outcomes.values() for o in os_ if o.call.params.get("agents")
+    ]
+    names = {c.name for c in filtered}
+    unfiltered = [c for c in record(sample_db) if c.name in names]
+    rows = sum(c.result.num_rows for c in filtered)
+    assert 0 < rows < sum(c.result.num_rows for c in unfiltered)
 
 
 def test_spark_types_of_duckdbs_columns() -> None:
