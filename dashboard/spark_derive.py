@@ -13,9 +13,10 @@ Each table gets the column types DuckDB gives it (a Spark ``sum`` of DECIMAL(18,
 DECIMAL(28, 2) where DuckDB's is DECIMAL(38, 2)), so that the report queries reading it compute
 with the types they compute with on DuckDB, and is materialised once (a local checkpoint, held by
 the executors: a lost executor means building again) before the next one is built. A cached
-DataFrame would not do: Spark does not substitute the cache for a view read inside another
-query's CTE, so every derived table would recompute all those upstream (measured on the sample:
-rpt_payments reran the whole crediting walk from the staged payments).
+DataFrame would not do: Spark 4.3 does not substitute the cache for a view read inside another
+query's CTE (a plain read or a join of it is substituted), so every derived table would
+recompute all those upstream (on the sample, rpt_payments reran the whole crediting walk from
+the staged payments).
 
 pyspark is imported only by the caller's session: this module needs none of its own.
 """

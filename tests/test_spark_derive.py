@@ -7,7 +7,7 @@ types as the copy read from Parquet, the same rows with the same values (exact, 
 Arrow in DuckDB's types). Then the query calls of the registry's reports on the sample with a
 portfolio, a team and an agent filter set (``spark_support.dimension_values``) are run on the
 Spark-built tables and must give DuckDB's result (the unfiltered calls run on the lake's copies:
-tests/test_spark_equality.py; both on the Spark-built tables of the random books:
+tests/test_spark_equality.py; both on the Spark-built tables of the random book:
 tests/test_spark_random.py; each pass costs a Spark job per call).
 """
 
