@@ -51,6 +51,8 @@ SLOW = {
     "tests/test_spark_cli.py::test_spark_csv_equals_duckdb_csv_in_a_process_of_its_own": (
         "a command line that starts a JVM"
     ),
+    "tests/test_spark_derive.py": "the derived tables and every report built on Spark",
+    "tests/test_spark_random.py": "three random books: derived tables and reports on Spark",
     "tests/test_derived_incremental.py::"
     "test_incremental_refresh_equals_a_rebuild_after_every_import_and_undo": (
         "random books, every derived table rebuilt and compared after each import and undo"
