@@ -130,4 +130,9 @@ def table_text(table: pa.Table) -> bytes:
         one = pc.binary_join_element_wise(length, written, ":")
         parts.append(pc.fill_null(one, "-"))
     line = pc.binary_join_element_wise(*parts, pa.scalar("\n"), "")
-    return "".join(line.to_pylist()).encode()
+    if isinstance(line, pa.ChunkedArray):
+        line = line.combine_chunks()
+    rows = pa.LargeListArray.from_arrays(
+        pa.array([0, len(line)], pa.int64()), line.cast(pa.large_string())
+    )
+    return str(pc.binary_join(rows, pa.scalar("", pa.large_string()))[0].as_py()).encode()

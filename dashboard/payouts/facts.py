@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import db
 from dashboard.engine.compliance import violation_counts
@@ -41,24 +42,63 @@ def months(con: duckdb.DuckDBPyConnection, period: Period) -> dict[Period, dict[
     return out
 
 
-def days(
-    con: duckdb.DuckDBPyConnection, start: Period, end: Period
-) -> tuple[dict[tuple[Period, str], list[tuple[date, Decimal]]], str]:
+class DayRows:
+    """(month, agent_id) -> net collected per day, as ``days`` reads them: the rows stay Arrow
+    until a month of an agent is asked for (a chain of many months needs the days of only a
+    few agents in all but its last month), then become (date, Decimal) pairs."""
+
+    def __init__(self, table: pa.Table) -> None:
+        # payouts/agent_days orders by agent_id, payment_date: each (agent, month) is one run.
+        self._table = table.select(["agent_id", "payment_date", "net_amount"]).combine_chunks()
+        self._index: dict[tuple[int, str], tuple[int, int]] = {}
+        self._read: dict[tuple[int, str], list[tuple[date, Decimal]]] = {}
+        n = self._table.num_rows
+        if not n:
+            return
+        agent = self._table.column("agent_id").chunk(0)
+        day = self._table.column("payment_date").chunk(0)
+        ym = pc.add(pc.multiply(pc.year(day), 100), pc.month(day))
+        changed = pc.fill_null(
+            pc.or_(
+                pc.not_equal(agent.slice(1), agent.slice(0, n - 1)),
+                pc.not_equal(ym.slice(1), ym.slice(0, n - 1)),
+            ),
+            True,
+        )
+        starts = [0, *pc.add(pc.indices_nonzero(changed), 1).to_pylist()]
+        keys = list(
+            zip(pc.take(ym, starts).to_pylist(), pc.take(agent, starts).to_pylist(), strict=True)
+        )
+        ends = [*starts[1:], n]
+        self._index = dict(zip(keys, zip(starts, ends, strict=True), strict=True))
+        if len(self._index) != len(keys):  # not in runs: every row read now
+            self._index = {}
+            cols = self._table.to_pydict()
+            for a, d, net in zip(
+                cols["agent_id"], cols["payment_date"], cols["net_amount"], strict=True
+            ):
+                self._read.setdefault((d.year * 100 + d.month, a), []).append((d, net))
+
+    def get(self, key: tuple[Period, str], default: Any = ()) -> list[tuple[date, Decimal]] | Any:
+        """The (day, net) pairs of (month, agent_id), by day; ``default`` for none."""
+        period, agent_id = key
+        k = (period.year * 100 + period.month, agent_id)
+        if k not in self._read:
+            where = self._index.get(k)
+            if where is None:
+                return default
+            rows = self._table.slice(where[0], where[1] - where[0]).to_pydict()
+            self._read[k] = list(zip(rows["payment_date"], rows["net_amount"], strict=True))
+        return self._read[k]
+
+
+def days(con: duckdb.DuckDBPyConnection, start: Period, end: Period) -> tuple[DayRows, str]:
     """(month, agent_id) -> net collected per day, from ``start`` to ``end``; and a digest of
     those rows (agent_id, payment_date, net_amount, in that order: ``digests.table_text``)."""
-    out: dict[tuple[Period, str], list[tuple[date, Decimal]]] = defaultdict(list)
     params = {"date_from": start.first_day, "date_to": end.last_day}
     table = db.run(con, "payouts/agent_days", params)
-    cols = table.to_pydict()
-    month: dict[tuple[int, int], Period] = {}  # one Period per month, not per row
-    for agent_id, day, net in zip(
-        cols["agent_id"], cols["payment_date"], cols["net_amount"], strict=True
-    ):
-        ym = (day.year, day.month)
-        period = month.get(ym) or month.setdefault(ym, Period.of(day))
-        out[(period, agent_id)].append((day, net))
     written = digests.table_text(table.select(["agent_id", "payment_date", "net_amount"]))
-    return out, hashlib.sha256(written).hexdigest()
+    return DayRows(table), hashlib.sha256(written).hexdigest()
 
 
 def conduct(con: duckdb.DuckDBPyConnection, period: Period, preset: str) -> dict[str, dict]:

@@ -2,7 +2,9 @@
 into it, and its fingerprint.
 
 A period's payout depends on earlier periods (a deficit carries into the next month), so the
-run computes every month in order and keeps only the asked period's payouts. The chain starts
+run computes every month in order and keeps only the asked period's payouts; of a month before
+it only what it carries out matters, so only the agents who may end it below zero are computed
+(``rules.carry_out_of_period``) and only their days read (``facts.DayRows``). The chain starts
 at the month after the latest *frozen* (prepared or approved) period before the asked one, from
 its frozen carry_out (what finance signed is what was carried); without one it starts at the
 month of the first payment in any basis.
@@ -38,7 +40,12 @@ from dashboard.payouts import digests, facts
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_file import check_agent_plans
 from dashboard.payouts.plan_json import book_from_json
-from dashboard.payouts.rules import compute_period
+from dashboard.payouts.rules import (
+    carry_out_of_period,
+    compute_period,
+    may_carry_out,
+    never_negative,
+)
 from dashboard.payouts.values import ZERO, Agent, AgentFacts, AgentPayout, Booking, Period
 
 Bookings = dict[str, list[Booking]]  # agent_id -> the corrections booked into one month
@@ -214,6 +221,7 @@ def compute_run(
     counts_upheld = any(
         p.compliance is not None and p.compliance.per_upheld_complaint for p in book.plans.values()
     )
+    pays_nothing_negative = never_negative(book)
     current = start
     while True:
         facts_rows = months.get(current, {})
@@ -232,13 +240,19 @@ def compute_run(
             if counts_upheld:
                 upheld = _read(memo, facts.upheld_complaints, con, current)
         month_facts = {}
+        every_day = last or fingerprint.legacy or not pays_nothing_negative
         for a in roster:
             row = facts_rows.get(a.agent_id, {})
             c = conduct.get(a.agent_id, {})
+            basis = row.get("basis_amount", ZERO)
+            # Before the last month only an agent that may carry a deficit out is computed
+            # (rules.carry_out_of_period): the others' days are never read.
+            booked_for = bool(month_bookings.get(a.agent_id))
+            needed = every_day or may_carry_out(basis, carry.get(a.agent_id), booked_for)
             month_facts[a.agent_id] = AgentFacts(
-                basis=row.get("basis_amount", ZERO),
+                basis=basis,
                 tasks=int(row.get("tasks", 0)),
-                daily=tuple(days.get((current, a.agent_id), ())),
+                daily=tuple(days.get((current, a.agent_id), ())) if needed else (),
                 contacts=int(c.get("contacts") or 0),
                 violations=int(c.get("violations") or 0),
                 complaints=int(c.get("complaints") or 0),
@@ -252,8 +266,8 @@ def compute_run(
             )  # fmt: skip
         if fingerprint.legacy:
             _legacy_month(fingerprint, current, month_facts, upheld, own_targets)
-        payouts = compute_period(book, current, roster, month_facts, carry, month_bookings)
         if last:
+            payouts = compute_period(book, current, roster, month_facts, carry, month_bookings)
             into_bookings = booked.get(into, {}) if into is not None else {}
             lines = tuple((a, b) for a, bs in sorted(into_bookings.items()) for b in bs)
             return PayoutRun(
@@ -267,7 +281,7 @@ def compute_run(
                 tuple(notes),
                 fingerprint.legacy_hexdigest(),
             )
-        carry = {p.agent_id: p.carry_out for p in payouts if p.carry_out}
+        carry = carry_out_of_period(book, current, roster, month_facts, carry, month_bookings)
         current = current.next()
 
 
