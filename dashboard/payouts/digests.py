@@ -53,11 +53,11 @@ def is_current(stored: str | None) -> bool:
 def _decimal(d: Decimal) -> str:
     if not d.is_finite():
         raise ValueError(f"not a finite amount: {d}")
+    text = str(d)
+    if text[-3:-2] == "." and "E" not in text and text != "-0.00":
+        return text  # two places already (every amount the database gives)
     if d.is_zero():
         return "0.00"
-    text = str(d)
-    if "E" not in text and text[-3:-2] == "." and text[-2:].isdigit():
-        return text  # two places already (every amount the database gives)
     with localcontext(prec=80):
         plain = d.normalize()
         if plain.as_tuple().exponent > -2:  # type: ignore[operator]
@@ -92,13 +92,21 @@ def text(value: Any) -> str | None:
 
 def field(value: Any) -> str:
     """``<length>:<text>``, or ``-`` for null."""
-    t = text(value)
+    kind = type(value)  # the common exact types first: a run writes tens of thousands
+    if kind is str:
+        t: str | None = value
+    elif kind is Decimal:
+        t = _decimal(value)
+    elif kind is int:
+        t = str(value)
+    else:
+        t = text(value)
     return "-" if t is None else f"{len(t)}:{t}"
 
 
 def fields(values: Iterable[Any]) -> str:
     """The fields of the values, one after another."""
-    return "".join(field(v) for v in values)
+    return "".join(map(field, values))
 
 
 def digest(rows: Iterable[Iterable[Any]]) -> str:
