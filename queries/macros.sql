@@ -204,6 +204,26 @@ create or replace macro round_in_force(status) as status in ('prepared', 'approv
 -- An order-free digest of many row hashes (their sum, wide enough not to overflow).
 create or replace macro hash_sum(h) as sum(cast(h as hugeint));
 
+-- Digests that are the same on every engine (payouts/fact_digests; README, Commission
+-- payouts, "What an approval's digests are made of"). A row's digest text is its values'
+-- texts one after another, each as its length in characters, ':', and the text itself ('-'
+-- alone for null), so no two rows share a text. A value's text: text as it is, a whole number
+-- in decimal digits, a DECIMAL with its column's places (12.30, -5.00), a date as YYYY-MM-DD,
+-- a boolean as true/false, a timestamp as YYYY-MM-DD HH:MM:SS.ffffff (digest_timestamp
+-- first).
+create or replace macro digest_text(v) as
+    case
+        when v is null then '-'
+        else cast(length(cast(v as varchar)) as varchar) || ':' || cast(v as varchar)
+    end;
+
+create or replace macro digest_timestamp(ts) as strftime(ts, '%Y-%m-%d %H:%M:%S.%f');
+
+-- The row number of a digest: the first 15 hex digits (60 bits) of the MD5 of its digest
+-- text, as a whole number; hash_sum of them is the order-free digest of the rows.
+create or replace macro digest_number(row_text) as
+    cast(('0x' || left(md5(row_text), 15)) as bigint);
+
 -- Personal data inside free text (contacts.notes) --------------------------------------------
 
 -- What counts as personal data inside a note (domain.md, contacts.notes; README, personal

@@ -113,3 +113,9 @@ create or replace macro json3(k1, v1, k2, v2, k3, v3) as
     to_json(map(k1, v1, k2, v2, k3, v3), map('ignoreNullFields', 'false'));
 
 create or replace macro hash_sum(h) as sum(cast(h as decimal(38, 0)));
+
+create or replace macro digest_timestamp(ts) as date_format(ts, 'yyyy-MM-dd HH:mm:ss.SSSSSS');
+
+-- No '0x' text cast on Spark: conv reads the hex digits as a number.
+create or replace macro digest_number(row_text) as
+    cast(conv(left(md5(row_text), 15), 16, 10) as bigint);

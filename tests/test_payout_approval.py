@@ -222,7 +222,7 @@ def test_approval_record(scenario: Path, cli: Cli):
         "from payout_approvals where period = '2026-10'",
     )
     assert (prepared_by, by, agents, total) == ("Wang Wei", "Li Na", 5, D("111.10"))
-    assert len(sha) == 64 and len(fp) == 64
+    assert len(sha) == 64 and fp.startswith("v2:") and len(fp) == 67
     n_lines = query(
         scenario, "select count(*) from payout_approved_lines where period = '2026-10'"
     )[0][0]

@@ -7,14 +7,21 @@ total; every component is whole cents; the cap is never exceeded.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal as D
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.payouts.plan_book import Plan
 from dashboard.payouts.plan_file import parse_plans
-from dashboard.payouts.rules import compute_period, split_pool
+from dashboard.payouts.rules import (
+    carry_out_of_period,
+    compute_period,
+    never_negative,
+    split_pool,
+)
 from dashboard.payouts.values import Agent, AgentFacts, Period
 
 BOOK = parse_plans(
@@ -122,3 +129,41 @@ def test_split_pool_is_exact(pool: D, weights: dict[str, D]) -> None:
     for k in positive:
         exact = pool * weights[k] / total
         assert abs(shares[k] - exact) < CENT
+
+
+carry_or_none = st.one_of(st.just(D("0.00")), st.integers(-2_000_000, 0).map(lambda c: D(c) * CENT))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(member, carry_or_none), min_size=1, max_size=12))
+def test_the_deficits_of_an_earlier_month_are_those_of_every_payout(
+    rows: list[tuple[dict, D]],
+) -> None:
+    # rules.carry_out_of_period computes only the agents that may end below zero (a basis
+    # below zero or a deficit carried in); what it carries out is what every agent's payout
+    # of compute_period carries out, zeros left out (the rule: a negative total carries).
+    agents = [Agent(f"A{i:02d}", team=m["team"], plan=m["plan"]) for i, (m, _) in enumerate(rows)]
+    facts = {
+        f"A{i:02d}": AgentFacts(
+            m["basis"], m["tasks"], ((date(2026, 10, m["day"]), m["basis"]),), 50,
+            m["violations"], m["complaints"],
+        )
+        for i, (m, _) in enumerate(rows)
+    }  # fmt: skip
+    carry = {f"A{i:02d}": c for i, (_, c) in enumerate(rows)}
+    every = compute_period(BOOK, OCT, agents, facts, carry)
+    want = {p.agent_id: p.carry_out for p in every if p.total < 0}
+    assert carry_out_of_period(BOOK, OCT, agents, facts, carry) == want
+    assert all(v < 0 for v in want.values())
+
+
+def test_a_book_that_can_pay_below_zero_computes_every_agent() -> None:
+    assert never_negative(BOOK)
+    odd = dataclasses.replace(
+        BOOK, plans={**BOOK.plans, "standard": Plan("standard", rate=D("-0.01"))}
+    )
+    assert not never_negative(odd)
+    agents = [Agent("A", plan="standard")]
+    facts = {"A": AgentFacts(D("100.00"), 1)}  # a basis >= 0, yet a negative commission
+    assert carry_out_of_period(odd, OCT, agents, facts) == {"A": D("-1.00")}
+    assert carry_out_of_period(BOOK, OCT, agents, facts) == {}

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dashboard import db
@@ -140,26 +141,28 @@ def early_reason(db_path: Path, agent: str) -> str:
     return why
 
 
-def fingerprints(db_path: Path) -> list[tuple[str, str, str]]:
-    """Per approved month: the stored fingerprint and digest, and both computed today."""
+def fingerprints(db_path: Path) -> list[tuple[str, str, bool, bool]]:
+    """Per approved month: the stored fingerprint, and whether today's data gives it and the
+    stored facts digest (each by the formula the approval was made with)."""
     out = []
     with db.connect(db_path, read_only=True) as con:
         book = load_plans(SCENARIO_PLANS)
-        digests, first = facts.month_digests(con), facts.first_activity(con)
-        own = facts.target_digests(con)
+        today = (facts.fact_digests(con), facts.first_activity(con))
+        legacy: dict = {}
         rows = query(db_path, "select period, data_fingerprint, facts_digest from payout_approvals")
         for period, stored, digest in sorted(rows):
             p = Period.parse(period)
-            today = compute_run(con, p, book).fingerprint
-            assert digest == facts.facts_digest(p, digests, first, own), period
-            out.append((period, stored, today))
+            run = compute_run(con, p, book, legacy_fingerprint=True)
+            same_facts = facts.facts_digest_matches(con, digest, p, today, legacy)
+            out.append((period, stored, run.fingerprint_matches(stored), same_facts))
     return out
 
 
 # The fingerprints and facts digests of this scenario's approvals as the code before the targets
-# extract (commit bb53798) stored them: what an approval made then holds. Not derived by hand
+# extract (commit bb53798) stored them, and the code until the digests were made the same on
+# every engine (their "v2:" formula): what an approval made then holds. Not derived by hand
 # (a SHA-256), but from the earlier code, never from this one: a month without targets must
-# still hash to them.
+# still hash to them, by the first formula.
 BEFORE_TARGETS = {
     "2026-08": ("b6d6e8ca86e18f8b681a782478f40c27cb2851201d507dc6d60e8819e88c6229",
                 "e8c3e415345295dc7e302582b8ee20ce6bea7a2bd5bf1d232a63b0a1d8071bd6"),
@@ -170,12 +173,45 @@ BEFORE_TARGETS = {
 }  # fmt: skip
 
 
-def test_targets_of_other_months_change_no_fingerprint(scenario: Path, tmp_path: Path, cli):
+def made_before_v2(db_path: Path) -> None:
+    """The scenario's approvals as the code before the "v2:" digests stored them."""
+    con = duckdb.connect(str(db_path))
+    try:
+        for period, (fp, digest) in BEFORE_TARGETS.items():
+            con.execute(
+                "update payout_approvals set data_fingerprint = $fp, facts_digest = $digest "
+                "where period = $period and status = 'approved'",
+                {"fp": fp, "digest": digest, "period": period},
+            )
+    finally:
+        con.close()
+
+
+def test_approvals_store_digests_of_the_current_formula(scenario: Path):
     stored = query(scenario, "select period, data_fingerprint, facts_digest from payout_approvals")
-    assert {p: (f, d) for p, f, d in stored} == BEFORE_TARGETS
+    assert sorted(p for p, _, _ in stored) == ["2026-08", "2026-09", "2026-10"]
+    assert all(f.startswith("v2:") and d.startswith("v2:") for _, f, d in stored)
+    assert [(p, same, facts_same) for p, _, same, facts_same in fingerprints(scenario)] == [
+        ("2026-08", True, True),
+        ("2026-09", True, True),
+        ("2026-10", True, True),
+    ]
+
+
+@pytest.mark.parametrize("made", ["today", "before v2"])
+def test_targets_of_other_months_change_no_fingerprint(scenario: Path, tmp_path: Path, cli, made):
+    if made == "before v2":  # an approval made before: compared by the formula it was made with
+        made_before_v2(scenario)
+        stored = query(
+            scenario, "select period, data_fingerprint, facts_digest from payout_approvals"
+        )
+        assert {p: (f, d) for p, f, d in stored} == BEFORE_TARGETS
     before = fingerprints(scenario)
-    assert [p for p, _, _ in before] == ["2026-08", "2026-09", "2026-10"]
-    assert all(stored == today for _, stored, today in before)
+    assert [p for p, *_ in before] == ["2026-08", "2026-09", "2026-10"]
+    assert all(same and facts_same for _, _, same, facts_same in before)
+    rows, err = report(cli, scenario)
+    assert {x["adjustment"] for x in rows.values()} == {"0.00"}
+    assert "the data changed" not in err  # it reads as unchanged
     targets = TARGETS + "2026-11,agent,A2,5000\n2026-12,agent,A1,10\n2026-10,team,T1,99999\n"
     import_texts(scenario, tmp_path / "t", {"targets.csv": ("targets", targets)})
     assert fingerprints(scenario) == before  # approved without targets: still what was signed
@@ -183,6 +219,22 @@ def test_targets_of_other_months_change_no_fingerprint(scenario: Path, tmp_path:
     assert {x["adjustment"] for x in rows.values()} == {"0.00"}
     assert "the data changed" not in err
     assert early_reason(scenario, "A2").startswith("the plan's target 1,000.00 reached on")
+
+
+def test_an_approval_made_before_v2_sees_a_change(scenario: Path, tmp_path: Path, cli):
+    # As test_an_own_target_after_the_approval_is_an_adjustment, approvals of the first formula.
+    made_before_v2(scenario)
+    import_texts(
+        scenario, tmp_path / "t", {"t.csv": ("targets", TARGETS + "2026-10,agent,A2,1200\n")}
+    )
+    assert [(p, same, f) for p, _, same, f in fingerprints(scenario)] == [
+        ("2026-08", True, True),
+        ("2026-09", True, True),
+        ("2026-10", False, False),
+    ]
+    rows, err = report(cli, scenario)
+    assert rows["A2"]["adjustment"] == "-50.00"
+    assert "the data changed since the approval" in err
 
 
 def test_an_own_target_after_the_approval_is_an_adjustment(scenario: Path, tmp_path: Path, cli):

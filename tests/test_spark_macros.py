@@ -163,6 +163,32 @@ SCALAR: dict[str, list[str]] = {
         "round_in_force(null)",
     ],
     "personal_text_pattern": ["personal_text_pattern()"],
+    "digest_text": [
+        "digest_text('ab')",
+        "digest_text('中文|x')",
+        "digest_text(cast(null as varchar))",
+        "digest_text(cast(-5 as decimal(18, 2)))",
+        "digest_text(cast(0 as decimal(18, 2)))",
+        "digest_text(cast(123456789012.34 as decimal(18, 2)))",
+        "digest_text(date '2026-03-31')",
+        "digest_text(true)",
+        "digest_text(false)",
+        "digest_text(cast(-42 as bigint))",
+        "digest_text('3' = '4')",
+    ],
+    "digest_timestamp": [
+        f"digest_timestamp({TS})",
+        "digest_timestamp(timestamp '2026-01-01 00:00:00.5')",
+        "digest_timestamp(timestamp '2026-01-01 23:59:59.123456')",
+        "digest_timestamp(cast(null as timestamp))",
+    ],
+    "digest_number": [
+        "digest_number('abc')",
+        "digest_number('')",
+        "digest_number('5:-5.00-10:2026-03-31')",
+        "digest_number(digest_text('中文'))",
+        "digest_number(cast(null as varchar))",
+    ],
 }
 
 # Macros that read tables: the same rows on both engines (name -> columns, rows).

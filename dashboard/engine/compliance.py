@@ -3,7 +3,10 @@
 Collectors are regulated on when and how often they contact debtors (domain.md, Compliance).
 The rules of each preset (China by default, US) are configured in config/kpi.yaml; the SQL in
 queries/compliance/ evaluates them with the limits bound as parameters. The commission engine
-uses ``violation_counts`` for its compliance factor; the compliance reports use the rest.
+uses ``violation_counts`` for its compliance factor; the compliance reports use the rest. The
+counts are computed in the database (compliance/agent_counts.sql over the listing of
+compliance/violations.sql in a temporary table): no violation is pulled into Python to be
+counted, on DuckDB or on Spark.
 
 Which contacts count (the exact rules; README.md, Reports > compliance, has the same text):
 
@@ -38,7 +41,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from dashboard import db
 from dashboard.engine.kpi_common import ALL, Filters
@@ -130,7 +132,7 @@ def _listed(
     filters: Filters,
     settings: KpiSettings | None,
 ) -> pa.Table:
-    """The rows of ``violations`` without their ``detail`` (what a count needs)."""
+    """The rows of ``violations`` without their ``detail``."""
     cfg = settings or default_settings()
     p = resolve_preset(preset, cfg)
     params = {
@@ -177,28 +179,33 @@ def with_details(table: pa.Table) -> pa.Table:
     return table.add_column(at, "detail", pa.array(details, pa.string()))
 
 
-def _agent_summary(
+VIOLATIONS = "compliance_violations"  # the temporary table the per-agent counts read
+
+
+def _count_into_temp(
     con: duckdb.DuckDBPyConnection,
     date_from: date,
     date_to: date,
     preset: str | CompliancePreset,
     filters: Filters,
     settings: KpiSettings | None,
-) -> tuple[pa.Table, pa.Table]:
-    per_agent = db.run(
+) -> pa.Table:
+    """``compliance/agent_counts``: the window's violations (``compliance/violations``) go
+    into the temporary table ``VIOLATIONS`` of this connection, counted there per agent; only
+    the counts reach Python (``compliance/agent_rule_counts`` may read the table after)."""
+    cfg = settings or default_settings()
+    p = resolve_preset(preset, cfg)
+    params = {
+        "date_from": date_from,
+        "date_to": date_to,
+        **_rule_params(p, cfg),
+        **filters.params(),
+    }
+    db.run_into_temp(con, VIOLATIONS, "compliance/violations", params)
+    return db.run(
         con,
-        "compliance/agent_contacts",
+        "compliance/agent_counts",
         {"date_from": date_from, "date_to": date_to, **filters.params()},
-    )
-    # Counted, never shown: the details (rendered in Python, row by row) are not needed.
-    listed = _listed(con, date_from, date_to, preset, filters, settings)
-    return per_agent, listed
-
-
-def _count_distinct_contacts(listed: pa.Table, keys: list[str], name: str) -> pa.Table:
-    grouped = listed.group_by(keys).aggregate([("contact_id", "count_distinct")])
-    return grouped.rename_columns([*keys, name]).cast(
-        pa.schema([*(grouped.schema.field(k) for k in keys), pa.field(name, pa.int64())])
     )
 
 
@@ -213,6 +220,9 @@ def violation_counts(
 ) -> pa.Table:
     """Per agent with contacts dated in [date_from, date_to]: contacts and their violations.
 
+    Counted in the database (``compliance/agent_counts``): the violations themselves never
+    reach Python.
+
     Args: as for ``violations``.
 
     Returns:
@@ -220,19 +230,8 @@ def violation_counts(
         agent_id, contacts, violations (contacts that break at least one rule), complaints
         (contacts with outcome complaint), disputes (outcome dispute); all int64.
     """
-    per_agent, listed = _agent_summary(con, date_from, date_to, preset, filters, settings)
-    counts = _count_distinct_contacts(listed, ["agent_id"], "violations")
-    joined = per_agent.join(counts, "agent_id", join_type="left outer")
-    out = pa.table(
-        {
-            "agent_id": joined["agent_id"],
-            "contacts": joined["contacts"].cast(pa.int64()),
-            "violations": pc.fill_null(joined["violations"], 0).cast(pa.int64()),
-            "complaints": joined["complaints"].cast(pa.int64()),
-            "disputes": joined["disputes"].cast(pa.int64()),
-        }
-    )
-    return out.sort_by("agent_id")
+    counts = _count_into_temp(con, date_from, date_to, preset, filters, settings)
+    return counts.select(["agent_id", "contacts", "violations", "complaints", "disputes"])
 
 
 def agent_summary(
@@ -250,21 +249,18 @@ def agent_summary(
         agent_id, agent_name, team, contacts, violations, violation_rate (violations /
         contacts, 6 places), complaints, disputes; ordered by agent_id.
     """
-    per_agent, listed = _agent_summary(con, date_from, date_to, preset, filters, settings)
-    counts = _count_distinct_contacts(listed, ["agent_id"], "violations")
-    joined = per_agent.join(counts, "agent_id", join_type="left outer").sort_by("agent_id")
-    contacts = joined["contacts"].cast(pa.int64())
-    viol = pc.fill_null(joined["violations"], 0).cast(pa.int64())
+    counts = _count_into_temp(con, date_from, date_to, preset, filters, settings)
+    contacts, viol = counts["contacts"], counts["violations"]
     return pa.table(
         {
-            "agent_id": joined["agent_id"],
-            "agent_name": joined["agent_name"],
-            "team": joined["team"],
+            "agent_id": counts["agent_id"],
+            "agent_name": counts["agent_name"],
+            "team": counts["team"],
             "contacts": contacts,
             "violations": viol,
             "violation_rate": _rate(viol, contacts),
-            "complaints": joined["complaints"].cast(pa.int64()),
-            "disputes": joined["disputes"].cast(pa.int64()),
+            "complaints": counts["complaints"],
+            "disputes": counts["disputes"],
         }
     )
 
@@ -296,16 +292,16 @@ def by_rule(
     """
     cfg = settings or default_settings()
     p = resolve_preset(preset, cfg)
-    per_agent, listed = _agent_summary(con, date_from, date_to, p, filters, cfg)
+    per_agent = _count_into_temp(con, date_from, date_to, p, filters, cfg)
     counted = {
         (r["agent_id"], r["rule"]): r["violations"]
-        for r in _count_distinct_contacts(listed, ["agent_id", "rule"], "violations").to_pylist()
+        for r in db.run(con, "compliance/agent_rule_counts").to_pylist()
     }
     rules = active_rules(p)
     rows: dict[str, list[Any]] = {
         k: [] for k in ("agent_id", "agent_name", "team", "rule", "contacts", "violations")
     }
-    for a in per_agent.sort_by("agent_id").to_pylist():
+    for a in per_agent.to_pylist():
         for rule in rules:
             rows["agent_id"].append(a["agent_id"])
             rows["agent_name"].append(a["agent_name"])

@@ -6,8 +6,9 @@ team and plan, each agent's basis and tasks per month, net collected per day, co
 with a payment, the carry frozen by the latest approval before a period, and the payments
 and reversals behind each basis. For closing the books: the rounds in force (prepared or
 approved periods), the adjustments already booked, each agent's approved position, the date
-the data ends (the latest snapshot) and the months with payouts. Rows come back as plain
-Python values (exact decimals).
+the data ends (the latest snapshot) and the months with payouts; the digests an approval keeps
+of the facts (``facts_digest``, defined in ``digests.py``). Rows come back as plain Python
+values (exact decimals).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import db
 from dashboard.engine.compliance import violation_counts
+from dashboard.payouts import digests
 from dashboard.payouts.values import Period
 
 
@@ -39,21 +42,63 @@ def months(con: duckdb.DuckDBPyConnection, period: Period) -> dict[Period, dict[
     return out
 
 
-def days(
-    con: duckdb.DuckDBPyConnection, start: Period, end: Period
-) -> dict[tuple[Period, str], list[tuple[date, Decimal]]]:
-    """(month, agent_id) -> net collected per day, from ``start`` to ``end``."""
-    out: dict[tuple[Period, str], list[tuple[date, Decimal]]] = defaultdict(list)
+class DayRows:
+    """(month, agent_id) -> net collected per day, as ``days`` reads them: the rows stay Arrow
+    until a month of an agent is asked for (a chain of many months needs the days of only a
+    few agents in all but its last month), then become (date, Decimal) pairs."""
+
+    def __init__(self, table: pa.Table) -> None:
+        # payouts/agent_days orders by agent_id, payment_date: each (agent, month) is one run.
+        self._table = table.select(["agent_id", "payment_date", "net_amount"]).combine_chunks()
+        self._index: dict[tuple[int, str], tuple[int, int]] = {}
+        self._read: dict[tuple[int, str], list[tuple[date, Decimal]]] = {}
+        n = self._table.num_rows
+        if not n:
+            return
+        agent = self._table.column("agent_id").chunk(0)
+        day = self._table.column("payment_date").chunk(0)
+        ym = pc.add(pc.multiply(pc.year(day), 100), pc.month(day))
+        changed = pc.fill_null(
+            pc.or_(
+                pc.not_equal(agent.slice(1), agent.slice(0, n - 1)),
+                pc.not_equal(ym.slice(1), ym.slice(0, n - 1)),
+            ),
+            True,
+        )
+        starts = [0, *pc.add(pc.indices_nonzero(changed), 1).to_pylist()]
+        keys = list(
+            zip(pc.take(ym, starts).to_pylist(), pc.take(agent, starts).to_pylist(), strict=True)
+        )
+        ends = [*starts[1:], n]
+        self._index = dict(zip(keys, zip(starts, ends, strict=True), strict=True))
+        if len(self._index) != len(keys):  # not in runs: every row read now
+            self._index = {}
+            cols = self._table.to_pydict()
+            for a, d, net in zip(
+                cols["agent_id"], cols["payment_date"], cols["net_amount"], strict=True
+            ):
+                self._read.setdefault((d.year * 100 + d.month, a), []).append((d, net))
+
+    def get(self, key: tuple[Period, str], default: Any = ()) -> list[tuple[date, Decimal]] | Any:
+        """The (day, net) pairs of (month, agent_id), by day; ``default`` for none."""
+        period, agent_id = key
+        k = (period.year * 100 + period.month, agent_id)
+        if k not in self._read:
+            where = self._index.get(k)
+            if where is None:
+                return default
+            rows = self._table.slice(where[0], where[1] - where[0]).to_pydict()
+            self._read[k] = list(zip(rows["payment_date"], rows["net_amount"], strict=True))
+        return self._read[k]
+
+
+def days(con: duckdb.DuckDBPyConnection, start: Period, end: Period) -> tuple[DayRows, str]:
+    """(month, agent_id) -> net collected per day, from ``start`` to ``end``; and a digest of
+    those rows (agent_id, payment_date, net_amount, in that order: ``digests.table_text``)."""
     params = {"date_from": start.first_day, "date_to": end.last_day}
-    cols = db.run(con, "payouts/agent_days", params).to_pydict()
-    month: dict[tuple[int, int], Period] = {}  # one Period per month, not per row
-    for agent_id, day, net in zip(
-        cols["agent_id"], cols["payment_date"], cols["net_amount"], strict=True
-    ):
-        ym = (day.year, day.month)
-        period = month.get(ym) or month.setdefault(ym, Period.of(day))
-        out[(period, agent_id)].append((day, net))
-    return out
+    table = db.run(con, "payouts/agent_days", params)
+    written = digests.table_text(table.select(["agent_id", "payment_date", "net_amount"]))
+    return DayRows(table), hashlib.sha256(written).hexdigest()
 
 
 def conduct(con: duckdb.DuckDBPyConnection, period: Period, preset: str) -> dict[str, dict]:
@@ -78,9 +123,9 @@ def agent_targets(
     return {(Period.parse(r["period"]), r["agent_id"]): r["target"] for r in rows}
 
 
-def target_digests(con: duckdb.DuckDBPyConnection) -> dict[Period, str]:
-    """month -> a digest of its agent-level targets (months without targets are absent)."""
-    rows = db.run(con, "payouts/target_digests").to_pylist()
+def target_digests_v1(con: duckdb.DuckDBPyConnection) -> dict[Period, str]:
+    """month -> the first formula's digest of its agent-level targets (``facts_digest_v1``)."""
+    rows = db.run(con, "payouts/target_digests_v1").to_pylist()
     return {Period.parse(r["period"]): r["targets_hash"] for r in rows}
 
 
@@ -148,36 +193,93 @@ def uncounted(con: duckdb.DuckDBPyConnection, period: Period) -> pa.Table:
     return db.run(con, "payouts/uncounted", params)
 
 
-def month_digests(con: duckdb.DuckDBPyConnection) -> dict[Period, tuple[str, str, str]]:
-    """month -> digests of its credited payments, its contacts, and of the agents."""
-    rows = db.run(con, "payouts/month_digests").to_pylist()
+Digests = dict[tuple[str, Period | None], str]  # (kind, month) -> digest (fact_digests)
+
+
+def fact_digests(con: duckdb.DuckDBPyConnection) -> Digests:
+    """(kind, month) -> the digest of the month's facts of that kind (payouts/fact_digests:
+    payments, contacts, complaints, targets; ``("agents", None)``: the agents)."""
+    rows = db.run(con, "payouts/fact_digests").to_pylist()
+    return {
+        (r["kind"], Period.parse(r["period"]) if r["period"] else None): r["digest"] for r in rows
+    }
+
+
+def facts_digest(period: Period, digested: Digests, first: Period | None) -> str:
+    """A digest of what a period's payouts are computed from, besides what is frozen (the
+    carry in, the plan, the preset, the adjustments booked into it): the agents, the first
+    month with a payment (where a chain without a frozen start begins), the period's credited
+    payments, the contacts of the period and of the month before (conduct rules look back),
+    the period's complaints (upheld ones count in a plan's compliance) and the agents' own
+    targets of the period. ``digests.VERSION`` and a SHA-256 of canonical text (the same for
+    facts read by DuckDB or by Spark); a kind without facts that month is written as 0.
+    """
+    prev = Period(period.year - (period.month == 1), (period.month - 2) % 12 + 1)
+
+    def of(kind: str, month: Period | None) -> str:
+        return digested.get((kind, month), "0")
+
+    return digests.digest(
+        [
+            ("agents", of("agents", None)),
+            ("first", first),
+            ("payments", period, of("payments", period)),
+            ("contacts", prev, of("contacts", prev)),
+            ("contacts", period, of("contacts", period)),
+            ("complaints", period, of("complaints", period)),
+            ("targets", period, of("targets", period)),
+        ]
+    )
+
+
+def facts_digest_matches(
+    con: duckdb.DuckDBPyConnection,
+    stored: str | None,
+    period: Period,
+    today: tuple[Digests, Period | None],
+    legacy: dict[str, Any],
+) -> bool:
+    """Whether the ``facts_digest`` stored with an approval of ``period`` is today's: by
+    today's formula (``today``: ``fact_digests`` and ``first_activity``), or, for a digest
+    made before it (no ``digests.VERSION``), by the formula it was made with (its inputs read
+    once into ``legacy``; DuckDB's hash(), so DuckDB only)."""
+    if stored is None:
+        return False
+    if digests.is_current(stored):
+        return stored == facts_digest(period, *today)
+    if "months" not in legacy:
+        legacy["months"], legacy["targets"] = month_digests_v1(con), target_digests_v1(con)
+    return stored == facts_digest_v1(period, legacy["months"], today[1], legacy["targets"])
+
+
+def month_digests_v1(con: duckdb.DuckDBPyConnection) -> dict[Period, tuple[str, str, str]]:
+    """month -> the first formula's digests of its credited payments, its contacts, and of
+    the agents (``facts_digest_v1``)."""
+    rows = db.run(con, "payouts/month_digests_v1").to_pylist()
     return {
         Period.of(r["period_start"]): (r["payments_hash"], r["contacts_hash"], r["agents_hash"])
         for r in rows
     }
 
 
-def facts_digest(
+def facts_digest_v1(
     period: Period,
-    digests: dict[Period, tuple[str, str, str]],
+    months: dict[Period, tuple[str, str, str]],
     first: Period | None,
     targets: dict[Period, str] | None = None,
 ) -> str:
-    """A digest of what a period's payouts are computed from, besides what is frozen (the
-    carry in, the plan, the preset, the adjustments booked into it): the agents, the first
-    month with a payment (where a chain without a frozen start begins), the period's credited
-    payments and the contacts of the period and the month before (conduct rules look back),
-    and the agents' own targets of the period (``target_digests``) when it has some: the digest
-    of a period without targets is the one it had before targets existed.
-    """
-    empty = ("0", "0", next(iter(digests.values()))[2] if digests else "0")
+    """The first formula of ``facts_digest`` (DuckDB's hash() of the rows, no version
+    prefix), kept to compare the digests of approvals made with it: the agents, the first
+    month with a payment, the period's credited payments and the contacts of the period and
+    the month before, and the agents' own targets of the period when it has some."""
+    empty = ("0", "0", next(iter(months.values()))[2] if months else "0")
     prev = Period(period.year - (period.month == 1), (period.month - 2) % 12 + 1)
     parts: tuple[str, ...] = (
         empty[2],
         str(first),
-        digests.get(period, empty)[0],
-        digests.get(prev, empty)[1],
-        digests.get(period, empty)[1],
+        months.get(period, empty)[0],
+        months.get(prev, empty)[1],
+        months.get(period, empty)[1],
     )
     if targets and period in targets:
         parts += (f"targets:{targets[period]}",)

@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.messages import Message
+from dashboard.payouts import digests
 from dashboard.payouts.approvals import (
     Approval,
     approved_lines,
@@ -91,7 +92,7 @@ def _changes(approval: Approval, run: PayoutRun, today: PlanBook | None) -> list
         )
     elif today is not None and approval.plans_sha256 != today.sha256:
         notes.append(Message("payout.note_plan_as_approved", now=today.sha256[:12]))
-    if approval.data_fingerprint != run.fingerprint:
+    if not run.fingerprint_matches(approval.data_fingerprint):
         notes.append(Message("payout.note_data_changed"))
     return notes
 
@@ -291,7 +292,11 @@ def _try_run(
     if approval is not None and approval.plans_book is not None:
         try:  # a frozen period is recomputed with the plan and preset frozen with it
             return compute_run(
-                con, period, frozen_book(approval.__dict__, book), approval.preset or preset
+                con,
+                period,
+                frozen_book(approval.__dict__, book),
+                approval.preset or preset,
+                legacy_fingerprint=not digests.is_current(approval.data_fingerprint),
             ), []
         except PayoutInputError as exc:
             return None, [Message("payout.note_cannot_recompute", why=_why(exc))]
@@ -302,8 +307,9 @@ def _try_run(
             raise book_error or PayoutInputError("no plan file: give one with --plans")
         why = _why(book_error) if book_error else Message("payout.note_no_plan_file")
         return None, [Message("payout.note_cannot_recompute", why=why)]
+    legacy = approval is not None and not digests.is_current(approval.data_fingerprint)
     try:
-        return compute_run(con, period, book, preset), notes
+        return compute_run(con, period, book, preset, legacy_fingerprint=legacy), notes
     except PayoutInputError as exc:
         if approval is None:
             raise

@@ -13,7 +13,7 @@ added: a negative result pays 0 and carries out like any deficit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal, localcontext
 from fractions import Fraction
@@ -392,6 +392,7 @@ def compute_period(
     facts: Mapping[str, AgentFacts],
     carried_in: Mapping[str, Decimal] | None = None,
     bookings: Mapping[str, Sequence[Booking]] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[AgentPayout]:
     """Every agent's payout for one period, ordered by agent_id.
 
@@ -402,6 +403,8 @@ def compute_period(
         facts: agent_id -> the period's facts; an agent without facts had no activity.
         carried_in: agent_id -> deficit (<= 0) carried in from the previous period.
         bookings: agent_id -> corrections of approved periods booked into this one.
+        only: the payouts of these agents only (None: all); the team pools are still those
+            of every agent in ``agents``.
     """
     roster = sorted(agents, key=lambda a: a.agent_id)
     carry = carried_in or {}
@@ -423,4 +426,67 @@ def compute_period(
                 booked.get(a.agent_id, ()),
             )
             for a in roster
+            if only is None or a.agent_id in only
         ]
+
+
+def never_negative(book: PlanBook) -> bool:
+    """Whether every amount the book can pay is >= 0 for a basis >= 0: its rates, pool rates,
+    team targets, bonuses, caps and compliance floors are all >= 0 (a plan file's always are:
+    plan_file checks it; a book built otherwise may not be)."""
+    for plan in book.plans.values():
+        rates = [plan.rate] if plan.rate is not None else []
+        if plan.tiers is not None:
+            rates += [level.rate for level in plan.tiers.levels]
+        if plan.early_bonus is not None:
+            rates.append(plan.early_bonus.amount)
+        if plan.cap is not None:
+            rates.append(plan.cap)
+        if plan.compliance is not None:
+            rates.append(plan.compliance.floor)
+        if any(r < 0 for r in rates):
+            return False
+    return all(t.pool_rate >= 0 and t.target >= 0 for t in book.teams.values())
+
+
+def may_carry_out(basis: Decimal, carried_in: Decimal | None, booked: bool) -> bool:
+    """Whether an agent may end a month below zero under a ``never_negative`` book: a basis
+    below zero, a deficit carried in, or a correction booked into the month."""
+    return basis < 0 or bool(carried_in) or booked
+
+
+def carry_out_of_period(
+    book: PlanBook,
+    period: Period,
+    agents: Iterable[Agent],
+    facts: Mapping[str, AgentFacts],
+    carried_in: Mapping[str, Decimal] | None = None,
+    bookings: Mapping[str, Sequence[Booking]] | None = None,
+) -> dict[str, Decimal]:
+    """agent_id -> the deficit (< 0) each agent carries out of the period: what a month
+    before the one asked for passes on (``compute_period``'s carry_out, its zeros left out).
+
+    Only the agents that can end the month below zero are computed: for a book that never
+    pays a negative amount on a basis >= 0 (``never_negative``), an agent with a basis >= 0,
+    nothing carried in and nothing booked has commission, compliance factor, team share,
+    bonus and cap all >= 0, so a total >= 0 and nothing to carry. The team pools still count
+    every agent's basis.
+    """
+    roster = list(agents)
+    carry = carried_in or {}
+    booked = bookings or {}
+    only: set[str] | None = None
+    if never_negative(book):
+        only = {
+            a.agent_id
+            for a in roster
+            if may_carry_out(
+                facts.get(a.agent_id, AgentFacts()).basis,
+                carry.get(a.agent_id),
+                bool(booked.get(a.agent_id)),
+            )
+        }
+        if not only:
+            return {}
+    payouts = compute_period(book, period, roster, facts, carry, booked, only)
+    return {p.agent_id: p.carry_out for p in payouts if p.carry_out}

@@ -2,7 +2,9 @@
 into it, and its fingerprint.
 
 A period's payout depends on earlier periods (a deficit carries into the next month), so the
-run computes every month in order and keeps only the asked period's payouts. The chain starts
+run computes every month in order and keeps only the asked period's payouts; of a month before
+it only what it carries out matters, so only the agents who may end it below zero are computed
+(``rules.carry_out_of_period``) and only their days read (``facts.DayRows``). The chain starts
 at the month after the latest *frozen* (prepared or approved) period before the asked one, from
 its frozen carry_out (what finance signed is what was carried); without one it starts at the
 month of the first payment in any basis.
@@ -34,11 +36,16 @@ from typing import Any
 import duckdb
 
 from dashboard.messages import Message
-from dashboard.payouts import facts
+from dashboard.payouts import digests, facts
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_file import check_agent_plans
 from dashboard.payouts.plan_json import book_from_json
-from dashboard.payouts.rules import compute_period
+from dashboard.payouts.rules import (
+    carry_out_of_period,
+    compute_period,
+    may_carry_out,
+    never_negative,
+)
 from dashboard.payouts.values import ZERO, Agent, AgentFacts, AgentPayout, Booking, Period
 
 Bookings = dict[str, list[Booking]]  # agent_id -> the corrections booked into one month
@@ -55,11 +62,23 @@ class PayoutRun:
     period: Period
     book: PlanBook
     payouts: tuple[AgentPayout, ...]
-    fingerprint: str  # hash of every fact used (agents, bases, days, conduct, carry start)
+    fingerprint: str  # digest of every fact used (agents, bases, days, conduct, carry start)
     carry_from: str  # where the deficit chain started, in words (a Message)
     booked_into: Period | None = None  # the open period, when the chain books adjustments
     bookings: tuple[tuple[str, Booking], ...] = ()  # (agent_id, booking) in booked_into
     notes: tuple[str, ...] = ()  # Messages: corrections that could not be computed
+    # The fingerprint by the first formula (repr of the facts, no version prefix), computed
+    # only when asked (``compute_run(legacy_fingerprint=True)``): an approval made with it
+    # is compared with it (``fingerprint_matches``).
+    legacy_fingerprint: str | None = None
+
+    def fingerprint_matches(self, stored: str) -> bool:
+        """Whether an approval's stored ``data_fingerprint`` is this run's, by the formula it
+        was made with (a stored one without ``digests.VERSION``: the first; it needs a run
+        computed with ``legacy_fingerprint=True``, else it reads as changed)."""
+        if digests.is_current(stored):
+            return stored == self.fingerprint
+        return stored == self.legacy_fingerprint
 
     @property
     def booked_total(self) -> Decimal:
@@ -88,6 +107,33 @@ def _roster(
 Facts = dict[tuple[Any, ...], Any]  # what compute_run read, by fact and arguments
 
 
+class _Fingerprint:
+    """A run's fingerprint: a row of canonical fields per fact (``digests``), and the first
+    formula's (the repr of the facts) only when asked: approvals made with it compare it."""
+
+    def __init__(self, legacy: bool) -> None:
+        self._h = hashlib.sha256()
+        self._old = hashlib.sha256() if legacy else None
+
+    @property
+    def legacy(self) -> bool:
+        return self._old is not None
+
+    def add(self, *values: Any) -> None:
+        self._h.update(digests.fields(values).encode())
+        self._h.update(b"\n")
+
+    def add_legacy(self, text: str) -> None:
+        if self._old is not None:
+            self._old.update(text.encode())
+
+    def hexdigest(self) -> str:
+        return digests.VERSION + self._h.hexdigest()
+
+    def legacy_hexdigest(self) -> str | None:
+        return self._old.hexdigest() if self._old is not None else None
+
+
 def _read(memo: Facts | None, fn: Callable[..., Any], *args: Any) -> Any:
     """``fn(con, *args)``'s facts, read once per ``memo`` (None: read now)."""
     if memo is None:
@@ -105,6 +151,7 @@ def compute_run(
     preset: str = "cn",
     *,
     memo: Facts | None = None,
+    legacy_fingerprint: bool = False,
 ) -> PayoutRun:
     """The payouts of ``period`` computed from the database and the plan book.
 
@@ -116,6 +163,8 @@ def compute_run(
         memo: facts already read on this connection, for a caller computing the same data
             with several plan books (the what-if); filled with what this run reads. The
             caller keeps it only while the data cannot change.
+        legacy_fingerprint: also compute the fingerprint by the first formula, for an
+            approval made with it (``PayoutRun.fingerprint_matches``).
 
     Raises:
         PayoutInputError: no agents and no payments at all, or an agent's plan is not in
@@ -154,16 +203,25 @@ def compute_run(
         into = max(rounds).next()
         booked[into], notes = open_bookings(con, rounds, book, preset)
     months = _read(memo, facts.months, con, period)
-    days = _read(memo, facts.days, con, start, period)
+    days, days_digest = _read(memo, facts.days, con, start, period)
     own_targets = _read(memo, facts.agent_targets, con, start, period)
-    fingerprint = hashlib.sha256(preset.encode())
-    fingerprint.update(repr(sorted(agents.items())).encode())
-    fingerprint.update(repr(sorted(carry.items())).encode())
-    fingerprint.update(repr(_booking_key(booked)).encode())
+    fingerprint = _Fingerprint(legacy_fingerprint)
+    fingerprint.add("preset", preset)
+    for agent_id, row in sorted(agents.items()):
+        fingerprint.add("agent", agent_id, row)
+    fingerprint.add("carry", sorted(carry.items()))
+    fingerprint.add("bookings", _booking_key(booked))
+    fingerprint.add("days", start, period, days_digest)  # every (agent, day, net) of the chain
+    fingerprint.add_legacy(preset)
+    if fingerprint.legacy:
+        fingerprint.add_legacy(repr(sorted(agents.items())))
+        fingerprint.add_legacy(repr(sorted(carry.items())))
+        fingerprint.add_legacy(repr(_booking_key(booked)))
     needs_conduct = any(p.compliance is not None for p in book.plans.values())
     counts_upheld = any(
         p.compliance is not None and p.compliance.per_upheld_complaint for p in book.plans.values()
     )
+    pays_nothing_negative = never_negative(book)
     current = start
     while True:
         facts_rows = months.get(current, {})
@@ -182,27 +240,34 @@ def compute_run(
             if counts_upheld:
                 upheld = _read(memo, facts.upheld_complaints, con, current)
         month_facts = {}
+        every_day = last or fingerprint.legacy or not pays_nothing_negative
         for a in roster:
             row = facts_rows.get(a.agent_id, {})
             c = conduct.get(a.agent_id, {})
+            basis = row.get("basis_amount", ZERO)
+            # Before the last month only an agent that may carry a deficit out is computed
+            # (rules.carry_out_of_period): the others' days are never read.
+            booked_for = bool(month_bookings.get(a.agent_id))
+            needed = every_day or may_carry_out(basis, carry.get(a.agent_id), booked_for)
             month_facts[a.agent_id] = AgentFacts(
-                basis=row.get("basis_amount", ZERO),
+                basis=basis,
                 tasks=int(row.get("tasks", 0)),
-                daily=tuple(days.get((current, a.agent_id), ())),
+                daily=tuple(days.get((current, a.agent_id), ())) if needed else (),
                 contacts=int(c.get("contacts") or 0),
                 violations=int(c.get("violations") or 0),
                 complaints=int(c.get("complaints") or 0),
                 upheld_complaints=upheld.get(a.agent_id, 0),
                 target=own_targets.get((current, a.agent_id)),
             )
-        fingerprint.update(f"{current}|{sorted(month_facts.items())!r}".encode())
-        if upheld:  # not in AgentFacts' repr: fingerprints made before the count stay valid
-            fingerprint.update(f"{current}|upheld|{sorted(upheld.items())!r}".encode())
-        targeted = sorted((a, t) for (m, a), t in own_targets.items() if m == current)
-        if targeted:  # likewise: a month without targets keeps its fingerprint
-            fingerprint.update(f"{current}|targets|{targeted!r}".encode())
-        payouts = compute_period(book, current, roster, month_facts, carry, month_bookings)
+        for agent_id, f in sorted(month_facts.items()):
+            fingerprint.add(
+                "month", current, agent_id, f.basis, f.tasks, f.contacts, f.violations,
+                f.complaints, f.upheld_complaints, f.target,
+            )  # fmt: skip
+        if fingerprint.legacy:
+            _legacy_month(fingerprint, current, month_facts, upheld, own_targets)
         if last:
+            payouts = compute_period(book, current, roster, month_facts, carry, month_bookings)
             into_bookings = booked.get(into, {}) if into is not None else {}
             lines = tuple((a, b) for a, bs in sorted(into_bookings.items()) for b in bs)
             return PayoutRun(
@@ -214,9 +279,26 @@ def compute_run(
                 into,
                 lines if into is not None else (),
                 tuple(notes),
+                fingerprint.legacy_hexdigest(),
             )
-        carry = {p.agent_id: p.carry_out for p in payouts if p.carry_out}
+        carry = carry_out_of_period(book, current, roster, month_facts, carry, month_bookings)
         current = current.next()
+
+
+def _legacy_month(
+    fingerprint: _Fingerprint,
+    current: Period,
+    month_facts: dict[str, AgentFacts],
+    upheld: dict[str, int],
+    own_targets: dict[tuple[Period, str], Decimal],
+) -> None:
+    """What the first formula took from a month (the repr of its facts)."""
+    fingerprint.add_legacy(f"{current}|{sorted(month_facts.items())!r}")
+    if upheld:  # not in AgentFacts' repr: fingerprints made before the count stay valid
+        fingerprint.add_legacy(f"{current}|upheld|{sorted(upheld.items())!r}")
+    targeted = sorted((a, t) for (m, a), t in own_targets.items() if m == current)
+    if targeted:  # likewise: a month without targets keeps its fingerprint
+        fingerprint.add_legacy(f"{current}|targets|{targeted!r}")
 
 
 def _booking_key(booked: dict[Period, Bookings]) -> list[Any]:
@@ -280,12 +362,12 @@ def open_bookings(
         already[key] = already.get(key, ZERO) + r["amount"]
     out: Bookings = {}
     notes: list[str] = []
-    digests, first = facts.month_digests(con), facts.first_activity(con)
-    targets = facts.target_digests(con)
+    digested = (facts.fact_digests(con), facts.first_activity(con))
+    legacy: dict[str, Any] = {}  # the first formula's inputs, read once if an approval needs them
     for period, r in rounds.items():
         if r["status"] != "approved":
             continue
-        if r.get("facts_digest") == facts.facts_digest(period, digests, first, targets):
+        if facts.facts_digest_matches(con, r.get("facts_digest"), period, digested, legacy):
             # Nothing it was computed from changed: recomputed, it is its frozen figures, so
             # only what was booked for it meanwhile (data changed, then changed back) returns.
             for (p, agent_id), amount in sorted(already.items()):

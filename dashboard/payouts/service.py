@@ -49,13 +49,12 @@ from dashboard.payouts import approvals, exports, statements
 from dashboard.payouts import whatif as what_if
 from dashboard.payouts.approvals import Approval
 from dashboard.payouts.facts import (
+    fact_digests,
     facts_digest,
     first_activity,
     money_lines,
-    month_digests,
     payment_months,
     rounds_in_force,
-    target_digests,
 )
 from dashboard.payouts.plan_book import PlanBook
 from dashboard.payouts.plan_file import (
@@ -292,7 +291,7 @@ def prepare_period(
         run = compute_run(con, period, book, preset)
         trail = lines_table(period, run.payouts, money_lines(con, period))
         rows = [{"agent_id": p.agent_id, "plan": p.plan, "team": p.team} for p in run.payouts]
-        digest = facts_digest(period, month_digests(con), first_activity(con), target_digests(con))
+        digest = facts_digest(period, fact_digests(con), first_activity(con))
         return approvals.Frozen(run, trail, plan_rules(book, rows), preset, digest)
 
     return approvals.prepare(con, period, by, compute)

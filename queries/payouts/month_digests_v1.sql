@@ -1,4 +1,7 @@
--- payouts/month_digests: one row per calendar month with credited payments or contacts: an
+-- payouts/month_digests_v1: the first formula of an approval's facts_digest, kept only to
+-- compare the digests stored by approvals made with it (no "v2:" prefix; facts.py): DuckDB's
+-- own hash() of the rows, which Spark does not have (payouts/fact_digests replaces it).
+-- One row per calendar month with credited payments or contacts: an
 -- order-free digest of the month's credited payments (with their crediting) and of its
 -- contacts, and (repeated on every row) a digest of the agents. A prepared period keeps the
 -- digests of what its figures were computed from; while they are unchanged its recomputation
