@@ -90,3 +90,21 @@ def test_a_refresh_runs_under_its_own_memory_limit(
         assert seen == [_shown("1500MB")] * 3
         # The default again, not what DuckDB shows of it set back (a little less each time).
         assert _limit(con) == default
+
+
+def test_a_schema_upgrade_builds_the_derived_tables_under_the_refresh_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, str] = {}
+    real = db._create
+
+    def watched(con: duckdb.DuckDBPyConnection, name: str, *, temporary: bool) -> None:
+        seen[name] = _limit(con)
+        real(con, name, temporary=temporary)
+
+    monkeypatch.setattr(db, "_create", watched)
+    with db.connect(tmp_path / "d.duckdb") as con:
+        assert seen, "a new database builds its objects"
+        assert set(seen.values()) == {_shown("1500MB")}
+        assert "rpt_snapshots" in seen
+        assert _limit(con) != _shown("1500MB")
