@@ -61,7 +61,10 @@ def _refused(result: CliResult, *words: str) -> None:
 EQUAL = {  # in-process; the KPI (roll-rates) runs in a process of its own below
     "compliance": ("--from", "2026-07-01", "--to", "2026-10-31", "--rules", "us"),
     "payouts": ("--period", PERIOD),
+    # The derived tables built on Spark from the staged ones, not read from the lake.
+    "agencies": ("--from", "2026-01-01", "--to", "2026-10-31"),
 }
+SPARK_OPTIONS = {"agencies": ("--derive", "spark")}
 
 
 @SPARK
@@ -75,7 +78,7 @@ def test_spark_csv_equals_duckdb_csv(
     assert len(expected.out.splitlines()) > 2, expected.out  # a table, not just a header
     # The payouts read the lake by URL, as on a cluster (HDFS, S3): Spark reads the manifest.
     where = lake_dir.as_uri() if report == "payouts" else lake_dir
-    got = cli(*args, "--engine", "spark", "--lake", where)
+    got = cli(*args, "--engine", "spark", "--lake", where, *SPARK_OPTIONS.get(report, ()))
     assert got.code == 0, got.err
     assert got.out == expected.out
 
@@ -262,6 +265,8 @@ def test_engine_options_that_do_not_go_together_are_refused(
     _refused(cli(*base, "--lake", lake_dir), "--lake goes with --engine spark")
     _refused(cli(*base, "--master", "local[2]"), "--master goes with --engine spark")
     _refused(cli(*base, "--engine", "spark"), "--engine spark needs --lake DIR")
+    _refused(cli(*base, "--derive", "spark"), "--derive goes with --engine spark")
+    _refused(cli(*base, "--lake", lake_dir, "--derive", "spark"), "--lake and --derive go with")
     monkeypatch.setenv("SPARK_REMOTE", "sc://127.0.0.1:1")
     both = cli(*base, "--engine", "spark", "--lake", lake_dir, "--master", "local[2]")
     _refused(both, "--master local[2]", "SPARK_REMOTE", "give one")

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from dashboard.reports.spec import Call
 
 ENGINES = ("duckdb", "spark")
+DERIVE = ("lake", "spark")
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +59,15 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         "$SPARK_REMOTE",
     )
 
+    parser.add_argument(
+        "--derive",
+        choices=DERIVE,
+        default="lake",
+        help="with --engine spark: the derived tables (rpt_*, payments_credited) as the lake "
+        "holds them (default: built by DuckDB at import) or built on Spark from the lake's "
+        "staged tables (spark: a dozen more Spark jobs; the same rows)",
+    )
+
 
 def lake_arg(text: str) -> Path | str:
     """argparse type for --lake: a local folder, or a URL Spark reads (``hdfs://``,
@@ -73,7 +83,8 @@ def check_engine_options(call: Call) -> None:
             --lake.
     """
     if call.engine != "spark":
-        given = [f for f, v in (("--lake", call.lake), ("--master", call.master)) if v]
+        options = (("--lake", call.lake), ("--master", call.master))
+        given = [f for f, v in options if v] + (["--derive"] if call.derive != "lake" else [])
         if given:
             verb = "go" if len(given) > 1 else "goes"
             raise CommandError(f"{' and '.join(given)} {verb} with --engine spark")
@@ -113,6 +124,10 @@ def reader(call: Call) -> Iterator[duckdb.DuckDBPyConnection]:
                 manifest = engine.read_lake_manifest(spark, url)
                 sessions.check_state(manifest, state, url, db_path)
             engine.register_lake(spark, url or call.lake, manifest)
+            if call.derive == "spark":  # the lake's copies replaced by tables built on Spark
+                from dashboard import spark_derive
+
+                spark_derive.build(spark)
             # The report functions take it where they take a DuckDB connection: they only
             # hand it to db.run and db.run_into_temp, which dispatch on it (db.OtherEngine).
             yield cast(duckdb.DuckDBPyConnection, sessions.SparkConnection(spark))

@@ -146,7 +146,7 @@ def call_of(report: reports.Report, args: argparse.Namespace) -> reports.Call:
             options[param.name] = tuple(value) if isinstance(value, list) else value
     return reports.Call(
         report, args.db, Filters(**given), options, args.format, args.engine, args.lake,
-        args.master,
+        args.master, args.derive,
     )  # fmt: skip
 
 

@@ -106,6 +106,7 @@ class Call:
     engine: str = "duckdb"  # or "spark": the queries run on Spark over the lake
     lake: Path | str | None = None  # the lake's folder or URL (``--lake``), for Spark
     master: str | None = None  # Spark's master URL (``--master``); None: local or $SPARK_REMOTE
+    derive: str = "lake"  # on Spark: the derived tables as exported ("lake") or built ("spark")
 
 
 Runner = Callable[[Call], int]
