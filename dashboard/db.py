@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import duckdb
 import pyarrow as pa
@@ -86,6 +86,7 @@ def query_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@runtime_checkable
 class OtherEngine(Protocol):
     """A connection to another engine that runs the same query files (``dashboard.spark``'s
     ``SparkConnection``): ``run``, ``run_into_temp`` and ``execute`` hand it the query's name
@@ -108,7 +109,7 @@ def run(
 ) -> pa.Table:
     """Run the SELECT in ``queries/<name>.sql`` with bound ``$parameters``; exact Arrow result
     (on another engine, its own ``run``: the same columns and types)."""
-    if not isinstance(con, duckdb.DuckDBPyConnection):
+    if isinstance(con, OtherEngine):  # a wrapped DuckDB connection is none
         return con.run(name, dict(params or {}))
     rel = con.sql(query_text(name), params=dict(params or {}))
     assert rel is not None, f"{name} is not a query"
@@ -125,7 +126,7 @@ def execute(
     Raises:
         ReadOnlyEngine: ``con`` is another engine's (a lake is read, never written).
     """
-    if not isinstance(con, duckdb.DuckDBPyConnection):
+    if isinstance(con, OtherEngine):  # a wrapped DuckDB connection is none
         raise ReadOnlyEngine(
             f"{name} writes to the database: run it with --engine duckdb (a lake is read-only)"
         )
@@ -773,7 +774,7 @@ def run_into_temp(
     own ``run_into_temp``)."""
     if not table.isidentifier():
         raise ValueError(f"not a table name: {table!r}")
-    if not isinstance(con, duckdb.DuckDBPyConnection):
+    if isinstance(con, OtherEngine):  # a wrapped DuckDB connection is none
         con.run_into_temp(table, name, dict(params or {}))
         return
     con.execute(f"create or replace temp table {table} as {query_text(name)}", dict(params or {}))

@@ -122,7 +122,7 @@ alter table payout_approvals add column if not exists prepared_by varchar;
 alter table payout_approvals add column if not exists prepared_at timestamp;
 alter table payout_approvals add column if not exists plans_book varchar;
 alter table payout_approvals add column if not exists preset varchar;
--- A digest of the data the figures were computed from (payouts/month_digests): while it is
+-- A digest of the data the figures were computed from (payouts/fact_digests): while it is
 -- unchanged, the period's recomputation is its frozen figures.
 alter table payout_approvals add column if not exists facts_digest varchar;
 -- Corrections of approved periods booked into this one (after the cap), and on an adjustment
