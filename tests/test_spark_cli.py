@@ -58,6 +58,20 @@ def _refused(result: CliResult, *words: str) -> None:
         assert word in lines[0], lines[0]
 
 
+def _stale_lake(
+    sample_db: Path, tmp_path: Path, cli: Callable[..., CliResult]
+) -> tuple[Path, Path]:
+    """A copy of the sample and its lake, exported before the copy's latest import was undone."""
+    path = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, path)
+    folder = tmp_path / "lake"
+    assert cli("lake", "export", "--db", path, "--to", folder).code == 0
+    with db.connect(path, read_only=True) as con:
+        (latest,) = con.execute("select max(import_id) from imports").fetchone() or (None,)
+    assert cli("undo", "--db", path, "--by", "tester", str(latest)).code == 0
+    return path, folder
+
+
 EQUAL = {  # in-process; the KPI (roll-rates) runs in a process of its own below
     "compliance": ("--from", "2026-07-01", "--to", "2026-10-31", "--rules", "us"),
     "payouts": ("--period", PERIOD),
@@ -88,13 +102,7 @@ def test_a_lake_by_url_older_than_the_database_is_refused(
     spark: Any, sample_db: Path, tmp_path: Path, cli: Callable[..., CliResult]
 ) -> None:
     """By URL, the manifest is read by Spark once the session runs: still refused, one line."""
-    path = tmp_path / "db.duckdb"
-    shutil.copy(sample_db, path)
-    folder = tmp_path / "lake"
-    assert cli("lake", "export", "--db", path, "--to", folder).code == 0
-    with db.connect(path, read_only=True) as con:
-        (latest,) = con.execute("select max(import_id) from imports").fetchone() or (None,)
-    assert cli("undo", "--db", path, "--by", "tester", str(latest)).code == 0
+    path, folder = _stale_lake(sample_db, tmp_path, cli)
     base = ("report", "kpis", "--db", path, "--engine", "spark", "--lake")
     _refused(cli(*base, folder.as_uri()), "older than the database", "the imports in force")
     missing = (tmp_path / "nothing").as_uri()
@@ -147,13 +155,7 @@ def test_a_lake_older_than_the_database_is_refused(
     sample_db: Path, tmp_path: Path, cli: Callable[..., CliResult]
 ) -> None:
     """The lake was exported, then an import was undone: the imports in force differ."""
-    path = tmp_path / "db.duckdb"
-    shutil.copy(sample_db, path)
-    folder = tmp_path / "lake"
-    assert cli("lake", "export", "--db", path, "--to", folder).code == 0
-    with db.connect(path, read_only=True) as con:
-        (latest,) = con.execute("select max(import_id) from imports").fetchone() or (None,)
-    assert cli("undo", "--db", path, "--by", "tester", str(latest)).code == 0
+    path, folder = _stale_lake(sample_db, tmp_path, cli)
     out = tmp_path / "payouts.csv"
     result = cli(
         "report", "payouts", "--period", PERIOD, "--db", path, "--out", out,
